@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Incentive, PluConfig, RuleRef } from '../../../domain/incentive.ts';
+import { minorDigits } from '../../../domain/money.ts';
+import type { ExpiryPolicy, PosPrincipal, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
+import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
+
+/** Programs, stores, API keys and incentives: configuration that POS calls read and rarely change. */
+export function toProgram(row: ProgramTable): Program {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    currency: row.currency,
+    earn: { rateMilli: row.earn_rate_milli, minimumSpendCents: row.min_spend_cents, currencyDigits: minorDigits(row.currency) },
+    expiry: JSON.parse(row.expiry_policy) as ExpiryPolicy,
+    claimWindowDays: row.claim_window_days,
+    receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
+    publicUrl: row.public_url,
+  };
+}
+
+export function toStore(row: StoreTable): Store {
+  return {
+    id: row.id,
+    programId: row.program_id,
+    externalId: row.external_id,
+    name: row.name,
+    timeZone: row.time_zone,
+    loyaltyEnabled: row.loyalty_enabled === 1,
+  };
+}
+
+export function toIncentive(row: IncentiveTable): Incentive {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    pointCost: row.point_cost,
+    rules: JSON.parse(row.rules) as RuleRef[],
+    vendorConfigs: JSON.parse(row.vendor_configs) as Record<string, PluConfig>,
+  };
+}
+
+export async function findProgram(db: Kysely<Database>, id: string): Promise<Program | null> {
+  const row = await db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toProgram(row) : null;
+}
+
+export async function findProgramBySlug(db: Kysely<Database>, slug: string): Promise<Program | null> {
+  const row = await db.selectFrom('programs').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row ? toProgram(row) : null;
+}
+
+export async function findStoreByExternalId(db: Kysely<Database>, programId: string, externalId: string): Promise<Store | null> {
+  const row = await db
+    .selectFrom('stores')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row ? toStore(row) : null;
+}
+
+export async function findStore(db: Kysely<Database>, programId: string, id: string): Promise<Store | null> {
+  const row = await db.selectFrom('stores').selectAll().where('program_id', '=', programId).where('id', '=', id).executeTakeFirst();
+  return row ? toStore(row) : null;
+}
+
+export async function findActiveKey(db: Kysely<Database>, keyHash: string): Promise<PosPrincipal | null> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'program_id', 'vendor', 'environment'])
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { keyId: row.id, programId: row.program_id, vendor: row.vendor, environment: row.environment } : null;
+}
+
+export async function listActiveIncentives(db: Kysely<Database>, programId: string): Promise<Incentive[]> {
+  const rows = await db.selectFrom('incentives').selectAll().where('program_id', '=', programId).where('active', '=', 1).execute();
+  return rows.map(toIncentive);
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import sjson from 'secure-json-parse';
+import type { LoyaltyService } from '../../app/loyalty.service.ts';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../db/database.ts';
+import { installErrorHandling } from './error-handler.ts';
+import type { Metrics } from './metrics.ts';
+import { opsRoutes } from './routes/ops.routes.ts';
+import { posRoutes } from './routes/pos.routes.ts';
+import { ErrorEnvelope } from './schemas/common.ts';
+import { POS_SCHEMAS } from './schemas/pos.ts';
+
+export interface AppOptions {
+  db: Db;
+  loyalty: LoyaltyService;
+  metrics: Metrics;
+  version: string;
+  /** pino options, or false for silence (tests). */
+  logger: boolean | Record<string, unknown>;
+  bodyLimit?: number;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Builds the HTTP application without listening, so tests can `inject` into it. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { ...(opts.logger === true ? {} : opts.logger), redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], remove: true } },
+    // One log line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON with prototype-poisoning protection; an empty body is allowed (void needs none) and left
+  // to each route's schema to require.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-request-id', request.id);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request completed',
+    );
+  });
+
+  installErrorHandling(app);
+  opts.metrics.install(app);
+
+  app.addSchema(ErrorEnvelope);
+  for (const s of POS_SCHEMAS) app.addSchema(s);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Tillpoint',
+        version: opts.version,
+        description:
+          'Loyalty API v1 for POS and kiosk vendors (identify, validate, update, unclaimed, void) and the operations endpoints. Errors use `{ code, statusCode, message, details? }`; rule failures answer 400 `RulesError` with one `ruleEvaluation` entry per failed rule. Money in order lines is in major units ("5.00"), payments in minor units (500).',
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      tags: [
+        { name: 'POS', description: 'Loyalty API v1, called by POS and kiosk vendors' },
+        { name: 'Operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
+  await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { LoyaltyObserver } from '../../app/loyalty.service.ts';
+
+/** Prometheus metrics: request latency per route, and the loyalty figures an operator watches. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requestDuration = new Histogram({
+    name: 'tillpoint_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56],
+    registers: [this.registry],
+  });
+  readonly claims = new Counter({ name: 'tillpoint_claims_total', help: 'CLAIMED sales', labelNames: ['program'] as const, registers: [this.registry] });
+  readonly voids = new Counter({ name: 'tillpoint_voids_total', help: 'Voided loyalty transactions', labelNames: ['program'] as const, registers: [this.registry] });
+  readonly pointsEarned = new Counter({ name: 'tillpoint_points_earned_total', help: 'Points earned at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
+  readonly pointsRedeemed = new Counter({ name: 'tillpoint_points_redeemed_total', help: 'Points redeemed at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tillpoint_' });
+  }
+
+  observer(): LoyaltyObserver {
+    return {
+      claimed: (program, earned, redeemed) => {
+        this.claims.inc({ program });
+        if (earned) this.pointsEarned.inc({ program }, earned);
+        if (redeemed) this.pointsRedeemed.inc({ program }, redeemed);
+      },
+      voided: (program) => this.voids.inc({ program }),
+    };
+  }
+
+  install(app: FastifyInstance): void {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      this.requestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, reply.elapsedTime / 1000);
+    });
+  }
+}

@@ -1,0 +1,213 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SaleCommand } from '../../../app/commands.ts';
+import type { LoyaltyService } from '../../../app/loyalty.service.ts';
+import type { PosPrincipal } from '../../../app/model.ts';
+import { buildCart, CartError } from '../../../domain/cart.ts';
+import { minorDigits } from '../../../domain/money.ts';
+import { normalizeServiceMode } from '../../../domain/service-mode.ts';
+import { type LocalTime, parseLocalDateTime } from '../../../domain/time.ts';
+import { AppError, invalidField } from '../../../errors.ts';
+import { canonicalJson, sha256 } from '../../../lib/ids.ts';
+import { selectDialect } from '../../pos/index.ts';
+import { apiKeyAuthenticator } from '../auth.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import { errors, RulesErrorEnvelope } from '../schemas/common.ts';
+import {
+  IdentifyBody,
+  type IdentifyBodyT,
+  IdentifyResponse,
+  SaleResponse,
+  TransactionBody,
+  type TransactionBodyT,
+  TransactionIdParams,
+  UnclaimedResponse,
+  UpdateBody,
+  VoidResponse,
+} from '../schemas/pos.ts';
+
+const SECURITY = [{ apiKey: [] }];
+const COMMON_ERRORS = errors({
+  400: 'ValidationError naming the field, or another 400 of the catalogue',
+  401: 'Unauthorized: missing or unknown x-api-key',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+});
+
+function localTime(request: FastifyRequest): LocalTime | null {
+  const header = request.headers['x-user-datetime'];
+  if (header === undefined) return null;
+  const parsed = typeof header === 'string' ? parseLocalDateTime(header) : null;
+  if (!parsed) throw invalidField('x-user-datetime', 'must be the store-local ISO date-time, e.g. 2026-11-25T13:45:00');
+  return parsed;
+}
+
+function principalOf(request: FastifyRequest): PosPrincipal {
+  if (!request.principal) throw new AppError('Unauthorized');
+  return request.principal;
+}
+
+/** Transaction body → SaleCommand: exact money, canonical cart, normalized service mode. */
+export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, principal: PosPrincipal, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): SaleCommand {
+  const details = body.transactionDetails;
+  const dialect = selectDialect(details.posVendor.posType, principal);
+  let cart;
+  try {
+    cart = buildCart(
+      details.currency,
+      details.order.map((l) => ({
+        referenceId: String(l.referenceId),
+        parentReferenceId: l.parentReferenceId === undefined || l.parentReferenceId === null ? null : String(l.parentReferenceId),
+        productId: l.productId,
+        name: l.name,
+        productType: l.productType,
+        quantity: Number(l.quantity),
+        price: l.price,
+        tax: l.tax,
+        incentiveId: l.incentiveId ?? null,
+      })),
+      details.payments ?? [],
+      minorDigits(details.currency),
+    );
+  } catch (e) {
+    if (e instanceof CartError) throw invalidField(`transactionDetails.${e.path}`, e.message);
+    throw e;
+  }
+  let serviceMode = null;
+  if (body.serviceMode !== undefined && body.serviceMode !== '') {
+    serviceMode = normalizeServiceMode(body.serviceMode);
+    if (!serviceMode) throw invalidField('serviceMode', 'must be one of EAT_IN (Eatin), TAKEOUT, DRIVE_THRU, CURBSIDE, TABLE_SERVICE, DELIVERY');
+  }
+  return {
+    status: status === 'VALIDATE' ? 'CLAIMED' : status,
+    loyaltyId: body.loyaltyId ?? null,
+    serviceMode,
+    channel: body.channel ?? null,
+    cart,
+    pos: dialect.posContext(details.posVendor, principal),
+    localTime: localTime(request),
+    bodyHash: sha256(canonicalJson(body)),
+    appliedIncentiveIds: dialect.appliedIncentiveIds(body, status),
+  };
+}
+
+/** Loyalty API v1: the routes POS and kiosk vendors call. */
+export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService; db: Kysely<Database> }): Promise<void> {
+  const { loyalty } = opts;
+  app.addHook('onRequest', apiKeyAuthenticator(opts.db));
+
+  app.post<{ Body: IdentifyBodyT }>(
+    '/loyalty/identify',
+    {
+      schema: {
+        tags: ['POS'],
+        summary: 'Identify a guest by one-time code or loyalty id and open a loyalty transaction',
+        description:
+          'The 6-digit code lives 300 s and is single use: the same POS sale (storeId + terminal + transactionId) identifying again gets the same loyalty transaction; any other sale gets 422 OrderSelectionStatusUnclaimable. The balance is net of the pre-selected rewards.',
+        security: SECURITY,
+        body: IdentifyBody,
+        response: {
+          200: IdentifyResponse,
+          ...COMMON_ERRORS,
+          ...errors({ 404: 'IdentifierNotFound, StoreNotFound', 422: 'InvalidIdentifier, OrderSelectionStatusUnclaimable, VendorConfigMissing' }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const dialect = selectDialect(request.body.posVendor.posType, principal);
+      const result = await loyalty.identify(principal, {
+        identifier: request.body.identifier,
+        pos: dialect.posContext(request.body.posVendor, principal),
+        localTime: localTime(request),
+      });
+      return dialect.renderIdentify(result);
+    },
+  );
+
+  app.post<{ Body: TransactionBodyT; Params: { loyaltyTransactionId: string } }>(
+    '/loyalty/transaction/pos/validate/:loyaltyTransactionId',
+    {
+      schema: {
+        tags: ['POS'],
+        summary: 'Dry run of the claim with the current basket; changes nothing',
+        security: SECURITY,
+        params: TransactionIdParams,
+        body: TransactionBody,
+        response: {
+          200: SaleResponse,
+          ...COMMON_ERRORS,
+          400: Object.assign({}, RulesErrorEnvelope, { description: 'RulesError with every failing rule, or ValidationError / TransactionNotClaimable' }),
+          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const cmd = toSaleCommand(request, request.body, principal, 'VALIDATE');
+      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      return dialect.renderSale(await loyalty.validate(principal, request.params.loyaltyTransactionId, cmd), 'VALIDATE');
+    },
+  );
+
+  app.put<{ Body: TransactionBodyT & { status: 'PENDING' | 'CLAIMED' }; Params: { loyaltyTransactionId: string } }>(
+    '/loyalty/transaction/pos/:loyaltyTransactionId',
+    {
+      schema: {
+        tags: ['POS'],
+        summary: 'Update a loyalty transaction: PENDING evaluates and holds, CLAIMED redeems and earns',
+        description:
+          'A repeated CLAIMED with the same body answers exactly as the first and moves no points; a different body after CLAIMED is TransactionNotClaimable. Concurrent claims on one guest never overdraw.',
+        security: SECURITY,
+        params: TransactionIdParams,
+        body: UpdateBody,
+        response: {
+          200: SaleResponse,
+          ...COMMON_ERRORS,
+          400: Object.assign({}, RulesErrorEnvelope, { description: 'RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError' }),
+          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const status = request.body.status;
+      const cmd = toSaleCommand(request, request.body, principal, status);
+      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      return loyalty.update(principal, request.params.loyaltyTransactionId, cmd, (r) => dialect.renderSale(r, status));
+    },
+  );
+
+  app.post<{ Body: TransactionBodyT }>(
+    '/loyalty/transaction/pos',
+    {
+      schema: {
+        tags: ['POS'],
+        summary: 'Record a sale without an identified guest (claimable later by receipt code)',
+        description: 'A repeat for the same storeId + terminal + POS transactionId returns the same loyalty transaction and receipt code.',
+        security: SECURITY,
+        body: TransactionBody,
+        response: { 200: UnclaimedResponse, ...COMMON_ERRORS, ...errors({ 404: 'StoreNotFound' }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const cmd = toSaleCommand(request, request.body, principal, 'CLAIMED');
+      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      return dialect.renderUnclaimed(await loyalty.unclaimed(principal, cmd));
+    },
+  );
+
+  const voidSchema = {
+    tags: ['POS'],
+    summary: 'Void / refund a loyalty transaction: reverses everything it earned and redeemed',
+    description: 'Repeated voids answer the same. The body (the sale as the POS has it) is optional and not needed to void.',
+    security: SECURITY,
+    params: TransactionIdParams,
+    response: { 200: VoidResponse, ...COMMON_ERRORS, ...errors({ 404: 'TransactionNotFoundError' }) },
+  };
+  const voidHandler = async (request: FastifyRequest<{ Params: { loyaltyTransactionId: string } }>) =>
+    loyalty.void(principalOf(request), request.params.loyaltyTransactionId);
+  app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
+  app.post('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: { ...voidSchema, summary: `${voidSchema.summary} (POST alias)` } }, voidHandler);
+}

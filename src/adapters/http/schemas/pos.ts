@@ -1,0 +1,176 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Loyalty API v1 bodies, as POS vendors send them. Extra fields are allowed: vendors add their
+ * own, and the documented examples are the contract. Bounds keep a hostile body small.
+ */
+const Text = (max = 200) => Type.String({ maxLength: max });
+const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0 })]);
+
+export const PosVendor = Type.Object(
+  {
+    operator: Type.Optional(IdLike),
+    posType: Type.String({ minLength: 1, maxLength: 50, description: 'POS/kiosk vendor: Partner, Tillster, NCR, Winrest' }),
+    storeId: IdLike,
+    terminal: IdLike,
+    transactionId: IdLike,
+    matchingId: Type.Optional(Text(100)),
+    supportingPos: Type.Optional(Type.String({ maxLength: 50, description: 'the store POS vendor whose PLUs to answer with (kiosks)' })),
+  },
+  { $id: 'PosVendor' },
+);
+export type PosVendorBody = Static<typeof PosVendor>;
+
+export const IdentifyBody = Type.Object(
+  {
+    identifier: Type.String({ minLength: 1, maxLength: 64, description: '6-digit one-time code or loyalty user id (UUID)' }),
+    posVendor: Type.Ref(PosVendor),
+  },
+  { $id: 'IdentifyBody' },
+);
+export type IdentifyBodyT = { identifier: string; posVendor: PosVendorBody };
+
+const Money = Type.Union([Type.Number(), Type.String({ maxLength: 20 })], { description: 'major units: 5.00 or "5.00"' });
+
+export const OrderLine = Type.Object(
+  {
+    name: Type.Optional(Text()),
+    price: Money,
+    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    productType: Type.String({ minLength: 1, maxLength: 20, description: 'item | combo | offer | reward' }),
+    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: 10_000 }), Type.String({ pattern: '^\\d{1,5}$' })]),
+    referenceId: Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 })]),
+    parentReferenceId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 }), Type.Null()])),
+    tax: Type.Optional(Money),
+    incentiveId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  },
+  { $id: 'OrderLine' },
+);
+
+export const Payment = Type.Object(
+  {
+    amount: Type.Integer({ description: 'minor units: 500 = $5.00' }),
+    type: Type.String({ minLength: 1, maxLength: 30, description: 'CASH, CARD, CREDIT, VISA …; NCR totals SUBTOTAL, DISCOUNTS, TAXES' }),
+    ccToken: Type.Optional(Text(200)),
+  },
+  { $id: 'Payment' },
+);
+
+export const AppliedDiscount = Type.Object(
+  {
+    details: Type.Optional(Type.Object({ displayName: Type.Optional(Text()) })),
+    orderReferenceId: Type.Optional(Type.String({ maxLength: 64 })),
+    productId: Type.Optional(Type.String({ maxLength: 64 })),
+    referenceId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { $id: 'AppliedDiscount' },
+);
+
+export const TransactionBody = Type.Object(
+  {
+    channel: Type.Optional(Type.String({ maxLength: 20, description: 'Restaurant | App | Web' })),
+    created: Type.Optional(Type.String({ maxLength: 40 })),
+    loyaltyId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    serviceMode: Type.Optional(Type.String({ maxLength: 30, description: 'EAT_IN/Eatin, TAKEOUT, DRIVE_THRU, CURBSIDE, TABLE_SERVICE, DELIVERY' })),
+    status: Type.Optional(Type.Union([Type.Literal('PENDING'), Type.Literal('CLAIMED')])),
+    transactionId: Type.Optional(Type.String({ maxLength: 64 })),
+    transactionDetails: Type.Object({
+      currency: Type.String({ minLength: 3, maxLength: 3 }),
+      order: Type.Array(Type.Ref(OrderLine), { maxItems: 500 }),
+      payments: Type.Optional(Type.Array(Type.Ref(Payment), { maxItems: 50 })),
+      appliedDiscounts: Type.Optional(Type.Array(Type.Ref(AppliedDiscount), { maxItems: 100 })),
+      posVendor: Type.Ref(PosVendor),
+    }),
+  },
+  { $id: 'TransactionBody' },
+);
+
+export interface TransactionBodyT {
+  channel?: string;
+  created?: string;
+  loyaltyId?: string | null;
+  serviceMode?: string;
+  status?: 'PENDING' | 'CLAIMED';
+  transactionId?: string;
+  transactionDetails: {
+    currency: string;
+    order: {
+      name?: string;
+      price: number | string;
+      productId: string;
+      productType: string;
+      quantity: number | string;
+      referenceId: string | number;
+      parentReferenceId?: string | number | null;
+      tax?: number | string;
+      incentiveId?: string | null;
+    }[];
+    payments?: { amount: number; type: string; ccToken?: string }[];
+    appliedDiscounts?: { details?: { displayName?: string }; orderReferenceId?: string; productId?: string; referenceId?: string }[];
+    posVendor: PosVendorBody;
+  };
+}
+
+export const UpdateBody = Type.Intersect([TransactionBody, Type.Object({ status: Type.Union([Type.Literal('PENDING'), Type.Literal('CLAIMED')]) })]);
+
+export const TransactionIdParams = Type.Object({ loyaltyTransactionId: Type.String({ maxLength: 64 }) });
+
+const Presentation = Type.Object(
+  {
+    header: Type.Optional(Type.String()),
+    marketing: Type.Optional(Type.String()),
+    pointsEarned: Type.Optional(Type.String()),
+    pointsRedeemed: Type.Optional(Type.String()),
+    totalPoints: Type.Optional(Type.String()),
+    identifier: Type.Optional(Type.String()),
+    qrCode: Type.Optional(Type.String()),
+    footer: Type.Optional(Type.String()),
+  },
+  { $id: 'Presentation', description: 'Receipt lines to print' },
+);
+
+const EligibleDiscount = Type.Object({
+  details: Type.Object({ displayName: Type.String(), type: Type.String() }),
+  orderReferenceId: Type.Optional(Type.String()),
+  productId: Type.Union([Type.String(), Type.Null()]),
+  referenceId: Type.String({ description: 'loyalty incentive id' }),
+});
+
+export const IdentifyResponse = Type.Object({
+  balances: Type.Array(Type.Object({ amount: Type.Integer(), currency: Type.Literal('points') })),
+  loyaltyUser: Type.Object({ id: Type.String(), name: Type.String(), created: Type.String() }),
+  order: Type.Array(
+    Type.Object({
+      name: Type.Optional(Type.String()),
+      productId: Type.Union([Type.String(), Type.Null()]),
+      incentiveId: Type.Optional(Type.String()),
+      quantity: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+      referenceId: Type.String(),
+      productType: Type.Optional(Type.String({ description: 'REWARD | OFFER' })),
+      price: Type.Optional(Type.String({ description: 'Winrest: the reward price in minor units as text' })),
+    }),
+  ),
+  eligibleDiscounts: Type.Optional(Type.Array(EligibleDiscount)),
+  transactionId: Type.String(),
+});
+
+export const SaleResponse = Type.Object({
+  points: Type.Integer({ description: 'balance after this update' }),
+  pointsEarned: Type.Integer(),
+  pointsRedeemed: Type.Integer(),
+  loyaltyId: Type.String(),
+  transactionId: Type.String(),
+  receiptCode: Type.Optional(Type.String()),
+  presentation: Type.Optional(Type.Ref(Presentation)),
+  eligibleDiscounts: Type.Optional(Type.Array(EligibleDiscount)),
+});
+
+export const UnclaimedResponse = Type.Object({
+  transactionId: Type.String(),
+  receiptCode: Type.String({ description: '16 characters; the guest claims the sale with it' }),
+  presentation: Type.Ref(Presentation),
+});
+
+export const VoidResponse = Type.Object({ transactionId: Type.String() });
+
+export const POS_SCHEMAS = [PosVendor, OrderLine, Payment, AppliedDiscount, TransactionBody, IdentifyBody, Presentation];

@@ -1,0 +1,724 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../adapters/db/database.ts';
+import {
+  findProgram,
+  findStoreByExternalId,
+  listActiveIncentives,
+  toStore,
+} from '../adapters/db/repositories/config.repository.ts';
+import { InsufficientPoints, postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import type { Database, LoyaltyTransactionTable } from '../adapters/db/schema.ts';
+import type { Cart } from '../domain/cart.ts';
+import { evaluate, type Evaluation, POINT_BALANCE } from '../domain/evaluate.ts';
+import { allPlus, type Incentive, primaryPlu } from '../domain/incentive.ts';
+import { newReceiptCode, type PresentationTemplate, renderPresentation } from '../domain/receipt.ts';
+import { localTimeAt, type LocalTime } from '../domain/time.ts';
+import { AppError, rulesError } from '../errors.ts';
+import { newId, UUID } from '../lib/ids.ts';
+import { TtlCache } from '../lib/ttl-cache.ts';
+import type {
+  IdentifyCommand,
+  IdentifyResult,
+  PosContext,
+  SaleCommand,
+  SaleResult,
+  SelectedIncentive,
+  UnclaimedResult,
+} from './commands.ts';
+import type { Guest, PosPrincipal, Program, Store } from './model.ts';
+
+export interface LoyaltyObserver {
+  claimed?(programId: string, pointsEarned: number, pointsRedeemed: number): void;
+  voided?(programId: string): void;
+}
+
+export interface LoyaltyDeps {
+  db: Db;
+  clock?: () => Date;
+  /** integer in [0, n); crypto.randomInt in production, seeded in tests */
+  randomIndex: (n: number) => number;
+  otpTtlSeconds?: number;
+  /** Base of claim URLs printed on receipts when the program sets none. */
+  publicUrl: string;
+  /** How long program, store and incentive configuration may be cached (ms). */
+  configTtlMs?: number;
+  observer?: LoyaltyObserver;
+}
+
+const DEFAULT_TEMPLATES: { claimed: PresentationTemplate; unclaimed: PresentationTemplate } = {
+  claimed: {
+    header: 'Rewards',
+    pointsEarned: 'Earned: {pointsEarned}',
+    pointsRedeemed: 'Redeemed: {pointsRedeemed}',
+    totalPoints: 'Balance: {balance}',
+    identifier: 'Transaction ID: {transactionId}',
+  },
+  unclaimed: {
+    header: 'Rewards',
+    marketing: 'Scan to earn {pointsEarned} points for this order',
+    identifier: 'Receipt code: {receiptCode}',
+    qrCode: '{claimUrl}',
+  },
+};
+
+const OPEN_STATES = ['OPEN', 'PENDING'] as const;
+
+/**
+ * The Loyalty API v1 use cases: identify, validate, update (PENDING / CLAIMED), unclaimed sales
+ * and void. Every write happens in one database transaction; every answer is built from the pure
+ * `evaluate`.
+ */
+export class LoyaltyService {
+  private readonly db: Kysely<Database>;
+  private readonly clock: () => Date;
+  private readonly programs: TtlCache<string, Program | null>;
+  private readonly stores: TtlCache<string, Store | null>;
+  private readonly incentives: TtlCache<string, Map<string, Incentive>>;
+
+  constructor(private readonly deps: LoyaltyDeps) {
+    this.db = deps.db.kysely;
+    this.clock = deps.clock ?? (() => new Date());
+    const ttl = deps.configTtlMs ?? 5_000;
+    this.programs = new TtlCache(ttl);
+    this.stores = new TtlCache(ttl);
+    this.incentives = new TtlCache(ttl);
+  }
+
+  /** Forget cached configuration (after an admin write, or in tests). */
+  invalidate(): void {
+    this.programs.clear();
+    this.stores.clear();
+    this.incentives.clear();
+  }
+
+  async identify(principal: PosPrincipal, cmd: IdentifyCommand): Promise<IdentifyResult> {
+    const store = await this.openStore(principal, cmd.pos.storeId);
+    const posKey = posKeyOf(cmd.pos);
+    const identifier = cmd.identifier.trim();
+    if (/^\d{6}$/.test(identifier)) return this.identifyByCode(principal, store, identifier, cmd.pos, posKey);
+    if (UUID.test(identifier)) return this.identifyByLoyaltyId(principal, store, identifier.toLowerCase(), cmd.pos, posKey);
+    throw new AppError('InvalidIdentifier', 'identifier must be a 6-digit code or a loyalty id (UUID)', { field: 'identifier' });
+  }
+
+  private async identifyByCode(principal: PosPrincipal, store: Store, code: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
+    const nowIso = this.clock().toISOString();
+    const otp = await this.db
+      .selectFrom('otp_codes')
+      .selectAll()
+      .where('program_id', '=', principal.programId)
+      .where('code', '=', code)
+      .where('expires_at', '>', nowIso)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!otp) throw new AppError('IdentifierNotFound', 'No active code matches this identifier (codes live 300 seconds)');
+    const guest = await this.guest(principal.programId, otp.guest_id);
+    if (!guest) throw new AppError('IdentifierNotFound');
+
+    const reuse = async (usedKey: string | null, txnId: string | null): Promise<IdentifyResult> => {
+      if (usedKey !== posKey || !txnId) {
+        throw new AppError('OrderSelectionStatusUnclaimable', 'This code was already used for another POS transaction');
+      }
+      const txn = await this.transactionRow(principal, txnId);
+      return this.identifyResult(principal, txn, guest, pos);
+    };
+    if (otp.used_at) return reuse(otp.used_pos_key, otp.used_transaction_id);
+
+    const txnId = newId();
+    const created = await this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('otp_codes')
+        .set({ used_at: nowIso, used_pos_key: posKey, used_transaction_id: txnId })
+        .where('id', '=', otp.id)
+        .where('used_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      if (!claimed) return null;
+      return this.insertOpenTransaction(trx, principal, store, guest, pos, posKey, txnId, otp.selections, nowIso);
+    });
+    if (!created) {
+      // Another request used the code between our read and our write: answer as a repeat would.
+      const again = await this.db.selectFrom('otp_codes').select(['used_pos_key', 'used_transaction_id']).where('id', '=', otp.id).executeTakeFirstOrThrow();
+      return reuse(again.used_pos_key, again.used_transaction_id);
+    }
+    return this.identifyResult(principal, created, guest, pos);
+  }
+
+  private async identifyByLoyaltyId(principal: PosPrincipal, store: Store, loyaltyId: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
+    const guest = await this.guest(principal.programId, loyaltyId);
+    if (!guest) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
+    const open = await this.db
+      .selectFrom('loyalty_transactions')
+      .selectAll()
+      .where('program_id', '=', principal.programId)
+      .where('pos_key', '=', posKey)
+      .where('guest_id', '=', guest.id)
+      .where('status', 'in', OPEN_STATES)
+      .executeTakeFirst();
+    if (open) return this.identifyResult(principal, open, guest, pos);
+    const nowIso = this.clock().toISOString();
+    const row = await this.insertOpenTransaction(this.db, principal, store, guest, pos, posKey, newId(), '[]', nowIso);
+    return this.identifyResult(principal, row, guest, pos);
+  }
+
+  private async insertOpenTransaction(
+    db: Kysely<Database>,
+    principal: PosPrincipal,
+    store: Store,
+    guest: Guest,
+    pos: PosContext,
+    posKey: string,
+    id: string,
+    selections: string,
+    nowIso: string,
+  ): Promise<LoyaltyTransactionTable> {
+    const row: LoyaltyTransactionTable = {
+      id,
+      program_id: principal.programId,
+      store_id: store.id,
+      guest_id: guest.id,
+      status: 'OPEN',
+      pos_vendor: pos.pluVendor,
+      pos_type: pos.posType,
+      pos_key: posKey,
+      dedupe_key: null,
+      terminal: pos.terminal,
+      pos_transaction_id: pos.posTransactionId,
+      operator: pos.operator,
+      matching_id: pos.matchingId,
+      selections,
+      service_mode: null,
+      channel: null,
+      cart: null,
+      subtotal_cents: 0,
+      points_earned: 0,
+      points_redeemed: 0,
+      reserved_points: 0,
+      earnable_points: 0,
+      receipt_code: newReceiptCode(this.deps.randomIndex),
+      claim_hash: null,
+      claim_response: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+      claimed_at: null,
+      voided_at: null,
+    };
+    await db.insertInto('loyalty_transactions').values(row).execute();
+    return row;
+  }
+
+  private async identifyResult(principal: PosPrincipal, txn: LoyaltyTransactionTable, guest: Guest, pos: PosContext): Promise<IdentifyResult> {
+    const incentives = await this.incentiveMap(principal.programId);
+    const selections: SelectedIncentive[] = [];
+    let reserved = 0;
+    for (const id of JSON.parse(txn.selections) as string[]) {
+      const incentive = incentives.get(id);
+      if (!incentive) continue; // withdrawn since the guest picked it
+      selections.push({ incentive, plu: pluFor(incentive, pos.pluVendor), referenceId: String(selections.length).padStart(2, '0') });
+      if (incentive.kind === 'REWARD') reserved += incentive.pointCost;
+    }
+    return {
+      transactionId: txn.id,
+      guest: { id: guest.id, name: guest.name, createdAt: guest.createdAt },
+      balance: Math.max(0, guest.balance - reserved),
+      selections,
+      receiptCode: txn.receipt_code,
+    };
+  }
+
+  /** Dry run of a claim: eligibility and points preview; changes nothing. */
+  async validate(principal: PosPrincipal, transactionId: string, cmd: SaleCommand): Promise<SaleResult> {
+    const txn = await this.transactionRow(principal, transactionId);
+    if (!(OPEN_STATES as readonly string[]).includes(txn.status)) {
+      throw new AppError('TransactionNotClaimable', `Loyalty transaction is ${txn.status}`);
+    }
+    const { program, guest, evaluation, incentiveLines } = await this.evaluateSale(principal, txn, cmd);
+    if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
+    return this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
+      points: guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned,
+      pointsEarned: evaluation.pointsEarned,
+      kind: 'claimed',
+    });
+  }
+
+  /**
+   * PENDING evaluates and holds the basket's rewards on the transaction; CLAIMED redeems and earns.
+   * `render` turns the result into the dialect's answer, which is stored so that a retried CLAIMED
+   * with the same body gets the very same answer.
+   */
+  async update(principal: PosPrincipal, transactionId: string, cmd: SaleCommand, render: (r: SaleResult) => unknown): Promise<unknown> {
+    const txn = await this.transactionRow(principal, transactionId);
+    if (txn.status === 'CLAIMED' || txn.status === 'VOIDED' || txn.status === 'UNCLAIMED') {
+      return this.replayOrRefuse(txn, cmd);
+    }
+    const { program, guest, evaluation, incentiveLines } = await this.evaluateSale(principal, txn, cmd);
+    if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
+    const nowIso = this.clock().toISOString();
+    const common = {
+      cart: JSON.stringify(cmd.cart),
+      service_mode: cmd.serviceMode,
+      channel: cmd.channel,
+      subtotal_cents: evaluation.subtotalCents,
+      updated_at: nowIso,
+    };
+
+    if (cmd.status === 'PENDING') {
+      const updated = await this.db
+        .updateTable('loyalty_transactions')
+        .set({ ...common, status: 'PENDING', reserved_points: evaluation.pointsRedeemed })
+        .where('id', '=', txn.id)
+        .where('status', 'in', OPEN_STATES)
+        .returning('id')
+        .executeTakeFirst();
+      if (!updated) return this.replayOrRefuse(await this.transactionRow(principal, txn.id), cmd);
+      return render(
+        this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
+          points: Math.max(0, guest.balance - evaluation.pointsRedeemed),
+          pointsEarned: 0,
+          kind: 'claimed',
+        }),
+      );
+    }
+
+    try {
+      const body = await this.db.transaction().execute(async (trx) => {
+        const won = await trx
+          .updateTable('loyalty_transactions')
+          .set({
+            ...common,
+            status: 'CLAIMED',
+            claim_hash: cmd.bodyHash,
+            points_earned: evaluation.pointsEarned,
+            points_redeemed: evaluation.pointsRedeemed,
+            reserved_points: 0,
+            claimed_at: nowIso,
+          })
+          .where('id', '=', txn.id)
+          .where('status', 'in', OPEN_STATES)
+          .returning('id')
+          .executeTakeFirst();
+        if (!won) return null;
+        const balance = await postEntries(
+          trx,
+          program.id,
+          guest.id,
+          [
+            { kind: 'REDEEM', points: -evaluation.pointsRedeemed, transactionId: txn.id },
+            { kind: 'EARN', points: evaluation.pointsEarned, transactionId: txn.id },
+          ],
+          nowIso,
+          { touchActivity: true },
+        );
+        if (evaluation.applied.length > 0) {
+          await trx
+            .insertInto('redemptions')
+            .values(
+              evaluation.applied.map((a) => ({
+                id: newId(),
+                program_id: program.id,
+                guest_id: guest.id,
+                transaction_id: txn.id,
+                incentive_id: a.incentiveId,
+                kind: a.kind,
+                quantity: a.quantity,
+                points: a.points,
+                created_at: nowIso,
+                voided_at: null,
+              })),
+            )
+            .execute();
+        }
+        const rendered = render(
+          this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
+            points: balance,
+            pointsEarned: evaluation.pointsEarned,
+            kind: 'claimed',
+          }),
+        );
+        await trx.updateTable('loyalty_transactions').set({ claim_response: JSON.stringify(rendered) }).where('id', '=', txn.id).execute();
+        return rendered;
+      });
+      if (body === null) return this.replayOrRefuse(await this.transactionRow(principal, txn.id), cmd);
+      this.deps.observer?.claimed?.(program.id, evaluation.pointsEarned, evaluation.pointsRedeemed);
+      return body;
+    } catch (e) {
+      if (e instanceof InsufficientPoints) {
+        // Another sale spent the points between our evaluation and our debit.
+        throw rulesError(
+          evaluation.applied
+            .filter((a) => a.kind === 'REWARD')
+            .map((a) => ({
+              code: 'insufficient-point-balance',
+              ruleId: POINT_BALANCE,
+              incentiveId: a.incentiveId,
+              currentValue: e.available ?? 0,
+              targetValue: evaluation.pointsRedeemed,
+              message: 'User does not have sufficient funds to redeem reward',
+            })),
+        );
+      }
+      throw e;
+    }
+  }
+
+  private replayOrRefuse(txn: LoyaltyTransactionTable, cmd: SaleCommand): unknown {
+    if (txn.status === 'CLAIMED' && cmd.status === 'CLAIMED' && txn.claim_hash === cmd.bodyHash && txn.claim_response) {
+      return JSON.parse(txn.claim_response);
+    }
+    const why =
+      txn.status === 'CLAIMED'
+        ? 'Loyalty transaction is already CLAIMED with a different body'
+        : `Loyalty transaction is ${txn.status}`;
+    throw new AppError('TransactionNotClaimable', why);
+  }
+
+  /** A sale without an identified guest; a repeat for the same POS sale returns the same transaction. */
+  async unclaimed(principal: PosPrincipal, cmd: SaleCommand): Promise<UnclaimedResult> {
+    const store = await this.openStore(principal, cmd.pos.storeId);
+    const program = await this.program(principal.programId);
+    const posKey = posKeyOf(cmd.pos);
+    const dedupeKey = `U|${posKey}`;
+    const existing = await this.findByDedupe(principal.programId, dedupeKey);
+    if (existing) return this.unclaimedResult(program, existing, cmd.pos.dialect);
+
+    // Without a guest nothing is redeemed: loyalty lines only count as discounts on the goods.
+    const cart: Cart = { ...cmd.cart, lines: cmd.cart.lines.map((l) => ({ ...l, incentiveId: null })) };
+    const evaluation = evaluate(cart, {
+      now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
+      store: { id: store.id, externalId: store.externalId },
+      serviceMode: cmd.serviceMode,
+      guest: null,
+      earn: program.earn,
+      incentives: new Map(),
+    });
+    const nowIso = this.clock().toISOString();
+    const row: LoyaltyTransactionTable = {
+      id: newId(),
+      program_id: program.id,
+      store_id: store.id,
+      guest_id: null,
+      status: 'UNCLAIMED',
+      pos_vendor: cmd.pos.pluVendor,
+      pos_type: cmd.pos.posType,
+      pos_key: posKey,
+      dedupe_key: dedupeKey,
+      terminal: cmd.pos.terminal,
+      pos_transaction_id: cmd.pos.posTransactionId,
+      operator: cmd.pos.operator,
+      matching_id: cmd.pos.matchingId,
+      selections: '[]',
+      service_mode: cmd.serviceMode,
+      channel: cmd.channel,
+      cart: JSON.stringify(cmd.cart),
+      subtotal_cents: evaluation.subtotalCents,
+      points_earned: 0,
+      points_redeemed: 0,
+      reserved_points: 0,
+      earnable_points: evaluation.pointsEarned,
+      receipt_code: newReceiptCode(this.deps.randomIndex),
+      claim_hash: cmd.bodyHash,
+      claim_response: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+      claimed_at: null,
+      voided_at: null,
+    };
+    const inserted = await this.db
+      .insertInto('loyalty_transactions')
+      .values(row)
+      .onConflict((oc) => oc.columns(['program_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    const stored = inserted ? row : await this.findByDedupe(principal.programId, dedupeKey);
+    if (!stored) throw new AppError('Conflict', 'Unclaimed transaction could not be stored; retry');
+    return this.unclaimedResult(program, stored, cmd.pos.dialect);
+  }
+
+  private async findByDedupe(programId: string, dedupeKey: string): Promise<LoyaltyTransactionTable | undefined> {
+    return this.db
+      .selectFrom('loyalty_transactions')
+      .selectAll()
+      .where('program_id', '=', programId)
+      .where('dedupe_key', '=', dedupeKey)
+      .executeTakeFirst();
+  }
+
+  private unclaimedResult(program: Program, txn: LoyaltyTransactionTable, dialect: string): UnclaimedResult {
+    const presentation = renderPresentation(templateFor(program, dialect, 'unclaimed'), {
+      transactionId: txn.id,
+      receiptCode: txn.receipt_code,
+      pointsEarned: txn.earnable_points,
+      pointsRedeemed: 0,
+      balance: null,
+      claimUrl: this.claimUrl(program, txn.receipt_code),
+    });
+    return { transactionId: txn.id, receiptCode: txn.receipt_code, presentation, earnablePoints: txn.earnable_points };
+  }
+
+  /**
+   * Void / refund: reverses what the transaction redeemed and earned. The earned points are taken
+   * back only as far as the balance allows (the guest may have spent them since); the ledger
+   * records exactly what moved. A repeated void answers the same.
+   */
+  async void(principal: PosPrincipal, transactionId: string): Promise<{ transactionId: string }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const txn = await this.transactionRow(principal, transactionId);
+      if (txn.status === 'VOIDED') return { transactionId: txn.id };
+      const nowIso = this.clock().toISOString();
+      const done = await this.db.transaction().execute(async (trx) => {
+        const won = await trx
+          .updateTable('loyalty_transactions')
+          .set({ status: 'VOIDED', voided_at: nowIso, updated_at: nowIso, reserved_points: 0 })
+          .where('id', '=', txn.id)
+          .where('status', '=', txn.status)
+          .returning('id')
+          .executeTakeFirst();
+        if (!won) return false;
+        if (txn.status === 'CLAIMED' && txn.guest_id) {
+          const afterCredit = await postEntries(
+            trx,
+            txn.program_id,
+            txn.guest_id,
+            [{ kind: 'VOID_REDEEM', points: txn.points_redeemed, transactionId: txn.id }],
+            nowIso,
+          );
+          const takeBack = Math.min(txn.points_earned, afterCredit);
+          await postEntries(
+            trx,
+            txn.program_id,
+            txn.guest_id,
+            [
+              {
+                kind: 'VOID_EARN',
+                points: -takeBack,
+                transactionId: txn.id,
+                reason: takeBack < txn.points_earned ? `balance covered ${takeBack} of ${txn.points_earned} earned points` : null,
+              },
+            ],
+            nowIso,
+          );
+          await trx.updateTable('redemptions').set({ voided_at: nowIso }).where('transaction_id', '=', txn.id).execute();
+        }
+        return true;
+      });
+      if (done) {
+        this.deps.observer?.voided?.(txn.program_id);
+        return { transactionId: txn.id };
+      }
+    }
+    throw new AppError('Conflict', 'Transaction changed while voiding; retry');
+  }
+
+  /** A fresh one-time 6-digit code for a guest, with incentives pre-selected. */
+  async createCode(programId: string, guestId: string, selectionIds: string[], ttlSeconds = this.deps.otpTtlSeconds ?? 300): Promise<{ code: string; expiresAt: string }> {
+    const guest = await this.guest(programId, guestId);
+    if (!guest) throw new AppError('UserNotFoundError', `No guest ${guestId} in this program`);
+    const incentives = await this.incentiveMap(programId, true);
+    for (const id of selectionIds) {
+      if (!incentives.has(id)) throw new AppError('RewardNotFoundError', `No active reward or offer ${id} in this program`, { incentiveId: id });
+    }
+    const offers = selectionIds.filter((id) => incentives.get(id)?.kind === 'OFFER');
+    if (offers.length > 1) throw new AppError('ValidationError', 'At most one offer can be pre-selected', { field: 'select' });
+    const now = this.clock();
+    const nowIso = now.toISOString();
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = String(this.deps.randomIndex(1_000_000)).padStart(6, '0');
+      const clash = await this.db
+        .selectFrom('otp_codes')
+        .select('id')
+        .where('program_id', '=', programId)
+        .where('code', '=', code)
+        .where('expires_at', '>', nowIso)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (clash) continue;
+      await this.db
+        .insertInto('otp_codes')
+        .values({
+          id: newId(),
+          program_id: programId,
+          guest_id: guestId,
+          code,
+          selections: JSON.stringify(selectionIds),
+          created_at: nowIso,
+          expires_at: expiresAt,
+          used_at: null,
+          used_pos_key: null,
+          used_transaction_id: null,
+        })
+        .execute();
+      return { code, expiresAt };
+    }
+    throw new AppError('ServiceUnavailable', 'Could not find a free code; try again');
+  }
+
+  // ---- shared steps -------------------------------------------------------------------------
+
+  private async evaluateSale(principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: SaleCommand) {
+    if (!txn.guest_id) throw new AppError('TransactionNotClaimable', 'Transaction has no guest');
+    if (cmd.loyaltyId && cmd.loyaltyId.toLowerCase() !== txn.guest_id) {
+      throw new AppError('ValidationError', 'loyaltyId is not the guest identified on this transaction', { field: 'loyaltyId' });
+    }
+    const [program, guest, incentives] = await Promise.all([
+      this.program(principal.programId),
+      this.guest(principal.programId, txn.guest_id),
+      this.incentiveMap(principal.programId),
+    ]);
+    if (!guest) throw new AppError('UserNotFoundError');
+    const store = await this.storeById(txn, principal);
+    const selections = JSON.parse(txn.selections) as string[];
+    const { cart, incentiveLines } = resolveIncentiveLines(cmd.cart, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds);
+    const evaluation = evaluate(cart, {
+      now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
+      store: { id: store.id, externalId: store.externalId },
+      serviceMode: cmd.serviceMode,
+      guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.createdAt },
+      earn: program.earn,
+      incentives,
+    });
+    return { program, guest, evaluation, incentiveLines };
+  }
+
+  private saleResult(
+    program: Program,
+    txn: LoyaltyTransactionTable,
+    guest: Guest,
+    cmd: SaleCommand,
+    evaluation: Evaluation,
+    incentiveLines: SaleResult['incentiveLines'],
+    figures: { points: number; pointsEarned: number; kind: 'claimed' },
+  ): SaleResult {
+    const presentation = renderPresentation(templateFor(program, cmd.pos.dialect, figures.kind), {
+      transactionId: txn.id,
+      receiptCode: txn.receipt_code,
+      pointsEarned: figures.pointsEarned,
+      pointsRedeemed: evaluation.pointsRedeemed,
+      balance: figures.points,
+      claimUrl: this.claimUrl(program, txn.receipt_code),
+    });
+    return {
+      transactionId: txn.id,
+      loyaltyId: guest.id,
+      points: figures.points,
+      pointsEarned: figures.pointsEarned,
+      pointsRedeemed: evaluation.pointsRedeemed,
+      receiptCode: txn.receipt_code,
+      presentation,
+      evaluation,
+      incentiveLines,
+    };
+  }
+
+  private claimUrl(program: Program, receiptCode: string): string {
+    return `${(program.publicUrl ?? this.deps.publicUrl).replace(/\/$/, '')}/r/${receiptCode}`;
+  }
+
+  private async transactionRow(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionTable> {
+    const row = UUID.test(id)
+      ? await this.db
+          .selectFrom('loyalty_transactions')
+          .selectAll()
+          .where('id', '=', id.toLowerCase())
+          .where('program_id', '=', principal.programId)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw new AppError('TransactionNotFoundError', `No loyalty transaction ${id}`);
+    return row;
+  }
+
+  private async openStore(principal: PosPrincipal, externalId: string): Promise<Store> {
+    const store = await this.stores.getOrLoad(`${principal.programId}|${externalId}`, () =>
+      findStoreByExternalId(this.db, principal.programId, externalId),
+    );
+    if (!store) throw new AppError('StoreNotFound', `No store "${externalId}" in this program`, { field: 'posVendor.storeId' });
+    if (!store.loyaltyEnabled) throw new AppError('RedeemRewardError', `Loyalty is not enabled at store "${externalId}"`);
+    return store;
+  }
+
+  private async storeById(txn: LoyaltyTransactionTable, principal: PosPrincipal): Promise<Store> {
+    const store = await this.stores.getOrLoad(`id|${txn.store_id}`, async () => {
+      const row = await this.db.selectFrom('stores').selectAll().where('id', '=', txn.store_id).where('program_id', '=', principal.programId).executeTakeFirst();
+      return row ? toStore(row) : null;
+    });
+    if (!store) throw new AppError('StoreNotFound');
+    return store;
+  }
+
+  private async program(id: string): Promise<Program> {
+    const program = await this.programs.getOrLoad(id, () => findProgram(this.db, id));
+    if (!program) throw new AppError('Forbidden', 'API key belongs to no program');
+    return program;
+  }
+
+  private async incentiveMap(programId: string, fresh = false): Promise<Map<string, Incentive>> {
+    if (fresh) this.incentives.delete(programId);
+    return this.incentives.getOrLoad(programId, async () => new Map((await listActiveIncentives(this.db, programId)).map((i) => [i.id, i])));
+  }
+
+  private async guest(programId: string, id: string): Promise<Guest | null> {
+    const row = await this.db.selectFrom('guests').selectAll().where('id', '=', id).where('program_id', '=', programId).executeTakeFirst();
+    return row ? { id: row.id, programId: row.program_id, name: row.name, email: row.email, balance: row.balance, createdAt: row.created_at } : null;
+  }
+}
+
+export function posKeyOf(pos: PosContext): string {
+  return `${pos.storeId}|${pos.terminal}|${pos.posTransactionId}`;
+}
+
+function templateFor(program: Program, dialect: string, kind: 'claimed' | 'unclaimed'): PresentationTemplate {
+  return program.receiptTemplates[dialect]?.[kind] ?? program.receiptTemplates.default?.[kind] ?? DEFAULT_TEMPLATES[kind];
+}
+
+/** The PLU a vendor rings for an incentive; an incentive without a config for the vendor is an error. */
+export function pluFor(incentive: Incentive, vendor: string): string | null {
+  const config = incentive.vendorConfigs[vendor];
+  if (!config) {
+    throw new AppError('VendorConfigMissing', `Incentive "${incentive.name}" (${incentive.id}) has no PLU configuration for vendor "${vendor}"`, {
+      incentiveId: incentive.id,
+      vendor,
+    });
+  }
+  return primaryPlu(config);
+}
+
+/**
+ * Names the incentive behind each loyalty line: by the line's incentiveId, else by this vendor's
+ * PLU (pre-selected incentives first). A loyalty line that names nothing we know is a 404.
+ */
+export function resolveIncentiveLines(
+  cart: Cart,
+  incentives: ReadonlyMap<string, Incentive>,
+  vendor: string,
+  selections: string[],
+  applied: string[] | null,
+): { cart: Cart; incentiveLines: SaleResult['incentiveLines'] } {
+  const incentiveLines: SaleResult['incentiveLines'] = [];
+  const ordered = [...selections.map((id) => incentives.get(id)).filter((i): i is Incentive => !!i), ...incentives.values()];
+  const lines = cart.lines.map((line, i) => {
+    let incentive: Incentive | undefined;
+    if (line.incentiveId) {
+      incentive = incentives.get(line.incentiveId);
+      if (!incentive) {
+        throw new AppError(line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError', `No active incentive ${line.incentiveId}`, {
+          field: `transactionDetails.order[${i}].incentiveId`,
+        });
+      }
+    } else if (line.kind === 'reward' || line.kind === 'offer') {
+      incentive = ordered.find((c) => {
+        const config = c.vendorConfigs[vendor];
+        return config !== undefined && allPlus(config).includes(line.productId);
+      });
+      if (!incentive) {
+        throw new AppError(line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError', `No ${line.kind} with PLU "${line.productId}" for vendor ${vendor}`, {
+          field: `transactionDetails.order[${i}].productId`,
+        });
+      }
+    }
+    if (!incentive) return line;
+    if (applied && !applied.includes(incentive.id)) return { ...line, incentiveId: null };
+    incentiveLines.push({ incentive, lineRef: line.ref, plu: line.productId });
+    return { ...line, incentiveId: incentive.id };
+  });
+  return { cart: { ...cart, lines }, incentiveLines };
+}

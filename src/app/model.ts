@@ -1,0 +1,51 @@
+import type { Incentive } from '../domain/incentive.ts';
+import type { EarnPolicy } from '../domain/points.ts';
+import type { PresentationTemplate } from '../domain/receipt.ts';
+
+export type ExpiryPolicy = { kind: 'inactivity'; days: number } | { kind: 'monthly-buckets'; months: number } | { kind: 'none' };
+
+/** Receipt templates: per vendor (or `default`), separately for claimed and unclaimed sales. */
+export type ReceiptTemplates = Record<string, { claimed?: PresentationTemplate; unclaimed?: PresentationTemplate }>;
+
+export interface Program {
+  id: string;
+  slug: string;
+  name: string;
+  currency: string;
+  earn: EarnPolicy;
+  expiry: ExpiryPolicy;
+  claimWindowDays: number;
+  receiptTemplates: ReceiptTemplates;
+  publicUrl: string | null;
+}
+
+export interface Store {
+  id: string;
+  programId: string;
+  externalId: string;
+  name: string;
+  timeZone: string;
+  loyaltyEnabled: boolean;
+}
+
+/** Who is calling a POS route: resolved from `x-api-key`. */
+export interface PosPrincipal {
+  keyId: string;
+  programId: string;
+  vendor: string;
+  environment: string;
+}
+
+export interface Guest {
+  id: string;
+  programId: string;
+  name: string;
+  email: string | null;
+  balance: number;
+  createdAt: string;
+}
+
+export type { Incentive };
+
+/** The vendors whose PLUs an incentive can be configured for. */
+export const POS_VENDORS = ['partner', 'tillster', 'ncr', 'winrest', 'sicom', 'oracle', 'toast'] as const;

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import type { Database } from '../adapters/db/schema.ts';
+import { type IncentiveKind, type PluConfig, PLU_TYPES, type RuleRef } from '../domain/incentive.ts';
+import { validateRuleRefs } from '../domain/rules/registry.ts';
+import { isValidTimeZone } from '../domain/time.ts';
+import { AppError } from '../errors.ts';
+import { newId, sha256 } from '../lib/ids.ts';
+import type { ExpiryPolicy, ReceiptTemplates } from './model.ts';
+
+/**
+ * Creating programs, stores, keys, guests and incentives, with validation. Used by the demo seed,
+ * the CLI and tests now, and by the admin API.
+ */
+export interface NewProgram {
+  slug: string;
+  name: string;
+  currency: string;
+  earnRateMilli: number;
+  minSpendCents?: number;
+  expiry: ExpiryPolicy;
+  claimWindowDays?: number;
+  receiptTemplates?: ReceiptTemplates;
+  publicUrl?: string | null;
+}
+
+export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
+  if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
+  if (!/^[A-Z]{3}$/.test(p.currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
+  await db
+    .insertInto('programs')
+    .values({
+      id,
+      slug: p.slug,
+      name: p.name,
+      currency: p.currency,
+      earn_rate_milli: p.earnRateMilli,
+      min_spend_cents: p.minSpendCents ?? 0,
+      expiry_policy: JSON.stringify(p.expiry),
+      claim_window_days: p.claimWindowDays ?? 30,
+      receipt_templates: JSON.stringify(p.receiptTemplates ?? {}),
+      public_url: p.publicUrl ?? null,
+      created_at: at.toISOString(),
+    })
+    .execute();
+  return id;
+}
+
+export async function createStore(
+  db: Kysely<Database>,
+  programId: string,
+  s: { externalId: string; name: string; timeZone: string; loyaltyEnabled?: boolean },
+  at: Date,
+  id = newId(),
+): Promise<string> {
+  if (!isValidTimeZone(s.timeZone)) throw new AppError('ValidationError', `timeZone "${s.timeZone}" is not an IANA time zone`, { field: 'timeZone' });
+  await db
+    .insertInto('stores')
+    .values({
+      id,
+      program_id: programId,
+      external_id: s.externalId,
+      name: s.name,
+      time_zone: s.timeZone,
+      loyalty_enabled: s.loyaltyEnabled === false ? 0 : 1,
+      created_at: at.toISOString(),
+    })
+    .execute();
+  return id;
+}
+
+/** Issues a POS key: returns the key once; only its hash is stored. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  programId: string,
+  vendor: string,
+  environment: string,
+  at: Date,
+  key = `tpk_${environment}_${vendor}_${randomBytes(24).toString('base64url')}`,
+): Promise<{ id: string; key: string }> {
+  const id = newId();
+  await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      program_id: programId,
+      vendor: vendor.toLowerCase(),
+      environment,
+      key_hash: sha256(key),
+      key_prefix: key.slice(0, 12),
+      created_at: at.toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  return { id, key };
+}
+
+export async function createGuest(
+  db: Kysely<Database>,
+  programId: string,
+  g: { name: string; email?: string | null; points?: number },
+  at: Date,
+  id = newId(),
+): Promise<string> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('guests')
+      .values({ id, program_id: programId, name: g.name, email: g.email ?? null, balance: 0, last_activity_at: null, created_at: at.toISOString() })
+      .execute();
+    if (g.points) {
+      await postEntries(trx, programId, id, [{ kind: 'ADJUST', points: g.points, transactionId: null, reason: 'opening balance' }], at.toISOString());
+    }
+  });
+  return id;
+}
+
+export interface NewIncentive {
+  kind: IncentiveKind;
+  name: string;
+  pointCost?: number;
+  rules?: RuleRef[];
+  vendorConfigs: Record<string, PluConfig>;
+}
+
+/** Validates rule ids and arguments against the registry, and every vendor config's shape. */
+export function validateIncentive(i: NewIncentive): string[] {
+  const problems = validateRuleRefs(i.rules ?? []);
+  if (i.kind === 'REWARD' && !(Number.isInteger(i.pointCost) && (i.pointCost ?? 0) > 0)) problems.push('pointCost: a reward costs a whole number of points above 0');
+  if (i.kind === 'OFFER' && (i.pointCost ?? 0) !== 0) problems.push('pointCost: offers cost no points');
+  for (const [vendor, config] of Object.entries(i.vendorConfigs)) {
+    if (!(PLU_TYPES as readonly string[]).includes(config.pluType)) problems.push(`vendorConfigs.${vendor}.pluType: unknown "${config.pluType}"`);
+    else if (config.pluType !== 'ignore' && !(config.pluType in config)) problems.push(`vendorConfigs.${vendor}.${config.pluType}: missing`);
+  }
+  return problems;
+}
+
+export async function createIncentive(db: Kysely<Database>, programId: string, i: NewIncentive, at: Date, id = newId()): Promise<string> {
+  const problems = validateIncentive(i);
+  if (problems.length > 0) throw new AppError('ValidationError', problems.join('; '), { field: problems[0]!.split(':')[0], problems });
+  await db
+    .insertInto('incentives')
+    .values({
+      id,
+      program_id: programId,
+      kind: i.kind,
+      name: i.name,
+      point_cost: i.pointCost ?? 0,
+      rules: JSON.stringify(i.rules ?? []),
+      vendor_configs: JSON.stringify(i.vendorConfigs),
+      active: 1,
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    })
+    .execute();
+  return id;
+}

@@ -1,0 +1,158 @@
+import { Command, CommanderError, Option } from 'commander';
+import { createDb } from './adapters/db/database.ts';
+import { migrateToLatest } from './adapters/db/migrator.ts';
+import { findProgramBySlug } from './adapters/db/repositories/config.repository.ts';
+import { LoyaltyService } from './app/loyalty.service.ts';
+import { loadConfig } from './config.ts';
+import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
+import { AppError } from './errors.ts';
+import { cryptoRandomIndex } from './lib/ids.ts';
+import { createRuntime } from './server.ts';
+import { VERSION } from './version.ts';
+
+const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)');
+
+/** Fails the command with a message for people, not a stack trace. */
+class UsageError extends Error {}
+
+function printDemo(info: DemoInfo, baseUrl: string | null): void {
+  const lines: string[] = [];
+  if (baseUrl) {
+    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${baseUrl}/metrics`);
+  }
+  lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
+  for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
+  lines.push('', 'Stores (posVendor.storeId):');
+  for (const s of info.stores) lines.push(`  ${s.externalId.padEnd(6)} ${s.name.padEnd(14)} ${s.timeZone}`);
+  lines.push('', 'Guests (loyalty id, balance):');
+  for (const g of info.guests) lines.push(`  ${g.id}  ${g.name.padEnd(8)} ${String(g.balance).padStart(6)} points`);
+  lines.push('', 'Rewards and offers (id, cost, PLU for partner/ncr/tillster, winrest):');
+  for (const i of info.incentives) lines.push(`  ${i.id.padEnd(24)} ${i.kind.padEnd(6)} ${String(i.pointCost).padStart(5)} pts  PLU ${i.plu.partner}  winrest ${i.plu.winrest}  ${i.name}`);
+  const guest = info.guests[0];
+  lines.push(
+    '',
+    'Get a one-time code for a guest (valid 300 s), with a reward pre-selected:',
+    `  npx tillpoint guest code ${guest?.id ?? '<loyaltyId>'} --select rwd-whopper`,
+  );
+  if (baseUrl) {
+    lines.push(
+      'then identify at the till:',
+      `  curl -s ${baseUrl}/loyalty/identify -H 'content-type: application/json' -H 'x-api-key: ${info.keys.partner}' \\`,
+      `    -d '{"identifier":"<code>","posVendor":{"posType":"Partner","storeId":"9999","terminal":"1","transactionId":"T-1","operator":"7"}}'`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+export function buildCli(): Command {
+  const program = new Command('tillpoint')
+    .description('Tillpoint: loyalty and promotions hub between POS systems and reward programs')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('serve HTTP (migrates first)')
+    .option('--port <port>', 'TCP port (default PORT or 3000)')
+    .option('--host <host>', 'interface (default HOST or 127.0.0.1)')
+    .addOption(databaseOption())
+    .option('--demo', 'seed the demo program when missing and print URLs and keys')
+    .action(async (opts: { port?: string; host?: string; database?: string; demo?: boolean }) => {
+      const config = loadConfig(opts);
+      const runtime = await createRuntime(config);
+      const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
+      const address = await runtime.app.listen({ port: config.port, host: config.host });
+      const baseUrl = address.replace('[::1]', 'localhost');
+      if (demo) printDemo(demo.info, baseUrl);
+      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe})\n`);
+      const stop = async (signal: string) => {
+        runtime.app.log.info({ signal }, 'shutting down');
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations')
+    .addOption(databaseOption())
+    .action(async (opts: { database?: string }) => {
+      const db = createDb(loadConfig(opts).databaseUrl);
+      try {
+        const result = await migrateToLatest(db);
+        const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : `${db.describe} is up to date\n`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('seed the demo program when missing and print its keys, stores, guests and incentives')
+    .addOption(databaseOption())
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { database?: string; json?: boolean }) => {
+      const db = createDb(loadConfig(opts).databaseUrl);
+      try {
+        await migrateToLatest(db);
+        const { info } = await seedDemo(db.kysely);
+        if (opts.json) process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        else printDemo(info, null);
+      } finally {
+        await db.close();
+      }
+    });
+
+  const guest = program.command('guest').description('guest tools');
+  guest
+    .command('code')
+    .description('print a fresh one-time 6-digit code for a guest, with incentives pre-selected')
+    .argument('<loyaltyId>', "the guest's loyalty id")
+    .option('--select <incentiveId...>', 'incentive ids to pre-select (at most one offer)')
+    .option('--program <slug>', 'program slug', DEMO_SLUG)
+    .option('--ttl <seconds>', 'lifetime in seconds', '300')
+    .option('--json', 'print JSON')
+    .addOption(databaseOption())
+    .action(async (loyaltyId: string, opts: { select?: string[]; program: string; ttl: string; json?: boolean; database?: string }) => {
+      const ttl = Number(opts.ttl);
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new UsageError('--ttl must be whole seconds between 1 and 86400');
+      const config = loadConfig(opts);
+      const db = createDb(config.databaseUrl);
+      try {
+        await migrateToLatest(db);
+        const prog = await findProgramBySlug(db.kysely, opts.program);
+        if (!prog) throw new UsageError(`no program "${opts.program}" (run \`tillpoint demo\` to create the demo program)`);
+        const service = new LoyaltyService({ db, randomIndex: cryptoRandomIndex, publicUrl: '' });
+        const { code, expiresAt } = await service.createCode(prog.id, loyaltyId.toLowerCase(), opts.select ?? [], ttl);
+        if (opts.json) process.stdout.write(JSON.stringify({ code, expiresAt, loyaltyId, selected: opts.select ?? [] }) + '\n');
+        else process.stdout.write(`${code}\n`);
+        if (!opts.json) process.stderr.write(`valid until ${expiresAt}${opts.select?.length ? `, pre-selected: ${opts.select.join(', ')}` : ''}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof UsageError || e instanceof AppError) {
+      process.stderr.write(`tillpoint: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tillpoint: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+const code = await runCli(process.argv.slice(2));
+if (code !== 0) process.exit(code);

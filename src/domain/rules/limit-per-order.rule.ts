@@ -1,0 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { defineRule } from './rule.ts';
+
+export const LIMIT_PER_ORDER = 'limit-per-order';
+
+/**
+ * How many times one incentive may be in one order. Every incentive is checked against it,
+ * with a maximum of 1 when the incentive does not configure the rule.
+ */
+export const limitPerOrderRule = defineRule({
+  id: LIMIT_PER_ORDER,
+  description: 'How many times the incentive may be redeemed in one order (1 when not configured)',
+  args: Type.Object({ max: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  check(args, ctx) {
+    if (ctx.quantity <= args.max) return null;
+    return {
+      code: 'exceeds-limit-per-order',
+      currentValue: ctx.quantity,
+      targetValue: args.max,
+      message: 'Incentive is in the order more often than allowed',
+    };
+  },
+});

@@ -1,0 +1,23 @@
+import { Type } from '@sinclair/typebox';
+import { SERVICE_MODES } from '../service-mode.ts';
+import { defineRule } from './rule.ts';
+
+export const SERVICE_MODE = 'service-mode';
+
+export const serviceModeRule = defineRule({
+  id: SERVICE_MODE,
+  description: 'Only in the listed service modes',
+  args: Type.Object(
+    { modes: Type.Array(Type.Union(SERVICE_MODES.map((m) => Type.Literal(m))), { minItems: 1 }) },
+    { additionalProperties: false },
+  ),
+  check(args, ctx) {
+    if (ctx.serviceMode && (args.modes as string[]).includes(ctx.serviceMode)) return null;
+    return {
+      code: 'invalid-service-mode',
+      currentValue: ctx.serviceMode,
+      targetValue: args.modes,
+      message: 'Incentive is not available in this service mode',
+    };
+  },
+});

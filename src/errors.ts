@@ -1,0 +1,55 @@
+import type { RuleFailure } from './domain/rules/rule.ts';
+
+/**
+ * The one catalogue of errors Tillpoint answers with. Each has a stable `code` and HTTP status;
+ * the HTTP adapter maps any thrown AppError to `{ code, statusCode, message, details? }`.
+ */
+export const ERRORS = {
+  ValidationError: { status: 400, message: 'Request is not valid' },
+  PayloadTooLarge: { status: 413, message: 'Request body is too large' },
+  UnsupportedMediaType: { status: 415, message: 'Request body must be application/json' },
+  Unauthorized: { status: 401, message: 'Missing or unknown API key' },
+  Forbidden: { status: 403, message: 'Not allowed' },
+  NotFound: { status: 404, message: 'No such route' },
+  RulesError: { status: 400, message: 'Rule evaluation failed' },
+  IdentifierNotFound: { status: 404, message: 'No guest matches this identifier' },
+  StoreNotFound: { status: 404, message: 'Store not found' },
+  InvalidIdentifier: { status: 422, message: 'Identifier is neither a 6-digit code nor a loyalty id' },
+  OrderSelectionStatusUnclaimable: { status: 422, message: 'This code was already used for another transaction' },
+  UserNotFoundError: { status: 404, message: 'Loyalty user not found' },
+  RewardNotFoundError: { status: 404, message: 'Reward not found' },
+  OfferNotFoundError: { status: 404, message: 'Offer not found' },
+  TransactionNotFoundError: { status: 404, message: 'Loyalty transaction not found' },
+  TransactionNotClaimable: { status: 400, message: 'Loyalty transaction cannot be changed in its current state' },
+  TransactionInsufficientPoints: { status: 400, message: 'Guest does not have enough points' },
+  RedeemRewardError: { status: 400, message: 'Loyalty is not enabled at this store' },
+  VendorConfigMissing: { status: 422, message: 'Incentive has no PLU configuration for this POS vendor' },
+  Conflict: { status: 409, message: 'Conflicting request' },
+  RateLimited: { status: 429, message: 'Too many requests' },
+  ServiceUnavailable: { status: 503, message: 'Service unavailable' },
+  InternalError: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.statusCode = ERRORS[code].status;
+  }
+}
+
+/** 400 naming the offending field, e.g. `transactionDetails.order[2].price`. */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError('ValidationError', `${field} ${message}`, { field });
+}
+
+/** The RulesError envelope: one entry per failed rule. */
+export function rulesError(failures: RuleFailure[]): AppError {
+  return new AppError('RulesError', ERRORS.RulesError.message, { isEngineError: false, ruleEvaluation: failures });
+}
