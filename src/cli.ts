@@ -22,6 +22,7 @@ function printDemo(info: DemoInfo, baseUrl: string | null): void {
   }
   lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
   for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
+  lines.push('', `Back-office login (POST /admin/v1/auth/login): ${info.admin.email} / ${info.admin.password} (${info.admin.role})`);
   lines.push('', 'Stores (posVendor.storeId):');
   for (const s of info.stores) lines.push(`  ${s.externalId.padEnd(6)} ${s.name.padEnd(14)} ${s.timeZone}`);
   lines.push('', 'Guests (loyalty id, balance):');

@@ -3,6 +3,7 @@ import { createDb, type Db } from './adapters/db/database.ts';
 import { migrateToLatest } from './adapters/db/migrator.ts';
 import { buildApp } from './adapters/http/app.ts';
 import { Metrics } from './adapters/http/metrics.ts';
+import { AdminAuthService } from './app/admin-auth.service.ts';
 import { LoyaltyService } from './app/loyalty.service.ts';
 import type { Config } from './config.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
@@ -27,7 +28,8 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
     observer: metrics.observer(),
   });
-  const app = await buildApp({ db, loyalty, metrics, version: VERSION, logger: options.logger ?? { level: config.logLevel } });
+  const adminAuth = new AdminAuthService(db.kysely);
+  const app = await buildApp({ db, loyalty, adminAuth, metrics, version: VERSION, logger: options.logger ?? { level: config.logLevel } });
   return {
     db,
     loyalty,

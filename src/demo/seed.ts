@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
 import type { Database } from '../adapters/db/schema.ts';
+import { AdminAuthService } from '../app/admin-auth.service.ts';
 import { createApiKey, createGuest, createIncentive, createProgram, createStore, type NewIncentive } from '../app/provisioning.ts';
 import { sha256 } from '../lib/ids.ts';
 
@@ -53,12 +54,16 @@ export const DEMO_INCENTIVES: (NewIncentive & { id: string })[] = [
 ];
 
 export interface DemoInfo {
+  admin: { email: string; password: string; role: string };
   program: { id: string; slug: string; name: string; earning: string; expiry: string };
   stores: typeof DEMO_STORES;
   keys: Record<string, string>;
   guests: { id: string; name: string; email: string; balance: number }[];
   incentives: { id: string; kind: string; name: string; pointCost: number; plu: Record<string, string | null> }[];
 }
+
+export const DEMO_ADMIN_EMAIL = 'admin@tillpoint.demo';
+export const demoAdminPassword = (): string => `demo-${sha256(`tillpoint-demo-admin|${DEMO_SLUG}`).slice(0, 16)}`;
 
 export const demoKey = (vendor: string): string => `tpk_demo_${vendor}_${sha256(`tillpoint-demo|${DEMO_SLUG}|${vendor}`).slice(0, 32)}`;
 
@@ -97,12 +102,17 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
     for (const v of DEMO_VENDORS) await createApiKey(db, programId, v, 'demo', now, demoKey(v));
     for (const g of DEMO_GUESTS) await createGuest(db, programId, g, now, g.id);
     for (const i of DEMO_INCENTIVES) await createIncentive(db, programId, i, now, i.id);
+    const admin = await db.selectFrom('admin_users').select('id').where('email', '=', DEMO_ADMIN_EMAIL).executeTakeFirst();
+    if (!admin) {
+      await new AdminAuthService(db, () => now).createUser({ email: DEMO_ADMIN_EMAIL, name: 'Demo owner', password: demoAdminPassword(), role: 'owner', programIds: '*' });
+    }
     program = (await findProgramBySlug(db, DEMO_SLUG))!;
   }
   const guests = await db.selectFrom('guests').select(['id', 'name', 'email', 'balance']).where('program_id', '=', program.id).orderBy('balance', 'desc').orderBy('name').limit(20).execute();
   return {
     created,
     info: {
+      admin: { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword(), role: 'owner' },
       program: { id: program.id, slug: program.slug, name: program.name, earning: `${program.earn.rateMilli / 1000} points per 1 ${program.currency}`, expiry: JSON.stringify(program.expiry) },
       stores: DEMO_STORES,
       keys: Object.fromEntries(DEMO_VENDORS.map((v) => [v, demoKey(v)])),

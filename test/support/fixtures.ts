@@ -1,5 +1,6 @@
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { buildApp } from '../../src/adapters/http/app.ts';
+import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { seedDemo, demoKey, DEMO_GUESTS } from '../../src/demo/seed.ts';
 import type { TestDb } from './engines.ts';
@@ -25,8 +26,9 @@ export function seededRandom(seed = 42): (n: number) => number {
 export async function demoApp(db: TestDb, opts: { now?: () => Date } = {}) {
   await seedDemo(db.kysely);
   const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test', clock: opts.now, configTtlMs: 0 });
-  const app = await buildApp({ db, loyalty, metrics: new Metrics(), version: 'test', logger: false });
-  return { app, loyalty };
+  const adminAuth = new AdminAuthService(db.kysely, opts.now);
+  const app = await buildApp({ db, loyalty, adminAuth, metrics: new Metrics(), version: 'test', logger: false });
+  return { app, loyalty, adminAuth };
 }
 
 export const posVendor = (transactionId: string, over: Record<string, unknown> = {}) => ({

@@ -152,7 +152,34 @@ export interface RedemptionTable {
   voided_at: string | null;
 }
 
+export type AdminRole = 'owner' | 'program_manager' | 'support' | 'read_only';
+
+export interface AdminUserTable {
+  id: string;
+  email: string;
+  name: string;
+  /** scrypt$N$r$p$salt$hash (memory-hard) */
+  password_hash: string;
+  role: AdminRole;
+  /** JSON: program ids this user may see, or ["*"] for every program */
+  program_ids: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface AdminSessionTable {
+  id: string;
+  user_id: string;
+  /** sha256 of the bearer token */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
+  admin_users: AdminUserTable;
+  admin_sessions: AdminSessionTable;
   programs: ProgramTable;
   stores: StoreTable;
   api_keys: ApiKeyTable;

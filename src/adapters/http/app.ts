@@ -4,11 +4,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import sjson from 'secure-json-parse';
+import type { AdminAuthService } from '../../app/admin-auth.service.ts';
 import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { Metrics } from './metrics.ts';
+import { adminRoutes } from './routes/admin/index.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
 import { ErrorEnvelope } from './schemas/common.ts';
@@ -17,6 +19,7 @@ import { POS_SCHEMAS } from './schemas/pos.ts';
 export interface AppOptions {
   db: Db;
   loyalty: LoyaltyService;
+  adminAuth: AdminAuthService;
   metrics: Metrics;
   version: string;
   /** pino options, or false for silence (tests). */
@@ -79,9 +82,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         description:
           'Loyalty API v1 for POS and kiosk vendors (identify, validate, update, unclaimed, void) and the operations endpoints. Errors use `{ code, statusCode, message, details? }`; rule failures answer 400 `RulesError` with one `ruleEvaluation` entry per failed rule. Money in order lines is in major units ("5.00"), payments in minor units (500).',
       },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'POS key, issued per program, vendor and environment' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'Admin session token from POST /admin/v1/auth/login' },
+        },
+      },
       tags: [
         { name: 'POS', description: 'Loyalty API v1, called by POS and kiosk vendors' },
+        { name: 'Admin', description: 'Back-office API (bearer token; roles owner, program_manager, support, read_only)' },
         { name: 'Operations', description: 'Health, readiness, metrics' },
       ],
     },
@@ -92,5 +101,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
+  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   return app;
 }

@@ -1,0 +1,84 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AdminAuthService, AdminPrincipal } from '../../../../app/admin-auth.service.ts';
+import type { LoyaltyService } from '../../../../app/loyalty.service.ts';
+import { AppError } from '../../../../errors.ts';
+import type { Db } from '../../../db/database.ts';
+import { errors } from '../../schemas/common.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    admin?: AdminPrincipal;
+  }
+}
+
+/** What every admin route plugin receives. */
+export interface AdminPluginOptions {
+  db: Db;
+  loyalty: LoyaltyService;
+  auth: AdminAuthService;
+}
+
+/**
+ * Admin route plugins, registered inside the authenticated /admin/v1 scope. Add yours here; use
+ * `adminOf(request)`, `requireCapability` and `requireProgram` inside handlers.
+ */
+export const ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [];
+
+export const ADMIN_SECURITY = [{ bearer: [] }];
+
+export function adminOf(request: FastifyRequest): AdminPrincipal {
+  if (!request.admin) throw new AppError('Unauthorized');
+  return request.admin;
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const m = typeof header === 'string' ? /^Bearer\s+(\S{10,200})$/i.exec(header) : null;
+  if (!m) throw new AppError('Unauthorized', 'Authorization: Bearer <token> header is missing');
+  return m[1]!;
+}
+
+const Principal = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  programIds: Type.Union([Type.Array(Type.String()), Type.Literal('*')]),
+});
+
+/** /admin/v1: log in for a bearer token, then every other route needs it. */
+export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
+  app.post<{ Body: { email: string; password: string } }>(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['Admin'],
+        summary: 'Log in with e-mail and password; answers a bearer token that expires',
+        body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String(), user: Principal }), ...errors({ 400: 'ValidationError', 401: 'Wrong e-mail or password' }) },
+      },
+    },
+    async (request) => opts.auth.login(request.body.email, request.body.password),
+  );
+
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      request.admin = await opts.auth.authenticate(bearer(request));
+    });
+    scope.get(
+      '/me',
+      { schema: { tags: ['Admin'], summary: 'The logged-in user', security: ADMIN_SECURITY, response: { 200: Principal, ...errors({ 401: 'Unauthorized' }) } } },
+      async (request) => adminOf(request),
+    );
+    scope.post(
+      '/auth/logout',
+      { schema: { tags: ['Admin'], summary: 'Revoke this session token', security: ADMIN_SECURITY, response: { 204: Type.Null(), ...errors({ 401: 'Unauthorized' }) } } },
+      async (request, reply) => {
+        await opts.auth.logout(bearer(request));
+        return reply.status(204).send();
+      },
+    );
+    for (const plugin of ADMIN_PLUGINS) await scope.register(plugin, opts);
+  });
+}
