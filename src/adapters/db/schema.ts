@@ -177,7 +177,37 @@ export interface AdminSessionTable {
   revoked_at: string | null;
 }
 
+export type EventType = 'transaction.claimed' | 'transaction.voided' | 'points.adjusted' | 'points.expired' | 'receipt.claimed';
+
+/** Written in the same database transaction as the change it announces; delivery reads it. */
+export interface OutboxEventTable {
+  id: string;
+  program_id: string;
+  type: EventType;
+  /** JSON */
+  payload: string;
+  created_at: string;
+}
+
+/** Append-only record of every admin write and manual points adjustment. */
+export interface AuditLogTable {
+  id: string;
+  program_id: string | null;
+  actor_type: 'admin' | 'system' | 'guest' | 'cli';
+  actor_id: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  /** JSON or null */
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  outbox_events: OutboxEventTable;
+  audit_log: AuditLogTable;
   admin_users: AdminUserTable;
   admin_sessions: AdminSessionTable;
   programs: ProgramTable;
