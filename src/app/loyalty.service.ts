@@ -12,7 +12,7 @@ import type { Cart } from '../domain/cart.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../domain/evaluate.ts';
 import { allPlus, type Incentive, primaryPlu } from '../domain/incentive.ts';
 import { newReceiptCode, type PresentationTemplate, renderPresentation } from '../domain/receipt.ts';
-import { localTimeAt, type LocalTime } from '../domain/time.ts';
+import { localTimeAt } from '../domain/time.ts';
 import { AppError, rulesError } from '../errors.ts';
 import { newId, UUID } from '../lib/ids.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';

@@ -13,7 +13,7 @@ import type { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
-import { ErrorEnvelope } from './schemas/common.ts';
+import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
 export interface AppOptions {
@@ -45,7 +45,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // JSON with prototype-poisoning protection; an empty body is allowed (void needs none) and left
   // to each route's schema to require.
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
@@ -71,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   opts.metrics.install(app);
 
   app.addSchema(ErrorEnvelope);
+  app.addSchema(RulesErrorEnvelope);
   for (const s of POS_SCHEMAS) app.addSchema(s);
 
   await app.register(swagger, {

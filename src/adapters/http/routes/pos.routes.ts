@@ -12,7 +12,7 @@ import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Kysely } from 'kysely';
-import { errors, RulesErrorEnvelope } from '../schemas/common.ts';
+import { badRequest, errors } from '../schemas/common.ts';
 import {
   IdentifyBody,
   type IdentifyBodyT,
@@ -137,7 +137,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
         response: {
           200: SaleResponse,
           ...COMMON_ERRORS,
-          400: Object.assign({}, RulesErrorEnvelope, { description: 'RulesError with every failing rule, or ValidationError / TransactionNotClaimable' }),
+          400: badRequest('RulesError with every failing rule, or ValidationError / TransactionNotClaimable'),
           ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
         },
       },
@@ -164,7 +164,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
         response: {
           200: SaleResponse,
           ...COMMON_ERRORS,
-          400: Object.assign({}, RulesErrorEnvelope, { description: 'RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError' }),
+          400: badRequest('RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError'),
           ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
         },
       },

@@ -27,8 +27,13 @@ export const RulesErrorEnvelope = Type.Object(
     message: Type.String(),
     details: Type.Object({ isEngineError: Type.Boolean(), ruleEvaluation: Type.Array(RuleFailureSchema) }),
   },
-  { description: 'One entry per failed rule' },
+  { $id: 'RulesErrorEnvelope', description: 'One entry per failed rule' },
 );
+
+/** A 400 is either the RulesError envelope or another error of the catalogue. */
+export function badRequest(description: string) {
+  return Type.Union([Type.Ref(RulesErrorEnvelope), Type.Ref(ErrorEnvelope)], { description });
+}
 
 /** Error answers by status, each described for the OpenAPI document. */
 export function errors(descriptions: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>>): Record<number, TSchema> {
