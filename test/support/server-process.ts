@@ -1,0 +1,60 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
+
+export interface ServerProcess {
+  url: string;
+  databaseUrl: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `tillpoint serve --demo` as `npm start` does, on a free port, and waits for its banner. */
+export async function startServer(databaseUrl?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const dir = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'tillpoint-e2e-'));
+  const db = databaseUrl ?? `sqlite:${join(dir!, 'tillpoint.db')}`;
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--database', db], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    databaseUrl: db,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the CLI as a user would; resolves stdout, rejects with stderr on a non-zero exit. */
+export async function tillpoint(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+}
