@@ -16,6 +16,8 @@ import { localTimeAt } from '../domain/time.ts';
 import { AppError, rulesError } from '../errors.ts';
 import { newId, UUID } from '../lib/ids.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
+import { type ItemLineRedemption, redeemItemLines } from './item-line-redemption.ts';
+import { CodeLookupGuard } from './throttle.ts';
 import type {
   IdentifyCommand,
   IdentifyResult,
@@ -43,6 +45,8 @@ export interface LoyaltyDeps {
   /** How long program, store and incentive configuration may be cached (ms). */
   configTtlMs?: number;
   observer?: LoyaltyObserver;
+  /** Rate limit and lockout of 6-digit code look-ups per store and key (in-process; default limits). */
+  codeGuard?: CodeLookupGuard;
 }
 
 const DEFAULT_TEMPLATES: { claimed: PresentationTemplate; unclaimed: PresentationTemplate } = {
@@ -63,6 +67,9 @@ const DEFAULT_TEMPLATES: { claimed: PresentationTemplate; unclaimed: Presentatio
 
 const OPEN_STATES = ['OPEN', 'PENDING'] as const;
 
+/** Thrown inside a database transaction to roll it back when another request got there first. */
+const LOST_RACE = Symbol('lost race');
+
 /**
  * The Loyalty API v1 use cases: identify, validate, update (PENDING / CLAIMED), unclaimed sales
  * and void. Every write happens in one database transaction; every answer is built from the pure
@@ -74,6 +81,7 @@ export class LoyaltyService {
   private readonly programs: TtlCache<string, Program | null>;
   private readonly stores: TtlCache<string, Store | null>;
   private readonly incentives: TtlCache<string, Map<string, Incentive>>;
+  private readonly codeGuard: CodeLookupGuard;
 
   constructor(private readonly deps: LoyaltyDeps) {
     this.db = deps.db.kysely;
@@ -82,6 +90,7 @@ export class LoyaltyService {
     this.programs = new TtlCache(ttl);
     this.stores = new TtlCache(ttl);
     this.incentives = new TtlCache(ttl);
+    this.codeGuard = deps.codeGuard ?? new CodeLookupGuard(() => this.clock().getTime());
   }
 
   /** Forget cached configuration (after an admin write, or in tests). */
@@ -101,6 +110,7 @@ export class LoyaltyService {
   }
 
   private async identifyByCode(principal: PosPrincipal, store: Store, code: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
+    this.codeGuard.beforeLookup(principal.keyId, store.id);
     const nowIso = this.clock().toISOString();
     const otp = await this.db
       .selectFrom('otp_codes')
@@ -111,7 +121,10 @@ export class LoyaltyService {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!otp) throw new AppError('IdentifierNotFound', 'No active code matches this identifier (codes live 300 seconds)');
+    if (!otp) {
+      this.codeGuard.miss(principal.keyId, store.id);
+      throw new AppError('IdentifierNotFound', 'No active code matches this identifier (codes live 300 seconds)');
+    }
     const guest = await this.guest(principal.programId, otp.guest_id);
     if (!guest) throw new AppError('IdentifierNotFound');
 
@@ -281,69 +294,80 @@ export class LoyaltyService {
     }
 
     try {
-      const body = await this.db.transaction().execute(async (trx) => {
-        const won = await trx
-          .updateTable('loyalty_transactions')
-          .set({
-            ...common,
-            status: 'CLAIMED',
-            claim_hash: cmd.bodyHash,
-            points_earned: evaluation.pointsEarned,
-            points_redeemed: evaluation.pointsRedeemed,
-            reserved_points: 0,
-            claimed_at: nowIso,
-          })
-          .where('id', '=', txn.id)
-          .where('status', 'in', OPEN_STATES)
-          .returning('id')
-          .executeTakeFirst();
-        if (!won) return null;
-        const balance = await postEntries(
-          trx,
-          program.id,
-          guest.id,
-          [
-            { kind: 'REDEEM', points: -evaluation.pointsRedeemed, transactionId: txn.id },
-            { kind: 'EARN', points: evaluation.pointsEarned, transactionId: txn.id },
-          ],
-          nowIso,
-          { touchActivity: true },
-        );
-        if (evaluation.applied.length > 0) {
-          await trx
-            .insertInto('redemptions')
-            .values(
-              evaluation.applied.map((a) => ({
-                id: newId(),
-                program_id: program.id,
-                guest_id: guest.id,
-                transaction_id: txn.id,
-                incentive_id: a.incentiveId,
-                kind: a.kind,
-                quantity: a.quantity,
-                points: a.points,
-                created_at: nowIso,
-                voided_at: null,
-              })),
-            )
-            .execute();
-        }
-        const rendered = render(
-          this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
-            points: balance,
-            pointsEarned: evaluation.pointsEarned,
-            kind: 'claimed',
-          }),
-        );
-        await trx.updateTable('loyalty_transactions').set({ claim_response: JSON.stringify(rendered) }).where('id', '=', txn.id).execute();
-        return rendered;
-      });
+      // Guest row first, transaction row second — the same lock order as void, so the two never
+      // deadlock on PostgreSQL. Losing the race for the transaction row rolls everything back.
+      const body = await this.db
+        .transaction()
+        .execute(async (trx) => {
+          const balance = await postEntries(
+            trx,
+            program.id,
+            guest.id,
+            [
+              { kind: 'REDEEM', points: -evaluation.pointsRedeemed, transactionId: txn.id },
+              { kind: 'EARN', points: evaluation.pointsEarned, transactionId: txn.id },
+            ],
+            nowIso,
+            { touchActivity: true },
+          );
+          if (evaluation.applied.length > 0) {
+            await trx
+              .insertInto('redemptions')
+              .values(
+                evaluation.applied.map((a) => ({
+                  id: newId(),
+                  program_id: program.id,
+                  guest_id: guest.id,
+                  transaction_id: txn.id,
+                  incentive_id: a.incentiveId,
+                  kind: a.kind,
+                  quantity: a.quantity,
+                  points: a.points,
+                  created_at: nowIso,
+                  voided_at: null,
+                })),
+              )
+              .execute();
+          }
+          const rendered = render(
+            this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
+              points: balance,
+              pointsEarned: evaluation.pointsEarned,
+              kind: 'claimed',
+            }),
+          );
+          const won = await trx
+            .updateTable('loyalty_transactions')
+            .set({
+              ...common,
+              status: 'CLAIMED',
+              claim_hash: cmd.bodyHash,
+              claim_response: JSON.stringify(rendered),
+              points_earned: evaluation.pointsEarned,
+              points_redeemed: evaluation.pointsRedeemed,
+              reserved_points: 0,
+              claimed_at: nowIso,
+            })
+            .where('id', '=', txn.id)
+            .where('status', 'in', OPEN_STATES)
+            .returning('id')
+            .executeTakeFirst();
+          if (!won) throw LOST_RACE;
+          return rendered;
+        })
+        .catch((e: unknown) => {
+          if (e === LOST_RACE) return null;
+          throw e;
+        });
       if (body === null) return this.replayOrRefuse(await this.transactionRow(principal, txn.id), cmd);
       this.deps.observer?.claimed?.(program.id, evaluation.pointsEarned, evaluation.pointsRedeemed);
       return body;
     } catch (e) {
       if (e instanceof InsufficientPoints) {
-        // Another sale spent the points between our evaluation and our debit.
+        // A retry of this same claim may have committed first and spent the points: answer as a retry.
+        const fresh = await this.transactionRow(principal, txn.id);
+        if (fresh.status !== txn.status) return this.replayOrRefuse(fresh, cmd);
+        // Otherwise another sale spent the points between our evaluation and our debit.
         throw rulesError(
           evaluation.applied
             .filter((a) => a.kind === 'REWARD')
@@ -466,6 +490,10 @@ export class LoyaltyService {
       if (txn.status === 'VOIDED') return { transactionId: txn.id };
       const nowIso = this.clock().toISOString();
       const done = await this.db.transaction().execute(async (trx) => {
+        if (txn.status === 'CLAIMED' && txn.guest_id) {
+          // Lock the guest before the transaction row, in the order CLAIMED takes them.
+          await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', txn.guest_id).execute();
+        }
         const won = await trx
           .updateTable('loyalty_transactions')
           .set({ status: 'VOIDED', voided_at: nowIso, updated_at: nowIso, reserved_points: 0 })
@@ -568,7 +596,7 @@ export class LoyaltyService {
     if (!guest) throw new AppError('UserNotFoundError');
     const store = await this.storeById(txn, principal);
     const selections = JSON.parse(txn.selections) as string[];
-    const { cart, incentiveLines } = resolveIncentiveLines(cmd.cart, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds);
+    const { cart, incentiveLines } = resolveIncentiveLines(cmd.cart, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds, cmd.itemLineRedemption ?? null);
     const evaluation = evaluate(cart, {
       now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
       store: { id: store.id, externalId: store.externalId },
@@ -692,8 +720,10 @@ export function resolveIncentiveLines(
   vendor: string,
   selections: string[],
   applied: string[] | null,
+  itemLines: ItemLineRedemption | null = null,
 ): { cart: Cart; incentiveLines: SaleResult['incentiveLines'] } {
   const incentiveLines: SaleResult['incentiveLines'] = [];
+  const named = new Set<string>();
   const ordered = [...selections.map((id) => incentives.get(id)).filter((i): i is Incentive => !!i), ...incentives.values()];
   const lines = cart.lines.map((line, i) => {
     let incentive: Incentive | undefined;
@@ -716,9 +746,12 @@ export function resolveIncentiveLines(
       }
     }
     if (!incentive) return line;
+    named.add(incentive.id);
     if (applied && !applied.includes(incentive.id)) return { ...line, incentiveId: null };
     incentiveLines.push({ incentive, lineRef: line.ref, plu: line.productId });
     return { ...line, incentiveId: incentive.id };
   });
-  return { cart: { ...cart, lines }, incentiveLines };
+  const resolved = { cart: { ...cart, lines }, incentiveLines };
+  if (!itemLines) return resolved;
+  return redeemItemLines({ ...resolved, incentives, vendor, selections, applied, named, redemption: itemLines });
 }

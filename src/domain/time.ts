@@ -42,8 +42,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The wall-clock time at `instant` in `timeZone`. */
+const minuteCache = new Map<string, LocalTime>();
+
+/** The wall-clock time at `instant` in `timeZone` (to the minute; memoized per zone and minute). */
 export function localTimeAt(instant: Date, timeZone: string): LocalTime {
+  const key = `${timeZone}|${Math.floor(instant.getTime() / 60_000)}`;
+  const hit = minuteCache.get(key);
+  if (hit) return hit;
+  if (minuteCache.size > 1_000) minuteCache.clear();
+  const value = computeLocalTime(instant, timeZone);
+  minuteCache.set(key, value);
+  return value;
+}
+
+function computeLocalTime(instant: Date, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
   return {

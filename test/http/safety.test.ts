@@ -57,14 +57,14 @@ describe.each(ENGINES)('safety on %s', (engine) => {
     expect(claimed).toHaveLength(10);
   });
 
-  it('claims once when the same CLAIMED arrives 10 times at once', async () => {
-    const guest = await createGuest(db.kysely, programId, { name: 'Retry', points: 1000 }, at);
-    const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor('D-1') })).json().transactionId;
-    const body = saleBody('D-1', [{ price: '10.00' }, { price: 0, productType: 'reward', productId: '900102' }]);
+  it.each([1000, 100_000])('claims once when the same CLAIMED arrives 10 times at once (balance %i)', async (points) => {
+    const guest = await createGuest(db.kysely, programId, { name: 'Retry', points }, at);
+    const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor(`D-${points}`) })).json().transactionId;
+    const body = saleBody(`D-${points}`, [{ price: '10.00' }, { price: 0, productType: 'reward', productId: '900102' }]);
     const results = await Promise.all(Array.from({ length: 10 }, () => call('PUT', `/loyalty/transaction/pos/${txn}`, body)));
     expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
     expect(new Set(results.map((r) => r.body)).size).toBe(1);
-    expect(await ledgerSum(db.kysely, guest)).toBe(1000 - 700 + 100);
+    expect(await ledgerSum(db.kysely, guest)).toBe(points - 700 + 100);
   });
 
   it('voids once when the void arrives 5 times at once', async () => {

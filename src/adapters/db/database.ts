@@ -40,7 +40,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, engine, describe: `sqlite:${target}`, close: () => kysely.destroy() };
   }
   // Integers we store fit int4; COUNT/SUM come back as int8 strings and are converted where read.
@@ -51,6 +51,31 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, engine, describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running most of ours. The same SQL
+ * text (parameters are bound separately) reuses its prepared statement.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (!stmt) {
+            stmt = target.prepare(source);
+            if (cache.size > 2_000) cache.clear();
+            cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -18,8 +18,9 @@ export class InsufficientPoints extends Error {
 
 /**
  * Moves points on a guest's balance and appends the ledger entries, in the caller's database
- * transaction. Debits are guarded in SQL (`balance >= n`), so concurrent claims on one guest
- * can never overdraw: the loser of a race gets InsufficientPoints and its transaction rolls back.
+ * transaction, with one guarded UPDATE: the balance must cover the deepest point the entries reach
+ * (`balance >= n`), so concurrent claims on one guest can never overdraw. The loser of a race gets
+ * InsufficientPoints and its transaction rolls back. Returns the balance after the last entry.
  */
 export async function postEntries(
   trx: Kysely<Database>,
@@ -29,44 +30,43 @@ export async function postEntries(
   at: string,
   options: { touchActivity?: boolean } = {},
 ): Promise<number> {
-  let balance: number | null = null;
-  const rows = [];
-  for (const e of entries) {
-    if (e.points === 0) continue;
-    let q = trx
-      .updateTable('guests')
-      .set({ balance: sql<number>`balance + ${e.points}` })
-      .where('id', '=', guestId)
-      .where('program_id', '=', programId);
-    if (e.points < 0) q = q.where('balance', '>=', -e.points);
-    if (options.touchActivity) q = q.set({ last_activity_at: at });
-    const row = await q.returning('balance').executeTakeFirst();
-    if (!row) {
-      const current = await currentBalance(trx, guestId);
-      throw new InsufficientPoints(current, -e.points);
-    }
-    balance = row.balance;
-    rows.push({
-      id: newId(),
-      program_id: programId,
-      guest_id: guestId,
-      transaction_id: e.transactionId,
-      kind: e.kind,
-      points: e.points,
-      balance_after: row.balance,
-      reason: e.reason ?? null,
-      created_at: at,
-    });
+  const moving = entries.filter((e) => e.points !== 0);
+  let net = 0;
+  let required = 0;
+  for (const e of moving) {
+    net += e.points;
+    required = Math.max(required, -net);
   }
-  if (rows.length > 0) await trx.insertInto('points_ledger').values(rows).execute();
-  if (balance === null) {
-    if (options.touchActivity) {
-      const row = await trx.updateTable('guests').set({ last_activity_at: at }).where('id', '=', guestId).returning('balance').executeTakeFirst();
-      return row?.balance ?? 0;
-    }
-    return (await currentBalance(trx, guestId)) ?? 0;
+  let q = trx.updateTable('guests').where('id', '=', guestId).where('program_id', '=', programId);
+  if (moving.length > 0) q = q.set({ balance: sql<number>`balance + ${net}` });
+  if (options.touchActivity) q = q.set({ last_activity_at: at });
+  if (moving.length === 0 && !options.touchActivity) return (await currentBalance(trx, guestId)) ?? 0;
+  if (required > 0) q = q.where('balance', '>=', required);
+  const row = await q.returning('balance').executeTakeFirst();
+  if (!row) throw new InsufficientPoints(await currentBalance(trx, guestId), required);
+  if (moving.length > 0) {
+    let balance = row.balance - net;
+    await trx
+      .insertInto('points_ledger')
+      .values(
+        moving.map((e) => {
+          balance += e.points;
+          return {
+            id: newId(),
+            program_id: programId,
+            guest_id: guestId,
+            transaction_id: e.transactionId,
+            kind: e.kind,
+            points: e.points,
+            balance_after: balance,
+            reason: e.reason ?? null,
+            created_at: at,
+          };
+        }),
+      )
+      .execute();
   }
-  return balance;
+  return row.balance;
 }
 
 export async function currentBalance(db: Kysely<Database>, guestId: string): Promise<number | null> {

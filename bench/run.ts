@@ -1,0 +1,19 @@
+/**
+ * Runs every benchmark (or those named on the command line) one after another, so they do not
+ * compete for the two cores. Each writes its figures to bench/results/<date>-<name>.json and .md.
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'pos-flow': async () => (await import('./pos-flow.bench.ts')).main(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+for (const name of names) {
+  const run = BENCHES[name];
+  if (!run) {
+    process.stderr.write(`unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`\n=== bench ${name} ===\n`);
+  await run();
+}
