@@ -7,6 +7,8 @@ import {
   toStore,
 } from '../adapters/db/repositories/config.repository.ts';
 import { InsufficientPoints, postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { enqueueEvent } from '../adapters/db/repositories/outbox.repository.ts';
+import { claimedEventData, voidedEventData } from './events/event-types.ts';
 import type { Database, LoyaltyTransactionTable } from '../adapters/db/schema.ts';
 import type { Cart } from '../domain/cart.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../domain/evaluate.ts';
@@ -28,6 +30,13 @@ import type {
   UnclaimedResult,
 } from './commands.ts';
 import type { Guest, PosPrincipal, Program, Store } from './model.ts';
+
+export interface VoidOptions {
+  /** who voided, for the `transaction.voided` event */
+  voidedBy?: 'pos' | 'admin';
+  /** runs inside the void's database transaction, after the change (the admin API writes its audit entry here) */
+  inTransaction?: (trx: Kysely<Database>, before: LoyaltyTransactionTable) => Promise<void>;
+}
 
 export interface LoyaltyObserver {
   claimed?(programId: string, pointsEarned: number, pointsRedeemed: number): void;
@@ -81,6 +90,8 @@ export class LoyaltyService {
   private readonly programs: TtlCache<string, Program | null>;
   private readonly stores: TtlCache<string, Store | null>;
   private readonly incentives: TtlCache<string, Map<string, Incentive>>;
+  /** Guests read together with their transaction row, so a sale reads both in one query. */
+  private readonly joinedGuests = new WeakMap<LoyaltyTransactionTable, Guest>();
   private readonly codeGuard: CodeLookupGuard;
 
   constructor(private readonly deps: LoyaltyDeps) {
@@ -353,6 +364,7 @@ export class LoyaltyService {
             .returning('id')
             .executeTakeFirst();
           if (!won) throw LOST_RACE;
+          await enqueueEvent(trx, program.id, 'transaction.claimed', { ...claimedEventData(txn, guest.id, evaluation, balance, nowIso) }, nowIso);
           return rendered;
         })
         .catch((e: unknown) => {
@@ -484,11 +496,12 @@ export class LoyaltyService {
    * back only as far as the balance allows (the guest may have spent them since); the ledger
    * records exactly what moved. A repeated void answers the same.
    */
-  async void(principal: PosPrincipal, transactionId: string): Promise<{ transactionId: string }> {
+  async void(principal: PosPrincipal, transactionId: string, options: VoidOptions = {}): Promise<{ transactionId: string }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const txn = await this.transactionRow(principal, transactionId);
       if (txn.status === 'VOIDED') return { transactionId: txn.id };
       const nowIso = this.clock().toISOString();
+      const moved = { pointsReturned: 0, pointsTakenBack: 0 };
       const done = await this.db.transaction().execute(async (trx) => {
         if (txn.status === 'CLAIMED' && txn.guest_id) {
           // Lock the guest before the transaction row, in the order CLAIMED takes them.
@@ -511,6 +524,7 @@ export class LoyaltyService {
             nowIso,
           );
           const takeBack = Math.min(txn.points_earned, afterCredit);
+          Object.assign(moved, { pointsReturned: txn.points_redeemed, pointsTakenBack: takeBack });
           await postEntries(
             trx,
             txn.program_id,
@@ -527,6 +541,8 @@ export class LoyaltyService {
           );
           await trx.updateTable('redemptions').set({ voided_at: nowIso }).where('transaction_id', '=', txn.id).execute();
         }
+        await enqueueEvent(trx, txn.program_id, 'transaction.voided', { ...voidedEventData(txn, moved, options.voidedBy ?? 'pos', nowIso) }, nowIso);
+        await options.inTransaction?.(trx, txn);
         return true;
       });
       if (done) {
@@ -590,7 +606,7 @@ export class LoyaltyService {
     }
     const [program, guest, incentives] = await Promise.all([
       this.program(principal.programId),
-      this.guest(principal.programId, txn.guest_id),
+      this.joinedGuests.get(txn) ?? this.guest(principal.programId, txn.guest_id),
       this.incentiveMap(principal.programId),
     ]);
     if (!guest) throw new AppError('UserNotFoundError');
@@ -642,17 +658,24 @@ export class LoyaltyService {
     return `${(program.publicUrl ?? this.deps.publicUrl).replace(/\/$/, '')}/r/${receiptCode}`;
   }
 
+  /** The transaction, with its guest read in the same query (kept aside for `evaluateSale`). */
   private async transactionRow(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionTable> {
     const row = UUID.test(id)
       ? await this.db
-          .selectFrom('loyalty_transactions')
-          .selectAll()
-          .where('id', '=', id.toLowerCase())
-          .where('program_id', '=', principal.programId)
+          .selectFrom('loyalty_transactions as t')
+          .leftJoin('guests as g', 'g.id', 't.guest_id')
+          .selectAll('t')
+          .select(['g.name as g_name', 'g.email as g_email', 'g.balance as g_balance', 'g.created_at as g_created_at'])
+          .where('t.id', '=', id.toLowerCase())
+          .where('t.program_id', '=', principal.programId)
           .executeTakeFirst()
       : undefined;
     if (!row) throw new AppError('TransactionNotFoundError', `No loyalty transaction ${id}`);
-    return row;
+    const { g_name, g_email, g_balance, g_created_at, ...txn } = row;
+    if (txn.guest_id && g_name !== null && g_balance !== null && g_created_at !== null) {
+      this.joinedGuests.set(txn, { id: txn.guest_id, programId: txn.program_id, name: g_name, email: g_email, balance: g_balance, createdAt: g_created_at });
+    }
+    return txn;
   }
 
   private async openStore(principal: PosPrincipal, externalId: string): Promise<Store> {
@@ -713,6 +736,7 @@ export function pluFor(incentive: Incentive, vendor: string): string | null {
 /**
  * Names the incentive behind each loyalty line: by the line's incentiveId, else by this vendor's
  * PLU (pre-selected incentives first). A loyalty line that names nothing we know is a 404.
+ * With `itemLines` (dialects that pin discounts to item lines), item lines may redeem too.
  */
 export function resolveIncentiveLines(
   cart: Cart,

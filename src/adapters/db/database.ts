@@ -10,6 +10,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
+  /** PostgreSQL schema this connection works in, when not the default search path. */
+  schema?: string;
   /** Where it points, with any password masked: safe to log. */
   describe: string;
   close(): Promise<void>;
@@ -50,7 +52,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, engine, describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
+  return { kysely, engine, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
 }
 
 /**
@@ -76,6 +78,12 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** `?options=-c search_path=foo` in a PostgreSQL URL names the schema. */
+function schemaFromUrl(url: string): string | undefined {
+  const options = new URL(url).searchParams.get('options');
+  return options ? /search_path=([\w$]+)/.exec(options)?.[1] : undefined;
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -3,18 +3,26 @@ import type { Db } from './database.ts';
 import * as core from './migrations/0001-core.ts';
 import * as admin from './migrations/0002-admin.ts';
 import * as eventsAudit from './migrations/0003-events-audit.ts';
+import * as adminApi from './migrations/0005-admin-api.ts';
+import * as guestApp from './migrations/0006-guest-app.ts';
+import * as cstore from './migrations/0007-cstore.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-admin': admin,
   '0003-events-audit': eventsAudit,
+  '0005-admin-api': adminApi,
+  '0006-guest-app': guestApp,
+  '0007-cstore': cstore,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: db.kysely, provider });
+  // Name the schema: Kysely otherwise looks for its bookkeeping tables in any schema, and finds
+  // another one's when several share a database.
+  const migrator = new Migrator({ db: db.kysely, provider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
