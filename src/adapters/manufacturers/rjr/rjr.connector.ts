@@ -1,0 +1,79 @@
+import {
+  ConnectorError,
+  type FetchPromotionsOptions,
+  type FetchPromotionsResult,
+  type ManufacturerConnector,
+  type ManufacturerEnrollment,
+} from '../../../app/ports/manufacturer-connector.ts';
+import { RjrClient, type RjrClientConfig, type RjrCredentials } from './rjr.client.ts';
+
+/** Tillpoint's own RJR provider credentials, used for stores enrolled as single store. */
+export interface RjrProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * The RJR Discount API behind the ManufacturerConnector port: turns an enrollment into the
+ * credentials the API wants and delegates to one shared RjrClient (one token cache per process).
+ * @example
+ * const rjr = createRjrConnector({ baseUrl: sim.url, provider: SIM_PROVIDER_CLIENT });
+ * const { promotions } = await rjr.fetchPromotions({ mode: 'single_store', outletId: '7000001' }, '7000001', '2026-12-01');
+ */
+export class RjrConnector implements ManufacturerConnector {
+  readonly manufacturer = 'rjr' as const;
+
+  constructor(
+    readonly client: RjrClient,
+    private readonly provider: RjrProviderCredentials | null,
+  ) {}
+
+  fetchPromotions(enrollment: ManufacturerEnrollment, outletId: string, asOf: string, opts?: FetchPromotionsOptions): Promise<FetchPromotionsResult> {
+    let credentials: RjrCredentials;
+    if (enrollment.mode === 'chain') {
+      const { accountNumber, clientId, clientSecret } = enrollment;
+      credentials = { kind: 'chain', accountNumber, clientId, clientSecret };
+    } else {
+      if (!this.provider) {
+        return Promise.reject(new ConnectorError('invalid_request', 'rjr', 'single-store enrollments need Tillpoint’s RJR provider credentials, and none are configured'));
+      }
+      credentials = { kind: 'single_store', outletId: enrollment.outletId, ...this.provider };
+    }
+    return this.client.fetchPromotions(credentials, outletId, asOf, opts);
+  }
+}
+
+export function createRjrConnector(config: RjrClientConfig & { provider?: RjrProviderCredentials | null }): RjrConnector {
+  const { provider = null, ...clientConfig } = config;
+  return new RjrConnector(new RjrClient(clientConfig), provider);
+}
+
+/** The RJR settings read from the environment, for whoever wires configuration. */
+export interface RjrSettings {
+  baseUrl: string | null;
+  provider: RjrProviderCredentials | null;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+/**
+ * TILLPOINT_RJR_BASE_URL, TILLPOINT_RJR_CLIENT_ID / TILLPOINT_RJR_CLIENT_SECRET (provider
+ * credentials for single-store outlets), TILLPOINT_RJR_TIMEOUT_MS, TILLPOINT_RJR_MAX_RETRIES.
+ */
+export function rjrSettingsFromEnv(env: Record<string, string | undefined> = process.env): RjrSettings {
+  const id = env.TILLPOINT_RJR_CLIENT_ID;
+  const secret = env.TILLPOINT_RJR_CLIENT_SECRET;
+  const int = (name: string, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number, got "${v}"`);
+    return n;
+  };
+  return {
+    baseUrl: env.TILLPOINT_RJR_BASE_URL || null,
+    provider: id && secret ? { clientId: id, clientSecret: secret } : null,
+    timeoutMs: int('TILLPOINT_RJR_TIMEOUT_MS', 10_000),
+    maxRetries: int('TILLPOINT_RJR_MAX_RETRIES', 3),
+  };
+}

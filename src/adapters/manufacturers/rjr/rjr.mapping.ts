@@ -1,0 +1,240 @@
+import { MoneyFormatError, parseMajor } from '../../../domain/money.ts';
+import { normalizeUpc } from '../../../domain/promotions/upc.ts';
+import type { Promotion, RejectedRecord } from '../../../domain/promotions/promotion.ts';
+
+/**
+ * Every R.J. Reynolds Discount API name lives here: paths, headers, query and form parameters and
+ * JSON fields. The real API's names are not public; when they are, this module (and the simulator
+ * that speaks the same contract) is what changes.
+ */
+
+export const RJR = {
+  tokenPath: '/oauth2/token',
+  promotionsPath: (outletId: string) => `/discount/v1/outlets/${encodeURIComponent(outletId)}/promotions`,
+  accountHeader: 'X-Account-Number',
+  query: { asOf: 'asOf', page: 'page', pageSize: 'pageSize' },
+  form: { grantType: 'grant_type', clientId: 'client_id', clientSecret: 'client_secret' },
+  grantType: 'client_credentials',
+} as const;
+
+/** A record of the promotions feed, as the API sends it. */
+export interface RjrPromotionRecord {
+  promotionId: string;
+  promotionType: 'BUYDOWN' | 'MIX_AND_MATCH';
+  description: string;
+  brand?: string | null;
+  upcs: string[];
+  startDate: string;
+  endDate: string;
+  /** dollars, as a string: "0.50" */
+  discountAmount: string;
+  /** units to buy, MIX_AND_MATCH only */
+  quantity?: number | null;
+  maxPerTransaction?: number | null;
+  status: 'ACTIVE' | 'CANCELLED';
+  lastModified?: string | null;
+}
+
+export interface RjrPromotionsPage {
+  page: number;
+  pageSize: number;
+  totalPages: number;
+  promotions: unknown[];
+}
+
+export interface RjrTokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+/** An error answer: OAuth style `{ error, error_description }`, or `{ message }`. */
+export interface RjrErrorBody {
+  error?: string;
+  error_description?: string;
+  message?: string;
+}
+
+/** What the client needs from one page, in Tillpoint's words. */
+export interface FeedPage {
+  page: number;
+  totalPages: number;
+  records: unknown[];
+}
+
+export type MapResult = { ok: Promotion } | { rejected: RejectedRecord };
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MAX_ID = 64;
+const MAX_TEXT = 200;
+const MAX_AMOUNT_CENTS = 10_000;
+
+/** A calendar date YYYY-MM-DD that exists (no 2026-02-30). */
+export function isCalendarDate(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31);
+}
+
+class Reject extends Error {}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function text(rec: Record<string, unknown>, field: string, opts: { optional?: boolean; max?: number } = {}): string | null {
+  const v = rec[field];
+  if (v === undefined || v === null) {
+    if (opts.optional) return null;
+    throw new Reject(`${field} is missing`);
+  }
+  if (typeof v !== 'string') throw new Reject(`${field} must be a string`);
+  const t = v.trim();
+  if (t === '') {
+    if (opts.optional) return null;
+    throw new Reject(`${field} is empty`);
+  }
+  if (t.length > (opts.max ?? MAX_TEXT)) throw new Reject(`${field} is longer than ${opts.max ?? MAX_TEXT} characters`);
+  return t;
+}
+
+function positiveInt(rec: Record<string, unknown>, field: string, max: number): number | null {
+  const v = rec[field];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Reject(`${field} must be a whole number`);
+  if (v < 1 || v > max) throw new Reject(`${field} must be between 1 and ${max}, got ${v}`);
+  return v;
+}
+
+function readUpcs(v: unknown): string[] {
+  if (!Array.isArray(v)) throw new Reject('upcs must be a list');
+  if (v.length === 0) throw new Reject('upcs is empty');
+  if (v.length > 500) throw new Reject('upcs has more than 500 codes');
+  const out = new Set<string>();
+  v.forEach((code, i) => {
+    const r = normalizeUpc(code);
+    if (!r.ok) throw new Reject(`upcs[${i}] ${JSON.stringify(code)} ${r.reason}`);
+    out.add(r.upc);
+  });
+  return [...out].sort();
+}
+
+function readAmount(v: unknown): number {
+  if (v === undefined || v === null) throw new Reject('discountAmount is missing');
+  if (typeof v !== 'string' && typeof v !== 'number') throw new Reject('discountAmount must be a dollar amount like "0.50"');
+  let cents: number;
+  try {
+    cents = parseMajor(v, 2);
+  } catch (e) {
+    if (e instanceof MoneyFormatError) throw new Reject(`discountAmount ${JSON.stringify(v)} ${e.reason}`);
+    throw e;
+  }
+  if (cents <= 0) throw new Reject(`discountAmount must be more than zero, got ${JSON.stringify(v)}`);
+  // A tobacco discount above $100 a unit is a feed error (cents sent as dollars), not a promotion.
+  if (cents > MAX_AMOUNT_CENTS) throw new Reject(`discountAmount ${JSON.stringify(v)} is more than $${MAX_AMOUNT_CENTS / 100}`);
+  return cents;
+}
+
+/**
+ * Turns one feed record into a Promotion, or says why not.
+ * @example mapRecord({ promotionId: 'P1', promotionType: 'BUYDOWN', discountAmount: '0.50', … })
+ *   // { ok: { externalId: 'P1', type: 'buydown', amountCents: 50, quantity: 1, … } }
+ */
+export function mapRecord(raw: unknown): MapResult {
+  const rec = isObject(raw) ? raw : null;
+  const id = rec && (typeof rec.promotionId === 'string' || typeof rec.promotionId === 'number') ? String(rec.promotionId).trim() || null : null;
+  try {
+    if (!rec) throw new Reject('record is not an object');
+    if (id === null) throw new Reject('promotionId is missing');
+    if (id.length > MAX_ID) throw new Reject(`promotionId is longer than ${MAX_ID} characters`);
+    const typeRaw = rec.promotionType;
+    if (typeRaw !== 'BUYDOWN' && typeRaw !== 'MIX_AND_MATCH') throw new Reject(`promotionType ${JSON.stringify(typeRaw)} is not BUYDOWN or MIX_AND_MATCH`);
+    const statusRaw = rec.status;
+    if (statusRaw !== 'ACTIVE' && statusRaw !== 'CANCELLED') throw new Reject(`status ${JSON.stringify(statusRaw)} is not ACTIVE or CANCELLED`);
+    const description = text(rec, 'description')!;
+    const brand = text(rec, 'brand', { optional: true });
+    const upcs = readUpcs(rec.upcs);
+    if (!isCalendarDate(rec.startDate)) throw new Reject(`startDate ${JSON.stringify(rec.startDate)} is not a date YYYY-MM-DD`);
+    if (!isCalendarDate(rec.endDate)) throw new Reject(`endDate ${JSON.stringify(rec.endDate)} is not a date YYYY-MM-DD`);
+    if (rec.endDate < rec.startDate) throw new Reject(`endDate ${rec.endDate} is before startDate ${rec.startDate}`);
+    const amountCents = readAmount(rec.discountAmount);
+    let quantity: number;
+    if (typeRaw === 'MIX_AND_MATCH') {
+      const q = positiveInt(rec, 'quantity', 99);
+      if (q === null) throw new Reject('quantity is missing for MIX_AND_MATCH');
+      if (q < 2) throw new Reject('quantity of a MIX_AND_MATCH must be at least 2');
+      quantity = q;
+    } else {
+      const q = positiveInt(rec, 'quantity', 99);
+      if (q !== null && q !== 1) throw new Reject(`quantity of a BUYDOWN must be 1, got ${q}`);
+      quantity = 1;
+    }
+    const maxPerTransaction = positiveInt(rec, 'maxPerTransaction', 999);
+    const lastModified = typeof rec.lastModified === 'string' && rec.lastModified.trim() !== '' ? rec.lastModified.trim() : null;
+    return {
+      ok: {
+        manufacturer: 'rjr',
+        externalId: id,
+        type: typeRaw === 'BUYDOWN' ? 'buydown' : 'multipack',
+        description,
+        brand,
+        upcs,
+        startDate: rec.startDate,
+        endDate: rec.endDate,
+        amountCents,
+        quantity,
+        maxPerTransaction,
+        status: statusRaw === 'ACTIVE' ? 'active' : 'cancelled',
+        lastModified,
+      },
+    };
+  } catch (e) {
+    if (e instanceof Reject) return { rejected: { externalId: id, reason: e.message, raw } };
+    throw e;
+  }
+}
+
+/** Reads a promotions page; returns the reason when its shape is not the contract's. */
+export function readPage(body: unknown): FeedPage | { malformed: string } {
+  if (!isObject(body)) return { malformed: 'page is not a JSON object' };
+  const { page, totalPages, promotions } = body;
+  if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) return { malformed: 'page is missing or not a positive whole number' };
+  if (typeof totalPages !== 'number' || !Number.isInteger(totalPages) || totalPages < 0) return { malformed: 'totalPages is missing or not a whole number' };
+  if (!Array.isArray(promotions)) return { malformed: 'promotions is not a list' };
+  return { page, totalPages, records: promotions };
+}
+
+/** Reads a token answer. */
+export function readToken(body: unknown): { accessToken: string; expiresInSeconds: number } | { malformed: string } {
+  if (!isObject(body)) return { malformed: 'token answer is not a JSON object' };
+  const token = body.access_token;
+  const expires = body.expires_in;
+  if (typeof token !== 'string' || token === '') return { malformed: 'token answer has no access_token' };
+  if (body.token_type !== undefined && typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') return { malformed: `token_type ${body.token_type} is not Bearer` };
+  const seconds = typeof expires === 'number' ? expires : typeof expires === 'string' && /^\d+$/.test(expires) ? Number(expires) : NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0) return { malformed: 'token answer has no positive expires_in' };
+  return { accessToken: token, expiresInSeconds: seconds };
+}
+
+/** The manufacturer's words for an error answer, if it has any. */
+export function readErrorReason(body: unknown): string | null {
+  if (!isObject(body)) return null;
+  const parts = [body.error_description, body.message, body.error].filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return parts[0]?.slice(0, 300) ?? null;
+}
+
+/** The token request form. */
+export function tokenForm(clientId: string, clientSecret: string): URLSearchParams {
+  return new URLSearchParams({ [RJR.form.grantType]: RJR.grantType, [RJR.form.clientId]: clientId, [RJR.form.clientSecret]: clientSecret });
+}
+
+/** The promotions query string. */
+export function promotionsQuery(asOf: string, page: number, pageSize: number): string {
+  return new URLSearchParams({ [RJR.query.asOf]: asOf, [RJR.query.page]: String(page), [RJR.query.pageSize]: String(pageSize) }).toString();
+}
