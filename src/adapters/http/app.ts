@@ -11,7 +11,9 @@ import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
 import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
@@ -102,6 +104,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
+  await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
+  await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
   return app;
 }

@@ -26,9 +26,11 @@ export function toEnvelope(err: FastifyError | AppError | Error): Envelope {
   if (fe.validation && fe.validation.length > 0) {
     const v = fe.validation[0]!;
     const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+    // Strict bodies (the guest API's) name the property that is not allowed.
+    const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     const where = fe.validationContext ?? 'body';
-    const field = fieldPath(v.instancePath, missing) || where;
-    const message = missing ? `${field} is required` : `${field} ${v.message ?? 'is not valid'}`;
+    const field = fieldPath(v.instancePath, missing ?? extra) || where;
+    const message = missing ? `${field} is required` : extra ? `${field} is not an allowed property` : `${field} ${v.message ?? 'is not valid'}`;
     return envelope('ValidationError', message, { field, in: where });
   }
   switch (fe.code) {
@@ -54,6 +56,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const body = toEnvelope(err);
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
+    // 429s say when to come back (src/app/throttle.ts puts the wait in details).
+    if (typeof body.details?.retryAfterSeconds === 'number') void reply.header('retry-after', String(body.details.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -10,6 +10,7 @@ import { AppError, invalidField } from '../../../errors.ts';
 import { canonicalJson, sha256 } from '../../../lib/ids.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
+import { posPromoCodeRoute } from './pos-promo-code.route.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Kysely } from 'kysely';
 import { badRequest, errors } from '../schemas/common.ts';
@@ -50,22 +51,15 @@ function principalOf(request: FastifyRequest): PosPrincipal {
 /** Transaction body → SaleCommand: exact money, canonical cart, normalized service mode. */
 export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, principal: PosPrincipal, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): SaleCommand {
   const details = body.transactionDetails;
-  const dialect = selectDialect(details.posVendor.posType, principal);
+  // Vendor shapes stop here: the dialect reads posVendor, the order and its own discount fields.
+  const dialect = selectDialect(details.posVendor.posType, principal, 'transactionDetails.posVendor');
+  const pos = dialect.posContext(details.posVendor, principal, 'transactionDetails.posVendor');
+  const input = dialect.saleInput(body, status);
   let cart;
   try {
     cart = buildCart(
       details.currency,
-      details.order.map((l) => ({
-        referenceId: String(l.referenceId),
-        parentReferenceId: l.parentReferenceId === undefined || l.parentReferenceId === null ? null : String(l.parentReferenceId),
-        productId: l.productId,
-        name: l.name,
-        productType: l.productType,
-        quantity: Number(l.quantity),
-        price: l.price,
-        tax: l.tax,
-        incentiveId: l.incentiveId ?? null,
-      })),
+      input.order,
       details.payments ?? [],
       minorDigits(details.currency),
     );
@@ -84,10 +78,11 @@ export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, p
     serviceMode,
     channel: body.channel ?? null,
     cart,
-    pos: dialect.posContext(details.posVendor, principal),
+    pos,
     localTime: localTime(request),
     bodyHash: sha256(canonicalJson(body)),
-    appliedIncentiveIds: dialect.appliedIncentiveIds(body, status),
+    appliedIncentiveIds: input.appliedIncentiveIds,
+    itemLineRedemption: input.itemLineRedemption,
   };
 }
 
@@ -116,12 +111,13 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     async (request) => {
       const principal = principalOf(request);
       const dialect = selectDialect(request.body.posVendor.posType, principal);
+      const pos = dialect.posContext(request.body.posVendor, principal);
       const result = await loyalty.identify(principal, {
         identifier: request.body.identifier,
-        pos: dialect.posContext(request.body.posVendor, principal),
+        pos,
         localTime: localTime(request),
       });
-      return dialect.renderIdentify(result);
+      return dialect.renderIdentify(result, pos);
     },
   );
 
@@ -210,4 +206,5 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     loyalty.void(principalOf(request), request.params.loyaltyTransactionId);
   app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
   app.post('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: { ...voidSchema, summary: `${voidSchema.summary} (POST alias)` } }, voidHandler);
+  posPromoCodeRoute(app, opts.db, principalOf);
 }

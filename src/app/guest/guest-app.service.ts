@@ -1,0 +1,431 @@
+import type { Kysely } from 'kysely';
+import { findStoreByExternalId, listActiveIncentives, toStore } from '../../adapters/db/repositories/config.repository.ts';
+import type { Database, GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { Cart, CartLine } from '../../domain/cart.ts';
+import { evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
+import type { Incentive } from '../../domain/incentive.ts';
+import type { RuleFailure, StoreRef } from '../../domain/rules/rule.ts';
+import type { ServiceMode } from '../../domain/service-mode.ts';
+import { type LocalTime, localTimeAt } from '../../domain/time.ts';
+import { AppError, rulesError } from '../../errors.ts';
+import type { LoyaltyService } from '../loyalty.service.ts';
+import type { Program, Store } from '../model.ts';
+import { type ExpirationBucket, ledgerBuckets } from './balance.ts';
+import type { GuestPrincipal } from './guest-auth.service.ts';
+import type { PromoCodes } from './promo-codes.ts';
+
+/**
+ * Rules the app cannot decide before there is an order: they depend on the basket or the checkout
+ * and are checked by the POS. They are listed per incentive as `checkedAtOrder`, not as failures.
+ */
+export const ORDER_RULES: ReadonlySet<string> = new Set(['subtotal-spend', 'total-spend', 'cart-requirements', 'cart-exclusions', 'payment-method']);
+/** Rules about where the order is placed: decided only when the app names a store. */
+export const STORE_RULES: ReadonlySet<string> = new Set(['store-restrictions', 'restaurant-group']);
+/** Rules about how the order is served: decided only when the app names a service mode. */
+export const SERVICE_MODE_RULES: ReadonlySet<string> = new Set(['service-mode']);
+
+export interface GuestProfile {
+  id: string;
+  name: string;
+  email: string | null;
+  createdAt: string;
+}
+
+export interface IncentiveAvailability {
+  id: string;
+  kind: 'REWARD' | 'OFFER';
+  name: string;
+  pointCost: number;
+  eligible: boolean;
+  /** the rules failing now, in the RulesError vocabulary */
+  failures: RuleFailure[];
+  /** rule ids the POS checks against the order (basket, store or service mode not known yet) */
+  checkedAtOrder: string[];
+}
+
+export interface IncentiveSummary {
+  id: string;
+  kind: 'REWARD' | 'OFFER';
+  name: string;
+  pointCost: number;
+}
+
+export interface SelectionView {
+  rewardIds: string[];
+  offerId: string | null;
+  incentives: IncentiveSummary[];
+  pointsReserved: number;
+  updatedAt: string | null;
+}
+
+export interface Where {
+  /** the POS store id (`posVendor.storeId`) */
+  storeId?: string | null;
+  serviceMode?: ServiceMode | null;
+  localTime?: LocalTime | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface CodeStatus {
+  code: string;
+  status: 'active' | 'used' | 'expired';
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  transactionId: string | null;
+  selection: string[];
+}
+
+/** The guest app's use cases beyond sign-in: profile, balance, incentives, selection, codes, history. */
+export class GuestAppService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly loyalty: LoyaltyService,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async profile(p: GuestPrincipal): Promise<GuestProfile> {
+    return toProfile(await this.guestRow(p));
+  }
+
+  async updateProfile(p: GuestPrincipal, patch: { name?: string }): Promise<GuestProfile> {
+    if (patch.name !== undefined) {
+      const name = patch.name.trim();
+      if (name.length === 0) throw new AppError('ValidationError', 'name must not be blank', { field: 'name' });
+      await this.db.updateTable('guests').set({ name }).where('id', '=', p.guestId).where('program_id', '=', p.programId).execute();
+    }
+    return this.profile(p);
+  }
+
+  async balance(p: GuestPrincipal, program: Program): Promise<{ balance: number; pointsReserved: number; available: number; buckets: ExpirationBucket[]; expiryPolicy: Program['expiry'] }> {
+    const guest = await this.guestRow(p);
+    const ledger = program.expiry.kind === 'monthly-buckets'
+      ? await this.db.selectFrom('points_ledger').select(['kind', 'points', 'created_at']).where('guest_id', '=', guest.id).where('program_id', '=', p.programId).execute()
+      : [];
+    const selection = await this.selection(p);
+    return {
+      balance: guest.balance,
+      pointsReserved: selection.pointsReserved,
+      available: Math.max(0, guest.balance - selection.pointsReserved),
+      buckets: ledgerBuckets(program.expiry, guest.balance, ledger, guest.last_activity_at, guest.created_at),
+      expiryPolicy: program.expiry,
+    };
+  }
+
+  /** Every active reward and offer, each evaluated alone against the guest's balance, now. */
+  async incentives(p: GuestPrincipal, program: Program, where: Where): Promise<{ rewards: IncentiveAvailability[]; offers: IncentiveAvailability[] }> {
+    const [guest, incentives, store] = await Promise.all([this.guestRow(p), listActiveIncentives(this.db, p.programId), this.store(p.programId, where.storeId)]);
+    const ctx = await this.context(program, guest, store, where);
+    const out = incentives
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.pointCost - b.pointCost || a.name.localeCompare(b.name))
+      .map((incentive): IncentiveAvailability => {
+        const { failures, deferred } = this.check([incentive], ctx, where, store);
+        return {
+          id: incentive.id,
+          kind: incentive.kind,
+          name: incentive.name,
+          pointCost: incentive.pointCost,
+          eligible: failures.length === 0,
+          failures,
+          checkedAtOrder: deferred,
+        };
+      });
+    return { rewards: out.filter((i) => i.kind === 'REWARD'), offers: out.filter((i) => i.kind === 'OFFER') };
+  }
+
+  async selection(p: GuestPrincipal): Promise<SelectionView> {
+    const row = await this.db.selectFrom('guest_selections').selectAll().where('guest_id', '=', p.guestId).where('program_id', '=', p.programId).executeTakeFirst();
+    if (!row) return { rewardIds: [], offerId: null, incentives: [], pointsReserved: 0, updatedAt: null };
+    const incentives = new Map((await listActiveIncentives(this.db, p.programId)).map((i) => [i.id, i]));
+    // An incentive withdrawn since it was picked drops out of the selection.
+    const picked = (JSON.parse(row.incentive_ids) as string[]).map((id) => incentives.get(id)).filter((i): i is Incentive => !!i);
+    return selectionView(picked, row.updated_at);
+  }
+
+  /**
+   * Pre-selects rewards and at most one offer for the next code. Refused when an id is unknown,
+   * of the wrong kind, or when the rules that can be decided now fail (e.g. the balance does not
+   * cover the rewards together): RulesError, as the POS would answer.
+   */
+  async select(p: GuestPrincipal, program: Program, rewardIds: string[], offerId: string | null): Promise<SelectionView> {
+    const picked = await this.resolveSelection(p, program, rewardIds, offerId);
+    const nowIso = this.clock().toISOString();
+    await this.db
+      .insertInto('guest_selections')
+      .values({ guest_id: p.guestId, program_id: p.programId, incentive_ids: JSON.stringify(picked.map((i) => i.id)), updated_at: nowIso })
+      .onConflict((oc) => oc.column('guest_id').doUpdateSet({ incentive_ids: JSON.stringify(picked.map((i) => i.id)), updated_at: nowIso }))
+      .execute();
+    return selectionView(picked, nowIso);
+  }
+
+  async clearSelection(p: GuestPrincipal): Promise<void> {
+    await this.db.deleteFrom('guest_selections').where('guest_id', '=', p.guestId).where('program_id', '=', p.programId).execute();
+  }
+
+  /** A one-time code carrying the given selection, or the stored one when none is given. */
+  async createCode(p: GuestPrincipal, program: Program, explicit: { rewardIds: string[]; offerId: string | null } | null): Promise<{ code: string; expiresAt: string; selection: SelectionView }> {
+    let selection: SelectionView;
+    if (explicit) {
+      selection = selectionView(await this.resolveSelection(p, program, explicit.rewardIds, explicit.offerId), null);
+    } else {
+      const stored = await this.selection(p);
+      // Re-check the stored selection: the balance or the rules may have changed since.
+      selection = stored.incentives.length > 0 ? { ...selectionView(await this.resolveSelection(p, program, stored.rewardIds, stored.offerId), stored.updatedAt) } : stored;
+    }
+    const { code, expiresAt } = await this.loyalty.createCode(p.programId, p.guestId, [...selection.rewardIds, ...(selection.offerId ? [selection.offerId] : [])]);
+    return { code, expiresAt, selection };
+  }
+
+  async codeStatus(p: GuestPrincipal, code: string): Promise<CodeStatus> {
+    const row = /^\d{6}$/.test(code)
+      ? await this.db
+          .selectFrom('otp_codes')
+          .selectAll()
+          .where('program_id', '=', p.programId)
+          .where('guest_id', '=', p.guestId)
+          .where('code', '=', code)
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw new AppError('NotFound', 'You have no code with these digits', { field: 'code' });
+    const nowIso = this.clock().toISOString();
+    return {
+      code: row.code,
+      status: row.used_at ? 'used' : row.expires_at <= nowIso ? 'expired' : 'active',
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      usedAt: row.used_at,
+      transactionId: row.used_transaction_id,
+      selection: JSON.parse(row.selections) as string[],
+    };
+  }
+
+  /** The guest's loyalty transactions, newest first, each with the ledger entries it caused. */
+  async transactions(p: GuestPrincipal, limit: number, cursor: string | null): Promise<Page<TransactionItem>> {
+    let q = this.db
+      .selectFrom('loyalty_transactions as t')
+      .innerJoin('stores as s', 's.id', 't.store_id')
+      .select([
+        't.id',
+        't.status',
+        't.created_at',
+        't.claimed_at',
+        't.voided_at',
+        't.subtotal_cents',
+        't.points_earned',
+        't.points_redeemed',
+        't.receipt_code',
+        't.channel',
+        's.external_id as store_external_id',
+        's.name as store_name',
+      ])
+      .where('t.program_id', '=', p.programId)
+      .where('t.guest_id', '=', p.guestId);
+    const after = decodeCursor(cursor);
+    if (after) q = q.where((eb) => eb.or([eb('t.created_at', '<', after.at), eb.and([eb('t.created_at', '=', after.at), eb('t.id', '<', after.id)])]));
+    const rows = await q.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const entries = page.length
+      ? await this.db
+          .selectFrom('points_ledger')
+          .select(['id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'])
+          .where('guest_id', '=', p.guestId)
+          .where('transaction_id', 'in', page.map((r) => r.id))
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      : [];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        status: r.status,
+        store: { id: r.store_external_id, name: r.store_name },
+        channel: r.channel,
+        createdAt: r.created_at,
+        claimedAt: r.claimed_at,
+        voidedAt: r.voided_at,
+        subtotalCents: r.subtotal_cents,
+        pointsEarned: r.points_earned,
+        pointsRedeemed: r.points_redeemed,
+        receiptCode: r.receipt_code,
+        ledger: entries.filter((e) => e.transaction_id === r.id).map(toLedgerItem),
+      })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+    };
+  }
+
+  /** Every points movement of the guest (earn, redeem, voids, adjustments, expiry), newest first. */
+  async ledger(p: GuestPrincipal, limit: number, cursor: string | null): Promise<Page<LedgerItem>> {
+    let q = this.db
+      .selectFrom('points_ledger')
+      .select(['id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'])
+      .where('program_id', '=', p.programId)
+      .where('guest_id', '=', p.guestId);
+    const after = decodeCursor(cursor);
+    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toLedgerItem),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+    };
+  }
+
+  /**
+   * Redeems a promo code for the guest. An offer it unlocks becomes the selected offer (replacing
+   * any other); a reward is only returned, since pre-selecting it spends points.
+   */
+  async redeemPromo(p: GuestPrincipal, program: Program, promoCodes: PromoCodes, code: string): Promise<{ incentive: IncentiveSummary; selected: boolean; selection: SelectionView }> {
+    const { incentive } = await promoCodes.redeem({ programId: p.programId, guestId: p.guestId, code, channel: 'app', caller: `guest:${p.guestId}` });
+    let selection = await this.selection(p);
+    let selected = false;
+    if (incentive.kind === 'OFFER') {
+      try {
+        selection = await this.select(p, program, selection.rewardIds, incentive.id);
+        selected = true;
+      } catch (err) {
+        // The code is redeemed either way; the offer just cannot be pre-selected right now.
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    return { incentive: { id: incentive.id, kind: incentive.kind, name: incentive.name, pointCost: incentive.pointCost }, selected, selection };
+  }
+
+  // ---- shared steps -------------------------------------------------------------------------
+
+  private async resolveSelection(p: GuestPrincipal, program: Program, rewardIds: string[], offerId: string | null): Promise<Incentive[]> {
+    const [guest, list] = await Promise.all([this.guestRow(p), listActiveIncentives(this.db, p.programId)]);
+    const incentives = new Map(list.map((i) => [i.id, i]));
+    const picked: Incentive[] = [];
+    rewardIds.forEach((id, i) => {
+      const incentive = incentives.get(id);
+      if (!incentive || incentive.kind !== 'REWARD') throw new AppError('RewardNotFoundError', `No active reward ${id} in this program`, { field: `rewardIds[${i}]`, incentiveId: id });
+      picked.push(incentive);
+    });
+    if (offerId !== null) {
+      const incentive = incentives.get(offerId);
+      if (!incentive || incentive.kind !== 'OFFER') throw new AppError('OfferNotFoundError', `No active offer ${offerId} in this program`, { field: 'offerId', incentiveId: offerId });
+      picked.push(incentive);
+    }
+    if (picked.length > 0) {
+      const ctx = await this.context(program, guest, null, {});
+      const { failures } = this.check(picked, ctx, {}, null);
+      if (failures.length > 0) throw rulesError(failures);
+    }
+    return picked;
+  }
+
+  /** Evaluates a cart holding just these incentives; splits off the rules the app cannot decide. */
+  private check(picked: Incentive[], ctx: EvaluationContext, where: Where, store: Store | null): { failures: RuleFailure[]; deferred: string[] } {
+    const lines: CartLine[] = picked.map((incentive, i) => ({
+      ref: String(i + 1),
+      parentRef: null,
+      productId: incentive.id,
+      name: incentive.name,
+      kind: incentive.kind === 'REWARD' ? 'reward' : 'offer',
+      quantity: 1,
+      unitPriceCents: 0,
+      amountCents: 0,
+      taxCents: 0,
+      incentiveId: incentive.id,
+    }));
+    const cart: Cart = { currency: 'XXX', lines, tenders: [], totals: {} };
+    const evaluation = evaluate(cart, { ...ctx, incentives: new Map(picked.map((i) => [i.id, i])) });
+    const isDeferred = (ruleId: string) =>
+      ORDER_RULES.has(ruleId) || (!store && STORE_RULES.has(ruleId)) || (!where.serviceMode && SERVICE_MODE_RULES.has(ruleId));
+    const deferred = [...new Set(picked.flatMap((i) => i.rules.map((r) => r.ruleId)).filter(isDeferred))];
+    return { failures: evaluation.failures.filter((f) => !isDeferred(f.ruleId)), deferred };
+  }
+
+  private async context(program: Program, guest: GuestTable, store: Store | null, where: Where): Promise<EvaluationContext> {
+    const timeZone = store?.timeZone ?? (await this.defaultTimeZone(program.id));
+    const storeRef: StoreRef = store ? { id: store.id, externalId: store.externalId } : { id: '', externalId: '' };
+    return {
+      now: where.localTime ?? localTimeAt(this.clock(), timeZone),
+      store: storeRef,
+      serviceMode: where.serviceMode ?? null,
+      guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.created_at },
+      earn: program.earn,
+      incentives: new Map(),
+    };
+  }
+
+  /** A program has no time zone of its own: its first store's, else UTC. */
+  private async defaultTimeZone(programId: string): Promise<string> {
+    const row = await this.db.selectFrom('stores').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+    return row ? toStore(row).timeZone : 'UTC';
+  }
+
+  private async store(programId: string, externalId: string | null | undefined): Promise<Store | null> {
+    if (externalId === undefined || externalId === null || externalId === '') return null;
+    const store = await findStoreByExternalId(this.db, programId, externalId);
+    if (!store) throw new AppError('StoreNotFound', `No store "${externalId}" in this program`, { field: 'storeId' });
+    return store;
+  }
+
+  private async guestRow(p: GuestPrincipal): Promise<GuestTable> {
+    const row = await this.db.selectFrom('guests').selectAll().where('id', '=', p.guestId).where('program_id', '=', p.programId).executeTakeFirst();
+    if (!row) throw new AppError('Unauthorized', 'Guest no longer exists');
+    return row;
+  }
+}
+
+export interface LedgerItem {
+  id: string;
+  kind: string;
+  points: number;
+  balanceAfter: number;
+  transactionId: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface TransactionItem {
+  id: string;
+  status: TransactionStatus;
+  store: { id: string; name: string };
+  channel: string | null;
+  createdAt: string;
+  claimedAt: string | null;
+  voidedAt: string | null;
+  subtotalCents: number;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  receiptCode: string;
+  ledger: LedgerItem[];
+}
+
+function toLedgerItem(e: { id: string; transaction_id: string | null; kind: string; points: number; balance_after: number; reason: string | null; created_at: string }): LedgerItem {
+  return { id: e.id, kind: e.kind, points: e.points, balanceAfter: e.balance_after, transactionId: e.transaction_id, reason: e.reason, createdAt: e.created_at };
+}
+
+function toProfile(row: GuestTable): GuestProfile {
+  return { id: row.id, name: row.name, email: row.email, createdAt: row.created_at };
+}
+
+function selectionView(picked: Incentive[], updatedAt: string | null): SelectionView {
+  return {
+    rewardIds: picked.filter((i) => i.kind === 'REWARD').map((i) => i.id),
+    offerId: picked.find((i) => i.kind === 'OFFER')?.id ?? null,
+    incentives: picked.map((i) => ({ id: i.id, kind: i.kind, name: i.name, pointCost: i.pointCost })),
+    pointsReserved: picked.reduce((sum, i) => sum + (i.kind === 'REWARD' ? i.pointCost : 0), 0),
+    updatedAt,
+  };
+}
+
+/** Keyset cursor: the (created_at, id) of the last item of the previous page. */
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null): { at: string; id: string } | null {
+  if (cursor === null || cursor === '') return null;
+  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || extra !== undefined || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at)) throw new AppError('ValidationError', 'cursor is not a cursor this API returned', { field: 'cursor' });
+  return { at, id };
+}

@@ -1,0 +1,308 @@
+import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Kysely } from 'kysely';
+import { findProgramBySlug } from '../../adapters/db/repositories/config.repository.ts';
+import type { Database, GuestTable } from '../../adapters/db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { newId, sha256 } from '../../lib/ids.ts';
+import { TtlCache } from '../../lib/ttl-cache.ts';
+import type { Program } from '../model.ts';
+import { Throttle, type ThrottleLimits } from '../throttle.ts';
+import { type ExternalIdpConfig, ExternalIdpVerifier, looksLikeJwt } from './external-idp.ts';
+import type { LoginCodeSender, SenderLogger } from './login-code-sender.ts';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+
+/** Who is calling a guest route. */
+export interface GuestPrincipal {
+  programId: string;
+  programSlug: string;
+  guestId: string;
+  /** `session`: a Tillpoint token; `jwt`: a token of the program's external identity provider */
+  via: 'session' | 'jwt';
+  /** the session's token hash, for logout */
+  tokenHash: string | null;
+}
+
+export interface GuestAuthOptions {
+  sender: LoginCodeSender;
+  clock?: () => Date;
+  /** Tillpoint guest tokens live this long (default 30 days). */
+  sessionTtlSeconds?: number;
+  /** Login codes live this long (default 10 minutes). */
+  loginCodeTtlSeconds?: number;
+  /** Wrong entries a login code survives (default 5); then it is burnt. */
+  loginCodeAttempts?: number;
+  /** External identity providers by program slug; `*` applies to every program. */
+  externalIdp?: Record<string, ExternalIdpConfig>;
+  /** In-process limits per program + e-mail. */
+  limits?: { start?: ThrottleLimits; verify?: ThrottleLimits };
+  configTtlMs?: number;
+}
+
+export const GUEST_LOGIN_LIMITS = {
+  /** codes sent per e-mail: 5 per 15 minutes */
+  start: { limit: 5, windowMs: 15 * 60_000, maxMisses: Number.MAX_SAFE_INTEGER, missWindowMs: 15 * 60_000, lockoutMs: 0 },
+  /** code entries per e-mail: 5 wrong ones in 15 minutes lock the e-mail out for 15 minutes */
+  verify: { limit: 20, windowMs: 15 * 60_000, maxMisses: 5, missWindowMs: 15 * 60_000, lockoutMs: 15 * 60_000 },
+} as const satisfies Record<string, ThrottleLimits>;
+
+// scrypt (16 MiB) for 6-digit codes: a leaked table does not give live codes in microseconds.
+const KDF = { N: 2 ** 14, r: 8, p: 1, keylen: 32 };
+
+async function hashCode(code: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(code, salt, KDF.keylen, KDF);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+async function codeMatches(code: string, stored: string): Promise<boolean> {
+  const [alg, salt, hash] = stored.split('$');
+  if (alg !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  return timingSafeEqual(await scrypt(code, Buffer.from(salt, 'base64'), expected.length, KDF), expected);
+}
+
+export function normalizeEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (e.length > 254 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) throw new AppError('ValidationError', 'email is not an e-mail address', { field: 'email' });
+  return e;
+}
+
+/**
+ * Guest sign-up and sign-in. Tillpoint's own tokens are opaque random strings (`tpg_…`), stored
+ * as sha256 with an expiry, so logout revokes at once and no signing key has to be managed. A
+ * program may instead (or also) accept JWTs from an external identity provider.
+ */
+export class GuestAuthService {
+  private readonly clock: () => Date;
+  private readonly programs: TtlCache<string, Program | null>;
+  private readonly startThrottle: Throttle;
+  private readonly verifyThrottle: Throttle;
+  private readonly idp = new ExternalIdpVerifier();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly opts: GuestAuthOptions,
+  ) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.programs = new TtlCache(opts.configTtlMs ?? 5_000);
+    const now = () => this.clock().getTime();
+    this.startThrottle = new Throttle(opts.limits?.start ?? GUEST_LOGIN_LIMITS.start, now);
+    this.verifyThrottle = new Throttle(opts.limits?.verify ?? GUEST_LOGIN_LIMITS.verify, now);
+  }
+
+  /** The program named by a slug in the path; 404 for an unknown one. */
+  async program(slug: string): Promise<Program> {
+    const program = /^[a-z0-9][a-z0-9-]{1,40}$/.test(slug) ? await this.programs.getOrLoad(slug, () => findProgramBySlug(this.db, slug)) : null;
+    if (!program) throw new AppError('NotFound', `No program "${slug}"`, { field: 'program' });
+    return program;
+  }
+
+  /**
+   * Sends a one-time login code to the e-mail. The answer is the same whether or not a guest has
+   * this e-mail (no account discovery); any earlier code for it stops working.
+   */
+  async start(program: Program, rawEmail: string, log: SenderLogger): Promise<{ expiresAt: string; ttlSeconds: number }> {
+    const email = normalizeEmail(rawEmail);
+    const key = `${program.id}|${email}`;
+    this.verifyThrottle.assertNotLocked(key, 'login attempts');
+    this.startThrottle.attempt(key, 'login codes for this e-mail');
+    const now = this.clock();
+    const ttlSeconds = this.opts.loginCodeTtlSeconds ?? 600;
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+    const code = String(randomInt(1_000_000)).padStart(6, '0');
+    const codeHash = await hashCode(code);
+    const known = await this.guestByEmail(program.id, email);
+    const id = newId();
+    await this.db
+      .insertInto('guest_login_codes')
+      .values({ id, program_id: program.id, email, code_hash: codeHash, attempts: 0, created_at: now.toISOString(), expires_at: expiresAt, consumed_at: null })
+      .execute();
+    try {
+      await this.opts.sender.send({ programSlug: program.slug, programName: program.name, email, code, expiresAt, signUp: !known }, { log });
+    } catch (err) {
+      // Nobody received this code: forget it, so the previous one (if any) still works.
+      await this.db.deleteFrom('guest_login_codes').where('id', '=', id).execute();
+      if (err instanceof AppError) throw err;
+      log.warn({ err: (err as Error).message, sender: this.opts.sender.id }, 'login code sender failed');
+      throw new AppError('ServiceUnavailable', 'The login code could not be sent; try again shortly');
+    }
+    // Only the newest code is ever checked; retire the older ones for good measure.
+    await this.db
+      .updateTable('guest_login_codes')
+      .set({ consumed_at: now.toISOString() })
+      .where('program_id', '=', program.id)
+      .where('email', '=', email)
+      .where('consumed_at', 'is', null)
+      .where('id', '!=', id)
+      .execute();
+    return { expiresAt, ttlSeconds };
+  }
+
+  /**
+   * Exchanges e-mail + login code for a bearer token; signs the guest up on first use. A code
+   * takes `loginCodeAttempts` wrong entries, and repeated misses lock the e-mail out for a while.
+   */
+  async verify(program: Program, rawEmail: string, code: string, name: string | null): Promise<{ token: string; expiresAt: string; guestId: string; signedUp: boolean }> {
+    const email = normalizeEmail(rawEmail);
+    if (!/^\d{6}$/.test(code)) throw new AppError('ValidationError', 'code must be the 6 digits sent by e-mail', { field: 'code' });
+    const key = `${program.id}|${email}`;
+    this.verifyThrottle.attempt(key, 'login attempts');
+    const now = this.clock();
+    const nowIso = now.toISOString();
+    const maxAttempts = this.opts.loginCodeAttempts ?? 5;
+    const row = await this.db
+      .selectFrom('guest_login_codes')
+      .selectAll()
+      .where('program_id', '=', program.id)
+      .where('email', '=', email)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', nowIso)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const refuse = (): never => {
+      this.verifyThrottle.miss(key);
+      throw new AppError('LoginCodeInvalid');
+    };
+    if (!row) return refuse();
+    // Count the attempt before comparing, in SQL, so parallel guesses cannot exceed the budget.
+    const counted = await this.db
+      .updateTable('guest_login_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', row.id)
+      .where('consumed_at', 'is', null)
+      .where('attempts', '<', maxAttempts)
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!counted) return refuse();
+    if (!(await codeMatches(code, row.code_hash))) {
+      if (counted.attempts >= maxAttempts) await this.db.updateTable('guest_login_codes').set({ consumed_at: nowIso }).where('id', '=', row.id).execute();
+      return refuse();
+    }
+    const consumed = await this.db
+      .updateTable('guest_login_codes')
+      .set({ consumed_at: nowIso })
+      .where('id', '=', row.id)
+      .where('consumed_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!consumed) return refuse();
+    this.verifyThrottle.reset(key);
+
+    let guest = await this.guestByEmail(program.id, email);
+    let signedUp = false;
+    if (!guest) {
+      const id = newId();
+      const inserted = await this.db
+        .insertInto('guests')
+        .values({ id, program_id: program.id, name: (name?.trim() || email.split('@')[0]!).slice(0, 100), email, balance: 0, last_activity_at: null, created_at: nowIso })
+        .onConflict((oc) => oc.columns(['program_id', 'email']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      signedUp = !!inserted;
+      guest = await this.guestByEmail(program.id, email);
+      if (!guest) throw new AppError('Conflict', 'Guest could not be created; retry');
+    }
+    const { token, expiresAt } = await this.createSession(program.id, guest.id, now);
+    return { token, expiresAt, guestId: guest.id, signedUp };
+  }
+
+  /** Bearer token → guest of this program. Tillpoint tokens first, then the program's IdP JWTs. */
+  async authenticate(program: Program, token: string): Promise<GuestPrincipal> {
+    const now = this.clock();
+    if (token.startsWith('tpg_')) {
+      const tokenHash = sha256(token);
+      const row = await this.db
+        .selectFrom('guest_sessions as s')
+        .innerJoin('guests as g', 'g.id', 's.guest_id')
+        .select(['s.guest_id', 's.expires_at'])
+        .where('s.token_hash', '=', tokenHash)
+        .where('s.program_id', '=', program.id)
+        .where('g.program_id', '=', program.id)
+        .where('s.revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) throw new AppError('Unauthorized', 'Guest token is not valid for this program', { reason: 'invalid' });
+      if (row.expires_at <= now.toISOString()) throw new AppError('Unauthorized', 'Guest token has expired; sign in again', { reason: 'expired' });
+      return { programId: program.id, programSlug: program.slug, guestId: row.guest_id, via: 'session', tokenHash };
+    }
+    const idp = this.opts.externalIdp?.[program.slug] ?? this.opts.externalIdp?.['*'];
+    if (idp && looksLikeJwt(token)) {
+      const identity = await this.idp.verify(token, idp, now);
+      const guestId = await this.guestForIdentity(program.id, identity, now.toISOString());
+      return { programId: program.id, programSlug: program.slug, guestId, via: 'jwt', tokenHash: null };
+    }
+    throw new AppError('Unauthorized', 'Guest token is not valid for this program', { reason: 'invalid' });
+  }
+
+  async logout(principal: GuestPrincipal): Promise<void> {
+    if (!principal.tokenHash) return;
+    await this.db.updateTable('guest_sessions').set({ revoked_at: this.clock().toISOString() }).where('token_hash', '=', principal.tokenHash).where('revoked_at', 'is', null).execute();
+  }
+
+  private async createSession(programId: string, guestId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
+    const token = `tpg_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(now.getTime() + (this.opts.sessionTtlSeconds ?? 30 * 86_400) * 1000).toISOString();
+    await this.db
+      .insertInto('guest_sessions')
+      .values({ id: newId(), program_id: programId, guest_id: guestId, token_hash: sha256(token), created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
+      .execute();
+    return { token, expiresAt };
+  }
+
+  private async guestByEmail(programId: string, email: string): Promise<GuestTable | undefined> {
+    return this.db.selectFrom('guests').selectAll().where('program_id', '=', programId).where('email', '=', email).executeTakeFirst();
+  }
+
+  /**
+   * The guest behind an external identity, created on first sight. A verified e-mail links to the
+   * program's guest with that e-mail; an unverified one is never trusted to link (account takeover).
+   */
+  private async guestForIdentity(programId: string, identity: { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string | null }, nowIso: string): Promise<string> {
+    const find = () =>
+      this.db
+        .selectFrom('guest_external_identities')
+        .select('guest_id')
+        .where('program_id', '=', programId)
+        .where('issuer', '=', identity.issuer)
+        .where('subject', '=', identity.subject)
+        .executeTakeFirst();
+    const known = await find();
+    if (known) return known.guest_id;
+    const verifiedEmail = identity.email && identity.emailVerified ? identity.email : null;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        let guestId = verifiedEmail
+          ? (await trx.selectFrom('guests').select('id').where('program_id', '=', programId).where('email', '=', verifiedEmail).executeTakeFirst())?.id
+          : undefined;
+        if (!guestId) {
+          guestId = newId();
+          await trx
+            .insertInto('guests')
+            .values({
+              id: guestId,
+              program_id: programId,
+              name: (identity.name ?? identity.email?.split('@')[0] ?? 'Guest').slice(0, 100),
+              email: verifiedEmail,
+              balance: 0,
+              last_activity_at: null,
+              created_at: nowIso,
+            })
+            .execute();
+        }
+        await trx
+          .insertInto('guest_external_identities')
+          .values({ id: newId(), program_id: programId, issuer: identity.issuer, subject: identity.subject, guest_id: guestId, created_at: nowIso })
+          .execute();
+        return guestId;
+      });
+    } catch (err) {
+      // A parallel first request created the guest or the link (a unique constraint fired, our
+      // transaction rolled back): use theirs.
+      const again = await find();
+      if (again) return again.guest_id;
+      throw err;
+    }
+  }
+}

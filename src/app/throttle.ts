@@ -1,0 +1,152 @@
+import { AppError } from '../errors.ts';
+
+/**
+ * In-process brute-force protection: a sliding-window rate limit per key, and a lockout after
+ * repeated misses. State lives in this process only — with N processes behind a load balancer an
+ * attacker gets up to N times the budget (still tiny against a 10^6 code space); put a shared
+ * limiter (e.g. the proxy's) in front if that matters.
+ *
+ * @example
+ * const t = new Throttle({ limit: 30, windowMs: 60_000, maxMisses: 10, missWindowMs: 600_000, lockoutMs: 900_000 });
+ * t.attempt('store:9999');            // throws 429 RateLimited once over 30 look-ups a minute
+ * if (!found) t.miss('store:9999');   // the 10th miss in 10 minutes locks the key for 15 minutes
+ */
+export interface ThrottleLimits {
+  /** attempts allowed per window (sliding) */
+  limit: number;
+  windowMs: number;
+  /** misses within `missWindowMs` that lock the key out */
+  maxMisses: number;
+  missWindowMs: number;
+  lockoutMs: number;
+}
+
+interface Counter {
+  /** start of the current fixed window */
+  start: number;
+  current: number;
+  previous: number;
+}
+
+interface KeyState {
+  attempts: Counter;
+  misses: Counter;
+  lockedUntil: number;
+}
+
+/** A 429 envelope; the error handler turns `details.retryAfterSeconds` into a `retry-after` header. */
+export function rateLimited(message: string, retryAfterMs: number, scope: string): AppError {
+  return new AppError('RateLimited', message, { scope, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+}
+
+export class Throttle {
+  private readonly keys = new Map<string, KeyState>();
+
+  constructor(
+    readonly limits: ThrottleLimits,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  /** Counts one attempt; throws 429 when the key is locked out or over its rate. */
+  attempt(key: string, what = 'requests'): void {
+    const t = this.now();
+    const s = this.state(key, t);
+    if (s.lockedUntil > t) throw rateLimited(`Too many failed ${what}; locked out for a while`, s.lockedUntil - t, key.split(':')[0] ?? key);
+    const rate = sliding(s.attempts, t, this.limits.windowMs);
+    if (rate >= this.limits.limit) {
+      throw rateLimited(`Too many ${what}; at most ${this.limits.limit} per ${Math.round(this.limits.windowMs / 1000)} s`, this.limits.windowMs - ((t - s.attempts.start) % this.limits.windowMs), key.split(':')[0] ?? key);
+    }
+    s.attempts.current++;
+  }
+
+  /** Throws 429 if the key is locked out, without counting an attempt. */
+  assertNotLocked(key: string, what = 'requests'): void {
+    const t = this.now();
+    const s = this.keys.get(key);
+    if (s && s.lockedUntil > t) throw rateLimited(`Too many failed ${what}; locked out for a while`, s.lockedUntil - t, key.split(':')[0] ?? key);
+  }
+
+  /** Records a miss; the `maxMisses`-th miss inside the window locks the key out. */
+  miss(key: string): void {
+    const t = this.now();
+    const s = this.state(key, t);
+    const misses = sliding(s.misses, t, this.limits.missWindowMs);
+    s.misses.current++;
+    if (misses + 1 >= this.limits.maxMisses) {
+      s.lockedUntil = t + this.limits.lockoutMs;
+      s.misses = { start: t, current: 0, previous: 0 };
+    }
+  }
+
+  /** Forgets a key's misses (e.g. after a successful login). */
+  reset(key: string): void {
+    this.keys.delete(key);
+  }
+
+  private state(key: string, t: number): KeyState {
+    let s = this.keys.get(key);
+    if (!s) {
+      // Bounded memory: under a flood of distinct keys, drop the oldest (insertion order).
+      if (this.keys.size >= this.maxKeys) {
+        for (const k of this.keys.keys()) {
+          if (this.keys.size < this.maxKeys * 0.9) break;
+          this.keys.delete(k);
+        }
+      }
+      s = { attempts: { start: t, current: 0, previous: 0 }, misses: { start: t, current: 0, previous: 0 }, lockedUntil: 0 };
+      this.keys.set(key, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * Sliding-window counter: the current fixed window plus the previous one weighted by how much of
+ * it still overlaps the sliding window. O(1) memory per key, close enough for abuse limits.
+ */
+function sliding(c: Counter, t: number, windowMs: number): number {
+  const elapsedWindows = Math.floor((t - c.start) / windowMs);
+  if (elapsedWindows >= 1) {
+    c.previous = elapsedWindows === 1 ? c.current : 0;
+    c.current = 0;
+    c.start += elapsedWindows * windowMs;
+  }
+  const overlap = 1 - (t - c.start) / windowMs;
+  return c.current + c.previous * overlap;
+}
+
+/** Defaults for one-time code look-ups in identify. */
+export const CODE_LOOKUP_LIMITS = {
+  /** per store: a busy store identifies a few guests a minute */
+  store: { limit: 60, windowMs: 60_000, maxMisses: 10, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 },
+  /** per API key: one key serves every store of a vendor */
+  key: { limit: 600, windowMs: 60_000, maxMisses: 50, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 },
+} as const satisfies Record<string, ThrottleLimits>;
+
+/**
+ * Guards identify's 6-digit code look-ups per store and per API key: a rate limit on look-ups and
+ * a lockout after repeated IdentifierNotFound misses.
+ */
+export class CodeLookupGuard {
+  private readonly byStore: Throttle;
+  private readonly byKey: Throttle;
+
+  constructor(now: () => number = Date.now, limits: { store: ThrottleLimits; key: ThrottleLimits } = CODE_LOOKUP_LIMITS) {
+    this.byStore = new Throttle(limits.store, now);
+    this.byKey = new Throttle(limits.key, now);
+  }
+
+  /** Before a look-up: throws 429 RateLimited when the store or key is over its rate or locked out. */
+  beforeLookup(keyId: string, storeId: string): void {
+    this.byKey.assertNotLocked(`key:${keyId}`, 'code look-ups');
+    this.byStore.attempt(`store:${storeId}`, 'code look-ups');
+    this.byKey.attempt(`key:${keyId}`, 'code look-ups');
+  }
+
+  /** After a look-up that matched no active code. */
+  miss(keyId: string, storeId: string): void {
+    this.byStore.miss(`store:${storeId}`);
+    this.byKey.miss(`key:${keyId}`);
+  }
+}

@@ -1,0 +1,116 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ledgerBuckets } from '../../src/app/guest/balance.ts';
+import { logLoginCodeSender, webhookLoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
+import { parseReceiptCode } from '../../src/app/guest/receipt-claim.ts';
+import { CodeLookupGuard, Throttle } from '../../src/app/throttle.ts';
+import { AppError } from '../../src/errors.ts';
+
+const limits = { limit: 3, windowMs: 60_000, maxMisses: 2, missWindowMs: 60_000, lockoutMs: 300_000 };
+const silent = { info: () => {}, warn: () => {} };
+const message = { programSlug: 'bk-us', programName: 'Demo', email: 'a@example.com', code: '123456', expiresAt: '2026-11-25T17:10:00.000Z', signUp: false };
+
+describe('throttle', () => {
+  it('allows `limit` attempts per sliding window, then answers 429 with a retry-after', () => {
+    let t = 0;
+    const th = new Throttle(limits, () => t);
+    for (let i = 0; i < 3; i++) th.attempt('k');
+    let err: unknown;
+    try {
+      th.attempt('k');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('RateLimited');
+    expect((err as AppError).details?.retryAfterSeconds).toBeGreaterThan(0);
+    th.attempt('other');
+    // Half of the previous window still counts halfway into the next: 3 × 0.5 = 1.5, so two more fit.
+    t = 90_000;
+    th.attempt('k');
+    th.attempt('k');
+    expect(() => th.attempt('k')).toThrow(AppError);
+    t = 200_000;
+    th.attempt('k');
+  });
+
+  it('locks a key out after repeated misses, for the lockout period', () => {
+    let t = 0;
+    const th = new Throttle(limits, () => t);
+    th.miss('k');
+    th.assertNotLocked('k');
+    th.miss('k');
+    expect(() => th.assertNotLocked('k')).toThrow(/locked out/);
+    expect(() => th.attempt('k')).toThrow(AppError);
+    t = 299_000;
+    expect(() => th.attempt('k')).toThrow(AppError);
+    t = 300_001;
+    th.attempt('k');
+  });
+
+  it('locks identify code look-ups per store without locking other stores of the key', () => {
+    const guard = new CodeLookupGuard(() => 0, { store: limits, key: { ...limits, limit: 100, maxMisses: 10 } });
+    guard.beforeLookup('key-1', 'store-a');
+    guard.miss('key-1', 'store-a');
+    guard.miss('key-1', 'store-a');
+    expect(() => guard.beforeLookup('key-1', 'store-a')).toThrow(AppError);
+    guard.beforeLookup('key-1', 'store-b');
+  });
+});
+
+describe('login code senders', () => {
+  it('webhook: POSTs the message as signed JSON; a refusal is a 503', async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    let status = 204;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mail`;
+    try {
+      const sender = webhookLoginCodeSender({ url, secret: 's3cret' });
+      await sender.send(message, { log: silent });
+      const [got] = received;
+      expect(JSON.parse(got!.body)).toMatchObject({ type: 'guest.login_code', email: 'a@example.com', code: '123456' });
+      expect(got!.headers['x-tillpoint-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(got!.body).digest('hex')}`);
+      status = 500;
+      await expect(sender.send(message, { log: silent })).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    await expect(webhookLoginCodeSender({ url: 'http://127.0.0.1:1/nothing', timeoutMs: 500 }).send(message, { log: silent })).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+  });
+
+  it('log: writes the code to the request log at info', async () => {
+    const lines: object[] = [];
+    await logLoginCodeSender().send(message, { log: { info: (o) => lines.push(o), warn: () => {} } });
+    expect(lines).toEqual([expect.objectContaining({ email: 'a@example.com', loginCode: '123456' })]);
+  });
+});
+
+describe('guest helpers', () => {
+  it('reads a receipt code typed with spaces and dashes, or the claim URL', () => {
+    expect(parseReceiptCode(' j25q-l1wa h5kj-7p75 ')).toBe('J25QL1WAH5KJ7P75');
+    expect(parseReceiptCode('https://x.example/r/J25QL1WAH5KJ7P75?utm=1')).toBe('J25QL1WAH5KJ7P75');
+    expect(() => parseReceiptCode('J25QL1WAH5KJ7P7O')).toThrow(AppError);
+  });
+
+  it('splits a monthly-buckets balance by month, debits taking the oldest points first', () => {
+    const ledger = [
+      { kind: 'EARN' as const, points: 100, created_at: '2026-01-10T00:00:00.000Z' },
+      { kind: 'EARN' as const, points: 50, created_at: '2026-02-03T00:00:00.000Z' },
+      { kind: 'REDEEM' as const, points: -120, created_at: '2026-02-04T00:00:00.000Z' },
+    ];
+    expect(ledgerBuckets({ kind: 'monthly-buckets', months: 6 }, 30, ledger, null, '2026-01-01T00:00:00.000Z')).toEqual([
+      { points: 30, expiresAt: '2026-09-01T00:00:00.000Z' },
+    ]);
+    expect(ledgerBuckets({ kind: 'none' }, 30, ledger, null, '2026-01-01T00:00:00.000Z')).toEqual([{ points: 30, expiresAt: null }]);
+  });
+});
