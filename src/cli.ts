@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
+import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
 import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
 
@@ -64,9 +65,11 @@ export function buildCli(): Command {
       const runtime = await createRuntime(config);
       const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
+      runtime.startWorkers();
       const baseUrl = address.replace('[::1]', 'localhost');
       if (demo) printDemo(demo.info, baseUrl);
       else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe})\n`);
+      await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl });
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
         await runtime.close();
@@ -137,6 +140,7 @@ export function buildCli(): Command {
       }
     });
 
+  registerCstoreCommands(program);
   return program;
 }
 

@@ -4,6 +4,8 @@ import type { Evaluation } from '../domain/evaluate.ts';
 import type { Presentation } from '../domain/receipt.ts';
 import type { ServiceMode } from '../domain/service-mode.ts';
 import type { LocalTime } from '../domain/time.ts';
+import type { GuestTier } from '../domain/tiers.ts';
+import type { ItemLineRedemption } from './item-line-redemption.ts';
 
 /**
  * What a POS said, in Tillpoint's words. Dialects build these from vendor bodies and render the
@@ -43,6 +45,8 @@ export interface IdentifyResult {
   balance: number;
   selections: SelectedIncentive[];
   receiptCode: string;
+  /** The guest's tier when the program has tiers (tiers.service.ts); null/absent otherwise. */
+  tier?: GuestTier | null;
 }
 
 export interface SaleCommand {
@@ -60,6 +64,12 @@ export interface SaleCommand {
    * null when the dialect does not use the mechanism.
    */
   appliedIncentiveIds: string[] | null;
+  /**
+   * Set by dialects whose POS rings a redeemed product as an ordinary item line and pins loyalty
+   * discounts to lines (NCR): item lines carrying this vendor's PLU for a pre-selected or stamped
+   * incentive redeem it (see item-line-redemption.ts). Absent or null: only reward/offer lines redeem.
+   */
+  itemLineRedemption?: ItemLineRedemption | null;
 }
 
 export interface SaleResult {

@@ -20,6 +20,9 @@ import { newId, UUID } from '../lib/ids.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
 import { type ItemLineRedemption, redeemItemLines } from './item-line-redemption.ts';
 import { CodeLookupGuard } from './throttle.ts';
+import { incentivesInCart, loadGuestHistory, needsOf } from './rule-facts.ts';
+import { guestTier } from './tiers.service.ts';
+import { netOfRefunds, refundSale, type RefundCommand, type RefundResult } from './refund.service.ts';
 import type {
   IdentifyCommand,
   IdentifyResult,
@@ -247,6 +250,7 @@ export class LoyaltyService {
       balance: Math.max(0, guest.balance - reserved),
       selections,
       receiptCode: txn.receipt_code,
+      tier: await guestTier(this.db, await this.program(principal.programId), guest.id, this.clock()),
     };
   }
 
@@ -336,6 +340,8 @@ export class LoyaltyService {
                   points: a.points,
                   created_at: nowIso,
                   voided_at: null,
+                  // Which lines redeemed it: a partial refund of those lines gives the reward back.
+                  line_refs: JSON.stringify(a.lineRefs),
                 })),
               )
               .execute();
@@ -516,15 +522,17 @@ export class LoyaltyService {
           .executeTakeFirst();
         if (!won) return false;
         if (txn.status === 'CLAIMED' && txn.guest_id) {
+          // Partial refunds (refund.service.ts) already moved some points: reverse only the rest.
+          const net = await netOfRefunds(trx, txn);
           const afterCredit = await postEntries(
             trx,
             txn.program_id,
             txn.guest_id,
-            [{ kind: 'VOID_REDEEM', points: txn.points_redeemed, transactionId: txn.id }],
+            [{ kind: 'VOID_REDEEM', points: net.pointsRedeemed, transactionId: txn.id }],
             nowIso,
           );
-          const takeBack = Math.min(txn.points_earned, afterCredit);
-          Object.assign(moved, { pointsReturned: txn.points_redeemed, pointsTakenBack: takeBack });
+          const takeBack = Math.min(net.pointsEarned, afterCredit);
+          Object.assign(moved, { pointsReturned: net.pointsRedeemed, pointsTakenBack: takeBack });
           await postEntries(
             trx,
             txn.program_id,
@@ -534,7 +542,7 @@ export class LoyaltyService {
                 kind: 'VOID_EARN',
                 points: -takeBack,
                 transactionId: txn.id,
-                reason: takeBack < txn.points_earned ? `balance covered ${takeBack} of ${txn.points_earned} earned points` : null,
+                reason: takeBack < net.pointsEarned ? `balance covered ${takeBack} of ${net.pointsEarned} earned points` : null,
               },
             ],
             nowIso,
@@ -551,6 +559,14 @@ export class LoyaltyService {
       }
     }
     throw new AppError('Conflict', 'Transaction changed while voiding; retry');
+  }
+
+  /**
+   * Partial refund of a CLAIMED sale: the refunded lines' share of the earned points is taken back
+   * and rewards on refunded lines are given back (refund.service.ts). Idempotent by `refundId`.
+   */
+  async refund(principal: PosPrincipal, transactionId: string, cmd: RefundCommand): Promise<RefundResult> {
+    return refundSale(this.db, principal, await this.transactionRow(principal, transactionId), cmd, this.clock());
   }
 
   /** A fresh one-time 6-digit code for a guest, with incentives pre-selected. */
@@ -613,13 +629,24 @@ export class LoyaltyService {
     const store = await this.storeById(txn, principal);
     const selections = JSON.parse(txn.selections) as string[];
     const { cart, incentiveLines } = resolveIncentiveLines(cmd.cart, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds, cmd.itemLineRedemption ?? null);
+    // Guest history only when an incentive in the cart has a rule that needs it (rule-facts.ts).
+    const history = await loadGuestHistory(this.db, {
+      programId: principal.programId,
+      guestId: guest.id,
+      transactionId: txn.id,
+      timeZone: store.timeZone,
+      needs: needsOf(incentivesInCart(cart, incentives)),
+      now: this.clock(),
+    });
     const evaluation = evaluate(cart, {
       now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
-      store: { id: store.id, externalId: store.externalId },
+      store: { id: store.id, externalId: store.externalId, groups: store.groups ?? [] },
       serviceMode: cmd.serviceMode,
       guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.createdAt },
       earn: program.earn,
       incentives,
+      channel: cmd.channel,
+      history,
     });
     return { program, guest, evaluation, incentiveLines };
   }

@@ -1,6 +1,7 @@
 import type { Incentive } from '../domain/incentive.ts';
 import type { EarnPolicy } from '../domain/points.ts';
 import type { PresentationTemplate } from '../domain/receipt.ts';
+import type { TierConfig } from '../domain/tiers.ts';
 
 export type ExpiryPolicy = { kind: 'inactivity'; days: number } | { kind: 'monthly-buckets'; months: number } | { kind: 'none' };
 
@@ -17,6 +18,8 @@ export interface Program {
   claimWindowDays: number;
   receiptTemplates: ReceiptTemplates;
   publicUrl: string | null;
+  /** Tiers by points earned in a rolling window; absent/null = the program has none. */
+  tiers?: TierConfig | null;
 }
 
 export interface Store {
@@ -26,6 +29,8 @@ export interface Store {
   name: string;
   timeZone: string;
   loyaltyEnabled: boolean;
+  /** Restaurant groups the store belongs to (`restaurant-group` rule). */
+  groups?: string[];
 }
 
 /** Who is calling a POS route: resolved from `x-api-key`. */

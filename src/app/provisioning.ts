@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
 import type { Database } from '../adapters/db/schema.ts';
-import { type IncentiveKind, type PluConfig, PLU_TYPES, type RuleRef } from '../domain/incentive.ts';
+import { type IncentiveKind, type PluConfig, type RuleRef } from '../domain/incentive.ts';
+import { validatePluConfig } from '../domain/plu-config.ts';
 import { validateRuleRefs } from '../domain/rules/registry.ts';
 import { isValidTimeZone } from '../domain/time.ts';
+import { type TierConfig, validateTierConfig } from '../domain/tiers.ts';
 import { AppError } from '../errors.ts';
 import { newId, sha256 } from '../lib/ids.ts';
-import type { ExpiryPolicy, ReceiptTemplates } from './model.ts';
+import { type ExpiryPolicy, POS_VENDORS, type ReceiptTemplates } from './model.ts';
 
 /**
  * Creating programs, stores, keys, guests and incentives, with validation. Used by the demo seed,
@@ -23,11 +25,15 @@ export interface NewProgram {
   claimWindowDays?: number;
   receiptTemplates?: ReceiptTemplates;
   publicUrl?: string | null;
+  /** Tiers by points earned in a rolling window (domain/tiers.ts); absent = none. */
+  tiers?: TierConfig | null;
 }
 
 export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
   if (!/^[A-Z]{3}$/.test(p.currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
+  const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
+  if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
   await db
     .insertInto('programs')
     .values({
@@ -42,6 +48,7 @@ export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Dat
       receipt_templates: JSON.stringify(p.receiptTemplates ?? {}),
       public_url: p.publicUrl ?? null,
       created_at: at.toISOString(),
+      tier_config: p.tiers ? JSON.stringify(p.tiers) : null,
     })
     .execute();
   return id;
@@ -125,12 +132,17 @@ export interface NewIncentive {
 
 /** Validates rule ids and arguments against the registry, and every vendor config's shape. */
 export function validateIncentive(i: NewIncentive): string[] {
-  const problems = validateRuleRefs(i.rules ?? []);
+  const problems = validateRuleRefs(i.rules ?? [], i.kind);
   if (i.kind === 'REWARD' && !(Number.isInteger(i.pointCost) && (i.pointCost ?? 0) > 0)) problems.push('pointCost: a reward costs a whole number of points above 0');
   if (i.kind === 'OFFER' && (i.pointCost ?? 0) !== 0) problems.push('pointCost: offers cost no points');
+  if (typeof i.vendorConfigs !== 'object' || i.vendorConfigs === null || Array.isArray(i.vendorConfigs)) {
+    problems.push('vendorConfigs: must be an object keyed by POS vendor');
+    return problems;
+  }
   for (const [vendor, config] of Object.entries(i.vendorConfigs)) {
-    if (!(PLU_TYPES as readonly string[]).includes(config.pluType)) problems.push(`vendorConfigs.${vendor}.pluType: unknown "${config.pluType}"`);
-    else if (config.pluType !== 'ignore' && !(config.pluType in config)) problems.push(`vendorConfigs.${vendor}.${config.pluType}: missing`);
+    // Keys are matched against the lower-cased posType / supportingPos, so "NCR" would never match.
+    if (!(POS_VENDORS as readonly string[]).includes(vendor)) problems.push(`vendorConfigs.${vendor}: unknown POS vendor (one of ${POS_VENDORS.join(', ')})`);
+    else problems.push(...validatePluConfig(config, `vendorConfigs.${vendor}`));
   }
   return problems;
 }

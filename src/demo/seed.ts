@@ -3,11 +3,12 @@ import { findProgramBySlug } from '../adapters/db/repositories/config.repository
 import type { Database } from '../adapters/db/schema.ts';
 import { AdminAuthService } from '../app/admin-auth.service.ts';
 import { createApiKey, createGuest, createIncentive, createProgram, createStore, type NewIncentive } from '../app/provisioning.ts';
+import { type PluConfig, primaryPlu } from '../domain/incentive.ts';
 import { sha256 } from '../lib/ids.ts';
 
 /**
  * The demo program `bk-us`: three stores in three time zones, a key per POS vendor, guests with
- * balances, three rewards and two offers. Seeding is idempotent; the demo keys are derived, so
+ * balances, three rewards and three offers. Seeding is idempotent; the demo keys are derived, so
  * they can be printed again on every start (never do this for a real program).
  */
 export const DEMO_SLUG = 'bk-us';
@@ -26,17 +27,31 @@ export const DEMO_GUESTS = [
   { id: 'e1d2c3b4-a596-4877-8899-aabbccddeeff', name: 'Chloe', email: 'chloe@example.com', points: 800 },
 ];
 
-const plu = (p: string, winrest = p) => ({
-  partner: { pluType: 'constantPlu' as const, constantPlu: p },
-  tillster: { pluType: 'constantPlu' as const, constantPlu: p },
-  ncr: { pluType: 'constantPlu' as const, constantPlu: p },
-  winrest: { pluType: 'constantPlu' as const, constantPlu: winrest },
+/**
+ * One PLU per vendor. Winrest has no reward PLUs: its config holds the PLU of the product given
+ * away, and `priceCents` is the price the POS rings it at before its 100% discount. NCR may list
+ * upsize PLUs (a sizeBasedPlu config: the first size is the reward's, later ones are upsizes).
+ */
+const plu = (p: string, winrest = p, opts: { winrestPriceCents?: number; ncr?: PluConfig } = {}): Record<string, PluConfig> => ({
+  partner: { pluType: 'constantPlu', constantPlu: p },
+  tillster: { pluType: 'constantPlu', constantPlu: p },
+  ncr: opts.ncr ?? { pluType: 'constantPlu', constantPlu: p },
+  winrest: { pluType: 'constantPlu', constantPlu: winrest, ...(opts.winrestPriceCents === undefined ? {} : { priceCents: opts.winrestPriceCents }) },
 });
 
 export const DEMO_INCENTIVES: (NewIncentive & { id: string })[] = [
-  { id: 'rwd-small-fries', kind: 'REWARD', name: 'Free Small Fries', pointCost: 250, vendorConfigs: plu('900101', '1201') },
-  { id: 'rwd-whopper', kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: plu('900102', '1001') },
-  { id: 'rwd-whopper-meal', kind: 'REWARD', name: 'Free Whopper Meal', pointCost: 1200, vendorConfigs: plu('900103', '2001') },
+  {
+    id: 'rwd-small-fries',
+    kind: 'REWARD',
+    name: 'Free Small Fries',
+    pointCost: 250,
+    vendorConfigs: plu('900101', '1201', {
+      winrestPriceCents: 300,
+      ncr: { pluType: 'sizeBasedPlu', sizeBasedPlu: [{ size: 'small', plu: '900101' }, { size: 'medium', plu: '900111' }, { size: 'large', plu: '900121' }] },
+    }),
+  },
+  { id: 'rwd-whopper', kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: plu('900102', '1001', { winrestPriceCents: 649 }) },
+  { id: 'rwd-whopper-meal', kind: 'REWARD', name: 'Free Whopper Meal', pointCost: 1200, vendorConfigs: plu('900103', '2001', { winrestPriceCents: 999 }) },
   {
     id: 'ofr-2-off-10',
     kind: 'OFFER',
@@ -51,6 +66,7 @@ export const DEMO_INCENTIVES: (NewIncentive & { id: string })[] = [
     rules: [{ ruleId: 'service-mode', args: { modes: ['DRIVE_THRU'] } }],
     vendorConfigs: plu('900202'),
   },
+  { id: 'ofr-free-cookie', kind: 'OFFER', name: 'Free cookie with any order', vendorConfigs: plu('900203', '1401') },
 ];
 
 export interface DemoInfo {
@@ -122,7 +138,7 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
         kind: i.kind,
         name: i.name,
         pointCost: i.pointCost ?? 0,
-        plu: Object.fromEntries(Object.entries(i.vendorConfigs).map(([v, c]) => [v, c.pluType === 'constantPlu' ? c.constantPlu : null])),
+        plu: Object.fromEntries(Object.entries(i.vendorConfigs).map(([v, c]) => [v, primaryPlu(c)])),
       })),
     },
   };

@@ -15,14 +15,26 @@ export const PLU_TYPES = [
 ] as const;
 export type PluType = (typeof PLU_TYPES)[number];
 
-export type PluConfig =
+/** What any vendor config may carry besides its PLUs. */
+export interface PluConfigCommon {
+  /**
+   * The price, in minor units, at which this vendor's POS rings the incentive's product before
+   * applying its own 100% discount (some POSes have no reward PLUs). Unset means 0.
+   */
+  priceCents?: number;
+}
+
+export type PluConfig = PluConfigCommon &
+  (
   | { pluType: 'constantPlu'; constantPlu: string }
   | { pluType: 'discountPlu'; discountPlu: string }
   | { pluType: 'quantityBasedPlu'; quantityBasedPlu: { quantity: number; plu: string }[] }
+  /** The first size is the one the incentive is for; later sizes are upsizes redeemed in its place. */
   | { pluType: 'sizeBasedPlu'; sizeBasedPlu: { size: string; plu: string }[] }
   | { pluType: 'parentChildPlu'; parentChildPlu: { plu: string; childPlu?: string } }
   | { pluType: 'multiConstantPlus'; multiConstantPlus: { plu: string; quantity: number }[] }
-  | { pluType: 'ignore' };
+  | { pluType: 'ignore' }
+  );
 
 export interface RuleRef {
   ruleId: string;

@@ -3,6 +3,7 @@ import type { Db } from './database.ts';
 import * as core from './migrations/0001-core.ts';
 import * as admin from './migrations/0002-admin.ts';
 import * as eventsAudit from './migrations/0003-events-audit.ts';
+import * as pointsRules from './migrations/0004-points-rules.ts';
 import * as adminApi from './migrations/0005-admin-api.ts';
 import * as guestApp from './migrations/0006-guest-app.ts';
 import * as cstore from './migrations/0007-cstore.ts';
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-admin': admin,
   '0003-events-audit': eventsAudit,
+  '0004-points-rules': pointsRules,
   '0005-admin-api': adminApi,
   '0006-guest-app': guestApp,
   '0007-cstore': cstore,

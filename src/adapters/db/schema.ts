@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types for Kysely. Both engines store the same shapes: ids are UUID text, timestamps are
  * ISO-8601 UTC text (sortable, identical on SQLite and PostgreSQL), money and points are integers,
@@ -17,6 +19,8 @@ export interface ProgramTable {
   receipt_templates: string;
   public_url: string | null;
   created_at: string;
+  /** JSON TierConfig { windowDays, tiers: [{ name, minPoints }] }; null/absent = no tiers (0004) */
+  tier_config?: string | null;
 }
 
 export interface StoreTable {
@@ -27,6 +31,8 @@ export interface StoreTable {
   time_zone: string;
   loyalty_enabled: number;
   created_at: string;
+  /** JSON string[]: the groups (regions, franchisees …) the store belongs to; null = none */
+  store_groups: string | null;
 }
 
 export interface ApiKeyTable {
@@ -49,6 +55,8 @@ export interface GuestTable {
   /** Kept in step with points_ledger inside the same database transaction. */
   balance: number;
   last_activity_at: string | null;
+  /** YYYY-MM-DD for birthday rules; null/absent = not given (0004) */
+  birthdate?: string | null;
   created_at: string;
 }
 
@@ -150,6 +158,45 @@ export interface RedemptionTable {
   points: number;
   created_at: string;
   voided_at: string | null;
+  /** JSON string[]: referenceIds of the cart lines that redeemed it (0004) */
+  line_refs: string | null;
+  /** how many of `quantity` partial refunds gave back (0004) */
+  returned_quantity: Generated<number>;
+}
+
+/** A partial refund of a CLAIMED sale (0004); idempotent by (transaction, refund_key). */
+export interface RefundTable {
+  id: string;
+  program_id: string;
+  transaction_id: string;
+  guest_id: string | null;
+  /** the POS's refund id (refundId), the idempotency key */
+  refund_key: string;
+  /** sha256 of the canonical refunded lines: the same refundId with other lines is refused */
+  request_hash: string;
+  /** JSON [{ referenceId, quantity }] */
+  lines: string;
+  goods_cents: number;
+  points_reversed: number;
+  points_returned: number;
+  /** JSON answer, returned again on retries */
+  response: string;
+  created_at: string;
+}
+
+/** One per program and UTC day the expiry job ran (0004): a finished row makes a rerun a no-op. */
+export interface ExpiryRunTable {
+  id: string;
+  program_id: string;
+  run_date: string;
+  /** JSON ExpiryPolicy at the time of the run */
+  policy: string;
+  /** credits before this instant could expire in this run (expiryCutoff) */
+  cutoff: string;
+  started_at: string;
+  finished_at: string | null;
+  guests_expired: number;
+  points_expired: number;
 }
 
 export type AdminRole = 'owner' | 'program_manager' | 'support' | 'read_only';
@@ -187,6 +234,8 @@ export interface OutboxEventTable {
   /** JSON */
   payload: string;
   created_at: string;
+  /** when the delivery worker fanned it out to the subscribed webhooks; null = not yet */
+  dispatched_at: string | null;
 }
 
 /** Append-only record of every admin write and manual points adjustment. */
@@ -205,7 +254,290 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+// ---- convenience stores: manufacturer promotions (issue 5) ----
+
+export type PosSystem = 'passport' | 'commander' | 'radiant' | 'other';
+export type IntegrationStatus = 'off' | 'pilot' | 'live';
+
+/** A c-store location (a "station") of a program (the chain). */
+export interface LocationTable {
+  id: string;
+  program_id: string;
+  name: string;
+  address: string;
+  time_zone: string;
+  pos_system: PosSystem;
+  /** JSON: { [manufacturer]: outletId } */
+  outlet_ids: string;
+  auto_accept: number;
+  integration_status: IntegrationStatus;
+  /** HH:MM store-local daily sync time; null = the deployment default */
+  sync_time: string | null;
+  /** folder the location's batches are also written to, or null */
+  outbox_dir: string | null;
+  /** why the manufacturer refused this outlet (403); null when fine */
+  enrollment_error: string | null;
+  enrollment_error_at: string | null;
+  /** sha256 of the POS agent's token; the token is shown once */
+  agent_token_hash: string | null;
+  agent_token_prefix: string | null;
+  /** last update-batch sequence number issued for this location */
+  batch_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A Scan Data subscription: bought unassigned, then bound to one location for its term. */
+export interface ScanDataLicenseTable {
+  id: string;
+  program_id: string;
+  term: '1m' | '1y';
+  bought_at: string;
+  location_id: string | null;
+  assigned_at: string | null;
+  assigned_by: string | null;
+  starts_at: string | null;
+  expires_at: string | null;
+}
+
+/** A program's enrollment with a manufacturer. Credentials are AES-256-GCM sealed; `masks` is what may be shown. */
+export interface ManufacturerEnrollmentTable {
+  id: string;
+  program_id: string;
+  manufacturer: string;
+  mode: 'single' | 'chain';
+  outlet_id: string | null;
+  outlet_name: string | null;
+  email: string | null;
+  account_number_enc: string | null;
+  client_id_enc: string | null;
+  client_secret_enc: string | null;
+  /** JSON: { accountNumber?, clientId?, clientSecret? } masked like ••••1234 */
+  masks: string;
+  /** overrides the deployment's manufacturer API base URL (simulator, staging) */
+  base_url: string | null;
+  status: 'ok' | 'broken';
+  status_reason: string | null;
+  status_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a location's register has now: accepted promotions. */
+export interface LocationPromotionTable {
+  location_id: string;
+  manufacturer: string;
+  external_id: string;
+  /** JSON Promotion */
+  promotion: string;
+  batch_id: string;
+  accepted_at: string;
+}
+
+export type ChangeStatus = 'pending' | 'accepted' | 'rejected' | 'superseded';
+
+/** The review queue: add / modify / end of one promotion at one location. */
+export interface PromotionChangeTable {
+  id: string;
+  program_id: string;
+  location_id: string;
+  manufacturer: string;
+  external_id: string;
+  kind: 'add' | 'modify' | 'end';
+  /** JSON Promotion or null */
+  before: string | null;
+  after: string | null;
+  status: ChangeStatus;
+  reason: string | null;
+  sync_run_id: string;
+  batch_id: string | null;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export type SyncRunStatus = 'succeeded' | 'failed' | 'skipped';
+
+export interface SyncRunTable {
+  id: string;
+  program_id: string;
+  location_id: string;
+  manufacturer: string;
+  trigger: 'schedule' | 'api' | 'cli';
+  as_of: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  status: SyncRunStatus;
+  pages: number;
+  added: number;
+  modified: number;
+  ended: number;
+  rejected: number;
+  /** pending changes the feed overtook and withdrew */
+  superseded: number;
+  error_code: string | null;
+  error: string | null;
+  /** JSON RejectedRecord[] (capped) */
+  rejected_records: string;
+  /** the batch an auto-accepting location produced, if any */
+  batch_id: string | null;
+}
+
+export type BatchState = 'ready' | 'delivered' | 'acknowledged' | 'failed';
+
+/** The accepted changes of one Accept, rendered for the location's POS. */
+export interface UpdateBatchTable {
+  id: string;
+  program_id: string;
+  location_id: string;
+  seq: number;
+  /** admin user id, or 'auto-accept' */
+  accepted_by: string;
+  accepted_by_name: string;
+  accepted_at: string;
+  idempotency_key: string | null;
+  state: BatchState;
+  format: 'naxml' | 'json';
+  filename: string;
+  content: string;
+  change_count: number;
+  /** JSON: { add, modify, end } */
+  summary: string;
+  delivered_at: string | null;
+  delivery_count: number;
+  acknowledged_at: string | null;
+  ack_message: string | null;
+  outbox_path: string | null;
+  updated_at: string;
+}
+
+/** One row per (location, store-local day) the scheduler has taken: the once-per-day guarantee. */
+export interface SyncClaimTable {
+  location_id: string;
+  day: string;
+  claimed_by: string;
+  claimed_at: string;
+  finished_at: string | null;
+  run_id: string | null;
+}
+
+/** Guest app: one-time e-mail login codes (scrypt-hashed, few attempts, short-lived). */
+export interface GuestLoginCodeTable {
+  id: string;
+  program_id: string;
+  /** lower-case */
+  email: string;
+  code_hash: string;
+  attempts: number;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+/** Guest app bearer sessions: only the sha256 of the token is stored. */
+export interface GuestSessionTable {
+  id: string;
+  program_id: string;
+  guest_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** A guest as known to an external identity provider (`iss` + `sub`). */
+export interface GuestExternalIdentityTable {
+  id: string;
+  program_id: string;
+  issuer: string;
+  subject: string;
+  guest_id: string;
+  created_at: string;
+}
+
+/** What the guest pre-selected in the app for the next code: JSON incentive ids. */
+export interface GuestSelectionTable {
+  guest_id: string;
+  program_id: string;
+  incentive_ids: string;
+  updated_at: string;
+}
+
+export interface PromoCodeTable {
+  id: string;
+  program_id: string;
+  /** upper-case */
+  code: string;
+  incentive_id: string;
+  /** null: unlimited */
+  max_uses: number | null;
+  uses: number;
+  once_per_guest: number;
+  valid_from: string | null;
+  valid_until: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface PromoRedemptionTable {
+  id: string;
+  program_id: string;
+  promo_code_id: string;
+  incentive_id: string;
+  guest_id: string | null;
+  /** the guest id when the code is once per guest (unique with promo_code_id), else null */
+  guest_once_key: string | null;
+  channel: 'app' | 'pos';
+  created_at: string;
+}
+
+/** A program's webhook: where events go. The signing secret is AES-256-GCM sealed (TILLPOINT_SECRET_KEY). */
+export interface WebhookSubscriptionTable {
+  id: string;
+  program_id: string;
+  url: string;
+  description: string;
+  /** JSON EventType[], or ["*"] for every type */
+  event_types: string;
+  /** SecretBox-sealed signing secret; shown once in clear when created or rotated */
+  secret_enc: string;
+  /** the first characters of the secret, to tell secrets apart */
+  secret_prefix: string;
+  /** fingerprint of the key that sealed the secret (detects a changed TILLPOINT_SECRET_KEY) */
+  key_fingerprint: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
+
+/** One event to one webhook; retried with backoff until delivered or dead. */
+export interface WebhookDeliveryTable {
+  id: string;
+  program_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** pending: when to try next; delivering: when the worker's lease runs out */
+  next_attempt_at: string;
+  /** the claim that leases the delivery: only its holder may record the outcome */
+  claim_token: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  dead_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
   outbox_events: OutboxEventTable;
   audit_log: AuditLogTable;
   admin_users: AdminUserTable;
@@ -219,4 +551,20 @@ export interface Database {
   loyalty_transactions: LoyaltyTransactionTable;
   points_ledger: PointsLedgerTable;
   redemptions: RedemptionTable;
+  refunds: RefundTable;
+  expiry_runs: ExpiryRunTable;
+  guest_login_codes: GuestLoginCodeTable;
+  guest_sessions: GuestSessionTable;
+  guest_external_identities: GuestExternalIdentityTable;
+  guest_selections: GuestSelectionTable;
+  promo_codes: PromoCodeTable;
+  promo_redemptions: PromoRedemptionTable;
+  locations: LocationTable;
+  scan_data_licenses: ScanDataLicenseTable;
+  manufacturer_enrollments: ManufacturerEnrollmentTable;
+  location_promotions: LocationPromotionTable;
+  promotion_changes: PromotionChangeTable;
+  sync_runs: SyncRunTable;
+  update_batches: UpdateBatchTable;
+  sync_claims: SyncClaimTable;
 }

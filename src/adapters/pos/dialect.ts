@@ -1,23 +1,62 @@
 import type { IdentifyResult, PosContext, SaleResult, UnclaimedResult } from '../../app/commands.ts';
+import type { ItemLineRedemption } from '../../app/item-line-redemption.ts';
 import type { PosPrincipal } from '../../app/model.ts';
+import type { RawLine } from '../../domain/cart.ts';
 import type { PosVendorBody, TransactionBodyT } from '../http/schemas/pos.ts';
+
+export type SaleStatus = 'PENDING' | 'CLAIMED' | 'VALIDATE';
+
+/** The vendor-specific parts of a transaction body, in Tillpoint's words. */
+export interface SaleInput {
+  /** The order lines, money still as the POS wrote it (buildCart parses it). */
+  order: RawLine[];
+  /** Incentives the POS stamped as applied (only these stay applied), or null. */
+  appliedIncentiveIds: string[] | null;
+  /** Discounts pinned to item lines, for POSes that ring redeemed products as items; or null. */
+  itemLineRedemption: ItemLineRedemption | null;
+}
 
 /**
  * A POS dialect: how one vendor's variant of Loyalty API v1 maps onto Tillpoint's commands and
  * back. Vendor-specific field names live only in dialect modules.
+ *
+ * @example
+ * const dialect = selectDialect(body.posVendor.posType, principal, 'posVendor');
+ * const pos = dialect.posContext(body.posVendor, principal, 'posVendor');
+ * return dialect.renderIdentify(await loyalty.identify(principal, { identifier, pos, localTime }), pos);
  */
 export interface PosDialect {
-  /** partner | tillster | ncr | winrest */
+  /** partner | tillster | ncr | winrest | … — also the key of the program's receipt templates. */
   readonly id: string;
-  posContext(posVendor: PosVendorBody, principal: PosPrincipal): PosContext;
-  /** NCR stamps the incentive ids it kept in `appliedDiscounts`; others return null. */
-  appliedIncentiveIds(body: TransactionBodyT, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): string[] | null;
-  renderIdentify(result: IdentifyResult): Record<string, unknown>;
-  renderSale(result: SaleResult, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): Record<string, unknown>;
+  /**
+   * Reads `posVendor`; `at` is where it sits in the body (`posVendor` or
+   * `transactionDetails.posVendor`), for error messages. Throws a ValidationError for fields that
+   * belong to another dialect.
+   */
+  posContext(posVendor: PosVendorBody, principal: PosPrincipal, at?: string): PosContext;
+  /** Reads the order and any vendor-specific discount fields; throws a ValidationError naming the field. */
+  saleInput(body: TransactionBodyT, status: SaleStatus): SaleInput;
+  renderIdentify(result: IdentifyResult, pos: PosContext): Record<string, unknown>;
+  renderSale(result: SaleResult, status: SaleStatus): Record<string, unknown>;
   renderUnclaimed(result: UnclaimedResult): Record<string, unknown>;
 }
 
 /** The vendors an incentive's PLU configs are keyed by, lower case. */
 export function vendorKey(name: string): string {
   return name.trim().toLowerCase();
+}
+
+/** Order lines as every dialect sends them: ids may be numbers, quantities may be strings. */
+export function toRawLines(order: TransactionBodyT['transactionDetails']['order']): RawLine[] {
+  return order.map((l) => ({
+    referenceId: String(l.referenceId),
+    parentReferenceId: l.parentReferenceId === undefined || l.parentReferenceId === null ? null : String(l.parentReferenceId),
+    productId: l.productId,
+    name: l.name,
+    productType: l.productType,
+    quantity: Number(l.quantity),
+    price: l.price,
+    tax: l.tax,
+    incentiveId: l.incentiveId ?? null,
+  }));
 }

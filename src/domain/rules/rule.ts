@@ -1,6 +1,6 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { Cart } from '../cart.ts';
-import type { Incentive } from '../incentive.ts';
+import type { Incentive, IncentiveKind } from '../incentive.ts';
 import type { ServiceMode } from '../service-mode.ts';
 import type { LocalTime } from '../time.ts';
 
@@ -25,6 +25,68 @@ export interface StoreRef {
   id: string;
   /** The brand's store number the POS sends as `posVendor.storeId`. */
   externalId: string;
+  /** The restaurant groups (regions, franchisees …) the store belongs to; absent = none. */
+  groups?: readonly string[];
+}
+
+/** One earlier redemption of an incentive by the guest (claimed, not voided, net of refunds). */
+export interface RedemptionRecord {
+  incentiveId: string;
+  kind: IncentiveKind;
+  quantity: number;
+  /** ISO-8601 UTC instant of the claim. */
+  at: string;
+  /** The claim's date (YYYY-MM-DD) on the wall clock of the store being evaluated. */
+  localDate: string;
+}
+
+/**
+ * What rules may know about the guest's past, loaded by the application only when an incentive in
+ * the cart declares it `needs` it (see `RuleNeed`). Each part is present exactly when its need was
+ * loaded; a rule whose need is missing fails closed with `missing-guest-history`.
+ *
+ * @example
+ * const history: GuestHistory = {
+ *   asOf: '2026-11-25T17:00:00.000Z',
+ *   redemptions: [{ incentiveId: 'ofr-1', kind: 'OFFER', quantity: 1, at: '2026-11-20T12:00:00Z', localDate: '2026-11-20' }],
+ *   claimedTransactions: 3,
+ *   birthdate: '1990-11-27',
+ *   identification: 'code',
+ * };
+ */
+export interface GuestHistory {
+  /** The instant the snapshot was taken (the service's clock): cool-downs count seconds to it. */
+  asOf: string;
+  /** need `history`: every redemption of the guest in this program, any order. */
+  redemptions?: readonly RedemptionRecord[];
+  /** need `history`: the guest's CLAIMED (not voided) sales before this one. */
+  claimedTransactions?: number;
+  /** need `birthday`: YYYY-MM-DD, or null when the guest gave none. */
+  birthdate?: string | null;
+  /** need `identification`: how the POS identified the guest on this transaction. */
+  identification?: 'code' | 'loyalty-id' | null;
+}
+
+/** Facts beyond the cart that a rule needs loaded: `history` (redemptions, claimed sales), `birthday`, `identification`. */
+export type RuleNeed = 'history' | 'birthday' | 'identification';
+
+/** Figures of the cart, computed once per evaluation so that a thousand rule checks do not each walk the lines. */
+export interface CartFacts {
+  /** Goods subtotal in minor units (item and combo lines, before tax and loyalty discounts). */
+  subtotalCents: number;
+  /** Goods subtotal plus tax (of the lines, else the POS's TAXES total), before loyalty discounts. */
+  totalCents: number;
+  /** Quantity of goods per productId (item and combo lines only). */
+  productQuantities: ReadonlyMap<string, number>;
+  /** Upper-case tender types of the payments (pseudo-payments SUBTOTAL/DISCOUNTS/TAXES excluded). */
+  tenderTypes: ReadonlySet<string>;
+}
+
+/** Another incentive redeemed in the same order (for `stackable`). */
+export interface AppliedRef {
+  incentiveId: string;
+  kind: IncentiveKind;
+  quantity: number;
 }
 
 /** Everything a rule may look at. Built once per evaluation; rules read, never write. */
@@ -39,30 +101,56 @@ export interface RuleContext {
   quantity: number;
   /** Goods subtotal in minor units (item and combo lines, before tax and loyalty discounts). */
   subtotalCents: number;
+  facts: CartFacts;
+  /** Every incentive the order redeems, this one included. */
+  applied: readonly AppliedRef[];
+  /** `now.time` as minutes since midnight. */
+  nowMinutes: number;
+  /** `channel` of the transaction body: Restaurant | App | Web; null when not sent. */
+  channel: string | null;
+  /** null when nothing needing history was loaded (or the sale is anonymous). */
+  history: GuestHistory | null;
 }
 
 export type RuleOutcome = Omit<RuleFailure, 'ruleId' | 'incentiveId'> | null;
 
 /**
- * A rule is a typed plug-in: an id, a TypeBox schema for its arguments (which also drives the
- * admin form and validates incentives on write) and a pure check.
+ * A rule is a typed plug-in: an id, the failure codes it answers, a TypeBox schema for its arguments (which also drives the
+ * admin form and validates incentives on write) and a pure check. Optional parts:
+ * - `appliesTo`: the incentive kinds it may be configured on (both when absent);
+ * - `needs`: facts the application must load before evaluating it (`RuleNeed`);
+ * - `validate`: checks between arguments the schema cannot express (e.g. start ≤ end), each
+ *   problem as `path: message` with the path relative to `args`;
+ * - `prepare`: arguments pre-digested once per incentive for a fast `check`.
  *
  * @example
  * export const serviceModeRule = defineRule({
  *   id: 'service-mode',
  *   description: 'Only in the listed service modes',
+ *   codes: ['invalid-service-mode'],
  *   args: Type.Object({ modes: Type.Array(Type.String()) }),
  *   check: (args, ctx) => args.modes.includes(ctx.serviceMode ?? '') ? null
  *     : { code: 'invalid-service-mode', currentValue: ctx.serviceMode, targetValue: args.modes, message: '…' },
  * });
  */
-export interface RuleDefinition<S extends TSchema = TSchema> {
+export interface RuleDefinition<S extends TSchema = TSchema, P = Static<S>> {
   id: string;
   description: string;
+  /** Every failure `code` the check may answer (documented in docs/rules.md). */
+  codes: readonly string[];
   args: S;
-  check(args: Static<S>, ctx: RuleContext): RuleOutcome;
+  appliesTo?: readonly IncentiveKind[];
+  needs?: readonly RuleNeed[];
+  validate?(args: Static<S>): string[];
+  /**
+   * Turns valid arguments into the form `check` reads, once per incentive (parsed times, bit
+   * masks …): a rule may be checked hundreds of thousands of times a second. Without it `check`
+   * gets the arguments as stored.
+   */
+  prepare?(args: Static<S>): P;
+  check(args: P, ctx: RuleContext): RuleOutcome;
 }
 
-export function defineRule<S extends TSchema>(rule: RuleDefinition<S>): RuleDefinition<S> {
+export function defineRule<S extends TSchema, P = Static<S>>(rule: RuleDefinition<S, P>): RuleDefinition<S, P> {
   return rule;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Incentive, PluConfig, RuleRef } from '../../../domain/incentive.ts';
 import { minorDigits } from '../../../domain/money.ts';
+import type { TierConfig } from '../../../domain/tiers.ts';
 import type { ExpiryPolicy, PosPrincipal, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
 import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
 
@@ -16,6 +17,7 @@ export function toProgram(row: ProgramTable): Program {
     claimWindowDays: row.claim_window_days,
     receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
     publicUrl: row.public_url,
+    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
   };
 }
 
@@ -27,6 +29,7 @@ export function toStore(row: StoreTable): Store {
     name: row.name,
     timeZone: row.time_zone,
     loyaltyEnabled: row.loyalty_enabled === 1,
+    groups: row.store_groups ? (JSON.parse(row.store_groups) as string[]) : [],
   };
 }
 

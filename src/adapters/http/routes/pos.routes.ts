@@ -11,6 +11,7 @@ import { canonicalJson, sha256 } from '../../../lib/ids.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
 import { posPromoCodeRoute } from './pos-promo-code.route.ts';
+import { posRefundRoute } from './pos-refund.route.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Kysely } from 'kysely';
 import { badRequest, errors } from '../schemas/common.ts';
@@ -207,4 +208,5 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
   app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
   app.post('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: { ...voidSchema, summary: `${voidSchema.summary} (POST alias)` } }, voidHandler);
   posPromoCodeRoute(app, opts.db, principalOf);
+  posRefundRoute(app, loyalty, principalOf);
 }

@@ -10,12 +10,23 @@ const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.I
 export const PosVendor = Type.Object(
   {
     operator: Type.Optional(IdLike),
-    posType: Type.String({ minLength: 1, maxLength: 50, description: 'POS/kiosk vendor: Partner, Tillster, NCR, Winrest' }),
+    posType: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      description:
+        'Selects the dialect (case-insensitive): NCR, Winrest, or the generic shapes for Partner, Tillster, Sicom, Oracle, Toast. NCR and Winrest keys speak only their own dialect, and those dialects answer only their own keys; any other value is a 400 naming posVendor.posType.',
+    }),
     storeId: IdLike,
     terminal: IdLike,
     transactionId: IdLike,
     matchingId: Type.Optional(Text(100)),
-    supportingPos: Type.Optional(Type.String({ maxLength: 50, description: 'the store POS vendor whose PLUs to answer with (kiosks)' })),
+    supportingPos: Type.Optional(
+      Type.String({
+        maxLength: 50,
+        description:
+          'The store POS vendor whose PLUs to answer with (kiosks send it). Under posType Winrest, naming another POS marks a kiosk: no offers. Under posType NCR it may only name NCR.',
+      }),
+    ),
   },
   { $id: 'PosVendor' },
 );
@@ -78,7 +89,13 @@ export const TransactionBody = Type.Object(
       currency: Type.String({ minLength: 3, maxLength: 3 }),
       order: Type.Array(Type.Ref(OrderLine), { maxItems: 500 }),
       payments: Type.Optional(Type.Array(Type.Ref(Payment), { maxItems: 50 })),
-      appliedDiscounts: Type.Optional(Type.Array(Type.Ref(AppliedDiscount), { maxItems: 100 })),
+      appliedDiscounts: Type.Optional(
+        Type.Array(Type.Ref(AppliedDiscount), {
+          maxItems: 100,
+          description:
+            'NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied.',
+        }),
+      ),
       posVendor: Type.Ref(PosVendor),
     }),
   },
@@ -147,11 +164,19 @@ export const IdentifyResponse = Type.Object({
       quantity: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
       referenceId: Type.String(),
       productType: Type.Optional(Type.String({ description: 'REWARD | OFFER' })),
-      price: Type.Optional(Type.String({ description: 'Winrest: the reward price in minor units as text' })),
+      price: Type.Optional(
+        Type.String({
+          description:
+            "Winrest, rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's Winrest vendor config, \"0\" when unset",
+        }),
+      ),
     }),
   ),
-  eligibleDiscounts: Type.Optional(Type.Array(EligibleDiscount)),
+  eligibleDiscounts: Type.Optional(
+    Type.Array(EligibleDiscount, { description: 'NCR only: one per pre-selected reward or offer (productId = benefit PLU), without orderReferenceId' }),
+  ),
   transactionId: Type.String(),
+  tier: Type.Optional(Type.String({ description: "The guest's tier name, when the program has tiers and the guest reached one" })),
 });
 
 export const SaleResponse = Type.Object({
@@ -162,7 +187,9 @@ export const SaleResponse = Type.Object({
   transactionId: Type.String(),
   receiptCode: Type.Optional(Type.String()),
   presentation: Type.Optional(Type.Ref(Presentation)),
-  eligibleDiscounts: Type.Optional(Type.Array(EligibleDiscount)),
+  eligibleDiscounts: Type.Optional(
+    Type.Array(EligibleDiscount, { description: "NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU)" }),
+  ),
 });
 
 export const UnclaimedResponse = Type.Object({

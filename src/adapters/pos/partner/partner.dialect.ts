@@ -1,57 +1,111 @@
 import type { IdentifyResult, PosContext, SaleResult, UnclaimedResult } from '../../../app/commands.ts';
-import type { PosPrincipal } from '../../../app/model.ts';
-import type { PosVendorBody } from '../../http/schemas/pos.ts';
-import { type PosDialect, vendorKey } from '../dialect.ts';
+import { POS_VENDORS, type PosPrincipal } from '../../../app/model.ts';
+import type { RawLine } from '../../../domain/cart.ts';
+import { invalidField } from '../../../errors.ts';
+import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
+import { type PosDialect, type SaleInput, toRawLines, vendorKey } from '../dialect.ts';
 
 /**
- * The generic Loyalty API v1 shapes (Partner integrations, Tillster kiosks). `supportingPos`
- * names the store POS whose PLUs the answer carries; otherwise the caller's own vendor.
+ * The generic Loyalty API v1 shapes (Partner integrations, Tillster kiosks, and any other vendor
+ * without a dialect of its own). `supportingPos` names the store POS whose PLUs the answer
+ * carries; otherwise the caller's own vendor. The pieces are exported for the vendor dialects,
+ * which differ from these shapes in a field or two.
  */
+export function genericPosContext(dialect: string, pv: PosVendorBody, principal: PosPrincipal, at = 'posVendor'): PosContext {
+  const supporting = pv.supportingPos?.trim() ? vendorKey(pv.supportingPos) : null;
+  if (supporting !== null && !(POS_VENDORS as readonly string[]).includes(supporting)) {
+    throw invalidField(`${at}.supportingPos`, `"${pv.supportingPos}" is no POS vendor this server knows (one of ${POS_VENDORS.join(', ')})`);
+  }
+  return {
+    storeId: String(pv.storeId),
+    terminal: String(pv.terminal),
+    posTransactionId: String(pv.transactionId),
+    operator: pv.operator === undefined ? null : String(pv.operator),
+    matchingId: pv.matchingId ?? null,
+    posType: pv.posType,
+    pluVendor: supporting ?? vendorKey(pv.posType || principal.vendor),
+    dialect,
+  };
+}
+
+/** `order[]` of the identify answer: the pre-selected incentives with this vendor's PLUs. */
+export function identifyOrder(r: IdentifyResult) {
+  return r.selections.map((s) => ({
+    name: s.incentive.name,
+    productId: s.plu,
+    incentiveId: s.incentive.id,
+    quantity: 1,
+    referenceId: s.referenceId,
+    productType: s.incentive.kind,
+  }));
+}
+
+export function renderGenericIdentify(r: IdentifyResult, order: unknown[] = identifyOrder(r)): Record<string, unknown> {
+  return {
+    balances: [{ amount: r.balance, currency: 'points' }],
+    loyaltyUser: { id: r.guest.id, name: r.guest.name, created: r.guest.createdAt },
+    order,
+    transactionId: r.transactionId,
+    ...(r.tier ? { tier: r.tier.name } : {}),
+  };
+}
+
+export function renderGenericSale(r: SaleResult): Record<string, unknown> {
+  return {
+    points: r.points,
+    pointsEarned: r.pointsEarned,
+    pointsRedeemed: r.pointsRedeemed,
+    loyaltyId: r.loyaltyId,
+    transactionId: r.transactionId,
+    receiptCode: r.receiptCode,
+    presentation: r.presentation,
+  };
+}
+
+export function renderGenericUnclaimed(r: UnclaimedResult): Record<string, unknown> {
+  return { transactionId: r.transactionId, receiptCode: r.receiptCode, presentation: r.presentation };
+}
+
+const isLoyaltyLine = (l: RawLine) => /^(reward|offer)$/i.test(l.productType);
+
+/**
+ * The order of a generic body. Reward and offer lines may repeat the referenceId of a goods line
+ * — the Loyalty API reference's own examples number them independently (an offer line and a
+ * combo both "1") — so such a loyalty line gets an internal reference of its own and combo
+ * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
+ *
+ * `appliedDiscounts` belongs to the NCR dialect: under any other posType it would be silently
+ * ignored, so a body carrying it is refused as mixing dialects.
+ */
+export function genericSaleInput(body: TransactionBodyT, posType: string): SaleInput {
+  if ((body.transactionDetails.appliedDiscounts ?? []).length > 0) {
+    throw invalidField(
+      'transactionDetails.appliedDiscounts',
+      `is NCR's way of naming discounts (posType NCR); with posType "${posType}" send each reward or offer as an order line instead`,
+    );
+  }
+  const lines = toRawLines(body.transactionDetails.order);
+  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
+  const used = new Set(lines.map((l) => l.referenceId));
+  const order = lines.map((l) => {
+    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
+    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
+    let ref = base;
+    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
+    used.add(ref);
+    return { ...l, referenceId: ref };
+  });
+  return { order, appliedIncentiveIds: null, itemLineRedemption: null };
+}
+
 export function genericDialect(id: string): PosDialect {
   return {
     id,
-    posContext(pv: PosVendorBody, principal: PosPrincipal): PosContext {
-      return {
-        storeId: String(pv.storeId),
-        terminal: String(pv.terminal),
-        posTransactionId: String(pv.transactionId),
-        operator: pv.operator === undefined ? null : String(pv.operator),
-        matchingId: pv.matchingId ?? null,
-        posType: pv.posType,
-        pluVendor: vendorKey(pv.supportingPos || pv.posType || principal.vendor),
-        dialect: id,
-      };
-    },
-    appliedIncentiveIds: () => null,
-    renderIdentify(r: IdentifyResult) {
-      return {
-        balances: [{ amount: r.balance, currency: 'points' }],
-        loyaltyUser: { id: r.guest.id, name: r.guest.name, created: r.guest.createdAt },
-        order: r.selections.map((s) => ({
-          name: s.incentive.name,
-          productId: s.plu,
-          incentiveId: s.incentive.id,
-          quantity: 1,
-          referenceId: s.referenceId,
-          productType: s.incentive.kind,
-        })),
-        transactionId: r.transactionId,
-      };
-    },
-    renderSale(r: SaleResult) {
-      return {
-        points: r.points,
-        pointsEarned: r.pointsEarned,
-        pointsRedeemed: r.pointsRedeemed,
-        loyaltyId: r.loyaltyId,
-        transactionId: r.transactionId,
-        receiptCode: r.receiptCode,
-        presentation: r.presentation,
-      };
-    },
-    renderUnclaimed(r: UnclaimedResult) {
-      return { transactionId: r.transactionId, receiptCode: r.receiptCode, presentation: r.presentation };
-    },
+    posContext: (pv, principal, at) => genericPosContext(id, pv, principal, at),
+    saleInput: (body) => genericSaleInput(body, body.transactionDetails.posVendor.posType),
+    renderIdentify: (r) => renderGenericIdentify(r),
+    renderSale: (r) => renderGenericSale(r),
+    renderUnclaimed: (r) => renderGenericUnclaimed(r),
   };
 }
 

@@ -5,6 +5,9 @@ import type { LoyaltyService } from '../../../../app/loyalty.service.ts';
 import { AppError } from '../../../../errors.ts';
 import type { Db } from '../../../db/database.ts';
 import { errors } from '../../schemas/common.ts';
+import { ADMIN_API_PLUGINS } from './admin-api.ts';
+import { authorizeAdminRoute, LoginGuard } from './guard.ts';
+import { cstoreAdminRoutes } from './cstore.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,13 +20,15 @@ export interface AdminPluginOptions {
   db: Db;
   loyalty: LoyaltyService;
   auth: AdminAuthService;
+  /** login brute-force protection; one per app by default */
+  loginGuard?: LoginGuard;
 }
 
 /**
  * Admin route plugins, registered inside the authenticated /admin/v1 scope. Add yours here; use
  * `adminOf(request)`, `requireCapability` and `requireProgram` inside handlers.
  */
-export const ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [];
+export const ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [cstoreAdminRoutes, ...ADMIN_API_PLUGINS];
 
 export const ADMIN_SECURITY = [{ bearer: [] }];
 
@@ -49,6 +54,7 @@ const Principal = Type.Object({
 
 /** /admin/v1: log in for a bearer token, then every other route needs it. */
 export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
+  const loginGuard = opts.loginGuard ?? new LoginGuard();
   app.post<{ Body: { email: string; password: string } }>(
     '/auth/login',
     {
@@ -56,15 +62,31 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions
         tags: ['Admin'],
         summary: 'Log in with e-mail and password; answers a bearer token that expires',
         body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 200 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String(), user: Principal }), ...errors({ 400: 'ValidationError', 401: 'Wrong e-mail or password' }) },
+        description: 'Five wrong passwords for one e-mail from one address within 15 minutes lock that pair out for 15 minutes (429 with retry-after).',
+        response: {
+          200: Type.Object({ token: Type.String(), expiresAt: Type.String(), user: Principal }),
+          ...errors({ 400: 'ValidationError', 401: 'Wrong e-mail or password', 429: 'RateLimited: too many failed attempts' }),
+        },
       },
     },
-    async (request) => opts.auth.login(request.body.email, request.body.password),
+    async (request) => {
+      const { email, password } = request.body;
+      loginGuard.before(email, request.ip);
+      try {
+        const session = await opts.auth.login(email, password);
+        loginGuard.succeeded(email, request.ip);
+        return session;
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'Unauthorized') loginGuard.failed(email, request.ip);
+        throw e;
+      }
+    },
   );
 
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
       request.admin = await opts.auth.authenticate(bearer(request));
+      authorizeAdminRoute(request);
     });
     scope.get(
       '/me',
@@ -79,6 +101,9 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions
         return reply.status(204).send();
       },
     );
-    for (const plugin of ADMIN_PLUGINS) await scope.register(plugin, opts);
+    // `opts` carries this plugin's own `prefix`; passed on as is, every route would get /admin/v1 twice.
+    const pluginOpts: AdminPluginOptions & { prefix?: string } = { ...opts };
+    delete pluginOpts.prefix;
+    for (const plugin of ADMIN_PLUGINS) await scope.register(plugin, pluginOpts);
   });
 }

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { apiKeysRoutes } from './api-keys.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
+import { guestsRoutes } from './guests.routes.ts';
+import { incentivesRoutes } from './incentives.routes.ts';
+import type { AdminPluginOptions } from './index.ts';
+import { programsRoutes } from './programs.routes.ts';
+import { rulesRoutes } from './rules.routes.ts';
+import { storesRoutes } from './stores.routes.ts';
+import { transactionsRoutes } from './transactions.routes.ts';
+import { usersRoutes } from './users.routes.ts';
+import { webhooksRoutes } from './webhooks.routes.ts';
+
+/** The back-office management API: every plugin declares its capability per route (see guard.ts). */
+export const ADMIN_API_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
+  programsRoutes,
+  storesRoutes,
+  apiKeysRoutes,
+  incentivesRoutes,
+  rulesRoutes,
+  guestsRoutes,
+  transactionsRoutes,
+  usersRoutes,
+  auditRoutes,
+  webhooksRoutes,
+];

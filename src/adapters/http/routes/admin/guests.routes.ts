@@ -1,0 +1,103 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { adjustPoints, enrollGuest, getGuest, searchGuests } from '../../../../app/admin/guests.ts';
+import { errors } from '../../schemas/common.ts';
+import { AdjustBody, entityParams, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
+import { contextOf, requires, SECURITY } from './guard.ts';
+import type { AdminPluginOptions } from './index.ts';
+
+const TAGS = ['Admin: guests'];
+const GuestParams = entityParams('guestId');
+
+/** Guests: search, view with ledger, enrol, adjust points with a reason. */
+export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/programs/:programId/guests',
+    {
+      config: { capability: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'Search guests by e-mail, loyalty id, receipt code, or part of name / e-mail',
+        description: requires('read', 'Filters combine; newest first.'),
+        security: SECURITY,
+        params: ProgramParams,
+        querystring: Type.Object(
+          {
+            email: Type.Optional(Type.String({ maxLength: 200 })),
+            id: Type.Optional(Type.String({ maxLength: 100 })),
+            receiptCode: Type.Optional(Type.String({ maxLength: 40 })),
+            q: Type.Optional(Type.String({ maxLength: 100 })),
+            ...PageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: page(GuestView), ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
+      },
+    },
+    async (request) => searchGuests(contextOf(request, opts.db), request.params.programId, { ...request.query, limit: limitOf(request.query) }),
+  );
+
+  app.post(
+    '/programs/:programId/guests',
+    {
+      config: { capability: 'support' },
+      schema: {
+        tags: TAGS,
+        summary: 'Enrol a guest (the guest app signs guests up by itself)',
+        description: requires('support'),
+        security: SECURITY,
+        params: ProgramParams,
+        body: NewGuestBody,
+        response: { 201: GuestView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: e-mail taken' }) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await enrollGuest(contextOf(request, opts.db), request.params.programId, request.body)),
+  );
+
+  app.get(
+    '/programs/:programId/guests/:guestId',
+    {
+      config: { capability: 'read' },
+      schema: {
+        tags: TAGS,
+        summary: 'A guest with their points ledger (newest first, paginated)',
+        description: requires('read'),
+        security: SECURITY,
+        params: GuestParams,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ guest: GuestView, ledger: page(LedgerEntryView) }),
+          ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }),
+        },
+      },
+    },
+    async (request) => getGuest(contextOf(request, opts.db), request.params.programId, request.params.guestId, { ...request.query, limit: limitOf(request.query) }),
+  );
+
+  app.post(
+    '/programs/:programId/guests/:guestId/adjustments',
+    {
+      config: { capability: 'support' },
+      schema: {
+        tags: TAGS,
+        summary: 'Adjust a guest’s points by hand, with a mandatory reason',
+        description: requires(
+          'support',
+          'Writes an ADJUST ledger entry, an audit entry and a `points.adjusted` event in one database transaction. A debit beyond the balance is refused (400 TransactionInsufficientPoints).',
+        ),
+        security: SECURITY,
+        params: GuestParams,
+        body: AdjustBody,
+        response: {
+          201: Type.Object({ guest: GuestView, entry: LedgerEntryView }),
+          ...errors({ 400: 'ValidationError naming the field, or TransactionInsufficientPoints', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await adjustPoints(contextOf(request, opts.db), request.params.programId, request.params.guestId, request.body)),
+  );
+}

@@ -1,0 +1,409 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
+
+/**
+ * Admin API shapes. Bodies refuse unknown fields (a typo is an error, not a silent no-op); the
+ * use cases validate meaning (rule ids and arguments, time zones, URLs) and name the field.
+ * Query strings are strings (no coercion anywhere in Tillpoint): numbers are parsed by the route.
+ */
+const strict = { additionalProperties: false } as const;
+
+/** A string from a fixed list: one clear "must be equal to one of the allowed values" error. */
+export const StringEnum = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+
+export const Id = Type.String({ minLength: 1, maxLength: 100 });
+export const Instant = Type.String({ description: 'ISO-8601 UTC' });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ProgramParams = Type.Object({ programId: Id });
+export const entityParams = <K extends string>(name: K) => Type.Object({ programId: Id, [name]: Id } as { programId: typeof Id } & Record<K, typeof Id>);
+
+export const PageQuery = {
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1–200, default 50' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor of the previous page' })),
+};
+export const BoolQuery = StringEnum(['true', 'false'] as const);
+
+export const page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String({ description: 'pass as cursor for the next page; null on the last page' })) });
+
+/** `?limit=` as a number (the use case checks the range). */
+export function limitOf(q: { limit?: string }): number | undefined {
+  return q.limit === undefined ? undefined : Number(q.limit);
+}
+
+// ---- programs ---------------------------------------------------------------------------------
+
+const Template = Type.Object(Object.fromEntries(PRESENTATION_FIELDS.map((f) => [f, Type.Optional(Type.String({ maxLength: 500 }))])), {
+  ...strict,
+  description: 'receipt lines; placeholders {pointsEarned} {pointsRedeemed} {balance} {transactionId} {receiptCode} {claimUrl}',
+});
+export const ReceiptTemplates = Type.Record(Type.String({ maxLength: 30 }), Type.Object({ claimed: Type.Optional(Template), unclaimed: Type.Optional(Template) }, strict), {
+  description: 'per POS vendor, or "default"',
+});
+
+export const ExpiryPolicy = Type.Object(
+  {
+    kind: StringEnum(['inactivity', 'monthly-buckets', 'none'] as const),
+    days: Type.Optional(Type.Integer({ description: 'inactivity: days after the last eligible transaction' })),
+    months: Type.Optional(Type.Integer({ description: 'monthly-buckets: months a month’s points live' })),
+  },
+  strict,
+);
+
+const programFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  earnRateMilli: Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000' }),
+  minSpendCents: Type.Integer({ minimum: 0, description: 'eligible spend below this earns nothing (minor units)' }),
+  expiry: ExpiryPolicy,
+  claimWindowDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'days an anonymous receipt can be claimed' }),
+  receiptTemplates: ReceiptTemplates,
+  publicUrl: Nullable(Type.String({ maxLength: 500, description: 'base of claim URLs printed on receipts' })),
+};
+
+export const ProgramView = Type.Object({
+  id: Type.String(),
+  slug: Type.String(),
+  currency: Type.String(),
+  ...programFields,
+  createdAt: Instant,
+});
+
+export const NewProgramBody = Type.Object(
+  {
+    slug: Type.String({ minLength: 2, maxLength: 41, description: 'lower-case letters, digits, dashes' }),
+    currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD' }),
+    name: programFields.name,
+    earnRateMilli: programFields.earnRateMilli,
+    expiry: programFields.expiry,
+    minSpendCents: Type.Optional(programFields.minSpendCents),
+    claimWindowDays: Type.Optional(programFields.claimWindowDays),
+    receiptTemplates: Type.Optional(programFields.receiptTemplates),
+    publicUrl: Type.Optional(programFields.publicUrl),
+  },
+  strict,
+);
+export type NewProgramBodyT = Static<typeof NewProgramBody>;
+
+export const ProgramPatchBody = Type.Object(
+  {
+    name: Type.Optional(programFields.name),
+    earnRateMilli: Type.Optional(programFields.earnRateMilli),
+    minSpendCents: Type.Optional(programFields.minSpendCents),
+    expiry: Type.Optional(programFields.expiry),
+    claimWindowDays: Type.Optional(programFields.claimWindowDays),
+    receiptTemplates: Type.Optional(programFields.receiptTemplates),
+    publicUrl: Type.Optional(programFields.publicUrl),
+  },
+  strict,
+);
+export type ProgramPatchBodyT = Static<typeof ProgramPatchBody>;
+
+// ---- stores ------------------------------------------------------------------------------------
+
+const Groups = Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 50, description: 'regions, franchisees …; rules can target a group' });
+
+export const StoreView = Type.Object({
+  id: Type.String(),
+  programId: Type.String(),
+  externalId: Type.String({ description: 'the store number the POS sends as posVendor.storeId' }),
+  name: Type.String(),
+  timeZone: Type.String(),
+  loyaltyEnabled: Type.Boolean(),
+  groups: Type.Array(Type.String()),
+  createdAt: Instant,
+});
+
+export const NewStoreBody = Type.Object(
+  {
+    externalId: Type.String({ minLength: 1, maxLength: 40 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    timeZone: Type.String({ minLength: 1, maxLength: 60, description: 'IANA, e.g. America/New_York' }),
+    loyaltyEnabled: Type.Optional(Type.Boolean()),
+    groups: Type.Optional(Groups),
+  },
+  strict,
+);
+export type NewStoreBodyT = Static<typeof NewStoreBody>;
+
+export const StorePatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    loyaltyEnabled: Type.Optional(Type.Boolean()),
+    groups: Type.Optional(Groups),
+  },
+  strict,
+);
+export type StorePatchBodyT = Static<typeof StorePatchBody>;
+
+// ---- API keys ----------------------------------------------------------------------------------
+
+export const ApiKeyView = Type.Object({
+  id: Type.String(),
+  programId: Type.String(),
+  vendor: Type.String(),
+  environment: Type.String(),
+  prefix: Type.String({ description: 'the first characters of the key; the key itself is never shown again' }),
+  status: StringEnum(['active', 'revoked'] as const),
+  createdAt: Instant,
+  revokedAt: Nullable(Instant),
+});
+
+export const IssuedKey = Type.Object({
+  apiKey: ApiKeyView,
+  key: Type.String({ description: 'the x-api-key, shown this once: store it now' }),
+});
+
+export const NewApiKeyBody = Type.Object(
+  {
+    vendor: Type.String({ minLength: 2, maxLength: 30, description: 'POS vendor: partner, ncr, winrest, tillster …' }),
+    environment: Type.String({ minLength: 2, maxLength: 20, description: 'e.g. production, staging' }),
+  },
+  strict,
+);
+
+// ---- incentives --------------------------------------------------------------------------------
+
+export const RuleRef = Type.Object(
+  {
+    ruleId: Type.String({ minLength: 1, maxLength: 60, description: 'an id from GET /admin/v1/rules' }),
+    args: Type.Record(Type.String(), Type.Unknown(), { description: 'arguments, per the rule’s args schema' }),
+  },
+  strict,
+);
+const VendorConfigs = Type.Record(Type.String({ maxLength: 30 }), Type.Object({ pluType: Type.String() }, { additionalProperties: true }), {
+  description: 'per POS vendor: { pluType, <pluType>: … }, e.g. { "ncr": { "pluType": "constantPlu", "constantPlu": "900101" } }',
+});
+const Validity = Type.Object(
+  {
+    start: Type.Optional(Type.String({ maxLength: 10, description: 'store-local date, inclusive' })),
+    end: Type.Optional(Type.String({ maxLength: 10, description: 'store-local date, inclusive' })),
+  },
+  { ...strict, description: 'shortcut for the date-span rule' },
+);
+
+export const IncentiveView = Type.Object({
+  id: Type.String(),
+  programId: Type.String(),
+  kind: StringEnum(['REWARD', 'OFFER'] as const),
+  name: Type.String(),
+  pointCost: Type.Integer(),
+  rules: Type.Array(RuleRef),
+  vendorConfigs: VendorConfigs,
+  validity: Nullable(Validity),
+  active: Type.Boolean(),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+
+export const NewIncentiveBody = Type.Object(
+  {
+    kind: StringEnum(['REWARD', 'OFFER'] as const),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    pointCost: Type.Optional(Type.Integer({ minimum: 0, description: 'rewards: points above 0; offers: 0' })),
+    rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
+    vendorConfigs: VendorConfigs,
+    validity: Type.Optional(Nullable(Validity)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type NewIncentiveBodyT = Static<typeof NewIncentiveBody>;
+
+export const IncentivePatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    pointCost: Type.Optional(Type.Integer({ minimum: 0 })),
+    rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
+    vendorConfigs: Type.Optional(VendorConfigs),
+    validity: Type.Optional(Nullable(Validity)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type IncentivePatchBodyT = Static<typeof IncentivePatchBody>;
+
+// ---- guests ------------------------------------------------------------------------------------
+
+export const GuestView = Type.Object({
+  id: Type.String({ description: 'the loyalty id' }),
+  programId: Type.String(),
+  name: Type.String(),
+  email: Nullable(Type.String()),
+  balance: Type.Integer(),
+  lastActivityAt: Nullable(Instant),
+  createdAt: Instant,
+});
+
+export const LedgerEntryView = Type.Object({
+  id: Type.String(),
+  kind: StringEnum(['EARN', 'REDEEM', 'VOID_EARN', 'VOID_REDEEM', 'ADJUST', 'EXPIRE'] as const),
+  points: Type.Integer({ description: 'signed' }),
+  balanceAfter: Type.Integer(),
+  transactionId: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  createdAt: Instant,
+});
+
+export const AdjustBody = Type.Object(
+  {
+    points: Type.Integer({ description: 'signed: 500 credits, -500 debits' }),
+    reason: Type.String({ minLength: 3, maxLength: 500, description: 'why: kept on the ledger entry, the audit log and the event' }),
+  },
+  strict,
+);
+
+export const NewGuestBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  strict,
+);
+
+// ---- transactions ------------------------------------------------------------------------------
+
+export const TransactionStatus = StringEnum(['OPEN', 'PENDING', 'CLAIMED', 'VOIDED', 'UNCLAIMED'] as const);
+
+export const TransactionSummary = Type.Object({
+  id: Type.String(),
+  storeId: Type.String(),
+  storeExternalId: Type.String(),
+  guestId: Nullable(Type.String()),
+  status: TransactionStatus,
+  posVendor: Type.String(),
+  terminal: Type.String(),
+  posTransactionId: Type.String(),
+  receiptCode: Type.String(),
+  subtotalCents: Type.Integer(),
+  pointsEarned: Type.Integer(),
+  pointsRedeemed: Type.Integer(),
+  createdAt: Instant,
+  updatedAt: Instant,
+  claimedAt: Nullable(Instant),
+  voidedAt: Nullable(Instant),
+});
+
+export const TransactionDetail = Type.Composite([
+  TransactionSummary,
+  Type.Object({
+    operator: Nullable(Type.String()),
+    serviceMode: Nullable(Type.String()),
+    channel: Nullable(Type.String()),
+    cart: Type.Unknown({ description: 'the canonical cart of the last update' }),
+    selections: Type.Array(Type.String()),
+    redemptions: Type.Array(Type.Object({ incentiveId: Type.String(), kind: Type.String(), quantity: Type.Integer(), points: Type.Integer(), voidedAt: Nullable(Instant) })),
+    ledger: Type.Array(LedgerEntryView),
+  }),
+]);
+
+/** Optional: an empty body is fine. */
+export const VoidBody = Nullable(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500, description: 'kept in the audit log' })) }, strict));
+
+// ---- users ---------------------------------------------------------------------------------------
+
+const Role = StringEnum(['owner', 'program_manager', 'support', 'read_only'] as const);
+const ProgramIds = Type.Union([Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 }), Type.Literal('*')], { description: 'program ids, or "*" for every program' });
+
+export const AdminUserView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  programIds: ProgramIds,
+  createdAt: Instant,
+  disabledAt: Nullable(Instant),
+});
+
+export const NewAdminUserBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 10, maxLength: 200 }),
+    role: Role,
+    programIds: ProgramIds,
+  },
+  strict,
+);
+export type NewAdminUserBodyT = Static<typeof NewAdminUserBody>;
+
+// ---- audit -------------------------------------------------------------------------------------
+
+export const AuditEntryView = Type.Object({
+  id: Type.String(),
+  programId: Nullable(Type.String()),
+  actor: Type.Object({ type: Type.String(), id: Type.String() }),
+  action: Type.String({ examples: ['points.adjust'] }),
+  entityType: Type.String(),
+  entityId: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  reason: Nullable(Type.String()),
+  at: Instant,
+});
+
+// ---- webhooks ----------------------------------------------------------------------------------
+
+export const WebhookView = Type.Object({
+  id: Type.String(),
+  programId: Type.String(),
+  url: Type.String(),
+  description: Type.String(),
+  eventTypes: Type.Array(Type.String()),
+  secretPrefix: Type.String(),
+  active: Type.Boolean(),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+
+export const WebhookWithSecret = Type.Object({
+  webhook: WebhookView,
+  secret: Type.String({ description: 'the HMAC signing secret, shown this once: store it now' }),
+});
+
+const EventTypes = Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 20, description: 'event types, or ["*"] for all' });
+
+export const NewWebhookBody = Type.Object(
+  { url: Type.String({ minLength: 8, maxLength: 2000 }), eventTypes: EventTypes, description: Type.Optional(Type.String({ maxLength: 500 })) },
+  strict,
+);
+
+export const WebhookPatchBody = Type.Object(
+  {
+    url: Type.Optional(Type.String({ minLength: 8, maxLength: 2000 })),
+    eventTypes: Type.Optional(EventTypes),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    active: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const DeliveryStatus = StringEnum(['pending', 'delivering', 'delivered', 'dead'] as const);
+
+export const DeliveryView = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  eventId: Type.String(),
+  eventType: Type.String(),
+  status: DeliveryStatus,
+  attempts: Type.Integer(),
+  nextAttemptAt: Nullable(Instant),
+  lastAttemptAt: Nullable(Instant),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  deliveredAt: Nullable(Instant),
+  deadAt: Nullable(Instant),
+  createdAt: Instant,
+});
+
+export const DeliveryDetail = Type.Composite([
+  DeliveryView,
+  Type.Object({ event: Type.Object({ id: Type.String(), type: Type.String(), createdAt: Instant, data: Type.Unknown() }) }),
+]);
+
+// ---- rules -------------------------------------------------------------------------------------
+
+export const RuleCatalogueEntry = Type.Object({
+  id: Type.String(),
+  description: Type.String(),
+  args: Type.Unknown({ description: 'JSON Schema of the rule’s arguments (drives the admin form)' }),
+});

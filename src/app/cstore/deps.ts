@@ -1,0 +1,30 @@
+import type { Db } from '../../adapters/db/database.ts';
+import type { ManufacturerConnector } from '../ports/manufacturer-connector.ts';
+import type { CstoreConfig } from './cstore.config.ts';
+import type { Actor } from './model.ts';
+
+/** The logging surface the c-store use cases use (a pino logger fits). Never handed a secret. */
+export interface CstoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export const silentLogger: CstoreLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface CstoreDeps {
+  db: Db;
+  clock: () => Date;
+  config: CstoreConfig;
+  /** the connector to use against a manufacturer API base URL (cached by the caller) */
+  connectorFor: (baseUrl: string) => ManufacturerConnector;
+  log: CstoreLogger;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Tillpoint' };
+export const AUTO_ACCEPT_ACTOR: Actor = { type: 'system', id: 'auto-accept', name: 'Auto-accept' };
+
+/** The audit log's actor columns for an actor. */
+export function auditActor(actor: Actor): { actor_type: 'admin' | 'system' | 'cli'; actor_id: string } {
+  return { actor_type: actor.type, actor_id: actor.id };
+}

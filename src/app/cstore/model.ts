@@ -1,0 +1,142 @@
+import type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, SyncRunStatus } from '../../adapters/db/schema.ts';
+import type { ChangeKind, Manufacturer, Promotion, RejectedRecord } from '../../domain/promotions/promotion.ts';
+
+/** The c-store side of a program, as the use cases and the admin API speak it. */
+
+export const POS_SYSTEMS: readonly PosSystem[] = ['passport', 'commander', 'radiant', 'other'];
+export const INTEGRATION_STATUSES: readonly IntegrationStatus[] = ['off', 'pilot', 'live'];
+export const LICENSE_TERMS = ['1m', '1y'] as const;
+export type LicenseTerm = (typeof LICENSE_TERMS)[number];
+export type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, SyncRunStatus };
+
+export interface Location {
+  id: string;
+  programId: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  posSystem: PosSystem;
+  /** manufacturer → outlet id at that manufacturer */
+  outletIds: Partial<Record<Manufacturer, string>>;
+  autoAccept: boolean;
+  integrationStatus: IntegrationStatus;
+  /** store-local HH:MM of the daily sync, null = deployment default */
+  syncTime: string | null;
+  outboxDir: string | null;
+  /** why the manufacturer refused this outlet; null when fine */
+  enrollmentError: string | null;
+  /** first characters of the POS agent token, to tell tokens apart; null when none issued */
+  agentTokenPrefix: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type LicenseState = 'unassigned' | 'scheduled' | 'active' | 'expired';
+
+export interface License {
+  id: string;
+  programId: string;
+  term: LicenseTerm;
+  boughtAt: string;
+  locationId: string | null;
+  assignedAt: string | null;
+  startsAt: string | null;
+  expiresAt: string | null;
+  state: LicenseState;
+}
+
+/** The enrollment as anyone may see it: credentials masked (`••••1234`), never in clear. */
+export interface EnrollmentView {
+  programId: string;
+  manufacturer: Manufacturer;
+  mode: 'single' | 'chain';
+  outletId: string | null;
+  outletName: string | null;
+  email: string | null;
+  accountNumber: string | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  baseUrl: string | null;
+  status: 'ok' | 'broken';
+  statusReason: string | null;
+  updatedAt: string;
+}
+
+export interface SyncRun {
+  id: string;
+  programId: string;
+  locationId: string;
+  manufacturer: Manufacturer;
+  trigger: 'schedule' | 'api' | 'cli';
+  asOf: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  status: SyncRunStatus;
+  pages: number;
+  added: number;
+  modified: number;
+  ended: number;
+  rejected: number;
+  superseded: number;
+  errorCode: string | null;
+  error: string | null;
+  batchId: string | null;
+}
+
+export interface SyncRunDetail extends SyncRun {
+  rejectedRecords: RejectedRecord[];
+}
+
+export interface Change {
+  id: string;
+  locationId: string;
+  manufacturer: Manufacturer;
+  externalId: string;
+  kind: ChangeKind;
+  before: Promotion | null;
+  after: Promotion | null;
+  /** register fields that differ between before and after (modify only) */
+  changedFields: string[];
+  status: ChangeStatus;
+  reason: string | null;
+  syncRunId: string;
+  batchId: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+export interface Batch {
+  id: string;
+  programId: string;
+  locationId: string;
+  seq: number;
+  acceptedBy: string;
+  acceptedByName: string;
+  acceptedAt: string;
+  state: BatchState;
+  format: 'naxml' | 'json';
+  filename: string;
+  changeCount: number;
+  summary: { add: number; modify: number; end: number };
+  deliveredAt: string | null;
+  deliveryCount: number;
+  acknowledgedAt: string | null;
+  ackMessage: string | null;
+  outboxPath: string | null;
+  updatedAt: string;
+}
+
+export interface RegisterEntry {
+  promotion: Promotion;
+  batchId: string;
+  acceptedAt: string;
+}
+
+/** Who did it: an admin, the CLI, the scheduler or the auto-accept rule. */
+export interface Actor {
+  type: 'admin' | 'system' | 'cli';
+  id: string;
+  name: string;
+}

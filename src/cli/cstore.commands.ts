@@ -1,0 +1,221 @@
+import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
+import { createDb } from '../adapters/db/database.ts';
+import { migrateToLatest } from '../adapters/db/migrator.ts';
+import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
+import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../adapters/manufacturers/rjr/simulator.ts';
+import type { Cstore } from '../app/cstore/cstore.ts';
+import type { CstoreLogger } from '../app/cstore/deps.ts';
+import type { SyncRun } from '../app/cstore/model.ts';
+import { loadConfig } from '../config.ts';
+import { configureCstore, createCstore } from '../cstore.runtime.ts';
+import { type CstoreDemoInfo, seedCstoreDemo } from '../demo/cstore-seed.ts';
+import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../demo/seed.ts';
+import { AppError } from '../errors.ts';
+import { startRjrSyncScheduler } from '../jobs/rjr-sync.job.ts';
+import type { Runtime } from '../server.ts';
+
+/**
+ * The c-store commands: `tillpoint sync rjr` (on demand, with a progress bar and a summary
+ * table) and `tillpoint rjr-simulator`; plus what `serve` starts for the c-store side (the daily
+ * sync scheduler, and with --demo the simulator and the `quickstop` demo chain).
+ */
+
+const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)');
+
+export interface SyncTarget {
+  id: string;
+  name: string;
+}
+
+/** Which locations a `sync rjr` covers: the named ones, or every pilot/live location (of one program). */
+export async function syncTargets(cstore: Cstore, opts: { location?: string[]; all?: boolean; program?: string }): Promise<SyncTarget[]> {
+  const db = cstore.deps.db.kysely;
+  if (opts.location?.length && opts.all) throw new AppError('ValidationError', 'use --location or --all, not both');
+  if (!opts.location?.length && !opts.all) throw new AppError('ValidationError', 'name locations with --location <id…>, or use --all');
+  let programId: string | null = null;
+  if (opts.program) {
+    const p = await findProgramBySlug(db, opts.program);
+    if (!p) throw new AppError('NotFound', `no program "${opts.program}"`);
+    programId = p.id;
+  }
+  if (opts.location?.length) {
+    const rows = await db.selectFrom('locations').select(['id', 'name', 'program_id']).where('id', 'in', opts.location).execute();
+    const missing = opts.location.filter((id) => !rows.some((r) => r.id === id && (!programId || r.program_id === programId)));
+    if (missing.length) throw new AppError('LocationNotFound', `no location ${missing.join(', ')}`);
+    return opts.location.map((id) => rows.find((r) => r.id === id)!);
+  }
+  let q = db.selectFrom('locations').select(['id', 'name']).where('integration_status', 'in', ['pilot', 'live']);
+  if (programId) q = q.where('program_id', '=', programId);
+  return q.orderBy('name').orderBy('id').execute();
+}
+
+/** Runs the syncs `concurrency` at a time; `onDone` after each. */
+export async function syncMany(cstore: Cstore, targets: SyncTarget[], opts: { trigger: SyncRun['trigger']; concurrency: number; onDone?: (t: SyncTarget, run: SyncRun) => void }): Promise<SyncRun[]> {
+  const runs: SyncRun[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      const t = targets[i]!;
+      runs[i] = await cstore.syncLocation(t.id, { trigger: opts.trigger });
+      opts.onDone?.(t, runs[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker));
+  return runs;
+}
+
+/** The summary table `sync rjr` prints: one row per location, then totals. */
+export function summaryTable(targets: SyncTarget[], runs: SyncRun[]): string {
+  const head = ['location', 'status', 'pages', 'add', 'modify', 'end', 'rejected', 'ms', 'note'];
+  const rows = runs.map((r, i) => [
+    targets[i]!.name.slice(0, 32),
+    r.status,
+    String(r.pages),
+    String(r.added),
+    String(r.modified),
+    String(r.ended),
+    String(r.rejected),
+    String(r.durationMs),
+    (r.error ?? (r.batchId ? `auto-accepted into batch ${r.batchId.slice(0, 8)}` : '')).slice(0, 90),
+  ]);
+  const sum = (k: 'pages' | 'added' | 'modified' | 'ended' | 'rejected') => String(runs.reduce((s, r) => s + r[k], 0));
+  const count = (s: SyncRun['status']) => runs.filter((r) => r.status === s).length;
+  const total = ['total', `${count('succeeded')} ok, ${count('failed')} failed, ${count('skipped')} skipped`, sum('pages'), sum('added'), sum('modified'), sum('ended'), sum('rejected'), '', ''];
+  const all = [head, ...rows, total];
+  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  const numeric = new Set([2, 3, 4, 5, 6, 7]);
+  const line = (r: string[]) => r.map((v, c) => (numeric.has(c) ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(head), rule, ...rows.map(line), rule, line(total)].join('\n') + '\n';
+}
+
+export function registerCstoreCommands(program: Command): void {
+  const sync = program.command('sync').description('on-demand manufacturer syncs');
+  sync
+    .command('rjr')
+    .description('fetch RJR promotions now and queue the changes for review (what the daily 03:00 sync does)')
+    .option('--location <id...>', 'location ids to sync')
+    .option('--all', 'every pilot and live location')
+    .option('--program <slug>', 'only locations of this program')
+    .option('--json', 'print the sync runs as JSON instead of a table')
+    .addOption(databaseOption())
+    .action(async (opts: { location?: string[]; all?: boolean; program?: string; json?: boolean; database?: string }) => {
+      const db = createDb(loadConfig(opts).databaseUrl);
+      try {
+        await migrateToLatest(db);
+        const log: CstoreLogger = { info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
+        const cstore = createCstore(db, { log });
+        const targets = await syncTargets(cstore, opts);
+        if (!targets.length) {
+          process.stdout.write('no pilot or live location to sync (set a location to pilot first)\n');
+          return;
+        }
+        const bar = new cliProgress.SingleBar(
+          { format: 'RJR sync |{bar}| {value}/{total} locations | {eta_formatted} left | {location}', hideCursor: true, stream: process.stderr, clearOnComplete: false },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(targets.length, 0, { location: '' });
+        const runs = await syncMany(cstore, targets, { trigger: 'cli', concurrency: cstore.deps.config.syncConcurrency, onDone: (t) => bar.increment(1, { location: t.name }) });
+        bar.stop();
+        if (opts.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+        else process.stdout.write('\n' + summaryTable(targets, runs));
+        if (runs.some((r) => r.status === 'failed')) process.exitCode = 1;
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('rjr-simulator')
+    .description('run the RJR Discount API simulator (docs/rjr-simulator.md) until interrupted')
+    .option('--port <n>', 'TCP port', '4010')
+    .option('--host <host>', 'interface', '127.0.0.1')
+    .option('--seed <seed>', 'data seed (same seed, same promotions)', 'tillpoint')
+    .option('--outlets <n>', 'number of outlets (7000001 …)', '50')
+    .option('--promotions <n>', 'promotions per outlet', '40')
+    .option('--day <n>', 'simulated day (0 = base date)', '0')
+    .option('--base-date <YYYY-MM-DD>', 'calendar date of day 0 (default today)')
+    .option('--change-rate <x>', 'share of promotions changing per day', '0.05')
+    .action(async (opts: { port: string; host: string; seed: string; outlets: string; promotions: string; day: string; baseDate?: string; changeRate: string }) => {
+      const sim = await runSimulatorCli({ port: opts.port, host: opts.host, seed: opts.seed, outlets: opts.outlets, promotionsPerOutlet: opts.promotions, day: opts.day, baseDate: opts.baseDate, changeRate: opts.changeRate });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await sim.close();
+    });
+}
+
+// ---- serve ----
+
+/** The demo simulator's day 0; its day then follows the calendar, so restarts see day-to-day changes. */
+const DEMO_SIM_EPOCH = '2026-01-01';
+const daysSinceEpoch = (now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(`${DEMO_SIM_EPOCH}T00:00:00Z`)) / 86_400_000));
+
+async function startDemoSimulator(): Promise<RjrSimulator> {
+  const port = Number(process.env.TILLPOINT_RJR_SIMULATOR_PORT ?? 4010);
+  const opts = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH, day: daysSinceEpoch(new Date()) };
+  try {
+    return await startRjrSimulator({ ...opts, port });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
+    return startRjrSimulator({ ...opts, port: 0 });
+  }
+}
+
+export interface CstoreServe {
+  demo: CstoreDemoInfo | null;
+  close(): Promise<void>;
+}
+
+/**
+ * What `serve` runs for the c-store side: the use cases with the server's logger, the daily sync
+ * scheduler (croner, once a minute; claim rows make it once per location and day across
+ * processes) and, with --demo, the RJR simulator in-process and the `quickstop` chain.
+ */
+export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolean; baseUrl: string }): Promise<CstoreServe> {
+  const log = runtime.app.log.child({ module: 'cstore' });
+  const cstore = configureCstore(runtime.db, { log });
+  let sim: RjrSimulator | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let demo: CstoreDemoInfo | null = null;
+  if (opts.demo) {
+    sim = await startDemoSimulator();
+    const s = sim;
+    timer = setInterval(() => s.setDay(daysSinceEpoch(new Date())), 60_000).unref();
+    demo = (await seedCstoreDemo(cstore, sim.url)).info;
+    printCstoreDemo(demo, opts.baseUrl);
+  }
+  const scheduler = process.env.TILLPOINT_SCHEDULER === 'off' ? null : startRjrSyncScheduler({ cstore });
+  return {
+    demo,
+    async close() {
+      scheduler?.stop();
+      if (timer) clearInterval(timer);
+      await sim?.close();
+    },
+  };
+}
+
+export function printCstoreDemo(info: CstoreDemoInfo, baseUrl: string): void {
+  const first = info.locations.find((l) => l.posSystem === 'passport') ?? info.locations[0]!;
+  const A = `${baseUrl}/admin/v1/cstore`;
+  const lines = [
+    '',
+    `Demo c-store chain ${info.program.slug} (program id ${info.program.id}); RJR simulator on ${info.simulatorUrl}`,
+    '  location id                             name                       POS        RJR outlet  status  license            agent token',
+    ...info.locations.map((l) => `  ${l.id}  ${l.name.padEnd(25)}  ${l.posSystem.padEnd(9)}  ${l.outletId.padEnd(10)}  ${l.status.padEnd(6)}  ${l.license.padEnd(17)}  ${l.agentToken}`),
+    `  unassigned Scan Data license: ${info.freeLicenseId}`,
+    '',
+    'Walkthrough (docs/cstore.md): log in, then license, pilot, sync, review, accept, push:',
+    `  TOKEN=$(curl -s ${baseUrl}/admin/v1/auth/login -H 'content-type: application/json' -d '{"email":"${DEMO_ADMIN_EMAIL}","password":"${demoAdminPassword()}"}' | jq -r .token)`,
+    `  curl -s -X POST ${A}/licenses/${info.freeLicenseId}/assign -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"locationId":"${first.id}"}'`,
+    `  curl -s -X POST ${A}/locations/${first.id}/status -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"status":"pilot"}'`,
+    `  npx tillpoint sync rjr --location ${first.id}        (or: curl -X POST ${A}/locations/${first.id}/sync …)`,
+    `  curl -s ${A}/locations/${first.id}/changes -H "authorization: Bearer $TOKEN"`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

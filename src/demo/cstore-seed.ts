@@ -1,0 +1,110 @@
+import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
+import { SIM_CHAIN_CLIENT } from '../adapters/manufacturers/rjr/simulator.ts';
+import type { Cstore } from '../app/cstore/cstore.ts';
+import { SYSTEM_ACTOR } from '../app/cstore/deps.ts';
+import type { PosSystem } from '../app/cstore/model.ts';
+import { createProgram } from '../app/provisioning.ts';
+import { sha256 } from '../lib/ids.ts';
+import { addTerm } from '../app/cstore/locations.service.ts';
+
+/**
+ * The demo c-store chain `quickstop`: three locations on Passport, Commander and an "other" POS,
+ * three one-year Scan Data licenses of which two are assigned (to #102 and #103) and one waits
+ * for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
+ * demo server runs in-process. Every location starts `off`. Ids and agent tokens are fixed or
+ * derived, so docs/cstore.md can name them and every start prints the same (never do this for a
+ * real chain). Seeding is idempotent.
+ */
+export const CSTORE_DEMO_SLUG = 'quickstop';
+
+export const CSTORE_DEMO_LOCATIONS: { id: string; name: string; address: string; timeZone: string; posSystem: PosSystem; outlet: string }[] = [
+  { id: '0c570e00-0000-4000-8000-000000000101', name: 'QuickStop #101 Main St', address: '101 Main St, Springfield, IL 62701', timeZone: 'America/Chicago', posSystem: 'passport', outlet: '7000001' },
+  { id: '0c570e00-0000-4000-8000-000000000102', name: 'QuickStop #102 Route 9', address: '902 Route 9, Albany, NY 12203', timeZone: 'America/New_York', posSystem: 'commander', outlet: '7000002' },
+  { id: '0c570e00-0000-4000-8000-000000000103', name: 'QuickStop #103 Harbor Rd', address: '3 Harbor Rd, Tacoma, WA 98402', timeZone: 'America/Los_Angeles', posSystem: 'other', outlet: '7000003' },
+];
+
+/** The license left unassigned for the walkthrough. */
+export const CSTORE_DEMO_FREE_LICENSE = '0c570e00-0000-4000-8000-00000000f101';
+const ASSIGNED_LICENSES = [
+  { id: '0c570e00-0000-4000-8000-00000000f102', locationId: CSTORE_DEMO_LOCATIONS[1]!.id },
+  { id: '0c570e00-0000-4000-8000-00000000f103', locationId: CSTORE_DEMO_LOCATIONS[2]!.id },
+];
+
+export const demoAgentToken = (locationId: string): string => `tpg_demo_${sha256(`tillpoint-demo-agent|${locationId}`).slice(0, 32)}`;
+
+export interface CstoreDemoInfo {
+  program: { id: string; slug: string; name: string };
+  simulatorUrl: string;
+  freeLicenseId: string;
+  locations: { id: string; name: string; posSystem: PosSystem; outletId: string; status: string; license: string; agentToken: string }[];
+}
+
+export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now = new Date()): Promise<{ created: boolean; info: CstoreDemoInfo }> {
+  const db = cstore.deps.db.kysely;
+  let program = await findProgramBySlug(db, CSTORE_DEMO_SLUG);
+  const created = !program;
+  if (!program) {
+    const programId = await createProgram(db, { slug: CSTORE_DEMO_SLUG, name: 'QuickStop (demo c-store chain)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } }, now);
+    const at = now.toISOString();
+    await db.transaction().execute(async (trx) => {
+      for (const l of CSTORE_DEMO_LOCATIONS) {
+        await trx
+          .insertInto('locations')
+          .values({
+            id: l.id,
+            program_id: programId,
+            name: l.name,
+            address: l.address,
+            time_zone: l.timeZone,
+            pos_system: l.posSystem,
+            outlet_ids: JSON.stringify({ rjr: l.outlet }),
+            auto_accept: 0,
+            integration_status: 'off',
+            sync_time: null,
+            outbox_dir: null,
+            enrollment_error: null,
+            enrollment_error_at: null,
+            agent_token_hash: sha256(demoAgentToken(l.id)),
+            agent_token_prefix: demoAgentToken(l.id).slice(0, 10),
+            batch_seq: 0,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+      }
+      const expires = addTerm(at, '1y');
+      await trx.insertInto('scan_data_licenses').values({ id: CSTORE_DEMO_FREE_LICENSE, program_id: programId, term: '1y', bought_at: at, location_id: null, assigned_at: null, assigned_by: null, starts_at: null, expires_at: null }).execute();
+      for (const l of ASSIGNED_LICENSES) {
+        await trx.insertInto('scan_data_licenses').values({ id: l.id, program_id: programId, term: '1y', bought_at: at, location_id: l.locationId, assigned_at: at, assigned_by: 'demo-seed', starts_at: at, expires_at: expires }).execute();
+      }
+    });
+    await cstore.enrollments.put(
+      programId,
+      { mode: 'chain', accountNumber: SIM_CHAIN_CLIENT.accountNumber, clientId: SIM_CHAIN_CLIENT.clientId, clientSecret: SIM_CHAIN_CLIENT.clientSecret, baseUrl: simulatorUrl },
+      SYSTEM_ACTOR,
+    );
+    program = (await findProgramBySlug(db, CSTORE_DEMO_SLUG))!;
+  } else {
+    // The simulator may listen elsewhere this time; keep the stored credentials.
+    const current = await cstore.enrollments.get(program.id).catch(() => null);
+    if (current?.mode === 'chain' && current.baseUrl !== simulatorUrl) await cstore.enrollments.put(program.id, { mode: 'chain', baseUrl: simulatorUrl }, SYSTEM_ACTOR);
+  }
+  const locations = await cstore.locations.list(program.id);
+  return {
+    created,
+    info: {
+      program: { id: program.id, slug: program.slug, name: program.name },
+      simulatorUrl,
+      freeLicenseId: CSTORE_DEMO_FREE_LICENSE,
+      locations: locations.map((l) => ({
+        id: l.id,
+        name: l.name,
+        posSystem: l.posSystem,
+        outletId: l.outletIds.rjr ?? '',
+        status: l.integrationStatus,
+        license: l.license ? `${l.license.state} until ${l.license.expiresAt?.slice(0, 10)}` : 'none',
+        agentToken: CSTORE_DEMO_LOCATIONS.some((d) => d.id === l.id) ? demoAgentToken(l.id) : '(issue one: POST …/agent-token)',
+      })),
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+import { defineRule } from './rule.ts';
+
+export const FIRST_ORDER = 'first-order';
+export const NOT_FIRST_ORDER = 'not-first-order';
+
+/**
+ * Only on the guest's first claimed sale: the guest has no earlier CLAIMED sale (voided ones do
+ * not count, partly refunded ones do).
+ *
+ * @example
+ * { ruleId: 'first-order', args: {} }
+ */
+export const firstOrderRule = defineRule({
+  id: FIRST_ORDER,
+  description: "Only on the guest's first claimed sale",
+  codes: [NOT_FIRST_ORDER],
+  args: Type.Object({}, { additionalProperties: false }),
+  needs: ['history'],
+  check(_args, ctx) {
+    const before = ctx.history!.claimedTransactions!;
+    if (before === 0) return null;
+    return { code: NOT_FIRST_ORDER, currentValue: before, targetValue: 0, message: 'Incentive is only for the first order of a guest' };
+  },
+});

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { defineRule } from './rule.ts';
+
+export const RESTAURANT_GROUP = 'restaurant-group';
+export const INVALID_RESTAURANT_GROUP = 'invalid-restaurant-group';
+
+/**
+ * Only at stores that belong to any of the listed restaurant groups (a store's groups are set in
+ * the admin API: regions, franchisees, test markets …). For a list of single stores use
+ * `store-restrictions`.
+ *
+ * @example
+ * { ruleId: 'restaurant-group', args: { groups: ['northeast', 'franchisee-42'] } }
+ */
+export const restaurantGroupRule = defineRule({
+  id: RESTAURANT_GROUP,
+  description: 'Only at stores in any of the listed restaurant groups',
+  codes: [INVALID_RESTAURANT_GROUP],
+  args: Type.Object(
+    { groups: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 100, uniqueItems: true }) },
+    { additionalProperties: false },
+  ),
+  check(args, ctx) {
+    const groups = ctx.store.groups ?? [];
+    for (let i = 0; i < groups.length; i++) if (args.groups.includes(groups[i]!)) return null;
+    return { code: INVALID_RESTAURANT_GROUP, currentValue: groups, targetValue: args.groups, message: 'Incentive is not available at stores of this group' };
+  },
+});

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { defineRule } from './rule.ts';
+
+export const TOTAL_SPEND = 'total-spend';
+export const INSUFFICIENT_TOTAL_SPEND = 'insufficient-total-spend';
+
+/**
+ * The order total including tax (goods subtotal plus tax, before loyalty discounts) must reach
+ * `minimumCents`. Tax is the lines' `tax`, or NCR's TAXES total when no line carries tax.
+ *
+ * @example
+ * { ruleId: 'total-spend', args: { minimumCents: 1500 } } // $15.00 with tax
+ */
+export const totalSpendRule = defineRule({
+  id: TOTAL_SPEND,
+  description: 'Minimum order total in minor units, tax included, before loyalty discounts',
+  codes: [INSUFFICIENT_TOTAL_SPEND],
+  args: Type.Object({ minimumCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  check(args, ctx) {
+    if (ctx.facts.totalCents >= args.minimumCents) return null;
+    return {
+      code: INSUFFICIENT_TOTAL_SPEND,
+      currentValue: ctx.facts.totalCents,
+      targetValue: args.minimumCents,
+      message: 'Order total is below the minimum spend for this incentive',
+    };
+  },
+});

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Cron } from 'croner';
+import type { Kysely } from 'kysely';
+import type { Database } from '../adapters/db/schema.ts';
+import type { Cstore } from '../app/cstore/cstore.ts';
+import type { SyncRun } from '../app/cstore/model.ts';
+import { localTimeAt } from '../domain/time.ts';
+
+export const RJR_SYNC_JOB_ID = 'rjr-sync';
+
+export interface RjrSyncJobContext {
+  cstore: Cstore;
+  /** who claims, in the claim rows; default host:pid:random */
+  workerId?: string;
+  /** default: the cstore's clock */
+  now?: () => Date;
+  /** a claim not finished after this long was abandoned (its process died) and may be taken over. Default 30 min. */
+  staleClaimMs?: number;
+  /** locations synced at once by this process; default the cstore config's syncConcurrency */
+  concurrency?: number;
+}
+
+export interface RjrSyncRound {
+  /** locations whose store-local sync time has passed today and that nobody has claimed yet */
+  due: number;
+  /** the ones this process won and ran */
+  runs: SyncRun[];
+  /** the ones another process won first */
+  lostClaims: number;
+}
+
+export interface DueLocation {
+  locationId: string;
+  /** the store-local date the claim is for */
+  day: string;
+}
+
+export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+/**
+ * Pilot and live locations whose daily sync is due: their store-local time has reached their sync
+ * time (default 03:00) and no claim exists for their store-local date. A process that starts late
+ * catches up the same day.
+ */
+export async function dueLocations(db: Kysely<Database>, now: Date, defaultSyncTime: string): Promise<DueLocation[]> {
+  const rows = await db.selectFrom('locations').select(['id', 'time_zone', 'sync_time']).where('integration_status', 'in', ['pilot', 'live']).execute();
+  const candidates: DueLocation[] = [];
+  for (const r of rows) {
+    const local = localTimeAt(now, r.time_zone);
+    if (local.time >= (r.sync_time ?? defaultSyncTime)) candidates.push({ locationId: r.id, day: local.date });
+  }
+  if (!candidates.length) return [];
+  const days = [...new Set(candidates.map((c) => c.day))];
+  const claimed = new Set<string>();
+  for (const day of days) {
+    const ids = candidates.filter((c) => c.day === day).map((c) => c.locationId);
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = await db.selectFrom('sync_claims').select('location_id').where('day', '=', day).where('location_id', 'in', ids.slice(i, i + 5000)).execute();
+      for (const row of rows) claimed.add(`${row.location_id}|${day}`);
+    }
+  }
+  return candidates.filter((c) => !claimed.has(`${c.locationId}|${c.day}`));
+}
+
+/**
+ * Takes the (location, day) claim: one INSERT … ON CONFLICT DO NOTHING, so of any number of
+ * processes on one database exactly one wins. A claim left unfinished longer than `staleMs` (its
+ * process died mid-sync) is taken over with a conditional UPDATE, again by exactly one.
+ */
+export async function claimDay(db: Kysely<Database>, loc: DueLocation, workerId: string, now: Date, staleMs: number): Promise<boolean> {
+  const at = now.toISOString();
+  const inserted = await db
+    .insertInto('sync_claims')
+    .values({ location_id: loc.locationId, day: loc.day, claimed_by: workerId, claimed_at: at, finished_at: null, run_id: null })
+    .onConflict((oc) => oc.columns(['location_id', 'day']).doNothing())
+    .returning('location_id')
+    .executeTakeFirst();
+  if (inserted) return true;
+  const staleBefore = new Date(now.getTime() - staleMs).toISOString();
+  const taken = await db
+    .updateTable('sync_claims')
+    .set({ claimed_by: workerId, claimed_at: at })
+    .where('location_id', '=', loc.locationId)
+    .where('day', '=', loc.day)
+    .where('finished_at', 'is', null)
+    .where('claimed_at', '<', staleBefore)
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
+}
+
+/** Shuffled, so processes starting together spread over the locations instead of racing in step. */
+function shuffle<T>(items: T[]): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/**
+ * The daily RJR sync as a scheduled job. Each tick runs every due location this process can
+ * claim; the claim row makes each location sync once per store-local day however many server
+ * processes share the database (embedded SQLite or PostgreSQL alike).
+ *
+ * @example
+ * const round = await rjrSyncJob.run({ cstore }); // → { due: 12, runs: [...], lostClaims: 0 }
+ */
+export const rjrSyncJob = {
+  id: RJR_SYNC_JOB_ID,
+  /** croner pattern with seconds: every minute, so each location starts within a minute of its time */
+  schedule: '0 * * * * *',
+  async run(ctx: RjrSyncJobContext): Promise<RjrSyncRound> {
+    const { cstore } = ctx;
+    const db = cstore.deps.db.kysely;
+    const clock = ctx.now ?? cstore.deps.clock;
+    const workerId = ctx.workerId ?? defaultWorkerId();
+    const staleMs = ctx.staleClaimMs ?? 30 * 60_000;
+    const due = shuffle(await dueLocations(db, clock(), cstore.deps.config.defaultSyncTime));
+    const round: RjrSyncRound = { due: due.length, runs: [], lostClaims: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const loc = due[next++]!;
+        if (!(await claimDay(db, loc, workerId, clock(), staleMs))) {
+          round.lostClaims++;
+          continue;
+        }
+        let run: SyncRun | null = null;
+        try {
+          run = await cstore.syncLocation(loc.locationId, { trigger: 'schedule' });
+          round.runs.push(run);
+        } catch (e) {
+          cstore.deps.log.error({ locationId: loc.locationId, day: loc.day, error: (e as Error).message }, 'scheduled promotion sync failed');
+        } finally {
+          await db
+            .updateTable('sync_claims')
+            .set({ finished_at: clock().toISOString(), run_id: run?.id ?? null })
+            .where('location_id', '=', loc.locationId)
+            .where('day', '=', loc.day)
+            .where('claimed_by', '=', workerId)
+            .execute();
+        }
+      }
+    };
+    const n = Math.max(1, Math.min(ctx.concurrency ?? cstore.deps.config.syncConcurrency, due.length || 1));
+    await Promise.all(Array.from({ length: n }, worker));
+    return round;
+  },
+};
+
+export interface RjrSyncScheduler {
+  stop(): void;
+  /** the next planned tick */
+  nextRun(): Date | null;
+}
+
+/** Runs the job in-process with croner, never overlapping itself. */
+export function startRjrSyncScheduler(ctx: RjrSyncJobContext, schedule = rjrSyncJob.schedule): RjrSyncScheduler {
+  const workerId = ctx.workerId ?? defaultWorkerId();
+  const job = new Cron(schedule, { name: RJR_SYNC_JOB_ID, protect: true, unref: true, catch: (e) => ctx.cstore.deps.log.error({ error: (e as Error).message }, 'rjr sync tick failed') }, async () => {
+    const round = await rjrSyncJob.run({ ...ctx, workerId });
+    if (round.runs.length || round.lostClaims) ctx.cstore.deps.log.info({ due: round.due, ran: round.runs.length, lostClaims: round.lostClaims }, 'rjr sync tick');
+  });
+  return { stop: () => job.stop(), nextRun: () => job.nextRun() };
+}

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/adapters/db/database.ts';
+import { createCstore } from '../../src/cstore.runtime.ts';
+import { claimDay, dueLocations, rjrSyncJob } from '../../src/jobs/rjr-sync.job.ts';
+import { ENGINES } from '../support/engines.ts';
+import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
+
+const WORKER = new URL('../support/rjr-sync-worker.ts', import.meta.url).pathname;
+
+/** A server process of its own; resolves its round once told to go. */
+function startWorker(url: string, simUrl: string, nowIso: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, simUrl, nowIso], { env: { ...process.env, TILLPOINT_SECRET_KEY: TEST_SECRET_KEY }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  const waiters: ((l: string) => void)[] = [];
+  lines.on('line', (l) => (waiters.length ? waiters.shift()!(l) : queue.push(l)));
+  const nextLine = () => new Promise<string>((resolve) => (queue.length ? resolve(queue.shift()!) : waiters.push(resolve)));
+  return {
+    ready: nextLine(),
+    go: async () => {
+      child.stdin!.write('go\n');
+      return JSON.parse(await nextLine()) as { pid: number; due: number; ran: string[]; statuses: string[]; lostClaims: number };
+    },
+    done: new Promise<number | null>((resolve) => child.on('exit', resolve)),
+  };
+}
+
+describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
+  let h: CstoreHarness;
+  const locations: string[] = [];
+  beforeAll(async () => {
+    h = await cstoreHarness(engine, { promotionsPerOutlet: 12 });
+    for (let i = 0; i < 6; i++) locations.push(await h.pilotLocation());
+  });
+  afterAll(() => h.close());
+
+  const runsPerLocation = async () => {
+    const rows = await h.db.kysely.selectFrom('sync_runs').select(['location_id', 'trigger']).where('trigger', '=', 'schedule').execute();
+    const count = new Map<string, number>();
+    for (const r of rows) count.set(r.location_id, (count.get(r.location_id) ?? 0) + 1);
+    return locations.map((l) => count.get(l) ?? 0);
+  };
+
+  it('is not due before the store-local sync time, then due once per store-local day', async () => {
+    const db = h.db.kysely;
+    // 07:00 UTC is 02:00 in New York: before the default 03:00.
+    expect(await dueLocations(db, new Date('2026-12-02T07:00:00Z'), '03:00')).toEqual([]);
+    const due = await dueLocations(db, new Date('2026-12-02T08:30:00Z'), '03:00');
+    expect(due.map((d) => d.locationId).sort()).toEqual([...locations].sort());
+    expect(new Set(due.map((d) => d.day))).toEqual(new Set(['2026-12-02']));
+    // A location may choose its own time.
+    await db.updateTable('locations').set({ sync_time: '05:00' }).where('id', '=', locations[0]!).execute();
+    expect((await dueLocations(db, new Date('2026-12-02T08:30:00Z'), '03:00')).map((d) => d.locationId)).not.toContain(locations[0]);
+    await db.updateTable('locations').set({ sync_time: null }).where('id', '=', locations[0]!).execute();
+  });
+
+  it('two schedulers with their own connections sync each location exactly once', async () => {
+    const other = createDb(h.db.url);
+    try {
+      const mine = h.cstore;
+      const theirs = createCstore(other, { clock: mine.deps.clock, config: mine.deps.config, connectorFor: mine.deps.connectorFor, log: mine.deps.log });
+      const [a, b] = await Promise.all([rjrSyncJob.run({ cstore: mine, workerId: 'a' }), rjrSyncJob.run({ cstore: theirs, workerId: 'b' })]);
+      expect(a.runs.length + b.runs.length).toBe(locations.length);
+      expect([...a.runs, ...b.runs].every((r) => r.status === 'succeeded')).toBe(true);
+      expect(await runsPerLocation()).toEqual(locations.map(() => 1));
+      const again = await Promise.all([rjrSyncJob.run({ cstore: mine, workerId: 'a' }), rjrSyncJob.run({ cstore: theirs, workerId: 'b' })]);
+      expect(again.map((r) => r.due)).toEqual([0, 0]);
+      expect(await runsPerLocation()).toEqual(locations.map(() => 1));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes over a claim its process abandoned, once it is stale', async () => {
+    const db = h.db.kysely;
+    const loc = { locationId: locations[1]!, day: '2026-12-09' };
+    const t0 = new Date('2026-12-09T12:00:00Z');
+    expect(await claimDay(db, loc, 'dead-process', t0, 60_000)).toBe(true);
+    expect(await claimDay(db, loc, 'x', new Date(t0.getTime() + 30_000), 60_000)).toBe(false);
+    const [p, q] = await Promise.all([claimDay(db, loc, 'p', new Date(t0.getTime() + 120_000), 60_000), claimDay(db, loc, 'q', new Date(t0.getTime() + 120_000), 60_000)]);
+    expect([p, q].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('two server processes on one database sync each location exactly once per day', async () => {
+    h.nextDay();
+    const now = h.clock.now.toISOString();
+    const before = await runsPerLocation();
+    const workers = [startWorker(h.db.url, h.sim.url, now), startWorker(h.db.url, h.sim.url, now)];
+    expect(await Promise.all(workers.map((w) => w.ready))).toEqual(['ready', 'ready']);
+    const rounds = await Promise.all(workers.map((w) => w.go()));
+    expect(await Promise.all(workers.map((w) => w.done))).toEqual([0, 0]);
+    const ran = rounds.flatMap((r) => r.ran);
+    expect(ran.sort()).toEqual([...locations].sort());
+    expect(rounds.flatMap((r) => r.statuses).every((s) => s === 'succeeded')).toBe(true);
+    expect(await runsPerLocation()).toEqual(before.map((n) => n + 1));
+    const claims = await h.db.kysely.selectFrom('sync_claims').select(['location_id', 'claimed_by', 'finished_at', 'run_id']).where('day', '=', now.slice(0, 10)).execute();
+    expect(claims).toHaveLength(locations.length);
+    expect(claims.every((c) => c.finished_at && c.run_id && c.claimed_by.startsWith('proc-'))).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSTORE_DEMO_FREE_LICENSE, CSTORE_DEMO_LOCATIONS, demoAgentToken, seedCstoreDemo } from '../../src/demo/cstore-seed.ts';
+import { summaryTable, syncMany, syncTargets } from '../../src/cli/cstore.commands.ts';
+import { ENGINES } from '../support/engines.ts';
+import { type CstoreHarness, cstoreHarness } from '../support/cstore.ts';
+
+/** docs/cstore.md, step by step, against the seeded `quickstop` chain. */
+describe.each(ENGINES)('the c-store newcomer walkthrough on %s', (engine) => {
+  let h: CstoreHarness;
+  const [main, route9, harbor] = CSTORE_DEMO_LOCATIONS.map((l) => l.id) as [string, string, string];
+  const A = '/admin/v1/cstore';
+  beforeAll(async () => {
+    h = await cstoreHarness(engine);
+  });
+  afterAll(() => h.close());
+
+  it('seeds once, idempotently, and follows the simulator to another port', async () => {
+    const first = await seedCstoreDemo(h.cstore, h.sim.url);
+    const again = await seedCstoreDemo(h.cstore, 'http://127.0.0.1:4999');
+    expect([first.created, again.created]).toEqual([true, false]);
+    expect(again.info.locations.map((l) => [l.id, l.status])).toEqual(CSTORE_DEMO_LOCATIONS.map((l) => [l.id, 'off']));
+    expect(again.info.locations.find((l) => l.id === main)!.license).toBe('none');
+    expect((await h.cstore.enrollments.get(first.info.program.id)).baseUrl).toBe('http://127.0.0.1:4999');
+    await seedCstoreDemo(h.cstore, h.sim.url);
+  });
+
+  it('license, pilot, sync, review, accept, download, acknowledge as the agent, roll out', async () => {
+    expect((await h.api('POST', `${A}/licenses/${CSTORE_DEMO_FREE_LICENSE}/assign`, { locationId: main })).statusCode).toBe(200);
+    expect((await h.api('POST', `${A}/locations/${main}/status`, { status: 'pilot' })).json().integrationStatus).toBe('pilot');
+
+    // `tillpoint sync rjr --location <id>` does this, with a progress bar and this table.
+    const targets = await syncTargets(h.cstore, { location: [main] });
+    const runs = await syncMany(h.cstore, targets, { trigger: 'cli', concurrency: 2 });
+    expect(runs[0]).toMatchObject({ status: 'succeeded', trigger: 'cli' });
+    expect(summaryTable(targets, runs)).toMatch(/QuickStop #101 Main St\s+succeeded/);
+
+    const pending = (await h.api('GET', `${A}/locations/${main}/changes`)).json() as { id: string }[];
+    expect(pending.length).toBe(runs[0]!.added);
+    const accepted = await h.api('POST', `${A}/locations/${main}/changes/accept`, { all: true });
+    const batchId = accepted.json().batch.id as string;
+    const file = await h.api('GET', `${A}/batches/${batchId}/content`);
+    expect(file.body).toContain('<NAXML-MaintenanceRequest');
+
+    const agent = { authorization: `Bearer ${demoAgentToken(main)}` };
+    const queue = await h.app.inject({ method: 'GET', url: '/agent/v1/batches', headers: agent });
+    expect(queue.json().batches.map((b: { id: string }) => b.id)).toEqual([batchId]);
+    expect((await h.app.inject({ method: 'GET', url: `/agent/v1/batches/${batchId}`, headers: agent })).body).toBe(file.body);
+    const ack = await h.app.inject({ method: 'POST', url: `/agent/v1/batches/${batchId}/ack`, headers: agent, payload: { status: 'success' } });
+    expect(ack.json().state).toBe('acknowledged');
+
+    const programId = (await h.api('GET', `${A}/locations/${main}`)).json().programId as string;
+    const rollout = (await h.api('POST', `${A}/programs/${programId}/rollout`)).json();
+    expect(rollout.turnedLive.sort()).toEqual([main, route9, harbor].sort());
+    // `sync rjr --all --program quickstop` now covers the whole chain.
+    expect((await syncTargets(h.cstore, { all: true, program: 'quickstop' })).map((t) => t.id).sort()).toEqual([main, route9, harbor].sort());
+  });
+});
