@@ -7,7 +7,9 @@ import { loadConfig } from './config.ts';
 import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
+import { registerAdminCommands } from './cli/admin.commands.ts';
 import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
+import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
 
@@ -69,9 +71,10 @@ export function buildCli(): Command {
       const baseUrl = address.replace('[::1]', 'localhost');
       if (demo) printDemo(demo.info, baseUrl);
       else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe})\n`);
-      await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl });
+      const cstore = await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl, databaseUrl: config.databaseUrl });
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
+        await cstore.close();
         await runtime.close();
         process.exit(0);
       };
@@ -89,6 +92,32 @@ export function buildCli(): Command {
         const result = await migrateToLatest(db);
         const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : `${db.describe} is up to date\n`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('expire-points')
+    .description("run the points-expiry job now (as the schedule would): every program's policy, once per UTC day")
+    .addOption(databaseOption())
+    .option('--at <iso>', 'the moment to expire as of (default now)')
+    .option('--force', "run even if today's run finished; still writes only what is due")
+    .action(async (opts: { database?: string; at?: string; force?: boolean }) => {
+      const now = opts.at ? new Date(opts.at) : new Date();
+      if (Number.isNaN(now.getTime())) throw new Error(`--at "${opts.at}" is not an ISO date-time`);
+      const db = createDb(loadConfig(opts).databaseUrl);
+      try {
+        await migrateToLatest(db);
+        const reports = await expirePointsJob.run({ db, now: () => now, options: { force: Boolean(opts.force) } });
+        if (!reports.length) process.stdout.write('no program has an expiry policy\n');
+        for (const r of reports) {
+          process.stdout.write(
+            r.skipped
+              ? `${r.programId}  ${r.runDate}  skipped: ${r.skipped}\n`
+              : `${r.programId}  ${r.runDate}  scanned ${r.guestsScanned} guests, expired ${r.pointsExpired} points of ${r.guestsExpired} guests in ${(r.ms / 1000).toFixed(1)} s\n`,
+          );
+        }
       } finally {
         await db.close();
       }
@@ -140,6 +169,7 @@ export function buildCli(): Command {
       }
     });
 
+  registerAdminCommands(program);
   registerCstoreCommands(program);
   return program;
 }

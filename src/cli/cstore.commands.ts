@@ -12,7 +12,7 @@ import { configureCstore, createCstore } from '../cstore.runtime.ts';
 import { type CstoreDemoInfo, seedCstoreDemo } from '../demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../demo/seed.ts';
 import { AppError } from '../errors.ts';
-import { startRjrSyncScheduler } from '../jobs/rjr-sync.job.ts';
+import { type JobScheduler, startScheduler } from '../jobs/scheduler.ts';
 import type { Runtime } from '../server.ts';
 
 /**
@@ -171,11 +171,11 @@ export interface CstoreServe {
 }
 
 /**
- * What `serve` runs for the c-store side: the use cases with the server's logger, the daily sync
- * scheduler (croner, once a minute; claim rows make it once per location and day across
- * processes) and, with --demo, the RJR simulator in-process and the `quickstop` chain.
+ * What `serve` runs beside HTTP: the c-store use cases with the server's logger, the scheduled
+ * jobs (daily RJR sync and points expiry: croner on SQLite, pg-boss on PostgreSQL; off with
+ * TILLPOINT_SCHEDULER=off) and, with --demo, the RJR simulator in-process and the `quickstop` chain.
  */
-export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolean; baseUrl: string }): Promise<CstoreServe> {
+export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolean; baseUrl: string; databaseUrl: string }): Promise<CstoreServe> {
   const log = runtime.app.log.child({ module: 'cstore' });
   const cstore = configureCstore(runtime.db, { log });
   let sim: RjrSimulator | null = null;
@@ -188,11 +188,15 @@ export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolea
     demo = (await seedCstoreDemo(cstore, sim.url)).info;
     printCstoreDemo(demo, opts.baseUrl);
   }
-  const scheduler = process.env.TILLPOINT_SCHEDULER === 'off' ? null : startRjrSyncScheduler({ cstore });
+  let scheduler: JobScheduler | null = null;
+  if (process.env.TILLPOINT_SCHEDULER !== 'off') {
+    scheduler = await startScheduler({ db: runtime.db, databaseUrl: opts.databaseUrl, cstore, log: runtime.app.log.child({ module: 'jobs' }) });
+    runtime.app.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
+  }
   return {
     demo,
     async close() {
-      scheduler?.stop();
+      await scheduler?.stop();
       if (timer) clearInterval(timer);
       await sim?.close();
     },

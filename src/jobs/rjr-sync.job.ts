@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Cron } from 'croner';
 import type { Kysely } from 'kysely';
 import type { Database } from '../adapters/db/schema.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
@@ -100,48 +99,55 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 /**
+ * Claims one due (location, day) and syncs it. `claimed: false` when another process holds the
+ * claim; the claim is marked finished (with the run) whatever the sync's outcome, so a failed
+ * sync is not retried by the schedule the same day: the operator re-runs it on demand.
+ */
+export async function syncDueLocation(cstore: Cstore, loc: DueLocation, opts: { workerId: string; now: () => Date; staleMs: number }): Promise<{ claimed: boolean; run: SyncRun | null }> {
+  const db = cstore.deps.db.kysely;
+  if (!(await claimDay(db, loc, opts.workerId, opts.now(), opts.staleMs))) return { claimed: false, run: null };
+  let run: SyncRun | null = null;
+  try {
+    run = await cstore.syncLocation(loc.locationId, { trigger: 'schedule' });
+  } catch (e) {
+    cstore.deps.log.error({ locationId: loc.locationId, day: loc.day, error: (e as Error).message }, 'scheduled promotion sync failed');
+  } finally {
+    await db
+      .updateTable('sync_claims')
+      .set({ finished_at: opts.now().toISOString(), run_id: run?.id ?? null })
+      .where('location_id', '=', loc.locationId)
+      .where('day', '=', loc.day)
+      .where('claimed_by', '=', opts.workerId)
+      .execute();
+  }
+  return { claimed: true, run };
+}
+
+/**
  * The daily RJR sync as a scheduled job. Each tick runs every due location this process can
  * claim; the claim row makes each location sync once per store-local day however many server
- * processes share the database (embedded SQLite or PostgreSQL alike).
+ * processes share the database (embedded SQLite or PostgreSQL alike). On PostgreSQL the
+ * scheduler (scheduler.ts) spreads the due locations over every process through pg-boss instead
+ * of running whole rounds; both end in `syncDueLocation`.
  *
  * @example
  * const round = await rjrSyncJob.run({ cstore }); // → { due: 12, runs: [...], lostClaims: 0 }
  */
 export const rjrSyncJob = {
   id: RJR_SYNC_JOB_ID,
-  /** croner pattern with seconds: every minute, so each location starts within a minute of its time */
-  schedule: '0 * * * * *',
+  /** every minute, so each location starts within a minute of its store-local sync time */
+  schedule: '* * * * *',
   async run(ctx: RjrSyncJobContext): Promise<RjrSyncRound> {
     const { cstore } = ctx;
-    const db = cstore.deps.db.kysely;
-    const clock = ctx.now ?? cstore.deps.clock;
-    const workerId = ctx.workerId ?? defaultWorkerId();
-    const staleMs = ctx.staleClaimMs ?? 30 * 60_000;
-    const due = shuffle(await dueLocations(db, clock(), cstore.deps.config.defaultSyncTime));
+    const opts = { workerId: ctx.workerId ?? defaultWorkerId(), now: ctx.now ?? cstore.deps.clock, staleMs: ctx.staleClaimMs ?? 30 * 60_000 };
+    const due = shuffle(await dueLocations(cstore.deps.db.kysely, opts.now(), cstore.deps.config.defaultSyncTime));
     const round: RjrSyncRound = { due: due.length, runs: [], lostClaims: 0 };
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
-        const loc = due[next++]!;
-        if (!(await claimDay(db, loc, workerId, clock(), staleMs))) {
-          round.lostClaims++;
-          continue;
-        }
-        let run: SyncRun | null = null;
-        try {
-          run = await cstore.syncLocation(loc.locationId, { trigger: 'schedule' });
-          round.runs.push(run);
-        } catch (e) {
-          cstore.deps.log.error({ locationId: loc.locationId, day: loc.day, error: (e as Error).message }, 'scheduled promotion sync failed');
-        } finally {
-          await db
-            .updateTable('sync_claims')
-            .set({ finished_at: clock().toISOString(), run_id: run?.id ?? null })
-            .where('location_id', '=', loc.locationId)
-            .where('day', '=', loc.day)
-            .where('claimed_by', '=', workerId)
-            .execute();
-        }
+        const outcome = await syncDueLocation(cstore, due[next++]!, opts);
+        if (!outcome.claimed) round.lostClaims++;
+        else if (outcome.run) round.runs.push(outcome.run);
       }
     };
     const n = Math.max(1, Math.min(ctx.concurrency ?? cstore.deps.config.syncConcurrency, due.length || 1));
@@ -149,19 +155,3 @@ export const rjrSyncJob = {
     return round;
   },
 };
-
-export interface RjrSyncScheduler {
-  stop(): void;
-  /** the next planned tick */
-  nextRun(): Date | null;
-}
-
-/** Runs the job in-process with croner, never overlapping itself. */
-export function startRjrSyncScheduler(ctx: RjrSyncJobContext, schedule = rjrSyncJob.schedule): RjrSyncScheduler {
-  const workerId = ctx.workerId ?? defaultWorkerId();
-  const job = new Cron(schedule, { name: RJR_SYNC_JOB_ID, protect: true, unref: true, catch: (e) => ctx.cstore.deps.log.error({ error: (e as Error).message }, 'rjr sync tick failed') }, async () => {
-    const round = await rjrSyncJob.run({ ...ctx, workerId });
-    if (round.runs.length || round.lostClaims) ctx.cstore.deps.log.info({ due: round.due, ran: round.runs.length, lostClaims: round.lostClaims }, 'rjr sync tick');
-  });
-  return { stop: () => job.stop(), nextRun: () => job.nextRun() };
-}

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/adapters/db/database.ts';
 import { createCstore } from '../../src/cstore.runtime.ts';
@@ -8,6 +9,42 @@ import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
 
 const WORKER = new URL('../support/rjr-sync-worker.ts', import.meta.url).pathname;
+const SCHEDULER_WORKER = new URL('../support/job-scheduler-worker.ts', import.meta.url).pathname;
+
+/** A server process running the scheduler `serve` starts; driven line by line over stdin/stdout. */
+function startSchedulerProcess(url: string, simUrl: string, nowIso: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCHEDULER_WORKER, url, simUrl, nowIso], { env: { ...process.env, TILLPOINT_SECRET_KEY: TEST_SECRET_KEY }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const synced: { pid: number; locationId: string; status: string }[] = [];
+  const events: string[] = [];
+  const waiters: { want: string; resolve: (line: string) => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith('{')) return void synced.push(JSON.parse(line) as (typeof synced)[number]);
+    const w = waiters.findIndex((x) => line.startsWith(x.want));
+    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(line);
+    else events.push(line);
+  });
+  const next = (want: string) =>
+    new Promise<string>((resolve, reject) => {
+      const i = events.findIndex((e) => e.startsWith(want));
+      if (i >= 0) return resolve(events.splice(i, 1)[0]!);
+      waiters.push({ want, resolve });
+      setTimeout(() => reject(new Error(`worker ${child.pid}: no "${want}" within 20 s (synced ${JSON.stringify(synced)})`)), 20_000).unref();
+    });
+  return {
+    synced,
+    ready: next('ready'),
+    tick: async () => {
+      child.stdin!.write('tick\n');
+      await next('ticked');
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.stdin!.write('stop\n');
+      return exited;
+    },
+  };
+}
 
 /** A server process of its own; resolves its round once told to go. */
 function startWorker(url: string, simUrl: string, nowIso: string) {
@@ -99,4 +136,39 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     expect(claims).toHaveLength(locations.length);
     expect(claims.every((c) => c.finished_at && c.run_id && c.claimed_by.startsWith('proc-'))).toBe(true);
   }, 60_000);
+
+  it(`serve's scheduler in two processes (${engine === 'postgres' ? 'pg-boss' : 'croner'}) syncs each due location once that day`, async () => {
+    h.nextDay();
+    const now = h.clock.now.toISOString();
+    const before = await runsPerLocation();
+    const procs = [startSchedulerProcess(h.db.url, h.sim.url, now), startSchedulerProcess(h.db.url, h.sim.url, now)];
+    try {
+      const kinds = await Promise.all(procs.map((p) => p.ready));
+      expect(kinds).toEqual(engine === 'postgres' ? ['ready pg-boss', 'ready pg-boss'] : ['ready croner', 'ready croner']);
+      // Both fire the tick, as both crons would (pg-boss itself fires a cron once across processes).
+      await Promise.all(procs.map((p) => p.tick()));
+      // On pg-boss the tick only queues the locations; the processes' workers sync them.
+      const deadline = Date.now() + 30_000;
+      while (procs.reduce((n, p) => n + p.synced.length, 0) < locations.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const synced = procs.flatMap((p) => p.synced);
+      expect(synced.map((s) => s.locationId).sort()).toEqual([...locations].sort());
+      expect(synced.every((s) => s.status === 'succeeded')).toBe(true);
+      // Another tick the same day finds nothing due.
+      await Promise.all(procs.map((p) => p.tick()));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(procs.flatMap((p) => p.synced)).toHaveLength(locations.length);
+      expect(await runsPerLocation()).toEqual(before.map((n) => n + 1));
+      if (engine === 'postgres') {
+        const schema = `${h.db.schema}_pgboss`;
+        const schedules = await sql<{ name: string; cron: string }>`select name, cron from ${sql.table(`${schema}.schedule`)} order by name`.execute(h.db.kysely);
+        expect(schedules.rows).toEqual([
+          { name: 'expire-points', cron: '15 * * * *' },
+          { name: 'rjr-sync', cron: '* * * * *' },
+        ]);
+      }
+    } finally {
+      expect(await Promise.all(procs.map((p) => p.stop()))).toEqual([0, 0]);
+      if (engine === 'postgres') await sql`drop schema if exists ${sql.id(`${h.db.schema}_pgboss`)} cascade`.execute(h.db.kysely);
+    }
+  }, 90_000);
 });
