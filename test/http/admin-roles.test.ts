@@ -56,6 +56,7 @@ describe.each(ENGINES)('Admin roles on %s', (engine) => {
     expect(byRoute.get('POST /admin/v1/programs/{programId}/incentives')).toBe('manage');
     expect(byRoute.get('POST /admin/v1/programs/{programId}/keys')).toBe('own');
     expect(byRoute.get('POST /admin/v1/programs/{programId}/guests/{guestId}/adjustments')).toBe('support');
+    expect(byRoute.get('PATCH /admin/v1/programs/{programId}/guests/{guestId}')).toBe('support');
     expect(byRoute.get('POST /admin/v1/programs/{programId}/transactions/{transactionId}/void')).toBe('support');
     expect(byRoute.get('POST /admin/v1/users')).toBe('own');
     expect(byRoute.get('GET /admin/v1/audit')).toBe('read');

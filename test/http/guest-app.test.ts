@@ -5,7 +5,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import { ledgerSum } from '../../src/adapters/db/repositories/points-ledger.repository.ts';
+import { ledgerSum, postEntries } from '../../src/adapters/db/repositories/points-ledger.repository.ts';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
@@ -13,7 +13,7 @@ import type { GuestOptions } from '../../src/app/guest/guest-options.ts';
 import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { createPromoCode } from '../../src/app/guest/promo-codes.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
-import { createApiKey, createProgram, createStore } from '../../src/app/provisioning.ts';
+import { createApiKey, createIncentive, createProgram, createStore } from '../../src/app/provisioning.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { ANA, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
@@ -401,5 +401,71 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/app/v1/{program}/receipts/claim'].post.responses['409']).toBeDefined();
+  });
+
+  it('explains eligibility with the guest\'s history as the POS decides it: a once-per-guest offer and a reward in cool-down', async () => {
+    const plu = (p: string) => ({ partner: { pluType: 'constantPlu' as const, constantPlu: p } });
+    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'Once per guest', rules: [{ ruleId: 'max-redemption', args: { max: 1 } }], vendorConfigs: plu('920001') }, now, 'ofr-once-per-guest');
+    await createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Hourly cookie', pointCost: 100, rules: [{ ruleId: 'cool-down', args: { seconds: 3600 } }], vendorConfigs: plu('920002') }, now, 'rwd-cool-cookie');
+    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'Web only', rules: [{ ruleId: 'authentication-required', args: { via: ['web'] } }], vendorConfigs: plu('920003') }, now, 'ofr-web-only');
+    const { token, guestId } = await signIn('history@example.com', 'Hale');
+    await postEntries(db.kysely, programId, guestId, [{ kind: 'ADJUST', points: 500, transactionId: null, reason: 'test points' }], now.toISOString());
+    const hale = as(token);
+    const verdict = async (id: string, query = '') => {
+      const list = (await hale.get(`/app/v1/bk-us/incentives${query}`)).json() as { rewards: { id: string }[]; offers: { id: string }[] };
+      return [...list.rewards, ...list.offers].find((i) => i.id === id);
+    };
+
+    expect(await verdict('ofr-once-per-guest')).toMatchObject({ eligible: true, failures: [], checkedAtOrder: [] });
+    expect(await verdict('rwd-cool-cookie')).toMatchObject({ eligible: true, failures: [] });
+    // The channel is the one the POS will send: App by default, as for an order placed in the app.
+    expect(await verdict('ofr-web-only')).toMatchObject({ eligible: false, failures: [{ code: 'guest-not-authenticated', ruleId: 'authentication-required', incentiveId: 'ofr-web-only' }] });
+    expect(await verdict('ofr-web-only', '?channel=Web')).toMatchObject({ eligible: true, failures: [] });
+    expect((await hale.get('/app/v1/bk-us/incentives?channel=Kiosk')).json()).toMatchObject({ code: 'ValidationError', details: { field: 'channel' } });
+
+    // A POS sale redeems both with the app's code.
+    expect((await hale.send('PUT', '/app/v1/bk-us/selection', { rewardIds: ['rwd-cool-cookie'], offerId: 'ofr-once-per-guest' })).statusCode).toBe(200);
+    const { code } = (await hale.send('POST', '/app/v1/bk-us/codes', {})).json();
+    const identified = await pos('POST', '/loyalty/identify', { identifier: code, posVendor: posVendor('HIST-1') });
+    expect(identified.statusCode).toBe(200);
+    const txn = identified.json().transactionId as string;
+    const claimed = await pos('PUT', `/loyalty/transaction/pos/${txn}`, saleBody('HIST-1', [
+      { price: '8.00' },
+      { price: '0', productId: '920002', productType: 'reward', incentiveId: 'rwd-cool-cookie' },
+      { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' },
+    ]));
+    expect(claimed.statusCode).toBe(200);
+    expect(claimed.json()).toMatchObject({ pointsRedeemed: 100 });
+    await hale.send('DELETE', '/app/v1/bk-us/selection');
+    // 500 − 100 redeemed + 80 earned; the buckets come from the expiry job's computation.
+    expect((await hale.get('/app/v1/bk-us/balance')).json()).toMatchObject({
+      balance: 480,
+      buckets: [{ points: 480, expiresAt: new Date(now.getTime() + 180 * 86_400_000).toISOString(), due: false }],
+    });
+
+    // The app now says what the POS would say, in the RulesError vocabulary.
+    expect(await verdict('ofr-once-per-guest')).toMatchObject({
+      eligible: false,
+      failures: [{ code: 'exceeds-max-redemption', ruleId: 'max-redemption', incentiveId: 'ofr-once-per-guest', currentValue: 2, targetValue: 1 }],
+    });
+    expect(await verdict('rwd-cool-cookie')).toMatchObject({
+      eligible: false,
+      failures: [{ code: 'cool-down-active', ruleId: 'cool-down', incentiveId: 'rwd-cool-cookie', currentValue: 0, targetValue: 3600 }],
+    });
+    const refused = await hale.send('PUT', '/app/v1/bk-us/selection', { rewardIds: [], offerId: 'ofr-once-per-guest' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'RulesError', details: { ruleEvaluation: [expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption' })] } });
+    // So would a second sale.
+    const again = await pos('POST', '/loyalty/identify', { identifier: guestId, posVendor: posVendor('HIST-2') });
+    const validated = await pos('POST', `/loyalty/transaction/pos/validate/${again.json().transactionId}`, saleBody('HIST-2', [
+      { price: '8.00' },
+      { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' },
+    ], { channel: 'App' }));
+    expect(validated.json().details.ruleEvaluation).toEqual([expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption' })]);
+
+    // An hour later the cool-down is over; the offer stays used up.
+    now = new Date(now.getTime() + 3600_000);
+    expect(await verdict('rwd-cool-cookie')).toMatchObject({ eligible: true, failures: [] });
+    expect(await verdict('ofr-once-per-guest')).toMatchObject({ eligible: false });
   });
 });

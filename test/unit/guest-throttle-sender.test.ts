@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ledgerBuckets } from '../../src/app/guest/balance.ts';
 import { logLoginCodeSender, webhookLoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { parseReceiptCode } from '../../src/app/guest/receipt-claim.ts';
+import { expirationBuckets } from '../../src/domain/expiry.ts';
 import { CodeLookupGuard, Throttle } from '../../src/app/throttle.ts';
 import { AppError } from '../../src/errors.ts';
 
@@ -102,15 +102,16 @@ describe('guest helpers', () => {
     expect(() => parseReceiptCode('J25QL1WAH5KJ7P7O')).toThrow(AppError);
   });
 
-  it('splits a monthly-buckets balance by month, debits taking the oldest points first', () => {
+  it('splits a monthly-buckets balance by month, debits taking the oldest points first (the guest balance uses the expiry job\'s computation)', () => {
     const ledger = [
-      { kind: 'EARN' as const, points: 100, created_at: '2026-01-10T00:00:00.000Z' },
-      { kind: 'EARN' as const, points: 50, created_at: '2026-02-03T00:00:00.000Z' },
-      { kind: 'REDEEM' as const, points: -120, created_at: '2026-02-04T00:00:00.000Z' },
+      { kind: 'EARN', points: 100, createdAt: '2026-01-10T00:00:00.000Z' },
+      { kind: 'EARN', points: 50, createdAt: '2026-02-03T00:00:00.000Z' },
+      { kind: 'REDEEM', points: -120, createdAt: '2026-02-04T00:00:00.000Z' },
     ];
-    expect(ledgerBuckets({ kind: 'monthly-buckets', months: 6 }, 30, ledger, null, '2026-01-01T00:00:00.000Z')).toEqual([
-      { points: 30, expiresAt: '2026-09-01T00:00:00.000Z' },
+    const now = new Date('2026-03-01T00:00:00.000Z');
+    expect(expirationBuckets(ledger, { kind: 'monthly-buckets', months: 6 }, now)).toEqual([
+      { points: 30, expiresAt: '2026-09-01T00:00:00.000Z', earnedMonth: '2026-02', due: false },
     ]);
-    expect(ledgerBuckets({ kind: 'none' }, 30, ledger, null, '2026-01-01T00:00:00.000Z')).toEqual([{ points: 30, expiresAt: null }]);
+    expect(expirationBuckets(ledger, { kind: 'none' }, now)).toEqual([{ points: 30, expiresAt: null, due: false }]);
   });
 });

@@ -4,6 +4,7 @@ import { InsufficientPoints, postEntries } from '../../adapters/db/repositories/
 import type { GuestTable, LedgerKind, PointsLedgerTable } from '../../adapters/db/schema.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
+import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { PointsAdjustedData } from '../events/event-types.ts';
 import { type AdminContext, assertProgramInScope, audit, beforeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 
@@ -13,6 +14,8 @@ export interface GuestView {
   name: string;
   email: string | null;
   balance: number;
+  /** YYYY-MM-DD (birthday rules); null when not given */
+  birthdate: string | null;
   lastActivityAt: string | null;
   createdAt: string;
 }
@@ -34,6 +37,7 @@ export function guestView(row: GuestTable): GuestView {
     name: row.name,
     email: row.email,
     balance: row.balance,
+    birthdate: row.birthdate ?? null,
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
   };
@@ -127,6 +131,40 @@ export async function enrollGuest(ctx: AdminContext, programId: string, input: {
     await orConflict(trx.insertInto('guests').values(row).execute(), clash, 'email');
     const view = guestView(row);
     await audit(trx, ctx, { programId, action: 'guest.create', entityType: 'guest', entityId: id, after: view });
+    return view;
+  });
+}
+
+/** What support may change on a guest: the display name and the birthdate (null clears it). */
+export interface GuestPatch {
+  name?: string;
+  birthdate?: string | null;
+}
+
+/**
+ * Changes a guest's name and/or birthdate, audited as `guest.update` with before/after. A bad
+ * value is a ValidationError naming the field, and nothing is written.
+ */
+export async function updateGuest(ctx: AdminContext, programId: string, guestId: string, patch: GuestPatch): Promise<GuestView> {
+  assertProgramInScope(ctx.actor, programId);
+  const name = patch.name?.trim();
+  if (name !== undefined && (name === '' || name.length > 200)) throw invalidField('name', 'must be 1 to 200 characters');
+  if (patch.birthdate !== undefined && patch.birthdate !== null) {
+    const problem = birthdateProblem(patch.birthdate, ctx.now.toISOString().slice(0, 10));
+    if (problem) throw invalidField('birthdate', problem);
+  }
+  if (!UUID.test(guestId)) throw notFound('guest', guestId);
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst();
+    if (!before) throw notFound('guest', guestId);
+    const set: Partial<GuestTable> = {};
+    if (name !== undefined && name !== before.name) set.name = name;
+    if (patch.birthdate !== undefined && patch.birthdate !== (before.birthdate ?? null)) set.birthdate = patch.birthdate;
+    if (Object.keys(set).length === 0) return guestView(before);
+    await trx.updateTable('guests').set(set).where('id', '=', before.id).execute();
+    const after = await trx.selectFrom('guests').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
+    const view = guestView(after);
+    await audit(trx, ctx, { programId, action: 'guest.update', entityType: 'guest', entityId: before.id, before: guestView(before), after: view });
     return view;
   });
 }

@@ -1,5 +1,6 @@
 import type { ProgramTable } from '../../adapters/db/schema.ts';
 import { PRESENTATION_FIELDS } from '../../domain/receipt.ts';
+import { type TierConfig, validateTierConfig } from '../../domain/tiers.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ExpiryPolicy, ReceiptTemplates } from '../model.ts';
@@ -18,6 +19,8 @@ export interface ProgramView {
   claimWindowDays: number;
   receiptTemplates: ReceiptTemplates;
   publicUrl: string | null;
+  /** tiers by points earned in a rolling window, lowest first; null = the program has none */
+  tiers: TierConfig | null;
   createdAt: string;
 }
 
@@ -33,6 +36,7 @@ export function programView(row: ProgramTable): ProgramView {
     claimWindowDays: row.claim_window_days,
     receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
     publicUrl: row.public_url,
+    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
     createdAt: row.created_at,
   };
 }
@@ -46,6 +50,8 @@ export interface ProgramPatch {
   claimWindowDays?: number;
   receiptTemplates?: ReceiptTemplates;
   publicUrl?: string | null;
+  /** null removes the tiers */
+  tiers?: TierConfig | null;
 }
 
 const MAX_RATE_MILLI = 1_000_000_000;
@@ -63,6 +69,15 @@ export function validateProgramFields(p: ProgramPatch): void {
   if (p.expiry !== undefined) validateExpiry(p.expiry);
   if (p.receiptTemplates !== undefined) validateTemplates(p.receiptTemplates);
   if (p.publicUrl !== undefined && p.publicUrl !== null && !/^https?:\/\/[^\s/]+/.test(p.publicUrl)) throw invalidField('publicUrl', 'must be an http(s) URL or null');
+  if (p.tiers !== undefined && p.tiers !== null) {
+    const problems = validateTierConfig(p.tiers);
+    if (problems.length > 0) throw new AppError('ValidationError', problems.join('; '), { field: problems[0]!.split(':')[0], problems });
+  }
+}
+
+/** The tiers as stored: lowest first (the order does not change their meaning), only the known fields. */
+export function normalizeTiers(config: TierConfig): TierConfig {
+  return { windowDays: config.windowDays, tiers: [...config.tiers].sort((a, b) => a.minPoints - b.minPoints).map((t) => ({ name: t.name, minPoints: t.minPoints })) };
 }
 
 function validateExpiry(e: ExpiryPolicy): void {
@@ -123,7 +138,7 @@ export async function createProgramAs(ctx: AdminContext, input: NewProgram): Pro
   return ctx.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('programs').select('id').where('slug', '=', input.slug).executeTakeFirst();
     if (taken) throw new AppError('Conflict', `A program with slug "${input.slug}" already exists`, { field: 'slug' });
-    await orConflict(createProgram(trx, input, ctx.now, id), `A program with slug "${input.slug}" already exists`, 'slug');
+    await orConflict(createProgram(trx, { ...input, tiers: input.tiers ? normalizeTiers(input.tiers) : null }, ctx.now, id), `A program with slug "${input.slug}" already exists`, 'slug');
     const { actor } = ctx;
     if (actor.type === 'admin' && actor.programIds !== '*') {
       await trx.updateTable('admin_users').set({ program_ids: JSON.stringify([...actor.programIds, id]) }).where('id', '=', actor.id).execute();
@@ -148,6 +163,7 @@ export async function updateProgram(ctx: AdminContext, programId: string, patch:
     if (patch.claimWindowDays !== undefined) set.claim_window_days = patch.claimWindowDays;
     if (patch.receiptTemplates !== undefined) set.receipt_templates = JSON.stringify(patch.receiptTemplates);
     if (patch.publicUrl !== undefined) set.public_url = patch.publicUrl;
+    if (patch.tiers !== undefined) set.tier_config = patch.tiers === null ? null : JSON.stringify(normalizeTiers(patch.tiers));
     if (Object.keys(set).length === 0) return programView(before);
     await trx.updateTable('programs').set(set).where('id', '=', programId).execute();
     const after = await trx.selectFrom('programs').selectAll().where('id', '=', programId).executeTakeFirstOrThrow();

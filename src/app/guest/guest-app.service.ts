@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
 import { findStoreByExternalId, listActiveIncentives, toStore } from '../../adapters/db/repositories/config.repository.ts';
 import type { Database, GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
 import { evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
+import { expirationBuckets, type ExpirationBucket } from '../../domain/expiry.ts';
 import type { Incentive } from '../../domain/incentive.ts';
 import type { RuleFailure, StoreRef } from '../../domain/rules/rule.ts';
 import type { ServiceMode } from '../../domain/service-mode.ts';
+import { type GuestTier, pointsEarnedInWindow, tierFor } from '../../domain/tiers.ts';
 import { type LocalTime, localTimeAt } from '../../domain/time.ts';
 import { AppError, rulesError } from '../../errors.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
 import type { Program, Store } from '../model.ts';
-import { type ExpirationBucket, ledgerBuckets } from './balance.ts';
+import { loadGuestHistory, needsOf } from '../rule-facts.ts';
 import type { GuestPrincipal } from './guest-auth.service.ts';
 import type { PromoCodes } from './promo-codes.ts';
 
@@ -24,10 +27,21 @@ export const STORE_RULES: ReadonlySet<string> = new Set(['store-restrictions', '
 /** Rules about how the order is served: decided only when the app names a service mode. */
 export const SERVICE_MODE_RULES: ReadonlySet<string> = new Set(['service-mode']);
 
+/** The transaction `channel` values a POS sends (Loyalty API v1). */
+export const CHANNELS = ['Restaurant', 'App', 'Web'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/**
+ * What the POS sees when the guest orders through the app: `channel: "App"`. The app may say
+ * `Restaurant` (the guest will show the code at the till) or `Web` instead.
+ */
+export const DEFAULT_APP_CHANNEL: Channel = 'App';
+
 export interface GuestProfile {
   id: string;
   name: string;
   email: string | null;
+  /** YYYY-MM-DD (birthday offers); null when not given */
+  birthdate: string | null;
   createdAt: string;
 }
 
@@ -63,6 +77,8 @@ export interface Where {
   storeId?: string | null;
   serviceMode?: ServiceMode | null;
   localTime?: LocalTime | null;
+  /** the sale's `channel` as the POS will send it; default `App` */
+  channel?: Channel | null;
 }
 
 export interface Page<T> {
@@ -92,34 +108,59 @@ export class GuestAppService {
     return toProfile(await this.guestRow(p));
   }
 
-  async updateProfile(p: GuestPrincipal, patch: { name?: string }): Promise<GuestProfile> {
+  /** Name and/or birthdate (YYYY-MM-DD, not in the future; null clears it); all checked before anything is written. */
+  async updateProfile(p: GuestPrincipal, patch: { name?: string; birthdate?: string | null }): Promise<GuestProfile> {
+    const set: { name?: string; birthdate?: string | null } = {};
     if (patch.name !== undefined) {
       const name = patch.name.trim();
       if (name.length === 0) throw new AppError('ValidationError', 'name must not be blank', { field: 'name' });
-      await this.db.updateTable('guests').set({ name }).where('id', '=', p.guestId).where('program_id', '=', p.programId).execute();
+      set.name = name;
     }
+    if (patch.birthdate !== undefined) {
+      const problem = patch.birthdate === null ? null : birthdateProblem(patch.birthdate, this.clock().toISOString().slice(0, 10));
+      if (problem) throw new AppError('ValidationError', `birthdate ${problem}`, { field: 'birthdate' });
+      set.birthdate = patch.birthdate;
+    }
+    if (Object.keys(set).length > 0) await this.db.updateTable('guests').set(set).where('id', '=', p.guestId).where('program_id', '=', p.programId).execute();
     return this.profile(p);
   }
 
-  async balance(p: GuestPrincipal, program: Program): Promise<{ balance: number; pointsReserved: number; available: number; buckets: ExpirationBucket[]; expiryPolicy: Program['expiry'] }> {
-    const guest = await this.guestRow(p);
-    const ledger = program.expiry.kind === 'monthly-buckets'
-      ? await this.db.selectFrom('points_ledger').select(['kind', 'points', 'created_at']).where('guest_id', '=', guest.id).where('program_id', '=', p.programId).execute()
-      : [];
-    const selection = await this.selection(p);
+  /**
+   * The balance, what the pre-selection reserves, and the balance split into expiration buckets by
+   * the same computation the expiry job uses (`expirationBuckets`, src/domain/expiry.ts); and the
+   * guest's tier when the program has tiers, from the same ledger read (as `guestTier` computes it
+   * for the POS).
+   */
+  async balance(
+    p: GuestPrincipal,
+    program: Program,
+  ): Promise<{ balance: number; pointsReserved: number; available: number; buckets: ExpirationBucket[]; expiryPolicy: Program['expiry']; tier: GuestTier | null }> {
+    const [guest, ledger, selection] = await Promise.all([
+      this.guestRow(p),
+      this.db
+        .selectFrom('points_ledger')
+        .select(['kind', 'points', 'created_at', 'transaction_id'])
+        .where('guest_id', '=', p.guestId)
+        .where('program_id', '=', p.programId)
+        .execute(),
+      this.selection(p),
+    ]);
+    const entries = ledger.map((e) => ({ kind: e.kind, points: e.points, createdAt: e.created_at, transactionId: e.transaction_id }));
+    const now = this.clock();
     return {
       balance: guest.balance,
       pointsReserved: selection.pointsReserved,
       available: Math.max(0, guest.balance - selection.pointsReserved),
-      buckets: ledgerBuckets(program.expiry, guest.balance, ledger, guest.last_activity_at, guest.created_at),
+      buckets: expirationBuckets(entries, program.expiry, now, { lastActivityAt: guest.last_activity_at, createdAt: guest.created_at }),
       expiryPolicy: program.expiry,
+      tier: program.tiers ? tierFor(program.tiers, pointsEarnedInWindow(entries, program.tiers.windowDays, now)) : null,
     };
   }
 
-  /** Every active reward and offer, each evaluated alone against the guest's balance, now. */
+  /** Every active reward and offer, each evaluated alone against the guest's balance and history, now, as the POS would. */
   async incentives(p: GuestPrincipal, program: Program, where: Where): Promise<{ rewards: IncentiveAvailability[]; offers: IncentiveAvailability[] }> {
     const [guest, incentives, store] = await Promise.all([this.guestRow(p), listActiveIncentives(this.db, p.programId), this.store(p.programId, where.storeId)]);
-    const ctx = await this.context(program, guest, store, where);
+    const ctx = await this.context(program, guest, store, where, incentives);
     const out = incentives
       .sort((a, b) => a.kind.localeCompare(b.kind) || a.pointCost - b.pointCost || a.name.localeCompare(b.name))
       .map((incentive): IncentiveAvailability => {
@@ -313,7 +354,7 @@ export class GuestAppService {
       picked.push(incentive);
     }
     if (picked.length > 0) {
-      const ctx = await this.context(program, guest, null, {});
+      const ctx = await this.context(program, guest, null, {}, picked);
       const { failures } = this.check(picked, ctx, {}, null);
       if (failures.length > 0) throw rulesError(failures);
     }
@@ -342,9 +383,25 @@ export class GuestAppService {
     return { failures: evaluation.failures.filter((f) => !isDeferred(f.ruleId)), deferred };
   }
 
-  private async context(program: Program, guest: GuestTable, store: Store | null, where: Where): Promise<EvaluationContext> {
+  /**
+   * The context the POS would evaluate with: the store (with its groups) when named, the channel,
+   * and the guest's history loaded exactly as the POS path loads it (`loadGuestHistory`), so
+   * per-guest limits, cool-downs, first-order, transaction counts and birthday windows are decided
+   * here as they will be at the till. The app's guest reaches the till with a one-time code from
+   * the app, so `authentication-required` sees identification `code`.
+   */
+  private async context(program: Program, guest: GuestTable, store: Store | null, where: Where, incentives: readonly Incentive[]): Promise<EvaluationContext> {
     const timeZone = store?.timeZone ?? (await this.defaultTimeZone(program.id));
-    const storeRef: StoreRef = store ? { id: store.id, externalId: store.externalId } : { id: '', externalId: '' };
+    const storeRef: StoreRef = store ? { id: store.id, externalId: store.externalId, groups: store.groups ?? [] } : { id: '', externalId: '' };
+    const history = await loadGuestHistory(this.db, {
+      programId: program.id,
+      guestId: guest.id,
+      transactionId: null,
+      timeZone,
+      needs: needsOf(incentives),
+      now: this.clock(),
+    });
+    if (history && history.identification !== undefined) history.identification = 'code';
     return {
       now: where.localTime ?? localTimeAt(this.clock(), timeZone),
       store: storeRef,
@@ -352,6 +409,8 @@ export class GuestAppService {
       guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.created_at },
       earn: program.earn,
       incentives: new Map(),
+      channel: where.channel ?? DEFAULT_APP_CHANNEL,
+      history,
     };
   }
 
@@ -405,7 +464,7 @@ function toLedgerItem(e: { id: string; transaction_id: string | null; kind: stri
 }
 
 function toProfile(row: GuestTable): GuestProfile {
-  return { id: row.id, name: row.name, email: row.email, createdAt: row.created_at };
+  return { id: row.id, name: row.name, email: row.email, birthdate: row.birthdate ?? null, createdAt: row.created_at };
 }
 
 function selectionView(picked: Incentive[], updatedAt: string | null): SelectionView {

@@ -36,6 +36,7 @@ import {
   type PageQueryT,
   Profile,
   ProfilePatch,
+  type ProfilePatchT,
   ProgramParams,
   type ProgramParamsT,
   RedeemPromoBody,
@@ -176,10 +177,19 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
       async (request) => guests.profile(guestOf(request).p),
     );
 
-    authed.patch<{ Params: ProgramParamsT; Body: { name?: string } }>(
+    authed.patch<{ Params: ProgramParamsT; Body: ProfilePatchT }>(
       '/:program/me',
       {
-        schema: { tags: TAGS, summary: "Update the guest's profile", security: SECURITY, params: ProgramParams, body: ProfilePatch, response: { 200: Profile, ...AUTH_ERRORS } },
+        schema: {
+          tags: TAGS,
+          summary: "Update the guest's profile: name, birthdate",
+          description:
+            'Only the fields sent change. `birthdate` (YYYY-MM-DD, a calendar date from 1900-01-01 up to today; `null` clears it) is what birthday offers (`birthday-window`) read. A bad value is a 400 ValidationError naming the field, and nothing is written.',
+          security: SECURITY,
+          params: ProgramParams,
+          body: ProfilePatch,
+          response: { 200: Profile, ...AUTH_ERRORS },
+        },
       },
       async (request) => guests.updateProfile(guestOf(request).p, request.body),
     );
@@ -189,8 +199,9 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
       {
         schema: {
           tags: TAGS,
-          summary: 'Points balance with expiration buckets',
-          description: '`available` is the balance net of the pre-selected rewards: what a POS sees on identify.',
+          summary: 'Points balance with expiration buckets, and the guest’s tier',
+          description:
+            '`available` is the balance net of the pre-selected rewards: what a POS sees on identify. `tier` (when the program has tiers) is the one the POS gets on identify, with the points earned in the rolling window and what the next tier still takes.',
           security: SECURITY,
           params: ProgramParams,
           response: { 200: BalanceResponse, ...AUTH_ERRORS },
@@ -209,7 +220,7 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
           tags: TAGS,
           summary: 'Rewards and offers available now, each with `eligible` and the failing rules',
           description:
-            'Each incentive is evaluated alone against the guest\'s balance, now (store-local time from `x-user-datetime`, else the store\'s, else the program\'s first store\'s time zone). Failures use the RulesError vocabulary. Rules about the basket (minimum spend, cart contents, payment) — and store or service-mode rules when `storeId` / `serviceMode` are not given — are left to the POS and listed in `checkedAtOrder`.',
+            'Each incentive is evaluated alone, by the rules engine the POS uses, against the guest\'s balance and history (per-guest limits, cool-downs, first order, transaction count, birthday window — loaded as for a POS sale), now (store-local time from `x-user-datetime`, else the store\'s, else the program\'s first store\'s time zone), for the `channel` given (default `App`). Failures use the RulesError vocabulary. Rules about the basket (minimum spend, cart contents, payment) — and store or service-mode rules when `storeId` / `serviceMode` are not given — are left to the POS and listed in `checkedAtOrder`.',
           security: SECURITY,
           params: ProgramParams,
           querystring: IncentivesQuery,
@@ -223,7 +234,7 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
           serviceMode = normalizeServiceMode(request.query.serviceMode);
           if (!serviceMode) throw invalidField('serviceMode', 'must be one of EAT_IN, TAKEOUT, DRIVE_THRU, CURBSIDE, TABLE_SERVICE, DELIVERY');
         }
-        return guests.incentives(p, program, { storeId: request.query.storeId ?? null, serviceMode, localTime: localTime(request) });
+        return guests.incentives(p, program, { storeId: request.query.storeId ?? null, serviceMode, localTime: localTime(request), channel: request.query.channel ?? null });
       },
     );
 

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
 
 /**
@@ -14,7 +15,7 @@ export const StringEnum = <T extends string>(values: readonly T[], options: { de
 
 export const Id = Type.String({ minLength: 1, maxLength: 100 });
 export const Instant = Type.String({ description: 'ISO-8601 UTC' });
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) => Type.Union([t, Type.Null()], options);
 
 export const ProgramParams = Type.Object({ programId: Id });
 export const entityParams = <K extends string>(name: K) => Type.Object({ programId: Id, [name]: Id } as { programId: typeof Id } & Record<K, typeof Id>);
@@ -52,6 +53,23 @@ export const ExpiryPolicy = Type.Object(
   strict,
 );
 
+export const TierConfig = Type.Object(
+  {
+    windowDays: Type.Integer({ minimum: 1, maximum: 3660, description: 'length of the rolling window in days: a guest’s tier follows the points earned by sales in the last windowDays days' }),
+    tiers: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
+          minPoints: Type.Integer({ minimum: 0, description: 'points earned in the window that reach this tier; unique' }),
+        },
+        strict,
+      ),
+      { minItems: 1, maxItems: 20, description: 'any order on write; shown lowest first' },
+    ),
+  },
+  { ...strict, description: 'tiers by points earned in a rolling window (EARN net of voids and refunds; redeeming does not lower them)' },
+);
+
 const programFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   earnRateMilli: Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000' }),
@@ -60,6 +78,7 @@ const programFields = {
   claimWindowDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'days an anonymous receipt can be claimed' }),
   receiptTemplates: ReceiptTemplates,
   publicUrl: Nullable(Type.String({ maxLength: 500, description: 'base of claim URLs printed on receipts' })),
+  tiers: Nullable(TierConfig, { description: 'null: the program has no tiers (on write: removes them)' }),
 };
 
 export const ProgramView = Type.Object({
@@ -81,6 +100,7 @@ export const NewProgramBody = Type.Object(
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
+    tiers: Type.Optional(programFields.tiers),
   },
   strict,
 );
@@ -95,6 +115,7 @@ export const ProgramPatchBody = Type.Object(
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
+    tiers: Type.Optional(programFields.tiers),
   },
   strict,
 );
@@ -233,9 +254,25 @@ export const GuestView = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
   balance: Type.Integer(),
+  birthdate: Nullable(Type.String({ description: 'YYYY-MM-DD, for birthday rules' }), { description: 'null: not given' }),
   lastActivityAt: Nullable(Instant),
   createdAt: Instant,
 });
+
+export const Birthdate = Type.String({
+  pattern: BIRTHDATE_PATTERN,
+  description: 'YYYY-MM-DD: a calendar date from 1900-01-01 up to today (UTC), read by the birthday-window rule',
+  examples: ['1990-11-27'],
+});
+
+export const GuestPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    birthdate: Type.Optional(Nullable(Birthdate, { description: 'null clears it' })),
+  },
+  strict,
+);
+export type GuestPatchBodyT = Static<typeof GuestPatchBody>;
 
 export const LedgerEntryView = Type.Object({
   id: Type.String(),

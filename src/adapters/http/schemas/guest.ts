@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
 import { RuleFailureSchema } from './common.ts';
 import { PosVendor } from './pos.ts';
 
@@ -44,6 +45,7 @@ export const Profile = Type.Object({
   id: Type.String({ description: 'the loyalty id (UUID) a POS can also identify by' }),
   name: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
+  birthdate: Type.Union([Type.String({ description: 'YYYY-MM-DD' }), Type.Null()], { description: 'for birthday offers; null: not given' }),
   createdAt: Iso,
 });
 
@@ -55,23 +57,59 @@ export const AuthVerifyResponse = Type.Object({
   guest: Profile,
 });
 
-export const ProfilePatch = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, strict);
+export const ProfilePatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    birthdate: Type.Optional(
+      Type.Union([Type.String({ pattern: BIRTHDATE_PATTERN, examples: ['1990-11-27'] }), Type.Null()], {
+        description: 'YYYY-MM-DD: a calendar date from 1900-01-01 up to today (UTC), for birthday offers; null clears it',
+      }),
+    ),
+  },
+  strict,
+);
+export type ProfilePatchT = Static<typeof ProfilePatch>;
+
+const TierName = Type.String();
+export const GuestTierSchema = Type.Object(
+  {
+    name: TierName,
+    minPoints: Type.Integer({ description: 'points in the window this tier starts at' }),
+    pointsInWindow: Type.Integer({ description: 'points earned by sales in the program’s rolling window (net of voids and refunds; redeeming does not lower it)' }),
+    next: Type.Union([Type.Object({ name: TierName, minPoints: Type.Integer(), pointsToGo: Type.Integer({ description: 'points still to earn in the window' }) }), Type.Null()], {
+      description: 'the next tier up; null at the top',
+    }),
+  },
+  { description: 'the guest’s tier' },
+);
 
 export const BalanceResponse = Type.Object({
   balance: Type.Integer({ description: 'points on the account' }),
   pointsReserved: Type.Integer({ description: 'cost of the pre-selected rewards' }),
   available: Type.Integer({ description: 'balance net of the pre-selected rewards (what identify shows the POS)' }),
   buckets: Type.Array(
-    Type.Object({ points: Type.Integer(), expiresAt: Type.Union([Iso, Type.Null()], { description: 'null: these points do not expire' }) }),
+    Type.Object({
+      points: Type.Integer(),
+      expiresAt: Type.Union([Iso, Type.Null()], { description: 'null: these points do not expire' }),
+      earnedMonth: Type.Optional(Type.String({ description: '`monthly-buckets`: the month (YYYY-MM) the points were earned in' })),
+      due: Type.Boolean({ description: 'true when `expiresAt` has passed: the next daily expiry run takes these points' }),
+    }),
     { description: 'the balance split by expiry date, soonest first' },
   ),
   expiryPolicy: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
+  tier: Type.Union([GuestTierSchema, Type.Null()], { description: 'null when the program has no tiers or the guest is below every tier' }),
 });
 
 export const IncentivesQuery = Type.Object(
   {
     storeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'POS store id; without it, store rules are left to the POS' })),
     serviceMode: Type.Optional(Type.String({ maxLength: 30, description: 'EAT_IN, TAKEOUT, DRIVE_THRU, …; without it, service-mode rules are left to the POS' })),
+    channel: Type.Optional(
+      Type.Union([Type.Literal('Restaurant'), Type.Literal('App'), Type.Literal('Web')], {
+        default: 'App',
+        description: 'the `channel` the POS will send for the order (Loyalty API v1): `App` (default, an order placed in the app), `Restaurant` (the code shown at the till) or `Web`; decides `authentication-required`',
+      }),
+    ),
   },
   strict,
 );

@@ -1,16 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { adjustPoints, enrollGuest, getGuest, searchGuests } from '../../../../app/admin/guests.ts';
+import { adjustPoints, enrollGuest, getGuest, searchGuests, updateGuest } from '../../../../app/admin/guests.ts';
 import { errors } from '../../schemas/common.ts';
-import { AdjustBody, entityParams, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
+import { AdjustBody, entityParams, GuestPatchBody, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
 import { contextOf, requires, SECURITY } from './guard.ts';
 import type { AdminPluginOptions } from './index.ts';
 
 const TAGS = ['Admin: guests'];
 const GuestParams = entityParams('guestId');
 
-/** Guests: search, view with ledger, enrol, adjust points with a reason. */
+/** Guests: search, view with ledger, enrol, correct name / birthdate, adjust points with a reason. */
 export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -75,6 +75,26 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
       },
     },
     async (request) => getGuest(contextOf(request, opts.db), request.params.programId, request.params.guestId, { ...request.query, limit: limitOf(request.query) }),
+  );
+
+  app.patch(
+    '/programs/:programId/guests/:guestId',
+    {
+      config: { capability: 'support' },
+      schema: {
+        tags: TAGS,
+        summary: 'Correct a guest’s name or birthdate',
+        description: requires(
+          'support',
+          'Only the fields sent change; `birthdate: null` clears it. The birthdate (YYYY-MM-DD, a calendar date from 1900-01-01 up to today) is what the `birthday-window` rule reads. Audited as `guest.update` with the guest before and after.',
+        ),
+        security: SECURITY,
+        params: GuestParams,
+        body: GuestPatchBody,
+        response: { 200: GuestView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
+      },
+    },
+    async (request) => updateGuest(contextOf(request, opts.db), request.params.programId, request.params.guestId, request.body),
   );
 
   app.post(

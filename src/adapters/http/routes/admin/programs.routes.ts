@@ -36,7 +36,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
       schema: {
         tags: TAGS,
         summary: 'Create a program',
-        description: requires('own', 'An owner limited to some programs gets the new program added to them.'),
+        description: requires('own', 'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH.'),
         security: SECURITY,
         body: NewProgramBody,
         response: { 201: ProgramView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict: slug taken' }) },
@@ -71,8 +71,11 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
       config: { capability: 'manage' },
       schema: {
         tags: TAGS,
-        summary: 'Change earning rate, minimum spend, expiry policy, claim window, receipt templates',
-        description: requires('manage', 'Only the fields sent change. POS calls see the change within the configuration cache time (5 s).'),
+        summary: 'Change earning rate, minimum spend, expiry policy, claim window, receipt templates, tiers',
+        description: requires(
+          'manage',
+          'Only the fields sent change; `tiers: null` removes the tiers. Tiers are refused (400 ValidationError naming the field, e.g. `tiers.tiers[1].name`) unless the window is 1 to 3660 days and the tiers (1 to 20) have unique, non-blank names and unique whole `minPoints` of 0 or more; they are stored lowest first. Audited as `program.update` with before/after. POS calls and the guest app see the change within the configuration cache time (5 s).',
+        ),
         security: SECURITY,
         params: ProgramParams,
         body: ProgramPatchBody,
