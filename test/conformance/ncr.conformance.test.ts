@@ -1,10 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
-import { caller } from '../support/dialect-bodies.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { demoApp, FARHAN } from '../support/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { demoHarness } from '../support/dialect-bodies.ts';
+import { ENGINES } from '../support/engines.ts';
+import { FARHAN } from '../support/fixtures.ts';
 import { expectShape, fill, ISO_TIME, NCR_EXAMPLES, RECEIPT_CODE, UUID } from './seed-examples.ts';
 
 /**
@@ -13,11 +10,7 @@ import { expectShape, fill, ISO_TIME, NCR_EXAMPLES, RECEIPT_CODE, UUID } from '.
  * mean what the document says it means.
  */
 describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (engine) => {
-  let db: TestDb;
-  let app: FastifyInstance;
-  let loyalty: LoyaltyService;
-  let programId: string;
-  let call: ReturnType<typeof caller>;
+  const h = demoHarness(engine);
 
   // Farhan pre-selected a Whopper in the app; the till rings it with NCR's benefit PLU.
   const WHOPPER = { id: 'rwd-whopper', name: 'Free Whopper', benefitPlu: '900102', cost: 700 };
@@ -33,18 +26,7 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
   let txn = '';
   let pendingReceipt = '';
 
-  beforeAll(async () => {
-    db = await openTestDb(engine);
-    ({ app, loyalty } = await demoApp(db));
-    programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
-    call = caller(app);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
 
-  const balanceOf = async (id: string) => (await db.kysely.selectFrom('guests').select('balance').where('id', '=', id).executeTakeFirstOrThrow()).balance;
   const updateValues = () => ({
     ...pos,
     $loyaltyUserId: FARHAN,
@@ -58,8 +40,8 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
   });
 
   it('Identify with a digit code: eligibleDiscounts for the pre-selected incentive, without orderReferenceId', async () => {
-    const { code } = await loyalty.createCode(programId, FARHAN, [WHOPPER.id]);
-    const res = await call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, '$digitCode or $loyaltyId': code }));
+    const { code } = await h.loyalty.createCode(h.programId, FARHAN, [WHOPPER.id]);
+    const res = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, '$digitCode or $loyaltyId': code }));
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, NCR_EXAMPLES.identify.response);
@@ -71,12 +53,12 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     expect(answer.order).toEqual([expect.objectContaining({ name: WHOPPER.name, productId: WHOPPER.benefitPlu, referenceId: '00' })]);
     expect(answer.transactionId).toMatch(UUID);
     txn = answer.transactionId;
-    const row = await db.kysely.selectFrom('loyalty_transactions').select(['matching_id', 'pos_type']).where('id', '=', txn).executeTakeFirstOrThrow();
+    const row = await h.db.kysely.selectFrom('loyalty_transactions').select(['matching_id', 'pos_type']).where('id', '=', txn).executeTakeFirstOrThrow();
     expect(row).toEqual({ matching_id: 'SMG-0042', pos_type: 'NCR' });
   });
 
   it('Identify with a loyalty id: the same shape, nothing pre-selected', async () => {
-    const res = await call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: 'POS-1002', '$digitCode or $loyaltyId': FARHAN }));
+    const res = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: 'POS-1002', '$digitCode or $loyaltyId': FARHAN }));
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, NCR_EXAMPLES.identify.response);
@@ -84,7 +66,7 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
   });
 
   it('Update (Pending): eligibleDiscounts point at the order entry carrying the benefit PLU; blank referenceIds are fine', async () => {
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, fill(NCR_EXAMPLES.pending.request, updateValues()));
+    const res = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, fill(NCR_EXAMPLES.pending.request, updateValues()));
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, NCR_EXAMPLES.pending.response);
@@ -103,12 +85,12 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     });
     expect(answer.receiptCode).toMatch(RECEIPT_CODE);
     pendingReceipt = answer.receiptCode;
-    expect(await balanceOf(FARHAN)).toBe(START);
+    expect(await h.balanceOf(FARHAN)).toBe(START);
   });
 
   it('Update (Claimed): keeps the incentive NCR stamped, redeems it, and answers presentation and receiptCode', async () => {
     const body = fill(NCR_EXAMPLES.claimed.request, updateValues());
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, body);
+    const res = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, body);
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, NCR_EXAMPLES.claimed.response);
@@ -119,12 +101,12 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     // Every line is priced 0 in the example, so nothing is earned; SUBTOTAL/DISCOUNTS/TAXES are totals, not spend.
     expect(answer).toMatchObject({ points: START - WHOPPER.cost, pointsEarned: 0, pointsRedeemed: WHOPPER.cost, loyaltyId: FARHAN, transactionId: txn, receiptCode: pendingReceipt });
     expect(answer.presentation).toMatchObject({ identifier: `Transaction ID: ${txn}`, pointsEarned: 'Earned: 0', totalPoints: `Balance: ${START - WHOPPER.cost}` });
-    expect(await balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
-    const redeemed = await db.kysely.selectFrom('redemptions').select(['incentive_id', 'points']).where('transaction_id', '=', txn).execute();
+    expect(await h.balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
+    const redeemed = await h.db.kysely.selectFrom('redemptions').select(['incentive_id', 'points']).where('transaction_id', '=', txn).execute();
     expect(redeemed).toEqual([{ incentive_id: WHOPPER.id, points: WHOPPER.cost }]);
 
-    const again = await call('PUT', `/loyalty/transaction/pos/${txn}`, body);
+    const again = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, body);
     expect(again.body).toBe(res.body);
-    expect(await balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
+    expect(await h.balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
   });
 });

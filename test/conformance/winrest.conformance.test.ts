@@ -1,10 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
-import { caller } from '../support/dialect-bodies.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { BEN, demoApp, FARHAN } from '../support/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { demoHarness } from '../support/dialect-bodies.ts';
+import { ENGINES } from '../support/engines.ts';
+import { BEN, FARHAN } from '../support/fixtures.ts';
 import { expectShape, fill, ISO_TIME, RECEIPT_CODE, UUID, WINREST_EXAMPLES } from './seed-examples.ts';
 
 /**
@@ -13,11 +10,7 @@ import { expectShape, fill, ISO_TIME, RECEIPT_CODE, UUID, WINREST_EXAMPLES } fro
  * answer must have the example answer's shape, field by field, and mean what the page says.
  */
 describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s', (engine) => {
-  let db: TestDb;
-  let app: FastifyInstance;
-  let loyalty: LoyaltyService;
-  let programId: string;
-  let call: ReturnType<typeof caller>;
+  const h = demoHarness(engine);
   const START = 14464;
   // Winrest PLUs from the demo's Winrest vendor configs: a free cookie (offer) and small fries (reward, price 3.00).
   const COOKIE_PLU = '1401';
@@ -26,25 +19,14 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     fill(WINREST_EXAMPLES.validate.request, { $incentivePlu: COOKIE_PLU, $plu: '3001', 'CASH or CARD': 'CASH', 'POS/Kiosk vendor name': 'Winrest', ...values });
   let txn = '';
 
-  beforeAll(async () => {
-    db = await openTestDb(engine);
-    ({ app, loyalty } = await demoApp(db));
-    programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
-    call = caller(app);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
 
-  const balanceOf = async (id: string) => (await db.kysely.selectFrom('guests').select('balance').where('id', '=', id).executeTakeFirstOrThrow()).balance;
   const identifyFor = async (guest: string, posTxn: string) =>
-    (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn } }, 'winrest')).json()
+    (await h.call('POST', '/loyalty/identify', { identifier: guest, posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn } }, 'winrest')).json()
       .transactionId as string;
 
   it('Identify (Winrest page): the reward line carries its price as minor-unit text', async () => {
-    const { code } = await loyalty.createCode(programId, FARHAN, [FRIES.id]);
-    const res = await call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest' }), 'winrest');
+    const { code } = await h.loyalty.createCode(h.programId, FARHAN, [FRIES.id]);
+    const res = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest' }), 'winrest');
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.identify.response);
@@ -63,9 +45,9 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     ['Tillster', 'tillster', { '$.order[0].quantity': 'an integer in the generic dialect', '$.order[0].price': 'only Winrest answers price' }],
     ['Winrest', 'winrest', {}],
   ] as const)('Identify (endpoint reference) with posType %s and supportingPos Partner', async (posType, vendor, loose) => {
-    const { code } = await loyalty.createCode(programId, FARHAN, [FRIES.id]);
+    const { code } = await h.loyalty.createCode(h.programId, FARHAN, [FRIES.id]);
     const request = fill(WINREST_EXAMPLES.identifyReference.request, { '123456': code, 'Winrest or Tillster': posType, '000000000257': `REF-${posType}` });
-    const res = await call('POST', '/loyalty/identify', request, vendor);
+    const res = await h.call('POST', '/loyalty/identify', request, vendor);
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.identifyReference.response, '$', loose);
@@ -77,14 +59,14 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
 
   it('Validate: a dry run that answers the points preview and changes nothing', async () => {
     txn = await identifyFor(FARHAN, '000000000257');
-    const res = await call('POST', `/loyalty/transaction/pos/validate/${txn}`, sale({}), 'winrest');
+    const res = await h.call('POST', `/loyalty/transaction/pos/validate/${txn}`, sale({}), 'winrest');
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.validate.response);
     // The 5.00 offer line is a loyalty discount on the 5.00 combo: no eligible spend is left.
     expect(answer).toMatchObject({ points: START, pointsEarned: 0, pointsRedeemed: 0, loyaltyId: FARHAN, transactionId: txn });
-    expect(await balanceOf(FARHAN)).toBe(START);
-    expect((await db.kysely.selectFrom('loyalty_transactions').select('status').where('id', '=', txn).executeTakeFirstOrThrow()).status).toBe('OPEN');
+    expect(await h.balanceOf(FARHAN)).toBe(START);
+    expect((await h.db.kysely.selectFrom('loyalty_transactions').select('status').where('id', '=', txn).executeTakeFirstOrThrow()).status).toBe('OPEN');
   });
 
   it('Validate, error example: the RulesError envelope with one entry per failed rule', async () => {
@@ -92,7 +74,7 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     // The same request with the incentive line a reward Ben (0 points) cannot afford.
     const body = sale({ $incentivePlu: FRIES.winrestPlu, '000000000257': '000000000258' });
     body.transactionDetails.order[0]!.productType = 'reward';
-    const res = await call('POST', `/loyalty/transaction/pos/validate/${bens}`, body, 'winrest');
+    const res = await h.call('POST', `/loyalty/transaction/pos/validate/${bens}`, body, 'winrest');
     expect(res.statusCode).toBe(400);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.validate.error);
@@ -110,18 +92,18 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
   });
 
   it('Update: claims the sale, consuming the offer and earning nothing on the fully discounted combo', async () => {
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, sale({ 'CASH or CARD': 'CARD' }), 'winrest');
+    const res = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, sale({ 'CASH or CARD': 'CARD' }), 'winrest');
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.update.response);
     expect(answer).toMatchObject({ points: START, pointsEarned: 0, pointsRedeemed: 0, loyaltyId: FARHAN, transactionId: txn });
-    expect(await balanceOf(FARHAN)).toBe(answer.points);
-    const consumed = await db.kysely.selectFrom('redemptions').select(['incentive_id', 'kind']).where('transaction_id', '=', txn).execute();
+    expect(await h.balanceOf(FARHAN)).toBe(answer.points);
+    const consumed = await h.db.kysely.selectFrom('redemptions').select(['incentive_id', 'kind']).where('transaction_id', '=', txn).execute();
     expect(consumed).toEqual([{ incentive_id: 'ofr-free-cookie', kind: 'OFFER' }]);
   });
 
   it('Unclaimed: stores the sale without a guest and answers the receipt presentation', async () => {
-    const res = await call('POST', '/loyalty/transaction/pos', sale({ '000000000257': '000000000259' }), 'winrest');
+    const res = await h.call('POST', '/loyalty/transaction/pos', sale({ '000000000257': '000000000259' }), 'winrest');
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.unclaimed.response);
@@ -131,12 +113,12 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
   });
 
   it('Void: reverses the claimed sale and answers its transactionId', async () => {
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}/void`, sale({}), 'winrest');
+    const res = await h.call('PUT', `/loyalty/transaction/pos/${txn}/void`, sale({}), 'winrest');
     expect(res.statusCode).toBe(200);
     expectShape(res.json(), WINREST_EXAMPLES.void.response);
     expect(res.json()).toEqual({ transactionId: txn });
-    expect(await balanceOf(FARHAN)).toBe(START);
-    const voided = await db.kysely.selectFrom('redemptions').select('voided_at').where('transaction_id', '=', txn).executeTakeFirstOrThrow();
+    expect(await h.balanceOf(FARHAN)).toBe(START);
+    const voided = await h.db.kysely.selectFrom('redemptions').select('voided_at').where('transaction_id', '=', txn).executeTakeFirstOrThrow();
     expect(voided.voided_at).not.toBeNull();
   });
 });

@@ -8,7 +8,6 @@ import { claimDay, dueLocations, rjrSyncJob } from '../../src/jobs/rjr-sync.job.
 import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
 
-const WORKER = new URL('../support/rjr-sync-worker.ts', import.meta.url).pathname;
 const SCHEDULER_WORKER = new URL('../support/job-scheduler-worker.ts', import.meta.url).pathname;
 
 /** A server process running the scheduler `serve` starts; driven line by line over stdin/stdout. */
@@ -43,24 +42,6 @@ function startSchedulerProcess(url: string, simUrl: string, nowIso: string) {
       child.stdin!.write('stop\n');
       return exited;
     },
-  };
-}
-
-/** A server process of its own; resolves its round once told to go. */
-function startWorker(url: string, simUrl: string, nowIso: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, simUrl, nowIso], { env: { ...process.env, TILLPOINT_SECRET_KEY: TEST_SECRET_KEY }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const queue: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  lines.on('line', (l) => (waiters.length ? waiters.shift()!(l) : queue.push(l)));
-  const nextLine = () => new Promise<string>((resolve) => (queue.length ? resolve(queue.shift()!) : waiters.push(resolve)));
-  return {
-    ready: nextLine(),
-    go: async () => {
-      child.stdin!.write('go\n');
-      return JSON.parse(await nextLine()) as { pid: number; due: number; ran: string[]; statuses: string[]; lostClaims: number };
-    },
-    done: new Promise<number | null>((resolve) => child.on('exit', resolve)),
   };
 }
 
@@ -120,23 +101,6 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     expect([p, q].filter(Boolean)).toHaveLength(1);
   });
 
-  it('two server processes on one database sync each location exactly once per day', async () => {
-    h.nextDay();
-    const now = h.clock.now.toISOString();
-    const before = await runsPerLocation();
-    const workers = [startWorker(h.db.url, h.sim.url, now), startWorker(h.db.url, h.sim.url, now)];
-    expect(await Promise.all(workers.map((w) => w.ready))).toEqual(['ready', 'ready']);
-    const rounds = await Promise.all(workers.map((w) => w.go()));
-    expect(await Promise.all(workers.map((w) => w.done))).toEqual([0, 0]);
-    const ran = rounds.flatMap((r) => r.ran);
-    expect(ran.sort()).toEqual([...locations].sort());
-    expect(rounds.flatMap((r) => r.statuses).every((s) => s === 'succeeded')).toBe(true);
-    expect(await runsPerLocation()).toEqual(before.map((n) => n + 1));
-    const claims = await h.db.kysely.selectFrom('sync_claims').select(['location_id', 'claimed_by', 'finished_at', 'run_id']).where('day', '=', now.slice(0, 10)).execute();
-    expect(claims).toHaveLength(locations.length);
-    expect(claims.every((c) => c.finished_at && c.run_id && c.claimed_by.startsWith('proc-'))).toBe(true);
-  }, 60_000);
-
   it(`serve's scheduler in two processes (${engine === 'postgres' ? 'pg-boss' : 'croner'}) syncs each due location once that day`, async () => {
     h.nextDay();
     const now = h.clock.now.toISOString();
@@ -158,6 +122,9 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(procs.flatMap((p) => p.synced)).toHaveLength(locations.length);
       expect(await runsPerLocation()).toEqual(before.map((n) => n + 1));
+      const claims = await h.db.kysely.selectFrom('sync_claims').select(['claimed_by', 'finished_at', 'run_id']).where('day', '=', now.slice(0, 10)).execute();
+      expect(claims).toHaveLength(locations.length);
+      expect(claims.every((c) => c.finished_at && c.run_id && c.claimed_by.startsWith('proc-'))).toBe(true);
       if (engine === 'postgres') {
         const schema = `${h.db.schema}_pgboss`;
         const schedules = await sql<{ name: string; cron: string }>`select name, cron from ${sql.table(`${schema}.schedule`)} order by name`.execute(h.db.kysely);

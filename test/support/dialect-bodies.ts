@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import type { Engine } from '../../src/adapters/db/database.ts';
+import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
+import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { demoKey } from '../../src/demo/seed.ts';
+import { openTestDb, type TestDb } from './engines.ts';
+import { demoApp } from './fixtures.ts';
 
 /** Builders for vendor-dialect bodies, shaped like the vendors' own example payloads. */
 
@@ -87,4 +93,33 @@ export function genericSale(posType: string, posTxn: string, lines: Record<strin
 export function caller(app: FastifyInstance) {
   return (method: 'POST' | 'PUT', url: string, body: unknown, vendor: Vendor = 'ncr') =>
     app.inject({ method, url, headers: { 'x-api-key': KEYS[vendor] }, payload: body as object });
+}
+
+export interface DemoHarness {
+  db: TestDb;
+  app: FastifyInstance;
+  loyalty: LoyaltyService;
+  /** the demo program `bk-us` */
+  programId: string;
+  /** an inject as the demo vendor's POS (`ncr` unless named) */
+  call: ReturnType<typeof caller>;
+  balanceOf(guestId: string): Promise<number>;
+}
+
+/** The demo app on a fresh database of `engine` for the suite it is called in (beforeAll/afterAll). */
+export function demoHarness(engine: Engine): DemoHarness {
+  const h = {
+    balanceOf: async (id: string) => (await h.db.kysely.selectFrom('guests').select('balance').where('id', '=', id).executeTakeFirstOrThrow()).balance,
+  } as DemoHarness;
+  beforeAll(async () => {
+    h.db = await openTestDb(engine);
+    ({ app: h.app, loyalty: h.loyalty } = await demoApp(h.db));
+    h.programId = (await findProgramBySlug(h.db.kysely, 'bk-us'))!.id;
+    h.call = caller(h.app);
+  });
+  afterAll(async () => {
+    await h.app?.close();
+    await h.db?.drop();
+  });
+  return h;
 }

@@ -1,33 +1,21 @@
+import { toStore } from '../../adapters/db/repositories/config.repository.ts';
 import type { StoreTable } from '../../adapters/db/schema.ts';
 import { isValidTimeZone } from '../../domain/time.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { Store } from '../model.ts';
 import { createStore } from '../provisioning.ts';
 import { type AdminContext, assertProgramInScope, audit, notFound, orConflict } from './context.ts';
 
-export interface StoreView {
-  id: string;
-  programId: string;
-  /** the store number the POS sends as `posVendor.storeId` */
-  externalId: string;
-  name: string;
-  timeZone: string;
-  loyaltyEnabled: boolean;
+/** A store as the admin API shows it: the POS path's `Store` plus when it was created. */
+export interface StoreView extends Store {
   groups: string[];
   createdAt: string;
 }
 
 export function storeView(row: StoreTable): StoreView {
-  return {
-    id: row.id,
-    programId: row.program_id,
-    externalId: row.external_id,
-    name: row.name,
-    timeZone: row.time_zone,
-    loyaltyEnabled: row.loyalty_enabled === 1,
-    groups: row.store_groups ? (JSON.parse(row.store_groups) as string[]) : [],
-    createdAt: row.created_at,
-  };
+  const store = toStore(row);
+  return { ...store, groups: store.groups ?? [], createdAt: row.created_at };
 }
 
 export interface NewStoreInput {

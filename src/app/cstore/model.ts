@@ -62,7 +62,18 @@ export interface EnrollmentView {
   updatedAt: string;
 }
 
-export interface SyncRun {
+/** What a sync run did: feed pages read and changes written. */
+export interface SyncCounts {
+  pages: number;
+  added: number;
+  modified: number;
+  ended: number;
+  rejected: number;
+  /** pending changes the feed overtook and withdrew */
+  superseded: number;
+}
+
+export interface SyncRun extends SyncCounts {
   id: string;
   programId: string;
   locationId: string;
@@ -73,12 +84,6 @@ export interface SyncRun {
   finishedAt: string;
   durationMs: number;
   status: SyncRunStatus;
-  pages: number;
-  added: number;
-  modified: number;
-  ended: number;
-  rejected: number;
-  superseded: number;
   errorCode: string | null;
   error: string | null;
   batchId: string | null;

@@ -18,7 +18,7 @@ import { newId } from '../../lib/ids.ts';
 import { ConnectorError, EnrollmentBroken, type FetchPromotionsResult, type PageProgress } from '../ports/manufacturer-connector.ts';
 import { AUTO_ACCEPT_ACTOR, type CstoreDeps } from './deps.ts';
 import type { EnrollmentForSync, EnrollmentService } from './enrollment.service.ts';
-import type { Location, SyncRun, SyncRunDetail } from './model.ts';
+import type { Location, SyncCounts, SyncRun, SyncRunDetail } from './model.ts';
 import { acceptRows, pendingRows } from './review.service.ts';
 
 export type SyncTrigger = SyncRunTable['trigger'];
@@ -231,15 +231,9 @@ interface RunBase {
   started: Date;
 }
 
-interface RunFields {
+interface RunFields extends SyncCounts {
   id: string;
   status: SyncRunTable['status'];
-  pages: number;
-  added: number;
-  modified: number;
-  ended: number;
-  rejected: number;
-  superseded: number;
   errorCode: string;
   error: string;
   rejectedRecords: RejectedRecord[];
