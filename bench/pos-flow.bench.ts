@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
@@ -9,35 +9,104 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { createDb } from '../src/adapters/db/database.ts';
 import { migrateToLatest } from '../src/adapters/db/migrator.ts';
-import { demoKey, seedDemo } from '../src/demo/seed.ts';
+import { createApiKey } from '../src/app/provisioning.ts';
+import { seedDemo } from '../src/demo/seed.ts';
 import { newId } from '../src/lib/ids.ts';
 import { table, writeResults } from './support.ts';
 
 /**
- * Complete POS sales (identify by loyalty id → validate → PENDING → CLAIMED) at 50 concurrent
- * connections against a real server process, on SQLite and PostgreSQL, beside a trivial baseline
- * route (GET /healthz) of the same server. Every fourth sale also redeems a reward.
+ * Complete POS sales (identify → validate → PENDING → CLAIMED) at 50 concurrent connections
+ * against a real server process, on SQLite and PostgreSQL, in each POS dialect — the generic
+ * (Partner) shapes, NCR's and Winrest's, each with its own request shapes and vendor keys — beside
+ * a trivial baseline route (GET /healthz) of the same server.
+ *
+ * Every fourth sale redeems a reward the guest pre-selected in the app: it identifies by one-time
+ * code (the codes are written to the database beforehand); the others identify by loyalty id. The
+ * reward is sent back the way the dialect does it:
+ *
+ * - generic: a `reward` line with the Partner PLU;
+ * - Winrest: the product as an item line plus a `reward` line with the Winrest product PLU and the
+ *   incentive id (docs/pos/winrest.md);
+ * - NCR: the benefit PLU as an item line; PENDING pins a discount to it with a blank referenceId
+ *   and CLAIMED stamps the incentive id from PENDING's eligibleDiscounts (docs/pos/ncr.md).
+ *
+ * So every dialect does the same mix of work and differs only in its shapes. All sales spread over
+ * the same 1,000 bench stores, with one API key per connection and vendor: code look-ups are
+ * limited to 60 a minute per store and 600 per key. The dialects run one after another, in
+ * BENCH_ROUNDS alternating rounds (so machine noise spreads evenly), each for BENCH_SECONDS in
+ * total after its warm-up. The server's CPU time per sale is read from /proc: steadier than
+ * sales/s when the machine is busy.
+ *
+ * Environment: BENCH_ENGINES (sqlite,postgres), BENCH_DIALECTS (generic,ncr,winrest),
+ * BENCH_SECONDS per dialect (10), BENCH_ROUNDS (2), BENCH_WARMUP_SECONDS per dialect (2),
+ * BENCH_BASELINE_SECONDS (10; 0 skips the baseline), BENCH_CONNECTIONS (50), BENCH_NODE_ARGS
+ * (for the server, e.g. --cpu-prof), BENCH_CODES per dialect (12000), BENCH_NO_RESULTS (print only,
+ * write no results file).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 10);
 const GUESTS = 5_000;
+/** One-time codes per dialect for the reward sales (one in four); a sale finding none left is an ordinary sale. */
+const CODES = Number(process.env.BENCH_CODES ?? 12_000);
+/**
+ * Stores the sales spread over (every dialect alike, so that configuration caching costs the same):
+ * NCR's code look-ups are limited to 60 a minute per store.
+ */
+const BENCH_STORES = 1_000;
 const PG_URL = process.env.TILLPOINT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CALLS = ['identify', 'validate', 'pending', 'claimed'] as const;
 type Call = (typeof CALLS)[number];
+const DIALECTS = ['generic', 'ncr', 'winrest'] as const;
+type Dialect = (typeof DIALECTS)[number];
+const VENDOR: Record<Dialect, string> = { generic: 'partner', ncr: 'ncr', winrest: 'winrest' };
+
+type Latency = { p50: number; p99: number; max: number };
+
+interface DialectFigures {
+  dialect: Dialect;
+  salesPerSec: number;
+  posCallsPerSec: number;
+  /** sales/s ÷ the generic dialect's sales/s on the same engine (null without a generic run) */
+  vsGeneric: number | null;
+  errors: number;
+  sales: number;
+  /** sales that redeemed a reward */
+  rewardSales: number;
+  /** server process CPU time (user + system) per sale, ms: steadier than sales/s on a busy machine (Linux only) */
+  serverCpuMsPerSale: number | null;
+  latencyMs: Record<Call, Latency>;
+}
 
 interface EngineFigures {
   engine: string;
-  salesPerSec: number;
-  posCallsPerSec: number;
-  baselinePerSec: number;
-  ratio: number;
+  /** The generic dialect's figures at the top level, as before dialects were measured. */
+  salesPerSec: number | null;
+  posCallsPerSec: number | null;
+  baselinePerSec: number | null;
+  /** generic POS calls/s ÷ baseline req/s */
+  ratio: number | null;
   errors: number;
-  sales: number;
-  latencyMs: Record<Call | 'baseline', { p50: number; p99: number; max: number }>;
+  dialects: DialectFigures[];
+  baselineLatencyMs: Latency | null;
 }
 
-async function prepareDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: string; guests: string[]; cleanup: () => Promise<void> }> {
+interface Prepared {
+  url: string;
+  guests: string[];
+  /** per dialect: unused one-time codes with Free Small Fries pre-selected */
+  codes: Record<Dialect, string[]>;
+  /** external ids of the bench stores the sales spread over */
+  stores: string[];
+  /** one NCR key per connection */
+  /** per dialect: one key per connection */
+  keys: Record<Dialect, string[]>;
+  cleanup: () => Promise<void>;
+}
+
+async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<Prepared> {
   let url: string;
   let cleanup: () => Promise<void>;
   let schema: string | undefined;
@@ -62,23 +131,68 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres'): Promise<{ url: st
   const db = createDb(engine === 'sqlite' ? url : PG_URL, schema ? { schema } : {});
   await migrateToLatest(db);
   const { info } = await seedDemo(db.kysely);
-  const now = new Date().toISOString();
+  const programId = info.program.id;
+  const nowDate = new Date();
+  const now = nowDate.toISOString();
   const guests = Array.from({ length: GUESTS }, () => newId());
   for (let i = 0; i < guests.length; i += 500) {
     const chunk = guests.slice(i, i + 500);
     await db.kysely.transaction().execute(async (trx) => {
       await trx
         .insertInto('guests')
-        .values(chunk.map((id, j) => ({ id, program_id: info.program.id, name: `Bench ${i + j}`, email: null, balance: 1_000_000, last_activity_at: null, created_at: now })))
+        .values(chunk.map((id, j) => ({ id, program_id: programId, name: `Bench ${i + j}`, email: null, balance: 1_000_000, last_activity_at: null, created_at: now })))
         .execute();
       await trx
         .insertInto('points_ledger')
-        .values(chunk.map((id) => ({ id: newId(), program_id: info.program.id, guest_id: id, transaction_id: null, kind: 'ADJUST' as const, points: 1_000_000, balance_after: 1_000_000, reason: 'bench', created_at: now })))
+        .values(chunk.map((id) => ({ id: newId(), program_id: programId, guest_id: id, transaction_id: null, kind: 'ADJUST' as const, points: 1_000_000, balance_after: 1_000_000, reason: 'bench', created_at: now })))
         .execute();
     });
   }
+
+  const zones = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
+  const stores = Array.from({ length: BENCH_STORES }, (_, i) => `B${String(i).padStart(4, '0')}`);
+  for (let i = 0; i < stores.length; i += 500) {
+    await db.kysely
+      .insertInto('stores')
+      .values(stores.slice(i, i + 500).map((externalId, j) => ({ id: newId(), program_id: programId, external_id: externalId, name: `Bench store ${i + j}`, time_zone: zones[(i + j) % 3]!, loyalty_enabled: 1, created_at: now })))
+      .execute();
+  }
+  // Reward sales identify by one-time code with the reward pre-selected, as a guest who picked it
+  // in the app does (and as NCR needs). Codes are distinct among the program's active codes and
+  // live an hour; one key per connection and vendor keeps inside the look-up limit per key.
+  const codes: Record<Dialect, string[]> = { generic: [], ncr: [], winrest: [] };
+  const keys: Record<Dialect, string[]> = { generic: [], ncr: [], winrest: [] };
+  const taken = new Set<string>();
+  const expires = new Date(nowDate.getTime() + 3_600_000).toISOString();
+  for (const d of dialects) {
+    for (let w = 0; w < CONNECTIONS; w++) keys[d].push((await createApiKey(db.kysely, programId, VENDOR[d], 'bench', nowDate)).key);
+    while (codes[d].length < CODES) {
+      const code = String(randomBytes(4).readUInt32BE() % 1_000_000).padStart(6, '0');
+      if (!taken.has(code)) codes[d].push(code);
+      taken.add(code);
+    }
+    for (let i = 0; i < codes[d].length; i += 500) {
+      await db.kysely
+        .insertInto('otp_codes')
+        .values(
+          codes[d].slice(i, i + 500).map((code, j) => ({
+            id: newId(),
+            program_id: programId,
+            guest_id: guests[(i + j) % guests.length]!,
+            code,
+            selections: JSON.stringify(['rwd-small-fries']),
+            created_at: now,
+            expires_at: expires,
+            used_at: null,
+            used_pos_key: null,
+            used_transaction_id: null,
+          })),
+        )
+        .execute();
+    }
+  }
   await db.close();
-  return { url, guests, cleanup };
+  return { url, guests, codes, stores, keys, cleanup };
 }
 
 async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {
@@ -96,23 +210,155 @@ async function startServer(url: string): Promise<{ base: string; child: ChildPro
   return { base, child };
 }
 
-const STORES = ['9999', '1001', '2002'];
+/** The goods of every sale: a combo with two children, and two soft drinks. */
+const GOODS = [
+  { name: 'Whopper Meal', price: '8.49', productId: '2001', productType: 'combo', quantity: 1, referenceId: '1', tax: '0.68' },
+  { name: 'Whopper', price: 0, productId: '1001', productType: 'item', quantity: 1, referenceId: '2', parentReferenceId: '1', tax: 0 },
+  { name: 'Medium Fries', price: 0, productId: '1202', productType: 'item', quantity: 1, referenceId: '3', parentReferenceId: '1', tax: 0 },
+  { name: 'Soft drink', price: '1.99', productId: '3001', productType: 'item', quantity: 2, referenceId: '4', tax: '0.32' },
+];
 
-async function runSales(base: string, guests: string[], seconds: number, record: boolean) {
+interface Sale {
+  key: string;
+  identifier: string;
+  identifyVendor: Record<string, unknown>;
+  /** transaction bodies for validate / PENDING / CLAIMED; CLAIMED may use PENDING's answer */
+  validate: (txn: string) => unknown;
+  pending: (txn: string) => unknown;
+  claimed: (txn: string, pendingAnswer: Record<string, unknown>) => unknown;
+  reward: boolean;
+}
+
+/** Builds sale `n` of worker `w` in a dialect's request shapes. */
+type SaleBuilder = (n: number, w: number, tag: string) => Sale;
+
+function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
+  const next: Record<Dialect, number> = { generic: 0, ncr: 0, winrest: 0 };
+  /** The code for sale n when it redeems a reward (one in four, while codes last), else null. */
+  const codeFor = (d: Dialect, n: number) => (n % 4 === 0 && next[d] < prep.codes[d].length ? prep.codes[d][next[d]++]! : null);
+  return {
+    generic: (n, w, tag) => {
+      const code = codeFor('generic', n);
+      const guest = prep.guests[n % prep.guests.length]!;
+      const reward = code !== null;
+      const posVendor = { posType: 'Partner', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}`, operator: '1' };
+      const order = [...GOODS, ...(reward ? [{ name: 'Free Small Fries', price: 0, productId: '900101', productType: 'reward', quantity: 1, referenceId: '5', tax: 0 }] : [])];
+      const body = {
+        channel: 'Restaurant',
+        created: new Date().toISOString(),
+        ...(code === null ? { loyaltyId: guest } : {}),
+        serviceMode: 'EAT_IN',
+        transactionDetails: { currency: 'USD', order, payments: [{ amount: 1247, type: 'CARD' }], posVendor },
+      };
+      return {
+        key: prep.keys.generic[w % prep.keys.generic.length]!,
+        identifier: code ?? guest,
+        identifyVendor: posVendor,
+        validate: () => body,
+        pending: () => ({ ...body, status: 'PENDING' }),
+        claimed: () => ({ ...body, status: 'CLAIMED' }),
+        reward,
+      };
+    },
+
+    winrest: (n, w, tag) => {
+      const code = codeFor('winrest', n);
+      const guest = prep.guests[n % prep.guests.length]!;
+      const reward = code !== null;
+      const posVendor = { operator: '300', posType: 'Winrest', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}` };
+      const order = [
+        ...GOODS,
+        ...(reward
+          ? [
+              { name: 'Small Fries', price: '3.00', productId: '1201', productType: 'item', quantity: 1, referenceId: '5', tax: 0 },
+              { name: 'Free Small Fries', price: '3.00', productId: '1201', productType: 'reward', incentiveId: 'rwd-small-fries', quantity: 1, referenceId: '6', tax: 0 },
+            ]
+          : []),
+      ];
+      const body = {
+        channel: 'Restaurant',
+        created: new Date().toISOString(),
+        serviceMode: 'Eatin',
+        status: 'CLAIMED',
+        transactionDetails: { currency: 'USD', order, payments: [{ amount: 1247, type: 'CASH' }], posVendor },
+      };
+      return {
+        key: prep.keys.winrest[w % prep.keys.winrest.length]!,
+        identifier: code ?? guest,
+        identifyVendor: posVendor,
+        validate: () => body,
+        pending: () => ({ ...body, status: 'PENDING' }),
+        claimed: () => ({ ...body, status: 'CLAIMED' }),
+        reward,
+      };
+    },
+
+    ncr: (n, w, tag) => {
+      const code = codeFor('ncr', n);
+      const guest = prep.guests[n % prep.guests.length]!;
+      const reward = code !== null;
+      const posVendor = { matchingId: `SMG-${tag}-${n}`, operator: '12', posType: 'NCR', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}` };
+      // NCR rings the reward's product as an item line with the benefit PLU; payments carry NCR's totals.
+      const order = [
+        ...GOODS,
+        ...(reward ? [{ name: 'Small Fries', price: '2.19', productId: '900101', productType: 'item', quantity: 1, referenceId: '5', tax: '0.17' }] : []),
+      ];
+      const body = (status: 'PENDING' | 'CLAIMED', stamped: string) => ({
+        channel: 'Restaurant',
+        created: new Date().toISOString(),
+        serviceMode: 'TAKEOUT',
+        status,
+        transactionDetails: {
+          currency: 'USD',
+          appliedDiscounts: reward ? [{ details: { displayName: 'Free Small Fries' }, orderReferenceId: '5', productId: '900101', referenceId: stamped }] : [],
+          order,
+          payments: [
+            { amount: 1247, type: 'CREDIT', ccToken: 'tok_bench' },
+            { amount: 1466, type: 'SUBTOTAL' },
+            { amount: reward ? 219 : 0, type: 'DISCOUNTS' },
+            { amount: 100, type: 'TAXES' },
+          ],
+          posVendor,
+        },
+      });
+      return {
+        key: prep.keys.ncr[w % prep.keys.ncr.length]!,
+        identifier: code ?? guest,
+        identifyVendor: posVendor,
+        validate: () => body('PENDING', ''),
+        pending: () => body('PENDING', ''),
+        claimed: (_txn, pendingAnswer) => {
+          // Stamp what PENDING answered, as NCR does.
+          const discounts = (pendingAnswer.eligibleDiscounts as { referenceId: string }[] | undefined) ?? [];
+          return body('CLAIMED', discounts[0]?.referenceId ?? '');
+        },
+        reward,
+      };
+    },
+  };
+}
+
+interface SalesRun {
+  sales: number;
+  rewardSales: number;
+  errors: number;
+  elapsed: number;
+}
+
+async function runSales(base: string, build: SaleBuilder, seconds: number, hist: Record<Call, RecordableHistogram> | null): Promise<SalesRun> {
   const pool = new Pool(base, { connections: CONNECTIONS, pipelining: 1 });
-  const hist = Object.fromEntries(CALLS.map((c) => [c, createHistogram()])) as Record<Call, RecordableHistogram>;
-  const headers = { 'content-type': 'application/json', 'x-api-key': demoKey('partner') };
   let sales = 0;
+  let rewardSales = 0;
   let errors = 0;
   let seq = 0;
   const deadline = performance.now() + seconds * 1000;
   const tag = randomBytes(3).toString('hex');
 
-  const call = async (name: Call, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Record<string, unknown> | null> => {
+  const call = async (key: string, name: Call, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Record<string, unknown> | null> => {
     const t0 = process.hrtime.bigint();
-    const res = await pool.request({ method, path, headers, body: JSON.stringify(body) });
+    const res = await pool.request({ method, path, headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
     const json = (await res.body.json()) as Record<string, unknown>;
-    if (record) hist[name].record(Number(process.hrtime.bigint() - t0) || 1);
+    if (hist) hist[name].record(Number(process.hrtime.bigint() - t0) || 1);
     if (res.statusCode !== 200) {
       errors++;
       if (errors <= 3) process.stderr.write(`${name} → ${res.statusCode} ${JSON.stringify(json).slice(0, 300)}\n`);
@@ -123,97 +369,164 @@ async function runSales(base: string, guests: string[], seconds: number, record:
 
   const worker = async (w: number) => {
     while (performance.now() < deadline) {
-      const n = seq++;
-      const guest = guests[n % guests.length]!;
-      const posVendor = { posType: 'Partner', storeId: STORES[n % STORES.length]!, terminal: String(w), transactionId: `${tag}-${n}`, operator: '1' };
-      const identified = await call('identify', 'POST', '/loyalty/identify', { identifier: guest, posVendor });
+      const sale = build(seq++, w, tag);
+      const identified = await call(sale.key, 'identify', 'POST', '/loyalty/identify', { identifier: sale.identifier, posVendor: sale.identifyVendor });
       if (!identified) continue;
       const txn = identified.transactionId as string;
-      const order = [
-        { name: 'Whopper Meal', price: '8.49', productId: '2001', productType: 'combo', quantity: 1, referenceId: '1', tax: '0.68' },
-        { name: 'Whopper', price: 0, productId: '1001', productType: 'item', quantity: 1, referenceId: '2', parentReferenceId: '1', tax: 0 },
-        { name: 'Medium Fries', price: 0, productId: '1202', productType: 'item', quantity: 1, referenceId: '3', parentReferenceId: '1', tax: 0 },
-        { name: 'Soft drink', price: '1.99', productId: '3001', productType: 'item', quantity: 2, referenceId: '4', tax: '0.32' },
-        ...(n % 4 === 0 ? [{ name: 'Free Small Fries', price: 0, productId: '900101', productType: 'reward', quantity: 1, referenceId: '5', tax: 0 }] : []),
-      ];
-      const body = {
-        channel: 'Restaurant',
-        created: new Date().toISOString(),
-        loyaltyId: guest,
-        serviceMode: 'EAT_IN',
-        transactionDetails: { currency: 'USD', order, payments: [{ amount: 1247, type: 'CARD' }], posVendor },
-      };
-      if (!(await call('validate', 'POST', `/loyalty/transaction/pos/validate/${txn}`, body))) continue;
-      if (!(await call('pending', 'PUT', `/loyalty/transaction/pos/${txn}`, { ...body, status: 'PENDING' }))) continue;
-      if (!(await call('claimed', 'PUT', `/loyalty/transaction/pos/${txn}`, { ...body, status: 'CLAIMED' }))) continue;
-      if (performance.now() < deadline) sales++;
+      if (!(await call(sale.key, 'validate', 'POST', `/loyalty/transaction/pos/validate/${txn}`, sale.validate(txn)))) continue;
+      const pending = await call(sale.key, 'pending', 'PUT', `/loyalty/transaction/pos/${txn}`, sale.pending(txn));
+      if (!pending) continue;
+      const claimed = await call(sale.key, 'claimed', 'PUT', `/loyalty/transaction/pos/${txn}`, sale.claimed(txn, pending));
+      if (!claimed) continue;
+      if (sale.reward && claimed.pointsRedeemed === 0) {
+        errors++;
+        if (errors <= 3) process.stderr.write(`a reward sale redeemed nothing: ${JSON.stringify(claimed).slice(0, 300)}\n`);
+      }
+      if (performance.now() < deadline) {
+        sales++;
+        if (sale.reward) rewardSales++;
+      }
     }
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)));
   const elapsed = (performance.now() - t0) / 1000;
   await pool.close();
-  return { sales, errors, elapsed, hist };
+  return { sales, rewardSales, errors, elapsed };
 }
 
-async function baseline(base: string): Promise<{ perSec: number; p50: number; p99: number; max: number }> {
-  const result = await autocannon({ url: `${base}/healthz`, connections: CONNECTIONS, duration: 10 });
-  return { perSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max };
+async function baseline(base: string): Promise<{ perSec: number; latency: Latency }> {
+  const result = await autocannon({ url: `${base}/healthz`, connections: CONNECTIONS, duration: BASELINE_SECONDS });
+  return { perSec: result.requests.average, latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max } };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 const ms = (h: RecordableHistogram, p: number) => Math.round((p === 100 ? h.max : h.percentile(p)) / 10_000) / 100;
 
-async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<EngineFigures> {
+async function benchEngine(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<EngineFigures> {
   process.stdout.write(`[${engine}] preparing ${GUESTS} guests…\n`);
-  const { url, guests, cleanup } = await prepareDatabase(engine);
-  const { base, child } = await startServer(url);
+  const prep = await prepareDatabase(engine, dialects);
+  const { base, child } = await startServer(prep.url);
+  const build = builders(prep);
   try {
-    process.stdout.write(`[${engine}] warm-up ${WARMUP_SECONDS}s, then ${SECONDS}s of sales at ${CONNECTIONS} connections\n`);
-    await runSales(base, guests, WARMUP_SECONDS, false);
-    const run = await runSales(base, guests, SECONDS, true);
-    process.stdout.write(`[${engine}] baseline GET /healthz for 10s\n`);
-    const b = await baseline(base);
-    const posCalls = CALLS.reduce((n, c) => n + run.hist[c].count, 0);
-    const posCallsPerSec = posCalls / run.elapsed;
-    const latencyMs = Object.fromEntries(CALLS.map((c) => [c, { p50: ms(run.hist[c], 50), p99: ms(run.hist[c], 99), max: ms(run.hist[c], 100) }])) as EngineFigures['latencyMs'];
-    latencyMs.baseline = { p50: b.p50, p99: b.p99, max: b.max };
+    const hists = new Map(dialects.map((d) => [d, Object.fromEntries(CALLS.map((c) => [c, createHistogram()])) as Record<Call, RecordableHistogram>]));
+    const totals = new Map(dialects.map((d) => [d, { sales: 0, rewardSales: 0, errors: 0, elapsed: 0, cpu: 0 as number | null }]));
+    for (const d of dialects) {
+      process.stdout.write(`[${engine}] ${d}: warm-up ${WARMUP_SECONDS}s\n`);
+      await runSales(base, build[d], WARMUP_SECONDS, null);
+    }
+    const slice = SECONDS / ROUNDS;
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const d of dialects) {
+        process.stdout.write(`[${engine}] round ${round}/${ROUNDS}, ${d}: ${slice}s of sales at ${CONNECTIONS} connections\n`);
+        const cpu0 = cpuSeconds(child.pid);
+        const run = await runSales(base, build[d], slice, hists.get(d)!);
+        const cpu1 = cpuSeconds(child.pid);
+        const t = totals.get(d)!;
+        t.cpu = t.cpu === null || cpu0 === null || cpu1 === null ? null : t.cpu + (cpu1 - cpu0);
+        t.sales += run.sales;
+        t.rewardSales += run.rewardSales;
+        t.errors += run.errors;
+        t.elapsed += run.elapsed;
+      }
+    }
+    let b: Awaited<ReturnType<typeof baseline>> | null = null;
+    if (BASELINE_SECONDS > 0) {
+      process.stdout.write(`[${engine}] baseline GET /healthz for ${BASELINE_SECONDS}s\n`);
+      b = await baseline(base);
+    }
+    const figures: DialectFigures[] = dialects.map((d) => {
+      const hist = hists.get(d)!;
+      const t = totals.get(d)!;
+      return {
+        dialect: d,
+        salesPerSec: Math.round(t.sales / t.elapsed),
+        posCallsPerSec: Math.round(CALLS.reduce((n, c) => n + hist[c].count, 0) / t.elapsed),
+        vsGeneric: null,
+        errors: t.errors,
+        sales: t.sales,
+        rewardSales: t.rewardSales,
+        serverCpuMsPerSale: t.cpu === null || t.sales === 0 ? null : Math.round((t.cpu * 1000 * 100) / t.sales) / 100,
+        latencyMs: Object.fromEntries(CALLS.map((c) => [c, { p50: ms(hist[c], 50), p99: ms(hist[c], 99), max: ms(hist[c], 100) }])) as Record<Call, Latency>,
+      };
+    });
+    const generic = figures.find((f) => f.dialect === 'generic');
+    for (const f of figures) f.vsGeneric = generic ? Math.round((f.salesPerSec / generic.salesPerSec) * 1000) / 1000 : null;
     return {
       engine,
-      salesPerSec: Math.round(run.sales / run.elapsed),
-      posCallsPerSec: Math.round(posCallsPerSec),
-      baselinePerSec: Math.round(b.perSec),
-      ratio: Math.round((posCallsPerSec / b.perSec) * 1000) / 1000,
-      errors: run.errors,
-      sales: run.sales,
-      latencyMs,
+      salesPerSec: generic?.salesPerSec ?? null,
+      posCallsPerSec: generic?.posCallsPerSec ?? null,
+      baselinePerSec: b ? Math.round(b.perSec) : null,
+      ratio: generic && b ? Math.round((generic.posCallsPerSec / b.perSec) * 1000) / 1000 : null,
+      errors: figures.reduce((n, f) => n + f.errors, 0),
+      dialects: figures,
+      baselineLatencyMs: b?.latency ?? null,
     };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await cleanup();
+    await prep.cleanup();
   }
 }
 
 export async function main(): Promise<EngineFigures[]> {
   const engines = (process.env.BENCH_ENGINES?.split(',') as ('sqlite' | 'postgres')[] | undefined) ?? ['sqlite', 'postgres'];
+  const dialects = (process.env.BENCH_DIALECTS?.split(',').map((d) => d.trim().toLowerCase()) ?? [...DIALECTS]) as Dialect[];
+  for (const d of dialects) if (!DIALECTS.includes(d)) throw new Error(`BENCH_DIALECTS: unknown dialect "${d}"; known: ${DIALECTS.join(', ')}`);
   const figures: EngineFigures[] = [];
-  for (const e of engines) figures.push(await benchEngine(e));
+  for (const e of engines) figures.push(await benchEngine(e, dialects));
+  const dash = (v: number | null) => (v === null ? '–' : v);
   const md = [
-    `Complete sales (identify → validate → PENDING → CLAIMED; every 4th redeems a reward) at ${CONNECTIONS} connections for ${SECONDS} s after ${WARMUP_SECONDS} s warm-up; load generator and server on the same machine. Server log level warn.`,
+    `Complete sales (identify → validate → PENDING → CLAIMED; every 4th redeems a reward) at ${CONNECTIONS} connections, per POS dialect: ${SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, in ${ROUNDS} alternating round(s); load generator and server on the same machine. Server log level warn. Reward sales identify by one-time code (the reward pre-selected), the others by loyalty id; 1,000 stores.`,
     '',
     table(
-      ['engine', 'sales/s', 'POS calls/s', 'baseline /healthz req/s', 'POS calls ÷ baseline', 'errors'],
-      figures.map((f) => [f.engine, f.salesPerSec, f.posCallsPerSec, f.baselinePerSec, f.ratio, f.errors]),
+      ['engine', 'dialect', 'sales/s', 'sales/s ÷ generic', 'POS calls/s', 'server CPU ms / sale', 'baseline /healthz req/s', 'POS calls ÷ baseline', 'reward sales', 'errors'],
+      figures.flatMap((f) =>
+        f.dialects.map((d) => [
+          f.engine,
+          d.dialect,
+          d.salesPerSec,
+          dash(d.vsGeneric),
+          d.posCallsPerSec,
+          dash(d.serverCpuMsPerSale),
+          dash(f.baselinePerSec),
+          f.baselinePerSec ? Math.round((d.posCallsPerSec / f.baselinePerSec) * 1000) / 1000 : '–',
+          d.rewardSales,
+          d.errors,
+        ]),
+      ),
     ),
     '',
     table(
-      ['engine', ...[...CALLS, 'baseline'].map((c) => `${c} p50 / p99 ms`)],
-      figures.map((f) => [f.engine, ...[...CALLS, 'baseline' as const].map((c) => `${f.latencyMs[c].p50} / ${f.latencyMs[c].p99}`)]),
+      ['engine', 'dialect', ...CALLS.map((c) => `${c} p50 / p99 ms`), 'baseline p50 / p99 ms'],
+      figures.flatMap((f) =>
+        f.dialects.map((d) => [
+          f.engine,
+          d.dialect,
+          ...CALLS.map((c) => `${d.latencyMs[c].p50} / ${d.latencyMs[c].p99}`),
+          f.baselineLatencyMs ? `${f.baselineLatencyMs.p50} / ${f.baselineLatencyMs.p99}` : '–',
+        ]),
+      ),
     ),
     '',
-    'Targets: SQLite ≥ 1,000 sales/s with every POS call p99 ≤ 20 ms; PostgreSQL ≥ 500 sales/s with p99 ≤ 40 ms.',
+    'Targets: SQLite ≥ 1,000 sales/s with every POS call p99 ≤ 20 ms; PostgreSQL ≥ 500 sales/s with p99 ≤ 40 ms; each dialect within 10 % of the generic sales/s.',
   ].join('\n');
-  const path = writeResults('pos-flow', { connections: CONNECTIONS, seconds: SECONDS, engines: figures }, md);
-  process.stdout.write(`${md}\n\nwritten ${path}.json and .md\n`);
+  if (process.env.BENCH_NO_RESULTS) {
+    process.stdout.write(`${md}\n\n(BENCH_NO_RESULTS set: nothing written)\n`);
+  } else {
+    const path = writeResults('pos-flow', { connections: CONNECTIONS, secondsPerDialect: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, engines: figures }, md);
+    process.stdout.write(`${md}\n\nwritten ${path}.json and .md\n`);
+  }
   return figures;
 }

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { capabilitiesOf } from '../adapters/db/capabilities.ts';
-import { postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { type GuestPosting, postEntriesBatch } from '../adapters/db/repositories/points-ledger-batch.repository.ts';
 import type { Database } from '../adapters/db/schema.ts';
 import { type ExpirationBucket, type ExpiryLedgerEntry, type ExpiryPolicy, expirationBuckets, expiryCutoff, pointsDue } from '../domain/expiry.ts';
 import { newId } from '../lib/ids.ts';
 
 /**
  * Runs the programs' expiry policies (domain/expiry.ts) over their guests: EXPIRE ledger entries
- * through `postEntries`, one database transaction per batch of guests, and a `points.expired`
- * outbox event per guest in the same transaction.
+ * through `postEntriesBatch` (the batch form of `postEntries`), one database transaction per page
+ * of guests, and a `points.expired` outbox event per guest in the same transaction.
  *
  * Safe to run twice: one `expiry_runs` row per program and UTC day — a finished run makes a second
  * run that day a no-op, and a run already under way elsewhere is left alone. Each guest is
@@ -28,7 +28,7 @@ export interface ExpiryRunReport {
 }
 
 export interface ExpiryOptions {
-  /** Guests per page and per database transaction. */
+  /** Guests per page and per database transaction (default: 5,000 on SQLite, 1,000 where rows are locked). */
   batchSize?: number;
   /** Run even if today's run finished (tests, manual reruns); still writes only what is due. */
   force?: boolean;
@@ -72,18 +72,16 @@ export class ExpiryService {
     const claim = await this.claim(programId, runDate, policy, cutoff, nowIso, options);
     if (typeof claim === 'string') return { ...report, skipped: claim, ms: Date.now() - started };
 
-    const batchSize = options.batchSize ?? 1000;
+    const batchSize = options.batchSize ?? (capabilitiesOf(this.db).skipLocked ? 1000 : 5000);
+    const ids = timeOrderedIds();
     let after = '';
     for (;;) {
-      const page = await this.page(programId, policy, cutoff, after, batchSize);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.id;
-      report.guestsScanned += page.length;
-      const candidates = page.filter((g) => Number(g.maybe_due) === 1).map((g) => g.id);
-      if (candidates.length === 0) continue;
-      const moved = await this.expireBatch(programId, policy, candidates, now);
-      report.guestsExpired += moved.guests;
-      report.pointsExpired += moved.points;
+      const page = await this.db.transaction().execute((trx) => this.expirePage(trx, programId, policy, cutoff, after, batchSize, now, ids));
+      if (page.scanned === 0) break;
+      after = page.last;
+      report.guestsScanned += page.scanned;
+      report.guestsExpired += page.guests;
+      report.pointsExpired += page.points;
     }
 
     await this.db
@@ -149,16 +147,19 @@ export class ExpiryService {
 
   /**
    * The next page of guests (by id) with a balance, each flagged when its points could be due:
-   * inactivity — no activity since the cutoff; monthly buckets — some credit older than the cutoff.
+   * inactivity — no activity since the cutoff; monthly buckets — some ledger entry older than the
+   * cutoff (in practice a credit; the flag only picks whom to recompute, so a guest flagged for an
+   * old debit merely costs a recomputation, and the probe stays inside the (guest_id, created_at)
+   * index instead of reading every guest's ledger rows).
    */
-  private async page(programId: string, policy: ExpiryPolicy, cutoff: string, after: string, limit: number) {
+  private async page(db: Kysely<Database>, programId: string, policy: ExpiryPolicy, cutoff: string, after: string, limit: number) {
     const maybeDue =
       policy.kind === 'inactivity'
         ? sql<number>`case when last_activity_at <= ${cutoff} or (last_activity_at is null and created_at <= ${cutoff}) then 1 else 0 end`
-        : sql<number>`case when exists (select 1 from points_ledger l where l.guest_id = guests.id and l.points > 0 and l.created_at < ${cutoff}) then 1 else 0 end`;
-    return this.db
+        : sql<number>`case when exists (select 1 from points_ledger l where l.guest_id = guests.id and l.created_at < ${cutoff}) then 1 else 0 end`;
+    return db
       .selectFrom('guests')
-      .select(['id', maybeDue.as('maybe_due')])
+      .select(['id', 'balance', 'last_activity_at', 'created_at', maybeDue.as('maybe_due')])
       .where('program_id', '=', programId)
       .where('id', '>', after)
       .where('balance', '>', 0)
@@ -188,56 +189,97 @@ export class ExpiryService {
     return out;
   }
 
-  /** One transaction: lock the guests, recompute from the ledger, write EXPIRE entries and events. */
-  private async expireBatch(programId: string, policy: ExpiryPolicy, guestIds: string[], now: Date): Promise<{ guests: number; points: number }> {
-    const nowIso = now.toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      // Row locks where the engine has them (the engines that skip locked rows lock them too), so a
-      // concurrent sale waits; SQLite serialises writers, and a write after a stale read fails.
-      const locked = await trx
+  /**
+   * One page, in the caller's transaction: read the page's guests, lock the candidates, read their
+   * ledgers in one query, recompute what is due in code (domain/expiry.ts), then write the page's
+   * balance updates, EXPIRE entries and events as multi-row statements (postEntriesBatch) instead of
+   * statements per guest.
+   *
+   * Where the engine locks rows (PostgreSQL) the candidates are re-read `FOR UPDATE`, in id order,
+   * so a concurrent sale waits for the page (or the page waits for it) and is never lost. SQLite
+   * serialises writers, and its page read is part of this transaction's snapshot: if another
+   * connection wrote in between, this transaction's first write fails instead of overwriting it.
+   */
+  private async expirePage(
+    trx: Kysely<Database>,
+    programId: string,
+    policy: ExpiryPolicy,
+    cutoff: string,
+    after: string,
+    limit: number,
+    now: Date,
+    ids: () => string,
+  ): Promise<{ scanned: number; last: string; guests: number; points: number }> {
+    const page = await this.page(trx, programId, policy, cutoff, after, limit);
+    const result = { scanned: page.length, last: page[page.length - 1]?.id ?? after, guests: 0, points: 0 };
+    let candidates: { id: string; balance: number; last_activity_at: string | null; created_at: string }[] = page.filter((g) => Number(g.maybe_due) === 1);
+    if (candidates.length === 0) return result;
+    if (capabilitiesOf(trx).skipLocked) {
+      candidates = await trx
         .selectFrom('guests')
         .select(['id', 'balance', 'last_activity_at', 'created_at'])
         .where('program_id', '=', programId)
-        .where('id', 'in', guestIds)
-        .$if(capabilitiesOf(trx).skipLocked, (q) => q.forUpdate())
+        .where('id', 'in', candidates.map((g) => g.id))
+        .orderBy('id')
+        .forUpdate()
         .execute();
-      const ledgers = await this.ledgers(trx, locked.map((g) => g.id));
-      const events: { id: string; program_id: string; type: 'points.expired'; payload: string; created_at: string }[] = [];
-      let points = 0;
-      for (const g of locked) {
-        const due = pointsDue(ledgers.get(g.id) ?? [], policy, now, activityOf(g));
-        const take = Math.min(due.points, g.balance);
-        if (take <= 0) continue;
-        const balance = await postEntries(trx, programId, g.id, [{ kind: 'EXPIRE', points: -take, transactionId: null, reason: expiryReason(policy, due.buckets) }], nowIso);
-        points += take;
-        const data: PointsExpiredData = {
-          guestId: g.id,
-          points: take,
-          balance,
-          policy,
-          buckets: due.buckets.map((b) => ({ points: b.points, expiresAt: b.expiresAt, ...(b.earnedMonth ? { earnedMonth: b.earnedMonth } : {}) })),
-          expiredAt: nowIso,
-        };
-        events.push({ id: timeOrderedId(now.getTime()), program_id: programId, type: 'points.expired', payload: JSON.stringify(data), created_at: nowIso });
-      }
-      // One statement for the batch's events (the outbox's enqueueEvent writes one at a time).
-      if (events.length > 0) await trx.insertInto('outbox_events').values(events).execute();
-      return { guests: events.length, points };
+    }
+    const ledgers = await this.ledgers(trx, candidates.map((g) => g.id));
+    const nowIso = now.toISOString();
+    const policyReason = policy.kind === 'inactivity' ? `inactivity: no purchase for ${policy.days} days` : null;
+    const postings: GuestPosting[] = [];
+    const expiring: { guestId: string; take: number; buckets: ExpirationBucket[] }[] = [];
+    for (const g of candidates) {
+      const due = pointsDue(ledgers.get(g.id) ?? [], policy, now, activityOf(g));
+      const take = Math.min(due.points, g.balance);
+      if (take <= 0) continue;
+      postings.push({ guestId: g.id, entries: [{ kind: 'EXPIRE', points: -take, transactionId: null, reason: policyReason ?? expiryReason(policy, due.buckets) }] });
+      expiring.push({ guestId: g.id, take, buckets: due.buckets });
+      result.points += take;
+    }
+    if (postings.length === 0) return result;
+    const balances = await postEntriesBatch(trx, programId, postings, nowIso, { newId: ids });
+    const events = expiring.map((x) => {
+      const data: PointsExpiredData = {
+        guestId: x.guestId,
+        points: x.take,
+        balance: balances.get(x.guestId)!,
+        policy,
+        buckets: x.buckets.map((b) => ({ points: b.points, expiresAt: b.expiresAt, ...(b.earnedMonth ? { earnedMonth: b.earnedMonth } : {}) })),
+        expiredAt: nowIso,
+      };
+      return { id: ids(), program_id: programId, type: 'points.expired' as const, payload: JSON.stringify(data), created_at: nowIso };
     });
+    // Multi-row inserts for the page's events (the outbox's enqueueEvent writes one at a time).
+    for (let i = 0; i < events.length; i += EVENT_ROWS) await trx.insertInto('outbox_events').values(events.slice(i, i + EVENT_ROWS)).execute();
+    result.guests = events.length;
+    return result;
   }
 }
 
+/** Events per INSERT statement (5 parameters each). */
+const EVENT_ROWS = 500;
+
 /**
- * A UUIDv7 (time-ordered): a night's hundreds of thousands of events land at the end of the
- * outbox's primary-key index instead of on random pages — fewer pages written per batch.
+ * A generator of UUIDv7-shaped ids that sort in the order they are made: the run's start time
+ * (48 bits), then a counter (42 bits), then 32 random bits fixed per generator (two runs started in
+ * the same millisecond still differ). A night's hundreds of thousands of EXPIRE entries and events
+ * land at the end of their primary-key indexes instead of on random pages, and no random bytes are
+ * drawn per id.
  */
-function timeOrderedId(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+export function timeOrderedIds(ms: number = Date.now()): () => string {
+  const time = ms.toString(16).padStart(12, '0').slice(-12);
+  const prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  const tail = randomBytes(4).toString('hex');
+  let counter = 0;
+  return () => {
+    const n = counter++;
+    const hi = Math.floor(n / 2 ** 30); // 12 bits: rand_a
+    const lo = n % 2 ** 30; // 30 bits, after the 2 variant bits: rand_b's first 32 bits
+    const a = hi.toString(16).padStart(3, '0');
+    const b = (0x80000000 + lo).toString(16);
+    return `${prefix}${a}-${b.slice(0, 4)}-${b.slice(4, 8)}${tail}`;
+  };
 }
 
 function activityOf(g: { last_activity_at: string | null; created_at: string }) {

@@ -6,8 +6,20 @@ import {
   listActiveIncentives,
   toStore,
 } from '../adapters/db/repositories/config.repository.ts';
-import { InsufficientPoints, postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { InsufficientPoints, moveBalance, postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { dropRedeemedFromSelection } from '../adapters/db/repositories/guest-selections.repository.ts';
 import { enqueueEvent } from '../adapters/db/repositories/outbox.repository.ts';
+import {
+  guestById,
+  type GuestRow,
+  activeCode,
+  consumeCode,
+  guestWithOpenTransactions,
+  insertTransaction,
+  markPending,
+  transactionWithGuest,
+  writeClaim,
+} from '../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { claimedEventData, voidedEventData } from './events/event-types.ts';
 import type { Database, LoyaltyTransactionTable } from '../adapters/db/schema.ts';
 import type { Cart } from '../domain/cart.ts';
@@ -126,66 +138,51 @@ export class LoyaltyService {
   private async identifyByCode(principal: PosPrincipal, store: Store, code: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
     this.codeGuard.beforeLookup(principal.keyId, store.id);
     const nowIso = this.clock().toISOString();
-    const otp = await this.db
-      .selectFrom('otp_codes')
-      .selectAll()
-      .where('program_id', '=', principal.programId)
-      .where('code', '=', code)
-      .where('expires_at', '>', nowIso)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const otp = await activeCode.first(this.db, { programId: principal.programId, code, now: nowIso });
     if (!otp) {
       this.codeGuard.miss(principal.keyId, store.id);
       throw new AppError('IdentifierNotFound', 'No active code matches this identifier (codes live 300 seconds)');
     }
-    const guest = await this.guest(principal.programId, otp.guest_id);
-    if (!guest) throw new AppError('IdentifierNotFound');
+    const guest = toGuest(otp);
 
     const reuse = async (usedKey: string | null, txnId: string | null): Promise<IdentifyResult> => {
       if (usedKey !== posKey || !txnId) {
         throw new AppError('OrderSelectionStatusUnclaimable', 'This code was already used for another POS transaction');
       }
       const txn = await this.transactionRow(principal, txnId);
-      return this.identifyResult(principal, txn, guest, pos);
+      return (await this.identifyAnswer(principal, txn.selections, guest, pos))(txn);
     };
     if (otp.used_at) return reuse(otp.used_pos_key, otp.used_transaction_id);
 
+    // Everything that can refuse this call (a pre-selected incentive without a config for this
+    // vendor, …) runs before the code is consumed: a failed identify must not burn the guest's code.
+    const answer = await this.identifyAnswer(principal, otp.selections, guest, pos);
     const txnId = newId();
     const created = await this.db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('otp_codes')
-        .set({ used_at: nowIso, used_pos_key: posKey, used_transaction_id: txnId })
-        .where('id', '=', otp.id)
-        .where('used_at', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
+      const claimed = await consumeCode.first(trx, { id: otp.otp_id, at: nowIso, posKey, transactionId: txnId });
       if (!claimed) return null;
       return this.insertOpenTransaction(trx, principal, store, guest, pos, posKey, txnId, otp.selections, nowIso);
     });
     if (!created) {
       // Another request used the code between our read and our write: answer as a repeat would.
-      const again = await this.db.selectFrom('otp_codes').select(['used_pos_key', 'used_transaction_id']).where('id', '=', otp.id).executeTakeFirstOrThrow();
+      const again = await this.db.selectFrom('otp_codes').select(['used_pos_key', 'used_transaction_id']).where('id', '=', otp.otp_id).executeTakeFirstOrThrow();
       return reuse(again.used_pos_key, again.used_transaction_id);
     }
-    return this.identifyResult(principal, created, guest, pos);
+    return answer(created);
   }
 
   private async identifyByLoyaltyId(principal: PosPrincipal, store: Store, loyaltyId: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
-    const guest = await this.guest(principal.programId, loyaltyId);
-    if (!guest) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
-    const open = await this.db
-      .selectFrom('loyalty_transactions')
-      .selectAll()
-      .where('program_id', '=', principal.programId)
-      .where('pos_key', '=', posKey)
-      .where('guest_id', '=', guest.id)
-      .where('status', 'in', OPEN_STATES)
-      .executeTakeFirst();
-    if (open) return this.identifyResult(principal, open, guest, pos);
+    // The guest and this POS sale's open transaction, if it identified before, in one query.
+    const rows = await guestWithOpenTransactions.execute(this.db, { id: loyaltyId, programId: principal.programId, posKey });
+    if (rows.length === 0) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
+    const guest = toGuest(rows[0]!);
+    const open = rows.find((r) => r.t_guest_id === guest.id);
+    if (open?.t_id && open.t_selections !== null && open.t_receipt_code !== null) {
+      return (await this.identifyAnswer(principal, open.t_selections, guest, pos))({ id: open.t_id, receipt_code: open.t_receipt_code });
+    }
+    const answer = await this.identifyAnswer(principal, '[]', guest, pos);
     const nowIso = this.clock().toISOString();
-    const row = await this.insertOpenTransaction(this.db, principal, store, guest, pos, posKey, newId(), '[]', nowIso);
-    return this.identifyResult(principal, row, guest, pos);
+    return answer(await this.insertOpenTransaction(this.db, principal, store, guest, pos, posKey, newId(), '[]', nowIso));
   }
 
   private async insertOpenTransaction(
@@ -230,28 +227,39 @@ export class LoyaltyService {
       claimed_at: null,
       voided_at: null,
     };
-    await db.insertInto('loyalty_transactions').values(row).execute();
+    await insertTransaction.run(db, row);
     return row;
   }
 
-  private async identifyResult(principal: PosPrincipal, txn: LoyaltyTransactionTable, guest: Guest, pos: PosContext): Promise<IdentifyResult> {
-    const incentives = await this.incentiveMap(principal.programId);
+  /**
+   * The identify answer for a transaction with these selections. Everything that can fail (a
+   * selection without a PLU config for the asking vendor) fails here, before anything is written;
+   * the returned function only fills in the transaction.
+   */
+  private async identifyAnswer(
+    principal: PosPrincipal,
+    selectionsJson: string,
+    guest: Guest,
+    pos: PosContext,
+  ): Promise<(txn: Pick<LoyaltyTransactionTable, 'id' | 'receipt_code'>) => IdentifyResult> {
+    const [incentives, program] = await Promise.all([this.incentiveMap(principal.programId), this.program(principal.programId)]);
     const selections: SelectedIncentive[] = [];
     let reserved = 0;
-    for (const id of JSON.parse(txn.selections) as string[]) {
+    for (const id of JSON.parse(selectionsJson) as string[]) {
       const incentive = incentives.get(id);
       if (!incentive) continue; // withdrawn since the guest picked it
       selections.push({ incentive, plu: pluFor(incentive, pos.pluVendor), referenceId: String(selections.length).padStart(2, '0') });
       if (incentive.kind === 'REWARD') reserved += incentive.pointCost;
     }
-    return {
+    const tier = await guestTier(this.db, program, guest.id, this.clock());
+    return (txn) => ({
       transactionId: txn.id,
       guest: { id: guest.id, name: guest.name, createdAt: guest.createdAt },
       balance: Math.max(0, guest.balance - reserved),
       selections,
       receiptCode: txn.receipt_code,
-      tier: await guestTier(this.db, await this.program(principal.programId), guest.id, this.clock()),
-    };
+      tier,
+    });
   }
 
   /** Dry run of a claim: eligibility and points preview; changes nothing. */
@@ -291,13 +299,7 @@ export class LoyaltyService {
     };
 
     if (cmd.status === 'PENDING') {
-      const updated = await this.db
-        .updateTable('loyalty_transactions')
-        .set({ ...common, status: 'PENDING', reserved_points: evaluation.pointsRedeemed })
-        .where('id', '=', txn.id)
-        .where('status', 'in', OPEN_STATES)
-        .returning('id')
-        .executeTakeFirst();
+      const updated = await markPending.first(this.db, { ...common, id: txn.id, reserved: evaluation.pointsRedeemed });
       if (!updated) return this.replayOrRefuse(await this.transactionRow(principal, txn.id), cmd);
       return render(
         this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
@@ -314,7 +316,7 @@ export class LoyaltyService {
       const body = await this.db
         .transaction()
         .execute(async (trx) => {
-          const balance = await postEntries(
+          const { balance, rows: ledger } = await moveBalance(
             trx,
             program.id,
             guest.id,
@@ -325,27 +327,6 @@ export class LoyaltyService {
             nowIso,
             { touchActivity: true },
           );
-          if (evaluation.applied.length > 0) {
-            await trx
-              .insertInto('redemptions')
-              .values(
-                evaluation.applied.map((a) => ({
-                  id: newId(),
-                  program_id: program.id,
-                  guest_id: guest.id,
-                  transaction_id: txn.id,
-                  incentive_id: a.incentiveId,
-                  kind: a.kind,
-                  quantity: a.quantity,
-                  points: a.points,
-                  created_at: nowIso,
-                  voided_at: null,
-                  // Which lines redeemed it: a partial refund of those lines gives the reward back.
-                  line_refs: JSON.stringify(a.lineRefs),
-                })),
-              )
-              .execute();
-          }
           const rendered = render(
             this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
               points: balance,
@@ -353,24 +334,41 @@ export class LoyaltyService {
               kind: 'claimed',
             }),
           );
-          const won = await trx
-            .updateTable('loyalty_transactions')
-            .set({
+          const won = await writeClaim(trx, this.deps.db.engine, {
+            ledger,
+            redemptions: evaluation.applied.map((a) => ({
+              id: newId(),
+              program_id: program.id,
+              guest_id: guest.id,
+              transaction_id: txn.id,
+              incentive_id: a.incentiveId,
+              kind: a.kind,
+              quantity: a.quantity,
+              points: a.points,
+              created_at: nowIso,
+              voided_at: null,
+              // Which lines redeemed it: a partial refund of those lines gives the reward back.
+              line_refs: JSON.stringify(a.lineRefs),
+            })),
+            claim: {
               ...common,
-              status: 'CLAIMED',
+              id: txn.id,
               claim_hash: cmd.bodyHash,
               claim_response: JSON.stringify(rendered),
               points_earned: evaluation.pointsEarned,
               points_redeemed: evaluation.pointsRedeemed,
-              reserved_points: 0,
               claimed_at: nowIso,
-            })
-            .where('id', '=', txn.id)
-            .where('status', 'in', OPEN_STATES)
-            .returning('id')
-            .executeTakeFirst();
+            },
+            event: {
+              id: newId(),
+              program_id: program.id,
+              type: 'transaction.claimed',
+              payload: JSON.stringify({ ...claimedEventData(txn, guest.id, evaluation, balance, nowIso) }),
+              created_at: nowIso,
+            },
+          });
           if (!won) throw LOST_RACE;
-          await enqueueEvent(trx, program.id, 'transaction.claimed', { ...claimedEventData(txn, guest.id, evaluation, balance, nowIso) }, nowIso);
+          await dropRedeemedFromSelection(trx, guest.id, evaluation.applied.map((a) => a.incentiveId), nowIso);
           return rendered;
         })
         .catch((e: unknown) => {
@@ -687,16 +685,7 @@ export class LoyaltyService {
 
   /** The transaction, with its guest read in the same query (kept aside for `evaluateSale`). */
   private async transactionRow(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionTable> {
-    const row = UUID.test(id)
-      ? await this.db
-          .selectFrom('loyalty_transactions as t')
-          .leftJoin('guests as g', 'g.id', 't.guest_id')
-          .selectAll('t')
-          .select(['g.name as g_name', 'g.email as g_email', 'g.balance as g_balance', 'g.created_at as g_created_at'])
-          .where('t.id', '=', id.toLowerCase())
-          .where('t.program_id', '=', principal.programId)
-          .executeTakeFirst()
-      : undefined;
+    const row = UUID.test(id) ? await transactionWithGuest.first(this.db, { id: id.toLowerCase(), programId: principal.programId }) : undefined;
     if (!row) throw new AppError('TransactionNotFoundError', `No loyalty transaction ${id}`);
     const { g_name, g_email, g_balance, g_created_at, ...txn } = row;
     if (txn.guest_id && g_name !== null && g_balance !== null && g_created_at !== null) {
@@ -706,9 +695,12 @@ export class LoyaltyService {
   }
 
   private async openStore(principal: PosPrincipal, externalId: string): Promise<Store> {
-    const store = await this.stores.getOrLoad(`${principal.programId}|${externalId}`, () =>
-      findStoreByExternalId(this.db, principal.programId, externalId),
-    );
+    const store = await this.stores.getOrLoad(`${principal.programId}|${externalId}`, async () => {
+      const found = await findStoreByExternalId(this.db, principal.programId, externalId);
+      // The sale's later calls look the store up by id: one load serves both.
+      if (found) this.stores.set(`id|${found.id}`, found);
+      return found;
+    });
     if (!store) throw new AppError('StoreNotFound', `No store "${externalId}" in this program`, { field: 'posVendor.storeId' });
     if (!store.loyaltyEnabled) throw new AppError('RedeemRewardError', `Loyalty is not enabled at store "${externalId}"`);
     return store;
@@ -735,9 +727,13 @@ export class LoyaltyService {
   }
 
   private async guest(programId: string, id: string): Promise<Guest | null> {
-    const row = await this.db.selectFrom('guests').selectAll().where('id', '=', id).where('program_id', '=', programId).executeTakeFirst();
-    return row ? { id: row.id, programId: row.program_id, name: row.name, email: row.email, balance: row.balance, createdAt: row.created_at } : null;
+    const row = await guestById.first(this.db, { id, programId });
+    return row ? toGuest(row) : null;
   }
+}
+
+function toGuest(row: GuestRow): Guest {
+  return { id: row.id, programId: row.program_id, name: row.name, email: row.email, balance: row.balance, createdAt: row.created_at };
 }
 
 export function posKeyOf(pos: PosContext): string {

@@ -120,8 +120,12 @@ function sliding(c: Counter, t: number, windowMs: number): number {
 export const CODE_LOOKUP_LIMITS = {
   /** per store: a busy store identifies a few guests a minute */
   store: { limit: 60, windowMs: 60_000, maxMisses: 10, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 },
-  /** per API key: one key serves every store of a vendor */
-  key: { limit: 600, windowMs: 60_000, maxMisses: 50, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 },
+  /**
+   * per API key: one key serves every store of a vendor, so the rate must carry a whole brand at
+   * lunch (100 code identifies a second); the miss lockout stops a key used to guess codes across
+   * many store ids, and is high enough that a few stores mistyping codes do not lock the brand out
+   */
+  key: { limit: 6000, windowMs: 60_000, maxMisses: 300, missWindowMs: 10 * 60_000, lockoutMs: 15 * 60_000 },
 } as const satisfies Record<string, ThrottleLimits>;
 
 /**

@@ -22,6 +22,12 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /** Stores a value loaded some other way (e.g. the same row under a second key). */
+  set(key: K, value: V): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }

@@ -436,7 +436,8 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     ]));
     expect(claimed.statusCode).toBe(200);
     expect(claimed.json()).toMatchObject({ pointsRedeemed: 100 });
-    await hale.send('DELETE', '/app/v1/bk-us/selection');
+    // What the sale redeemed leaves the pre-selection: the next code does not carry it again.
+    expect((await hale.get('/app/v1/bk-us/selection')).json()).toMatchObject({ rewardIds: [], offerId: null, pointsReserved: 0 });
     // 500 − 100 redeemed + 80 earned; the buckets come from the expiry job's computation.
     expect((await hale.get('/app/v1/bk-us/balance')).json()).toMatchObject({
       balance: 480,

@@ -151,8 +151,8 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
 
     // 11. The guest sees it: the code used, the balance, the sale with its redemption and earn.
     expect((await guest('GET', `/codes/${CODE}`)).body).toMatchObject({ status: 'used', transactionId: TXN });
-    // The pre-selection stays for the next visit (DELETE /selection clears it).
-    expect((await guest('GET', '/balance')).body).toMatchObject({ balance: 145, pointsReserved: 50, available: 95 });
+    // The redeemed reward has left the pre-selection: nothing is reserved any more.
+    expect((await guest('GET', '/balance')).body).toMatchObject({ balance: 145, pointsReserved: 0, available: 145 });
     const history = await guest('GET', '/transactions');
     expect(history.body.items).toEqual([
       expect.objectContaining({

@@ -302,6 +302,26 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       expect(res.json().message).toContain('"ncr"');
     });
 
+    it('leaves the one-time code unused when identify fails on a missing vendor config, so another till can still take it', async () => {
+      await createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Partner-only Tart', pointCost: 100, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900998' } } }, at, 'rwd-partner-tart');
+      loyalty.invalidate();
+      const g = await guest(1000);
+      const c = await code(g, ['rwd-partner-tart']);
+      const failed = await ncrIdentify(c, 'V-2');
+      expect(failed.statusCode).toBe(422);
+      expect(failed.json()).toMatchObject({ code: 'VendorConfigMissing', details: { incentiveId: 'rwd-partner-tart', vendor: 'ncr' } });
+      // Nothing was written: the code is not consumed and no loyalty transaction was opened.
+      const otp = await db.kysely.selectFrom('otp_codes').select(['used_at', 'used_pos_key', 'used_transaction_id']).where('code', '=', c).where('guest_id', '=', g).executeTakeFirstOrThrow();
+      expect(otp).toEqual({ used_at: null, used_pos_key: null, used_transaction_id: null });
+      expect(await db.kysely.selectFrom('loyalty_transactions').select('id').where('guest_id', '=', g).execute()).toEqual([]);
+      // The same till retrying gets the same set-up error, not "code already used" …
+      expect((await ncrIdentify(c, 'V-2')).json()).toMatchObject({ code: 'VendorConfigMissing' });
+      // … and a till whose vendor has the config can still identify with the code.
+      const ok = await call('POST', '/loyalty/identify', { identifier: c, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'V-3' } }, 'partner');
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({ balances: [{ amount: 900, currency: 'points' }], order: [{ productId: '900998', incentiveId: 'rwd-partner-tart' }] });
+    });
+
     it('refuses an incentive whose vendor config is malformed', async () => {
       await expect(
         createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Broken', pointCost: 100, vendorConfigs: { ncr: { pluType: 'sizeBasedPlu', sizeBasedPlu: [] } } }, at),

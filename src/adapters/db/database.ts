@@ -1,9 +1,14 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { PREPARED_STATEMENTS } from './prepared.ts';
 import type { Database } from './schema.ts';
+
+const require = createRequire(import.meta.url);
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -42,8 +47,17 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    const checkpointer = target === ':memory:' ? null : startCheckpointer(sqlite, target);
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kysely, engine, describe: `sqlite:${target}`, close: () => kysely.destroy() };
+    return {
+      kysely,
+      engine,
+      describe: `sqlite:${target}`,
+      close: async () => {
+        await checkpointer?.stop();
+        await kysely.destroy();
+      },
+    };
   }
   // Integers we store fit int4; COUNT/SUM come back as int8 strings and are converted where read.
   const pool = new pg.Pool({
@@ -51,9 +65,54 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     max: options.poolSize ?? 16,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  pool.on('connect', namePreparedStatements);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, engine, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
 }
+
+/**
+ * WAL checkpoints off the event loop. SQLite checkpoints in the connection that commits, after
+ * every ~1,000 WAL pages: it copies the pages into the database file and fsyncs twice — a stall of
+ * several milliseconds on the one thread that serves every request, several times a second under
+ * load (the POS path's p99). A worker thread with its own connection checkpoints instead
+ * (PASSIVE: never blocks the writer); the main connection keeps a far larger automatic threshold
+ * as a safety net (the WAL only restarts once a checkpoint caught up, which under steady writes
+ * happens at that threshold). A failed worker restores SQLite's default.
+ */
+function startCheckpointer(main: SQLite.Database, path: string): { stop(): Promise<void> } {
+  const DEFAULT_AUTOCHECKPOINT = 1_000;
+  main.pragma('wal_autocheckpoint = 10000');
+  const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { module: require.resolve('better-sqlite3'), path: resolve(path), intervalMs: 25 } });
+  worker.unref();
+  let stopped = false;
+  const restoreDefault = () => {
+    if (!stopped && main.open) main.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+  };
+  worker.on('error', restoreDefault);
+  worker.on('exit', restoreDefault);
+  return {
+    async stop() {
+      stopped = true;
+      await worker.terminate();
+    },
+  };
+}
+
+const CHECKPOINT_WORKER = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('busy_timeout = 0');
+const tick = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // busy or locked: try again next tick
+  }
+  setTimeout(tick, workerData.intervalMs);
+};
+tick();
+`;
 
 /**
  * Kysely prepares every query afresh; preparing costs more than running most of ours. The same SQL
@@ -78,6 +137,21 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * The queries of prepared.ts go to PostgreSQL as named statements: parsed and planned once per
+ * connection instead of on every call (on the POS path that was a large share of the database's
+ * CPU). They select explicit columns, so a column added by a later migration does not invalidate
+ * them. Everything else is sent as before.
+ */
+function namePreparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' && callback === undefined ? PREPARED_STATEMENTS.get(text) : undefined;
+    if (name !== undefined) return query({ name, text, values });
+    return callback === undefined ? query(text, values) : query(text, values, callback);
+  };
 }
 
 /** `?options=-c search_path=foo` in a PostgreSQL URL names the schema. */

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import sjson from 'secure-json-parse';
 import type { AdminAuthService } from '../../app/admin-auth.service.ts';
+import type { GuestOptions } from '../../app/guest/guest-options.ts';
 import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../db/database.ts';
@@ -27,6 +28,8 @@ export interface AppOptions {
   /** pino options, or false for silence (tests). */
   logger: boolean | Record<string, unknown>;
   bodyLimit?: number;
+  /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
+  guest?: GuestOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;

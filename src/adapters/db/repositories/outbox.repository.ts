@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
+import { prepare } from '../prepared.ts';
 import type { AuditLogTable, Database, EventType } from '../schema.ts';
 
 /**
@@ -8,9 +9,13 @@ import type { AuditLogTable, Database, EventType } from '../schema.ts';
  */
 export async function enqueueEvent(trx: Kysely<Database>, programId: string, type: EventType, payload: Record<string, unknown>, at: string): Promise<string> {
   const id = newId();
-  await trx.insertInto('outbox_events').values({ id, program_id: programId, type, payload: JSON.stringify(payload), created_at: at }).execute();
+  await insertEvent.run(trx, { id, programId, type, payload: JSON.stringify(payload), at });
   return id;
 }
+
+export const insertEvent = prepare((db, p: { id: string; programId: string; type: EventType; payload: string; at: string }) =>
+  db.insertInto('outbox_events').values({ id: p.id, program_id: p.programId, type: p.type, payload: p.payload, created_at: p.at }),
+);
 
 export type AuditEntry = Omit<AuditLogTable, 'id' | 'before' | 'after' | 'created_at'> & { before?: unknown; after?: unknown };
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
-import type { Database, LedgerKind } from '../schema.ts';
+import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
+import type { Database, LedgerKind, PointsLedgerTable } from '../schema.ts';
 
 export interface LedgerEntryInput {
   kind: LedgerKind;
@@ -30,6 +31,25 @@ export async function postEntries(
   at: string,
   options: { touchActivity?: boolean } = {},
 ): Promise<number> {
+  const { balance, rows } = await moveBalance(trx, programId, guestId, entries, at, options);
+  await insertLedgerRows(trx, rows);
+  return balance;
+}
+
+/**
+ * The first half of `postEntries`: the guarded balance UPDATE (which also locks the guest row),
+ * returning the balance after and the ledger rows still to insert — in the same database
+ * transaction, with `insertLedgerRows` or together with other writes (PostgreSQL claims write them
+ * in one statement).
+ */
+export async function moveBalance(
+  trx: Kysely<Database>,
+  programId: string,
+  guestId: string,
+  entries: LedgerEntryInput[],
+  at: string,
+  options: { touchActivity?: boolean } = {},
+): Promise<{ balance: number; rows: LedgerRow[] }> {
   const moving = entries.filter((e) => e.points !== 0);
   let net = 0;
   let required = 0;
@@ -37,36 +57,65 @@ export async function postEntries(
     net += e.points;
     required = Math.max(required, -net);
   }
-  let q = trx.updateTable('guests').where('id', '=', guestId).where('program_id', '=', programId);
-  if (moving.length > 0) q = q.set({ balance: sql<number>`balance + ${net}` });
-  if (options.touchActivity) q = q.set({ last_activity_at: at });
-  if (moving.length === 0 && !options.touchActivity) return (await currentBalance(trx, guestId)) ?? 0;
-  if (required > 0) q = q.where('balance', '>=', required);
-  const row = await q.returning('balance').executeTakeFirst();
+  if (moving.length === 0 && !options.touchActivity) return { balance: (await currentBalance(trx, guestId)) ?? 0, rows: [] };
+  const row = await guestUpdate(moving.length > 0, options.touchActivity === true, required > 0).first(trx, { guestId, programId, net, at, required });
   if (!row) throw new InsufficientPoints(await currentBalance(trx, guestId), required);
-  if (moving.length > 0) {
-    let balance = row.balance - net;
-    await trx
-      .insertInto('points_ledger')
-      .values(
-        moving.map((e) => {
-          balance += e.points;
-          return {
-            id: newId(),
-            program_id: programId,
-            guest_id: guestId,
-            transaction_id: e.transactionId,
-            kind: e.kind,
-            points: e.points,
-            balance_after: balance,
-            reason: e.reason ?? null,
-            created_at: at,
-          };
-        }),
-      )
-      .execute();
+  let balance = row.balance - net;
+  const rows = moving.map((e) => {
+    balance += e.points;
+    return {
+      id: newId(),
+      program_id: programId,
+      guest_id: guestId,
+      transaction_id: e.transactionId,
+      kind: e.kind,
+      points: e.points,
+      balance_after: balance,
+      reason: e.reason ?? null,
+      created_at: at,
+    };
+  });
+  return { balance: row.balance, rows };
+}
+
+export type LedgerRow = PointsLedgerTable;
+
+export async function insertLedgerRows(trx: Kysely<Database>, rows: LedgerRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length <= 4) await ledgerInsert(rows.length).run(trx, flattenRows(LEDGER_COLUMNS, rows));
+  else await trx.insertInto('points_ledger').values(rows).execute();
+}
+
+type GuestUpdateParams = { guestId: string; programId: string; net: number; at: string; required: number };
+const guestUpdates = new Map<string, PreparedQuery<GuestUpdateParams, { balance: number }>>();
+
+/** The guarded balance UPDATE in its (at most eight) shapes, each prepared once. */
+function guestUpdate(move: boolean, touch: boolean, guard: boolean): PreparedQuery<GuestUpdateParams, { balance: number }> {
+  const key = `${move}|${touch}|${guard}`;
+  let q = guestUpdates.get(key);
+  if (!q) {
+    q = prepare((db, p: GuestUpdateParams) => {
+      let u = db.updateTable('guests').where('id', '=', p.guestId).where('program_id', '=', p.programId);
+      if (move) u = u.set({ balance: sql<number>`balance + ${p.net}` });
+      if (touch) u = u.set({ last_activity_at: p.at });
+      if (guard) u = u.where('balance', '>=', p.required);
+      return u.returning('balance');
+    });
+    guestUpdates.set(key, q);
   }
-  return row.balance;
+  return q;
+}
+
+export const LEDGER_COLUMNS = ['id', 'program_id', 'guest_id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'] as const;
+const ledgerInserts = new Map<number, PreparedQuery<Record<string, unknown>, unknown>>();
+
+function ledgerInsert(n: number): PreparedQuery<Record<string, unknown>, unknown> {
+  let q = ledgerInserts.get(n);
+  if (!q) {
+    q = prepareRows('points_ledger', LEDGER_COLUMNS, n);
+    ledgerInserts.set(n, q);
+  }
+  return q;
 }
 
 export async function currentBalance(db: Kysely<Database>, guestId: string): Promise<number | null> {

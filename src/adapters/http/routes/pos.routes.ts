@@ -73,6 +73,7 @@ export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, p
     serviceMode = normalizeServiceMode(body.serviceMode);
     if (!serviceMode) throw invalidField('serviceMode', 'must be one of EAT_IN (Eatin), TAKEOUT, DRIVE_THRU, CURBSIDE, TABLE_SERVICE, DELIVERY');
   }
+  let bodyHash: string | undefined;
   return {
     status: status === 'VALIDATE' ? 'CLAIMED' : status,
     loyaltyId: body.loyaltyId ?? null,
@@ -81,7 +82,10 @@ export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, p
     cart,
     pos,
     localTime: localTime(request),
-    bodyHash: sha256(canonicalJson(body)),
+    // Only a CLAIMED (or unclaimed) sale stores and compares it: hashed on first use.
+    get bodyHash() {
+      return (bodyHash ??= sha256(canonicalJson(body)));
+    },
     appliedIncentiveIds: input.appliedIncentiveIds,
     itemLineRedemption: input.itemLineRedemption,
   };
