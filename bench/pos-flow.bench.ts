@@ -236,6 +236,16 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
   const next: Record<Dialect, number> = { generic: 0, ncr: 0, winrest: 0 };
   /** The code for sale n when it redeems a reward (one in four, while codes last), else null. */
   const codeFor = (d: Dialect, n: number) => (n % 4 === 0 && next[d] < prep.codes[d].length ? prep.codes[d][next[d]++]! : null);
+  /** A sale whose three calls send one body, differing only in `status`. */
+  const sameBodySale = (d: Dialect, w: number, code: string | null, guest: string, posVendor: Record<string, unknown>, body: Record<string, unknown>): Sale => ({
+    key: prep.keys[d][w % prep.keys[d].length]!,
+    identifier: code ?? guest,
+    identifyVendor: posVendor,
+    validate: () => body,
+    pending: () => ({ ...body, status: 'PENDING' }),
+    claimed: () => ({ ...body, status: 'CLAIMED' }),
+    reward: code !== null,
+  });
   return {
     generic: (n, w, tag) => {
       const code = codeFor('generic', n);
@@ -250,15 +260,7 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
         serviceMode: 'EAT_IN',
         transactionDetails: { currency: 'USD', order, payments: [{ amount: 1247, type: 'CARD' }], posVendor },
       };
-      return {
-        key: prep.keys.generic[w % prep.keys.generic.length]!,
-        identifier: code ?? guest,
-        identifyVendor: posVendor,
-        validate: () => body,
-        pending: () => ({ ...body, status: 'PENDING' }),
-        claimed: () => ({ ...body, status: 'CLAIMED' }),
-        reward,
-      };
+      return sameBodySale('generic', w, code, guest, posVendor, body);
     },
 
     winrest: (n, w, tag) => {
@@ -282,15 +284,7 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
         status: 'CLAIMED',
         transactionDetails: { currency: 'USD', order, payments: [{ amount: 1247, type: 'CASH' }], posVendor },
       };
-      return {
-        key: prep.keys.winrest[w % prep.keys.winrest.length]!,
-        identifier: code ?? guest,
-        identifyVendor: posVendor,
-        validate: () => body,
-        pending: () => ({ ...body, status: 'PENDING' }),
-        claimed: () => ({ ...body, status: 'CLAIMED' }),
-        reward,
-      };
+      return sameBodySale('winrest', w, code, guest, posVendor, body);
     },
 
     ncr: (n, w, tag) => {

@@ -41,15 +41,41 @@ export function daysBetween(a: string, b: string): number {
  */
 export function periodStart(date: string, period: Period): string {
   // Rules ask this for every incentive of every evaluation, almost always for the same day: keep
-  // the last answer per period (comparing the same string object is a pointer check).
-  const hit = lastStart[period];
-  if (hit !== undefined && hit.date === date) return hit.start;
+  // the last answer per period (comparing the same string object is a pointer check). One
+  // variable per period, not an object indexed by period: a lookup by varying key is slow in V8.
+  let hit: LastStart | null;
+  switch (period) {
+    case 'day':
+      return date;
+    case 'lifetime':
+      return LIFETIME_START;
+    case 'week':
+      hit = lastWeek;
+      break;
+    case 'month':
+      hit = lastMonth;
+      break;
+    case 'year':
+      hit = lastYear;
+      break;
+  }
+  if (hit !== null && hit.date === date) return hit.start;
   const start = computePeriodStart(date, period);
-  lastStart[period] = { date, start };
+  const entry = { date, start };
+  if (period === 'week') lastWeek = entry;
+  else if (period === 'month') lastMonth = entry;
+  else lastYear = entry;
   return start;
 }
 
-const lastStart: Partial<Record<Period, { date: string; start: string }>> = {};
+interface LastStart {
+  date: string;
+  start: string;
+}
+let lastWeek: LastStart | null = null;
+let lastMonth: LastStart | null = null;
+let lastYear: LastStart | null = null;
+const LIFETIME_START = '0000-01-01';
 
 function computePeriodStart(date: string, period: Period): string {
   switch (period) {
@@ -64,7 +90,7 @@ function computePeriodStart(date: string, period: Period): string {
     case 'year':
       return `${date.slice(0, 4)}-01-01`;
     case 'lifetime':
-      return '0000-01-01';
+      return LIFETIME_START;
   }
 }
 

@@ -1,6 +1,6 @@
 import { minutesOf } from './calendar.ts';
 import { type Cart, goodsSubtotal, isIncentiveLine, loyaltyDiscount } from './cart.ts';
-import type { Incentive, IncentiveKind } from './incentive.ts';
+import type { Incentive, IncentiveKind, RuleRef } from './incentive.ts';
 import { type EarnPolicy, pointsForSpend } from './points.ts';
 import { LIMIT_PER_ORDER } from './rules/limit-per-order.rule.ts';
 import { RULES } from './rules/registry.ts';
@@ -10,7 +10,6 @@ import type {
   GuestHistory,
   GuestSnapshot,
   RuleContext,
-  RuleDefinition,
   RuleFailure,
   RuleNeed,
   RuleOutcome,
@@ -148,13 +147,17 @@ export function eligibility(cart: Cart, ctx: EvaluationContext, candidates: read
     self.incentiveId = incentive.id;
     self.kind = incentive.kind;
     ruleCtx.incentive = incentive;
-    ruleCtx.applied = inCart.length === 0 ? selfOnly : [...inCart.filter((a) => a.incentiveId !== incentive.id), self];
-    const failures: RuleFailure[] = [];
-    runRules(rulesOf(incentive), ruleCtx, loaded, failures);
-    if (incentive.kind === 'REWARD' && incentive.pointCost > balance) failures.push(insufficientPoints(incentive.id, balance, incentive.pointCost));
-    out[c] = { incentive, failures };
+    ruleCtx.applied = inCart.length === 0 ? selfOnly : appliedWith(inCart, self);
+    let failures = runRules(rulesOf(incentive).alone, ruleCtx, loaded);
+    if (incentive.kind === 'REWARD' && incentive.pointCost > balance) failures = append(failures, insufficientPoints(incentive.id, balance, incentive.pointCost));
+    out[c] = { incentive, failures: failures ?? [] };
   }
   return out;
+}
+
+/** What the cart already redeems besides `self`, then `self`. (Not inlined in the loop: see `missingNeed`.) */
+function appliedWith(inCart: readonly AppliedRef[], self: AppliedRef): AppliedRef[] {
+  return [...inCart.filter((a) => a.incentiveId !== self.incentiveId), self];
 }
 
 /** Figures every rule may read, computed once per cart. */
@@ -168,11 +171,16 @@ export function cartFacts(cart: Cart): CartFacts {
   }
   const subtotalCents = goodsSubtotal(cart);
   const tax = lineTax > 0 ? lineTax : (cart.totals.TAXES ?? 0);
+  const tenders = cart.tenders.map((t) => t.type.toUpperCase());
+  const tenderTypes = new Set(tenders);
   return {
     subtotalCents,
     totalCents: subtotalCents + tax,
     productQuantities,
-    tenderTypes: new Set(cart.tenders.map((t) => t.type.toUpperCase())),
+    tenderTypes,
+    // Usually no tender type repeats, and the list is the one already made.
+    tenderTypeList: tenderTypes.size === tenders.length ? tenders : [...tenderTypes],
+    quantityByProductKey: null,
   };
 }
 
@@ -191,6 +199,7 @@ function ruleContext(cart: Cart, facts: CartFacts, applied: readonly AppliedRef[
     nowMinutes: minutesOf(ctx.now.time),
     channel: ctx.channel ?? null,
     history: ctx.history ?? null,
+    ruleId: '',
   };
 }
 
@@ -209,70 +218,102 @@ function loadedNeeds(history: GuestHistory | null): number {
 
 interface CompiledRule {
   ruleId: string;
-  rule: RuleDefinition | undefined;
   /** `rule.check`, held here so that the hot loop reads one object shape. */
   check: (args: unknown, ctx: RuleContext) => RuleOutcome;
   /** The arguments as `check` reads them (`prepare`d). */
   args: unknown;
   needBits: number;
+  /** Unknown rules are refused when an incentive is written; one that slipped through fails closed with this. */
+  unknown: RuleFailure | null;
+}
+
+interface CompiledIncentive {
+  /** Every rule, with `limit-per-order` (max 1 when not configured) last. */
+  rules: CompiledRule[];
+  /**
+   * The rules `eligibility()` runs: it judges each candidate alone at quantity 1, where a
+   * `limit-per-order` with max ≥ 1 (every valid one) passes by definition and is left out.
+   */
+  alone: CompiledRule[];
 }
 
 /** Rule lookups per incentive, done once per incentive object (configuration is cached upstream). */
-const compiledRules = new WeakMap<Incentive, CompiledRule[]>();
+const compiledRules = new WeakMap<Incentive, CompiledIncentive>();
 
-function rulesOf(incentive: Incentive): CompiledRule[] {
-  let list = compiledRules.get(incentive);
-  if (!list) {
-    const refs = incentive.rules.some((r) => r.ruleId === LIMIT_PER_ORDER)
-      ? incentive.rules
-      : [...incentive.rules, { ruleId: LIMIT_PER_ORDER, args: { max: 1 } }];
-    list = refs.map((ref) => {
-      const rule = RULES.get(ref.ruleId);
-      let needBits = 0;
-      for (const n of rule?.needs ?? []) needBits |= NEED_BITS[n];
-      const check = (rule?.check ?? (() => null)) as CompiledRule['check'];
-      return { ruleId: ref.ruleId, rule, check, args: rule?.prepare ? rule.prepare(ref.args) : ref.args, needBits };
-    });
-    compiledRules.set(incentive, list);
-  }
-  return list;
+const NEVER_CALLED = (): null => null;
+
+function rulesOf(incentive: Incentive): CompiledIncentive {
+  // The compiling is a function of its own: its closures would otherwise make V8 allocate a
+  // context on every call, cached or not.
+  return compiledRules.get(incentive) ?? compileRules(incentive);
+}
+
+function compileRules(incentive: Incentive): CompiledIncentive {
+  const refs = incentive.rules.some((r) => r.ruleId === LIMIT_PER_ORDER)
+    ? incentive.rules
+    : [...incentive.rules, { ruleId: LIMIT_PER_ORDER, args: { max: 1 } }];
+  const rules = refs.map((ref): CompiledRule => {
+    const rule = RULES.get(ref.ruleId);
+    if (!rule) {
+      const unknown = { code: 'unknown-rule', ruleId: ref.ruleId, incentiveId: incentive.id, message: `Rule ${ref.ruleId} is not known to this server` };
+      return { ruleId: ref.ruleId, check: NEVER_CALLED, args: null, needBits: 0, unknown };
+    }
+    let needBits = 0;
+    for (const n of rule.needs ?? []) needBits |= NEED_BITS[n];
+    return { ruleId: ref.ruleId, check: rule.check as CompiledRule['check'], args: rule.prepare ? rule.prepare(ref.args) : ref.args, needBits, unknown: null };
+  });
+  const passesAlone = (ref: RuleRef) => ref.ruleId === LIMIT_PER_ORDER && typeof ref.args.max === 'number' && ref.args.max >= 1;
+  const compiled = { rules, alone: rules.filter((_, i) => !passesAlone(refs[i]!)) };
+  compiledRules.set(incentive, compiled);
+  return compiled;
 }
 
 /** Runs every rule of `ctx.incentive`, appending one failure per failing rule. */
 function checkIncentive(ctx: RuleContext, loaded: number, failures: RuleFailure[]): void {
-  runRules(rulesOf(ctx.incentive), ctx, loaded, failures);
+  const own = runRules(rulesOf(ctx.incentive).rules, ctx, loaded);
+  if (own !== null) failures.push(...own);
 }
 
-function runRules(rules: CompiledRule[], ctx: RuleContext, loaded: number, failures: RuleFailure[]): void {
-  const incentiveId = ctx.incentive.id;
+/** Runs `rules` for `ctx.incentive`: the failing rules' failures, or null when every rule passes. */
+function runRules(rules: CompiledRule[], ctx: RuleContext, loaded: number): RuleFailure[] | null {
+  let failures: RuleFailure[] | null = null;
   for (let i = 0; i < rules.length; i++) {
     const compiled = rules[i]!;
-    const rule = compiled.rule;
-    const ruleId = compiled.ruleId;
-    const needBits = compiled.needBits;
-    if (!rule) {
-      // Unknown rules are refused when an incentive is written; one that slipped through fails closed.
-      failures.push({ code: 'unknown-rule', ruleId, incentiveId, message: `Rule ${ruleId} is not known to this server` });
+    if (compiled.unknown !== null) {
+      failures = append(failures, { ...compiled.unknown });
       continue;
     }
-    if (needBits !== 0 && (needBits & ~loaded) !== 0) {
-      const missing = NEEDS.find((n) => (needBits & ~loaded & NEED_BITS[n]) !== 0)!;
-      failures.push({ code: MISSING_GUEST_HISTORY, ruleId, incentiveId, targetValue: missing, message: `Rule ${ruleId} needs the guest's ${missing}, which was not loaded` });
+    if (compiled.needBits !== 0 && (compiled.needBits & ~loaded) !== 0) {
+      failures = append(failures, missingNeed(compiled, ctx.incentive.id, loaded));
       continue;
     }
-    const outcome = compiled.check(compiled.args, ctx);
-    if (outcome) {
-      // Built field by field: an object spread here costs microseconds per failure in V8.
-      failures.push({
-        code: outcome.code,
-        ruleId,
-        incentiveId,
-        currentValue: outcome.currentValue,
-        targetValue: outcome.targetValue,
-        message: outcome.message,
-      });
-    }
+    ctx.ruleId = compiled.ruleId;
+    const failure = compiled.check(compiled.args, ctx);
+    if (failure !== null) failures = append(failures, failure);
   }
+  return failures;
+}
+
+/**
+ * The failure of a rule whose needs were not loaded. (A function of its own, like the other rare
+ * paths here: a closure in the hot loop would make V8 allocate a context per rule.)
+ */
+function missingNeed(compiled: CompiledRule, incentiveId: string, loaded: number): RuleFailure {
+  const ruleId = compiled.ruleId;
+  const missing = NEEDS.find((need) => (compiled.needBits & ~loaded & NEED_BITS[need]) !== 0)!;
+  return { code: MISSING_GUEST_HISTORY, ruleId, incentiveId, targetValue: missing, message: `Rule ${ruleId} needs the guest's ${missing}, which was not loaded` };
+}
+
+/**
+ * `list` with `failure` appended (`list` itself, or a new list). Most verdicts hold one to three
+ * failures: lists of one and two are made as literals of exactly that size, which V8 allocates
+ * inline, where growing a list by push calls into the runtime (and reserves room for 17).
+ */
+function append(list: RuleFailure[] | null, failure: RuleFailure): RuleFailure[] {
+  if (list === null) return [failure];
+  if (list.length === 1) return [list[0]!, failure];
+  list.push(failure);
+  return list;
 }
 
 function insufficientPoints(incentiveId: string, available: number, required: number): RuleFailure {

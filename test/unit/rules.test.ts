@@ -414,6 +414,28 @@ describe('eligibility', () => {
       ['ofr-weekend', ['invalid-day-of-the-week']],
     ]);
   });
+  it('sees the cart products that incentives first prepared in the same evaluation name', () => {
+    // Each incentive's rules are prepared on first use, giving its product ids their keys
+    // (product-keys.ts) after the cart's facts were built: every candidate must still see them.
+    const cart = aCart().item('FRESH-A', '1.00').item('FRESH-B', '1.00').item('FRESH-C', '1.00').build();
+    const ctx: EvaluationContext = {
+      now: NOW,
+      store: { id: 's1', externalId: '9999' },
+      serviceMode: null,
+      guest: null,
+      earn: { rateMilli: 10_000, minimumSpendCents: 0, currencyDigits: 2 },
+      incentives: new Map(),
+    };
+    const needsA = offer([{ ruleId: 'cart-requirements', args: { productIds: ['FRESH-A'] } }], 'ofr-a');
+    const needsB = offer([{ ruleId: 'cart-requirements', args: { productIds: ['FRESH-B', 'FRESH-X'] } }], 'ofr-b');
+    const notC = offer([{ ruleId: 'cart-exclusions', args: { productIds: ['FRESH-Y', 'FRESH-C'] } }], 'ofr-c');
+    const result = eligibility(cart, ctx, [needsA, needsB, notC]);
+    expect(result.map((v) => [v.incentive.id, v.failures.map((f) => f.currentValue)])).toEqual([
+      ['ofr-a', []],
+      ['ofr-b', []],
+      ['ofr-c', [['FRESH-C']]],
+    ]);
+  });
 });
 
 describe('rule registry on write', () => {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const AUTHENTICATION_REQUIRED = 'authentication-required';
 export const GUEST_NOT_AUTHENTICATED = 'guest-not-authenticated';
@@ -31,11 +31,12 @@ export const authenticationRequiredRule = defineRule({
     const via = args.via as string[];
     if ((channel === 'app' || channel === 'web') && via.includes(channel)) return null;
     if (identifiedBy === 'code' && via.includes('code')) return null;
-    return {
-      code: GUEST_NOT_AUTHENTICATED,
-      currentValue: { channel: ctx.channel, identifiedBy },
-      targetValue: args.via,
-      message: 'Offer requires a guest signed in to the app or identified with a one-time code',
-    };
+    return fail(
+      ctx,
+      GUEST_NOT_AUTHENTICATED,
+      { channel: ctx.channel, identifiedBy },
+      args.via,
+      'Offer requires a guest signed in to the app or identified with a one-time code',
+    );
   },
 });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { birthdayIn, daysBetween } from '../calendar.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const BIRTHDAY_WINDOW = 'birthday-window';
 export const OUTSIDE_BIRTHDAY_WINDOW = 'outside-birthday-window';
@@ -25,18 +25,19 @@ export const birthdayWindowRule = defineRule({
   needs: ['birthday'],
   check(args, ctx) {
     const birthdate = ctx.history!.birthdate;
-    if (!birthdate) return { code: MISSING_BIRTHDATE, currentValue: null, targetValue: { daysBefore: args.daysBefore, daysAfter: args.daysAfter }, message: 'Guest has not given a birthdate' };
+    if (!birthdate) return fail(ctx, MISSING_BIRTHDATE, null, { daysBefore: args.daysBefore, daysAfter: args.daysAfter }, 'Guest has not given a birthdate');
     const year = Number(ctx.now.date.slice(0, 4));
     for (const y of [year - 1, year, year + 1]) {
       const offset = daysBetween(birthdayIn(birthdate, y), ctx.now.date);
       if (offset >= -args.daysBefore && offset <= args.daysAfter) return null;
     }
-    return {
-      code: OUTSIDE_BIRTHDAY_WINDOW,
-      currentValue: ctx.now.date,
+    return fail(
+      ctx,
+      OUTSIDE_BIRTHDAY_WINDOW,
+      ctx.now.date,
       // The birthdate itself is personal data and stays out of an answer that POS staff see.
-      targetValue: { daysBefore: args.daysBefore, daysAfter: args.daysAfter },
-      message: "Incentive is only available around the guest's birthday",
-    };
+      { daysBefore: args.daysBefore, daysAfter: args.daysAfter },
+      "Incentive is only available around the guest's birthday",
+    );
   },
 });

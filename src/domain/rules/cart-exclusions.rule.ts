@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ProductIds } from './cart-requirements.rule.ts';
-import { defineRule } from './rule.ts';
+import { cartQuantity, productKey } from './product-keys.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const CART_EXCLUSIONS = 'cart-exclusions';
 export const EXCLUDED_ITEM_IN_CART = 'excluded-item-in-cart';
@@ -16,12 +17,13 @@ export const cartExclusionsRule = defineRule({
   description: 'The order must contain none of the listed products',
   codes: [EXCLUDED_ITEM_IN_CART],
   args: Type.Object({ productIds: ProductIds }, { additionalProperties: false }),
+  // Product ids as integer keys (see product-keys.ts).
+  prepare: (args) => ({ productIds: args.productIds, keys: args.productIds.map((id) => productKey(id)) }),
   check(args, ctx) {
-    const quantities = ctx.facts.productQuantities;
-    const ids = args.productIds;
+    const keys = args.keys;
     let found: string[] | null = null;
-    for (let i = 0; i < ids.length; i++) if ((quantities.get(ids[i]!) ?? 0) > 0) (found ??= []).push(ids[i]!);
+    for (let i = 0; i < keys.length; i++) if (cartQuantity(ctx.facts, keys[i]!) > 0) (found ??= []).push(args.productIds[i]!);
     if (!found) return null;
-    return { code: EXCLUDED_ITEM_IN_CART, currentValue: found, targetValue: args.productIds, message: 'Order contains a product this incentive excludes' };
+    return fail(ctx, EXCLUDED_ITEM_IN_CART, found, args.productIds, 'Order contains a product this incentive excludes');
   },
 });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { cartQuantity, productKey } from './product-keys.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const CART_REQUIREMENTS = 'cart-requirements';
 export const MISSING_REQUIRED_ITEM = 'missing-required-item';
@@ -21,18 +22,19 @@ export const cartRequirementsRule = defineRule({
     { productIds: ProductIds, minQuantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1 })) },
     { additionalProperties: false },
   ),
+  // Product ids as integer keys (see product-keys.ts); `minQuantity` defaulted once.
+  prepare: (args) => ({ productIds: args.productIds, minQuantity: args.minQuantity ?? 1, keys: args.productIds.map((id) => productKey(id)) }),
   check(args, ctx) {
-    const need = args.minQuantity ?? 1;
+    const keys = args.keys;
     let found = 0;
-    const quantities = ctx.facts.productQuantities;
-    const ids = args.productIds;
-    for (let i = 0; i < ids.length; i++) found += quantities.get(ids[i]!) ?? 0;
-    if (found >= need) return null;
-    return {
-      code: MISSING_REQUIRED_ITEM,
-      currentValue: found,
-      targetValue: { productIds: args.productIds, minQuantity: need },
-      message: 'Order does not contain a product this incentive requires',
-    };
+    for (let i = 0; i < keys.length; i++) found += cartQuantity(ctx.facts, keys[i]!);
+    if (found >= args.minQuantity) return null;
+    return fail(
+      ctx,
+      MISSING_REQUIRED_ITEM,
+      found,
+      { productIds: args.productIds, minQuantity: args.minQuantity },
+      'Order does not contain a product this incentive requires',
+    );
   },
 });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { redemptionsOf } from './history.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const COOL_DOWN = 'cool-down';
 export const COOL_DOWN_ACTIVE = 'cool-down-active';
@@ -24,11 +24,12 @@ export const coolDownRule = defineRule({
     if (last === null) return null;
     const elapsed = Math.floor((Date.parse(history.asOf) - Date.parse(last)) / 1000);
     if (elapsed >= args.seconds) return null;
-    return {
-      code: COOL_DOWN_ACTIVE,
-      currentValue: Math.max(0, elapsed),
-      targetValue: args.seconds,
-      message: `Guest redeemed this incentive ${Math.max(0, elapsed)} s ago; it is available again after ${args.seconds} s`,
-    };
+    return fail(
+      ctx,
+      COOL_DOWN_ACTIVE,
+      Math.max(0, elapsed),
+      args.seconds,
+      `Guest redeemed this incentive ${Math.max(0, elapsed)} s ago; it is available again after ${args.seconds} s`,
+    );
   },
 });

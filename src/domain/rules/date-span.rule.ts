@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { isDate } from '../calendar.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 const DATE = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'store-local date, inclusive' });
 
@@ -28,10 +28,10 @@ export const dateSpanRule = defineRule({
   },
   check(args, ctx) {
     if (args.start && ctx.now.date < args.start) {
-      return { code: INVALID_START_DATE, currentValue: ctx.now.date, targetValue: args.start, message: 'Incentive is not valid yet' };
+      return fail(ctx, INVALID_START_DATE, ctx.now.date, args.start, 'Incentive is not valid yet');
     }
     if (args.end && ctx.now.date > args.end) {
-      return { code: INVALID_END_DATE, currentValue: ctx.now.date, targetValue: args.end, message: 'Incentive has expired' };
+      return fail(ctx, INVALID_END_DATE, ctx.now.date, args.end, 'Incentive has expired');
     }
     return null;
   },

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DAY_NAMES } from '../calendar.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const DAY_OF_THE_WEEK = 'day-of-the-week';
 export const INVALID_DAY_OF_THE_WEEK = 'invalid-day-of-the-week';
@@ -23,11 +23,6 @@ export const dayOfTheWeekRule = defineRule({
   prepare: (args) => ({ days: args.days, mask: args.days.reduce((m, d) => m | (1 << DAY_NAMES.indexOf(d)), 0) }),
   check(args, ctx) {
     if ((args.mask & (1 << ctx.now.dayOfWeek)) !== 0) return null;
-    return {
-      code: INVALID_DAY_OF_THE_WEEK,
-      currentValue: DAY_NAMES[ctx.now.dayOfWeek],
-      targetValue: args.days,
-      message: 'Incentive is not available on this day of the week',
-    };
+    return fail(ctx, INVALID_DAY_OF_THE_WEEK, DAY_NAMES[ctx.now.dayOfWeek], args.days, 'Incentive is not available on this day of the week');
   },
 });

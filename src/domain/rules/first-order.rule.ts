@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const FIRST_ORDER = 'first-order';
 export const NOT_FIRST_ORDER = 'not-first-order';
@@ -20,6 +20,6 @@ export const firstOrderRule = defineRule({
   check(_args, ctx) {
     const before = ctx.history!.claimedTransactions!;
     if (before === 0) return null;
-    return { code: NOT_FIRST_ORDER, currentValue: before, targetValue: 0, message: 'Incentive is only for the first order of a guest' };
+    return fail(ctx, NOT_FIRST_ORDER, before, 0, 'Incentive is only for the first order of a guest');
   },
 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { PERIODS, periodStart } from '../calendar.ts';
 import { offersSince } from './history.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const GUEST_OFFER_LIMIT = 'guest-offer-limit';
 export const EXCEEDS_GUEST_OFFER_LIMIT = 'exceeds-guest-offer-limit';
@@ -30,11 +30,12 @@ export const guestOfferLimitRule = defineRule({
     let inOrder = 0;
     for (const a of ctx.applied) if (a.kind === 'OFFER') inOrder += a.quantity;
     if (used + inOrder <= args.max) return null;
-    return {
-      code: EXCEEDS_GUEST_OFFER_LIMIT,
-      currentValue: used + inOrder,
-      targetValue: args.max,
-      message: `Guest has already redeemed ${used} offer(s) ${args.period === 'lifetime' ? 'in total' : `this ${args.period}`}`,
-    };
+    return fail(
+      ctx,
+      EXCEEDS_GUEST_OFFER_LIMIT,
+      used + inOrder,
+      args.max,
+      `Guest has already redeemed ${used} offer(s) ${args.period === 'lifetime' ? 'in total' : `this ${args.period}`}`,
+    );
   },
 });

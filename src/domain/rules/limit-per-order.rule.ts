@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const LIMIT_PER_ORDER = 'limit-per-order';
 export const EXCEEDS_LIMIT_PER_ORDER = 'exceeds-limit-per-order';
@@ -18,11 +18,6 @@ export const limitPerOrderRule = defineRule({
   args: Type.Object({ max: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.quantity <= args.max) return null;
-    return {
-      code: EXCEEDS_LIMIT_PER_ORDER,
-      currentValue: ctx.quantity,
-      targetValue: args.max,
-      message: 'Incentive is in the order more often than allowed',
-    };
+    return fail(ctx, EXCEEDS_LIMIT_PER_ORDER, ctx.quantity, args.max, 'Incentive is in the order more often than allowed');
   },
 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { PERIODS, periodStart } from '../calendar.ts';
 import { redemptionsOf } from './history.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const MAX_REDEMPTION = 'max-redemption';
 export const EXCEEDS_MAX_REDEMPTION = 'exceeds-max-redemption';
@@ -31,11 +31,12 @@ export const maxRedemptionRule = defineRule({
     const mine = redemptionsOf(ctx.history!, ctx.incentive.id);
     for (let i = 0; i < mine.length; i++) if (mine[i]!.localDate >= from) used += mine[i]!.quantity;
     if (used + ctx.quantity <= args.max) return null;
-    return {
-      code: EXCEEDS_MAX_REDEMPTION,
-      currentValue: used + ctx.quantity,
-      targetValue: args.max,
-      message: `Guest has already redeemed this incentive ${used} time(s) ${args.period && args.period !== 'lifetime' ? `this ${args.period}` : 'in total'}`,
-    };
+    return fail(
+      ctx,
+      EXCEEDS_MAX_REDEMPTION,
+      used + ctx.quantity,
+      args.max,
+      `Guest has already redeemed this incentive ${used} time(s) ${args.period && args.period !== 'lifetime' ? `this ${args.period}` : 'in total'}`,
+    );
   },
 });

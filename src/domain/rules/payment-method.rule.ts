@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const PAYMENT_METHOD = 'payment-method';
 export const INVALID_PAYMENT_METHOD = 'invalid-payment-method';
@@ -25,6 +25,6 @@ export const paymentMethodRule = defineRule({
     if (tenders.size === 0) return null;
     const types = args.types;
     for (let i = 0; i < types.length; i++) if (tenders.has(types[i]!)) return null;
-    return { code: INVALID_PAYMENT_METHOD, currentValue: [...tenders], targetValue: args.types, message: 'Order is not paid with a payment method this incentive requires' };
+    return fail(ctx, INVALID_PAYMENT_METHOD, ctx.facts.tenderTypeList, args.types, 'Order is not paid with a payment method this incentive requires');
   },
 });

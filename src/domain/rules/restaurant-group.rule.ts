@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const RESTAURANT_GROUP = 'restaurant-group';
 export const INVALID_RESTAURANT_GROUP = 'invalid-restaurant-group';
@@ -23,6 +23,6 @@ export const restaurantGroupRule = defineRule({
   check(args, ctx) {
     const groups = ctx.store.groups ?? [];
     for (let i = 0; i < groups.length; i++) if (args.groups.includes(groups[i]!)) return null;
-    return { code: INVALID_RESTAURANT_GROUP, currentValue: groups, targetValue: args.groups, message: 'Incentive is not available at stores of this group' };
+    return fail(ctx, INVALID_RESTAURANT_GROUP, groups, args.groups, 'Incentive is not available at stores of this group');
   },
 });

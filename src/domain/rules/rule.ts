@@ -80,6 +80,10 @@ export interface CartFacts {
   productQuantities: ReadonlyMap<string, number>;
   /** Upper-case tender types of the payments (pseudo-payments SUBTOTAL/DISCOUNTS/TAXES excluded). */
   tenderTypes: ReadonlySet<string>;
+  /** `tenderTypes` as a list, in payment order: what `payment-method` failures report (one list shared by them, read-only). */
+  tenderTypeList: readonly string[];
+  /** Memo of `cartQuantity` (product-keys.ts): quantities by product key, null until a cart rule asks. */
+  quantityByProductKey: Map<number, number> | null;
 }
 
 /** Another incentive redeemed in the same order (for `stackable`). */
@@ -110,9 +114,25 @@ export interface RuleContext {
   channel: string | null;
   /** null when nothing needing history was loaded (or the sale is anonymous). */
   history: GuestHistory | null;
+  /** The rule being checked, set by the evaluator before each `check` (for `fail`). */
+  ruleId: string;
 }
 
-export type RuleOutcome = Omit<RuleFailure, 'ruleId' | 'incentiveId'> | null;
+/** What `check` answers: null when the rule passes, else its failure, built with `fail`. */
+export type RuleOutcome = RuleFailure | null;
+
+/**
+ * The failure of the rule being checked (`ctx.ruleId`) for `ctx.incentive`: what a failing
+ * `check` returns, with the fields in the order the RulesError envelope lists them. The rule
+ * builds the whole entry itself (one object, not an outcome the evaluator then copies): an
+ * eligibility list of 200 incentives makes hundreds of failures.
+ *
+ * @example
+ * return fail(ctx, 'invalid-service-mode', ctx.serviceMode, args.modes, 'Incentive is not available in this service mode');
+ */
+export function fail(ctx: RuleContext, code: string, currentValue: unknown, targetValue: unknown, message: string): RuleFailure {
+  return { code, ruleId: ctx.ruleId, incentiveId: ctx.incentive.id, currentValue, targetValue, message };
+}
 
 /**
  * A rule is a typed plug-in: an id, the failure codes it answers, a TypeBox schema for its arguments (which also drives the
@@ -130,7 +150,7 @@ export type RuleOutcome = Omit<RuleFailure, 'ruleId' | 'incentiveId'> | null;
  *   codes: ['invalid-service-mode'],
  *   args: Type.Object({ modes: Type.Array(Type.String()) }),
  *   check: (args, ctx) => args.modes.includes(ctx.serviceMode ?? '') ? null
- *     : { code: 'invalid-service-mode', currentValue: ctx.serviceMode, targetValue: args.modes, message: '…' },
+ *     : fail(ctx, 'invalid-service-mode', ctx.serviceMode, args.modes, '…'),
  * });
  */
 export interface RuleDefinition<S extends TSchema = TSchema, P = Static<S>> {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { SERVICE_MODES } from '../service-mode.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const SERVICE_MODE = 'service-mode';
 export const INVALID_SERVICE_MODE = 'invalid-service-mode';
@@ -21,11 +21,6 @@ export const serviceModeRule = defineRule({
   ),
   check(args, ctx) {
     if (ctx.serviceMode && (args.modes as string[]).includes(ctx.serviceMode)) return null;
-    return {
-      code: INVALID_SERVICE_MODE,
-      currentValue: ctx.serviceMode,
-      targetValue: args.modes,
-      message: 'Incentive is not available in this service mode',
-    };
+    return fail(ctx, INVALID_SERVICE_MODE, ctx.serviceMode, args.modes, 'Incentive is not available in this service mode');
   },
 });

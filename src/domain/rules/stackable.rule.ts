@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const STACKABLE = 'stackable';
 export const NOT_STACKABLE = 'not-stackable-with-rewards';
@@ -21,6 +21,6 @@ export const stackableRule = defineRule({
     if (args.withRewards) return null;
     const rewards = ctx.applied.filter((a) => a.kind === 'REWARD').map((a) => a.incentiveId);
     if (rewards.length === 0) return null;
-    return { code: NOT_STACKABLE, currentValue: rewards, targetValue: [], message: 'Offer cannot be combined with rewards in one order' };
+    return fail(ctx, NOT_STACKABLE, rewards, [], 'Offer cannot be combined with rewards in one order');
   },
 });

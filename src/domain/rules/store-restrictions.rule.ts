@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const STORE_RESTRICTIONS = 'store-restrictions';
 export const INVALID_STORE_ID = 'invalid-store-id';
@@ -18,11 +18,6 @@ export const storeRestrictionsRule = defineRule({
   args: Type.Object({ storeIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (args.storeIds.includes(ctx.store.externalId)) return null;
-    return {
-      code: INVALID_STORE_ID,
-      currentValue: ctx.store.externalId,
-      targetValue: args.storeIds,
-      message: 'Incentive is not available at this store',
-    };
+    return fail(ctx, INVALID_STORE_ID, ctx.store.externalId, args.storeIds, 'Incentive is not available at this store');
   },
 });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const SUBTOTAL_SPEND = 'subtotal-spend';
 export const INSUFFICIENT_SUBTOTAL_SPEND = 'insufficient-subtotal-spend';
@@ -18,11 +18,6 @@ export const subtotalSpendRule = defineRule({
   args: Type.Object({ minimumCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.subtotalCents >= args.minimumCents) return null;
-    return {
-      code: INSUFFICIENT_SUBTOTAL_SPEND,
-      currentValue: ctx.subtotalCents,
-      targetValue: args.minimumCents,
-      message: 'Order subtotal is below the minimum spend for this incentive',
-    };
+    return fail(ctx, INSUFFICIENT_SUBTOTAL_SPEND, ctx.subtotalCents, args.minimumCents, 'Order subtotal is below the minimum spend for this incentive');
   },
 });

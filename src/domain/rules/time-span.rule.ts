@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { minutesOf } from '../calendar.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const TIME_SPAN = 'time-span';
 export const INVALID_TIME_OF_DAY = 'invalid-time-of-day';
@@ -21,18 +21,14 @@ export const timeSpanRule = defineRule({
   codes: [INVALID_TIME_OF_DAY],
   args: Type.Object({ start: TIME, end: TIME }, { additionalProperties: false }),
   validate: (args) => (args.start === args.end ? ['end: must differ from start (a window of no time, or of all day)'] : []),
-  prepare: (args) => ({ ...args, startMinutes: minutesOf(args.start), endMinutes: minutesOf(args.end) }),
+  // One object shape for every incentive (a spread would copy the stored arguments' shape).
+  prepare: (args) => ({ start: args.start, end: args.end, startMinutes: minutesOf(args.start), endMinutes: minutesOf(args.end) }),
   check(args, ctx) {
     const now = ctx.nowMinutes;
     const start = args.startMinutes;
     const end = args.endMinutes;
     const inside = start < end ? now >= start && now < end : now >= start || now < end;
     if (inside) return null;
-    return {
-      code: INVALID_TIME_OF_DAY,
-      currentValue: ctx.now.time,
-      targetValue: { start: args.start, end: args.end },
-      message: 'Incentive is not available at this time of day',
-    };
+    return fail(ctx, INVALID_TIME_OF_DAY, ctx.now.time, { start: args.start, end: args.end }, 'Incentive is not available at this time of day');
   },
 });

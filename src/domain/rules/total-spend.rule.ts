@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const TOTAL_SPEND = 'total-spend';
 export const INSUFFICIENT_TOTAL_SPEND = 'insufficient-total-spend';
@@ -18,11 +18,6 @@ export const totalSpendRule = defineRule({
   args: Type.Object({ minimumCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.facts.totalCents >= args.minimumCents) return null;
-    return {
-      code: INSUFFICIENT_TOTAL_SPEND,
-      currentValue: ctx.facts.totalCents,
-      targetValue: args.minimumCents,
-      message: 'Order total is below the minimum spend for this incentive',
-    };
+    return fail(ctx, INSUFFICIENT_TOTAL_SPEND, ctx.facts.totalCents, args.minimumCents, 'Order total is below the minimum spend for this incentive');
   },
 });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const TRANSACTION_COUNT = 'transaction-count';
 export const INSUFFICIENT_TRANSACTION_COUNT = 'insufficient-transaction-count';
@@ -26,10 +26,10 @@ export const transactionCountRule = defineRule({
   check(args, ctx) {
     const count = ctx.history!.claimedTransactions!;
     if (count < args.min) {
-      return { code: INSUFFICIENT_TRANSACTION_COUNT, currentValue: count, targetValue: args.min, message: 'Guest has not made enough purchases for this incentive yet' };
+      return fail(ctx, INSUFFICIENT_TRANSACTION_COUNT, count, args.min, 'Guest has not made enough purchases for this incentive yet');
     }
     if (args.max !== undefined && count > args.max) {
-      return { code: EXCEEDS_TRANSACTION_COUNT, currentValue: count, targetValue: args.max, message: 'Guest has made more purchases than this incentive allows' };
+      return fail(ctx, EXCEEDS_TRANSACTION_COUNT, count, args.max, 'Guest has made more purchases than this incentive allows');
     }
     return null;
   },

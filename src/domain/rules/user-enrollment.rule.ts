@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { isDate } from '../calendar.ts';
-import { defineRule } from './rule.ts';
+import { defineRule, fail } from './rule.ts';
 
 export const USER_ENROLLMENT = 'user-enrollment';
 export const INVALID_ENROLLMENT_START_DATE = 'invalid-enrollment-start-date';
@@ -31,10 +31,10 @@ export const userEnrollmentRule = defineRule({
   check(args, ctx) {
     const enrolled = ctx.guest ? ctx.guest.enrolledAt.slice(0, 10) : null;
     if (args.start && (enrolled === null || enrolled < args.start)) {
-      return { code: INVALID_ENROLLMENT_START_DATE, currentValue: enrolled, targetValue: args.start, message: 'Guest enrolled before this incentive’s enrollment window' };
+      return fail(ctx, INVALID_ENROLLMENT_START_DATE, enrolled, args.start, 'Guest enrolled before this incentive’s enrollment window');
     }
     if (args.end && (enrolled === null || enrolled > args.end)) {
-      return { code: INVALID_ENROLLMENT_END_DATE, currentValue: enrolled, targetValue: args.end, message: 'Guest enrolled after this incentive’s enrollment window' };
+      return fail(ctx, INVALID_ENROLLMENT_END_DATE, enrolled, args.end, 'Guest enrolled after this incentive’s enrollment window');
     }
     return null;
   },
