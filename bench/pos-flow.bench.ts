@@ -125,6 +125,7 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
       const d = new pg.Client({ connectionString: PG_URL });
       await d.connect();
       await d.query(`drop schema ${schema} cascade`);
+      await d.query(`drop schema if exists ${schema}_pgboss cascade`);
       await d.end();
     };
   }

@@ -44,6 +44,8 @@ export async function openTestDb(engine: Engine, options: { poolSize?: number } 
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`drop schema ${schema} cascade`);
+      // a server process started on this database keeps its job queues beside it (pg-boss)
+      await c.query(`drop schema if exists ${schema}_pgboss cascade`);
       await c.end();
     },
   };
