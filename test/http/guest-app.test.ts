@@ -10,13 +10,12 @@ import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import type { GuestOptions } from '../../src/app/guest/guest-options.ts';
-import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { createPromoCode } from '../../src/app/guest/promo-codes.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { createApiKey, createIncentive, createProgram, createStore } from '../../src/app/provisioning.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { ANA, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { ANA, capturingSender, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'tillpoint-app';
@@ -38,8 +37,7 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
   let programId: string;
   let now = new Date('2026-11-25T17:00:00Z');
   const clock = () => now;
-  const sent: LoginCodeMessage[] = [];
-  const sender: LoginCodeSender = { id: 'test', send: async (m) => void sent.push(m) };
+  const { sent, sender } = capturingSender();
   let jwks: { server: Server; url: string };
   let idpKey: PrivateKey;
   let strangerKey: PrivateKey;

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword, seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { seededRandom } from '../support/fixtures.ts';
+import { capturingSender, seededRandom } from '../support/fixtures.ts';
 import { tillpoint } from '../support/server-process.ts';
 
 /**
@@ -23,8 +22,7 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
   // Wednesday 25 November 2026, 11:00 in Chicago.
   let now = new Date('2026-11-25T17:00:00Z');
   const clock = () => now;
-  const sent: LoginCodeMessage[] = [];
-  const sender: LoginCodeSender = { id: 'test', send: async (m) => void sent.push(m) };
+  const { sent, sender } = capturingSender();
 
   beforeAll(async () => {
     db = await openTestDb(engine);

@@ -4,13 +4,12 @@ import { findProgramBySlug } from '../../src/adapters/db/repositories/config.rep
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { createIncentive, createProgram } from '../../src/app/provisioning.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { ANA, BEN, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { ANA, BEN, capturingSender, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
 
 /**
  * Tiers and birthdates through the APIs: an admin sets a program's tiers and the guest app shows
@@ -28,8 +27,7 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
   let readOnly: AdminClient;
   const now = new Date('2026-11-25T17:00:00Z');
   const clock = () => now;
-  const sent: LoginCodeMessage[] = [];
-  const sender: LoginCodeSender = { id: 'test', send: async (m) => void sent.push(m) };
+  const { sent, sender } = capturingSender();
   let seq = 0;
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { buildApp } from '../../src/adapters/http/app.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { seedDemo, demoKey, DEMO_GUESTS } from '../../src/demo/seed.ts';
+import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import type { TestDb } from './engines.ts';
 
 export const FARHAN = DEMO_GUESTS[0]!.id;
@@ -76,4 +77,10 @@ export function saleBody(posTxn: string, lines: LineSpec[], over: Record<string,
     },
     ...over,
   };
+}
+
+/** A login-code sender that keeps what it was asked to send, for tests to read the codes from. */
+export function capturingSender(): { sent: LoginCodeMessage[]; sender: LoginCodeSender } {
+  const sent: LoginCodeMessage[] = [];
+  return { sent, sender: { id: 'test', send: async (m) => void sent.push(m) } };
 }
