@@ -3,7 +3,7 @@ import { findStoreByExternalId, listActiveIncentives, toStore } from '../../adap
 import type { Database, GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
-import { evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
+import { eligibility, evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
 import { expirationBuckets, type ExpirationBucket } from '../../domain/expiry.ts';
 import type { Incentive } from '../../domain/incentive.ts';
 import type { RuleFailure, StoreRef } from '../../domain/rules/rule.ts';
@@ -26,6 +26,14 @@ export const ORDER_RULES: ReadonlySet<string> = new Set(['subtotal-spend', 'tota
 export const STORE_RULES: ReadonlySet<string> = new Set(['store-restrictions', 'restaurant-group']);
 /** Rules about how the order is served: decided only when the app names a service mode. */
 export const SERVICE_MODE_RULES: ReadonlySet<string> = new Set(['service-mode']);
+
+/** Which rules the app leaves to the till: the basket's always, the store's and service mode's when not named. */
+function deferredRules(where: Where, store: Store | null): (ruleId: string) => boolean {
+  return (ruleId) => ORDER_RULES.has(ruleId) || (!store && STORE_RULES.has(ruleId)) || (!where.serviceMode && SERVICE_MODE_RULES.has(ruleId));
+}
+
+/** The basket the app judges incentives against: none yet. */
+const EMPTY_CART: Cart = { currency: 'XXX', lines: [], tenders: [], totals: {} };
 
 /** The transaction `channel` values a POS sends (Loyalty API v1). */
 export const CHANNELS = ['Restaurant', 'App', 'Web'] as const;
@@ -161,20 +169,21 @@ export class GuestAppService {
   async incentives(p: GuestPrincipal, program: Program, where: Where): Promise<{ rewards: IncentiveAvailability[]; offers: IncentiveAvailability[] }> {
     const [guest, incentives, store] = await Promise.all([this.guestRow(p), listActiveIncentives(this.db, p.programId), this.store(p.programId, where.storeId)]);
     const ctx = await this.context(program, guest, store, where, incentives);
-    const out = incentives
-      .sort((a, b) => a.kind.localeCompare(b.kind) || a.pointCost - b.pointCost || a.name.localeCompare(b.name))
-      .map((incentive): IncentiveAvailability => {
-        const { failures, deferred } = this.check([incentive], ctx, where, store);
-        return {
-          id: incentive.id,
-          kind: incentive.kind,
-          name: incentive.name,
-          pointCost: incentive.pointCost,
-          eligible: failures.length === 0,
-          failures,
-          checkedAtOrder: deferred,
-        };
-      });
+    const sorted = incentives.sort((a, b) => a.kind.localeCompare(b.kind) || a.pointCost - b.pointCost || a.name.localeCompare(b.name));
+    // Every incentive judged alone against an empty basket, in one pass of the rules engine.
+    const isDeferred = deferredRules(where, store);
+    const out = eligibility(EMPTY_CART, ctx, sorted).map(({ incentive, failures }): IncentiveAvailability => {
+      const decided = failures.filter((f) => !isDeferred(f.ruleId));
+      return {
+        id: incentive.id,
+        kind: incentive.kind,
+        name: incentive.name,
+        pointCost: incentive.pointCost,
+        eligible: decided.length === 0,
+        failures: decided,
+        checkedAtOrder: [...new Set(incentive.rules.map((r) => r.ruleId).filter(isDeferred))],
+      };
+    });
     return { rewards: out.filter((i) => i.kind === 'REWARD'), offers: out.filter((i) => i.kind === 'OFFER') };
   }
 
@@ -377,8 +386,7 @@ export class GuestAppService {
     }));
     const cart: Cart = { currency: 'XXX', lines, tenders: [], totals: {} };
     const evaluation = evaluate(cart, { ...ctx, incentives: new Map(picked.map((i) => [i.id, i])) });
-    const isDeferred = (ruleId: string) =>
-      ORDER_RULES.has(ruleId) || (!store && STORE_RULES.has(ruleId)) || (!where.serviceMode && SERVICE_MODE_RULES.has(ruleId));
+    const isDeferred = deferredRules(where, store);
     const deferred = [...new Set(picked.flatMap((i) => i.rules.map((r) => r.ruleId)).filter(isDeferred))];
     return { failures: evaluation.failures.filter((f) => !isDeferred(f.ruleId)), deferred };
   }
