@@ -6,17 +6,28 @@ import {
   listActiveIncentives,
   toStore,
 } from '../adapters/db/repositories/config.repository.ts';
-import { InsufficientPoints, moveBalance, postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import {
+  InsufficientPoints,
+  type LedgerEntryInput,
+  type LedgerRow,
+  ledgerRows,
+  moveBalance,
+  planEntries,
+  postEntries,
+} from '../adapters/db/repositories/points-ledger.repository.ts';
 import { dropRedeemedFromSelection } from '../adapters/db/repositories/guest-selections.repository.ts';
 import { enqueueEvent } from '../adapters/db/repositories/outbox.repository.ts';
 import {
   guestById,
   type GuestRow,
   activeCode,
-  consumeCode,
-  guestWithOpenTransactions,
-  insertTransaction,
+  claimInOneStatement,
+  type ClaimWrite,
+  consumeCodeAndOpen,
+  guestAndOpenTransaction,
   markPending,
+  type NewRedemption,
+  ONE_STATEMENT_LIMITS,
   transactionWithGuest,
   writeClaim,
 } from '../adapters/db/repositories/loyalty-transactions.repository.ts';
@@ -150,57 +161,54 @@ export class LoyaltyService {
         throw new AppError('OrderSelectionStatusUnclaimable', 'This code was already used for another POS transaction');
       }
       const txn = await this.transactionRow(principal, txnId);
-      return (await this.identifyAnswer(principal, txn.selections, guest, pos))(txn);
+      return (await this.identifyAnswer(principal, txn.selections, guest.id, pos))(txn, guest);
     };
     if (otp.used_at) return reuse(otp.used_pos_key, otp.used_transaction_id);
 
     // Everything that can refuse this call (a pre-selected incentive without a config for this
     // vendor, …) runs before the code is consumed: a failed identify must not burn the guest's code.
-    const answer = await this.identifyAnswer(principal, otp.selections, guest, pos);
+    const answer = await this.identifyAnswer(principal, otp.selections, guest.id, pos);
     const txnId = newId();
-    const created = await this.db.transaction().execute(async (trx) => {
-      const claimed = await consumeCode.first(trx, { id: otp.otp_id, at: nowIso, posKey, transactionId: txnId });
-      if (!claimed) return null;
-      return this.insertOpenTransaction(trx, principal, store, guest, pos, posKey, txnId, otp.selections, nowIso);
-    });
+    const row = this.openTransactionRow(principal, store, guest.id, pos, posKey, txnId, otp.selections, nowIso);
+    const created = await consumeCodeAndOpen(this.db, this.deps.db.engine, { id: otp.otp_id, at: nowIso, posKey, transactionId: txnId }, row);
     if (!created) {
       // Another request used the code between our read and our write: answer as a repeat would.
       const again = await this.db.selectFrom('otp_codes').select(['used_pos_key', 'used_transaction_id']).where('id', '=', otp.otp_id).executeTakeFirstOrThrow();
       return reuse(again.used_pos_key, again.used_transaction_id);
     }
-    return answer(created);
+    return answer(row, guest);
   }
 
   private async identifyByLoyaltyId(principal: PosPrincipal, store: Store, loyaltyId: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
-    // The guest and this POS sale's open transaction, if it identified before, in one query.
-    const rows = await guestWithOpenTransactions.execute(this.db, { id: loyaltyId, programId: principal.programId, posKey });
-    if (rows.length === 0) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
-    const guest = toGuest(rows[0]!);
-    const open = rows.find((r) => r.t_guest_id === guest.id);
-    if (open?.t_id && open.t_selections !== null && open.t_receipt_code !== null) {
-      return (await this.identifyAnswer(principal, open.t_selections, guest, pos))({ id: open.t_id, receipt_code: open.t_receipt_code });
+    // Everything that can refuse this call runs before anything is written, as for a code.
+    const answer = await this.identifyAnswer(principal, '[]', loyaltyId, pos);
+    const row = this.openTransactionRow(principal, store, loyaltyId, pos, posKey, newId(), '[]', this.clock().toISOString());
+    // The guest, and this POS sale's open transaction if it identified before, else `row` inserted.
+    const found = await guestAndOpenTransaction(this.db, this.deps.db.engine, row);
+    if (!found) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
+    const guest = toGuest(found);
+    if (found.inserted_id === null && found.t_id !== null && found.t_selections !== null && found.t_receipt_code !== null) {
+      return (await this.identifyAnswer(principal, found.t_selections, guest.id, pos))({ id: found.t_id, receipt_code: found.t_receipt_code }, guest);
     }
-    const answer = await this.identifyAnswer(principal, '[]', guest, pos);
-    const nowIso = this.clock().toISOString();
-    return answer(await this.insertOpenTransaction(this.db, principal, store, guest, pos, posKey, newId(), '[]', nowIso));
+    return answer(row, guest);
   }
 
-  private async insertOpenTransaction(
-    db: Kysely<Database>,
+  /** A new OPEN transaction of this POS sale (not yet written). */
+  private openTransactionRow(
     principal: PosPrincipal,
     store: Store,
-    guest: Guest,
+    guestId: string,
     pos: PosContext,
     posKey: string,
     id: string,
     selections: string,
     nowIso: string,
-  ): Promise<LoyaltyTransactionTable> {
-    const row: LoyaltyTransactionTable = {
+  ): LoyaltyTransactionTable {
+    return {
       id,
       program_id: principal.programId,
       store_id: store.id,
-      guest_id: guest.id,
+      guest_id: guestId,
       status: 'OPEN',
       pos_vendor: pos.pluVendor,
       pos_type: pos.posType,
@@ -227,21 +235,19 @@ export class LoyaltyService {
       claimed_at: null,
       voided_at: null,
     };
-    await insertTransaction.run(db, row);
-    return row;
   }
 
   /**
    * The identify answer for a transaction with these selections. Everything that can fail (a
    * selection without a PLU config for the asking vendor) fails here, before anything is written;
-   * the returned function only fills in the transaction.
+   * the returned function only fills in the transaction and the guest (read with it, or after it).
    */
   private async identifyAnswer(
     principal: PosPrincipal,
     selectionsJson: string,
-    guest: Guest,
+    guestId: string,
     pos: PosContext,
-  ): Promise<(txn: Pick<LoyaltyTransactionTable, 'id' | 'receipt_code'>) => IdentifyResult> {
+  ): Promise<(txn: Pick<LoyaltyTransactionTable, 'id' | 'receipt_code'>, guest: Guest) => IdentifyResult> {
     const [incentives, program] = await Promise.all([this.incentiveMap(principal.programId), this.program(principal.programId)]);
     const selections: SelectedIncentive[] = [];
     let reserved = 0;
@@ -251,8 +257,8 @@ export class LoyaltyService {
       selections.push({ incentive, plu: pluFor(incentive, pos.pluVendor), referenceId: String(selections.length).padStart(2, '0') });
       if (incentive.kind === 'REWARD') reserved += incentive.pointCost;
     }
-    const tier = await guestTier(this.db, program, guest.id, this.clock());
-    return (txn) => ({
+    const tier = await guestTier(this.db, program, guestId, this.clock());
+    return (txn, guest) => ({
       transactionId: txn.id,
       guest: { id: guest.id, name: guest.name, createdAt: guest.createdAt },
       balance: Math.max(0, guest.balance - reserved),
@@ -310,63 +316,86 @@ export class LoyaltyService {
       );
     }
 
+    const entries: LedgerEntryInput[] = [
+      { kind: 'REDEEM', points: -evaluation.pointsRedeemed, transactionId: txn.id },
+      { kind: 'EARN', points: evaluation.pointsEarned, transactionId: txn.id },
+    ];
+    const redemptions = (): NewRedemption[] =>
+      evaluation.applied.map((a) => ({
+        id: newId(),
+        program_id: program.id,
+        guest_id: guest.id,
+        transaction_id: txn.id,
+        incentive_id: a.incentiveId,
+        kind: a.kind,
+        quantity: a.quantity,
+        points: a.points,
+        created_at: nowIso,
+        voided_at: null,
+        // Which lines redeemed it: a partial refund of those lines gives the reward back.
+        line_refs: JSON.stringify(a.lineRefs),
+      }));
+    const claimWrite = (balance: number, ledger: LedgerRow[]): ClaimWrite & { rendered: unknown } => {
+      const rendered = render(this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, { points: balance, pointsEarned: evaluation.pointsEarned, kind: 'claimed' }));
+      return {
+        rendered,
+        ledger,
+        redemptions: redemptions(),
+        claim: {
+          ...common,
+          id: txn.id,
+          claim_hash: cmd.bodyHash,
+          claim_response: JSON.stringify(rendered),
+          points_earned: evaluation.pointsEarned,
+          points_redeemed: evaluation.pointsRedeemed,
+          claimed_at: nowIso,
+        },
+        event: {
+          id: newId(),
+          program_id: program.id,
+          type: 'transaction.claimed',
+          payload: JSON.stringify({ ...claimedEventData(txn, guest.id, evaluation, balance, nowIso) }),
+          created_at: nowIso,
+        },
+      };
+    };
+
+    const plan = planEntries(entries);
+    if (
+      this.deps.db.engine === 'postgres' &&
+      guest.balance >= plan.required &&
+      plan.moving.length <= ONE_STATEMENT_LIMITS.ledger &&
+      evaluation.applied.length <= ONE_STATEMENT_LIMITS.redemptions
+    ) {
+      // On PostgreSQL one statement claims (see claimInOneStatement), answered with the balance the
+      // sale was evaluated with, plus what it moves.
+      const w = claimWrite(guest.balance + plan.net, ledgerRows(program.id, guest.id, plan.moving, nowIso, guest.balance));
+      const done = await claimInOneStatement(this.db, {
+        ...w,
+        guestId: guest.id,
+        programId: program.id,
+        expectedBalance: guest.balance,
+        net: plan.net,
+        at: nowIso,
+        redeemedIncentiveIds: evaluation.applied.map((a) => a.incentiveId),
+      });
+      if (done) {
+        this.deps.observer?.claimed?.(program.id, evaluation.pointsEarned, evaluation.pointsRedeemed);
+        return w.rendered;
+      }
+      // It wrote nothing: the guest's balance moved since it was read, or another request claimed
+      // or voided first. The transactional claim below sorts out either case.
+    }
+
     try {
       // Guest row first, transaction row second — the same lock order as void, so the two never
       // deadlock on PostgreSQL. Losing the race for the transaction row rolls everything back.
       const body = await this.db
         .transaction()
         .execute(async (trx) => {
-          const { balance, rows: ledger } = await moveBalance(
-            trx,
-            program.id,
-            guest.id,
-            [
-              { kind: 'REDEEM', points: -evaluation.pointsRedeemed, transactionId: txn.id },
-              { kind: 'EARN', points: evaluation.pointsEarned, transactionId: txn.id },
-            ],
-            nowIso,
-            { touchActivity: true },
-          );
-          const rendered = render(
-            this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
-              points: balance,
-              pointsEarned: evaluation.pointsEarned,
-              kind: 'claimed',
-            }),
-          );
-          const won = await writeClaim(trx, this.deps.db.engine, {
-            ledger,
-            redemptions: evaluation.applied.map((a) => ({
-              id: newId(),
-              program_id: program.id,
-              guest_id: guest.id,
-              transaction_id: txn.id,
-              incentive_id: a.incentiveId,
-              kind: a.kind,
-              quantity: a.quantity,
-              points: a.points,
-              created_at: nowIso,
-              voided_at: null,
-              // Which lines redeemed it: a partial refund of those lines gives the reward back.
-              line_refs: JSON.stringify(a.lineRefs),
-            })),
-            claim: {
-              ...common,
-              id: txn.id,
-              claim_hash: cmd.bodyHash,
-              claim_response: JSON.stringify(rendered),
-              points_earned: evaluation.pointsEarned,
-              points_redeemed: evaluation.pointsRedeemed,
-              claimed_at: nowIso,
-            },
-            event: {
-              id: newId(),
-              program_id: program.id,
-              type: 'transaction.claimed',
-              payload: JSON.stringify({ ...claimedEventData(txn, guest.id, evaluation, balance, nowIso) }),
-              created_at: nowIso,
-            },
-          });
+          const { balance, rows: ledger } = await moveBalance(trx, program.id, guest.id, entries, nowIso, { touchActivity: true });
+          const { rendered, ...w } = claimWrite(balance, ledger);
+          const won = await writeClaim(trx, this.deps.db.engine, w);
           if (!won) throw LOST_RACE;
           await dropRedeemedFromSelection(trx, guest.id, evaluation.applied.map((a) => a.incentiveId), nowIso);
           return rendered;

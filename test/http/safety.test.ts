@@ -67,6 +67,70 @@ describe.each(ENGINES)('safety on %s', (engine) => {
     expect(await ledgerSum(db.kysely, guest)).toBe(points - 700 + 100);
   });
 
+  it('earns once per sale when 30 sales of one guest that redeem nothing claim at once', async () => {
+    // On PostgreSQL these take the one-statement claim, which applies only while the balance is the
+    // one the answer was rendered with; the others fall back to the transactional claim.
+    const guest = await createGuest(db.kysely, programId, { name: 'Earner', points: 100 }, at);
+    const txns: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      txns.push((await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor(`N-${i}`) })).json().transactionId);
+    }
+    const results = await Promise.all(txns.map((txn, i) => call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody(`N-${i}`, [{ price: '0.50' }]))));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(30).fill(200));
+    const balance = (await db.kysely.selectFrom('guests').select('balance').where('id', '=', guest).executeTakeFirstOrThrow()).balance;
+    expect(balance).toBe(100 + 30 * 5);
+    expect(await ledgerSum(db.kysely, guest)).toBe(balance);
+    // Every answer shows the balance right after its own sale, as its ledger row does.
+    const earned = await db.kysely.selectFrom('points_ledger').select('balance_after').where('guest_id', '=', guest).where('kind', '=', 'EARN').execute();
+    const answered = results.map((r) => r.json().points as number);
+    expect(answered.sort((a, b) => a - b)).toEqual(earned.map((e) => e.balance_after).sort((a, b) => a - b));
+    expect(new Set(answered).size).toBe(30);
+    // A retry answers byte for byte as the first time and moves nothing.
+    const again = await call('PUT', `/loyalty/transaction/pos/${txns[0]}`, saleBody('N-0', [{ price: '0.50' }]));
+    expect(again.body).toBe(results[0]!.body);
+    expect(await ledgerSum(db.kysely, guest)).toBe(balance);
+  });
+
+  it('claims once when the same CLAIMED that redeems nothing arrives 10 times at once', async () => {
+    const guest = await createGuest(db.kysely, programId, { name: 'Retry earner', points: 40 }, at);
+    const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor('DN-1') })).json().transactionId;
+    const body = saleBody('DN-1', [{ price: '10.00' }]);
+    const results = await Promise.all(Array.from({ length: 10 }, () => call('PUT', `/loyalty/transaction/pos/${txn}`, body)));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    expect(await ledgerSum(db.kysely, guest)).toBe(40 + 100);
+    const events = await db.kysely.selectFrom('outbox_events').select('payload').where('type', '=', 'transaction.claimed').execute();
+    expect(events.filter((e) => (JSON.parse(e.payload) as { transactionId: string }).transactionId === txn)).toHaveLength(1);
+  });
+
+  it('keeps the ledger whole when a claim and a void of the same sale race', async () => {
+    const guest = await createGuest(db.kysely, programId, { name: 'Racer 2', points: 20 }, at);
+    for (let i = 0; i < 10; i++) {
+      const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor(`CV-${i}`) })).json().transactionId;
+      const [claim, voided] = await Promise.all([
+        call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody(`CV-${i}`, [{ price: '3.00' }])),
+        call('PUT', `/loyalty/transaction/pos/${txn}/void`, undefined),
+      ]);
+      expect(voided.statusCode).toBe(200);
+      expect([200, 400]).toContain(claim.statusCode);
+    }
+    const balance = (await db.kysely.selectFrom('guests').select('balance').where('id', '=', guest).executeTakeFirstOrThrow()).balance;
+    expect(balance).toBe(20);
+    expect(await ledgerSum(db.kysely, guest)).toBe(20);
+  });
+
+  it("takes what a sale redeemed out of the guest's pre-selection and keeps the rest, in the claim", async () => {
+    const guest = await createGuest(db.kysely, programId, { name: 'Selector', points: 1000 }, at);
+    const selection = ['rwd-whopper', 'rwd-small-fries', 'rwd-whopper'];
+    await db.kysely.insertInto('guest_selections').values({ guest_id: guest, program_id: programId, incentive_ids: JSON.stringify(selection), updated_at: at.toISOString() }).execute();
+    const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor('SEL-1') })).json().transactionId;
+    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody('SEL-1', [{ price: '1.00' }, { price: 0, productType: 'reward', productId: '900101' }]));
+    expect(res.statusCode).toBe(200);
+    const row = await db.kysely.selectFrom('guest_selections').select('incentive_ids').where('guest_id', '=', guest).executeTakeFirstOrThrow();
+    expect(row.incentive_ids).toBe(JSON.stringify(['rwd-whopper', 'rwd-whopper']));
+    expect(await ledgerSum(db.kysely, guest)).toBe(1000 - 250 + 10);
+  });
+
   it('voids once when the void arrives 5 times at once', async () => {
     const guest = await createGuest(db.kysely, programId, { name: 'Voider', points: 300 }, at);
     const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor('V-1') })).json().transactionId;

@@ -110,11 +110,17 @@ export class WebhookDeliverer {
         .selectFrom('outbox_events')
         .select('id')
         .where('dispatched_at', 'is', null)
+        // Ordered as outbox_events_dispatch (dispatched_at, created_at) is — the same order, as
+        // dispatched_at is null throughout — so PostgreSQL walks that index instead of a bitmap scan
+        // and sort. A plain index scan marks the entries of dispatched versions dead as it passes
+        // them; a bitmap scan never does, so every round re-read every event dispatched since the
+        // last VACUUM (thousands a round under POS load, growing until vacuum).
+        .orderBy('dispatched_at')
         .orderBy('created_at')
         .limit(this.config.batchSize)
         .$if(this.caps.skipLocked, (q) => q.forUpdate().skipLocked());
       // The write comes first, so that on SQLite the transaction holds the write lock from its start.
-      const events = await trx.updateTable('outbox_events').set({ dispatched_at: nowIso }).where('id', 'in', pick).where('dispatched_at', 'is', null).returningAll().execute();
+      const events = await trx.updateTable('outbox_events').set({ dispatched_at: nowIso }).where('id', 'in', pick).where('dispatched_at', 'is', null).returning(['id', 'program_id', 'type', 'created_at']).execute();
       if (events.length === 0) return 0;
       const programIds = [...new Set(events.map((e) => e.program_id))];
       const subs = await trx.selectFrom('webhook_subscriptions').selectAll().where('program_id', 'in', programIds).where('active', '=', 1).execute();

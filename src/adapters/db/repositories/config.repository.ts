@@ -3,6 +3,7 @@ import type { Incentive, PluConfig, RuleRef } from '../../../domain/incentive.ts
 import { minorDigits } from '../../../domain/money.ts';
 import type { TierConfig } from '../../../domain/tiers.ts';
 import type { ExpiryPolicy, PosPrincipal, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
+import { prepare } from '../prepared.ts';
 import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
 
 /** Programs, stores, API keys and incentives: configuration that POS calls read and rarely change. */
@@ -54,13 +55,20 @@ export async function findProgramBySlug(db: Kysely<Database>, slug: string): Pro
   return row ? toProgram(row) : null;
 }
 
+/** Every column, named: a prepared statement must not change shape when a migration adds one. */
+const STORE_COLUMNS = ['id', 'program_id', 'external_id', 'name', 'time_zone', 'loyalty_enabled', 'created_at', 'store_groups'] as const satisfies readonly (keyof StoreTable)[];
+
+/**
+ * Identify's store look-up, prepared (prepared.ts): the store cache lives seconds, so with many
+ * stores a good share of identify calls miss it, and parsing and planning this query each time
+ * cost more than running it.
+ */
+const storeByExternalId = prepare((db, p: { programId: string; externalId: string }) =>
+  db.selectFrom('stores').select(STORE_COLUMNS).where('program_id', '=', p.programId).where('external_id', '=', p.externalId),
+);
+
 export async function findStoreByExternalId(db: Kysely<Database>, programId: string, externalId: string): Promise<Store | null> {
-  const row = await db
-    .selectFrom('stores')
-    .selectAll()
-    .where('program_id', '=', programId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+  const row = await storeByExternalId.first(db, { programId, externalId });
   return row ? toStore(row) : null;
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely, QueryCreator } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Engine } from '../database.ts';
 import { insertLedgerRows, LEDGER_COLUMNS, type LedgerRow } from './points-ledger.repository.ts';
 import { insertEvent } from './outbox.repository.ts';
@@ -51,6 +51,66 @@ export const guestWithOpenTransactions = prepare((db, p: { id: string; programId
     .where('g.id', '=', p.id)
     .where('g.program_id', '=', p.programId),
 );
+
+export interface GuestAndOpenTransaction extends GuestRow {
+  t_id: string | null;
+  t_selections: string | null;
+  t_receipt_code: string | null;
+  /** the id of the transaction inserted, or null when an open one was found */
+  inserted_id: string | null;
+}
+
+/**
+ * PostgreSQL, identify by loyalty id in one statement: the guest; this POS sale's open transaction
+ * of that guest, if it identified before; and otherwise the new transaction `p`, inserted. No row
+ * when there is no such guest (then nothing is inserted). One round trip instead of two.
+ */
+const guestAndOpenOrInsert = prepare((db, p: LoyaltyTransactionTable) =>
+  db
+    .with('g', (c) =>
+      c.selectFrom('guests').select(['id', 'program_id', 'name', 'email', 'balance', 'created_at']).where('id', '=', p.guest_id).where('program_id', '=', p.program_id),
+    )
+    .with('open', (c) =>
+      c
+        .selectFrom('loyalty_transactions as t')
+        .innerJoin('g', (j) => j.onRef('t.program_id', '=', 'g.program_id').onRef('t.guest_id', '=', 'g.id'))
+        .select(['t.id', 't.selections', 't.receipt_code'])
+        .where('t.pos_key', '=', p.pos_key)
+        .where('t.status', 'in', OPEN_STATES)
+        .limit(1),
+    )
+    .with('inserted', (c) =>
+      c
+        .insertInto('loyalty_transactions')
+        .columns([...TRANSACTION_COLUMN_NAMES])
+        .expression((eb) =>
+          eb
+            .selectFrom('g')
+            .select((e) => TRANSACTION_COLUMN_NAMES.map((col) => e.val(p[col]).as(col)))
+            .where((e) => e.not(e.exists(e.selectFrom('open').select('open.id')))),
+        )
+        .returning('id'),
+    )
+    .selectFrom('g')
+    .leftJoin('open', (j) => j.onTrue())
+    .leftJoin('inserted', (j) => j.onTrue())
+    .select(['g.id', 'g.program_id', 'g.name', 'g.email', 'g.balance', 'g.created_at', 'open.id as t_id', 'open.selections as t_selections', 'open.receipt_code as t_receipt_code', 'inserted.id as inserted_id']),
+);
+
+/**
+ * Identify by loyalty id: the guest (`row.guest_id`) and this POS sale's open transaction of that
+ * guest, else `row` inserted as the new one. Undefined when there is no such guest.
+ */
+export async function guestAndOpenTransaction(db: Kysely<Database>, engine: Engine, row: LoyaltyTransactionTable): Promise<GuestAndOpenTransaction | undefined> {
+  if (engine === 'postgres') return guestAndOpenOrInsert.first(db, row);
+  // The guest and this POS sale's open transactions, in one query; the guest's own among them.
+  const rows = await guestWithOpenTransactions.execute(db, { id: row.guest_id!, programId: row.program_id, posKey: row.pos_key });
+  if (rows.length === 0) return undefined;
+  const open = rows.find((r) => r.t_guest_id === rows[0]!.id && r.t_id !== null);
+  if (open) return { ...open, inserted_id: null };
+  await insertTransaction.run(db, row);
+  return { ...rows[0]!, t_id: null, t_selections: null, t_receipt_code: null, inserted_id: row.id };
+}
 
 /** The newest active one-time code with these digits, with its guest (identify by code). */
 export const activeCode = prepare((db, p: { programId: string; code: string; now: string }) =>
@@ -111,7 +171,7 @@ export const insertTransaction = prepare((db, p: LoyaltyTransactionTable) =>
 );
 
 /** Every column, named: a prepared statement must not change shape when a migration adds one. */
-const TRANSACTION_COLUMNS = (
+const TRANSACTION_COLUMN_NAMES = (
   [
     'id',
     'program_id',
@@ -143,18 +203,72 @@ const TRANSACTION_COLUMNS = (
     'claimed_at',
     'voided_at',
   ] as const satisfies readonly (keyof LoyaltyTransactionTable)[]
-).map((c) => `t.${c}` as const);
+);
+const TRANSACTION_COLUMNS = TRANSACTION_COLUMN_NAMES.map((c) => `t.${c}` as const);
 
-/** The transaction with its guest's fields, in one query (a sale needs both). */
-export const transactionWithGuest = prepare((db, p: { id: string; programId: string }) =>
+type CodeUse = { id: string; at: string; posKey: string; transactionId: string };
+
+/**
+ * PostgreSQL: marks the code used and inserts the transaction it opens in one statement — atomic
+ * on its own, one round trip instead of four (BEGIN, the code, the insert, COMMIT).
+ */
+const consumeCodeAndInsert = prepare((db, p: LoyaltyTransactionTable & { code_id: string; code_at: string; code_pos_key: string; code_transaction_id: string }) => {
+  const qc = db.with('consumed', (c) =>
+    c
+      .updateTable('otp_codes')
+      .set({ used_at: p.code_at, used_pos_key: p.code_pos_key, used_transaction_id: p.code_transaction_id })
+      .where('id', '=', p.code_id)
+      .where('used_at', 'is', null)
+      .returning('id'),
+  );
+  return qc
+    .insertInto('loyalty_transactions')
+    .columns([...TRANSACTION_COLUMN_NAMES])
+    .expression((eb) => eb.selectFrom('consumed').select((e) => TRANSACTION_COLUMN_NAMES.map((c) => e.val(p[c]).as(c))))
+    .returning('id');
+});
+
+/**
+ * Identify by code: uses the code for this POS sale and inserts the transaction it opens, both or
+ * neither. False when another request used the code first (nothing written).
+ */
+export async function consumeCodeAndOpen(db: Kysely<Database>, engine: Engine, code: CodeUse, row: LoyaltyTransactionTable): Promise<boolean> {
+  if (engine === 'postgres') {
+    const params = { ...row, code_id: code.id, code_at: code.at, code_pos_key: code.posKey, code_transaction_id: code.transactionId };
+    return (await consumeCodeAndInsert.first(db, params)) !== undefined;
+  }
+  return db.transaction().execute(async (trx) => {
+    if (!(await consumeCode.first(trx, code))) return false;
+    await insertTransaction.run(trx, row);
+    return true;
+  });
+}
+
+/**
+ * The transaction with its guest's fields, by primary key only. The program is checked on the row
+ * (transactionWithGuest), not in the WHERE clause: with `program_id = $2` beside `id = $1`,
+ * PostgreSQL's generic plan for this named statement — made after five executions and kept for the
+ * connection's life — may pick loyalty_transactions_pos (program_id, pos_key) with `id` as a mere
+ * filter when the table was small or never analyzed at the time, and then read every transaction of
+ * the program on each call (measured: half of the database's CPU on the POS path). With `id` alone
+ * the primary key is the only index that applies, whatever the statistics.
+ */
+const transactionWithGuestById = prepare((db, p: { id: string }) =>
   db
     .selectFrom('loyalty_transactions as t')
     .leftJoin('guests as g', 'g.id', 't.guest_id')
     .select(TRANSACTION_COLUMNS)
     .select(['g.name as g_name', 'g.email as g_email', 'g.balance as g_balance', 'g.created_at as g_created_at'])
-    .where('t.id', '=', p.id)
-    .where('t.program_id', '=', p.programId),
+    .where('t.id', '=', p.id),
 );
+
+/** The transaction with its guest's fields, in one query (a sale needs both); none in another program. */
+export const transactionWithGuest = {
+  async first(db: Kysely<Database>, p: { id: string; programId: string }) {
+    const row = await transactionWithGuestById.first(db, { id: p.id });
+    return row?.program_id === p.programId ? row : undefined;
+  },
+};
 
 export interface SaleFields {
   cart: string;
@@ -293,4 +407,163 @@ function claimStatement(ledgerRows: number, redemptionRows: number): PreparedQue
     claimStatements.set(key, q);
   }
   return q;
+}
+
+/** A claim written in one statement (`claimInOneStatement`). */
+export interface OneStatementClaim {
+  guestId: string;
+  programId: string;
+  /** The balance the sale was evaluated and answered with: the claim applies only while it is still the guest's. */
+  expectedBalance: number;
+  /** What the claim adds to the balance: the sum of the ledger rows' points. */
+  net: number;
+  at: string;
+  /** at most two (the redemption and the earn) */
+  ledger: LedgerRow[];
+  /** at most eight */
+  redemptions: NewRedemption[];
+  /** The redeemed incentives, which leave the guest's pre-selection (dropRedeemedFromSelection). */
+  redeemedIncentiveIds: string[];
+  claim: ClaimFields;
+  event: ClaimWrite['event'];
+}
+
+/** Most ledger rows and redemptions a one-statement claim writes; a bigger claim goes the transactional way. */
+export const ONE_STATEMENT_LIMITS = { ledger: 2, redemptions: 8 } as const;
+
+type OneStatementParams = ClaimFields & { guestId: string; programId: string; expectedBalance: number; net: number; at: string; redeemed: string[] } & Record<string, unknown>;
+
+const oneStatementClaims = new Map<string, PreparedQuery<OneStatementParams, { id: string }>>();
+
+/**
+ * PostgreSQL only: a claim as one autocommit statement instead of a database transaction of four
+ * to six round trips (BEGIN, the guest's balance, the writes, the guest's pre-selection, COMMIT),
+ * during which the connection sat idle in transaction while Node rendered the answer.
+ *
+ * The answer is rendered beforehand with `expectedBalance + net`, so the statement applies only if
+ * the guest's balance is still `expectedBalance`. In order: the guest row is locked (re-checking the
+ * balance on its newest version), then the transaction row is set CLAIMED if still open — the same
+ * lock order as void and the transactional path — and only if both held does the balance move, are
+ * the ledger rows, redemptions and outbox event inserted (each row its own INSERT … SELECT, so the
+ * parameters take the columns' types) and do the redeemed incentives leave the guest's
+ * pre-selection (as dropRedeemedFromSelection does: the row goes when nothing is left). The
+ * statement is atomic either way. Returns false when it wrote nothing (the balance moved meanwhile,
+ * or another request claimed or voided first): the caller then claims the usual way, which answers
+ * those cases.
+ */
+export async function claimInOneStatement(db: Kysely<Database>, w: OneStatementClaim): Promise<boolean> {
+  if (w.ledger.length > ONE_STATEMENT_LIMITS.ledger || w.redemptions.length > ONE_STATEMENT_LIMITS.redemptions) {
+    throw new Error('claimInOneStatement: too many rows; use the transactional claim');
+  }
+  const dropSelection = w.redeemedIncentiveIds.length > 0;
+  const key = `${w.ledger.length}|${w.redemptions.length}|${dropSelection}`;
+  let q = oneStatementClaims.get(key);
+  if (!q) {
+    q = oneStatementClaim(w.ledger.length, w.redemptions.length, dropSelection);
+    oneStatementClaims.set(key, q);
+  }
+  const params = {
+    ...w.claim,
+    guestId: w.guestId,
+    programId: w.programId,
+    expectedBalance: w.expectedBalance,
+    net: w.net,
+    at: w.at,
+    redeemed: w.redeemedIncentiveIds,
+    ...prefixed('l_', flattenRows(LEDGER_COLUMNS, w.ledger)),
+    ...prefixed('r_', flattenRows(REDEMPTION_COLUMNS, w.redemptions)),
+    e_id: w.event.id,
+    e_program_id: w.event.program_id,
+    e_type: w.event.type,
+    e_payload: w.event.payload,
+    e_created_at: w.event.created_at,
+  };
+  return (await q.first(db, params)) !== undefined;
+}
+
+function oneStatementClaim(ledgerRows: number, redemptionRows: number, dropSelection: boolean): PreparedQuery<OneStatementParams, { id: string }> {
+  return prepare((db, p: OneStatementParams) => {
+    let qc = db
+      .with(
+        (wb) => wb('locked_guest').materialized(),
+        (c) =>
+          c
+            .selectFrom('guests')
+            .select('guests.id')
+            .where('guests.id', '=', p.guestId)
+            .where('guests.program_id', '=', p.programId)
+            .where('guests.balance', '=', p.expectedBalance)
+            .forNoKeyUpdate(),
+      )
+      .with('claimed', (c) =>
+        c
+          .updateTable('loyalty_transactions')
+          .from('locked_guest')
+          .set({
+            cart: p.cart,
+            service_mode: p.service_mode,
+            channel: p.channel,
+            subtotal_cents: p.subtotal_cents,
+            updated_at: p.updated_at,
+            status: 'CLAIMED',
+            claim_hash: p.claim_hash,
+            claim_response: p.claim_response,
+            points_earned: p.points_earned,
+            points_redeemed: p.points_redeemed,
+            reserved_points: 0,
+            claimed_at: p.claimed_at,
+          })
+          .where('loyalty_transactions.id', '=', p.id)
+          .where('loyalty_transactions.status', 'in', OPEN_STATES)
+          .returning('loyalty_transactions.id'),
+      )
+      .with('moved', (c) =>
+        c
+          .updateTable('guests')
+          .from('claimed')
+          .set({ balance: sql<number>`balance + ${p.net}`, last_activity_at: p.at })
+          .where('guests.id', '=', p.guestId)
+          .returning('guests.balance'),
+      ) as unknown as QueryCreator<Database & { claimed: { id: string } }>;
+    // One INSERT … SELECT … FROM claimed per row: nothing is inserted unless the claim applied.
+    const insertRow = (name: string, table: 'points_ledger' | 'redemptions' | 'outbox_events', columns: readonly string[], prefix: string, i: number | null) => {
+      qc = qc.with(name, (c) =>
+        c
+          .insertInto(table)
+          .columns(columns as never)
+          .expression(c.selectFrom('claimed').select((eb) => columns.map((col) => eb.val(p[i === null ? `${prefix}${col}` : `${prefix}${col}_${i}`]).as(col)))),
+      ) as unknown as typeof qc;
+    };
+    for (let i = 0; i < ledgerRows; i++) insertRow(`ledger_${i}`, 'points_ledger', LEDGER_COLUMNS, 'l_', i);
+    for (let i = 0; i < redemptionRows; i++) insertRow(`redeemed_${i}`, 'redemptions', REDEMPTION_COLUMNS, 'r_', i);
+    insertRow('event', 'outbox_events', ['id', 'program_id', 'type', 'payload', 'created_at'], 'e_', null);
+    if (dropSelection) {
+      // The pre-selection's ids (a JSON array of strings) without the redeemed ones, serialized as
+      // JSON.stringify does; the row is deleted when none are left, untouched when none were redeemed.
+      const ids = sql`json_array_elements_text(guest_selections.incentive_ids::json)`;
+      const redeemed = sql`${p.redeemed}::text[]`;
+      qc = qc
+        .with('selection_left', (c) =>
+          c
+            .updateTable('guest_selections')
+            .from('claimed')
+            .set({
+              incentive_ids: sql<string>`(select '[' || string_agg(to_json(x.id)::text, ',' order by x.n) || ']' from ${ids} with ordinality as x(id, n) where x.id <> all(${redeemed}))`,
+              updated_at: p.at,
+            })
+            .where('guest_selections.guest_id', '=', p.guestId)
+            .where(sql<boolean>`exists (select 1 from ${ids} as x(id) where x.id = any(${redeemed}))`)
+            .where(sql<boolean>`exists (select 1 from ${ids} as x(id) where x.id <> all(${redeemed}))`),
+        )
+        .with('selection_gone', (c) =>
+          c
+            .deleteFrom('guest_selections')
+            .using('claimed')
+            .where('guest_selections.guest_id', '=', p.guestId)
+            .where(sql<boolean>`exists (select 1 from ${ids} as x(id) where x.id = any(${redeemed}))`)
+            .where(sql<boolean>`not exists (select 1 from ${ids} as x(id) where x.id <> all(${redeemed}))`),
+        ) as unknown as typeof qc;
+    }
+    return qc.selectFrom('claimed').select('claimed.id');
+  });
 }

@@ -50,6 +50,18 @@ export async function moveBalance(
   at: string,
   options: { touchActivity?: boolean } = {},
 ): Promise<{ balance: number; rows: LedgerRow[] }> {
+  const { moving, net, required } = planEntries(entries);
+  if (moving.length === 0 && !options.touchActivity) return { balance: (await currentBalance(trx, guestId)) ?? 0, rows: [] };
+  const row = await guestUpdate(moving.length > 0, options.touchActivity === true, required > 0).first(trx, { guestId, programId, net, at, required });
+  if (!row) throw new InsufficientPoints(await currentBalance(trx, guestId), required);
+  return { balance: row.balance, rows: ledgerRows(programId, guestId, moving, at, row.balance - net) };
+}
+
+/**
+ * The entries that move points, their net and the balance they need: the deepest point the
+ * running total reaches (`balance >= required` keeps every entry's balance_after at or above 0).
+ */
+export function planEntries(entries: LedgerEntryInput[]): { moving: LedgerEntryInput[]; net: number; required: number } {
   const moving = entries.filter((e) => e.points !== 0);
   let net = 0;
   let required = 0;
@@ -57,11 +69,13 @@ export async function moveBalance(
     net += e.points;
     required = Math.max(required, -net);
   }
-  if (moving.length === 0 && !options.touchActivity) return { balance: (await currentBalance(trx, guestId)) ?? 0, rows: [] };
-  const row = await guestUpdate(moving.length > 0, options.touchActivity === true, required > 0).first(trx, { guestId, programId, net, at, required });
-  if (!row) throw new InsufficientPoints(await currentBalance(trx, guestId), required);
-  let balance = row.balance - net;
-  const rows = moving.map((e) => {
+  return { moving, net, required };
+}
+
+/** The ledger rows of entries applied in order to a balance of `before`. */
+export function ledgerRows(programId: string, guestId: string, moving: LedgerEntryInput[], at: string, before: number): LedgerRow[] {
+  let balance = before;
+  return moving.map((e) => {
     balance += e.points;
     return {
       id: newId(),
@@ -75,7 +89,6 @@ export async function moveBalance(
       created_at: at,
     };
   });
-  return { balance: row.balance, rows };
 }
 
 export type LedgerRow = PointsLedgerTable;
