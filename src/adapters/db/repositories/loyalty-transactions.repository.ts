@@ -300,23 +300,28 @@ export interface ClaimFields extends SaleFields {
 /** CLAIMED: stores the answer for retries; only while the transaction is still open. */
 export const markClaimed = prepare((db, p: ClaimFields) => claimUpdate(db, p));
 
+/** The columns CLAIMED writes, in both claim paths. */
+function claimSet(p: ClaimFields) {
+  return {
+    cart: p.cart,
+    service_mode: p.service_mode,
+    channel: p.channel,
+    subtotal_cents: p.subtotal_cents,
+    updated_at: p.updated_at,
+    status: 'CLAIMED' as const,
+    claim_hash: p.claim_hash,
+    claim_response: p.claim_response,
+    points_earned: p.points_earned,
+    points_redeemed: p.points_redeemed,
+    reserved_points: 0,
+    claimed_at: p.claimed_at,
+  };
+}
+
 function claimUpdate(db: QueryCreator<Database>, p: ClaimFields) {
   return db
     .updateTable('loyalty_transactions')
-    .set({
-      cart: p.cart,
-      service_mode: p.service_mode,
-      channel: p.channel,
-      subtotal_cents: p.subtotal_cents,
-      updated_at: p.updated_at,
-      status: 'CLAIMED',
-      claim_hash: p.claim_hash,
-      claim_response: p.claim_response,
-      points_earned: p.points_earned,
-      points_redeemed: p.points_redeemed,
-      reserved_points: 0,
-      claimed_at: p.claimed_at,
-    })
+    .set(claimSet(p))
     .where('id', '=', p.id)
     .where('status', 'in', OPEN_STATES)
     .returning('id');
@@ -499,20 +504,7 @@ function oneStatementClaim(ledgerRows: number, redemptionRows: number, dropSelec
         c
           .updateTable('loyalty_transactions')
           .from('locked_guest')
-          .set({
-            cart: p.cart,
-            service_mode: p.service_mode,
-            channel: p.channel,
-            subtotal_cents: p.subtotal_cents,
-            updated_at: p.updated_at,
-            status: 'CLAIMED',
-            claim_hash: p.claim_hash,
-            claim_response: p.claim_response,
-            points_earned: p.points_earned,
-            points_redeemed: p.points_redeemed,
-            reserved_points: 0,
-            claimed_at: p.claimed_at,
-          })
+          .set(claimSet(p))
           .where('loyalty_transactions.id', '=', p.id)
           .where('loyalty_transactions.status', 'in', OPEN_STATES)
           .returning('loyalty_transactions.id'),
