@@ -13,6 +13,7 @@ import { VERSION } from './version.ts';
 
 export interface Runtime {
   db: Db;
+  metrics: Metrics;
   loyalty: LoyaltyService;
   app: FastifyInstance;
   /** Starts background work (webhook delivery); `serve` calls it, tests usually don't. */
@@ -37,6 +38,7 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
   const workers: { stop(): Promise<void> }[] = [];
   return {
     db,
+    metrics,
     loyalty,
     app,
     startWorkers() {

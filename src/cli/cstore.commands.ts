@@ -190,7 +190,7 @@ export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolea
   }
   let scheduler: JobScheduler | null = null;
   if (process.env.TILLPOINT_SCHEDULER !== 'off') {
-    scheduler = await startScheduler({ db: runtime.db, databaseUrl: opts.databaseUrl, cstore, log: runtime.app.log.child({ module: 'jobs' }) });
+    scheduler = await startScheduler({ db: runtime.db, databaseUrl: opts.databaseUrl, cstore, log: runtime.app.log.child({ module: 'jobs' }), observer: runtime.metrics.jobObserver() });
     runtime.app.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
   }
   return {

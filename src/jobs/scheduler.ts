@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import PgBoss from 'pg-boss';
 import type { Db } from '../adapters/db/database.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
+import type { SyncRun } from '../app/cstore/model.ts';
 import { EXPIRE_POINTS_JOB, expirePointsJob } from './expire-points.job.ts';
 import { type DueLocation, RJR_SYNC_JOB_ID, defaultWorkerId, dueLocations, rjrSyncJob, syncDueLocation } from './rjr-sync.job.ts';
 
@@ -44,8 +45,18 @@ export interface SchedulerLogger {
   error(obj: object, msg: string): void;
 }
 
+/** What the scheduler reports as it works (Prometheus metrics in `serve`). */
+export interface JobObserver {
+  /** a job's tick or queued job finished: how long it took, and whether it threw */
+  jobRun(job: string, outcome: 'ok' | 'failed', seconds: number): void;
+  /** a scheduled location sync ended with this sync-run status */
+  syncRun(status: string): void;
+  pointsExpired(programId: string, points: number): void;
+}
+
 export interface SchedulerDeps {
   db: Db;
+  observer?: JobObserver;
   /** the database URL, for pg-boss's own connection pool (PostgreSQL only) */
   databaseUrl: string;
   cstore: Cstore;
@@ -66,23 +77,40 @@ export function pgBossSchema(db: Db, env: NodeJS.ProcessEnv = process.env): stri
   return env.TILLPOINT_PGBOSS_SCHEMA ?? (db.schema ? `${db.schema}_pgboss` : 'pgboss');
 }
 
-function expire(deps: SchedulerDeps): Promise<void> {
+/** Runs one tick or job, timing it for the observer; errors still reach the caller. */
+async function timed(deps: SchedulerDeps, job: string, work: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await work();
+    deps.observer?.jobRun(job, 'ok', (performance.now() - t0) / 1000);
+  } catch (e) {
+    deps.observer?.jobRun(job, 'failed', (performance.now() - t0) / 1000);
+    throw e;
+  }
+}
+
+function synced(deps: SchedulerDeps, run: SyncRun): void {
+  deps.log.info({ locationId: run.locationId, status: run.status }, 'scheduled promotion sync');
+  deps.observer?.syncRun(run.status);
+}
+
+async function expire(deps: SchedulerDeps): Promise<void> {
   const now = deps.now ?? deps.cstore.deps.clock;
-  return expirePointsJob.run({ db: deps.db, now }).then((reports) => {
-    const done = reports.filter((r) => !r.skipped);
-    if (done.length) deps.log.info({ programs: done.map((r) => ({ programId: r.programId, guestsExpired: r.guestsExpired, pointsExpired: r.pointsExpired, ms: r.ms })) }, 'points expired');
-  });
+  const done = (await expirePointsJob.run({ db: deps.db, now })).filter((r) => !r.skipped);
+  for (const r of done) deps.observer?.pointsExpired(r.programId, r.pointsExpired);
+  if (done.length) deps.log.info({ programs: done.map((r) => ({ programId: r.programId, guestsExpired: r.guestsExpired, pointsExpired: r.pointsExpired, ms: r.ms })) }, 'points expired');
 }
 
 function startCronerScheduler(deps: SchedulerDeps): JobScheduler {
   const workerId = deps.workerId ?? defaultWorkerId();
   const ticks: Record<SchedulerJobId, () => Promise<void>> = {
-    [RJR_SYNC_TICK]: async () => {
-      const round = await rjrSyncJob.run({ cstore: deps.cstore, workerId, ...(deps.now ? { now: deps.now } : {}) });
-      for (const run of round.runs) deps.log.info({ locationId: run.locationId, status: run.status }, 'scheduled promotion sync');
-      if (round.lostClaims) deps.log.info({ due: round.due, lostClaims: round.lostClaims }, 'rjr sync tick: other processes took some locations');
-    },
-    [EXPIRE_POINTS]: () => expire(deps),
+    [RJR_SYNC_TICK]: () =>
+      timed(deps, RJR_SYNC_TICK, async () => {
+        const round = await rjrSyncJob.run({ cstore: deps.cstore, workerId, ...(deps.now ? { now: deps.now } : {}) });
+        for (const run of round.runs) synced(deps, run);
+        if (round.lostClaims) deps.log.info({ due: round.due, lostClaims: round.lostClaims }, 'rjr sync tick: other processes took some locations');
+      }),
+    [EXPIRE_POINTS]: () => timed(deps, EXPIRE_POINTS, () => expire(deps)),
   };
   const crons = (Object.keys(ticks) as SchedulerJobId[]).map(
     (id) =>
@@ -137,23 +165,25 @@ async function startPgBossScheduler(deps: SchedulerDeps): Promise<JobScheduler> 
     for (const loc of due) await boss.send(RJR_SYNC_LOCATION, loc, { singletonKey: `${loc.locationId}|${loc.day}` });
     if (due.length) deps.log.info({ due: due.length }, 'rjr sync tick: locations queued');
   };
-  await boss.work(RJR_SYNC_TICK, polling, enqueueDue);
-  await boss.work(EXPIRE_POINTS, polling, () => expire(deps));
+  await boss.work(RJR_SYNC_TICK, polling, () => timed(deps, RJR_SYNC_TICK, enqueueDue));
+  await boss.work(EXPIRE_POINTS, polling, () => timed(deps, EXPIRE_POINTS, () => expire(deps)));
   // As many workers in this process as the sync concurrency; every process adds its own.
   const syncWorkers = Math.max(1, deps.cstore.deps.config.syncConcurrency);
   for (let i = 0; i < syncWorkers; i++) {
     await boss.work<DueLocation>(RJR_SYNC_LOCATION, { ...polling, batchSize: 1 }, async ([job]) => {
       if (!job) return;
-      const outcome = await syncDueLocation(deps.cstore, job.data, { workerId, now, staleMs: 30 * 60_000 });
-      if (outcome.run) deps.log.info({ locationId: job.data.locationId, status: outcome.run.status }, 'scheduled promotion sync');
+      await timed(deps, RJR_SYNC_LOCATION, async () => {
+        const outcome = await syncDueLocation(deps.cstore, job.data, { workerId, now, staleMs: 30 * 60_000 });
+        if (outcome.run) synced(deps, outcome.run);
+      });
     });
   }
 
   return {
     kind: 'pg-boss',
     async trigger(id) {
-      if (id === RJR_SYNC_TICK) await enqueueDue();
-      else await expire(deps);
+      if (id === RJR_SYNC_TICK) await timed(deps, RJR_SYNC_TICK, enqueueDue);
+      else await timed(deps, EXPIRE_POINTS, () => expire(deps));
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 15_000 });

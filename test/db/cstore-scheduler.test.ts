@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/adapters/db/database.ts';
 import { createCstore } from '../../src/cstore.runtime.ts';
 import { claimDay, dueLocations, rjrSyncJob } from '../../src/jobs/rjr-sync.job.ts';
+import { EXPIRE_POINTS, RJR_SYNC_TICK, startScheduler } from '../../src/jobs/scheduler.ts';
 import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
 
@@ -100,6 +101,32 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     const [p, q] = await Promise.all([claimDay(db, loc, 'p', new Date(t0.getTime() + 120_000), 60_000), claimDay(db, loc, 'q', new Date(t0.getTime() + 120_000), 60_000)]);
     expect([p, q].filter(Boolean)).toHaveLength(1);
   });
+
+  it('reports every tick, location sync and expiry run to its observer (the /metrics counters)', async () => {
+    h.nextDay();
+    const seen: string[] = [];
+    const observer = {
+      jobRun: (job: string, outcome: string) => void seen.push(`job ${job} ${outcome}`),
+      syncRun: (status: string) => void seen.push(`sync ${status}`),
+      pointsExpired: () => {},
+    };
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const scheduler = await startScheduler({ db: h.db, databaseUrl: h.db.url, cstore: h.cstore, log: quiet, observer, workerId: 'observed', pgBoss: { pollingIntervalSeconds: 0.5 } });
+    try {
+      await scheduler.trigger(RJR_SYNC_TICK);
+      await scheduler.trigger(EXPIRE_POINTS);
+      const deadline = Date.now() + 20_000;
+      while (seen.filter((l) => l.startsWith('sync')).length < locations.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(seen.filter((l) => l === 'sync succeeded')).toHaveLength(locations.length);
+      expect(seen).toContain('job expire-points ok');
+      expect(seen).toContain('job rjr-sync ok');
+      // croner runs whole rounds; pg-boss one queued job per location after the tick
+      if (engine === 'postgres') expect(seen.filter((l) => l === 'job rjr-sync-location ok')).toHaveLength(locations.length);
+    } finally {
+      await scheduler.stop();
+      if (engine === 'postgres') await sql`drop schema if exists ${sql.id(`${h.db.schema}_pgboss`)} cascade`.execute(h.db.kysely);
+    }
+  }, 60_000);
 
   it(`serve's scheduler in two processes (${engine === 'postgres' ? 'pg-boss' : 'croner'}) syncs each due location once that day`, async () => {
     h.nextDay();

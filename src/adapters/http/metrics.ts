@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { LoyaltyObserver } from '../../app/loyalty.service.ts';
+import type { JobObserver } from '../../jobs/scheduler.ts';
 
 /** Prometheus metrics: request latency per route, and the loyalty figures an operator watches. */
 export class Metrics {
@@ -17,6 +18,17 @@ export class Metrics {
   readonly pointsEarned = new Counter({ name: 'tillpoint_points_earned_total', help: 'Points earned at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
   readonly pointsRedeemed = new Counter({ name: 'tillpoint_points_redeemed_total', help: 'Points redeemed at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
 
+  readonly jobRuns = new Counter({ name: 'tillpoint_job_runs_total', help: 'Scheduled job ticks and queued jobs run by this process', labelNames: ['job', 'outcome'] as const, registers: [this.registry] });
+  readonly jobDuration = new Histogram({
+    name: 'tillpoint_job_duration_seconds',
+    help: 'Duration of scheduled job ticks and queued jobs',
+    labelNames: ['job'] as const,
+    buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    registers: [this.registry],
+  });
+  readonly promotionSyncs = new Counter({ name: 'tillpoint_promotion_sync_runs_total', help: 'Scheduled manufacturer promotion syncs by sync-run status', labelNames: ['status'] as const, registers: [this.registry] });
+  readonly pointsExpired = new Counter({ name: 'tillpoint_points_expired_total', help: 'Points expired by the expiry job', labelNames: ['program'] as const, registers: [this.registry] });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tillpoint_' });
   }
@@ -29,6 +41,19 @@ export class Metrics {
         if (redeemed) this.pointsRedeemed.inc({ program }, redeemed);
       },
       voided: (program) => this.voids.inc({ program }),
+    };
+  }
+
+  jobObserver(): JobObserver {
+    return {
+      jobRun: (job, outcome, seconds) => {
+        this.jobRuns.inc({ job, outcome });
+        this.jobDuration.observe({ job }, seconds);
+      },
+      syncRun: (status) => this.promotionSyncs.inc({ status }),
+      pointsExpired: (program, points) => {
+        if (points) this.pointsExpired.inc({ program }, points);
+      },
     };
   }
 
