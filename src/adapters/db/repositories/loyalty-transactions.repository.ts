@@ -356,6 +356,11 @@ export interface ClaimWrite {
   event: Pick<OutboxEventTable, 'id' | 'program_id' | 'type' | 'payload' | 'created_at'>;
 }
 
+/** The outbox event's columns as `e_`-prefixed statement parameters. */
+function eventParams(e: ClaimWrite['event']) {
+  return { e_id: e.id, e_program_id: e.program_id, e_type: e.type, e_payload: e.payload, e_created_at: e.created_at };
+}
+
 /**
  * Writes a claim in the caller's database transaction: the ledger rows, the redemptions, the
  * transaction's CLAIMED state (only if still open) and its outbox event. Returns false — and the
@@ -370,11 +375,7 @@ export async function writeClaim(trx: Kysely<Database>, engine: Engine, w: Claim
       ...w.claim,
       ...flattenRows(LEDGER_COLUMNS, w.ledger),
       ...prefixed('r_', flattenRows(REDEMPTION_COLUMNS, w.redemptions)),
-      e_id: w.event.id,
-      e_program_id: w.event.program_id,
-      e_type: w.event.type,
-      e_payload: w.event.payload,
-      e_created_at: w.event.created_at,
+      ...eventParams(w.event),
     };
     return (await claimStatement(w.ledger.length, w.redemptions.length).first(trx, params)) !== undefined;
   }
@@ -477,11 +478,7 @@ export async function claimInOneStatement(db: Kysely<Database>, w: OneStatementC
     redeemed: w.redeemedIncentiveIds,
     ...prefixed('l_', flattenRows(LEDGER_COLUMNS, w.ledger)),
     ...prefixed('r_', flattenRows(REDEMPTION_COLUMNS, w.redemptions)),
-    e_id: w.event.id,
-    e_program_id: w.event.program_id,
-    e_type: w.event.type,
-    e_payload: w.event.payload,
-    e_created_at: w.event.created_at,
+    ...eventParams(w.event),
   };
   return (await q.first(db, params)) !== undefined;
 }
