@@ -31,7 +31,7 @@ import { migrateToLatest } from '../src/adapters/db/migrator.ts';
 import { ExpiryService } from '../src/app/expiry.service.ts';
 import { createProgram } from '../src/app/provisioning.ts';
 import type { ExpiryPolicy } from '../src/domain/expiry.ts';
-import { table, writeResults } from './support.ts';
+import { rng, table, writeResults } from './support.ts';
 
 const GUESTS = Number(process.env.BENCH_EXPIRY_GUESTS ?? process.env.BENCH_GUESTS ?? 1_000_000);
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
@@ -43,17 +43,6 @@ const NOW = new Date(SCENARIO === 'catch-up' ? '2026-11-26T03:15:00.000Z' : '202
 const HISTORY_DAYS = SCENARIO === 'catch-up' ? { min: 30, span: 365 } : { min: 1, span: 213 };
 const TARGET_SECONDS = 120;
 const RESULTS_NAME = ['expiry', POLICY.kind === 'inactivity' ? 'inactivity' : null, SCENARIO === 'catch-up' ? 'catch-up' : null].filter(Boolean).join('-');
-
-/** Deterministic randomness. */
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();

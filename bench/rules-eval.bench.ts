@@ -15,7 +15,7 @@ import { cartFacts, eligibility, evaluate, type EvaluationContext } from '../src
 import type { Incentive, RuleRef } from '../src/domain/incentive.ts';
 import { validateRuleRefs } from '../src/domain/rules/registry.ts';
 import type { GuestHistory, RedemptionRecord } from '../src/domain/rules/rule.ts';
-import { table, writeResults } from './support.ts';
+import { rng, table, writeResults } from './support.ts';
 
 const INCENTIVES = 200;
 const RULES_PER_INCENTIVE = 5;
@@ -23,16 +23,6 @@ const LINES = 20;
 const TARGET_PER_SECOND = 20_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
-/** Deterministic randomness: the same incentives and cart every run. */
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 const rand = rng(20261125);
 const pick = <T>(list: readonly T[]): T => list[rand(list.length)]!;
 const product = (i: number) => `P${String(i).padStart(3, '0')}`;

@@ -226,14 +226,13 @@ export class ExpiryService {
     }
     const ledgers = await this.ledgers(trx, candidates.map((g) => g.id));
     const nowIso = now.toISOString();
-    const policyReason = policy.kind === 'inactivity' ? `inactivity: no purchase for ${policy.days} days` : null;
     const postings: GuestPosting[] = [];
     const expiring: { guestId: string; take: number; buckets: ExpirationBucket[] }[] = [];
     for (const g of candidates) {
       const due = pointsDue(ledgers.get(g.id) ?? [], policy, now, activityOf(g));
       const take = Math.min(due.points, g.balance);
       if (take <= 0) continue;
-      postings.push({ guestId: g.id, entries: [{ kind: 'EXPIRE', points: -take, transactionId: null, reason: policyReason ?? expiryReason(policy, due.buckets) }] });
+      postings.push({ guestId: g.id, entries: [{ kind: 'EXPIRE', points: -take, transactionId: null, reason: expiryReason(policy, due.buckets) }] });
       expiring.push({ guestId: g.id, take, buckets: due.buckets });
       result.points += take;
     }

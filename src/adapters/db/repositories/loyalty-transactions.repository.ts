@@ -126,8 +126,10 @@ export const activeCode = prepare((db, p: { programId: string; code: string; now
     .limit(1),
 );
 
+type CodeUse = { id: string; at: string; posKey: string; transactionId: string };
+
 /** Marks a code used by this POS sale, unless another request used it first. */
-export const consumeCode = prepare((db, p: { id: string; at: string; posKey: string; transactionId: string }) =>
+export const consumeCode = prepare((db, p: CodeUse) =>
   db
     .updateTable('otp_codes')
     .set({ used_at: p.at, used_pos_key: p.posKey, used_transaction_id: p.transactionId })
@@ -137,37 +139,7 @@ export const consumeCode = prepare((db, p: { id: string; at: string; posKey: str
 );
 
 export const insertTransaction = prepare((db, p: LoyaltyTransactionTable) =>
-  db.insertInto('loyalty_transactions').values({
-    id: p.id,
-    program_id: p.program_id,
-    store_id: p.store_id,
-    guest_id: p.guest_id,
-    status: p.status,
-    pos_vendor: p.pos_vendor,
-    pos_type: p.pos_type,
-    pos_key: p.pos_key,
-    dedupe_key: p.dedupe_key,
-    terminal: p.terminal,
-    pos_transaction_id: p.pos_transaction_id,
-    operator: p.operator,
-    matching_id: p.matching_id,
-    selections: p.selections,
-    service_mode: p.service_mode,
-    channel: p.channel,
-    cart: p.cart,
-    subtotal_cents: p.subtotal_cents,
-    points_earned: p.points_earned,
-    points_redeemed: p.points_redeemed,
-    reserved_points: p.reserved_points,
-    earnable_points: p.earnable_points,
-    receipt_code: p.receipt_code,
-    claim_hash: p.claim_hash,
-    claim_response: p.claim_response,
-    created_at: p.created_at,
-    updated_at: p.updated_at,
-    claimed_at: p.claimed_at,
-    voided_at: p.voided_at,
-  }),
+  db.insertInto('loyalty_transactions').values(Object.fromEntries(TRANSACTION_COLUMN_NAMES.map((c) => [c, p[c]])) as unknown as LoyaltyTransactionTable),
 );
 
 /** Every column, named: a prepared statement must not change shape when a migration adds one. */
@@ -205,8 +177,6 @@ const TRANSACTION_COLUMN_NAMES = (
   ] as const satisfies readonly (keyof LoyaltyTransactionTable)[]
 );
 const TRANSACTION_COLUMNS = TRANSACTION_COLUMN_NAMES.map((c) => `t.${c}` as const);
-
-type CodeUse = { id: string; at: string; posKey: string; transactionId: string };
 
 /**
  * PostgreSQL: marks the code used and inserts the transaction it opens in one statement — atomic

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
-import type { Database, PointsLedgerTable } from '../schema.ts';
-import { currentBalance, InsufficientPoints, type LedgerEntryInput } from './points-ledger.repository.ts';
+import type { Database } from '../schema.ts';
+import { currentBalance, InsufficientPoints, type LedgerEntryInput, ledgerRows, planEntries } from './points-ledger.repository.ts';
 
 /** One guest's entries in a `postEntriesBatch`. */
 export interface GuestPosting {
@@ -34,17 +34,7 @@ export async function postEntriesBatch(
 ): Promise<Map<string, number>> {
   const makeId = options.newId ?? newId;
   const balances = new Map<string, number>();
-  const moves: { guestId: string; moving: LedgerEntryInput[]; net: number; required: number }[] = [];
-  for (const p of postings) {
-    const moving = p.entries.filter((e) => e.points !== 0);
-    let net = 0;
-    let required = 0;
-    for (const e of moving) {
-      net += e.points;
-      required = Math.max(required, -net);
-    }
-    if (moving.length > 0) moves.push({ guestId: p.guestId, moving, net, required });
-  }
+  const moves = postings.map((p) => ({ guestId: p.guestId, ...planEntries(p.entries) })).filter((m) => m.moving.length > 0);
   for (let i = 0; i < moves.length; i += BATCH_ROWS) {
     const chunk = moves.slice(i, i + BATCH_ROWS);
     // VALUES columns are column1… on both engines; the casts type PostgreSQL's parameters. The
@@ -62,14 +52,7 @@ export async function postEntriesBatch(
       throw new InsufficientPoints(await currentBalance(trx, short.guestId), short.required);
     }
   }
-  const rows: PointsLedgerTable[] = [];
-  for (const m of moves) {
-    let balance = balances.get(m.guestId)! - m.net;
-    for (const e of m.moving) {
-      balance += e.points;
-      rows.push({ id: makeId(), program_id: programId, guest_id: m.guestId, transaction_id: e.transactionId, kind: e.kind, points: e.points, balance_after: balance, reason: e.reason ?? null, created_at: at });
-    }
-  }
+  const rows = moves.flatMap((m) => ledgerRows(programId, m.guestId, m.moving, at, balances.get(m.guestId)! - m.net, makeId));
   for (let i = 0; i < rows.length; i += BATCH_ROWS) await trx.insertInto('points_ledger').values(rows.slice(i, i + BATCH_ROWS)).execute();
   return balances;
 }

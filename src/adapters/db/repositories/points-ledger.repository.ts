@@ -72,13 +72,13 @@ export function planEntries(entries: LedgerEntryInput[]): { moving: LedgerEntryI
   return { moving, net, required };
 }
 
-/** The ledger rows of entries applied in order to a balance of `before`. */
-export function ledgerRows(programId: string, guestId: string, moving: LedgerEntryInput[], at: string, before: number): LedgerRow[] {
+/** The ledger rows of entries applied in order to a balance of `before`; `makeId` names them (default random UUIDs). */
+export function ledgerRows(programId: string, guestId: string, moving: LedgerEntryInput[], at: string, before: number, makeId: () => string = newId): LedgerRow[] {
   let balance = before;
   return moving.map((e) => {
     balance += e.points;
     return {
-      id: newId(),
+      id: makeId(),
       program_id: programId,
       guest_id: guestId,
       transaction_id: e.transactionId,
