@@ -395,7 +395,7 @@ export class LoyaltyService {
         .execute(async (trx) => {
           const { balance, rows: ledger } = await moveBalance(trx, program.id, guest.id, entries, nowIso, { touchActivity: true });
           const { rendered, ...w } = claimWrite(balance, ledger);
-          const won = await writeClaim(trx, this.deps.db.engine, w);
+          const won = await writeClaim(trx, w);
           if (!won) throw LOST_RACE;
           await dropRedeemedFromSelection(trx, guest.id, evaluation.applied.map((a) => a.incentiveId), nowIso);
           return rendered;

@@ -334,21 +334,10 @@ function eventParams(e: ClaimWrite['event']) {
 /**
  * Writes a claim in the caller's database transaction: the ledger rows, the redemptions, the
  * transaction's CLAIMED state (only if still open) and its outbox event. Returns false — and the
- * caller rolls back — when another request claimed or voided the transaction first.
- *
- * On PostgreSQL the four writes are one statement (data-modifying CTEs), one round trip instead of
- * four; the inserts' foreign-key checks and the UPDATE lock rows in the same order as before.
+ * caller rolls back — when another request claimed or voided the transaction first. (On
+ * PostgreSQL a claim first tries `claimInOneStatement`; this is its fallback and SQLite's path.)
  */
-export async function writeClaim(trx: Kysely<Database>, engine: Engine, w: ClaimWrite): Promise<boolean> {
-  if (engine === 'postgres' && w.ledger.length <= 4 && w.redemptions.length <= 8) {
-    const params = {
-      ...w.claim,
-      ...flattenRows(LEDGER_COLUMNS, w.ledger),
-      ...prefixed('r_', flattenRows(REDEMPTION_COLUMNS, w.redemptions)),
-      ...eventParams(w.event),
-    };
-    return (await claimStatement(w.ledger.length, w.redemptions.length).first(trx, params)) !== undefined;
-  }
+export async function writeClaim(trx: Kysely<Database>, w: ClaimWrite): Promise<boolean> {
   await insertLedgerRows(trx, w.ledger);
   await insertRedemptions(trx, w.redemptions);
   if (!(await markClaimed.first(trx, w.claim))) return false;
@@ -358,31 +347,6 @@ export async function writeClaim(trx: Kysely<Database>, engine: Engine, w: Claim
 
 function prefixed(prefix: string, o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}${k}`, v]));
-}
-
-const claimStatements = new Map<string, PreparedQuery<Record<string, unknown>, { id: string }>>();
-
-function claimStatement(ledgerRows: number, redemptionRows: number): PreparedQuery<Record<string, unknown>, { id: string }> {
-  const key = `${ledgerRows}|${redemptionRows}`;
-  let q = claimStatements.get(key);
-  if (!q) {
-    q = prepare((db, p: Record<string, unknown>) => {
-      const row = (cols: readonly string[], prefix: string, i: number) => Object.fromEntries(cols.map((c) => [c, p[`${prefix}${c}_${i}`]])) as never;
-      let qc = db as QueryCreator<Database>;
-      if (ledgerRows > 0) {
-        qc = qc.with('ledger', (c) => c.insertInto('points_ledger').values(Array.from({ length: ledgerRows }, (_, i) => row(LEDGER_COLUMNS, '', i)))) as unknown as QueryCreator<Database>;
-      }
-      if (redemptionRows > 0) {
-        qc = qc.with('redeemed', (c) => c.insertInto('redemptions').values(Array.from({ length: redemptionRows }, (_, i) => row(REDEMPTION_COLUMNS, 'r_', i)))) as unknown as QueryCreator<Database>;
-      }
-      qc = qc.with('event', (c) =>
-        c.insertInto('outbox_events').values({ id: p.e_id, program_id: p.e_program_id, type: p.e_type, payload: p.e_payload, created_at: p.e_created_at } as never),
-      ) as unknown as QueryCreator<Database>;
-      return claimUpdate(qc, p as unknown as ClaimFields);
-    });
-    claimStatements.set(key, q);
-  }
-  return q;
 }
 
 /** A claim written in one statement (`claimInOneStatement`). */
