@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { capabilitiesOf } from '../adapters/db/capabilities.ts';
 import { type GuestPosting, postEntriesBatch } from '../adapters/db/repositories/points-ledger-batch.repository.ts';
+import { ledgerEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
 import type { Database } from '../adapters/db/schema.ts';
-import { type ExpirationBucket, type ExpiryLedgerEntry, type ExpiryPolicy, expirationBuckets, expiryCutoff, pointsDue } from '../domain/expiry.ts';
+import { type ExpirationBucket, type ExpiryPolicy, expirationBuckets, expiryCutoff, pointsDue } from '../domain/expiry.ts';
 import { newId } from '../lib/ids.ts';
 
 /**
@@ -102,7 +103,7 @@ export class ExpiryService {
       .where('id', '=', guestId)
       .executeTakeFirst();
     if (!guest) return [];
-    const ledgers = await this.ledgers(this.db, [guestId]);
+    const ledgers = await ledgerEntries(this.db, [guestId]);
     return expirationBuckets(ledgers.get(guestId) ?? [], policy, now, activityOf(guest));
   }
 
@@ -168,27 +169,6 @@ export class ExpiryService {
       .execute();
   }
 
-  private async ledgers(db: Kysely<Database>, guestIds: string[]): Promise<Map<string, ExpiryLedgerEntry[]>> {
-    const out = new Map<string, ExpiryLedgerEntry[]>();
-    if (guestIds.length === 0) return out;
-    const rows = await db
-      .selectFrom('points_ledger')
-      .select(['guest_id', 'kind', 'points', 'created_at', 'transaction_id'])
-      .where('guest_id', 'in', guestIds)
-      .orderBy('guest_id')
-      .orderBy('created_at')
-      .execute();
-    for (const r of rows) {
-      let list = out.get(r.guest_id);
-      if (!list) {
-        list = [];
-        out.set(r.guest_id, list);
-      }
-      list.push({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id });
-    }
-    return out;
-  }
-
   /**
    * One page, in the caller's transaction: read the page's guests, lock the candidates, read their
    * ledgers in one query, recompute what is due in code (domain/expiry.ts), then write the page's
@@ -224,7 +204,7 @@ export class ExpiryService {
         .forUpdate()
         .execute();
     }
-    const ledgers = await this.ledgers(trx, candidates.map((g) => g.id));
+    const ledgers = await ledgerEntries(trx, candidates.map((g) => g.id));
     const nowIso = now.toISOString();
     const postings: GuestPosting[] = [];
     const expiring: { guestId: string; take: number; buckets: ExpirationBucket[] }[] = [];

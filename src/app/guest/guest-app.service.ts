@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { findStoreByExternalId, listActiveIncentives, toStore } from '../../adapters/db/repositories/config.repository.ts';
+import { ledgerEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import type { Database, GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
@@ -143,17 +144,9 @@ export class GuestAppService {
     p: GuestPrincipal,
     program: Program,
   ): Promise<{ balance: number; pointsReserved: number; available: number; buckets: ExpirationBucket[]; expiryPolicy: Program['expiry']; tier: GuestTier | null }> {
-    const [guest, ledger, selection] = await Promise.all([
-      this.guestRow(p),
-      this.db
-        .selectFrom('points_ledger')
-        .select(['kind', 'points', 'created_at', 'transaction_id'])
-        .where('guest_id', '=', p.guestId)
-        .where('program_id', '=', p.programId)
-        .execute(),
-      this.selection(p),
-    ]);
-    const entries = ledger.map((e) => ({ kind: e.kind, points: e.points, createdAt: e.created_at, transactionId: e.transaction_id }));
+    // guestRow checks the guest is this program's, so its ledger is too.
+    const [guest, ledgers, selection] = await Promise.all([this.guestRow(p), ledgerEntries(this.db, [p.guestId]), this.selection(p)]);
+    const entries = ledgers.get(p.guestId) ?? [];
     const now = this.clock();
     return {
       balance: guest.balance,

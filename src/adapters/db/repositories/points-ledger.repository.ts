@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
 import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
+import type { ExpiryLedgerEntry } from '../../../domain/expiry.ts';
 import type { Database, LedgerKind, PointsLedgerTable } from '../schema.ts';
 
 export interface LedgerEntryInput {
@@ -144,4 +145,29 @@ export async function ledgerSum(db: Kysely<Database>, guestId: string): Promise<
     .where('guest_id', '=', guestId)
     .executeTakeFirstOrThrow();
   return Number(row.total);
+}
+
+/**
+ * Guests' ledgers, oldest entry first, in the shape the expiry and tier computations read
+ * (domain/expiry.ts, domain/tiers.ts): one query for any number of guests.
+ */
+export async function ledgerEntries(db: Kysely<Database>, guestIds: readonly string[]): Promise<Map<string, ExpiryLedgerEntry[]>> {
+  const out = new Map<string, ExpiryLedgerEntry[]>();
+  if (guestIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('points_ledger')
+    .select(['guest_id', 'kind', 'points', 'created_at', 'transaction_id'])
+    .where('guest_id', 'in', guestIds)
+    .orderBy('guest_id')
+    .orderBy('created_at')
+    .execute();
+  for (const r of rows) {
+    let list = out.get(r.guest_id);
+    if (!list) {
+      list = [];
+      out.set(r.guest_id, list);
+    }
+    list.push({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id });
+  }
+  return out;
 }
