@@ -109,6 +109,11 @@ export class AdminAuthService {
     return { token, expiresAt, user: toPrincipal(row) };
   }
 
+  /** The service's clock: admin use cases read "now" from it, so tests and the server agree on the time. */
+  now(): Date {
+    return this.clock();
+  }
+
   async authenticate(token: string): Promise<AdminPrincipal> {
     const row = await this.db
       .selectFrom('admin_sessions as s')

@@ -1,6 +1,12 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 
-export const newId = (): string => randomUUID();
+/**
+ * Row ids are UUIDv7: time-ordered and monotonic within a process, so rows written in the same
+ * millisecond (an audit trail under a frozen test clock, a burst of events) still sort in the order
+ * they were written when a list orders by (timestamp, id).
+ */
+export const newId = (): string => uuidv7();
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -15,13 +15,13 @@ describe.each(ENGINES)('the c-store newcomer walkthrough on %s', (engine) => {
   afterAll(() => h.close());
 
   it('seeds once, idempotently, and follows the simulator to another port', async () => {
-    const first = await seedCstoreDemo(h.cstore, h.sim.url);
-    const again = await seedCstoreDemo(h.cstore, 'http://127.0.0.1:4999');
+    const first = await seedCstoreDemo(h.cstore, h.sim.url, h.clock.now);
+    const again = await seedCstoreDemo(h.cstore, 'http://127.0.0.1:4999', h.clock.now);
     expect([first.created, again.created]).toEqual([true, false]);
     expect(again.info.locations.map((l) => [l.id, l.status])).toEqual(CSTORE_DEMO_LOCATIONS.map((l) => [l.id, 'off']));
     expect(again.info.locations.find((l) => l.id === main)!.license).toBe('none');
     expect((await h.cstore.enrollments.get(first.info.program.id)).baseUrl).toBe('http://127.0.0.1:4999');
-    await seedCstoreDemo(h.cstore, h.sim.url);
+    await seedCstoreDemo(h.cstore, h.sim.url, h.clock.now);
   });
 
   it('license, pilot, sync, review, accept, download, acknowledge as the agent, roll out', async () => {

@@ -34,7 +34,7 @@ export function requires(capability: Capability, text = ''): string {
 /** Use-case context for a request: the caller as actor, now. */
 export function contextOf(request: FastifyRequest, db: Db): AdminContext {
   if (!request.admin) throw new AppError('Unauthorized');
-  return adminContext(db.kysely, actorOf(request.admin));
+  return adminContext(db.kysely, actorOf(request.admin), request.adminNow);
 }
 
 /** 5 wrong passwords for one e-mail from one address within 15 minutes lock that pair for 15 minutes. */

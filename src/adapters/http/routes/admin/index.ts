@@ -12,6 +12,8 @@ import { cstoreAdminRoutes } from './cstore.routes.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     admin?: AdminPrincipal;
+    /** the admin service's clock, read once when the request was authenticated */
+    adminNow?: Date;
   }
 }
 
@@ -86,6 +88,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
       request.admin = await opts.auth.authenticate(bearer(request));
+      request.adminNow = opts.auth.now();
       authorizeAdminRoute(request);
     });
     scope.get(

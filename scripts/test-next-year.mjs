@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/* global process, console */
+// The suite again, with the system clock a year ahead (libfaketime), so that no test can depend on
+// today's date: a time bomb fails here the day it lands, not a year later. The monotonic clock is
+// left alone, so timers and timeouts behave. Needs Debian's `faketime` (.ci/run installs it).
+import { spawnSync } from 'node:child_process';
+
+const OFFSET = process.env.TILLPOINT_TEST_CLOCK_OFFSET ?? '+365d';
+const probe = spawnSync('faketime', ['-f', OFFSET, 'node', '-e', 'process.stdout.write(String(new Date().getFullYear()))'], { encoding: 'utf8' });
+if (probe.error || probe.status !== 0) {
+  console.error('test:next-year needs libfaketime: apt-get install -y faketime');
+  process.exit(1);
+}
+const thisYear = new Date().getFullYear();
+if (Number(probe.stdout) <= thisYear && OFFSET.startsWith('+')) {
+  console.error(`faketime did not move the clock (it reads ${probe.stdout}); refusing to pass silently`);
+  process.exit(1);
+}
+console.log(`\n# the whole suite again with the clock at ${OFFSET} (faketime): it reads the year ${probe.stdout}\n`);
+const run = spawnSync('faketime', ['-f', OFFSET, 'npx', 'vitest', 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1' },
+});
+process.exit(run.status ?? 1);
