@@ -107,6 +107,31 @@ export class ExpiryService {
     return expirationBuckets(ledgers.get(guestId) ?? [], policy, now, activityOf(guest));
   }
 
+  /**
+   * Points that will expire before `until`, as the job will take them: the same candidate probe
+   * (with `until` as the job's "now") and the same bucket computation, page by page, without
+   * writing. Buckets already due at `now` (the next run takes them) come with their past
+   * `expiresAt`; `onBucket` sees every bucket once.
+   */
+  async upcoming(programId: string, policy: ExpiryPolicy, now: Date, until: Date, onBucket: (b: { guestId: string; points: number; expiresAt: string }) => void, batchSize = 1000): Promise<void> {
+    const cutoff = expiryCutoff(policy, until);
+    if (cutoff === null) return;
+    const untilIso = until.toISOString();
+    let after = '';
+    for (;;) {
+      const page = await this.page(this.db, programId, policy, cutoff, after, batchSize);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.id;
+      const candidates = page.filter((g) => Number(g.maybe_due) === 1);
+      const ledgers = await ledgerEntries(this.db, candidates.map((g) => g.id));
+      for (const g of candidates) {
+        for (const b of expirationBuckets(ledgers.get(g.id) ?? [], policy, now, activityOf(g))) {
+          if (b.expiresAt !== null && b.expiresAt <= untilIso) onBucket({ guestId: g.id, points: Math.min(b.points, g.balance), expiresAt: b.expiresAt });
+        }
+      }
+    }
+  }
+
   /** Today's run row for this program, or why not to run. */
   private async claim(programId: string, runDate: string, policy: ExpiryPolicy, cutoff: string, nowIso: string, options: ExpiryOptions): Promise<{ id: string } | string> {
     const policyJson = JSON.stringify(policy);

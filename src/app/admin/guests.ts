@@ -6,6 +6,8 @@ import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { PointsAdjustedData } from '../events/event-types.ts';
+import { claimReceipt, type ReceiptClaimed } from '../guest/receipt-claim.ts';
+import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
 import { type AdminContext, assertProgramInScope, audit, beforeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 
 export interface GuestView {
@@ -233,4 +235,40 @@ export async function adjustPoints(ctx: AdminContext, programId: string, guestId
     }
     throw e;
   }
+}
+
+/**
+ * Support claims a missed sale for a guest by its receipt code: the same claim the guest app makes
+ * (once, own program, within the claim window; `receipt.claimed` event), with the audit entry
+ * `receipt.claim` written in the claim's own database transaction.
+ */
+export async function claimReceiptFor(
+  ctx: AdminContext,
+  programId: string,
+  guestId: string,
+  input: { receiptCode: string; reason?: string },
+): Promise<{ guest: GuestView; claim: ReceiptClaimed }> {
+  assertProgramInScope(ctx.actor, programId);
+  const reason = input.reason?.trim() || null;
+  if (reason !== null && reason.length > 500) throw invalidField('reason', 'must be at most 500 characters');
+  const program = await findProgram(ctx.db, programId);
+  if (!program) throw notFound('program', programId);
+  const guest = UUID.test(guestId) ? await ctx.db.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst() : undefined;
+  if (!guest) throw notFound('guest', guestId);
+  const claim = await claimReceipt(ctx.db, program, guest.id, input.receiptCode, ctx.now, {
+    reason: reason ? `receipt claimed by support: ${reason}` : 'receipt claimed by support',
+    inTransaction: async (trx, claimed) => {
+      await audit(trx, ctx, {
+        programId,
+        action: 'receipt.claim',
+        entityType: 'guest',
+        entityId: guest.id,
+        before: { balance: guest.balance },
+        after: { balance: claimed.balance, transactionId: claimed.transactionId, receiptCode: claimed.receiptCode, pointsEarned: claimed.pointsEarned },
+        reason,
+      });
+    },
+  });
+  const after = await ctx.db.selectFrom('guests').selectAll().where('id', '=', guest.id).executeTakeFirstOrThrow();
+  return { guest: guestView(after), claim };
 }

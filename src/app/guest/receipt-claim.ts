@@ -17,6 +17,13 @@ export interface ReceiptClaimed {
 
 const DAY_MS = 86_400_000;
 
+export interface ClaimOptions {
+  /** the ledger entry's reason (default: claimed in the app) */
+  reason?: string;
+  /** more writes in the claim's own database transaction (the back office's audit entry) */
+  inTransaction?: (trx: Kysely<Database>, claimed: ReceiptClaimed) => Promise<void>;
+}
+
 /**
  * A receipt code as the guest typed or scanned it: the 16 characters, or the claim URL printed on
  * the receipt (`…/r/J25QL1WAH5KJ7P75`); spaces and dashes are ignored.
@@ -34,7 +41,14 @@ export function parseReceiptCode(input: string): string {
  * concurrent claims exactly one wins), credits its `earnable_points` as EARN and writes the
  * `receipt.claimed` event. The sale becomes CLAIMED, so a later POS void takes the points back.
  */
-export async function claimReceipt(db: Kysely<Database>, program: Program, guestId: string, receiptInput: string, now: Date): Promise<ReceiptClaimed> {
+export async function claimReceipt(
+  db: Kysely<Database>,
+  program: Program,
+  guestId: string,
+  receiptInput: string,
+  now: Date,
+  options: ClaimOptions = {},
+): Promise<ReceiptClaimed> {
   const receiptCode = parseReceiptCode(receiptInput);
   const txn = await db
     .selectFrom('loyalty_transactions')
@@ -70,7 +84,7 @@ export async function claimReceipt(db: Kysely<Database>, program: Program, guest
       trx,
       program.id,
       guestId,
-      [{ kind: 'EARN', points: txn.earnable_points, transactionId: txn.id, reason: 'receipt claimed in the app' }],
+      [{ kind: 'EARN', points: txn.earnable_points, transactionId: txn.id, reason: options.reason ?? 'receipt claimed in the app' }],
       nowIso,
       { touchActivity: true },
     );
@@ -81,6 +95,8 @@ export async function claimReceipt(db: Kysely<Database>, program: Program, guest
       { transactionId: txn.id, receiptCode, guestId, storeId: txn.store_id, pointsEarned: txn.earnable_points, balance, saleCreatedAt: txn.created_at, claimedAt: nowIso },
       nowIso,
     );
-    return { transactionId: txn.id, receiptCode, pointsEarned: txn.earnable_points, balance, claimedAt: nowIso };
+    const claimed = { transactionId: txn.id, receiptCode, pointsEarned: txn.earnable_points, balance, claimedAt: nowIso };
+    await options.inTransaction?.(trx, claimed);
+    return claimed;
   });
 }

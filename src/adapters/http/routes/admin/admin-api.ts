@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiKeysRoutes } from './api-keys.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
+import { dashboardRoutes } from './dashboard.routes.ts';
+import { exportsRoutes } from './exports.routes.ts';
 import { guestsRoutes } from './guests.routes.ts';
 import { incentivesRoutes } from './incentives.routes.ts';
 import type { AdminPluginOptions } from './index.ts';
@@ -23,4 +25,6 @@ export const ADMIN_API_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   usersRoutes,
   auditRoutes,
   webhooksRoutes,
+  dashboardRoutes,
+  exportsRoutes,
 ];

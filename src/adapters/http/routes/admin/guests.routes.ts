@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { adjustPoints, enrollGuest, getGuest, searchGuests, updateGuest } from '../../../../app/admin/guests.ts';
+import { adjustPoints, claimReceiptFor, enrollGuest, getGuest, searchGuests, updateGuest } from '../../../../app/admin/guests.ts';
 import { errors } from '../../schemas/common.ts';
 import { AdjustBody, entityParams, GuestPatchBody, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
 import { contextOf, requires, SECURITY } from './guard.ts';
@@ -119,5 +119,45 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
     },
     async (request, reply) =>
       reply.status(201).send(await adjustPoints(contextOf(request, opts.db), request.params.programId, request.params.guestId, request.body)),
+  );
+
+  app.post(
+    '/programs/:programId/guests/:guestId/claims',
+    {
+      config: { capability: 'support' },
+      schema: {
+        tags: TAGS,
+        summary: 'Claim a missed sale for a guest by its receipt code',
+        description: requires(
+          'support',
+          'The same claim as the guest app’s (an UNCLAIMED sale of this program, once, within the claim window): the sale becomes CLAIMED with its earnable points as EARN, a `receipt.claimed` event is written, and the audit entry `receipt.claim` (with the optional reason) in the same database transaction.',
+        ),
+        security: SECURITY,
+        params: GuestParams,
+        body: Type.Object(
+          {
+            receiptCode: Type.String({ minLength: 1, maxLength: 300, description: 'the 16 characters on the receipt, or the claim URL of its QR code' }),
+            reason: Type.Optional(Type.String({ maxLength: 500, description: 'why (ticket number …); kept in the audit log and on the ledger entry' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            guest: GuestView,
+            claim: Type.Object({ transactionId: Type.String(), receiptCode: Type.String(), pointsEarned: Type.Integer(), balance: Type.Integer(), claimedAt: Type.String() }),
+          }),
+          ...errors({
+            400: 'ValidationError naming the field, or TransactionNotClaimable (voided)',
+            401: 'Unauthorized',
+            403: 'Forbidden',
+            404: 'NotFound, or ReceiptNotFound',
+            409: 'ReceiptAlreadyClaimed',
+            422: 'ReceiptClaimWindowClosed',
+          }),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await claimReceiptFor(contextOf(request, opts.db), request.params.programId, request.params.guestId, request.body)),
   );
 }
