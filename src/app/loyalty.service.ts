@@ -769,7 +769,8 @@ export function posKeyOf(pos: PosContext): string {
   return `${pos.storeId}|${pos.terminal}|${pos.posTransactionId}`;
 }
 
-function templateFor(program: Program, dialect: string, kind: 'claimed' | 'unclaimed'): PresentationTemplate {
+/** The receipt template a dialect prints for a sale: the program's per-vendor one, its default, or the built-in. */
+export function templateFor(program: Program, dialect: string, kind: 'claimed' | 'unclaimed'): PresentationTemplate {
   return program.receiptTemplates[dialect]?.[kind] ?? program.receiptTemplates.default?.[kind] ?? DEFAULT_TEMPLATES[kind];
 }
 

@@ -248,3 +248,54 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     expect(theirs.body).toMatchObject({ timeZone: 'America/Toronto', totals: { unclaimedSales: 1, claimedSales: 0 } });
   });
 });
+
+describe.each(ENGINES)('Incentive preview on %s', (engine) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let programId: string;
+
+  beforeAll(async () => {
+    db = await openTestDb(engine);
+    const at = new Date('2026-11-25T17:00:00Z');
+    await seedDemo(db.kysely, at);
+    programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
+    const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock: () => at, configTtlMs: 0 });
+    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, () => at), metrics: new Metrics(), version: 'test', logger: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('shows a draft reward as each vendor’s identify line and receipt, and what identify really answers matches it', async () => {
+    const readOnly = await userWithRole(app, db, 'read_only', [programId]);
+    const draft = {
+      kind: 'REWARD',
+      name: 'Free Shake',
+      pointCost: 400,
+      rules: [{ ruleId: 'service-mode', args: { modes: ['EAT_IN'] } }],
+      vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '7001' }, winrest: { pluType: 'constantPlu', constantPlu: '1501', priceCents: 350 }, ncr: { pluType: 'constantPlu', constantPlu: '7001' } },
+    };
+    const res = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: draft, sample: { balance: 1000, subtotalCents: 1250 } });
+    expect(res.status).toBe(200);
+    const byVendor = Object.fromEntries(res.body.vendors.map((v: { vendor: string }) => [v.vendor, v]));
+    expect(byVendor.partner.orderLine).toEqual({ name: 'Free Shake', productId: '7001', incentiveId: 'draft', quantity: 1, referenceId: '00', productType: 'REWARD' });
+    expect(byVendor.winrest.orderLine).toMatchObject({ productId: '1501', quantity: '1', price: '350' });
+    expect(byVendor.ncr.identify.eligibleDiscounts).toEqual([{ details: { displayName: 'Free Shake', type: 'REWARD' }, productId: '7001', referenceId: 'draft' }]);
+    expect(byVendor.partner.identify.balances).toEqual([{ amount: 600, currency: 'points' }]);
+    // bk-us earns 10 points per $1: $12.50 → 125; 1000 − 400 + 125 = 725
+    expect(byVendor.partner.receipt).toMatchObject({ pointsRedeemed: expect.stringContaining('400'), totalPoints: expect.stringContaining('725') });
+
+    // The preview of a saved reward is what identify answers for a guest who picked it.
+    const saved = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, {
+      id: 'rwd-whopper',
+      incentive: { kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900102' } } },
+    });
+    expect(saved.body.vendors[0].orderLine).toEqual({ name: 'Free Whopper', productId: '900102', incentiveId: 'rwd-whopper', quantity: 1, referenceId: '00', productType: 'REWARD' });
+
+    const bad = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { ...draft, vendorConfigs: { partner: { pluType: 'constantPlu' } } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'ValidationError', details: { field: 'incentive.vendorConfigs.partner.constantPlu' } });
+    expect(await db.kysely.selectFrom('incentives').select('id').where('name', '=', 'Free Shake').execute()).toEqual([]);
+  });
+});

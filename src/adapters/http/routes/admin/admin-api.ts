@@ -3,6 +3,7 @@ import { apiKeysRoutes } from './api-keys.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { dashboardRoutes } from './dashboard.routes.ts';
 import { exportsRoutes } from './exports.routes.ts';
+import { incentivePreviewRoutes } from './incentive-preview.routes.ts';
 import { guestsRoutes } from './guests.routes.ts';
 import { incentivesRoutes } from './incentives.routes.ts';
 import type { AdminPluginOptions } from './index.ts';
@@ -27,4 +28,5 @@ export const ADMIN_API_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   webhooksRoutes,
   dashboardRoutes,
   exportsRoutes,
+  incentivePreviewRoutes,
 ];
