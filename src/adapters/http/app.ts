@@ -16,6 +16,7 @@ import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
+import { webRoutes } from './routes/web.routes.ts';
 import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
   guest?: GuestOptions;
+  /** the built back office (default web/dist) */
+  webRoot?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -110,5 +113,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
+  await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});
   return app;
 }
