@@ -3574,6 +3574,438 @@ export interface paths {
         };
         trace?: never;
     };
+    "/admin/v1/programs/{programId}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Points earned and redeemed, claimed and unclaimed sales per day, top rewards, expiring points, c-store queues
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Days are local days of one time zone (`timeZone`, default: the zone most of the program’s stores use, else UTC); a sale or ledger entry counts on the day that zone’s wall clock showed. Default range: the last 30 days up to today; at most 366 days. Expiring points: the next 30 days as the expiry job will compute them. Sync failures: the last 24 hours.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, YYYY-MM-DD (default: 29 days before to) */
+                    from?: string;
+                    /** @description IANA zone the days are counted in (default: the zone most of the program’s stores use, else UTC) */
+                    timeZone?: string;
+                    /** @description last day, inclusive (default: today in the time zone); at most 366 days after from */
+                    to?: string;
+                    /** @description top rewards to list, 1–50 (default 10) */
+                    top?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO-8601 UTC */
+                            asOf: string;
+                            expiring: {
+                                days: {
+                                    /** @description YYYY-MM-DD in the dashboard’s time zone */
+                                    day: string;
+                                    guests: number;
+                                    points: number;
+                                }[];
+                                /** @description already due; the next expiry run takes them */
+                                dueNow: {
+                                    guests: number;
+                                    points: number;
+                                };
+                                horizonDays: number;
+                                policy: {
+                                    kind: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                total: number;
+                            };
+                            /** @description YYYY-MM-DD in the dashboard’s time zone */
+                            from: string;
+                            pendingPromotions: {
+                                add: number;
+                                end: number;
+                                locationId: string;
+                                modify: number;
+                                name: string;
+                                /** @description ISO-8601 UTC */
+                                oldestAt: string;
+                                total: number;
+                            }[];
+                            points: {
+                                /** @description net manual adjustments, signed */
+                                adjusted: number;
+                                /** @description YYYY-MM-DD in the dashboard’s time zone */
+                                day: string;
+                                earned: number;
+                                expired: number;
+                                redeemed: number;
+                                /** @description redeemed points given back by voids and refunds */
+                                returnedRedeem: number;
+                                /** @description earned points taken back by voids and refunds */
+                                reversedEarn: number;
+                            }[];
+                            programId: string;
+                            sales: {
+                                claimed: number;
+                                claimedCents: number;
+                                /** @description YYYY-MM-DD in the dashboard’s time zone */
+                                day: string;
+                                unclaimed: number;
+                                unclaimedCents: number;
+                                voided: number;
+                            }[];
+                            syncFailures: {
+                                locations: {
+                                    failures: number;
+                                    /** @description ISO-8601 UTC */
+                                    lastAt: string;
+                                    lastError: string | null;
+                                    lastErrorCode: string | null;
+                                    locationId: string;
+                                    name: string;
+                                }[];
+                                /** @description ISO-8601 UTC */
+                                since: string;
+                                total: number;
+                            };
+                            timeZone: string;
+                            /** @description YYYY-MM-DD in the dashboard’s time zone */
+                            to: string;
+                            topRewards: {
+                                incentiveId: string;
+                                /** @enum {string} */
+                                kind: "REWARD" | "OFFER";
+                                name: string;
+                                points: number;
+                                /** @description items redeemed, net of refunds; voided sales excluded */
+                                redeemed: number;
+                                sales: number;
+                            }[];
+                            totals: {
+                                claimedCents: number;
+                                claimedSales: number;
+                                earned: number;
+                                redeemed: number;
+                                unclaimedSales: number;
+                            };
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/exports/balances.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV of the program’s balances
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Every guest with the balance at the time of the export (as_of), by guest id; from / to do not apply. Columns: `guest_id, email, name, balance, last_activity_at, enrolled_at, as_of` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD (UTC day) or ISO date-time, inclusive */
+                    from?: string;
+                    /** @description YYYY-MM-DD (the whole UTC day) or ISO date-time, inclusive */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8, header row, CRLF), streamed; `content-disposition` names the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/exports/ledger.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV of the program’s ledger
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Every points ledger entry written in the range, oldest first: the ledger is append-only, so this is the whole story of every balance. Columns: `entry_id, created_at, guest_id, kind, points, balance_after, transaction_id, receipt_code, reason` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD (UTC day) or ISO date-time, inclusive */
+                    from?: string;
+                    /** @description YYYY-MM-DD (the whole UTC day) or ISO date-time, inclusive */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8, header row, CRLF), streamed; `content-disposition` names the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/exports/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CSV of the program’s transactions
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Every sale created in the range, oldest first. Columns: `transaction_id, created_at, store_id, store_name, pos_vendor, terminal, pos_transaction_id, receipt_code, status, guest_id, currency, subtotal, subtotal_minor, points_earned, points_redeemed, claimed_at, voided_at` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD (UTC day) or ISO date-time, inclusive */
+                    from?: string;
+                    /** @description YYYY-MM-DD (the whole UTC day) or ISO date-time, inclusive */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (RFC 4180, UTF-8, header row, CRLF), streamed; `content-disposition` names the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/programs/{programId}/guests": {
         parameters: {
             query?: never;
@@ -4069,6 +4501,135 @@ export interface paths {
                 };
                 /** @description NotFound */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/guests/{guestId}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a missed sale for a guest by its receipt code
+         * @description Requires `support` (roles: owner, program_manager, support).
+         *
+         *     The same claim as the guest app’s (an UNCLAIMED sale of this program, once, within the claim window): the sale becomes CLAIMED with its earnable points as EARN, a `receipt.claimed` event is written, and the audit entry `receipt.claim` (with the optional reason) in the same database transaction.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    guestId: string;
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why (ticket number …); kept in the audit log and on the ledger entry */
+                        reason?: string;
+                        /** @description the 16 characters on the receipt, or the claim URL of its QR code */
+                        receiptCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            claim: {
+                                balance: number;
+                                claimedAt: string;
+                                pointsEarned: number;
+                                receiptCode: string;
+                                transactionId: string;
+                            };
+                            guest: {
+                                balance: number;
+                                /** @description null: not given */
+                                birthdate: string | (never | null);
+                                /** @description ISO-8601 UTC */
+                                createdAt: string;
+                                email: string | null;
+                                /** @description the loyalty id */
+                                id: string;
+                                /** @description ISO-8601 UTC */
+                                lastActivityAt: string | null;
+                                name: string;
+                                programId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field, or TransactionNotClaimable (voided) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound, or ReceiptNotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description ReceiptAlreadyClaimed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description ReceiptClaimWindowClosed */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4632,6 +5193,145 @@ export interface paths {
                                 };
                             };
                         };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/incentives/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a saved or draft incentive as each configured POS vendor will receive it
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Writes nothing. For every vendor in `incentive.vendorConfigs`: the identify answer a guest who pre-selected the incentive gets (its `order[]` line rendered by that vendor’s dialect) and the receipt lines of the CLAIMED answer with the program’s template for that vendor. Figures come from `sample` (balance before the sale, eligible spend). An invalid draft is `400 ValidationError` with every problem in `details.problems`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the incentive’s id when editing a saved one (default: "draft") */
+                        id?: string;
+                        incentive: {
+                            active?: boolean;
+                            /** @enum {string} */
+                            kind: "REWARD" | "OFFER";
+                            name: string;
+                            /** @description rewards: points above 0; offers: 0 */
+                            pointCost?: number;
+                            rules?: {
+                                /** @description arguments, per the rule’s args schema */
+                                args: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description an id from GET /admin/v1/rules */
+                                ruleId: string;
+                            }[];
+                            /** @description shortcut for the date-span rule */
+                            validity?: {
+                                /** @description store-local date, inclusive */
+                                end?: string;
+                                /** @description store-local date, inclusive */
+                                start?: string;
+                            } | null;
+                            /** @description per POS vendor: { pluType, <pluType>: … }, e.g. { "ncr": { "pluType": "constantPlu", "constantPlu": "900101" } } */
+                            vendorConfigs: {
+                                [key: string]: {
+                                    pluType: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        sample?: {
+                            balance?: number;
+                            subtotalCents?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            vendors: {
+                                /** @description the dialect that answers this vendor */
+                                dialect: string;
+                                /** @description the whole identify answer of the sample */
+                                identify: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the identify answer’s order[] line for the incentive; null when this dialect leaves it out */
+                                orderLine: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description receipt lines by field (header, pointsEarned, …) */
+                                receipt: {
+                                    [key: string]: string;
+                                };
+                                vendor: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description Unauthorized */
