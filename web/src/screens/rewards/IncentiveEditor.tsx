@@ -73,7 +73,7 @@ function EditorForm({ programId, incentiveId, catalogue, draft, setDraft, readOn
     mutationFn: async () => {
       const body = toBody(draft);
       if (incentiveId === null) return unwrap(api.POST('/admin/v1/programs/{programId}/incentives', { params: { path: { programId } }, body }));
-      const { kind: _kind, ...patch } = body;
+      const patch = { name: body.name, pointCost: body.pointCost, rules: body.rules, vendorConfigs: body.vendorConfigs, active: body.active };
       return unwrap(api.PATCH('/admin/v1/programs/{programId}/incentives/{incentiveId}', { params: { path: { programId, incentiveId } }, body: patch }));
     },
     onSuccess: async (saved) => {

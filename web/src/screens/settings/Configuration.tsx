@@ -1,0 +1,402 @@
+import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { api, ApiError, unwrap } from '../../api/client';
+import { Can, useAuth } from '../../auth/auth';
+import { useProgram } from '../../shell/program';
+import { Empty, ErrorState, Loading, when } from '../../shell/states';
+import { VENDORS } from '../rewards/VendorPlus';
+
+function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError && error.details?.field === field ? error.message : undefined;
+}
+
+function List<T>({ q, what, empty, children }: { q: { isPending: boolean; error: unknown; data?: T[]; refetch: () => unknown }; what: string; empty: string; children: (rows: T[]) => ReactNode }) {
+  if (q.isPending) return <Loading what={what} />;
+  if (q.error) return <ErrorState error={q.error} what={what} retry={() => void q.refetch()} />;
+  if (!q.data || q.data.length === 0) return <Empty title={`No ${what} yet`}>{empty}</Empty>;
+  return <>{children(q.data)}</>;
+}
+
+/** A secret the server shows this once: copy it now. */
+function ShownOnce({ title, secret, onClose }: { title: string; secret: string | null; onClose: () => void }) {
+  return (
+    <Modal opened={secret !== null} onClose={onClose} title={title}>
+      <Stack>
+        <Alert color="yellow">This is the only time it is shown. Store it now; Tillpoint keeps only a hash.</Alert>
+        <Code block data-testid="shown-once">
+          {secret}
+        </Code>
+        <Button onClick={onClose}>I have stored it</Button>
+      </Stack>
+    </Modal>
+  );
+}
+
+// ---- programs -------------------------------------------------------------------------------
+
+export function ProgramSettings() {
+  const { program } = useProgram();
+  const queryClient = useQueryClient();
+  const { can } = useAuth();
+  const [form, setForm] = useState<{ name: string; earn: number; claim: number } | null>(null);
+  const current = form ?? (program ? { name: program.name, earn: program.earnRateMilli / 1000, claim: program.claimWindowDays } : null);
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PATCH('/admin/v1/programs/{programId}', {
+          params: { path: { programId: program!.id } },
+          body: { name: current!.name, earnRateMilli: Math.round(current!.earn * 1000), claimWindowDays: current!.claim },
+        }),
+      ),
+    onSuccess: async () => {
+      setForm(null);
+      await queryClient.invalidateQueries({ queryKey: ['programs'] });
+    },
+  });
+  if (!program || !current) return <Loading what="the program" />;
+  const readOnly = !can('manage');
+  return (
+    <Card withBorder component="form" aria-label="Program" onSubmit={(e: FormEvent) => (e.preventDefault(), save.mutate())}>
+      <Stack maw={520}>
+        <Title order={3}>Program {program.slug}</Title>
+        <TextInput label="Name" value={current.name} disabled={readOnly} onChange={(e) => setForm({ ...current, name: e.currentTarget.value })} error={fieldError(save.error, 'name')} />
+        <NumberInput label={`Points per 1 ${program.currency}`} decimalScale={3} min={0} value={current.earn} disabled={readOnly} onChange={(v) => setForm({ ...current, earn: Number(v) || 0 })} error={fieldError(save.error, 'earnRateMilli')} />
+        <NumberInput label="Claim window (days)" min={0} allowDecimal={false} value={current.claim} disabled={readOnly} onChange={(v) => setForm({ ...current, claim: Number(v) || 0 })} error={fieldError(save.error, 'claimWindowDays')} />
+        <Text size="sm" c="dimmed">
+          Expiry: {JSON.stringify(program.expiry)} · currency {program.currency}
+        </Text>
+        {!readOnly ? (
+          <Group>
+            <Button type="submit" loading={save.isPending} disabled={form === null}>
+              Save program
+            </Button>
+          </Group>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
+
+// ---- stores ---------------------------------------------------------------------------------
+
+export function StoreSettings() {
+  const { programId } = useProgram();
+  const queryClient = useQueryClient();
+  const stores = useQuery({ queryKey: ['stores', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } } })) });
+  const [draft, setDraft] = useState({ externalId: '', name: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } }, body: draft })),
+    onSuccess: async () => {
+      setDraft({ ...draft, externalId: '', name: '' });
+      await queryClient.invalidateQueries({ queryKey: ['stores', programId] });
+    },
+  });
+  const toggle = useMutation({
+    mutationFn: (s: { id: string; loyaltyEnabled: boolean }) =>
+      unwrap(api.PATCH('/admin/v1/programs/{programId}/stores/{storeId}', { params: { path: { programId: programId!, storeId: s.id } }, body: { loyaltyEnabled: s.loyaltyEnabled } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['stores', programId] }),
+  });
+  return (
+    <Stack>
+      <Title order={3}>Stores</Title>
+      <List q={stores} what="stores" empty="Add the first store below: its number is what the POS sends as posVendor.storeId.">
+        {(rows) => (
+          <Table striped aria-label="Stores">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Number</Table.Th>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Time zone</Table.Th>
+                <Table.Th>Groups</Table.Th>
+                <Table.Th>Loyalty</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>{s.externalId}</Table.Td>
+                  <Table.Td>{s.name}</Table.Td>
+                  <Table.Td>{s.timeZone}</Table.Td>
+                  <Table.Td>{s.groups.join(', ') || '—'}</Table.Td>
+                  <Table.Td>
+                    <Can capability="manage">
+                      <Switch aria-label={`Loyalty at ${s.name}`} checked={s.loyaltyEnabled} onChange={(e) => toggle.mutate({ id: s.id, loyaltyEnabled: e.currentTarget.checked })} />
+                    </Can>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </List>
+      <Can capability="manage">
+        <Card withBorder component="form" aria-label="New store" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
+          <Group align="flex-end">
+            <TextInput label="Store number" required value={draft.externalId} onChange={(e) => setDraft({ ...draft, externalId: e.currentTarget.value })} error={fieldError(create.error, 'externalId')} />
+            <TextInput label="Store name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
+            <TextInput label="Time zone" required value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })} error={fieldError(create.error, 'timeZone')} />
+            <Button type="submit" loading={create.isPending}>
+              Add store
+            </Button>
+          </Group>
+        </Card>
+      </Can>
+    </Stack>
+  );
+}
+
+// ---- POS keys -------------------------------------------------------------------------------
+
+export function KeySettings() {
+  const { programId } = useProgram();
+  const queryClient = useQueryClient();
+  const [shown, setShown] = useState<string | null>(null);
+  const [draft, setDraft] = useState({ vendor: 'partner', environment: 'production' });
+  const keys = useQuery({ queryKey: ['keys', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/keys', { params: { path: { programId: programId! } } })) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['keys', programId] });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/keys', { params: { path: { programId: programId! } }, body: draft })),
+    onSuccess: async (r) => (setShown(r.key), await refresh()),
+  });
+  const rotate = useMutation({
+    mutationFn: (keyId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/rotate', { params: { path: { programId: programId!, keyId } } })),
+    onSuccess: async (r) => (setShown(r.key), await refresh()),
+  });
+  const revoke = useMutation({
+    mutationFn: (keyId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/revoke', { params: { path: { programId: programId!, keyId } } })),
+    onSuccess: refresh,
+  });
+  return (
+    <Stack>
+      <Title order={3}>POS keys</Title>
+      <List q={keys} what="POS keys" empty="Issue a key for each POS vendor and environment; the POS sends it as x-api-key.">
+        {(rows) => (
+          <Table striped aria-label="POS keys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Vendor</Table.Th>
+                <Table.Th>Environment</Table.Th>
+                <Table.Th>Starts with</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((k) => (
+                <Table.Tr key={k.id}>
+                  <Table.Td>{k.vendor}</Table.Td>
+                  <Table.Td>{k.environment}</Table.Td>
+                  <Table.Td>
+                    <Code>{k.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={k.status === 'active' ? 'teal' : 'gray'}>{k.status}</Badge>
+                  </Table.Td>
+                  <Table.Td>{when(k.createdAt)}</Table.Td>
+                  <Table.Td>
+                    <Can capability="own">
+                      {k.status === 'active' ? (
+                        <Group gap="xs">
+                          <Button size="xs" variant="light" onClick={() => rotate.mutate(k.id)}>
+                            Rotate
+                          </Button>
+                          <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Revoke the ${k.vendor} ${k.environment} key? POS calls with it stop working.`) && revoke.mutate(k.id)}>
+                            Revoke
+                          </Button>
+                        </Group>
+                      ) : null}
+                    </Can>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </List>
+      <Can capability="own">
+        <Card withBorder component="form" aria-label="New POS key" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
+          <Group align="flex-end">
+            <Select label="POS vendor" data={[...VENDORS]} value={draft.vendor} onChange={(v) => v && setDraft({ ...draft, vendor: v })} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+            <TextInput label="Environment" value={draft.environment} onChange={(e) => setDraft({ ...draft, environment: e.currentTarget.value })} error={fieldError(create.error, 'environment')} />
+            <Button type="submit" loading={create.isPending}>
+              Issue key
+            </Button>
+          </Group>
+        </Card>
+      </Can>
+      <ShownOnce title="The new POS key" secret={shown} onClose={() => setShown(null)} />
+    </Stack>
+  );
+}
+
+// ---- users ----------------------------------------------------------------------------------
+
+const ROLES = [
+  { value: 'owner', label: 'Owner — everything' },
+  { value: 'program_manager', label: 'Program manager — configuration' },
+  { value: 'support', label: 'Support — guests, adjustments, voids' },
+  { value: 'read_only', label: 'Read-only' },
+];
+
+export function UserSettings() {
+  const { can, me } = useAuth();
+  const { programs } = useProgram();
+  const queryClient = useQueryClient();
+  const [opened, { open, close }] = useDisclosure(false);
+  const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'support', programIds: [] as string[] });
+  const users = useQuery({ queryKey: ['users'], enabled: can('own'), queryFn: () => unwrap(api.GET('/admin/v1/users')) });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/users', { body: { ...draft, role: draft.role as 'support', programIds: draft.programIds.includes('*') ? '*' : draft.programIds } })),
+    onSuccess: async () => {
+      close();
+      setDraft({ email: '', name: '', password: '', role: 'support', programIds: [] });
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const disable = useMutation({
+    mutationFn: (userId: string) => unwrap(api.POST('/admin/v1/users/{userId}/disable', { params: { path: { userId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+  if (!can('own')) return <Alert color="gray">Only owners manage users and roles.</Alert>;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={3}>Users and roles</Title>
+        <Button onClick={open}>New user</Button>
+      </Group>
+      <List q={users} what="users" empty="Add the people who run the program.">
+        {(rows) => (
+          <Table striped aria-label="Users">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>E-mail</Table.Th>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Programs</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((u) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{u.name}</Table.Td>
+                  <Table.Td>{u.role}</Table.Td>
+                  <Table.Td>{u.programIds === '*' ? 'all' : u.programIds.map((id) => programs.find((p) => p.id === id)?.name ?? id).join(', ')}</Table.Td>
+                  <Table.Td>{u.disabledAt ? <Badge color="gray">disabled</Badge> : <Badge color="teal">active</Badge>}</Table.Td>
+                  <Table.Td>
+                    {!u.disabledAt && u.id !== me?.userId ? (
+                      <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Disable ${u.email}? Their sessions end at once.`) && disable.mutate(u.id)}>
+                        Disable
+                      </Button>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </List>
+      <Modal opened={opened} onClose={close} title="New user">
+        <form onSubmit={(e) => (e.preventDefault(), create.mutate())}>
+          <Stack>
+            <TextInput label="E-mail" required value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fieldError(create.error, 'email')} />
+            <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
+            <PasswordInput label="Password (10+ characters)" required value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })} error={fieldError(create.error, 'password')} />
+            <Select label="Role" data={ROLES} value={draft.role} onChange={(v) => v && setDraft({ ...draft, role: v })} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+            <MultiSelect label="Programs" data={[{ value: '*', label: 'Every program' }, ...programs.map((p) => ({ value: p.id, label: p.name }))]} value={draft.programIds} onChange={(v) => setDraft({ ...draft, programIds: v })} comboboxProps={{ withinPortal: true }} error={fieldError(create.error, 'programIds')} />
+            {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? <Alert color="red">{(create.error as Error).message}</Alert> : null}
+            <Button type="submit" loading={create.isPending}>
+              Create user
+            </Button>
+          </Stack>
+        </form>
+      </Modal>
+    </Stack>
+  );
+}
+
+// ---- webhooks -------------------------------------------------------------------------------
+
+const EVENT_TYPES = ['*', 'transaction.claimed', 'transaction.voided', 'points.adjusted', 'points.expired', 'receipt.claimed'];
+
+export function WebhookSettings() {
+  const { programId } = useProgram();
+  const canOwn = useAuth().can('own');
+  const queryClient = useQueryClient();
+  const [shown, setShown] = useState<string | null>(null);
+  const [draft, setDraft] = useState({ url: '', eventTypes: ['*'], description: '' });
+  const hooks = useQuery({ queryKey: ['webhooks', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/webhooks', { params: { path: { programId: programId! } } })) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['webhooks', programId] });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/webhooks', { params: { path: { programId: programId! } }, body: draft })),
+    onSuccess: async (r) => (setShown(r.secret), setDraft({ url: '', eventTypes: ['*'], description: '' }), await refresh()),
+  });
+  const rotate = useMutation({
+    mutationFn: (webhookId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/webhooks/{webhookId}/rotate-secret', { params: { path: { programId: programId!, webhookId } } })),
+    onSuccess: async (r) => (setShown(r.secret), await refresh()),
+  });
+  const toggle = useMutation({
+    mutationFn: (w: { id: string; active: boolean }) => unwrap(api.PATCH('/admin/v1/programs/{programId}/webhooks/{webhookId}', { params: { path: { programId: programId!, webhookId: w.id } }, body: { active: w.active } })),
+    onSuccess: refresh,
+  });
+  return (
+    <Stack>
+      <Title order={3}>Webhooks</Title>
+      <List q={hooks} what="webhooks" empty="A webhook receives signed events (claims, voids, adjustments, expiry) at your URL.">
+        {(rows) => (
+          <Table striped aria-label="Webhooks">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>URL</Table.Th>
+                <Table.Th>Events</Table.Th>
+                <Table.Th>Secret</Table.Th>
+                <Table.Th>Active</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((w) => (
+                <Table.Tr key={w.id}>
+                  <Table.Td>{w.url}</Table.Td>
+                  <Table.Td>{w.eventTypes.join(', ')}</Table.Td>
+                  <Table.Td>
+                    <Code>{w.secretPrefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Switch aria-label={`Webhook ${w.url} active`} checked={w.active} disabled={!canOwn} onChange={(e) => toggle.mutate({ id: w.id, active: e.currentTarget.checked })} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Can capability="own">
+                      <Button size="xs" variant="light" onClick={() => rotate.mutate(w.id)}>
+                        Rotate secret
+                      </Button>
+                    </Can>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </List>
+      <Can capability="own">
+        <Card withBorder component="form" aria-label="New webhook" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
+          <Group align="flex-end">
+            <TextInput label="URL" required placeholder="https://example.com/tillpoint" value={draft.url} onChange={(e) => setDraft({ ...draft, url: e.currentTarget.value })} error={fieldError(create.error, 'url')} w={320} />
+            <MultiSelect label="Events" data={EVENT_TYPES} value={draft.eventTypes} onChange={(v) => setDraft({ ...draft, eventTypes: v })} w={280} comboboxProps={{ withinPortal: true }} />
+            <TextInput label="Description" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} />
+            <Button type="submit" loading={create.isPending}>
+              Add webhook
+            </Button>
+          </Group>
+        </Card>
+      </Can>
+      <ShownOnce title="The webhook's signing secret" secret={shown} onClose={() => setShown(null)} />
+    </Stack>
+  );
+}
+
