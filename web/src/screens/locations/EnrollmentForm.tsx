@@ -38,6 +38,7 @@ export function EnrollmentForm({ current, busy, onSubmit }: { current: Enrollmen
   return (
     <form
       aria-label="RJR enrollment"
+      noValidate
       onSubmit={async (ev) => {
         ev.preventDefault();
         const e = validate();

@@ -282,8 +282,8 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
                       bought {when(lic.boughtAt)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{lic.term === '1y' ? '1 year' : '1 month'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{lic.term === '1y' ? '1 year' : '1 month'}</Table.Td>
+                  <Table.Td miw={130}>
                     <LicenseBadge license={lic} />
                   </Table.Td>
                   <Table.Td>{lic.locationId ? (byId.get(lic.locationId) ?? lic.locationId) : <Text c="dimmed" size="sm">unassigned</Text>}</Table.Td>

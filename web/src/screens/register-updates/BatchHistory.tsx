@@ -2,7 +2,8 @@ import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import { download } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api, download, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/auth';
 import { type Batch, batchContentPath, cstoreApi, useChanges, useCstoreMutation } from '../../cstore/api';
 import { BatchBadge } from '../../cstore/badges';
@@ -95,8 +96,21 @@ export function BatchHistory({ locationId, batches }: { locationId: string; batc
   );
 }
 
+/** A user id as a name: yourself, or (for owners, who may list users) anyone; else the id. */
+function useUserName(): (id: string | null) => string {
+  const { me, can } = useAuth();
+  const users = useQuery({ queryKey: ['users'], enabled: can('own'), queryFn: () => unwrap(api.GET('/admin/v1/users')), staleTime: 300_000 });
+  return (id) => {
+    if (!id) return '—';
+    if (id === me?.userId) return `${me.name || me.email} (you)`;
+    const u = users.data?.find((x) => x.id === id);
+    return u ? u.name || u.email : `user ${id.slice(-8)}`;
+  };
+}
+
 function Decided({ locationId }: { locationId: string }) {
   const rejected = useChanges(locationId, 'rejected');
+  const nameOf = useUserName();
   const [page, setPage] = useState(1);
   const { items, pages } = usePage(rejected.data ?? [], page, 20);
   return (
@@ -131,7 +145,7 @@ function Decided({ locationId }: { locationId: string }) {
                   </Table.Td>
                   <Table.Td>{c.reason}</Table.Td>
                   <Table.Td>
-                    <Text size="sm">{c.decidedBy ?? '—'}</Text>
+                    <Text size="sm">{nameOf(c.decidedBy)}</Text>
                     <Text size="xs" c="dimmed">
                       {when(c.decidedAt)}
                     </Text>

@@ -260,6 +260,7 @@ export function RejectModal({ opened, count, busy, onClose, onReject }: { opened
   return (
     <Modal opened={opened} onClose={onClose} title={`Reject ${count} change${count === 1 ? '' : 's'}`}>
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setTouched(true);
@@ -267,7 +268,7 @@ export function RejectModal({ opened, count, busy, onClose, onReject }: { opened
         }}
       >
         <Stack>
-          <Textarea label="Reason" description="Kept with the change and shown in the history" required maxLength={500} value={reason} error={error} onChange={(e) => setReason(e.currentTarget.value)} onBlur={() => setTouched(true)} autosize minRows={2} data-autofocus />
+          <Textarea label="Reason" description="Kept with the change and shown in the history" required maxLength={500} value={reason} error={error} onChange={(e) => setReason(e.currentTarget.value)} onBlur={() => setTouched(true)} rows={3} data-autofocus />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
