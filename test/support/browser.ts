@@ -52,6 +52,6 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 
 /** Picks a program in the header's program selector by its name. */
 export async function chooseProgram(page: Page, name: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Program' }).click();
+  await page.getByRole('combobox', { name: 'Program' }).click();
   await page.getByRole('option', { name }).click();
 }
