@@ -77,14 +77,14 @@ function DashboardBody({ d }: { d: Dashboard }) {
           title="Points earned and redeemed per day"
           chart={<BarChart h={240} data={d.points} dataKey="day" series={[{ name: 'earned', color: 'teal.6' }, { name: 'redeemed', color: 'orange.6' }]} tickLine="y" />}
           columns={['day', 'earned', 'redeemed', 'adjusted', 'expired', 'reversedEarn', 'returnedRedeem']}
-          rows={d.points}
+          rows={[...d.points].reverse()}
           empty={d.totals.earned === 0 && d.totals.redeemed === 0 ? 'No points moved in this range.' : null}
         />
         <ChartCard
           title="Claimed and unclaimed sales per day"
           chart={<BarChart h={240} type="stacked" data={d.sales} dataKey="day" series={[{ name: 'claimed', color: 'teal.6' }, { name: 'unclaimed', color: 'yellow.6' }, { name: 'voided', color: 'gray.5' }]} tickLine="y" />}
           columns={['day', 'claimed', 'unclaimed', 'voided', 'claimedCents', 'unclaimedCents']}
-          rows={d.sales}
+          rows={[...d.sales].reverse()}
           empty={d.totals.claimedSales + d.totals.unclaimedSales === 0 ? 'No sales in this range yet: they appear as soon as a POS sends them.' : null}
         />
         <ChartCard
@@ -176,7 +176,7 @@ function Kpi({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** A chart with its numbers one click away (the same rows as a table). */
+/** A chart with its numbers one click away (the same rows as a table; day series newest first). */
 function ChartCard<T extends object>({ title, subtitle, chart, columns, rows, empty }: { title: string; subtitle?: string; chart: ReactNode; columns: (keyof T & string)[]; rows: T[]; empty: string | null }) {
   const [view, setView] = useState('chart');
   return (
