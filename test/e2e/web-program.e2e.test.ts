@@ -2,12 +2,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_EMAIL, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
+import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { saleBody } from '../support/fixtures.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 
 /** The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database. */
-describe('the program screens in Chromium', () => {
+describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   let server: ServerProcess;
+  let db: TestDb | null = null;
   let browser: TestBrowser;
   let token: string;
   let programId: string;
@@ -20,15 +22,18 @@ describe('the program screens in Chromium', () => {
   };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(undefined, { TILLPOINT_SCHEDULER: 'off' }), launchBrowser()]);
+    // PostgreSQL: a throwaway schema, migrated here, that the server process opens by URL.
+    if (engine === 'postgres') db = await openTestDb('postgres', { poolSize: 1 });
+    [server, browser] = await Promise.all([startServer(db?.url, { TILLPOINT_SCHEDULER: 'off' }), launchBrowser()]);
     token = (await api('POST', '/admin/v1/auth/login', { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword() }, {})).body.token;
     const program = (await api('GET', '/admin/v1/programs')).body.find((p: { slug: string }) => p.slug === DEMO_SLUG);
     programId = program.id;
     programName = program.name;
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await db?.drop();
   });
 
   async function signedIn(email: string, password: string, path: string): Promise<Page> {
@@ -73,7 +78,7 @@ describe('the program screens in Chromium', () => {
       ],
       vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '7001' } },
     });
-    await browser.screenshot(page, 'rewards-created-with-two-rules');
+    await browser.screenshot(page, `rewards-created-with-two-rules-${engine}`);
   });
 
   it('lets a support user adjust a guest’s points with a reason and find it in the audit log', async () => {
@@ -99,7 +104,7 @@ describe('the program screens in Chromium', () => {
     await expect(page.getByRole('link', { name: 'New reward or offer' }).count()).resolves.toBe(0);
     await page.goto(`${server.url}/admin/settings/audit?action=points.adjust`);
     await page.getByRole('table', { name: 'Audit entries' }).getByText('missing points, ticket 4411').waitFor();
-    await browser.screenshot(page, 'guests-adjusted-in-audit-log');
+    await browser.screenshot(page, `guests-adjusted-in-audit-log-${engine}`);
   });
 
   it('shows the sale just made on the dashboard', async () => {
@@ -112,6 +117,6 @@ describe('the program screens in Chromium', () => {
     const sales = page.getByRole('region', { name: 'Claimed and unclaimed sales per day' });
     await sales.getByText('Numbers').click();
     await sales.getByRole('table').getByRole('cell', { name: '1234', exact: true }).waitFor();
-    await browser.screenshot(page, 'dashboard-shows-the-sale');
+    await browser.screenshot(page, `dashboard-shows-the-sale-${engine}`);
   });
 });
