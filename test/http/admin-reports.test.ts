@@ -54,6 +54,9 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     claimedTxn = identified.json().transactionId;
     const claimed = await pos('PUT', `/loyalty/transaction/pos/${claimedTxn}`, saleBody('D-1', [{ price: '6.49' }, { price: '0', productId: '900102', productType: 'reward' }]));
     expect(claimed.json()).toMatchObject({ pointsEarned: 64, pointsRedeemed: 700 });
+    const detail = await owner.call('GET', `${P()}/transactions/${claimedTxn}`);
+    expect(detail.body.posAnswer).toEqual(claimed.json());
+    expect(detail.body.events).toEqual([expect.objectContaining({ type: 'transaction.claimed', at: start.toISOString(), data: expect.objectContaining({ transactionId: claimedTxn }) })]);
 
     // 22:30 in New York on the 25th, already the 26th in UTC.
     now = new Date('2026-11-26T03:30:00Z');
@@ -120,6 +123,10 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     ]);
     const ledger = (await owner.call('GET', `${P()}/guests/${BEN}`)).body.ledger.items[0];
     expect(ledger).toMatchObject({ kind: 'EARN', points: 100, transactionId: unclaimed.transactionId, reason: 'receipt claimed by support: ticket 812' });
+
+    const sale = await owner.call('GET', `${P()}/transactions/${unclaimed.transactionId}`);
+    expect(sale.body).toMatchObject({ status: 'CLAIMED', guestId: BEN, posAnswer: null });
+    expect(sale.body.events.map((e: { type: string }) => e.type)).toEqual(['receipt.claimed']);
 
     const ny = await owner.call('GET', `${P()}/dashboard?from=2026-11-25&to=2026-11-25&timeZone=America/New_York`);
     expect(ny.body.sales[0]).toMatchObject({ claimed: 2, unclaimed: 0 });

@@ -1,3 +1,4 @@
+import { eventsOfTransaction } from '../../adapters/db/repositories/outbox.repository.ts';
 import type { LoyaltyTransactionTable, TransactionStatus } from '../../adapters/db/schema.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
@@ -35,6 +36,10 @@ export interface TransactionDetail extends TransactionSummary {
   selections: string[];
   redemptions: { incentiveId: string; kind: string; quantity: number; points: number; voidedAt: string | null }[];
   ledger: LedgerEntryView[];
+  /** what the POS was answered to its CLAIMED update (points, receipt lines), as sent; null before */
+  posAnswer: unknown;
+  /** the events the sale announced (claimed, voided, receipt claimed …), oldest first */
+  events: { id: string; type: string; at: string; dispatchedAt: string | null; data: Record<string, unknown> }[];
 }
 
 type Row = LoyaltyTransactionTable & { store_external_id: string };
@@ -111,6 +116,8 @@ export async function getTransaction(ctx: AdminContext, programId: string, trans
     ctx.db.selectFrom('redemptions').selectAll().where('program_id', '=', programId).where('transaction_id', '=', row.id).orderBy('created_at').orderBy('id').execute(),
     ctx.db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('transaction_id', '=', row.id).orderBy('created_at').orderBy('id').execute(),
   ]);
+  const instants = [row.claimed_at, row.voided_at, ...ledger.map((l) => l.created_at)].filter((x): x is string => x !== null);
+  const events = await eventsOfTransaction(ctx.db, programId, row.id, instants);
   return {
     ...summary(row),
     operator: row.operator,
@@ -120,6 +127,8 @@ export async function getTransaction(ctx: AdminContext, programId: string, trans
     selections: JSON.parse(row.selections) as string[],
     redemptions: redemptions.map((r) => ({ incentiveId: r.incentive_id, kind: r.kind, quantity: r.quantity, points: r.points, voidedAt: r.voided_at })),
     ledger: ledger.map(ledgerEntryView),
+    posAnswer: row.claim_response ? (JSON.parse(row.claim_response) as unknown) : null,
+    events,
   };
 }
 

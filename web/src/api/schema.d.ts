@@ -6229,6 +6229,18 @@ export interface paths {
                             claimedAt: string | null;
                             /** @description ISO-8601 UTC */
                             createdAt: string;
+                            /** @description events the sale announced, oldest first */
+                            events: {
+                                /** @description ISO-8601 UTC */
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description ISO-8601 UTC */
+                                dispatchedAt: string | null;
+                                id: string;
+                                type: string;
+                            }[];
                             guestId: string | null;
                             id: string;
                             ledger: {
@@ -6246,6 +6258,8 @@ export interface paths {
                             operator: string | null;
                             pointsEarned: number;
                             pointsRedeemed: number;
+                            /** @description the answer the POS got to its CLAIMED update (points, receipt lines); null before */
+                            posAnswer: unknown;
                             posTransactionId: string;
                             posVendor: string;
                             receiptCode: string;
@@ -6357,6 +6371,18 @@ export interface paths {
                             claimedAt: string | null;
                             /** @description ISO-8601 UTC */
                             createdAt: string;
+                            /** @description events the sale announced, oldest first */
+                            events: {
+                                /** @description ISO-8601 UTC */
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description ISO-8601 UTC */
+                                dispatchedAt: string | null;
+                                id: string;
+                                type: string;
+                            }[];
                             guestId: string | null;
                             id: string;
                             ledger: {
@@ -6374,6 +6400,8 @@ export interface paths {
                             operator: string | null;
                             pointsEarned: number;
                             pointsRedeemed: number;
+                            /** @description the answer the POS got to its CLAIMED update (points, receipt lines); null before */
+                            posAnswer: unknown;
                             posTransactionId: string;
                             posVendor: string;
                             receiptCode: string;

@@ -32,3 +32,26 @@ export async function writeAudit(trx: Kysely<Database>, entry: AuditEntry, at: s
     })
     .execute();
 }
+
+/**
+ * The events one sale announced. Events are written in the database transaction of the change
+ * they announce, with its instant: looking them up at the sale's own instants (claim, void, the
+ * ledger entries' times) stays on the (program_id, created_at) index; the payload check tells the
+ * sale's events from another sale's at the same instant.
+ */
+export async function eventsOfTransaction(db: Kysely<Database>, programId: string, transactionId: string, instants: readonly string[]) {
+  const at = [...new Set(instants)];
+  if (at.length === 0) return [];
+  const rows = await db
+    .selectFrom('outbox_events')
+    .select(['id', 'type', 'payload', 'created_at', 'dispatched_at'])
+    .where('program_id', '=', programId)
+    .where('created_at', 'in', at)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows
+    .map((r) => ({ ...r, data: JSON.parse(r.payload) as Record<string, unknown> }))
+    .filter((r) => r.data.transactionId === transactionId)
+    .map((r) => ({ id: r.id, type: r.type, at: r.created_at, dispatchedAt: r.dispatched_at, data: r.data }));
+}

@@ -330,6 +330,11 @@ export const TransactionDetail = Type.Composite([
     selections: Type.Array(Type.String()),
     redemptions: Type.Array(Type.Object({ incentiveId: Type.String(), kind: Type.String(), quantity: Type.Integer(), points: Type.Integer(), voidedAt: Nullable(Instant) })),
     ledger: Type.Array(LedgerEntryView),
+    posAnswer: Type.Unknown({ description: 'the answer the POS got to its CLAIMED update (points, receipt lines); null before' }),
+    events: Type.Array(
+      Type.Object({ id: Type.String(), type: Type.String(), at: Instant, dispatchedAt: Nullable(Instant), data: Type.Object({}, { additionalProperties: true }) }),
+      { description: 'events the sale announced, oldest first' },
+    ),
   }),
 ]);
 

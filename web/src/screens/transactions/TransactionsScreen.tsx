@@ -244,6 +244,28 @@ function TransactionDetail() {
           )}
         </Card>
       </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder component="section" aria-label="What the POS was answered">
+          <Title order={4} mb="xs">
+            What the POS was answered
+          </Title>
+          {t.posAnswer ? <Code block>{JSON.stringify(t.posAnswer, null, 2)}</Code> : <Text c="dimmed" size="sm">No CLAIMED answer: the sale was not claimed at the till.</Text>}
+        </Card>
+        <Card withBorder component="section" aria-label="Events">
+          <Title order={4} mb="xs">
+            Events
+          </Title>
+          {t.events.length === 0 ? (
+            <Text c="dimmed" size="sm">None announced.</Text>
+          ) : (
+            t.events.map((e) => (
+              <Text key={e.id} size="sm">
+                {when(e.at)} · <Code>{e.type}</Code> · {e.dispatchedAt ? `sent to webhooks ${when(e.dispatchedAt)}` : 'not yet sent to webhooks'}
+              </Text>
+            ))
+          )}
+        </Card>
+      </SimpleGrid>
       <Modal opened={opened} onClose={close} title="Void this sale?">
         <Stack>
           <Text size="sm">
