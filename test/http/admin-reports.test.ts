@@ -124,6 +124,10 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const ledger = (await owner.call('GET', `${P()}/guests/${BEN}`)).body.ledger.items[0];
     expect(ledger).toMatchObject({ kind: 'EARN', points: 100, transactionId: unclaimed.transactionId, reason: 'receipt claimed by support: ticket 812' });
 
+    expect((await owner.call('GET', `${P()}/guests/${BEN}`)).body.tier).toBeNull();
+    await owner.call('PATCH', P(), { tiers: { windowDays: 365, tiers: [{ name: 'Member', minPoints: 0 }, { name: 'Silver', minPoints: 100 }, { name: 'Gold', minPoints: 1000 }] } });
+    expect((await support.call('GET', `${P()}/guests/${BEN}`)).body.tier).toEqual({ name: 'Silver', minPoints: 100, pointsInWindow: 100, next: { name: 'Gold', minPoints: 1000, pointsToGo: 900 } });
+
     const sale = await owner.call('GET', `${P()}/transactions/${unclaimed.transactionId}`);
     expect(sale.body).toMatchObject({ status: 'CLAIMED', guestId: BEN, posAnswer: null });
     expect(sale.body.events.map((e: { type: string }) => e.type)).toEqual(['receipt.claimed']);

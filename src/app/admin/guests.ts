@@ -8,6 +8,8 @@ import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { PointsAdjustedData } from '../events/event-types.ts';
 import { claimReceipt, type ReceiptClaimed } from '../guest/receipt-claim.ts';
 import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
+import type { GuestTier } from '../../domain/tiers.ts';
+import { guestTier } from '../tiers.service.ts';
 import { type AdminContext, assertProgramInScope, audit, beforeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 
 export interface GuestView {
@@ -97,6 +99,8 @@ export async function searchGuests(ctx: AdminContext, programId: string, s: Gues
 
 export interface GuestDetail {
   guest: GuestView;
+  /** the guest's tier now, as the POS and the app see it; null when the program has no tiers */
+  tier: GuestTier | null;
   ledger: Page<LedgerEntryView>;
 }
 
@@ -110,8 +114,9 @@ export async function getGuest(ctx: AdminContext, programId: string, guestId: st
   if (!row) throw notFound('guest', guestId);
   let q = ctx.db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('guest_id', '=', row.id);
   if (ledger.cursor) q = q.where(beforeCursor(ledger.cursor, 'created_at', 'id'));
-  const entries = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-  return { guest: guestView(row), ledger: toPage(entries, limit, (r) => [r.created_at, r.id], ledgerEntryView) };
+  const [entries, program] = await Promise.all([q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute(), findProgram(ctx.db, programId)]);
+  const tier = program ? await guestTier(ctx.db, program, row.id, ctx.now) : null;
+  return { guest: guestView(row), tier, ledger: toPage(entries, limit, (r) => [r.created_at, r.id], ledgerEntryView) };
 }
 
 /** Enrols a guest at the counter (the app signs guests up itself). */

@@ -4209,7 +4209,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A guest with their points ledger (newest first, paginated)
+         * A guest with their tier and points ledger (newest first, paginated)
          * @description Requires `read` (roles: owner, program_manager, support, read_only).
          */
         get: {
@@ -4266,6 +4266,18 @@ export interface paths {
                                 /** @description pass as cursor for the next page; null on the last page */
                                 nextCursor: string | null;
                             };
+                            /** @description the tier now, as the POS and the app see it; null when the program has no tiers */
+                            tier: {
+                                minPoints: number;
+                                name: string;
+                                next: {
+                                    minPoints: number;
+                                    name: string;
+                                    pointsToGo: number;
+                                } | null;
+                                /** @description points earned in the program’s tier window */
+                                pointsInWindow: number;
+                            } | null;
                         };
                     };
                 };

@@ -114,7 +114,7 @@ function GuestDetail() {
   });
   if (!programId || detail.isPending) return <Loading what="the guest" />;
   if (detail.error) return <ErrorState error={detail.error} what="the guest" retry={() => void detail.refetch()} />;
-  const { guest, ledger } = detail.data;
+  const { guest, ledger, tier } = detail.data;
   return (
     <Stack>
       <Group justify="space-between">
@@ -128,8 +128,9 @@ function GuestDetail() {
           </Button>
         </Group>
       </Group>
-      <SimpleGrid cols={{ base: 2, sm: 4 }}>
+      <SimpleGrid cols={{ base: 2, sm: 5 }}>
         <Figure label="Balance" value={`${guest.balance.toLocaleString()} points`} />
+        <Figure label="Tier" value={tier ? `${tier.name}${tier.next ? ` · ${tier.next.pointsToGo} to ${tier.next.name}` : ''}` : 'no tiers'} />
         <Figure label="E-mail" value={guest.email ?? '—'} />
         <Figure label="Last activity" value={when(guest.lastActivityAt)} />
         <Figure label="Loyalty id" value={guest.id} />

@@ -63,13 +63,28 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
       config: { capability: 'read' },
       schema: {
         tags: TAGS,
-        summary: 'A guest with their points ledger (newest first, paginated)',
+        summary: 'A guest with their tier and points ledger (newest first, paginated)',
         description: requires('read'),
         security: SECURITY,
         params: GuestParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
-          200: Type.Object({ guest: GuestView, ledger: page(LedgerEntryView) }),
+          200: Type.Object({
+            guest: GuestView,
+            tier: Type.Union(
+              [
+                Type.Object({
+                  name: Type.String(),
+                  minPoints: Type.Integer(),
+                  pointsInWindow: Type.Integer({ description: 'points earned in the program’s tier window' }),
+                  next: Type.Union([Type.Object({ name: Type.String(), minPoints: Type.Integer(), pointsToGo: Type.Integer() }), Type.Null()]),
+                }),
+                Type.Null(),
+              ],
+              { description: 'the tier now, as the POS and the app see it; null when the program has no tiers' },
+            ),
+            ledger: page(LedgerEntryView),
+          }),
           ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }),
         },
       },
