@@ -279,7 +279,9 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
   });
 
   it('shows a draft reward as each vendor’s identify line and receipt, and what identify really answers matches it', async () => {
+    const manager = await userWithRole(app, db, 'program_manager', [programId]);
     const readOnly = await userWithRole(app, db, 'read_only', [programId]);
+    expect((await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { kind: 'OFFER', name: 'x', vendorConfigs: {} } })).status).toBe(403);
     const draft = {
       kind: 'REWARD',
       name: 'Free Shake',
@@ -287,7 +289,7 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
       rules: [{ ruleId: 'service-mode', args: { modes: ['EAT_IN'] } }],
       vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '7001' }, winrest: { pluType: 'constantPlu', constantPlu: '1501', priceCents: 350 }, ncr: { pluType: 'constantPlu', constantPlu: '7001' } },
     };
-    const res = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: draft, sample: { balance: 1000, subtotalCents: 1250 } });
+    const res = await manager.call('POST', `/programs/${programId}/incentives/preview`, { incentive: draft, sample: { balance: 1000, subtotalCents: 1250 } });
     expect(res.status).toBe(200);
     const byVendor = Object.fromEntries(res.body.vendors.map((v: { vendor: string }) => [v.vendor, v]));
     expect(byVendor.partner.orderLine).toEqual({ name: 'Free Shake', productId: '7001', incentiveId: 'draft', quantity: 1, referenceId: '00', productType: 'REWARD' });
@@ -298,13 +300,13 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
     expect(byVendor.partner.receipt).toMatchObject({ pointsRedeemed: expect.stringContaining('400'), totalPoints: expect.stringContaining('725') });
 
     // The preview of a saved reward is what identify answers for a guest who picked it.
-    const saved = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, {
+    const saved = await manager.call('POST', `/programs/${programId}/incentives/preview`, {
       id: 'rwd-whopper',
       incentive: { kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900102' } } },
     });
     expect(saved.body.vendors[0].orderLine).toEqual({ name: 'Free Whopper', productId: '900102', incentiveId: 'rwd-whopper', quantity: 1, referenceId: '00', productType: 'REWARD' });
 
-    const bad = await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { ...draft, vendorConfigs: { partner: { pluType: 'constantPlu' } } } });
+    const bad = await manager.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { ...draft, vendorConfigs: { partner: { pluType: 'constantPlu' } } } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'ValidationError', details: { field: 'incentive.vendorConfigs.partner.constantPlu' } });
     expect(await db.kysely.selectFrom('incentives').select('id').where('name', '=', 'Free Shake').execute()).toEqual([]);

@@ -108,6 +108,8 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     'POST /admin/v1/programs/{programId}/guests': { name: 'x' },
     'PATCH /admin/v1/programs/{programId}/guests/{guestId}': { birthdate: '1990-01-01' },
     'POST /admin/v1/programs/{programId}/guests/{guestId}/adjustments': { points: 1000, reason: 'steal' },
+    'POST /admin/v1/programs/{programId}/guests/{guestId}/claims': { receiptCode: 'ABCDEFGHJKMNPQRS' },
+    'POST /admin/v1/programs/{programId}/incentives/preview': { incentive: { kind: 'OFFER', name: 'x', vendorConfigs: {} } },
     'POST /admin/v1/programs/{programId}/transactions/{transactionId}/void': { reason: 'x' },
     'POST /admin/v1/programs/{programId}/webhooks': { url: 'https://evil.example/hook', eventTypes: ['*'] },
     'PATCH /admin/v1/programs/{programId}/webhooks/{webhookId}': { url: 'https://evil.example/hook' },

@@ -5253,7 +5253,7 @@ export interface paths {
         put?: never;
         /**
          * Preview a saved or draft incentive as each configured POS vendor will receive it
-         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         * @description Requires `manage` (roles: owner, program_manager).
          *
          *     Writes nothing. For every vendor in `incentive.vendorConfigs`: the identify answer a guest who pre-selected the incentive gets (its `order[]` line rendered by that vendor’s dialect) and the receipt lines of the CLAIMED answer with the program’s template for that vendor. Figures come from `sample` (balance before the sale, eligible spend). An invalid draft is `400 ValidationError` with every problem in `details.problems`.
          */

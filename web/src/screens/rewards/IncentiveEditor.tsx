@@ -143,7 +143,13 @@ function EditorForm({ programId, incentiveId, catalogue, draft, setDraft, readOn
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <PosPreview programId={programId} incentiveId={incentiveId} draft={draft} />
+          {readOnly ? (
+            <Alert color="gray" title="How the POS will see it">
+              The POS and receipt preview is for roles that edit incentives.
+            </Alert>
+          ) : (
+            <PosPreview programId={programId} incentiveId={incentiveId} draft={draft} />
+          )}
         </Grid.Col>
       </Grid>
     </Stack>

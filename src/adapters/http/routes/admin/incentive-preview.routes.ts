@@ -31,12 +31,12 @@ export async function incentivePreviewRoutes(fastify: FastifyInstance, opts: Adm
   app.post(
     '/programs/:programId/incentives/preview',
     {
-      config: { capability: 'read' },
+      config: { capability: 'manage' },
       schema: {
         tags: ['Admin: incentives'],
         summary: 'Preview a saved or draft incentive as each configured POS vendor will receive it',
         description: requires(
-          'read',
+          'manage',
           'Writes nothing. For every vendor in `incentive.vendorConfigs`: the identify answer a guest who pre-selected the incentive gets (its `order[]` line rendered by that vendor’s dialect) and the receipt lines of the CLAIMED answer with the program’s template for that vendor. Figures come from `sample` (balance before the sale, eligible spend). An invalid draft is `400 ValidationError` with every problem in `details.problems`.',
         ),
         security: SECURITY,
