@@ -3849,7 +3849,7 @@ export interface paths {
          * CSV of the program’s ledger
          * @description Requires `read` (roles: owner, program_manager, support, read_only).
          *
-         *     Every points ledger entry written in the range, oldest first: the ledger is append-only, so this is the whole story of every balance. Columns: `entry_id, created_at, guest_id, kind, points, balance_after, transaction_id, receipt_code, reason` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
+         *     Every points ledger entry written in the range, in the order written (by id): the ledger is append-only, so this is the whole story of every balance. Columns: `entry_id, created_at, guest_id, kind, points, balance_after, transaction_id, receipt_code, reason` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
          */
         get: {
             parameters: {
@@ -3933,7 +3933,7 @@ export interface paths {
          * CSV of the program’s transactions
          * @description Requires `read` (roles: owner, program_manager, support, read_only).
          *
-         *     Every sale created in the range, oldest first. Columns: `transaction_id, created_at, store_id, store_name, pos_vendor, terminal, pos_transaction_id, receipt_code, status, guest_id, currency, subtotal, subtotal_minor, points_earned, points_redeemed, claimed_at, voided_at` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
+         *     Every sale created in the range, in the order they were written (by id). Columns: `transaction_id, created_at, store_id, store_name, pos_vendor, terminal, pos_transaction_id, receipt_code, status, guest_id, currency, subtotal, subtotal_minor, points_earned, points_redeemed, claimed_at, voided_at` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.
          */
         get: {
             parameters: {

@@ -3,16 +3,71 @@ import type { LocalDay } from '../../../domain/local-days.ts';
 import type { Database } from '../schema.ts';
 
 /**
- * Aggregates for the back-office dashboard, computed by the database on both engines. Days are the
- * caller's local days as UTC intervals: each row's timestamp is mapped to its day by one CASE over
- * the sorted day starts, in a single pass over the range (no per-day query, no date functions that
- * differ between SQLite and PostgreSQL).
+ * Aggregates for the back-office dashboard, computed by the database on both engines. Rows are
+ * summed per UTC hour of their ISO-8601 timestamp (`substr(created_at, 1, 13)`, the same text on
+ * SQLite and PostgreSQL, no time-zone functions needed) — split at the zone's minute offset for
+ * zones like Asia/Kolkata — and the hour sums are then added into the caller's local days: every
+ * local day starts on such a boundary, so each bucket lies in exactly one day. One pass over the
+ * range, a few thousand groups at most, whatever the number of days.
  */
 
-/** `case when at < end₁ then day₁ when at < end₂ then day₂ … end` for rows inside the range. */
+/** The minute past the UTC hour at which the range's local days start (0 for whole-hour zones); null when it varies. */
+function splitMinute(days: readonly LocalDay[]): number | null {
+  const minutes = new Set([...days.map((d) => d.start), days[days.length - 1]!.end].map((iso) => new Date(iso).getUTCMinutes()));
+  return minutes.size === 1 ? [...minutes][0]! : null;
+}
+
+/** The grouping columns: the UTC hour, and whether the row is past the split minute. */
+function hourBuckets(column: string, minute: number) {
+  const hour = sql<string>`substr(${sql.ref(column)}, 1, 13)`;
+  const late = minute === 0 ? sql<number>`0` : sql<number>`case when substr(${sql.ref(column)}, 15, 2) >= ${sql.lit(String(minute).padStart(2, '0'))} then 1 else 0 end`;
+  return { hour, late };
+}
+
+/** Adds hour buckets into the local days they fall in; days without rows stay at zero. */
+function foldIntoDays<R extends { hour: string; late: unknown }, T>(rows: R[], days: readonly LocalDay[], minute: number, zero: (day: string) => T, add: (into: T, row: R) => void): T[] {
+  const out = days.map((d) => zero(d.day));
+  const ends = days.map((d) => d.end);
+  for (const r of rows) {
+    const at = `${r.hour}:${Number(r.late) === 1 ? String(minute).padStart(2, '0') : '00'}:00.000Z`;
+    // the first day whose end is after the bucket's start (binary search over sorted ends)
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! > at) hi = mid;
+      else lo = mid + 1;
+    }
+    if (ends[lo]! > at && at >= days[0]!.start) add(out[lo]!, r);
+  }
+  return out;
+}
+
+/** `case when at < end₁ then day₁ … end`: per-row day mapping for a range whose day starts vary in minutes (historical zone changes). */
 function dayOf(column: string, days: readonly LocalDay[]): RawBuilder<string> {
   const branches = days.map((d) => sql`when ${sql.ref(column)} < ${d.end} then ${d.day}`);
   return sql<string>`case ${sql.join(branches, sql` `)} end`;
+}
+
+/** The grouping of a per-day aggregate: hour buckets (fast), or the per-row CASE when the zone's minute offset changes in the range. */
+function grouping(column: string, days: readonly LocalDay[]) {
+  const minute = splitMinute(days);
+  if (minute === null) {
+    // Every row is mapped to its day directly; "hour" carries the day and the fold is the identity.
+    return { minute: 0, hour: dayOf(column, days), late: sql<number>`0`, byDay: true as const };
+  }
+  return { minute, ...hourBuckets(column, minute), byDay: false as const };
+}
+
+function fold<R extends { hour: string; late: unknown }, T>(g: ReturnType<typeof grouping>, rows: R[], days: readonly LocalDay[], zero: (day: string) => T, add: (into: T, row: R) => void): T[] {
+  if (!g.byDay) return foldIntoDays(rows, days, g.minute, zero, add);
+  const out = days.map((d) => zero(d.day));
+  const index = new Map(days.map((d, i) => [d.day, i]));
+  for (const r of rows) {
+    const i = index.get(r.hour);
+    if (i !== undefined) add(out[i]!, r);
+  }
+  return out;
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -33,12 +88,13 @@ export interface PointsDay {
 /** Points moved per local day, by ledger kind. Days without entries are present with zeros. */
 export async function pointsPerDay(db: Kysely<Database>, programId: string, days: readonly LocalDay[]): Promise<PointsDay[]> {
   if (days.length === 0) return [];
-  const day = dayOf('created_at', days);
+  const g = grouping('created_at', days);
   const sumOf = (kind: string) => sql<number>`coalesce(sum(case when kind = ${kind} then points else 0 end), 0)`;
   const rows = await db
     .selectFrom('points_ledger')
     .select([
-      day.as('day'),
+      g.hour.as('hour'),
+      g.late.as('late'),
       sumOf('EARN').as('earned'),
       sumOf('REDEEM').as('redeemed'),
       sumOf('ADJUST').as('adjusted'),
@@ -49,21 +105,22 @@ export async function pointsPerDay(db: Kysely<Database>, programId: string, days
     .where('program_id', '=', programId)
     .where('created_at', '>=', days[0]!.start)
     .where('created_at', '<', days[days.length - 1]!.end)
-    .groupBy(sql`1`) // the day: positional, since PostgreSQL cannot match a parameterised CASE twice
+    .groupBy([sql`1`, sql`2`]) // positional: PostgreSQL cannot match a parameterised expression twice
     .execute();
-  const byDay = new Map(rows.map((r) => [r.day, r]));
-  return days.map(({ day: d }) => {
-    const r = byDay.get(d);
-    return {
-      day: d,
-      earned: num(r?.earned),
-      redeemed: -num(r?.redeemed),
-      adjusted: num(r?.adjusted),
-      expired: -num(r?.expired),
-      reversedEarn: -num(r?.void_earn),
-      returnedRedeem: num(r?.void_redeem),
-    };
-  });
+  return fold(
+    g,
+    rows,
+    days,
+    (day): PointsDay => ({ day, earned: 0, redeemed: 0, adjusted: 0, expired: 0, reversedEarn: 0, returnedRedeem: 0 }),
+    (d, r) => {
+      d.earned += num(r.earned);
+      d.redeemed -= num(r.redeemed);
+      d.adjusted += num(r.adjusted);
+      d.expired -= num(r.expired);
+      d.reversedEarn -= num(r.void_earn);
+      d.returnedRedeem += num(r.void_redeem);
+    },
+  );
 }
 
 export interface SalesDay {
@@ -80,23 +137,31 @@ export interface SalesDay {
 /** Closed sales per local day of the sale, by their status now. */
 export async function salesPerDay(db: Kysely<Database>, programId: string, days: readonly LocalDay[]): Promise<SalesDay[]> {
   if (days.length === 0) return [];
-  const day = dayOf('created_at', days);
+  const g = grouping('created_at', days);
   const count = (status: string) => sql<number>`coalesce(sum(case when status = ${status} then 1 else 0 end), 0)`;
   const cents = (status: string) => sql<number>`coalesce(sum(case when status = ${status} then subtotal_cents else 0 end), 0)`;
   const rows = await db
     .selectFrom('loyalty_transactions')
-    .select([day.as('day'), count('CLAIMED').as('claimed'), count('UNCLAIMED').as('unclaimed'), count('VOIDED').as('voided'), cents('CLAIMED').as('claimed_cents'), cents('UNCLAIMED').as('unclaimed_cents')])
+    .select([g.hour.as('hour'), g.late.as('late'), count('CLAIMED').as('claimed'), count('UNCLAIMED').as('unclaimed'), count('VOIDED').as('voided'), cents('CLAIMED').as('claimed_cents'), cents('UNCLAIMED').as('unclaimed_cents')])
     .where('program_id', '=', programId)
     .where('status', 'in', ['CLAIMED', 'UNCLAIMED', 'VOIDED'])
     .where('created_at', '>=', days[0]!.start)
     .where('created_at', '<', days[days.length - 1]!.end)
-    .groupBy(sql`1`) // the day: positional, since PostgreSQL cannot match a parameterised CASE twice
+    .groupBy([sql`1`, sql`2`])
     .execute();
-  const byDay = new Map(rows.map((r) => [r.day, r]));
-  return days.map(({ day: d }) => {
-    const r = byDay.get(d);
-    return { day: d, claimed: num(r?.claimed), unclaimed: num(r?.unclaimed), voided: num(r?.voided), claimedCents: num(r?.claimed_cents), unclaimedCents: num(r?.unclaimed_cents) };
-  });
+  return fold(
+    g,
+    rows,
+    days,
+    (day): SalesDay => ({ day, claimed: 0, unclaimed: 0, voided: 0, claimedCents: 0, unclaimedCents: 0 }),
+    (d, r) => {
+      d.claimed += num(r.claimed);
+      d.unclaimed += num(r.unclaimed);
+      d.voided += num(r.voided);
+      d.claimedCents += num(r.claimed_cents);
+      d.unclaimedCents += num(r.unclaimed_cents);
+    },
+  );
 }
 
 export interface TopReward {

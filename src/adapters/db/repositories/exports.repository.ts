@@ -1,10 +1,12 @@
-import { type Kysely, sql, type SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /**
  * Row sources of the finance exports: async generators that read a program's rows in keyset pages
- * (oldest first), so an export of any size holds one page in memory and never blocks the database
- * with one long read.
+ * by primary key, so an export of any size holds one page in memory, never holds the database in
+ * one long read, and each page continues the primary-key index where the last one stopped (no
+ * sort, no second pass: the tables have no (program, created_at) index to page on). Ids are
+ * UUIDv7, time-ordered, so id order is the order rows were written in.
  */
 
 export const EXPORT_PAGE = 1000;
@@ -16,8 +18,6 @@ export interface ExportRange {
   to?: string;
 }
 
-const after = (at: string, id: string, atColumn: string, idColumn: string) =>
-  sql<SqlBool>`(${sql.ref(atColumn)} > ${at} or (${sql.ref(atColumn)} = ${at} and ${sql.ref(idColumn)} > ${id}))`;
 
 export interface TransactionExportRow {
   id: string;
@@ -38,37 +38,23 @@ export interface TransactionExportRow {
 }
 
 export async function* transactionRows(db: Kysely<Database>, programId: string, range: ExportRange, pageSize = EXPORT_PAGE): AsyncGenerator<TransactionExportRow> {
-  let last: { at: string; id: string } | null = null;
+  // Stores are few: one read up front instead of a join in every page (which the planner may turn into a whole-table join).
+  const stores = new Map((await db.selectFrom('stores').select(['id', 'external_id', 'name']).where('program_id', '=', programId).execute()).map((st) => [st.id, st]));
+  let last = '';
   for (;;) {
     let q = db
-      .selectFrom('loyalty_transactions as t')
-      .innerJoin('stores as s', 's.id', 't.store_id')
-      .select([
-        't.id',
-        't.created_at',
-        's.external_id as store_external_id',
-        's.name as store_name',
-        't.pos_vendor',
-        't.terminal',
-        't.pos_transaction_id',
-        't.receipt_code',
-        't.status',
-        't.guest_id',
-        't.subtotal_cents',
-        't.points_earned',
-        't.points_redeemed',
-        't.claimed_at',
-        't.voided_at',
-      ])
-      .where('t.program_id', '=', programId);
-    if (range.from) q = q.where('t.created_at', '>=', range.from);
-    if (range.to) q = q.where('t.created_at', '<=', range.to);
-    if (last) q = q.where(after(last.at, last.id, 't.created_at', 't.id'));
-    const rows = await q.orderBy('t.created_at').orderBy('t.id').limit(pageSize).execute();
-    yield* rows;
+      .selectFrom('loyalty_transactions')
+      .select(['id', 'created_at', 'store_id', 'pos_vendor', 'terminal', 'pos_transaction_id', 'receipt_code', 'status', 'guest_id', 'subtotal_cents', 'points_earned', 'points_redeemed', 'claimed_at', 'voided_at'])
+      .where('program_id', '=', programId);
+    if (range.from) q = q.where('created_at', '>=', range.from);
+    if (range.to) q = q.where('created_at', '<=', range.to);
+    const rows = await q.where('id', '>', last).orderBy('id').limit(pageSize).execute();
+    for (const { store_id, ...r } of rows) {
+      const store = stores.get(store_id);
+      yield { ...r, store_external_id: store?.external_id ?? '', store_name: store?.name ?? '' };
+    }
     if (rows.length < pageSize) return;
-    const end = rows[rows.length - 1]!;
-    last = { at: end.created_at, id: end.id };
+    last = rows[rows.length - 1]!.id;
   }
 }
 
@@ -85,21 +71,23 @@ export interface LedgerExportRow {
 }
 
 export async function* ledgerRows(db: Kysely<Database>, programId: string, range: ExportRange, pageSize = EXPORT_PAGE): AsyncGenerator<LedgerExportRow> {
-  let last: { at: string; id: string } | null = null;
+  let last = '';
   for (;;) {
     let q = db
-      .selectFrom('points_ledger as l')
-      .leftJoin('loyalty_transactions as t', 't.id', 'l.transaction_id')
-      .select(['l.id', 'l.created_at', 'l.guest_id', 'l.kind', 'l.points', 'l.balance_after', 'l.transaction_id', 't.receipt_code', 'l.reason'])
-      .where('l.program_id', '=', programId);
-    if (range.from) q = q.where('l.created_at', '>=', range.from);
-    if (range.to) q = q.where('l.created_at', '<=', range.to);
-    if (last) q = q.where(after(last.at, last.id, 'l.created_at', 'l.id'));
-    const rows = await q.orderBy('l.created_at').orderBy('l.id').limit(pageSize).execute();
-    yield* rows;
+      .selectFrom('points_ledger')
+      .select(['id', 'created_at', 'guest_id', 'kind', 'points', 'balance_after', 'transaction_id', 'reason'])
+      .where('program_id', '=', programId);
+    if (range.from) q = q.where('created_at', '>=', range.from);
+    if (range.to) q = q.where('created_at', '<=', range.to);
+    const rows = await q.where('id', '>', last).orderBy('id').limit(pageSize).execute();
+    // The page's receipt codes by primary key, rather than a join the planner may run over both tables.
+    const txnIds = [...new Set(rows.flatMap((r) => (r.transaction_id ? [r.transaction_id] : [])))];
+    const codes = new Map(
+      txnIds.length === 0 ? [] : (await db.selectFrom('loyalty_transactions').select(['id', 'receipt_code']).where('id', 'in', txnIds).execute()).map((t) => [t.id, t.receipt_code]),
+    );
+    for (const r of rows) yield { ...r, receipt_code: r.transaction_id ? (codes.get(r.transaction_id) ?? null) : null };
     if (rows.length < pageSize) return;
-    const end = rows[rows.length - 1]!;
-    last = { at: end.created_at, id: end.id };
+    last = rows[rows.length - 1]!.id;
   }
 }
 

@@ -28,8 +28,8 @@ export function csvStream(exp: Export): Readable {
 }
 
 const DESCRIPTIONS: Record<ExportKind, string> = {
-  transactions: 'Every sale created in the range, oldest first.',
-  ledger: 'Every points ledger entry written in the range, oldest first: the ledger is append-only, so this is the whole story of every balance.',
+  transactions: 'Every sale created in the range, in the order they were written (by id).',
+  ledger: 'Every points ledger entry written in the range, in the order written (by id): the ledger is append-only, so this is the whole story of every balance.',
   balances: 'Every guest with the balance at the time of the export (as_of), by guest id; from / to do not apply.',
 };
 
