@@ -29,7 +29,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     async page(viewport = { width: 1280, height: 800 }) {
-      const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+      const ctx = await browser.newContext({ viewport, acceptDownloads: true, reducedMotion: 'reduce' });
       contexts.push(ctx);
       return ctx.newPage();
     },
