@@ -166,7 +166,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await browser.screenshot(page, `cstore-accepted-${engine}`);
   });
 
-  it('rolls out after the pilot: every licensed location goes live', async () => {
+  it('rolls out after the pilot (every licensed location goes live) and turns on auto-accept for one', async () => {
     await page.getByRole('link', { name: /Locations & licenses/ }).click();
     await page.getByRole('button', { name: 'Roll out to all locations' }).click();
     const dialog = page.getByRole('dialog', { name: 'Roll-out' });
@@ -175,6 +175,17 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await dialog.waitFor({ state: 'hidden' });
     await expect(page.getByRole('table', { name: 'Locations' }).getByText('live', { exact: true }).count()).resolves.toBe(3);
     await browser.screenshot(page, `cstore-rolled-out-${engine}`);
+
+    // Auto-accept is a per-location setting in the Cash Register Updates Manager.
+    const second = CSTORE_DEMO_LOCATIONS[1]!;
+    await page.getByRole('link', { name: /Cash Register Updates/ }).click();
+    await page.getByRole('link', { name: second.name }).click();
+    await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
+    await page.getByText('Synced changes now go straight to the register.').waitFor();
+    await expect(page.getByRole('switch', { name: /Auto-accept/ }).isChecked()).resolves.toBe(true);
+    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    expect(((await (await api(owner, 'GET', `/cstore/locations/${second.id}`)).json()) as { autoAccept: boolean }).autoAccept).toBe(true);
+    await browser.screenshot(page, `cstore-auto-accept-${engine}`);
   });
 
   it('shows a read-only user the changes without Accept, and the API refuses them', async () => {
