@@ -54,8 +54,21 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await chooseProgram(page, QUICKSTOP);
     await page.getByRole('link', { name: /Locations & licenses/ }).click();
 
+    // Buy two monthly licenses: they start unassigned.
+    const licenses = page.getByRole('table', { name: 'Scan Data licenses' });
+    await licenses.getByRole('row').nth(3).waitFor();
+    await expect(licenses.getByRole('row').count()).resolves.toBe(4); // header + the demo's three
+    await page.getByRole('button', { name: 'Buy licenses' }).click();
+    const buy = page.getByRole('dialog', { name: 'Buy Scan Data licenses' });
+    await buy.getByText('1 month', { exact: true }).click();
+    await buy.getByRole('textbox', { name: 'How many' }).fill('2');
+    await buy.getByRole('button', { name: 'Buy' }).click();
+    await buy.waitFor({ state: 'hidden' });
+    await licenses.getByRole('row').filter({ hasText: '1 month' }).nth(1).waitFor();
+    await expect(licenses.getByRole('row').filter({ hasText: '1 month' }).count()).resolves.toBe(2);
+
     // Assign License: the demo's free license to the pilot.
-    await page.getByRole('button', { name: /^Assign License/ }).click();
+    await licenses.getByRole('row').filter({ hasText: '1 year' }).getByRole('button', { name: /^Assign License/ }).click();
     const assign = page.getByRole('dialog', { name: 'Assign License' });
     await assign.getByRole('combobox', { name: 'Location' }).click();
     await page.getByRole('option', { name: PILOT.name }).click();
