@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_CHAIN_CLIENT } from '../../src/adapters/manufacturers/rjr/simulator.ts';
-import { CSTORE_DEMO_LOCATIONS } from '../../src/demo/cstore-seed.ts';
+import { CSTORE_DEMO_LOCATIONS, demoAgentToken } from '../../src/demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
@@ -54,8 +54,21 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await chooseProgram(page, QUICKSTOP);
     await page.getByRole('link', { name: /Locations & licenses/ }).click();
 
+    // Buy two monthly licenses: they start unassigned.
+    const licenses = page.getByRole('table', { name: 'Scan Data licenses' });
+    await licenses.getByRole('row').nth(3).waitFor();
+    await expect(licenses.getByRole('row').count()).resolves.toBe(4); // header + the demo's three
+    await page.getByRole('button', { name: 'Buy licenses' }).click();
+    const buy = page.getByRole('dialog', { name: 'Buy Scan Data licenses' });
+    await buy.getByText('1 month', { exact: true }).click();
+    await buy.getByRole('textbox', { name: 'How many' }).fill('2');
+    await buy.getByRole('button', { name: 'Buy' }).click();
+    await buy.waitFor({ state: 'hidden' });
+    await licenses.getByRole('row').filter({ hasText: '1 month' }).nth(1).waitFor();
+    await expect(licenses.getByRole('row').filter({ hasText: '1 month' }).count()).resolves.toBe(2);
+
     // Assign License: the demo's free license to the pilot.
-    await page.getByRole('button', { name: /^Assign License/ }).click();
+    await licenses.getByRole('row').filter({ hasText: '1 year' }).getByRole('button', { name: /^Assign License/ }).click();
     const assign = page.getByRole('dialog', { name: 'Assign License' });
     await assign.getByRole('combobox', { name: 'Location' }).click();
     await page.getByRole('option', { name: PILOT.name }).click();
@@ -80,10 +93,27 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.getByRole('table', { name: 'Locations' }).getByRole('link', { name: PILOT.name }).click();
     await page.getByRole('button', { name: 'Start pilot' }).click();
     await page.getByRole('button', { name: 'Turn off' }).waitFor();
+
+    // A malformed page fails the sync, saying why; the next sync succeeds and lists the records RJR sent bad.
+    const fault = (body: unknown) => fetch(`${simUrl}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await fault({ malformedPage: { page: 1, outletId: PILOT.outlet, times: 1 } })).status).toBeLessThan(300);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByText('Sync failed').waitFor({ timeout: 30_000 });
+    await expect(page.getByRole('status').filter({ hasText: 'Sync failed' }).textContent()).resolves.toMatch(/malformed/i);
+
+    expect((await fault({ invalidRecords: { count: 2, outletId: PILOT.outlet } })).status).toBeLessThan(300);
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByText('Sync succeeded').waitFor({ timeout: 30_000 });
+    await expect(page.getByRole('status').filter({ hasText: 'Sync succeeded' }).textContent()).resolves.toContain('2 records rejected');
     const rows = page.getByRole('table', { name: 'Sync runs' }).getByRole('row');
-    await expect(rows.count()).resolves.toBe(2); // header + the run
+    await expect(rows.count()).resolves.toBe(3); // header + two runs
+    await page.getByRole('status').filter({ hasText: 'Sync succeeded' }).getByRole('button', { name: 'Details' }).click();
+    const run = page.getByRole('dialog', { name: 'Sync run' });
+    await run.getByText('Rejected records (2)').waitFor();
+    await expect(run.getByRole('table', { name: 'Rejected records' }).getByRole('row').count()).resolves.toBe(3);
+    await browser.screenshot(page, `cstore-sync-run-${engine}`);
+    await page.keyboard.press('Escape');
+    await run.waitFor({ state: 'hidden' });
     await browser.screenshot(page, `cstore-synced-${engine}`);
   });
 
@@ -136,7 +166,39 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     const xml = readFileSync((await download.path())!, 'utf8');
     expect(xml).toContain('<NAXML-MaintenanceRequest');
     expect(download.suggestedFilename()).toMatch(/\.xml$/);
+
+    // The store's agent fetches and acknowledges it; the history says so.
+    const agent = { authorization: `Bearer ${demoAgentToken(PILOT.id)}` };
+    const { batches: ready } = (await (await fetch(`${server.url}/agent/v1/batches`, { headers: agent })).json()) as { batches: { id: string }[] };
+    expect((await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}`, { headers: agent })).status).toBe(200);
+    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, { method: 'POST', headers: { ...agent, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'success' }) });
+    expect(ack.status).toBe(200);
+    await page.reload();
+    await page.getByRole('tab', { name: /Batches/ }).click();
+    await expect(batches.getByRole('row').nth(1).textContent()).resolves.toMatch(/acknowledged/);
     await browser.screenshot(page, `cstore-accepted-${engine}`);
+  });
+
+  it('rolls out after the pilot (every licensed location goes live) and turns on auto-accept for one', async () => {
+    await page.getByRole('link', { name: /Locations & licenses/ }).click();
+    await page.getByRole('button', { name: 'Roll out to all locations' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll-out' });
+    await expect(dialog.textContent()).resolves.toMatch(/3 locations turned live/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(page.getByRole('table', { name: 'Locations' }).getByText('live', { exact: true }).count()).resolves.toBe(3);
+    await browser.screenshot(page, `cstore-rolled-out-${engine}`);
+
+    // Auto-accept is a per-location setting in the Cash Register Updates Manager.
+    const second = CSTORE_DEMO_LOCATIONS[1]!;
+    await page.getByRole('link', { name: /Cash Register Updates/ }).click();
+    await page.getByRole('link', { name: second.name }).click();
+    await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
+    await page.getByText('Synced changes now go straight to the register.').waitFor();
+    await expect(page.getByRole('switch', { name: /Auto-accept/ }).isChecked()).resolves.toBe(true);
+    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    expect(((await (await api(owner, 'GET', `/cstore/locations/${second.id}`)).json()) as { autoAccept: boolean }).autoAccept).toBe(true);
+    await browser.screenshot(page, `cstore-auto-accept-${engine}`);
   });
 
   it('shows a read-only user the changes without Accept, and the API refuses them', async () => {

@@ -25,12 +25,15 @@ describe('the back office shell in Chromium', () => {
     await browser.screenshot(page, 'shell-signed-in');
   });
 
-  it('says why a wrong password fails', async () => {
+  it('signs in from the keyboard alone, and says why a wrong password fails', async () => {
     const page = await browser.page();
     await page.goto(`${server.url}/admin/`);
-    await page.getByRole('textbox', { name: 'E-mail' }).fill(DEMO_ADMIN_EMAIL);
-    await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('textbox', { name: 'E-mail' }).focus();
+    await page.keyboard.type(DEMO_ADMIN_EMAIL);
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('textbox', { name: 'Password' }).evaluate((el) => el.ownerDocument.activeElement === el)).resolves.toBe(true);
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong e-mail or password');
     await browser.screenshot(page, 'shell-wrong-password');
   });

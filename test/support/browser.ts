@@ -19,13 +19,17 @@ export interface TestBrowser {
 export async function launchBrowser(): Promise<TestBrowser> {
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
   // Playwright gives every launch a fresh temporary user-data-dir and removes it on close.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args });
+  // Chromium hangs under libfaketime (npm run test:next-year): it runs on the real clock. Time in
+  // the page is only shown, never decided on; the server keeps the clock the test gave it.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')) env[k] = v;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args, env });
   const contexts: BrowserContext[] = [];
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     browser,
     async page(viewport = { width: 1280, height: 800 }) {
-      const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+      const ctx = await browser.newContext({ viewport, acceptDownloads: true, reducedMotion: 'reduce' });
       contexts.push(ctx);
       return ctx.newPage();
     },

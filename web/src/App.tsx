@@ -11,7 +11,13 @@ import { ProgramProvider } from './shell/program';
 import { Shell } from './shell/Shell';
 import { Loading } from './shell/states';
 
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'teal',
+  defaultRadius: 'sm',
+  respectReducedMotion: true,
+  // A status badge in a narrow table column keeps its whole word.
+  components: { Badge: { styles: { root: { minWidth: 'max-content' } } } },
+});
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({

@@ -223,7 +223,7 @@ function RunModal({ runId, onClose }: { runId: string | null; onClose: () => voi
                     <Table.Td>{r.externalId ?? '—'}</Table.Td>
                     <Table.Td>{r.reason}</Table.Td>
                     <Table.Td>
-                      <Code block>{JSON.stringify(r.raw, null, 1).slice(0, 400)}</Code>
+                      <Code block mah={140} style={{ overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(r.raw)}</Code>
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -267,7 +267,7 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
                 <Table.Th>Term</Table.Th>
                 <Table.Th>State</Table.Th>
                 <Table.Th>Location</Table.Th>
-                <Table.Th>Runs</Table.Th>
+                <Table.Th>Period</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
@@ -52,7 +52,9 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
         {location.integrationStatus === 'off'
           ? 'This location’s integration is off. Start a pilot and sync it under Locations & licenses.'
           : 'The register is up to date. New promotions appear here after the next sync (daily, or Sync now under Locations & licenses).'}{' '}
-        <Link to={`/locations/${location.id}`}>Open the location</Link>
+        <Anchor component={Link} to={`/locations/${location.id}`} size="sm">
+          Open the location
+        </Anchor>
       </Empty>
     );
 

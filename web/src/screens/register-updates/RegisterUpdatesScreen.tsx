@@ -37,7 +37,9 @@ function LocationPicker() {
         <ErrorState error={locations.error} retry={() => void locations.refetch()} what="locations" />
       ) : locations.data.length === 0 ? (
         <Empty title={`${program?.name ?? 'This program'} has no c-store locations`}>
-          Choose the c-store program in the header, or add locations and licenses under <Link to="/locations">Locations &amp; licenses</Link>.
+          Choose the c-store program in the header, or add locations and licenses under <Anchor component={Link} to="/locations" size="sm">
+            Locations &amp; licenses
+          </Anchor>.
         </Empty>
       ) : (
         <Table.ScrollContainer minWidth={640}>
