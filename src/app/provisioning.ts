@@ -18,10 +18,12 @@ import { type ExpiryPolicy, POS_VENDORS, type ReceiptTemplates } from './model.t
 export interface NewProgram {
   slug: string;
   name: string;
-  currency: string;
-  earnRateMilli: number;
+  /** Loyalty settings. A c-store chain that only takes manufacturer promotions leaves them out:
+   * USD, no earning (0) and points that never expire. */
+  currency?: string;
+  earnRateMilli?: number;
   minSpendCents?: number;
-  expiry: ExpiryPolicy;
+  expiry?: ExpiryPolicy;
   claimWindowDays?: number;
   receiptTemplates?: ReceiptTemplates;
   publicUrl?: string | null;
@@ -31,7 +33,8 @@ export interface NewProgram {
 
 export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
-  if (!/^[A-Z]{3}$/.test(p.currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
+  const currency = p.currency ?? 'USD';
+  if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
   if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
   await db
@@ -40,10 +43,10 @@ export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Dat
       id,
       slug: p.slug,
       name: p.name,
-      currency: p.currency,
-      earn_rate_milli: p.earnRateMilli,
+      currency,
+      earn_rate_milli: p.earnRateMilli ?? 0,
       min_spend_cents: p.minSpendCents ?? 0,
-      expiry_policy: JSON.stringify(p.expiry),
+      expiry_policy: JSON.stringify(p.expiry ?? { kind: 'none' }),
       claim_window_days: p.claimWindowDays ?? 30,
       receipt_templates: JSON.stringify(p.receiptTemplates ?? {}),
       public_url: p.publicUrl ?? null,

@@ -92,10 +92,11 @@ export const ProgramView = Type.Object({
 export const NewProgramBody = Type.Object(
   {
     slug: Type.String({ minLength: 2, maxLength: 41, description: 'lower-case letters, digits, dashes' }),
-    currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD' }),
+    currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD; default USD' })),
     name: programFields.name,
-    earnRateMilli: programFields.earnRateMilli,
-    expiry: programFields.expiry,
+    // Loyalty settings are optional: a c-store chain (manufacturer promotions only) needs none.
+    earnRateMilli: Type.Optional(Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning)' })),
+    expiry: Type.Optional(programFields.expiry),
     minSpendCents: Type.Optional(programFields.minSpendCents),
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
