@@ -26,23 +26,29 @@ const REGISTER_LABELS: Record<RegisterStatus, (v: RegisterView) => string> = {
   unconfirmed: (v) => `Batch #${v.lastBatchSeq} accepted; this location has no POS agent to confirm the register applied it`,
 };
 
+/** What {@link registerView} needs from one location's batches: counts per state and the newest ones. */
+export interface BatchTally {
+  /** batches per state */
+  counts: Partial<Record<'ready' | 'delivered' | 'acknowledged' | 'failed', number>>;
+  lastSeq: number | null;
+  /** the newest acknowledged batch */
+  lastApplied: { seq: number; at: string | null } | null;
+}
+
 /** The register status of one location from its batches (see {@link RegisterStatus}). */
-export function registerView(batches: { seq: number; state: string; acknowledged_at: string | null }[], hasAgent: boolean): RegisterView {
-  const sorted = [...batches].sort((a, b) => a.seq - b.seq);
-  const applied = sorted.filter((b) => b.state === 'acknowledged');
-  const lastApplied = applied[applied.length - 1] ?? null;
-  const failed = sorted.filter((b) => b.state === 'failed').length;
-  const open = hasAgent ? sorted.filter((b) => b.state === 'ready' || b.state === 'delivered').length : 0;
+export function registerView(t: BatchTally, hasAgent: boolean): RegisterView {
+  const n = (state: keyof BatchTally['counts']) => t.counts[state] ?? 0;
+  const total = n('ready') + n('delivered') + n('acknowledged') + n('failed');
+  const open = hasAgent ? n('ready') + n('delivered') : 0;
   const view: RegisterView = {
-    status: 'no_batches',
+    status: total === 0 ? 'no_batches' : n('failed') > 0 ? 'failed' : open > 0 ? 'waiting' : n('acknowledged') === total ? 'up_to_date' : 'unconfirmed',
     label: '',
-    lastBatchSeq: sorted.length ? sorted[sorted.length - 1]!.seq : null,
-    lastAppliedSeq: lastApplied?.seq ?? null,
-    lastAppliedAt: lastApplied?.acknowledged_at ?? null,
-    unappliedBatches: sorted.length - applied.length,
-    failedBatches: failed,
+    lastBatchSeq: t.lastSeq,
+    lastAppliedSeq: t.lastApplied?.seq ?? null,
+    lastAppliedAt: t.lastApplied?.at ?? null,
+    unappliedBatches: total - n('acknowledged'),
+    failedBatches: n('failed'),
   };
-  view.status = sorted.length === 0 ? 'no_batches' : failed > 0 ? 'failed' : open > 0 ? 'waiting' : applied.length === sorted.length ? 'up_to_date' : 'unconfirmed';
   view.label = REGISTER_LABELS[view.status](view);
   return view;
 }
@@ -195,23 +201,45 @@ export class LocationsService {
     });
   }
 
-  /** Register status per location, from the batch states (one query for all of them). */
+  /** Register status per location, from its batches counted by state (a few queries for all of them). */
   private async registerViews(rows: Pick<LocationTable, 'id' | 'agent_token_hash'>[]): Promise<Map<string, RegisterView>> {
-    const out = new Map<string, RegisterView>();
-    if (rows.length === 0) return out;
-    const batches: { location_id: string; seq: number; state: string; acknowledged_at: string | null }[] = [];
+    const tallies = new Map<string, BatchTally>(rows.map((r) => [r.id, { counts: {}, lastSeq: null, lastApplied: null }]));
     for (const part of chunks(rows.map((r) => r.id), 1)) {
-      batches.push(...(await this.db.selectFrom('update_batches').select(['location_id', 'seq', 'state', 'acknowledged_at']).where('location_id', 'in', part).execute()));
+      const counts = await this.db
+        .selectFrom('update_batches')
+        .select(['location_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.max('seq').as('max_seq')])
+        .where('location_id', 'in', part)
+        .groupBy(['location_id', 'state'])
+        .execute();
+      for (const c of counts) {
+        const t = tallies.get(c.location_id)!;
+        t.counts[c.state] = Number(c.n);
+        t.lastSeq = Math.max(t.lastSeq ?? 0, Number(c.max_seq));
+      }
+      const applied = await this.db
+        .selectFrom('update_batches as b')
+        .select(['b.location_id', 'b.seq', 'b.acknowledged_at'])
+        .where('b.location_id', 'in', part)
+        .where('b.state', '=', 'acknowledged')
+        .where('b.seq', '=', (eb) => eb.selectFrom('update_batches as n').select((e) => e.fn.max('n.seq').as('s')).whereRef('n.location_id', '=', 'b.location_id').where('n.state', '=', 'acknowledged'))
+        .execute();
+      for (const a of applied) tallies.get(a.location_id)!.lastApplied = { seq: Number(a.seq), at: a.acknowledged_at };
     }
-    for (const row of rows) out.set(row.id, registerView(batches.filter((b) => b.location_id === row.id), row.agent_token_hash !== null));
-    return out;
+    return new Map(rows.map((r) => [r.id, registerView(tallies.get(r.id)!, r.agent_token_hash !== null)]));
   }
 
+  /** The newest sync run per location (by start time; a tie goes to the larger id). */
   private async lastSyncs(locationIds: string[]): Promise<Map<string, LastSyncView>> {
     const out = new Map<string, LastSyncView>();
-    for (const id of locationIds) {
-      const r = await this.db.selectFrom('sync_runs').select(['id', 'status', 'as_of', 'finished_at', 'rejected', 'error_code', 'error']).where('location_id', '=', id).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-      if (r) out.set(id, { runId: r.id, status: r.status, asOf: r.as_of, finishedAt: r.finished_at, rejected: r.rejected, errorCode: r.error_code, error: r.error });
+    for (const part of chunks(locationIds, 1)) {
+      const runs = await this.db
+        .selectFrom('sync_runs as r')
+        .select(['r.id', 'r.location_id', 'r.status', 'r.as_of', 'r.finished_at', 'r.rejected', 'r.error_code', 'r.error'])
+        .where('r.location_id', 'in', part)
+        .where('r.started_at', '=', (eb) => eb.selectFrom('sync_runs as n').select((e) => e.fn.max('n.started_at').as('s')).whereRef('n.location_id', '=', 'r.location_id'))
+        .orderBy('r.id')
+        .execute();
+      for (const r of runs) out.set(r.location_id, { runId: r.id, status: r.status, asOf: r.as_of, finishedAt: r.finished_at, rejected: Number(r.rejected), errorCode: r.error_code, error: r.error });
     }
     return out;
   }

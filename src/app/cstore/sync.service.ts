@@ -68,7 +68,7 @@ export class SyncService {
     const enrollment = await this.db.selectFrom('manufacturer_enrollments').select(['mode', 'status', 'status_reason', 'outlet_id']).where('program_id', '=', loc.program_id).where('manufacturer', '=', manufacturer).executeTakeFirst();
     if (!enrollment) return { code: 'no_enrollment', message: `the program has no ${manufacturer.toUpperCase()} enrollment` };
     if (enrollment.status === 'broken') return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} enrollment is broken: ${enrollment.status_reason ?? 'no reason given'}; save the enrollment again once fixed` };
-    if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; fix the outlet id or the enrollment` };
+    if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; once fixed at RJR, retry the location (POST …/retry-outlet), or change the outlet id` };
     const outlet = outletOf(loc, manufacturer, enrollment);
     if (!outlet) return { code: 'no_outlet_id', message: `${loc.name} has no ${manufacturer.toUpperCase()} outlet id` };
     if (enrollment.mode === 'single' && outlet !== enrollment.outlet_id) return { code: 'no_outlet_id', message: `the single-store enrollment covers outlet ${enrollment.outlet_id} only, not ${outlet}` };
