@@ -208,6 +208,10 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
     // Once the record is readable again and unchanged, there is nothing to do.
     rjr.setFeed('OUT-42', [buydown({ lastModified: '2026-12-02T00:00:00Z' }), multipack({ discountAmount: '1.25' })]);
     expect(await ok('POST', `${A}/locations/${loc.pilot}/sync`)).toMatchObject({ added: 0, modified: 0, ended: 0, rejected: 0 });
+    // A record without a readable id could be any promotion: nothing merely missing is ended that day.
+    rjr.setFeed('OUT-42', [multipack({ discountAmount: '1.25' }), { promotionType: 'BUYDOWN', description: 'id lost on the way' }]);
+    expect(await ok('POST', `${A}/locations/${loc.pilot}/sync`)).toMatchObject({ ended: 0, rejected: 1 });
+    expect((await ok('GET', `${A}/locations/${loc.pilot}/rejected-records`)).records).toEqual([expect.objectContaining({ externalId: null, effect: 'unidentified' })]);
     // And a promotion really gone from the feed is still ended.
     rjr.setFeed('OUT-42', [multipack({ discountAmount: '1.25' })]);
     expect(await ok('POST', `${A}/locations/${loc.pilot}/sync`)).toMatchObject({ ended: 1 });
