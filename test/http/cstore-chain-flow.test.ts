@@ -75,14 +75,14 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
 
   beforeAll(async () => {
     db = await openTestDb(engine);
-    rjr = await startFakeRjrApi({ clientId: 'chain-client', clientSecret: 'chain-secret-value', accountNumber: 'ACCT-9001' });
+    rjr = await startFakeRjrApi({ clientId: 'chain-client', clientSecret: 'chain-secret-value', accountNumber: 'ACCT-9001' }, { clientId: 'platform-provider', clientSecret: 'platform-provider-secret' });
     const connectors = new Map<string, ManufacturerConnector>();
     configureCstore(db, {
       clock: () => (now = new Date(now.getTime() + 1)),
       config: loadCstoreConfig({ TILLPOINT_SECRET_KEY: 'b'.repeat(64) }),
       connectorFor: (baseUrl) => {
         let c = connectors.get(baseUrl);
-        if (!c) connectors.set(baseUrl, (c = createRjrConnector({ baseUrl, sleep: async () => {}, timeoutMs: 2000, maxRetries: 1, pageSize: 1 })));
+        if (!c) connectors.set(baseUrl, (c = createRjrConnector({ baseUrl, provider: rjr.provider, sleep: async () => {}, timeoutMs: 2000, maxRetries: 1, pageSize: 1 })));
         return c;
       },
     });
@@ -240,5 +240,23 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
     const view = await ok('GET', `${A}/locations/${loc.second}`);
     expect(view).toMatchObject({ enrollmentError: null, pendingChanges: 1, lastSync: { status: 'succeeded' } });
     expect((await ok('GET', `${A}/programs/${programId}/enrollments/rjr`)).status).toBe('ok');
+  });
+
+  it('retries a single-store outlet RJR refused: the enrollment is usable again without being re-entered', async () => {
+    const solo = await ok<{ id: string }>('POST', '/programs', { slug: 'solo-store', name: 'Solo Store' }, 201);
+    await ok('PUT', `${A}/programs/${solo.id}/enrollments/rjr`, { mode: 'single', outletId: 'OUT-77', outletName: 'Solo', email: 'owner@solo.test', baseUrl: rjr.url });
+    const store = await ok<{ id: string }>('POST', `${A}/programs/${solo.id}/locations`, { name: 'Solo', address: '7 Elm St', timeZone: 'America/Denver', posSystem: 'other' }, 201);
+    const [lic] = await ok<{ id: string }[]>('POST', `${A}/programs/${solo.id}/licenses`, { term: '1m' }, 201);
+    await ok('POST', `${A}/licenses/${lic!.id}/assign`, { locationId: store.id });
+    await ok('POST', `${A}/locations/${store.id}/status`, { status: 'pilot' });
+    rjr.setFeed('OUT-77', [buydown()]);
+    rjr.forbid('OUT-77', 'single store enrollment revoked');
+    expect(await ok('POST', `${A}/locations/${store.id}/sync`)).toMatchObject({ status: 'failed', errorCode: 'enrollment_broken' });
+    expect(await ok('GET', `${A}/programs/${solo.id}/enrollments/rjr`)).toMatchObject({ status: 'broken' });
+    rjr.allow('OUT-77');
+    expect(await ok('POST', `${A}/locations/${store.id}/retry-outlet`)).toMatchObject({ cleared: true, run: { status: 'succeeded', added: 1 } });
+    expect(await ok('GET', `${A}/programs/${solo.id}/enrollments/rjr`)).toMatchObject({ status: 'ok', outletId: 'OUT-77' });
+    // nothing to clear: the sync simply runs
+    expect(await ok('POST', `${A}/locations/${store.id}/retry-outlet`)).toMatchObject({ cleared: false, run: { status: 'succeeded', added: 0 } });
   });
 });

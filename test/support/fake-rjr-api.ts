@@ -28,9 +28,16 @@ export interface FakeRjrCall {
   status: number;
 }
 
+/** A platform's own provider credentials (single-store outlets): no account number. */
+export interface FakeRjrProvider {
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface FakeRjrApi {
   url: string;
   client: FakeRjrClient;
+  provider: FakeRjrProvider | null;
   calls: FakeRjrCall[];
   /** replaces the feed of an outlet (records exactly as they go on the wire) */
   setFeed(outletId: string, records: unknown[]): void;
@@ -40,10 +47,11 @@ export interface FakeRjrApi {
   close(): Promise<void>;
 }
 
-export async function startFakeRjrApi(client: FakeRjrClient): Promise<FakeRjrApi> {
+export async function startFakeRjrApi(client: FakeRjrClient, provider: FakeRjrProvider | null = null): Promise<FakeRjrApi> {
   const feeds = new Map<string, unknown[]>();
   const forbidden = new Map<string, string>();
-  const tokens = new Set<string>();
+  /** token → whether a chain client holds it (and so must send its account number) */
+  const tokens = new Map<string, 'chain' | 'provider'>();
   const calls: FakeRjrCall[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, call: FakeRjrCall) => {
@@ -67,9 +75,12 @@ export async function startFakeRjrApi(client: FakeRjrClient): Promise<FakeRjrApi
       if (req.method === 'POST' && url.pathname === '/oauth2/token') {
         const form = new URLSearchParams(await readBody(req));
         if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' }, call);
-        if (form.get('client_id') !== client.clientId || form.get('client_secret') !== client.clientSecret) return send(res, 401, { error: 'invalid_client', error_description: 'unknown client' }, call);
+        const id = form.get('client_id');
+        const secret = form.get('client_secret');
+        const who = id === client.clientId && secret === client.clientSecret ? 'chain' : provider && id === provider.clientId && secret === provider.clientSecret ? 'provider' : null;
+        if (!who) return send(res, 401, { error: 'invalid_client', error_description: 'unknown client' }, call);
         const token = randomBytes(16).toString('hex');
-        tokens.add(token);
+        tokens.set(token, who);
         return send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600 }, call);
       }
       const m = /^\/discount\/v1\/outlets\/([^/]+)\/promotions$/.exec(url.pathname);
@@ -78,7 +89,7 @@ export async function startFakeRjrApi(client: FakeRjrClient): Promise<FakeRjrApi
         call.outletId = outletId;
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
         if (!bearer || !tokens.has(bearer)) return send(res, 401, { error: 'invalid_token' }, call);
-        if (req.headers['x-account-number'] !== client.accountNumber) return send(res, 403, { message: 'account number does not match the client' }, call);
+        if (tokens.get(bearer) === 'chain' && req.headers['x-account-number'] !== client.accountNumber) return send(res, 403, { message: 'account number does not match the client' }, call);
         const refusal = forbidden.get(outletId);
         if (refusal !== undefined) return send(res, 403, { error: 'access_denied', error_description: refusal }, call);
         const records = feeds.get(outletId);
@@ -97,6 +108,7 @@ export async function startFakeRjrApi(client: FakeRjrClient): Promise<FakeRjrApi
   return {
     url: `http://127.0.0.1:${port}`,
     client,
+    provider,
     calls,
     setFeed: (outletId, records) => void feeds.set(outletId, records),
     forbid: (outletId, reason = 'outlet is not authorized for this third-party provider') => void forbidden.set(outletId, reason),
