@@ -85,11 +85,14 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * fields come back as they went in), older pending changes of a promotion included.
  *
  * Pass the register state and pending changes of the feed's manufacturer only: a promotion on the
- * register that is missing from `feed` is ended.
+ * register that is missing from `feed` is ended — unless `hold` says the connector rejected its
+ * record today (see {@link FeedHold}), in which case nothing is planned for it.
  *
  * @example
  * const { changes } = planPromotionChanges(register, pending, feed, '2026-12-01');
  * // changes: [{ kind: 'add', externalId: 'RJ-1', before: null, after: {...} }, …]
+ * planPromotionChanges(register, pending, feed, '2026-12-01', { externalIds: ['RJ-7'] });
+ * // RJ-7's record failed validation: the register's RJ-7 is neither modified nor ended
  */
 export function planPromotionChanges<C extends PromotionChange>(registerState: readonly Promotion[], pending: readonly C[], feed: readonly Promotion[], today: string, hold: FeedHold = {}): PromotionPlan<C> {
   if (!DATE.test(today)) throw new RangeError(`today must be YYYY-MM-DD, got "${today}"`);
