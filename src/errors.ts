@@ -67,7 +67,11 @@ export function invalidField(field: string, message: string): AppError {
   return new AppError('ValidationError', `${field} ${message}`, { field });
 }
 
-/** The RulesError envelope: one entry per failed rule. */
+/**
+ * The RulesError envelope: one entry per failed rule. `isEngineError` is true as in the seed's
+ * example: the rules engine, not the transport, refused. The HTTP adapter adds `errorConfig`
+ * (the refused call).
+ */
 export function rulesError(failures: RuleFailure[]): AppError {
-  return new AppError('RulesError', ERRORS.RulesError.message, { isEngineError: false, ruleEvaluation: failures });
+  return new AppError('RulesError', ERRORS.RulesError.message, { isEngineError: true, ruleEvaluation: failures });
 }

@@ -9,7 +9,8 @@ import { isValidTimeZone } from '../domain/time.ts';
 import { type TierConfig, validateTierConfig } from '../domain/tiers.ts';
 import { AppError } from '../errors.ts';
 import { newId, sha256 } from '../lib/ids.ts';
-import { type ExpiryPolicy, POS_VENDORS, type ReceiptTemplates } from './model.ts';
+import { type ExpiryPolicy, POS_VENDORS, type PosSettings, type ReceiptTemplates } from './model.ts';
+import { normalizePosSettings, validatePosSettings } from './pos-settings.ts';
 
 /**
  * Creating programs, stores, keys, guests and incentives, with validation. Used by the demo seed,
@@ -29,6 +30,8 @@ export interface NewProgram {
   publicUrl?: string | null;
   /** Tiers by points earned in a rolling window (domain/tiers.ts); absent = none. */
   tiers?: TierConfig | null;
+  /** Per POS vendor settings (generic discount PLUs); absent = none. */
+  posSettings?: PosSettings;
 }
 
 export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
@@ -37,6 +40,7 @@ export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Dat
   if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
   if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
+  if (p.posSettings) validatePosSettings(p.posSettings);
   await db
     .insertInto('programs')
     .values({
@@ -52,6 +56,7 @@ export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Dat
       public_url: p.publicUrl ?? null,
       created_at: at.toISOString(),
       tier_config: p.tiers ? JSON.stringify(p.tiers) : null,
+      pos_settings: p.posSettings && Object.keys(p.posSettings).length > 0 ? JSON.stringify(normalizePosSettings(p.posSettings)) : null,
     })
     .execute();
   return id;

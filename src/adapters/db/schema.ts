@@ -21,6 +21,8 @@ export interface ProgramTable {
   created_at: string;
   /** JSON TierConfig { windowDays, tiers: [{ name, minPoints }] }; null/absent = no tiers (0004) */
   tier_config?: string | null;
+  /** JSON PosSettings { [vendor]: { genericDiscountPlus?: string[] } }; null/absent = none (0008) */
+  pos_settings?: string | null;
 }
 
 export interface StoreTable {
