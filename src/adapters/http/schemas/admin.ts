@@ -1,6 +1,8 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
+import { MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
+import { AmountMinor, Int, Points } from './common.ts';
 
 /**
  * Admin API shapes. Bodies refuse unknown fields (a typo is an error, not a silent no-op); the
@@ -47,8 +49,8 @@ export const ReceiptTemplates = Type.Record(Type.String({ maxLength: 30 }), Type
 export const ExpiryPolicy = Type.Object(
   {
     kind: StringEnum(['inactivity', 'monthly-buckets', 'none'] as const),
-    days: Type.Optional(Type.Integer({ description: 'inactivity: days after the last eligible transaction' })),
-    months: Type.Optional(Type.Integer({ description: 'monthly-buckets: months a month’s points live' })),
+    days: Type.Optional(Int({ minimum: 1, maximum: 36_600, description: 'inactivity: days after the last eligible transaction' })),
+    months: Type.Optional(Int({ minimum: 1, maximum: 1_200, description: 'monthly-buckets: months a month’s points live' })),
   },
   strict,
 );
@@ -60,7 +62,7 @@ export const TierConfig = Type.Object(
       Type.Object(
         {
           name: Type.String({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
-          minPoints: Type.Integer({ minimum: 0, description: 'points earned in the window that reach this tier; unique' }),
+          minPoints: Points({ description: 'points earned in the window that reach this tier; unique' }),
         },
         strict,
       ),
@@ -72,8 +74,8 @@ export const TierConfig = Type.Object(
 
 const programFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  earnRateMilli: Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000' }),
-  minSpendCents: Type.Integer({ minimum: 0, description: 'eligible spend below this earns nothing (minor units)' }),
+  earnRateMilli: Int({ minimum: 0, maximum: MAX_EARN_RATE_MILLI, description: 'points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit' }),
+  minSpendCents: AmountMinor({ description: 'eligible spend below this earns nothing (minor units)' }),
   expiry: ExpiryPolicy,
   claimWindowDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'days an anonymous receipt can be claimed' }),
   receiptTemplates: ReceiptTemplates,
@@ -223,7 +225,7 @@ export const NewIncentiveBody = Type.Object(
   {
     kind: StringEnum(['REWARD', 'OFFER'] as const),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    pointCost: Type.Optional(Type.Integer({ minimum: 0, description: 'rewards: points above 0; offers: 0' })),
+    pointCost: Type.Optional(Points({ description: 'rewards: points above 0; offers: 0' })),
     rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
     vendorConfigs: VendorConfigs,
     validity: Type.Optional(Nullable(Validity)),
@@ -236,7 +238,7 @@ export type NewIncentiveBodyT = Static<typeof NewIncentiveBody>;
 export const IncentivePatchBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    pointCost: Type.Optional(Type.Integer({ minimum: 0 })),
+    pointCost: Type.Optional(Points()),
     rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
     vendorConfigs: Type.Optional(VendorConfigs),
     validity: Type.Optional(Nullable(Validity)),
@@ -286,7 +288,7 @@ export const LedgerEntryView = Type.Object({
 
 export const AdjustBody = Type.Object(
   {
-    points: Type.Integer({ description: 'signed: 500 credits, -500 debits' }),
+    points: Type.Integer({ minimum: -MAX_POINTS, maximum: MAX_POINTS, description: `signed: 500 credits, -500 debits; at most ${MAX_POINTS} either way, and no balance may exceed ${MAX_POINTS}` }),
     reason: Type.String({ minLength: 3, maxLength: 500, description: 'why: kept on the ledger entry, the audit log and the event' }),
   },
   strict,
