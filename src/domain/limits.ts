@@ -21,6 +21,9 @@ export const MAX_AMOUNT_MINOR = 99_999_999_999;
  */
 export const MAX_POINTS = 999_999_999_999;
 
+/** One manual adjustment, credit or debit. */
+export const MAX_ADJUSTMENT = 10_000_000;
+
 /** Earning rate: points per currency unit × 1000 (1,000 points per $1 at most). */
 export const MAX_EARN_RATE_MILLI = 1_000_000;
 

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
-import { MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
+import { MAX_ADJUSTMENT, MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
 import { AmountMinor, Int, Points } from './common.ts';
 
@@ -288,7 +288,7 @@ export const LedgerEntryView = Type.Object({
 
 export const AdjustBody = Type.Object(
   {
-    points: Type.Integer({ minimum: -MAX_POINTS, maximum: MAX_POINTS, description: `signed: 500 credits, -500 debits; at most ${MAX_POINTS} either way, and no balance may exceed ${MAX_POINTS}` }),
+    points: Type.Integer({ minimum: -MAX_ADJUSTMENT, maximum: MAX_ADJUSTMENT, description: `signed: 500 credits, -500 debits; not 0, at most ${MAX_ADJUSTMENT} either way; no balance may exceed ${MAX_POINTS} (422 PointsLimitExceeded)` }),
     reason: Type.String({ minLength: 3, maxLength: 500, description: 'why: kept on the ledger entry, the audit log and the event' }),
   },
   strict,

@@ -49,8 +49,9 @@ export function errors(descriptions: Partial<Record<400 | 401 | 403 | 404 | 409 
  * Control characters Tillpoint never stores: C0 except tab, line feed and carriage return, DEL and
  * C1. A NUL byte in particular is refused by PostgreSQL and kept as is by SQLite.
  */
-export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const FREE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$';
+// The same class, not negated (built from the pattern: a regex literal would hold the characters).
+export const CONTROL_CHARS = new RegExp(FREE_TEXT_PATTERN.slice(1, -2).replace('[^', '['), 'u');
 const ONE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 /** The patterns above, recognised by the error handler so it can say what is wrong in words. */
 export const TEXT_PATTERNS = new Set([FREE_TEXT_PATTERN, ONE_LINE_PATTERN]);
