@@ -141,6 +141,28 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     for (const t of await storageClasses(CHLOE)) expect(t).toBe('integer');
   });
 
+  it('refuses control characters the same way on both engines, naming the field, and stores nothing', async () => {
+    const stores = `/programs/${programId}/stores`;
+    const before = (await owner.call('GET', stores)).body;
+    for (const name of ['Main\u0000Street', 'Main\nStreet', 'Main\u001bStreet', 'Main\u0085Street']) {
+      const res = await owner.call('POST', stores, { externalId: 'S-NUL', name, timeZone: 'America/New_York' });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body).toMatchObject({ code: 'ValidationError', message: 'name must not contain control characters', details: { field: 'name' } });
+    }
+    expect((await owner.call('GET', stores)).body).toEqual(before);
+    const reason = await owner.call('POST', `/programs/${programId}/guests/${BEN}/adjustments`, { points: 5, reason: 'typo\u0000' });
+    expect(reason.body).toMatchObject({ code: 'ValidationError', details: { field: 'reason' } });
+    // Free text keeps its line breaks.
+    expect((await owner.call('POST', `/programs/${programId}/guests/${BEN}/adjustments`, { points: 5, reason: 'two\nlines' })).status).toBe(201);
+    const storeId = await call('POST', '/loyalty/identify', { identifier: BEN, posVendor: posVendor('NUL-1', { storeId: '99\u000099' }) });
+    expect(storeId.json()).toMatchObject({ code: 'ValidationError', details: { field: 'posVendor.storeId' } });
+    const deep = saleBody('DEEP-1', [{ price: '1.00' }]) as Record<string, unknown>;
+    const text = JSON.stringify(deep).slice(0, -1) + ',"extra":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
+    const nested = await app.inject({ method: 'POST', url: '/loyalty/transaction/pos', headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'application/json' }, payload: text });
+    expect(nested.statusCode).toBe(400);
+    expect(nested.json()).toMatchObject({ code: 'ValidationError', details: { field: 'body' } });
+  });
+
   it('widens money and points columns to bigint (migration 0010) and reads them back as numbers', async () => {
     if (engine !== 'postgres') return;
     const r = await sql<{ table_name: string; column_name: string; data_type: string }>`

@@ -2,7 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
 import { MAX_ADJUSTMENT, MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
-import { AmountMinor, Int, Points } from './common.ts';
+import { AmountMinor, Int, Line, Points } from './common.ts';
 
 /**
  * Admin API shapes. Bodies refuse unknown fields (a typo is an error, not a silent no-op); the
@@ -15,7 +15,7 @@ const strict = { additionalProperties: false } as const;
 export const StringEnum = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
-export const Id = Type.String({ minLength: 1, maxLength: 100 });
+export const Id = Line({ minLength: 1, maxLength: 100 });
 export const Instant = Type.String({ description: 'ISO-8601 UTC' });
 export const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) => Type.Union([t, Type.Null()], options);
 
@@ -61,7 +61,7 @@ export const TierConfig = Type.Object(
     tiers: Type.Array(
       Type.Object(
         {
-          name: Type.String({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
+          name: Line({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
           minPoints: Points({ description: 'points earned in the window that reach this tier; unique' }),
         },
         strict,
@@ -73,7 +73,7 @@ export const TierConfig = Type.Object(
 );
 
 const programFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Line({ minLength: 1, maxLength: 200 }),
   earnRateMilli: Int({ minimum: 0, maximum: MAX_EARN_RATE_MILLI, description: 'points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit' }),
   minSpendCents: AmountMinor({ description: 'eligible spend below this earns nothing (minor units)' }),
   expiry: ExpiryPolicy,
@@ -141,7 +141,7 @@ export const StoreView = Type.Object({
 export const NewStoreBody = Type.Object(
   {
     externalId: Type.String({ minLength: 1, maxLength: 40 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Line({ minLength: 1, maxLength: 200 }),
     timeZone: Type.String({ minLength: 1, maxLength: 60, description: 'IANA, e.g. America/New_York' }),
     loyaltyEnabled: Type.Optional(Type.Boolean()),
     groups: Type.Optional(Groups),
@@ -224,7 +224,7 @@ export const IncentiveView = Type.Object({
 export const NewIncentiveBody = Type.Object(
   {
     kind: StringEnum(['REWARD', 'OFFER'] as const),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Line({ minLength: 1, maxLength: 200 }),
     pointCost: Type.Optional(Points({ description: 'rewards: points above 0; offers: 0' })),
     rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
     vendorConfigs: VendorConfigs,
@@ -295,7 +295,7 @@ export const AdjustBody = Type.Object(
 );
 
 export const NewGuestBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  { name: Line({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
   strict,
 );
 
@@ -356,7 +356,7 @@ export const AdminUserView = Type.Object({
 export const NewAdminUserBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 200 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Line({ minLength: 1, maxLength: 200 }),
     password: Type.String({ minLength: 10, maxLength: 200 }),
     role: Role,
     programIds: ProgramIds,

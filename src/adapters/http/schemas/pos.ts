@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AMOUNT_MINOR, MAX_QUANTITY } from '../../../domain/limits.ts';
-import { AmountMinor } from './common.ts';
+import { AmountMinor, Line } from './common.ts';
 
 /**
  * Loyalty API v1 bodies, as POS vendors send them. Extra fields are allowed: vendors add their
@@ -8,8 +8,8 @@ import { AmountMinor } from './common.ts';
  */
 const Text = (max = 200) => Type.String({ maxLength: max });
 // Stored as text: any safe integer is a fine id.
-const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
-const RefId = Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
+const IdLike = Type.Union([Line({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
+const RefId = Type.Union([Line({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
 
 export const PosVendor = Type.Object(
   {
@@ -53,7 +53,7 @@ export const OrderLine = Type.Object(
   {
     name: Type.Optional(Text()),
     price: Money,
-    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    productId: Line({ minLength: 1, maxLength: 64 }),
     productType: Type.String({ minLength: 1, maxLength: 20, description: 'item | combo | offer | reward' }),
     quantity: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_QUANTITY }), Type.String({ maxLength: 5, pattern: '^0*(?:\\d{1,4}|10000)$' })], { description: `0 … ${MAX_QUANTITY}, as a number or as digits` }),
     referenceId: RefId,
