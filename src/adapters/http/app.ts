@@ -17,7 +17,7 @@ import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
 import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
-import { controlCharField, controlCharMessage, nestsDeeperThan } from './input-guard.ts';
+import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
 import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
@@ -57,30 +57,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     if (nestsDeeperThan(text)) return done(new AppError('ValidationError', `body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    let parsed: unknown;
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+      return done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
     }
+    // Walk the body only when its text may hold a control character (rare): the POS path stays cheap.
+    const path = mayHoldControlChars(text) ? controlCharField(parsed) : null;
+    if (path !== null) return done(controlCharError('body', path), undefined);
+    done(null, parsed);
   });
 
   // Every route's integers are bounded (a 32-bit column's range unless its schema says more), and no
-  // text a client sends may hold control characters: PostgreSQL refuses a NUL byte, SQLite keeps it.
+  // text a client sends may hold control characters (PostgreSQL refuses a NUL byte, SQLite keeps
+  // it): the JSON parser above checks bodies, this hook the path and query.
   app.addHook('onRoute', (route) => {
     for (const part of ['body', 'querystring', 'params', 'headers'] as const) hardenRequestSchema(route.schema?.[part]);
   });
-  const refuseControlChars = (where: 'params' | 'querystring' | 'body', value: unknown) => {
-    const path = controlCharField(value);
-    if (path === null) return;
-    const { field } = controlCharMessage(where, path);
-    throw new AppError('ValidationError', `${field} must not contain control characters`, { field, in: where });
-  };
-  // Path and query first (before any authentication hook looks a program or token up by them).
+  // Path and query before any authentication hook looks a program or token up by them.
   app.addHook('onRequest', async (request) => {
-    refuseControlChars('params', request.params);
-    refuseControlChars('querystring', request.query);
+    for (const [where, value] of [['params', request.params], ['querystring', request.query]] as const) {
+      const path = controlCharField(value);
+      if (path !== null) throw controlCharError(where, path);
+    }
   });
-  app.addHook('preValidation', async (request) => refuseControlChars('body', request.body));
 
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);

@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
+import { AppError } from '../../errors.ts';
 import { fieldPath } from './error-handler.ts';
 import { CONTROL_CHARS } from './schemas/common.ts';
 
@@ -45,8 +46,18 @@ export function controlCharField(value: unknown, root = ''): string | null {
   return null;
 }
 
-/** `/a/0/b` → `a[0].b`, prefixed with where it was found when that is not the body. */
-export function controlCharMessage(where: 'body' | 'params' | 'querystring', path: string): { field: string; in: string } {
-  const inner = fieldPath(path);
-  return { field: inner || where, in: where };
+/**
+ * Whether JSON text may decode to a control character: one written raw (DEL and C1 may be; C0 may
+ * not, JSON.parse refuses those) or escaped (`\u0000`, `\b`, `\f`). Cheaper than walking the parsed
+ * body; a match (or a false alarm such as `\\b`) is then confirmed by `controlCharField`.
+ */
+export function mayHoldControlChars(text: string): boolean {
+  return MAY_HOLD_CONTROL.test(text);
+}
+const MAY_HOLD_CONTROL = /\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\[bf]|[\u007f-\u009f]/;
+
+/** The 400 for a control character found at `path` (`/a/0/b`, named `a[0].b`) of the body, path or query. */
+export function controlCharError(where: 'body' | 'params' | 'querystring', path: string): AppError {
+  const field = fieldPath(path) || where;
+  return new AppError('ValidationError', `${field} must not contain control characters`, { field, in: where });
 }
