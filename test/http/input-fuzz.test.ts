@@ -153,6 +153,9 @@ function setAt(value: unknown, path: string[], leaf: unknown): unknown {
   return copy;
 }
 
+/** Per engine: each case's answer as `status code field`, to compare the engines afterwards. */
+const answers = new Map<string, Map<string, string>>();
+
 describe.each(ENGINES)('no 500 from input on %s', (engine) => {
   let h: CstoreHarness;
   let routes: Route[];
@@ -296,6 +299,8 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
     const problems: string[] = [];
     let sent = 0;
     const perApi = new Map<string, number>();
+    const answered = new Map<string, string>();
+    answers.set(engine, answered);
     for (const route of routes) {
       let baseValid = false;
       // Hostile input never signs anyone out; the sampled bodies might, so these routes go last.
@@ -305,6 +310,13 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
         const api = route.url.split('/')[1]!;
         perApi.set(api, (perApi.get(api) ?? 0) + 1);
         const where = `${route.method} ${route.url} — ${c.what}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        let answer: { code?: string; details?: { field?: string } } = {};
+        try {
+          if (res.statusCode >= 400) answer = JSON.parse(res.body);
+        } catch {
+          // not JSON: reported below
+        }
+        answered.set(`${route.method} ${route.url} — ${c.what}`, `${res.statusCode} ${answer.code ?? ''} ${answer.details?.field ?? ''}`);
         if (res.statusCode >= 500) {
           problems.push(where);
           continue;
@@ -336,4 +348,14 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
     for (const api of ['loyalty', 'app', 'admin', 'agent']) expect(perApi.get(api) ?? 0, api).toBeGreaterThan(20);
     expect(sent).toBeGreaterThan(1_000);
   }, 300_000);
+});
+
+describe('the engines agree', () => {
+  it.runIf(ENGINES.length > 1)('answers every fuzzed case with the same status, code and field on SQLite and PostgreSQL', () => {
+    const [a, b] = ENGINES.map((e) => answers.get(e));
+    expect(a && b, 'both engines ran').toBeTruthy();
+    const differ = [...a!].filter(([k, v]) => b!.get(k) !== v).map(([k, v]) => `${k}: ${ENGINES[0]} ${v} / ${ENGINES[1]} ${b!.get(k)}`);
+    expect(differ).toEqual([]);
+    expect(a!.size).toBe(b!.size);
+  });
 });
