@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
 import { ledgerSum } from '../../src/adapters/db/repositories/points-ledger.repository.ts';
-import { MAX_ADJUSTMENT, MAX_AMOUNT_MINOR, MAX_POINTS } from '../../src/domain/limits.ts';
+import { MAX_ADJUSTMENT, MAX_AMOUNT_MINOR, MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../src/domain/limits.ts';
 import { type AdminClient, demoOwner } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { BEN, CHLOE, demoApp, PARTNER_KEY, posVendor, saleBody } from '../support/fixtures.ts';
@@ -77,6 +77,31 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     expect(sale.json().pointsEarned).toBe(9_999_999_999); // 9,999,999,999.9 rounded down
     expect(await ledgerSum(db.kysely, BEN)).toBe(await balanceOf(BEN));
     expect(await balanceOf(BEN)).toBe(start + 9_999_999_999);
+  });
+
+  it('at the highest earning rate, the largest sale earns exactly up to the largest balance', async () => {
+    const program = `/programs/${programId}`;
+    const before = (await owner.call('GET', program)).body.earnRateMilli;
+    expect((await owner.call('PATCH', program, { earnRateMilli: MAX_EARN_RATE_MILLI + 1 })).body).toMatchObject({ details: { field: 'earnRateMilli' } });
+    expect((await owner.call('PATCH', program, { earnRateMilli: MAX_EARN_RATE_MILLI })).status).toBe(200);
+    try {
+      const guest = await owner.call('POST', `${program}/guests`, { name: 'Big Spender', email: 'big@example.test' });
+      expect(guest.status, guest.text).toBe(201);
+      const id = guest.body.id as string;
+      const txn = await identified(id, 'MAX-R');
+      const sale = await call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody('MAX-R', [{ price: '999999999.99' }], { loyaltyId: id }));
+      expect(sale.statusCode, sale.body).toBe(200);
+      // 99,999,999,999 cents × 1,000 points per $1 = 999,999,999,990 points (9.99 rounded down).
+      expect(sale.json()).toMatchObject({ pointsEarned: 999_999_999_990, points: 999_999_999_990 });
+      expect(await balanceOf(id)).toBe(999_999_999_990);
+      expect(await ledgerSum(db.kysely, id)).toBe(999_999_999_990);
+      for (const t of await storageClasses(id)) expect(t).toBe('integer');
+      expect((await call('PUT', `/loyalty/transaction/pos/${txn}/void`, undefined)).statusCode).toBe(200);
+      expect(await balanceOf(id)).toBe(0);
+      expect(await ledgerSum(db.kysely, id)).toBe(0);
+    } finally {
+      await owner.call('PATCH', program, { earnRateMilli: before });
+    }
   });
 
   it('refuses a line, a sale, a quantity or a payment beyond the limits with a 400 naming the field', async () => {
