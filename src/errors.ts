@@ -44,6 +44,7 @@ export const ERRORS = {
   PromoCodeNotFound: { status: 404, message: 'No such promo code' },
   PromoCodeAlreadyRedeemed: { status: 409, message: 'This promo code was already redeemed by this guest' },
   PromoCodeNotRedeemable: { status: 422, message: 'This promo code is not valid now or is used up' },
+  PointsLimitExceeded: { status: 422, message: 'A points balance may not exceed 999,999,999,999' },
   ServiceUnavailable: { status: 503, message: 'Service unavailable' },
   InternalError: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -59,9 +59,9 @@ export function createDb(url: string, options: DbOptions = {}): Db {
       },
     };
   }
-  // Integers we store fit int4; COUNT/SUM come back as int8 strings and are converted where read.
   const pool = new pg.Pool({
     connectionString: target,
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
     max: options.poolSize ?? 16,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
@@ -152,6 +152,25 @@ function namePreparedStatements(client: pg.PoolClient): void {
     if (name !== undefined) return query({ name, text, values });
     return callback === undefined ? query(text, values) : query(text, values, callback);
   };
+}
+
+const INT8_OID = 20;
+
+/**
+ * Money and points columns are bigint (migration 0010) and COUNT is int8: pg hands int8 over as
+ * text by default. Tillpoint's limits (domain/limits.ts) keep every stored value a safe integer, so
+ * int8 is read as a number; one past 2^53 is an error, never a silently rounded balance. (SUM of
+ * bigint is numeric and stays text, converted where read.)
+ */
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID && format !== 'binary') return parseInt8;
+  return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format as 'text');
+}
+
+export function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 ${value} is beyond the safe-integer range`);
+  return n;
 }
 
 /** `?options=-c search_path=foo` in a PostgreSQL URL names the schema. */

@@ -16,7 +16,9 @@ import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
-import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
+import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
+import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
+import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
 export interface AppOptions {
@@ -54,10 +56,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    if (nestsDeeperThan(text)) return done(new AppError('ValidationError', `body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    let parsed: unknown;
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+      return done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+    }
+    // Walk the body only when its text may hold a control character (rare): the POS path stays cheap.
+    const path = mayHoldControlChars(text) ? controlCharField(parsed) : null;
+    if (path !== null) return done(controlCharError('body', path), undefined);
+    done(null, parsed);
+  });
+
+  // Every route's integers are bounded (a 32-bit column's range unless its schema says more), and no
+  // text a client sends may hold control characters (PostgreSQL refuses a NUL byte, SQLite keeps
+  // it): the JSON parser above checks bodies, this hook the path and query.
+  app.addHook('onRoute', (route) => {
+    for (const part of ['body', 'querystring', 'params', 'headers'] as const) hardenRequestSchema(route.schema?.[part]);
+  });
+  // Path and query before any authentication hook looks a program or token up by them.
+  app.addHook('onRequest', async (request) => {
+    for (const [where, value] of [['params', request.params], ['querystring', request.query]] as const) {
+      const path = controlCharField(value);
+      if (path !== null) throw controlCharError(where, path);
     }
   });
 
@@ -77,7 +99,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.addSchema(ErrorEnvelope);
   app.addSchema(RulesErrorEnvelope);
-  for (const s of POS_SCHEMAS) app.addSchema(s);
+  for (const s of POS_SCHEMAS) {
+    hardenRequestSchema(s);
+    app.addSchema(s);
+  }
 
   await app.register(swagger, {
     openapi: {

@@ -7,6 +7,7 @@ import type { ExpiryPolicy, PosSettings, ReceiptTemplates } from '../model.ts';
 import { normalizePosSettings, validatePosSettings } from '../pos-settings.ts';
 import { createProgram, type NewProgram } from '../provisioning.ts';
 import { type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
+import { MAX_EARN_RATE_MILLI } from '../../domain/limits.ts';
 
 export interface ProgramView {
   id: string;
@@ -60,13 +61,12 @@ export interface ProgramPatch {
   posSettings?: PosSettings;
 }
 
-const MAX_RATE_MILLI = 1_000_000_000;
 
 /** Checks the configurable fields of a program; throws a ValidationError naming the first bad one. */
 export function validateProgramFields(p: ProgramPatch): void {
   if (p.name !== undefined && (p.name.trim() === '' || p.name.length > 200)) throw invalidField('name', 'must be 1 to 200 characters');
-  if (p.earnRateMilli !== undefined && !(Number.isInteger(p.earnRateMilli) && p.earnRateMilli >= 0 && p.earnRateMilli <= MAX_RATE_MILLI)) {
-    throw invalidField('earnRateMilli', `must be a whole number from 0 to ${MAX_RATE_MILLI} (thousandths of a point per currency unit)`);
+  if (p.earnRateMilli !== undefined && !(Number.isInteger(p.earnRateMilli) && p.earnRateMilli >= 0 && p.earnRateMilli <= MAX_EARN_RATE_MILLI)) {
+    throw invalidField('earnRateMilli', `must be a whole number from 0 to ${MAX_EARN_RATE_MILLI} (thousandths of a point per currency unit)`);
   }
   if (p.minSpendCents !== undefined && !(Number.isInteger(p.minSpendCents) && p.minSpendCents >= 0)) throw invalidField('minSpendCents', 'must be a whole number of minor units, 0 or more');
   if (p.claimWindowDays !== undefined && !(Number.isInteger(p.claimWindowDays) && p.claimWindowDays >= 0 && p.claimWindowDays <= 3650)) {

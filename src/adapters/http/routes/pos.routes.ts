@@ -166,7 +166,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
           200: SaleResponse,
           ...COMMON_ERRORS,
           400: badRequest('RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError'),
-          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
+          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing, or PointsLimitExceeded (the balance would pass 999,999,999,999 points)' }),
         },
       },
     },

@@ -1,11 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AMOUNT_MINOR, MAX_QUANTITY } from '../../../domain/limits.ts';
+import { AmountMinor, Line } from './common.ts';
 
 /**
  * Loyalty API v1 bodies, as POS vendors send them. Extra fields are allowed: vendors add their
  * own, and the documented examples are the contract. Bounds keep a hostile body small.
  */
 const Text = (max = 200) => Type.String({ maxLength: max });
-const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0 })]);
+// Stored as text: any safe integer is a fine id.
+const IdLike = Type.Union([Line({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
+const RefId = Type.Union([Line({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
 
 export const PosVendor = Type.Object(
   {
@@ -41,17 +45,19 @@ export const IdentifyBody = Type.Object(
 );
 export type IdentifyBodyT = { identifier: string; posVendor: PosVendorBody };
 
-const Money = Type.Union([Type.Number(), Type.String({ maxLength: 20 })], { description: 'major units: 5.00 or "5.00"' });
+const Money = Type.Union([Type.Number({ minimum: 0, maximum: MAX_AMOUNT_MINOR }), Type.String({ maxLength: 20 })], {
+  description: `major units: 5.00 or "5.00"; a unit price, a line (price × quantity) and the sale's goods may each reach ${MAX_AMOUNT_MINOR} minor units (999,999,999.99 in a two-digit currency)`,
+});
 
 export const OrderLine = Type.Object(
   {
     name: Type.Optional(Text()),
     price: Money,
-    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    productId: Line({ minLength: 1, maxLength: 64 }),
     productType: Type.String({ minLength: 1, maxLength: 20, description: 'item | combo | offer | reward' }),
-    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: 10_000 }), Type.String({ pattern: '^\\d{1,5}$' })]),
-    referenceId: Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 })]),
-    parentReferenceId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 }), Type.Null()])),
+    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_QUANTITY }), Type.String({ maxLength: 5, pattern: '^0*(?:\\d{1,4}|10000)$' })], { description: `0 … ${MAX_QUANTITY}, as a number or as digits` }),
+    referenceId: RefId,
+    parentReferenceId: Type.Optional(Type.Union([...RefId.anyOf, Type.Null()])),
     tax: Type.Optional(Money),
     incentiveId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   },
@@ -60,7 +66,7 @@ export const OrderLine = Type.Object(
 
 export const Payment = Type.Object(
   {
-    amount: Type.Integer({ description: 'minor units: 500 = $5.00' }),
+    amount: AmountMinor({ description: 'minor units: 500 = $5.00' }),
     type: Type.String({ minLength: 1, maxLength: 30, description: 'CASH, CARD, CREDIT, VISA …; NCR totals SUBTOTAL, DISCOUNTS, TAXES' }),
     ccToken: Type.Optional(Text(200)),
   },
