@@ -16,6 +16,7 @@ import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
+import { receiptPageRoutes } from './routes/receipt-page.route.ts';
 import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
@@ -108,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
+  await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
   return app;
