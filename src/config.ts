@@ -1,3 +1,5 @@
+import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from './adapters/db/database.ts';
+
 /** Configuration from flags and environment; flags win. */
 export interface Config {
   databaseUrl: string;
@@ -6,6 +8,8 @@ export interface Config {
   logLevel: string;
   publicUrl: string | null;
   otpTtlSeconds: number;
+  /** SQLite durability (`TILLPOINT_SQLITE_SYNCHRONOUS`): `full` by default, `normal` trades power-loss safety for speed */
+  sqliteSynchronous: SqliteSynchronous;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
@@ -20,5 +24,15 @@ export function loadConfig(flags: Partial<{ database: string; host: string; port
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.TILLPOINT_PUBLIC_URL ?? null,
     otpTtlSeconds: Number(env.TILLPOINT_OTP_TTL_SECONDS ?? 300),
+    sqliteSynchronous: sqliteSynchronousFrom(env.TILLPOINT_SQLITE_SYNCHRONOUS),
   };
+}
+
+/** `TILLPOINT_SQLITE_SYNCHRONOUS`: `full` (default) or `normal`, any case; anything else stops the start. */
+export function sqliteSynchronousFrom(text: string | undefined): SqliteSynchronous {
+  const mode = (text ?? 'full').trim().toLowerCase();
+  if (!(SQLITE_SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`TILLPOINT_SQLITE_SYNCHRONOUS "${text}" is neither full (durable: the default) nor normal (faster; an OS crash or power loss may lose the last acknowledged writes)`);
+  }
+  return mode as SqliteSynchronous;
 }

@@ -23,7 +23,7 @@ export interface Runtime {
 
 /** Wires database, use cases and HTTP together; migrates first. Does not listen. */
 export async function createRuntime(config: Config, options: { logger?: boolean | Record<string, unknown>; db?: Db } = {}): Promise<Runtime> {
-  const db = options.db ?? createDb(config.databaseUrl);
+  const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(db);
   const metrics = new Metrics();
   const loyalty = new LoyaltyService({
