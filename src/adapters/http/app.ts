@@ -10,6 +10,7 @@ import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
+import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.routes.ts';
@@ -31,6 +32,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
   guest?: GuestOptions;
+  /** Who may read /metrics on this app (default: open, on this port). */
+  metricsAccess?: MetricsAccess;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -106,7 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
+  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version, ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}) });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
