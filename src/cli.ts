@@ -18,10 +18,10 @@ const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or post
 /** Fails the command with a message for people, not a stack trace. */
 class UsageError extends Error {}
 
-function printDemo(info: DemoInfo, baseUrl: string | null): void {
+function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | null = baseUrl ? `${baseUrl}/metrics` : null): void {
   const lines: string[] = [];
   if (baseUrl) {
-    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${baseUrl}/metrics`);
+    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${metricsUrl}`);
   }
   lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
   for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
@@ -67,10 +67,15 @@ export function buildCli(): Command {
       const runtime = await createRuntime(config);
       const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
+      const metricsUrl = (await runtime.listenMetrics())?.replace('[::1]', 'localhost') ?? null;
       runtime.startWorkers();
       const baseUrl = address.replace('[::1]', 'localhost');
-      if (demo) printDemo(demo.info, baseUrl);
-      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe})\n`);
+      if (process.env.NODE_ENV === 'production' && config.metricsToken === null && config.metricsPort === null) {
+        runtime.app.log.warn('/metrics is open on the API port (per-program sales figures); set TILLPOINT_METRICS_TOKEN and/or TILLPOINT_METRICS_PORT');
+      }
+      const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
+      if (demo) printDemo(demo.info, baseUrl, metricsLine);
+      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); metrics on ${metricsLine}\n`);
       const cstore = await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl, databaseUrl: config.databaseUrl });
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');

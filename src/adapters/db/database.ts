@@ -22,7 +22,18 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * SQLite's `synchronous` in WAL mode. `full` (the default): a write is on disk when it is
+ * acknowledged, so an acknowledged claim survives a power loss or an OS crash. `normal`: faster,
+ * survives a crash of the process (kill -9) but an OS crash or power loss may lose the last
+ * acknowledged transactions (`TILLPOINT_SQLITE_SYNCHRONOUS=normal`).
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+export const SQLITE_SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['full', 'normal'];
+
 export interface DbOptions {
+  /** SQLite durability, default `full` (see SqliteSynchronous). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** PostgreSQL pool size. */
   poolSize?: number;
   /** PostgreSQL schema to use (tests give each file its own). */
@@ -40,11 +51,13 @@ export function parseDatabaseUrl(url: string): { engine: Engine; target: string 
 export function createDb(url: string, options: DbOptions = {}): Db {
   const { engine, target } = parseDatabaseUrl(url);
   if (engine === 'sqlite') {
+    // WAL + FULL: every commit is fsynced before it is acknowledged; NORMAL only on request.
+    const synchronous = options.sqliteSynchronous ?? 'full';
+    if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous)) throw new Error(`SQLite synchronous "${String(synchronous)}" is neither full nor normal`);
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
     const sqlite = new SQLite(target);
     sqlite.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a committed sale survives a process crash; only an OS crash may lose the last ones.
-    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const checkpointer = target === ':memory:' ? null : startCheckpointer(sqlite, target);

@@ -10,6 +10,7 @@ import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
+import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.routes.ts';
@@ -19,6 +20,7 @@ import { posRoutes } from './routes/pos.routes.ts';
 import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
 import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
+import { receiptPageRoutes } from './routes/receipt-page.route.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
 export interface AppOptions {
@@ -32,6 +34,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
   guest?: GuestOptions;
+  /** Who may read /metrics on this app (default: open, on this port). */
+  metricsAccess?: MetricsAccess;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -130,9 +134,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
+  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version, ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}) });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
+  await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
   return app;

@@ -17,6 +17,7 @@ import { newId, sha256 } from '../../lib/ids.ts';
 import { HH_MM } from './cstore.config.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
 import { type Actor, INTEGRATION_STATUSES, LICENSE_TERMS, type License, type LicenseTerm, type Location, POS_SYSTEMS, REGISTER_ID_MODES, type RegisterIdMode } from './model.ts';
+import { LEGACY_AGENT_TOKEN_PREFIX, TOKEN_PREFIX } from '../../lib/tokens.ts';
 
 const REGISTER_LABELS: Record<RegisterStatus, (v: RegisterView) => string> = {
   no_batches: () => 'No update sent yet',
@@ -138,7 +139,6 @@ const OUTLET_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const REGISTER_STORE_ID = /^[A-Za-z0-9._-]{1,20}$/;
 const MAX_REGISTER_ID_START = 99_999_999;
 const MANUFACTURERS: readonly Manufacturer[] = ['rjr'];
-const AGENT_TOKEN_PREFIX = 'tpg_';
 
 /** Adds a license term to an instant, calendar-wise (1 month: same day next month, clamped). */
 export function addTerm(fromIso: string, term: LicenseTerm): string {
@@ -534,7 +534,7 @@ export class LocationsService {
   /** Issues a new agent token for a location (the old one stops working); shown once, stored hashed. */
   async issueAgentToken(locationId: string, actor: Actor): Promise<{ token: string; prefix: string }> {
     const row = await this.row(locationId);
-    const token = `${AGENT_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const token = `${TOKEN_PREFIX.agent}${randomBytes(32).toString('base64url')}`;
     const prefix = token.slice(0, 10);
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
@@ -546,7 +546,7 @@ export class LocationsService {
 
   /** The location an agent token belongs to, or 401. */
   async authenticateAgent(token: string): Promise<Location> {
-    if (!token.startsWith(AGENT_TOKEN_PREFIX)) throw new AppError('Unauthorized', 'Unknown agent token');
+    if (!token.startsWith(TOKEN_PREFIX.agent) && !token.startsWith(LEGACY_AGENT_TOKEN_PREFIX)) throw new AppError('Unauthorized', 'Unknown agent token');
     const row = await this.db.selectFrom('locations').selectAll().where('agent_token_hash', '=', sha256(token)).executeTakeFirst();
     if (!row) throw new AppError('Unauthorized', 'Unknown agent token');
     return toLocation(row);

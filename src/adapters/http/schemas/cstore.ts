@@ -304,7 +304,7 @@ export const AckBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentTokenResponse = Type.Object({ token: Type.String({ description: 'shown once; send as Authorization: Bearer <token> to /agent/v1' }), prefix: Type.String() });
+export const AgentTokenResponse = Type.Object({ token: Type.String({ description: 'tpagt_… (the agent prefix); shown once; send as Authorization: Bearer <token> to /agent/v1' }), prefix: Type.String() });
 
 export const ProgramParams = Type.Object({ programId: Id });
 export const LocationParams = Type.Object({ locationId: Id });
