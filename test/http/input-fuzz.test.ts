@@ -156,6 +156,9 @@ function setAt(value: unknown, path: string[], leaf: unknown): unknown {
 /** Per engine: each case's answer as `status code field`, to compare the engines afterwards. */
 const answers = new Map<string, Map<string, string>>();
 
+/** Routes that answer people with HTML pages (errors included) instead of the JSON envelope. */
+const HTML_PAGES = new Set(['/r/{receiptCode}']);
+
 describe.each(ENGINES)('no 500 from input on %s', (engine) => {
   let h: CstoreHarness;
   let routes: Route[];
@@ -321,6 +324,9 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
           problems.push(where);
           continue;
         }
+        // A page for people (the receipt's claim URL) may answer its own HTML page; input refused
+        // before the page is reached (control characters, an over-long code) gets the envelope.
+        if (res.statusCode >= 400 && HTML_PAGES.has(route.url) && String(res.headers['content-type']).startsWith('text/html')) continue;
         if (res.statusCode >= 400) {
           let body: { code?: unknown; statusCode?: unknown; message?: unknown; details?: { field?: unknown } } = {};
           try {

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { lookUpReceipt, type ReceiptLookup } from '../../../app/guest/receipt-claim.ts';
 import type { Db } from '../../db/database.ts';
+import { ErrorEnvelope } from '../schemas/common.ts';
 
 /**
  * `GET /r/{receiptCode}`: the claim URL printed on receipts (`{TILLPOINT_PUBLIC_URL}/r/{code}`).
@@ -21,16 +22,17 @@ export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; cl
         summary: 'Receipt claim page (HTML): the URL printed on receipts',
         description:
           'A mobile-friendly page showing the program, store, date and points of an unclaimed receipt, with a form that signs in with an e-mail login code and claims it through the guest API. 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.',
-        params: Type.Object({ receiptCode: Type.String({ description: 'the 16-character code (spaces and dashes ignored)' }) }),
+        params: Type.Object({ receiptCode: Type.String({ maxLength: 64, description: 'the 16-character code (spaces and dashes ignored)' }) }),
         produces: ['text/html'],
         response: {
           200: Type.String({ description: 'text/html: the claim page' }),
           404: Type.String({ description: 'text/html: unknown or already claimed' }),
+          400: ErrorEnvelope,
         },
       },
     },
     async (request, reply) => {
-      const receipt = request.params.receiptCode.length > 64 ? ({ claimable: false } as const) : await lookUpReceipt(opts.db.kysely, request.params.receiptCode, clock());
+      const receipt = await lookUpReceipt(opts.db.kysely, request.params.receiptCode, clock());
       return sendPage(reply, receipt);
     },
   );
