@@ -8,6 +8,7 @@ import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
+import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
@@ -171,6 +172,7 @@ export function buildCli(): Command {
 
   registerAdminCommands(program);
   registerCstoreCommands(program);
+  registerConformanceCommands(program);
   return program;
 }
 
@@ -180,7 +182,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof UsageError || e instanceof AppError) {
+    if (e instanceof UsageError || e instanceof KitUsageError || e instanceof AppError) {
       process.stderr.write(`tillpoint: ${e.message}\n`);
       return 2;
     }
