@@ -54,6 +54,8 @@ export function buildCli(): Command {
     .description('Tillpoint: loyalty and promotions hub between POS systems and reward programs')
     .version(VERSION)
     .showHelpAfterError()
+    // a subcommand's options belong to it (`conformance pos --key` is the listener's key)
+    .enablePositionalOptions()
     .exitOverride();
 
   program

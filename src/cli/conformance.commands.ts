@@ -57,6 +57,8 @@ function writeJson(file: string | undefined, report: unknown): void {
 export function registerConformanceCommands(program: Command): void {
   const conformance = program
     .command('conformance')
+    // `conformance pos --key …`: the options after `pos` are the listener's, not the client's
+    .enablePositionalOptions()
     .description('replay every example of the Loyalty API v1 seed documents against a loyalty server (or, with `pos`, check a POS) and print a pass/fail table per call and field')
     .option('--target <baseUrl>', 'the loyalty server under test, e.g. http://127.0.0.1:3000')
     .option('--key <x-api-key>', 'a POS API key of the target for --vendor')

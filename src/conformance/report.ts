@@ -26,7 +26,7 @@ export function formatCall(call: CallLike, options: { failuresOnly?: boolean } =
   lines.push(`      example: ${call.example}${call.note ? `; ${call.note}` : ''}`);
   if (call.status.expected !== null && call.status.actual !== call.status.expected) lines.push(`      FAIL  HTTP status  expected ${call.status.expected}, got ${status}`);
   if (call.error) lines.push(`      FAIL  ${call.error}`);
-  if (call.said) lines.push(`      the server said: ${call.said}`);
+  if (call.said && !(options.failuresOnly && call.ok)) lines.push(`      the server said: ${call.said}`);
   const width = Math.min(56, Math.max(12, ...call.fields.map((f) => f.path.length)));
   const exWidth = Math.min(40, Math.max(8, ...call.fields.map((f) => f.expected.length)));
   for (const f of call.fields) {

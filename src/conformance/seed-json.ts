@@ -241,3 +241,28 @@ export function parseSeedJson(text: string): { value: SeedNode; leniencies: Leni
 export function fieldOf(node: SeedNode, key: string): SeedField | undefined {
   return node.type === 'object' ? node.fields.find((f) => f.key === key) : undefined;
 }
+
+/**
+ * The example as plain JSON, the way a reader copies it: alternatives as the document's
+ * `"A or B"`, a bare `$url` as the string `"$url"`, optional and noted fields kept.
+ */
+export function toPlainJson(node: SeedNode): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries(node.fields.map((f) => [f.key, toPlainJson(f.value)]));
+    case 'array':
+      return node.items.map(toPlainJson);
+    case 'string':
+      return node.text;
+    case 'number':
+      return node.value;
+    case 'boolean':
+      return node.value;
+    case 'null':
+      return null;
+    case 'placeholder':
+      return node.name;
+    case 'oneOf':
+      return node.options.map((o) => String(toPlainJson(o))).join(' or ');
+  }
+}
