@@ -154,8 +154,8 @@ export async function listenAsLoyaltyServer(options: ListenerOptions): Promise<{
       for (const name of ['$loyaltyTransactionId', '$transactionId']) current.bindings.set(name, current.id);
       current.bindings.set('$loyaltyUserId', values.$loyaltyUserId!);
     }
-    call.step = r.step;
-    call.title = r.title;
+    call.step = r.step === 'identify' && current.short ? 'rules-error.identify' : r.step;
+    call.title = current.short && r.step === 'identify' ? 'Identify (the RulesError guest)' : r.title;
     call.example = `loyalty-api-v1-${r.request.source}.txt line ${r.request.line}`;
     fields.push(...checkAgainst(r.request.node, body, { bindings: current.bindings, samples: isTillSample }));
 
