@@ -104,6 +104,13 @@ describe('checking a value against an example', () => {
     expect(failing(good, new Map([['$loyaltyTransactionId', 't-0']]))).toEqual(['$.transactionId', '$.presentation.identifier']);
   });
 
+  it('a filled example keeps the document\'s spelling of numbers and fills every placeholder', () => {
+    const sale = fillExample(seedExamples('winrest').void.request.node, { values: new Map([['$incentivePlu', '1401'], ['$plu', '3001']]) });
+    expect(sale).toContain('"price":5.00,"productId":"1401","productType":"offer"');
+    expect(sale).toContain('"type":"CASH"');
+    expect(() => fillExample(seedExamples('winrest').void.request.node, { values: new Map() })).toThrow('no value for $incentivePlu');
+  });
+
   it('price only on rewards; an optional field may be absent; an empty array where the example shows an element fails', () => {
     expect(failing({ ...good, order: [{ productType: 'OFFER', quantity: '1' }] })).toEqual([]);
     expect(failing({ ...good, order: [{ productType: 'OFFER', quantity: '1', price: '0' }] })).toEqual(['$.order[0].price']);
