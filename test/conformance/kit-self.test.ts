@@ -1,3 +1,8 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAgainst, fillExample } from '../../src/conformance/check.ts';
 import { runConformance } from '../../src/conformance/client.ts';
@@ -71,6 +76,60 @@ describe('the conformance kit against itself', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'TransactionNotFoundError', statusCode: 404 });
     expect(pos.report().calls.slice(before)).toEqual([expect.objectContaining({ ok: false, error: 'no loyalty transaction nope (identify first)' })]);
+  });
+});
+
+describe('the kit from the command line: tillpoint conformance against tillpoint conformance pos --listen', () => {
+  const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
+
+  it('prints each call as it arrives, a summary on exit, both JSON reports, exit code 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tillpoint-kit-cli-'));
+    const listener: ChildProcess = spawn(
+      process.execPath,
+      [BIN, 'conformance', 'pos', '--listen', '--port', '0', '--vendor', 'ncr', '--key', 'kit-key', '--short-identifier', '000000', '--set', 'benefitPlu=900101', '--set', 'incentivePlu=900101', '--set', 'loyaltyIncentiveId=rwd-small-fries', '--json', join(dir, 'pos.json')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let out = '';
+      listener.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      listener.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        listener.stdout!.on('data', () => {
+          const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        listener.once('exit', (code) => reject(new Error(`the listener exited with ${code}: ${out}`)));
+      });
+      // the client's settings from a config file, one of them overridden by a flag
+      writeFileSync(join(dir, 'kit.json'), JSON.stringify({ target: url, key: 'kit-key', vendor: 'ncr', identifier: '123456', plu: '3001', shortIdentifier: '000000', rewardPlu: '900101', rewardId: 'rwd-small-fries', values: { $smgCode: 'SMG-0042' } }));
+      const client = await promisify(execFile)(process.execPath, [BIN, 'conformance', '--config', join(dir, 'kit.json'), '--store', '1001', '--json', join(dir, 'server.json')]);
+      expect(client.stdout).toContain(`ncr against ${url}: 8 of 8 calls pass`);
+      const server = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8'));
+      expect(server).toMatchObject({ kind: 'server', vendor: 'ncr', passed: 8, failed: 0, ok: true });
+
+      const exited = new Promise<number | null>((resolve) => listener.once('exit', resolve));
+      listener.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(out).toContain('PASS  identify: Identify  POST /loyalty/identify');
+      expect(out).toContain('POS calls: 8 of 8 calls pass');
+      const pos = JSON.parse(readFileSync(join(dir, 'pos.json'), 'utf8'));
+      expect(pos).toMatchObject({ kind: 'pos', passed: 8, failed: 0, ok: true });
+      // what the client sent: the flag's store over the file's default, the file's matchingId
+      expect(pos.calls[0].fields).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: '$.posVendor.storeId', actual: '"1001"', ok: true }),
+          expect.objectContaining({ path: '$.posVendor.matchingId', actual: '"SMG-0042"', ok: true }),
+        ]),
+      );
+    } finally {
+      if (listener.exitCode === null) listener.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('names what is missing, with exit code 2', async () => {
+    const failed = await promisify(execFile)(process.execPath, [BIN, 'conformance', '--target', 'http://127.0.0.1:9']).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('conformance needs --key, --vendor, --identifier') });
   });
 });
 
