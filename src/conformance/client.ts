@@ -88,7 +88,11 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
       call.fields = checkAgainst(step.answer.node, answer, { bindings, exact: new Set(step.exact ?? []), requireElements: !step.allowEmpty });
       if (step.path === '/loyalty/identify') bindIdentified(answer, bindings);
     } catch (e) {
-      call.error = e instanceof MissingValueError ? `not sent: ${e.message}${step.chain === 'rules-error' ? '' : ' (an earlier call failed?)'}` : (e as Error).message;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      call.error =
+        e instanceof MissingValueError
+          ? `not sent: ${e.message}${step.chain === 'rules-error' ? '' : ' (an earlier call failed?)'}`
+          : `${(e as Error).message}${cause ? `: ${cause.code ?? cause.message}` : ''}`;
     }
     call.ok = !call.error && call.status.actual === call.status.expected && call.fields.every((f) => f.ok);
     options.onCall?.(call);
