@@ -69,6 +69,9 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
             batch_seq: 0,
             created_at: at,
             updated_at: at,
+            register_store_id: l.name.match(/#(\d+)/)?.[1] ?? null,
+            register_ids: 'manufacturer',
+            register_id_start: 1,
           })
           .execute();
       }

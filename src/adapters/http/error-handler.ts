@@ -54,6 +54,10 @@ export function toEnvelope(err: FastifyError | AppError | Error): Envelope {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = toEnvelope(err);
+    if (body.code === 'RulesError' && body.details) {
+      // As the Loyalty API v1 seed's envelope: the refused call, its body redacted.
+      body.details = { ...body.details, errorConfig: { timeout: 0, method: request.method.toLowerCase(), data: '__REDACTED__', url: `${request.protocol}://${request.host}${request.url}` } };
+    }
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
     // 429s say when to come back (src/app/throttle.ts puts the wait in details).

@@ -21,19 +21,15 @@ export interface SaleInput {
  * back. Vendor-specific field names live only in dialect modules.
  *
  * @example
- * const dialect = selectDialect(body.posVendor.posType, principal, 'posVendor');
- * const pos = dialect.posContext(body.posVendor, principal, 'posVendor');
+ * const dialect = selectDialect(principal);
+ * const pos = dialect.posContext(body.posVendor, principal);
  * return dialect.renderIdentify(await loyalty.identify(principal, { identifier, pos, localTime }), pos);
  */
 export interface PosDialect {
   /** partner | tillster | ncr | winrest | … — also the key of the program's receipt templates. */
   readonly id: string;
-  /**
-   * Reads `posVendor`; `at` is where it sits in the body (`posVendor` or
-   * `transactionDetails.posVendor`), for error messages. Throws a ValidationError for fields that
-   * belong to another dialect.
-   */
-  posContext(posVendor: PosVendorBody, principal: PosPrincipal, at?: string): PosContext;
+  /** Reads `posVendor`: where the sale happens, and whose PLU configs answer (the key's vendor). */
+  posContext(posVendor: PosVendorBody, principal: PosPrincipal): PosContext;
   /** Reads the order and any vendor-specific discount fields; throws a ValidationError naming the field. */
   saleInput(body: TransactionBodyT, status: SaleStatus): SaleInput;
   renderIdentify(result: IdentifyResult, pos: PosContext): Record<string, unknown>;

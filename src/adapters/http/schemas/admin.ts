@@ -79,6 +79,21 @@ const programFields = {
   receiptTemplates: ReceiptTemplates,
   publicUrl: Nullable(Type.String({ maxLength: 500, description: 'base of claim URLs printed on receipts' })),
   tiers: Nullable(TierConfig, { description: 'null: the program has no tiers (on write: removes them)' }),
+  posSettings: Type.Record(
+    Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,39}$' }),
+    Type.Object(
+      {
+        genericDiscountPlus: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$' }), {
+            maxItems: 20,
+            description: "PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries",
+          }),
+        ),
+      },
+      strict,
+    ),
+    { maxProperties: 20, description: 'per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all.' },
+  ),
 };
 
 export const ProgramView = Type.Object({
@@ -92,15 +107,17 @@ export const ProgramView = Type.Object({
 export const NewProgramBody = Type.Object(
   {
     slug: Type.String({ minLength: 2, maxLength: 41, description: 'lower-case letters, digits, dashes' }),
-    currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD' }),
+    currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD; default USD' })),
     name: programFields.name,
-    earnRateMilli: programFields.earnRateMilli,
-    expiry: programFields.expiry,
+    // Loyalty settings are optional: a c-store chain (manufacturer promotions only) needs none.
+    earnRateMilli: Type.Optional(Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning)' })),
+    expiry: Type.Optional(programFields.expiry),
     minSpendCents: Type.Optional(programFields.minSpendCents),
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
+    posSettings: Type.Optional(programFields.posSettings),
   },
   strict,
 );
@@ -116,6 +133,7 @@ export const ProgramPatchBody = Type.Object(
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
+    posSettings: Type.Optional(programFields.posSettings),
   },
   strict,
 );

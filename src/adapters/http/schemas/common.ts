@@ -25,7 +25,21 @@ export const RulesErrorEnvelope = Type.Object(
     code: Type.Literal('RulesError'),
     statusCode: Type.Literal(400),
     message: Type.String(),
-    details: Type.Object({ isEngineError: Type.Boolean(), ruleEvaluation: Type.Array(RuleFailureSchema) }),
+    details: Type.Object({
+      isEngineError: Type.Boolean({ description: 'true: the rules engine refused the sale (every RulesError), as in the Loyalty API v1 seed' }),
+      ruleEvaluation: Type.Array(RuleFailureSchema),
+      errorConfig: Type.Optional(
+        Type.Object(
+          {
+            timeout: Type.Integer({ description: 'always 0: the call had no timeout' }),
+            method: Type.String({ examples: ['put'], description: 'the refused call, lower case' }),
+            data: Type.String({ examples: ['__REDACTED__'], description: 'the body is never echoed' }),
+            url: Type.String({ description: 'the refused call as the server saw it' }),
+          },
+          { description: 'The call the rules engine refused, as the seed describes it' },
+        ),
+      ),
+    }),
   },
   { $id: 'RulesErrorEnvelope', description: 'One entry per failed rule' },
 );

@@ -14,7 +14,7 @@ export const PosVendor = Type.Object(
       minLength: 1,
       maxLength: 50,
       description:
-        'Selects the dialect (case-insensitive): NCR, Winrest, or the generic shapes for Partner, Tillster, Sicom, Oracle, Toast. NCR and Winrest keys speak only their own dialect, and those dialects answer only their own keys; any other value is a 400 naming posVendor.posType.',
+        "The POS's own vendor name ($posVendorName), stored with the transaction. Any text is accepted: the API key's vendor, not posType, picks the dialect (NCR, Winrest, or the generic shapes for every other vendor) and the PLU configs. Under a Winrest key, posType Tillster marks a kiosk (no offers).",
     }),
     storeId: IdLike,
     terminal: IdLike,
@@ -24,7 +24,7 @@ export const PosVendor = Type.Object(
       Type.String({
         maxLength: 50,
         description:
-          'The store POS vendor whose PLUs to answer with (kiosks send it). Under posType Winrest, naming another POS marks a kiosk: no offers. Under posType NCR it may only name NCR.',
+          'Accepted as the POS sends it (kiosks name the store POS) and ignored: answers carry the PLUs of the API key vendor\'s config.',
       }),
     ),
   },
@@ -93,7 +93,7 @@ export const TransactionBody = Type.Object(
         Type.Array(Type.Ref(AppliedDiscount), {
           maxItems: 100,
           description:
-            'NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied.',
+            'NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied.',
         }),
       ),
       posVendor: Type.Ref(PosVendor),
@@ -161,13 +161,13 @@ export const IdentifyResponse = Type.Object({
       name: Type.Optional(Type.String()),
       productId: Type.Union([Type.String(), Type.Null()]),
       incentiveId: Type.Optional(Type.String()),
-      quantity: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+      quantity: Type.Optional(Type.String({ description: 'always "1", as text, as in the Loyalty API v1 examples' })),
       referenceId: Type.String(),
       productType: Type.Optional(Type.String({ description: 'REWARD | OFFER' })),
       price: Type.Optional(
         Type.String({
           description:
-            "Winrest, rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's Winrest vendor config, \"0\" when unset",
+            "Rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's config for the API key's vendor, \"0\" when unset",
         }),
       ),
     }),
@@ -180,8 +180,8 @@ export const IdentifyResponse = Type.Object({
 });
 
 export const SaleResponse = Type.Object({
-  points: Type.Integer({ description: 'balance after this update' }),
-  pointsEarned: Type.Integer(),
+  points: Type.Integer({ description: 'balance after this update (PENDING and validate: after the claim they preview)' }),
+  pointsEarned: Type.Integer({ description: 'points the sale earns; PENDING and validate answer what CLAIMED will earn, and only CLAIMED moves points' }),
   pointsRedeemed: Type.Integer(),
   loyaltyId: Type.String(),
   transactionId: Type.String(),
