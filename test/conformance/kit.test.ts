@@ -23,40 +23,22 @@ import { startServer, type ServerProcess, tillpoint } from '../support/server-pr
  */
 
 /**
- * Seed mismatches of the current Tillpoint, each awaiting H1's branch (issue 9 items 2, 3, 7) unless
- * noted. Per vendor and call: the failing fields, `status` for a wrong HTTP status, `not sent` when
- * an earlier failure left the call without a value. Delete an entry (and the list) once it passes.
+ * Seed mismatches Tillpoint still has, per vendor and call: the failing fields, `status` for a wrong
+ * HTTP status, `not sent` when an earlier failure left the call without a value. The test fails as
+ * soon as such a call fails differently or passes: delete the entry then. (Those of issue 9 items
+ * 2, 3 and 7 — Winrest's supportingPos, quantity "1" and price on rewards, the RulesError
+ * errorConfig — passed once h1-pos-seeds was merged.)
  */
-const KNOWN_FAILURES_AWAITING_H1: Record<Vendor, Record<string, string[]>> = {
+const KNOWN_SEED_MISMATCHES: Record<Vendor, Record<string, string[]>> = {
   ncr: {
-    // Not one of H1's items: the reference's sale body has two lines with referenceId "1" (the
-    // incentive and the combo); Tillpoint's NCR dialect refuses duplicate line references.
+    // The reference's sale body has two lines with referenceId "1" (the offer line and the combo);
+    // the NCR dialect keeps the offer line as a cart line, and the cart refuses the duplicate
+    // reference (400), where the other dialects accept the same body.
     unclaimed: ['$.presentation', '$.transactionId', 'status'],
-    // item 7: the RulesError envelope lacks details.errorConfig
-    'rules-error': ['$.details.errorConfig'],
   },
-  winrest: {
-    // item 2: identify with the seed's supportingPos "Partner" drops the pre-selected offer…
-    identify: ['$.order'],
-    validate: ['not sent'],
-    claimed: ['not sent'],
-    void: ['not sent'],
-    unclaimed: ['not sent'],
-    // … and answers the Partner PLU of a reward instead of the Winrest one
-    'rules-error.identify': ['$.order[0].productId'],
-    'rules-error': ['$.details.errorConfig'],
-  },
-  tillster: {
-    // item 3: order[].quantity as the string "1", price on rewards
-    identify: ['$.order[0].quantity'],
-    'rules-error.identify': ['$.order[0].price', '$.order[0].quantity'],
-    'rules-error': ['$.details.errorConfig'],
-  },
-  partner: {
-    identify: ['$.order[0].quantity'],
-    'rules-error.identify': ['$.order[0].price', '$.order[0].quantity'],
-    'rules-error': ['$.details.errorConfig'],
-  },
+  winrest: {},
+  tillster: {},
+  partner: {},
 };
 
 /** What each vendor's run pre-selects and rings, from the demo program (`tillpoint demo`). */
@@ -150,7 +132,7 @@ describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on
       // once through the CLI as a vendor runs it: the table, the exit code, the JSON report
       const { code, stdout, report } = await conformance(args, join(dir, `${vendor}.json`));
       expect(report.calls.length).toBe(8);
-      expect(failuresOf(report), stdout).toEqual(KNOWN_FAILURES_AWAITING_H1[vendor]);
+      expect(failuresOf(report), stdout).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
       expect(code).toBe(report.ok ? 0 : 1);
       expect(stdout).toContain(`${vendor} against ${server.url}: ${report.passed} of ${report.calls.length} calls pass`);
       return;
@@ -169,6 +151,6 @@ describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on
       runId: `KIT-${vendor}`,
     });
     expect(report.calls.length).toBe(7);
-    expect(failuresOf(report), formatSummary(report.calls, vendor)).toEqual(KNOWN_FAILURES_AWAITING_H1[vendor]);
+    expect(failuresOf(report), formatSummary(report.calls, vendor)).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
   }, 60_000);
 });
