@@ -8,6 +8,7 @@ import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
+import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
@@ -53,6 +54,8 @@ export function buildCli(): Command {
     .description('Tillpoint: loyalty and promotions hub between POS systems and reward programs')
     .version(VERSION)
     .showHelpAfterError()
+    // a subcommand's options belong to it (`conformance pos --key` is the listener's key)
+    .enablePositionalOptions()
     .exitOverride();
 
   program
@@ -176,6 +179,7 @@ export function buildCli(): Command {
 
   registerAdminCommands(program);
   registerCstoreCommands(program);
+  registerConformanceCommands(program);
   return program;
 }
 
@@ -185,7 +189,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof UsageError || e instanceof AppError) {
+    if (e instanceof UsageError || e instanceof KitUsageError || e instanceof AppError) {
       process.stderr.write(`tillpoint: ${e.message}\n`);
       return 2;
     }
