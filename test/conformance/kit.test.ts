@@ -30,12 +30,7 @@ import { startServer, type ServerProcess, tillpoint } from '../support/server-pr
  * errorConfig — passed once h1-pos-seeds was merged.)
  */
 const KNOWN_SEED_MISMATCHES: Record<Vendor, Record<string, string[]>> = {
-  ncr: {
-    // The reference's sale body has two lines with referenceId "1" (the offer line and the combo);
-    // the NCR dialect keeps the offer line as a cart line, and the cart refuses the duplicate
-    // reference (400), where the other dialects accept the same body.
-    unclaimed: ['$.presentation', '$.transactionId', 'status'],
-  },
+  ncr: {},
   winrest: {},
   tillster: {},
   partner: {},

@@ -56,3 +56,25 @@ export function toRawLines(order: TransactionBodyT['transactionDetails']['order'
     incentiveId: l.incentiveId ?? null,
   }));
 }
+
+const isLoyaltyLine = (l: RawLine): boolean => /^(reward|offer)$/i.test(l.productType);
+
+/**
+ * The order's lines, for every dialect. Reward and offer lines may repeat the referenceId of a
+ * goods line — the Loyalty API reference's own examples number them independently (an offer line
+ * and a combo both "1") — so such a loyalty line gets an internal reference of its own and combo
+ * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
+ */
+export function orderLines(order: TransactionBodyT['transactionDetails']['order']): RawLine[] {
+  const lines = toRawLines(order);
+  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
+  const used = new Set(lines.map((l) => l.referenceId));
+  return lines.map((l) => {
+    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
+    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
+    let ref = base;
+    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
+    used.add(ref);
+    return { ...l, referenceId: ref };
+  });
+}

@@ -4,7 +4,7 @@ import type { PosPrincipal } from '../../../app/model.ts';
 import type { Incentive } from '../../../domain/incentive.ts';
 import { invalidField } from '../../../errors.ts';
 import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
-import { type PosDialect, type SaleInput, type SaleStatus, toRawLines } from '../dialect.ts';
+import { type PosDialect, type SaleInput, type SaleStatus, orderLines } from '../dialect.ts';
 import { genericPosContext, identifyOrder, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../partner/partner.dialect.ts';
 
 export const NCR = 'ncr';
@@ -33,7 +33,7 @@ export const ncrDialect: PosDialect = {
   posContext: (pv: PosVendorBody, principal: PosPrincipal): PosContext => genericPosContext(NCR, pv, principal),
 
   saleInput(body: TransactionBodyT, status: SaleStatus): SaleInput {
-    const order = toRawLines(body.transactionDetails.order);
+    const order = orderLines(body.transactionDetails.order);
     const refs = new Set(order.map((l) => l.referenceId));
     const pinnedAt = new Map<string, number>();
     const pins: DiscountPin[] = (body.transactionDetails.appliedDiscounts ?? []).map((d, i) => {

@@ -1,10 +1,9 @@
 import type { IdentifyResult, PosContext, SaleResult, SelectedIncentive, UnclaimedResult } from '../../../app/commands.ts';
 import type { PosPrincipal } from '../../../app/model.ts';
-import type { RawLine } from '../../../domain/cart.ts';
 import type { Incentive } from '../../../domain/incentive.ts';
 import { invalidField } from '../../../errors.ts';
 import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
-import { type PosDialect, type SaleInput, toRawLines, vendorKey } from '../dialect.ts';
+import { type PosDialect, type SaleInput, orderLines, vendorKey } from '../dialect.ts';
 
 /**
  * The generic Loyalty API v1 shapes (Partner integrations, Tillster kiosks, and any other vendor
@@ -75,13 +74,8 @@ export function renderGenericUnclaimed(r: UnclaimedResult): Record<string, unkno
   return { transactionId: r.transactionId, receiptCode: r.receiptCode, presentation: r.presentation };
 }
 
-const isLoyaltyLine = (l: RawLine) => /^(reward|offer)$/i.test(l.productType);
-
 /**
- * The order of a generic body. Reward and offer lines may repeat the referenceId of a goods line
- * — the Loyalty API reference's own examples number them independently (an offer line and a
- * combo both "1") — so such a loyalty line gets an internal reference of its own and combo
- * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
+ * The order of a generic body (loyalty lines numbered apart from goods: see `orderLines`).
  *
  * `appliedDiscounts` belongs to the NCR dialect: under any other key it would be silently
  * ignored, so a body carrying it is refused as mixing dialects.
@@ -93,18 +87,7 @@ export function genericSaleInput(body: TransactionBodyT): SaleInput {
       "is NCR's way of naming discounts (NCR API keys only); under this API key send each reward or offer as an order line instead",
     );
   }
-  const lines = toRawLines(body.transactionDetails.order);
-  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
-  const used = new Set(lines.map((l) => l.referenceId));
-  const order = lines.map((l) => {
-    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
-    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
-    let ref = base;
-    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
-    used.add(ref);
-    return { ...l, referenceId: ref };
-  });
-  return { order, appliedIncentiveIds: null, itemLineRedemption: null };
+  return { order: orderLines(body.transactionDetails.order), appliedIncentiveIds: null, itemLineRedemption: null };
 }
 
 export function genericDialect(id: string): PosDialect {
