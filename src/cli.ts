@@ -22,7 +22,7 @@ class UsageError extends Error {}
 function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | null = baseUrl ? `${baseUrl}/metrics` : null): void {
   const lines: string[] = [];
   if (baseUrl) {
-    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${metricsUrl}`);
+    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  Back office (browser)  ${baseUrl}/admin/`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${metricsUrl}`);
   }
   lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
   for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
@@ -78,7 +78,7 @@ export function buildCli(): Command {
       }
       const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
       if (demo) printDemo(demo.info, baseUrl, metricsLine);
-      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); metrics on ${metricsLine}\n`);
+      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`);
       const cstore = await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl, databaseUrl: config.databaseUrl });
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');

@@ -41,7 +41,6 @@ describe.each(ENGINES)('operations endpoints on %s', (engine) => {
   it('documents every route, with its request body and its error answers', async () => {
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
     expect(doc.openapi).toMatch(/^3\./);
-    const routes = app.printRoutes({ commonPrefix: false });
     for (const path of ['/loyalty/identify', '/loyalty/transaction/pos/validate/{loyaltyTransactionId}', '/loyalty/transaction/pos/{loyaltyTransactionId}', '/loyalty/transaction/pos', '/loyalty/transaction/pos/{loyaltyTransactionId}/void']) {
       expect(doc.paths[path], path).toBeDefined();
     }
@@ -53,6 +52,7 @@ describe.each(ENGINES)('operations endpoints on %s', (engine) => {
         if (method === 'post' && path === '/loyalty/identify') expect(op.requestBody).toBeDefined();
       }
     }
-    expect(routes).toContain('/docs');
+    // Swagger UI is registered (asked of the router: printRoutes' tree shape changes with a route at /)
+    expect(app.hasRoute({ method: 'GET', url: '/docs' })).toBe(true);
   });
 });

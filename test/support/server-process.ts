@@ -10,6 +10,8 @@ export interface ServerProcess {
   url: string;
   databaseUrl: string;
   output: () => string;
+  /** resolves the first match of `re` in the output, waiting for it to be printed */
+  waitForOutput(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,20 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
     url,
     databaseUrl: db,
     output: () => out,
+    waitForOutput(re, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (!m) return false;
+          clearTimeout(timer);
+          child.stdout!.off('data', check);
+          resolve(m);
+          return true;
+        };
+        const timer = setTimeout(() => (child.stdout!.off('data', check), reject(new Error(`no ${re} in the output:\n${out}`))), timeoutMs);
+        if (!check()) child.stdout!.on('data', check);
+      });
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

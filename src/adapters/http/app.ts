@@ -21,6 +21,7 @@ import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schema
 import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
 import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
 import { receiptPageRoutes } from './routes/receipt-page.route.ts';
+import { webRoutes } from './routes/web.routes.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
 export interface AppOptions {
@@ -36,6 +37,8 @@ export interface AppOptions {
   guest?: GuestOptions;
   /** Who may read /metrics on this app (default: open, on this port). */
   metricsAccess?: MetricsAccess;
+  /** the built back office (default web/dist) */
+  webRoot?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -140,5 +143,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
+  await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});
   return app;
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AdminAuthService, AdminPrincipal } from '../../../../app/admin-auth.service.ts';
+import { type AdminAuthService, type AdminPrincipal, type Capability, CAPABILITIES } from '../../../../app/admin-auth.service.ts';
 import type { LoyaltyService } from '../../../../app/loyalty.service.ts';
 import { AppError } from '../../../../errors.ts';
 import type { Db } from '../../../db/database.ts';
@@ -95,6 +95,23 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminPluginOptions
       '/me',
       { schema: { tags: ['Admin'], summary: 'The logged-in user', security: ADMIN_SECURITY, response: { 200: Principal, ...errors({ 401: 'Unauthorized' }) } } },
       async (request) => adminOf(request),
+    );
+    scope.get(
+      '/auth/me',
+      {
+        schema: {
+          tags: ['Admin'],
+          summary: 'The logged-in user and what their role may do',
+          description: 'The back office hides what `capabilities` leave out; the API refuses it regardless (403).',
+          security: ADMIN_SECURITY,
+          response: { 200: Type.Composite([Principal, Type.Object({ capabilities: Type.Array(Type.Union(Object.keys(CAPABILITIES).map((c) => Type.Literal(c)))) })]), ...errors({ 401: 'Unauthorized' }) },
+        },
+      },
+      async (request) => {
+        const admin = adminOf(request);
+        const capabilities = (Object.keys(CAPABILITIES) as Capability[]).filter((c) => (CAPABILITIES[c] as readonly string[]).includes(admin.role));
+        return { ...admin, capabilities };
+      },
     );
     scope.post(
       '/auth/logout',

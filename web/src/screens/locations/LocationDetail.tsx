@@ -1,0 +1,237 @@
+import { Alert, Anchor, Breadcrumbs, Button, Card, Code, Group, Modal, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useAuth } from '../../auth/auth';
+import { cstoreApi, type SyncRun, useCstoreMutation, useLocation, useSyncRun, useSyncRuns } from '../../cstore/api';
+import { IntegrationBadge, LicenseBadge, RunBadge } from '../../cstore/badges';
+import { Empty, ErrorState, Loading, Pager, usePage, when } from '../../shell/states';
+
+/** One location: integration status (pilot, off), license, Sync now and the sync log with its failures. */
+export function LocationDetail() {
+  const { locationId = '' } = useParams();
+  const { can } = useAuth();
+  const location = useLocation(locationId);
+  const runs = useSyncRuns(locationId, 200);
+  const [page, setPage] = useState(1);
+  const [openRun, setOpenRun] = useState<string | null>(null);
+  const [lastSync, setLastSync] = useState<SyncRun | null>(null);
+  const status = useCstoreMutation((s: 'off' | 'pilot' | 'live') => cstoreApi.setStatus(locationId, s));
+  const sync = useCstoreMutation(() => cstoreApi.sync(locationId));
+  const { items, pages } = usePage(runs.data ?? [], page, 20);
+
+  if (location.isPending) return <Loading what="the location" />;
+  if (location.isError) return <ErrorState error={location.error} retry={() => void location.refetch()} what="the location" />;
+  const l = location.data;
+  const setStatus = (s: 'off' | 'pilot' | 'live', message: string) => status.mutate(s, { onSuccess: () => notifications.show({ color: 'teal', message }) });
+
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/locations">
+          Locations &amp; licenses
+        </Anchor>
+        <Text>{l.name}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>{l.name}</Title>
+          <Text c="dimmed" size="sm">
+            {l.address} · {l.timeZone} · {l.posSystem} · RJR outlet {l.outletIds.rjr ?? 'not set'}
+          </Text>
+        </div>
+        <Button component={Link} to={`/register-updates/${l.id}`} variant="light">
+          Review changes ({l.pendingChanges})
+        </Button>
+      </Group>
+
+      {l.enrollmentError ? (
+        <Alert color="red" title="RJR refused this outlet">
+          {l.enrollmentError} Syncs stop until the enrollment is saved again or the outlet id changes.
+        </Alert>
+      ) : null}
+
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase">
+            Integration
+          </Text>
+          <Group mt={4}>
+            <IntegrationBadge status={l.integrationStatus} />
+            <Text size="sm" c="dimmed">
+              {l.integrationStatus === 'off' ? 'not synced' : l.integrationStatus === 'pilot' ? 'synced daily; roll out when its changes look right' : 'synced daily'}
+            </Text>
+          </Group>
+          {can('manage') ? (
+            <Group mt="sm">
+              {l.integrationStatus === 'off' ? (
+                <Button size="xs" loading={status.isPending} onClick={() => setStatus('pilot', `${l.name} is the pilot now; sync it to see its promotions.`)}>
+                  Start pilot
+                </Button>
+              ) : null}
+              {l.integrationStatus === 'live' ? (
+                <Button size="xs" variant="default" loading={status.isPending} onClick={() => setStatus('pilot', `${l.name} is back in pilot.`)}>
+                  Back to pilot
+                </Button>
+              ) : null}
+              {l.integrationStatus !== 'off' ? (
+                <Button size="xs" variant="default" color="red" loading={status.isPending} onClick={() => setStatus('off', `${l.name} is off; it is no longer synced.`)}>
+                  Turn off
+                </Button>
+              ) : null}
+            </Group>
+          ) : null}
+        </Card>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase">
+            Scan Data license
+          </Text>
+          <Group mt={4}>
+            <LicenseBadge license={l.license} />
+            <Text size="sm" c="dimmed">
+              {l.license?.expiresAt ? `until ${when(l.license.expiresAt)}` : 'Assign one under Locations & licenses'}
+            </Text>
+          </Group>
+        </Card>
+      </SimpleGrid>
+
+      <Card withBorder>
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Sync</Title>
+          {can('support') ? (
+            <Button loading={sync.isPending} onClick={() => sync.mutate(undefined, { onSuccess: (r) => setLastSync(r) })}>
+              Sync now
+            </Button>
+          ) : null}
+        </Group>
+        {sync.isPending ? (
+          <Stack gap={4} role="status" aria-live="polite">
+            <Text size="sm">Syncing with the RJR Discount API: reading every page of promotions for outlet {l.outletIds.rjr}…</Text>
+            <Progress value={100} animated striped aria-label="Sync in progress" />
+          </Stack>
+        ) : lastSync ? (
+          <SyncOutcome run={lastSync} onOpen={() => setOpenRun(lastSync.id)} />
+        ) : null}
+
+        {runs.isPending ? (
+          <Loading what="the sync log" />
+        ) : runs.isError ? (
+          <ErrorState error={runs.error} retry={() => void runs.refetch()} what="the sync log" />
+        ) : runs.data.length === 0 ? (
+          <Empty title="Never synced">{l.integrationStatus === 'off' ? 'Start the pilot first, then Sync now.' : 'The daily sync runs at the store’s sync time; or Sync now.'}</Empty>
+        ) : (
+          <Table.ScrollContainer minWidth={820}>
+            <Table aria-label="Sync runs" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Result</Table.Th>
+                  <Table.Th>Pages</Table.Th>
+                  <Table.Th>Add / modify / end</Table.Th>
+                  <Table.Th>Rejected records</Table.Th>
+                  <Table.Th>Why</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((r) => (
+                  <Table.Tr key={r.id}>
+                    <Table.Td>
+                      <Anchor component="button" type="button" size="sm" onClick={() => setOpenRun(r.id)}>
+                        {when(r.startedAt)}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {r.trigger} · {r.durationMs} ms
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <RunBadge status={r.status} />
+                    </Table.Td>
+                    <Table.Td>{r.pages}</Table.Td>
+                    <Table.Td>
+                      {r.added} / {r.modified} / {r.ended}
+                    </Table.Td>
+                    <Table.Td>{r.rejected}</Table.Td>
+                    <Table.Td>
+                      <Text size="xs" c={r.status === 'failed' ? 'red' : 'dimmed'}>
+                        {r.errorCode ? `${r.errorCode}: ` : ''}
+                        {r.error ?? ''}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        <Pager page={page} pages={pages} onChange={setPage} label="Sync runs" />
+      </Card>
+      <RunModal runId={openRun} onClose={() => setOpenRun(null)} />
+    </Stack>
+  );
+}
+
+function SyncOutcome({ run, onOpen }: { run: SyncRun; onOpen: () => void }) {
+  const color = run.status === 'succeeded' ? 'teal' : run.status === 'failed' ? 'red' : 'gray';
+  return (
+    <Alert color={color} title={`Sync ${run.status}`} mb="sm" role="status">
+      <Text size="sm">
+        {run.status === 'succeeded'
+          ? `${run.pages} page${run.pages === 1 ? '' : 's'} read: ${run.added} new, ${run.modified} changed, ${run.ended} ending${run.rejected ? `, ${run.rejected} records rejected` : ''}. Review them in Cash Register Updates.`
+          : `${run.errorCode ?? ''}${run.error ? `: ${run.error}` : ''}. Nothing accepted or pending was changed.`}
+      </Text>
+      <Anchor component="button" type="button" size="sm" onClick={onOpen}>
+        Details
+      </Anchor>
+    </Alert>
+  );
+}
+
+function RunModal({ runId, onClose }: { runId: string | null; onClose: () => void }) {
+  const run = useSyncRun(runId);
+  return (
+    <Modal opened={runId !== null} onClose={onClose} title="Sync run" size="xl">
+      {run.isPending ? (
+        <Loading what="the sync run" />
+      ) : run.isError ? (
+        <ErrorState error={run.error} what="the sync run" />
+      ) : (
+        <Stack>
+          <Group>
+            <RunBadge status={run.data.status} />
+            <Text size="sm">
+              {when(run.data.startedAt)} · as of {run.data.asOf} · {run.data.pages} pages · {run.data.added} add · {run.data.modified} modify · {run.data.ended} end · {run.data.superseded} superseded
+            </Text>
+          </Group>
+          {run.data.error ? <Alert color="red" title={run.data.errorCode ?? 'failed'}>{run.data.error}</Alert> : null}
+          <Title order={5}>Rejected records ({run.data.rejectedRecords.length})</Title>
+          {run.data.rejectedRecords.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Every record of the feed was valid.
+            </Text>
+          ) : (
+            <Table aria-label="Rejected records">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Promotion</Table.Th>
+                  <Table.Th>Why</Table.Th>
+                  <Table.Th>Record</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {run.data.rejectedRecords.map((r, i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td>{r.externalId ?? '—'}</Table.Td>
+                    <Table.Td>{r.reason}</Table.Td>
+                    <Table.Td>
+                      <Code block mah={140} style={{ overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(r.raw)}</Code>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      )}
+    </Modal>
+  );
+}

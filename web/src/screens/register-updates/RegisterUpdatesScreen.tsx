@@ -1,0 +1,186 @@
+import { Anchor, Badge, Breadcrumbs, Card, Group, SimpleGrid, Stack, Switch, Table, Tabs, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { Link, Route, Routes, useParams } from 'react-router';
+import { useAuth } from '../../auth/auth';
+import { cstoreApi, useBatches, useChanges, useCstoreMutation, useLocation, useLocations, useRegister } from '../../cstore/api';
+import { IntegrationBadge, LicenseBadge } from '../../cstore/badges';
+import { useProgram } from '../../shell/program';
+import { Empty, ErrorState, Loading } from '../../shell/states';
+import { BatchHistory } from './BatchHistory';
+import { PendingChanges } from './PendingChanges';
+import { RegisterState } from './RegisterState';
+
+/**
+ * The Cash Register Updates Manager: pick a location, review its pending promotion changes beside
+ * what its register has now, accept or reject them, and follow the batch to the register.
+ */
+export default function RegisterUpdatesScreen() {
+  return (
+    <Routes>
+      <Route index element={<LocationPicker />} />
+      <Route path=":locationId" element={<Manager />} />
+    </Routes>
+  );
+}
+
+function LocationPicker() {
+  const { programId, program } = useProgram();
+  const locations = useLocations(programId);
+  return (
+    <Stack>
+      <Title order={2}>Cash Register Updates</Title>
+      <Text c="dimmed">Choose a location to review the promotion changes waiting for its cash register.</Text>
+      {locations.isPending ? (
+        <Loading what="locations" />
+      ) : locations.isError ? (
+        <ErrorState error={locations.error} retry={() => void locations.refetch()} what="locations" />
+      ) : locations.data.length === 0 ? (
+        <Empty title={`${program?.name ?? 'This program'} has no c-store locations`}>
+          Choose the c-store program in the header, or add locations and licenses under <Anchor component={Link} to="/locations" size="sm">
+            Locations &amp; licenses
+          </Anchor>.
+        </Empty>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Location</Table.Th>
+                <Table.Th>Integration</Table.Th>
+                <Table.Th>License</Table.Th>
+                <Table.Th>Pending changes</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {locations.data.map((l) => (
+                <Table.Tr key={l.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={l.id}>
+                      {l.name}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {l.address}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <IntegrationBadge status={l.integrationStatus} />
+                  </Table.Td>
+                  <Table.Td>
+                    <LicenseBadge license={l.license} />
+                  </Table.Td>
+                  <Table.Td>{l.pendingChanges > 0 ? <Badge color="orange">{l.pendingChanges} to review</Badge> : <Text size="sm" c="dimmed">none</Text>}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
+
+function Manager() {
+  const { locationId = '' } = useParams();
+  const { can } = useAuth();
+  const location = useLocation(locationId);
+  const pending = useChanges(locationId, 'pending');
+  const register = useRegister(locationId);
+  const batches = useBatches(locationId);
+  const [tab, setTab] = useState<string | null>('pending');
+  const autoAccept = useCstoreMutation((on: boolean) => cstoreApi.patchLocation(locationId, { autoAccept: on }));
+
+  if (location.isPending) return <Loading what="the location" />;
+  if (location.isError) return <ErrorState error={location.error} retry={() => void location.refetch()} what="the location" />;
+  const l = location.data;
+  const last = batches.data?.[0];
+  const counts = { add: 0, modify: 0, end: 0 };
+  for (const c of pending.data ?? []) counts[c.kind]++;
+
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/register-updates">
+          Cash Register Updates
+        </Anchor>
+        <Text>{l.name}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>{l.name}</Title>
+          <Group gap="xs" mt={4}>
+            <IntegrationBadge status={l.integrationStatus} />
+            <LicenseBadge license={l.license} />
+            <Text size="sm" c="dimmed">
+              {l.posSystem} register · gets {l.posSystem === 'other' ? 'JSON' : 'NAXML'} batches
+            </Text>
+          </Group>
+        </div>
+        <Switch
+          label="Auto-accept synced changes"
+          description={can('manage') ? 'skip review: every sync becomes a batch at once' : 'set by a program manager'}
+          checked={l.autoAccept}
+          disabled={!can('manage') || autoAccept.isPending}
+          onChange={(e) =>
+            autoAccept.mutate(e.currentTarget.checked, {
+              onSuccess: (loc) => notifications.show({ color: 'teal', message: loc.autoAccept ? 'Synced changes now go straight to the register.' : 'Synced changes now wait for review.' }),
+            })
+          }
+        />
+      </Group>
+
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <Card withBorder padding="sm">
+          <Text size="xs" c="dimmed" tt="uppercase">
+            Pending review
+          </Text>
+          <Text fw={700} size="xl">
+            {pending.data?.length ?? '…'}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {counts.add} add · {counts.modify} modify · {counts.end} end
+          </Text>
+        </Card>
+        <Card withBorder padding="sm">
+          <Text size="xs" c="dimmed" tt="uppercase">
+            On the register now
+          </Text>
+          <Text fw={700} size="xl">
+            {register.data?.length ?? '…'}
+          </Text>
+          <Text size="xs" c="dimmed">
+            promotions accepted so far
+          </Text>
+        </Card>
+        <Card withBorder padding="sm">
+          <Text size="xs" c="dimmed" tt="uppercase">
+            Last batch
+          </Text>
+          <Text fw={700} size="xl">
+            {last ? `#${last.seq} ${last.state}` : 'none yet'}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {last ? `accepted by ${last.acceptedByName}` : 'Accept changes to make one'}
+          </Text>
+        </Card>
+      </SimpleGrid>
+
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="pending">Pending changes ({pending.data?.length ?? '…'})</Tabs.Tab>
+          <Tabs.Tab value="register">Register current state ({register.data?.length ?? '…'})</Tabs.Tab>
+          <Tabs.Tab value="history">Batches &amp; history</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="pending" pt="md">
+          <PendingChanges location={l} changes={pending} onAccepted={() => setTab('history')} />
+        </Tabs.Panel>
+        <Tabs.Panel value="register" pt="md">
+          <RegisterState register={register} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          <BatchHistory locationId={l.id} batches={batches} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
