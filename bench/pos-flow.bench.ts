@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -39,7 +39,9 @@ import { table, writeResults } from './support.ts';
  *
  * Environment: BENCH_ENGINES (sqlite,postgres), BENCH_DIALECTS (generic,ncr,winrest),
  * BENCH_SECONDS per dialect (10), BENCH_ROUNDS (2), BENCH_WARMUP_SECONDS per dialect (2),
- * BENCH_BASELINE_SECONDS (10; 0 skips the baseline), BENCH_CONNECTIONS (50), BENCH_NODE_ARGS
+ * BENCH_BASELINE_SECONDS (10; 0 skips the baseline), BENCH_CONNECTIONS (50), BENCH_SQLITE_SYNCHRONOUS
+ * (the server's TILLPOINT_SQLITE_SYNCHRONOUS; a list such as `full,normal` runs SQLite once per
+ * mode; default full, the server's default), BENCH_NODE_ARGS
  * (for the server, e.g. --cpu-prof), BENCH_CODES per dialect (12000), BENCH_NO_RESULTS (print only,
  * write no results file).
  */
@@ -82,6 +84,10 @@ interface DialectFigures {
 
 interface EngineFigures {
   engine: string;
+  /** SQLite's synchronous mode of the server (null on PostgreSQL) */
+  sqliteSynchronous: string | null;
+  /** the machine's load average (1, 5, 15 min) when this engine's run started and ended */
+  loadAverage: { start: number[]; end: number[] };
   /** The generic dialect's figures at the top level, as before dialects were measured. */
   salesPerSec: number | null;
   posCallsPerSec: number | null;
@@ -196,9 +202,9 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
   return { url, guests, codes, stores, keys, cleanup };
 }
 
-async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {
+async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -409,10 +415,14 @@ function cpuSeconds(pid: number | undefined): number | null {
 
 const ms = (h: RecordableHistogram, p: number) => Math.round((p === 100 ? h.max : h.percentile(p)) / 10_000) / 100;
 
-async function benchEngine(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<EngineFigures> {
-  process.stdout.write(`[${engine}] preparing ${GUESTS} guests…\n`);
-  const prep = await prepareDatabase(engine, dialects);
-  const { base, child } = await startServer(prep.url);
+const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
+async function benchEngine(engineName: 'sqlite' | 'postgres', dialects: readonly Dialect[], synchronous: string | null): Promise<EngineFigures> {
+  const engine = synchronous ? `${engineName} (synchronous=${synchronous})` : engineName;
+  const loadAtStart = load();
+  process.stdout.write(`[${engine}] preparing ${GUESTS} guests… (load average ${loadAtStart.join(' ')})\n`);
+  const prep = await prepareDatabase(engineName, dialects);
+  const { base, child } = await startServer(prep.url, synchronous ? { TILLPOINT_SQLITE_SYNCHRONOUS: synchronous } : {});
   const build = builders(prep);
   try {
     const hists = new Map(dialects.map((d) => [d, Object.fromEntries(CALLS.map((c) => [c, createHistogram()])) as Record<Call, RecordableHistogram>]));
@@ -460,6 +470,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres', dialects: readonly Dia
     for (const f of figures) f.vsGeneric = generic ? Math.round((f.salesPerSec / generic.salesPerSec) * 1000) / 1000 : null;
     return {
       engine,
+      sqliteSynchronous: synchronous,
+      loadAverage: { start: loadAtStart, end: load() },
       salesPerSec: generic?.salesPerSec ?? null,
       posCallsPerSec: generic?.posCallsPerSec ?? null,
       baselinePerSec: b ? Math.round(b.perSec) : null,
@@ -479,8 +491,12 @@ export async function main(): Promise<EngineFigures[]> {
   const engines = (process.env.BENCH_ENGINES?.split(',') as ('sqlite' | 'postgres')[] | undefined) ?? ['sqlite', 'postgres'];
   const dialects = (process.env.BENCH_DIALECTS?.split(',').map((d) => d.trim().toLowerCase()) ?? [...DIALECTS]) as Dialect[];
   for (const d of dialects) if (!DIALECTS.includes(d)) throw new Error(`BENCH_DIALECTS: unknown dialect "${d}"; known: ${DIALECTS.join(', ')}`);
+  const modes = process.env.BENCH_SQLITE_SYNCHRONOUS?.split(',').map((m) => m.trim().toLowerCase()) ?? ['full'];
   const figures: EngineFigures[] = [];
-  for (const e of engines) figures.push(await benchEngine(e, dialects));
+  for (const e of engines) {
+    if (e === 'sqlite') for (const m of modes) figures.push(await benchEngine(e, dialects, m));
+    else figures.push(await benchEngine(e, dialects, null));
+  }
   const dash = (v: number | null) => (v === null ? '–' : v);
   const md = [
     `Complete sales (identify → validate → PENDING → CLAIMED; every 4th redeems a reward) at ${CONNECTIONS} connections, per POS dialect: ${SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, in ${ROUNDS} alternating round(s); load generator and server on the same machine. Server log level warn. Reward sales identify by one-time code (the reward pre-selected), the others by loyalty id; 1,000 stores.`,
@@ -513,6 +529,11 @@ export async function main(): Promise<EngineFigures[]> {
           f.baselineLatencyMs ? `${f.baselineLatencyMs.p50} / ${f.baselineLatencyMs.p99}` : '–',
         ]),
       ),
+    ),
+    '',
+    table(
+      ['engine', 'load average at start (1 / 5 / 15 min)', 'at end'],
+      figures.map((f) => [f.engine, f.loadAverage.start.join(' / '), f.loadAverage.end.join(' / ')]),
     ),
     '',
     'Targets: SQLite ≥ 1,000 sales/s with every POS call p99 ≤ 20 ms; PostgreSQL ≥ 500 sales/s with p99 ≤ 40 ms; each dialect within 10 % of the generic sales/s.',

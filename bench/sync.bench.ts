@@ -138,6 +138,9 @@ async function seed(cstore: Cstore, simUrl: string, at: Date): Promise<string[]>
           batch_seq: 0,
           created_at: iso,
           updated_at: iso,
+          register_store_id: null,
+          register_ids: 'manufacturer' as const,
+          register_id_start: 1,
         };
       });
       await trx.insertInto('locations').values(part).execute();

@@ -8,6 +8,7 @@ import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
+import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
@@ -18,10 +19,10 @@ const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or post
 /** Fails the command with a message for people, not a stack trace. */
 class UsageError extends Error {}
 
-function printDemo(info: DemoInfo, baseUrl: string | null): void {
+function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | null = baseUrl ? `${baseUrl}/metrics` : null): void {
   const lines: string[] = [];
   if (baseUrl) {
-    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  Back office (browser)  ${baseUrl}/admin/`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${baseUrl}/metrics`);
+    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  Back office (browser)  ${baseUrl}/admin/`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${metricsUrl}`);
   }
   lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
   for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
@@ -53,6 +54,8 @@ export function buildCli(): Command {
     .description('Tillpoint: loyalty and promotions hub between POS systems and reward programs')
     .version(VERSION)
     .showHelpAfterError()
+    // a subcommand's options belong to it (`conformance pos --key` is the listener's key)
+    .enablePositionalOptions()
     .exitOverride();
 
   program
@@ -67,10 +70,15 @@ export function buildCli(): Command {
       const runtime = await createRuntime(config);
       const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
+      const metricsUrl = (await runtime.listenMetrics())?.replace('[::1]', 'localhost') ?? null;
       runtime.startWorkers();
       const baseUrl = address.replace('[::1]', 'localhost');
-      if (demo) printDemo(demo.info, baseUrl);
-      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/\n`);
+      if (process.env.NODE_ENV === 'production' && config.metricsToken === null && config.metricsPort === null) {
+        runtime.app.log.warn('/metrics is open on the API port (per-program sales figures); set TILLPOINT_METRICS_TOKEN and/or TILLPOINT_METRICS_PORT');
+      }
+      const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
+      if (demo) printDemo(demo.info, baseUrl, metricsLine);
+      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`);
       const cstore = await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl, databaseUrl: config.databaseUrl });
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
@@ -171,6 +179,7 @@ export function buildCli(): Command {
 
   registerAdminCommands(program);
   registerCstoreCommands(program);
+  registerConformanceCommands(program);
   return program;
 }
 
@@ -180,7 +189,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof UsageError || e instanceof AppError) {
+    if (e instanceof UsageError || e instanceof KitUsageError || e instanceof AppError) {
       process.stderr.write(`tillpoint: ${e.message}\n`);
       return 2;
     }

@@ -35,6 +35,7 @@ export const ERRORS = {
   NothingToAccept: { status: 409, message: 'No pending changes to accept' },
   BatchNotFound: { status: 404, message: 'Update batch not found' },
   InvalidTransition: { status: 409, message: 'Not allowed in the current state' },
+  PilotNotReady: { status: 409, message: 'The pilot location has not reviewed, accepted and applied its promotions yet' },
   RateLimited: { status: 429, message: 'Too many requests' },
   LoginCodeInvalid: { status: 401, message: 'Login code is wrong, expired or used up' },
   ReceiptNotFound: { status: 404, message: 'No receipt with this code in this program' },
@@ -43,6 +44,7 @@ export const ERRORS = {
   PromoCodeNotFound: { status: 404, message: 'No such promo code' },
   PromoCodeAlreadyRedeemed: { status: 409, message: 'This promo code was already redeemed by this guest' },
   PromoCodeNotRedeemable: { status: 422, message: 'This promo code is not valid now or is used up' },
+  PointsLimitExceeded: { status: 422, message: 'A points balance may not exceed 999,999,999,999' },
   ServiceUnavailable: { status: 503, message: 'Service unavailable' },
   InternalError: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -66,7 +68,11 @@ export function invalidField(field: string, message: string): AppError {
   return new AppError('ValidationError', `${field} ${message}`, { field });
 }
 
-/** The RulesError envelope: one entry per failed rule. */
+/**
+ * The RulesError envelope: one entry per failed rule. `isEngineError` is true as in the seed's
+ * example: the rules engine, not the transport, refused. The HTTP adapter adds `errorConfig`
+ * (the refused call).
+ */
 export function rulesError(failures: RuleFailure[]): AppError {
-  return new AppError('RulesError', ERRORS.RulesError.message, { isEngineError: false, ruleEvaluation: failures });
+  return new AppError('RulesError', ERRORS.RulesError.message, { isEngineError: true, ruleEvaluation: failures });
 }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AdminRole, Database } from '../adapters/db/schema.ts';
 import { AppError } from '../errors.ts';
 import { newId, sha256 } from '../lib/ids.ts';
+import { TOKEN_PREFIX } from '../lib/tokens.ts';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -99,7 +100,7 @@ export class AdminAuthService {
       throw new AppError('Unauthorized', 'Wrong e-mail or password');
     }
     if (!(await verifyPassword(password, row.password_hash))) throw new AppError('Unauthorized', 'Wrong e-mail or password');
-    const token = `tpa_${randomBytes(32).toString('base64url')}`;
+    const token = `${TOKEN_PREFIX.admin}${randomBytes(32).toString('base64url')}`;
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + this.sessionTtlSeconds * 1000).toISOString();
     await this.db

@@ -18,7 +18,7 @@ export interface PosContext {
   operator: string | null;
   matchingId: string | null;
   posType: string;
-  /** The vendor whose PLUs the answer must use (supportingPos, else posType, else the key's vendor). */
+  /** The vendor whose PLU configs answer and resolve lines first: the API key's vendor. */
   pluVendor: string;
   /** The dialect that spoke (partner, tillster, ncr, winrest). */
   dialect: string;

@@ -18,6 +18,22 @@ export interface DiscountPin {
 
 export interface ItemLineRedemption {
   pins: DiscountPin[];
+  /**
+   * While nothing is stamped yet, a line carrying an upsize PLU (a `sizeBasedPlu` entry after the
+   * first) redeems its incentive even when the guest did not pre-select it (NCR's PENDING).
+   */
+  upsizes?: boolean;
+  /** Incentives offered that way which the guest cannot have: not offered again. */
+  refused?: ReadonlySet<string>;
+}
+
+/** The incentive whose upsize PLU (for this vendor) the line carries, if any. */
+function upsizeOf(line: CartLine, incentives: ReadonlyMap<string, Incentive>, vendor: string): string | undefined {
+  for (const incentive of incentives.values()) {
+    const config = incentive.vendorConfigs[vendor];
+    if (config?.pluType === 'sizeBasedPlu' && config.sizeBasedPlu.slice(1).some((s) => s.plu === line.productId)) return incentive.id;
+  }
+  return undefined;
 }
 
 export interface IncentiveLine {
@@ -50,9 +66,11 @@ export interface ItemLineInput {
  * A pin that names an incentive the guest does not hold on this transaction (neither pre-selected
  * nor on a loyalty line) is a 400 naming the pin's field.
  */
-export function redeemItemLines(input: ItemLineInput): { cart: Cart; incentiveLines: IncentiveLine[] } {
+export function redeemItemLines(input: ItemLineInput): { cart: Cart; incentiveLines: IncentiveLine[]; offered: string[] } {
   const { cart, incentives, vendor, redemption } = input;
-  const held = new Set([...input.selections, ...input.named]);
+  const goods = cart.lines.filter((l) => (l.kind === 'item' || l.kind === 'combo') && l.incentiveId === null && l.quantity > 0);
+  const upsized = redemption.upsizes ? goods.flatMap((l) => upsizeOf(l, incentives, vendor) ?? []) : [];
+  const held = new Set([...input.selections, ...input.named, ...upsized]);
   for (const pin of redemption.pins) {
     if (pin.incentiveId === null) continue;
     if (!incentives.has(pin.incentiveId)) throw invalidField(pin.field, `names "${pin.incentiveId}", which is no active reward or offer of this program`);
@@ -68,11 +86,19 @@ export function redeemItemLines(input: ItemLineInput): { cart: Cart; incentiveLi
     const i = pool.indexOf(l.incentive.id);
     if (i >= 0) pool.splice(i, 1);
   }
-  if (pool.length === 0) return { cart, incentiveLines: input.incentiveLines };
+  const offered: string[] = [];
+  if (input.applied === null) {
+    for (const id of upsized) {
+      if (pool.includes(id) || input.named.has(id) || redemption.refused?.has(id)) continue;
+      pool.push(id);
+      offered.push(id);
+    }
+  }
+  if (pool.length === 0) return { cart, incentiveLines: input.incentiveLines, offered: [] };
 
   const pinnedTo = new Map<string, string | null>();
   for (const pin of redemption.pins) if (pin.lineRef !== null) pinnedTo.set(pin.lineRef, pin.incentiveId);
-  const candidates = cart.lines.filter((l) => (l.kind === 'item' || l.kind === 'combo') && l.incentiveId === null && l.quantity > 0);
+  const candidates = [...goods];
   // Lines the POS pinned a discount to first, then top-level lines, then combo children; the
   // sort is stable, so cart order decides within each group.
   const rank = (l: CartLine) => (pinnedTo.has(l.ref) ? 0 : l.parentRef === null ? 1 : 2);
@@ -107,10 +133,12 @@ export function redeemItemLines(input: ItemLineInput): { cart: Cart; incentiveLi
     });
     incentiveLines.push({ incentive, lineRef: line.ref, plu: line.productId });
   }
-  if (added.size === 0) return { cart, incentiveLines };
+  const redeemed = new Set([...added.values()].map((l) => l.incentiveId));
+  const stillOffered = offered.filter((id) => redeemed.has(id));
+  if (added.size === 0) return { cart, incentiveLines, offered: [] };
   const lines = cart.lines.flatMap((l) => {
     const loyalty = added.get(l);
     return loyalty ? [l, loyalty] : [l];
   });
-  return { cart: { ...cart, lines }, incentiveLines };
+  return { cart: { ...cart, lines }, incentiveLines, offered: stillOffered };
 }

@@ -41,6 +41,7 @@ import { localTimeAt } from '../domain/time.ts';
 import { AppError, rulesError } from '../errors.ts';
 import { newId, UUID } from '../lib/ids.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
+import { redeemByGenericDiscount } from './generic-discount-plu.ts';
 import { type ItemLineRedemption, redeemItemLines } from './item-line-redemption.ts';
 import { CodeLookupGuard } from './throttle.ts';
 import { incentivesInCart, loadGuestHistory, needsOf } from './rule-facts.ts';
@@ -84,21 +85,41 @@ export interface LoyaltyDeps {
   codeGuard?: CodeLookupGuard;
 }
 
-const DEFAULT_TEMPLATES: { claimed: PresentationTemplate; unclaimed: PresentationTemplate } = {
-  claimed: {
-    header: 'Rewards',
-    pointsEarned: 'Earned: {pointsEarned}',
-    pointsRedeemed: 'Redeemed: {pointsRedeemed}',
-    totalPoints: 'Balance: {balance}',
-    identifier: 'Transaction ID: {transactionId}',
-  },
-  unclaimed: {
-    header: 'Rewards',
-    marketing: 'Scan to earn {pointsEarned} points for this order',
-    identifier: 'Receipt code: {receiptCode}',
-    qrCode: '{claimUrl}',
-  },
-};
+/**
+ * Receipts of a program without templates, in the seeds' words: the program's name as header,
+ * "Earned: …", "Balance: …", "Transaction ID: …" and a footer saying when points expire
+ * ("… expire 180 days from last purchase" in the NCR seed).
+ */
+export function defaultTemplates(program: Pick<Program, 'name' | 'expiry'>): { claimed: PresentationTemplate; unclaimed: PresentationTemplate } {
+  const footer = expiryFooter(program.expiry);
+  return {
+    claimed: {
+      header: program.name,
+      pointsEarned: 'Earned: {pointsEarned}',
+      totalPoints: 'Balance: {balance}',
+      identifier: 'Transaction ID: {transactionId}',
+      ...(footer ? { footer } : {}),
+    },
+    unclaimed: {
+      header: program.name,
+      marketing: 'Scan to earn {pointsEarned} points for this order',
+      identifier: 'Transaction ID: {transactionId}',
+      qrCode: '{claimUrl}',
+      ...(footer ? { footer } : {}),
+    },
+  };
+}
+
+function expiryFooter(expiry: Program['expiry']): string | null {
+  switch (expiry.kind) {
+    case 'inactivity':
+      return `Points expire ${expiry.days} days from last purchase.`;
+    case 'monthly-buckets':
+      return `Points expire ${expiry.months} months after the month they were earned in.`;
+    default:
+      return null;
+  }
+}
 
 const OPEN_STATES = ['OPEN', 'PENDING'] as const;
 
@@ -307,10 +328,12 @@ export class LoyaltyService {
     if (cmd.status === 'PENDING') {
       const updated = await markPending.first(this.db, { ...common, id: txn.id, reserved: evaluation.pointsRedeemed });
       if (!updated) return this.replayOrRefuse(await this.transactionRow(principal, txn.id), cmd);
+      // The answer previews the claim, as the NCR seed's PENDING example does (pointsEarned: what
+      // the sale would earn); only CLAIMED moves points.
       return render(
         this.saleResult(program, txn, guest, cmd, evaluation, incentiveLines, {
-          points: Math.max(0, guest.balance - evaluation.pointsRedeemed),
-          pointsEarned: 0,
+          points: Math.max(0, guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned),
+          pointsEarned: evaluation.pointsEarned,
           kind: 'claimed',
         }),
       );
@@ -450,8 +473,10 @@ export class LoyaltyService {
     const existing = await this.findByDedupe(principal.programId, dedupeKey);
     if (existing) return this.unclaimedResult(program, existing, cmd.pos.dialect);
 
-    // Without a guest nothing is redeemed: loyalty lines only count as discounts on the goods.
-    const cart: Cart = { ...cmd.cart, lines: cmd.cart.lines.map((l) => ({ ...l, incentiveId: null })) };
+    // Without a guest nothing is redeemed: loyalty lines (generic discount PLUs included) only
+    // count as discounts on the goods.
+    const rung = redeemByGenericDiscount(cmd.cart, program.posSettings?.[cmd.pos.pluVendor]?.genericDiscountPlus ?? []);
+    const cart: Cart = { ...rung, lines: rung.lines.map((l) => ({ ...l, incentiveId: null })) };
     const evaluation = evaluate(cart, {
       now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
       store: { id: store.id, externalId: store.externalId },
@@ -655,7 +680,10 @@ export class LoyaltyService {
     if (!guest) throw new AppError('UserNotFoundError');
     const store = await this.storeById(txn, principal);
     const selections = JSON.parse(txn.selections) as string[];
-    const { cart, incentiveLines } = resolveIncentiveLines(cmd.cart, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds, cmd.itemLineRedemption ?? null);
+    const rung = redeemByGenericDiscount(cmd.cart, program.posSettings?.[cmd.pos.pluVendor]?.genericDiscountPlus ?? []);
+    const resolve = (refused: ReadonlySet<string>) =>
+      resolveIncentiveLines(rung, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds, cmd.itemLineRedemption ? { ...cmd.itemLineRedemption, refused } : null);
+    let { cart, incentiveLines, offered } = resolve(new Set());
     // Guest history only when an incentive in the cart has a rule that needs it (rule-facts.ts).
     const history = await loadGuestHistory(this.db, {
       programId: principal.programId,
@@ -665,16 +693,25 @@ export class LoyaltyService {
       needs: needsOf(incentivesInCart(cart, incentives)),
       now: this.clock(),
     });
-    const evaluation = evaluate(cart, {
-      now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
-      store: { id: store.id, externalId: store.externalId, groups: store.groups ?? [] },
-      serviceMode: cmd.serviceMode,
-      guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.createdAt },
-      earn: program.earn,
-      incentives,
-      channel: cmd.channel,
-      history,
-    });
+    const evaluateCart = (c: Cart) =>
+      evaluate(c, {
+        now: cmd.localTime ?? localTimeAt(this.clock(), store.timeZone),
+        store: { id: store.id, externalId: store.externalId, groups: store.groups ?? [] },
+        serviceMode: cmd.serviceMode,
+        guest: { id: guest.id, balance: guest.balance, enrolledAt: guest.createdAt },
+        earn: program.earn,
+        incentives,
+        channel: cmd.channel,
+        history,
+      });
+    let evaluation = evaluateCart(cart);
+    // Incentives offered on upsize lines nobody asked for are a suggestion: one the guest cannot
+    // have (points, rules) is left out rather than failing the sale.
+    const refused = new Set(evaluation.failures.flatMap((f) => (f.incentiveId && offered.includes(f.incentiveId) ? [f.incentiveId] : [])));
+    if (refused.size > 0) {
+      ({ cart, incentiveLines, offered } = resolve(refused));
+      evaluation = evaluateCart(cart);
+    }
     return { program, guest, evaluation, incentiveLines };
   }
 
@@ -771,7 +808,7 @@ export function posKeyOf(pos: PosContext): string {
 
 /** The receipt template a dialect prints for a sale: the program's per-vendor one, its default, or the built-in. */
 export function templateFor(program: Program, dialect: string, kind: 'claimed' | 'unclaimed'): PresentationTemplate {
-  return program.receiptTemplates[dialect]?.[kind] ?? program.receiptTemplates.default?.[kind] ?? DEFAULT_TEMPLATES[kind];
+  return program.receiptTemplates[dialect]?.[kind] ?? program.receiptTemplates.default?.[kind] ?? defaultTemplates(program)[kind];
 }
 
 /** The PLU a vendor rings for an incentive; an incentive without a config for the vendor is an error. */
@@ -788,8 +825,11 @@ export function pluFor(incentive: Incentive, vendor: string): string | null {
 
 /**
  * Names the incentive behind each loyalty line: by the line's incentiveId, else by this vendor's
- * PLU (pre-selected incentives first). A loyalty line that names nothing we know is a 404.
- * With `itemLines` (dialects that pin discounts to item lines), item lines may redeem too.
+ * PLU (pre-selected incentives first), else by a PLU the incentive has for any other vendor of the
+ * program when exactly one incentive has it (a POS ringing the PLU another integration of the same
+ * store answered). A loyalty line that names nothing we know, or names it ambiguously, is a 404.
+ * The incentive decides what the line is: a reward's PLU on a line sent as an offer redeems the
+ * reward. With `itemLines` (dialects that pin discounts to item lines), item lines may redeem too.
  */
 export function resolveIncentiveLines(
   cart: Cart,
@@ -798,7 +838,7 @@ export function resolveIncentiveLines(
   selections: string[],
   applied: string[] | null,
   itemLines: ItemLineRedemption | null = null,
-): { cart: Cart; incentiveLines: SaleResult['incentiveLines'] } {
+): { cart: Cart; incentiveLines: SaleResult['incentiveLines']; offered: string[] } {
   const incentiveLines: SaleResult['incentiveLines'] = [];
   const named = new Set<string>();
   const ordered = [...selections.map((id) => incentives.get(id)).filter((i): i is Incentive => !!i), ...incentives.values()];
@@ -817,18 +857,24 @@ export function resolveIncentiveLines(
         return config !== undefined && allPlus(config).includes(line.productId);
       });
       if (!incentive) {
-        throw new AppError(line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError', `No ${line.kind} with PLU "${line.productId}" for vendor ${vendor}`, {
-          field: `transactionDetails.order[${i}].productId`,
-        });
+        const anyVendor = [...incentives.values()].filter((c) => Object.values(c.vendorConfigs).some((config) => allPlus(config).includes(line.productId)));
+        if (anyVendor.length === 1) incentive = anyVendor[0];
+        else {
+          const why = anyVendor.length > 1 ? `; ${anyVendor.length} incentives have it for other vendors (${anyVendor.map((c) => c.id).join(', ')})` : '';
+          throw new AppError(line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError', `No ${line.kind} with PLU "${line.productId}" for vendor ${vendor}${why}`, {
+            field: `transactionDetails.order[${i}].productId`,
+          });
+        }
       }
     }
     if (!incentive) return line;
     named.add(incentive.id);
+    const kind = incentive.kind === 'REWARD' ? ('reward' as const) : ('offer' as const);
     if (applied && !applied.includes(incentive.id)) return { ...line, incentiveId: null };
     incentiveLines.push({ incentive, lineRef: line.ref, plu: line.productId });
-    return { ...line, incentiveId: incentive.id };
+    return { ...line, kind: line.kind === 'reward' || line.kind === 'offer' ? kind : line.kind, incentiveId: incentive.id };
   });
   const resolved = { cart: { ...cart, lines }, incentiveLines };
-  if (!itemLines) return resolved;
+  if (!itemLines) return { ...resolved, offered: [] };
   return redeemItemLines({ ...resolved, incentives, vendor, selections, applied, named, redemption: itemLines });
 }

@@ -8,6 +8,13 @@ export type ExpiryPolicy = { kind: 'inactivity'; days: number } | { kind: 'month
 /** Receipt templates: per vendor (or `default`), separately for claimed and unclaimed sales. */
 export type ReceiptTemplates = Record<string, { claimed?: PresentationTemplate; unclaimed?: PresentationTemplate }>;
 
+/**
+ * Per POS vendor settings of a program. `genericDiscountPlus`: the PLUs of the POS's generic 100%
+ * discount (Winrest has no reward PLUs: it rings the reward's product and this discount after it).
+ * Default: none, i.e. `{}`.
+ */
+export type PosSettings = Record<string, { genericDiscountPlus?: string[] }>;
+
 export interface Program {
   id: string;
   slug: string;
@@ -20,6 +27,8 @@ export interface Program {
   publicUrl: string | null;
   /** Tiers by points earned in a rolling window; absent/null = the program has none. */
   tiers?: TierConfig | null;
+  /** Per POS vendor settings (0008); absent = `{}`. */
+  posSettings?: PosSettings;
 }
 
 export interface Store {

@@ -9,7 +9,8 @@ import { isValidTimeZone } from '../domain/time.ts';
 import { type TierConfig, validateTierConfig } from '../domain/tiers.ts';
 import { AppError } from '../errors.ts';
 import { newId, sha256 } from '../lib/ids.ts';
-import { type ExpiryPolicy, POS_VENDORS, type ReceiptTemplates } from './model.ts';
+import { type ExpiryPolicy, POS_VENDORS, type PosSettings, type ReceiptTemplates } from './model.ts';
+import { normalizePosSettings, validatePosSettings } from './pos-settings.ts';
 
 /**
  * Creating programs, stores, keys, guests and incentives, with validation. Used by the demo seed,
@@ -18,37 +19,44 @@ import { type ExpiryPolicy, POS_VENDORS, type ReceiptTemplates } from './model.t
 export interface NewProgram {
   slug: string;
   name: string;
-  currency: string;
-  earnRateMilli: number;
+  /** Loyalty settings. A c-store chain that only takes manufacturer promotions leaves them out:
+   * USD, no earning (0) and points that never expire. */
+  currency?: string;
+  earnRateMilli?: number;
   minSpendCents?: number;
-  expiry: ExpiryPolicy;
+  expiry?: ExpiryPolicy;
   claimWindowDays?: number;
   receiptTemplates?: ReceiptTemplates;
   publicUrl?: string | null;
   /** Tiers by points earned in a rolling window (domain/tiers.ts); absent = none. */
   tiers?: TierConfig | null;
+  /** Per POS vendor settings (generic discount PLUs); absent = none. */
+  posSettings?: PosSettings;
 }
 
 export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
-  if (!/^[A-Z]{3}$/.test(p.currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
+  const currency = p.currency ?? 'USD';
+  if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
   if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
+  if (p.posSettings) validatePosSettings(p.posSettings);
   await db
     .insertInto('programs')
     .values({
       id,
       slug: p.slug,
       name: p.name,
-      currency: p.currency,
-      earn_rate_milli: p.earnRateMilli,
+      currency,
+      earn_rate_milli: p.earnRateMilli ?? 0,
       min_spend_cents: p.minSpendCents ?? 0,
-      expiry_policy: JSON.stringify(p.expiry),
+      expiry_policy: JSON.stringify(p.expiry ?? { kind: 'none' }),
       claim_window_days: p.claimWindowDays ?? 30,
       receipt_templates: JSON.stringify(p.receiptTemplates ?? {}),
       public_url: p.publicUrl ?? null,
       created_at: at.toISOString(),
       tier_config: p.tiers ? JSON.stringify(p.tiers) : null,
+      pos_settings: p.posSettings && Object.keys(p.posSettings).length > 0 ? JSON.stringify(normalizePosSettings(p.posSettings)) : null,
     })
     .execute();
   return id;

@@ -6,6 +6,7 @@ import type { PosSystem } from '../app/cstore/model.ts';
 import { createProgram } from '../app/provisioning.ts';
 import { sha256 } from '../lib/ids.ts';
 import { addTerm } from '../app/cstore/locations.service.ts';
+import { TOKEN_PREFIX } from '../lib/tokens.ts';
 
 /**
  * The demo c-store chain `quickstop`: three locations on Passport, Commander and an "other" POS,
@@ -30,7 +31,7 @@ const ASSIGNED_LICENSES = [
   { id: '0c570e00-0000-4000-8000-00000000f103', locationId: CSTORE_DEMO_LOCATIONS[2]!.id },
 ];
 
-export const demoAgentToken = (locationId: string): string => `tpg_demo_${sha256(`tillpoint-demo-agent|${locationId}`).slice(0, 32)}`;
+export const demoAgentToken = (locationId: string): string => `${TOKEN_PREFIX.agent}demo_${sha256(`tillpoint-demo-agent|${locationId}`).slice(0, 32)}`;
 
 export interface CstoreDemoInfo {
   program: { id: string; slug: string; name: string };
@@ -69,6 +70,9 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
             batch_seq: 0,
             created_at: at,
             updated_at: at,
+            register_store_id: l.name.match(/#(\d+)/)?.[1] ?? null,
+            register_ids: 'manufacturer',
+            register_id_start: 1,
           })
           .execute();
       }

@@ -1,4 +1,5 @@
-import { type Cents, MoneyFormatError, parseMajor } from './money.ts';
+import { MAX_AMOUNT_MINOR, MAX_QUANTITY } from './limits.ts';
+import { type Cents, formatMajor, MoneyFormatError, parseMajor } from './money.ts';
 
 /**
  * The canonical cart every dialect is translated into. Vendor shapes never reach the rules
@@ -72,12 +73,15 @@ export function buildCart(currency: string, order: RawLine[], payments: RawPayme
     if (!Number.isInteger(raw.quantity) || raw.quantity < 0) {
       throw new CartError(`order[${i}].quantity`, 'must be a whole number, zero or more');
     }
+    if (raw.quantity > MAX_QUANTITY) throw new CartError(`order[${i}].quantity`, `must be at most ${MAX_QUANTITY}`);
     if (refs.has(raw.referenceId)) {
       throw new CartError(`order[${i}].referenceId`, `duplicates referenceId "${raw.referenceId}" of an earlier line`);
     }
     refs.add(raw.referenceId);
     const unit = money(raw.price, `order[${i}].price`, digits);
     const tax = raw.tax === undefined ? 0 : money(raw.tax, `order[${i}].tax`, digits);
+    // unit ≤ MAX_AMOUNT_MINOR and quantity ≤ MAX_QUANTITY: the product is exact (below 2^53).
+    if (unit * raw.quantity > MAX_AMOUNT_MINOR) throw new CartError(`order[${i}].price`, `times quantity must be at most ${formatMajor(MAX_AMOUNT_MINOR, digits)}`);
     lines.push({
       ref: raw.referenceId,
       parentRef: raw.parentReferenceId ?? null,
@@ -91,6 +95,9 @@ export function buildCart(currency: string, order: RawLine[], payments: RawPayme
       incentiveId: raw.incentiveId ?? null,
     });
   });
+  // Goods of at most 500 lines each ≤ MAX_AMOUNT_MINOR: the sum is exact, then bounded.
+  const goods = lines.reduce((sum, l) => sum + l.amountCents, 0);
+  if (goods > MAX_AMOUNT_MINOR) throw new CartError('order', `must total at most ${formatMajor(MAX_AMOUNT_MINOR, digits)}`);
   lines.forEach((line, i) => {
     if (line.parentRef !== null && !refs.has(line.parentRef)) {
       throw new CartError(`order[${i}].parentReferenceId`, `points at "${line.parentRef}", which is no line of this order`);
@@ -102,6 +109,7 @@ export function buildCart(currency: string, order: RawLine[], payments: RawPayme
     if (!Number.isInteger(p.amount) || p.amount < 0) {
       throw new CartError(`payments[${i}].amount`, 'must be a whole number of minor units, zero or more');
     }
+    if (p.amount > MAX_AMOUNT_MINOR) throw new CartError(`payments[${i}].amount`, `must be at most ${MAX_AMOUNT_MINOR}`);
     const type = p.type.toUpperCase();
     if (TOTAL_TYPES.has(type)) totals[type as keyof Cart['totals']] = p.amount;
     else tenders.push({ type, amountCents: p.amount });
@@ -113,6 +121,7 @@ function money(value: string | number, path: string, digits: number): Cents {
   try {
     const cents = parseMajor(value, digits);
     if (cents < 0) throw new CartError(path, 'must not be negative');
+    if (cents > MAX_AMOUNT_MINOR) throw new CartError(path, `must be at most ${formatMajor(MAX_AMOUNT_MINOR, digits)}`);
     return cents;
   } catch (e) {
     if (e instanceof MoneyFormatError) throw new CartError(path, e.reason);

@@ -339,6 +339,8 @@ function collectIncentives(cart: Cart, incentives: ReadonlyMap<string, Incentive
       byId.set(incentive.id, a);
     }
     a.quantity += line.quantity;
+    // Exact while it matters: a cost (≤ MAX_POINTS) times a quantity beyond every balance (also
+    // ≤ MAX_POINTS) fails point-balance whatever its rounding.
     a.points = incentive.kind === 'REWARD' ? incentive.pointCost * a.quantity : 0;
     a.lineRefs.push(line.ref);
   }

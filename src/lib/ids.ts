@@ -12,14 +12,18 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 
 export const cryptoRandomIndex = (n: number): number => randomInt(n);
 
+/** Nesting canonicalJson follows; a body reaching it was parsed with at most 32 levels (app.ts). */
+const CANONICAL_MAX_DEPTH = 64;
+
 /** JSON with object keys sorted, so equal bodies hash equally whatever order the POS wrote. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > CANONICAL_MAX_DEPTH) throw new RangeError(`canonicalJson: value nests deeper than ${CANONICAL_MAX_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const keys = Object.keys(value as object).sort();
     return `{${keys
       .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], depth + 1)}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoHarness } from '../support/dialect-bodies.ts';
 import { ENGINES } from '../support/engines.ts';
-import { FARHAN } from '../support/fixtures.ts';
+import { BEN, FARHAN } from '../support/fixtures.ts';
 import { expectShape, fill, ISO_TIME, NCR_EXAMPLES, RECEIPT_CODE, UUID } from './seed-examples.ts';
 
 /**
@@ -74,7 +74,8 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     expect(answer.eligibleDiscounts).toEqual([
       { details: { displayName: WHOPPER.name, type: 'REWARD' }, orderReferenceId: '1', productId: WHOPPER.benefitPlu, referenceId: WHOPPER.id },
     ]);
-    // While PENDING nothing is earned yet; the balance shown is net of the held reward.
+    // PENDING previews the claim (every line is priced 0 here, so nothing to earn); the balance
+    // shown is net of the held reward, and nothing moves until CLAIMED.
     expect(answer).toMatchObject({ points: START - WHOPPER.cost, pointsEarned: 0, pointsRedeemed: WHOPPER.cost, loyaltyId: FARHAN, transactionId: txn });
     expect(answer.presentation).toMatchObject({
       header: 'Royal Perks',
@@ -108,5 +109,59 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     const again = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, body);
     expect(again.body).toBe(res.body);
     expect(await h.balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
+  });
+
+  it('Update (Pending) answers pointsEarned as the seed example does: what the sale would earn; only CLAIMED moves points', async () => {
+    const posTxn = 'POS-2001';
+    const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }));
+    const id = identify.json().transactionId as string;
+    const values = { ...updateValues(), $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: '4001' };
+    const pending = fill(NCR_EXAMPLES.pending.request, values);
+    pending.transactionDetails.order[1].price = 5.0; // the med fries at 5.00: 50 points at 10 per dollar
+    pending.transactionDetails.appliedDiscounts = [];
+    const before = await h.balanceOf(FARHAN);
+    const res = await h.call('PUT', `/loyalty/transaction/pos/${id}`, pending);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ pointsEarned: 50, pointsRedeemed: 0, points: before + 50 });
+    expect(res.json().presentation).toMatchObject({ pointsEarned: 'Earned: 50', totalPoints: `Balance: ${before + 50}` });
+    expect(await h.balanceOf(FARHAN)).toBe(before);
+    const claimed = await h.call('PUT', `/loyalty/transaction/pos/${id}`, { ...pending, status: 'CLAIMED' });
+    expect(claimed.json()).toMatchObject({ pointsEarned: 50, points: before + 50 });
+    expect(await h.balanceOf(FARHAN)).toBe(before + 50);
+  });
+
+  describe('an upsize PLU in the cart, nothing pre-selected (the seed\'s "OR the cart contains an upsize plu")', () => {
+    // Free Small Fries: NCR sizeBasedPlu small 900101, then the upsizes medium 900111 and large 900121.
+    const FRIES = { id: 'rwd-small-fries', name: 'Free Small Fries', upsizePlu: '900111', cost: 250 };
+
+    it('PENDING answers eligibleDiscounts pointing at the upsize line, and CLAIMED redeems it once NCR stamps it', async () => {
+      const posTxn = 'POS-3001';
+      const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }));
+      expect(identify.json().eligibleDiscounts).toEqual([]);
+      const id = identify.json().transactionId as string;
+      const values = { ...updateValues(), $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: FRIES.upsizePlu, $loyaltyIncentiveId: FRIES.id };
+      const before = await h.balanceOf(FARHAN);
+      const pending = await h.call('PUT', `/loyalty/transaction/pos/${id}`, fill(NCR_EXAMPLES.pending.request, values));
+      expect(pending.statusCode, pending.body).toBe(200);
+      expectShape(pending.json(), NCR_EXAMPLES.pending.response);
+      expect(pending.json().eligibleDiscounts).toEqual([
+        { details: { displayName: FRIES.name, type: 'REWARD' }, orderReferenceId: '1', productId: FRIES.upsizePlu, referenceId: FRIES.id },
+      ]);
+      expect(pending.json()).toMatchObject({ pointsRedeemed: FRIES.cost });
+      const claimed = await h.call('PUT', `/loyalty/transaction/pos/${id}`, fill(NCR_EXAMPLES.claimed.request, values));
+      expect(claimed.statusCode, claimed.body).toBe(200);
+      expect(claimed.json()).toMatchObject({ pointsRedeemed: FRIES.cost, points: before - FRIES.cost });
+      expect(await h.balanceOf(FARHAN)).toBe(before - FRIES.cost);
+    });
+
+    it('leaves the upsize out, without failing the sale, for a guest who cannot have the reward', async () => {
+      const posTxn = 'POS-3002';
+      const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': BEN }));
+      const id = identify.json().transactionId as string;
+      const values = { ...updateValues(), $loyaltyUserId: BEN, $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: FRIES.upsizePlu };
+      const pending = await h.call('PUT', `/loyalty/transaction/pos/${id}`, fill(NCR_EXAMPLES.pending.request, values));
+      expect(pending.statusCode, pending.body).toBe(200);
+      expect(pending.json()).toMatchObject({ eligibleDiscounts: [], pointsRedeemed: 0 });
+    });
   });
 });

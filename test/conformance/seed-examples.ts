@@ -1,174 +1,124 @@
 import { expect } from 'vitest';
 
+import { readFileSync } from 'node:fs';
+
 /**
- * Every example request and answer of the two vendor source documents, untangled:
- * `../shared/seeds/loyalty-api-v1-ncr.txt` and `../shared/seeds/loyalty-api-v1-winrest.txt` (a page
- * diff of the Loyalty API v1 endpoint reference against the Winrest page). Values are copied as the
- * documents write them; `$name` placeholders and "A or B" alternatives are filled in by `fill`.
- * Where a document's JSON is broken (comments, trailing commas, `"parentReferenceId"?:` for an
- * optional field) the intent is kept.
+ * Every example request and answer of the two vendor source documents, read from byte-identical
+ * copies of `../shared/seeds/` in `./seeds/`: `loyalty-api-v1-ncr.txt` and
+ * `loyalty-api-v1-winrest.txt` (a page diff of the Loyalty API v1 endpoint reference against the
+ * Winrest page). Each "Code Block" is parsed as the document writes it, tolerating what breaks its
+ * JSON: `// comments`, trailing and missing commas, `"parentReferenceId"?:` for an optional field,
+ * `"A" or "B"` alternatives (read as the one string "A or B"), a bare `$url`, and a parenthesised
+ * remark after a value. `$name` placeholders and alternatives are filled in by `fill`.
+ *
+ * Some blocks of the Winrest diff interleave two versions word by word and cannot be parsed; for
+ * those (`UNTANGLED`) the example is written out here by hand, and `seedWords` lets a test check
+ * that every key and value of the hand copy does occur in the document.
  */
-
-// ---- NCR ------------------------------------------------------------------------------------------
-
-const ncrPosVendor = {
-  matchingId: '$smgCode',
-  operator: '$operatorId',
-  posType: '$posVendorName',
-  storeId: '$rbiStoreId',
-  terminal: '$terminalNumber',
-  transactionId: '$posTransactionId',
+export const SEED_TEXT = {
+  ncr: readFileSync(new URL('./seeds/loyalty-api-v1-ncr.txt', import.meta.url), 'utf8'),
+  winrest: readFileSync(new URL('./seeds/loyalty-api-v1-winrest.txt', import.meta.url), 'utf8'),
 };
 
-const ncrPayments = [
-  { amount: 500, type: 'CREDIT', ccToken: '$panToken' },
-  { amount: 400, type: 'CASH' },
-  { amount: 1000, type: 'SUBTOTAL' },
-  { amount: 300, type: 'DISCOUNTS' },
-  { amount: 200, type: 'TAXES' },
-];
+/** The text of each "Code Block" of a document: from its opening brace to the first `}` line. */
+export function codeBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() !== 'Code Block') continue;
+    let end = i + 1;
+    while (end < lines.length && lines[end] !== '}') end++;
+    blocks.push(lines.slice(i + 1, end + 1).join('\n'));
+    i = end;
+  }
+  return blocks;
+}
 
-const ncrOrder = [
-  { name: 'some incentive name', price: 0, productId: '$benefitPlu', productType: 'item', quantity: 1, referenceId: '1', tax: 0 },
-  { name: 'med fries', price: 0, productId: '$plu', productType: 'item', quantity: 1, referenceId: '2', tax: 0 },
-];
+/** A seed example as parsed: the tests index into it as the documents lay it out. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SeedJson = Record<string, any>;
 
-const ncrUpdateAnswer = {
-  eligibleDiscounts: [
-    {
-      details: { displayName: 'some display name', type: 'REWARD or OFFER' },
-      orderReferenceId: '1', // the referenceId of the request's order entry
-      productId: '$benefitPlu',
-      referenceId: '$loyaltyIncentiveId',
-    },
-  ],
-  points: 102220,
-  pointsEarned: 5000,
-  pointsRedeemed: 0,
-  loyaltyId: '$loyaltyUserId',
-  presentation: {
-    footer: 'Crowns expire 180 days from last purchase. At participating U.S. restaurants. Terms at bk.com/rewards-terms',
-    header: 'Royal Perks',
-    identifier: 'Transaction ID: $loyaltyTransactionId',
-    pointsEarned: 'Earned: 5000',
-    totalPoints: 'Balance: 102220',
-  },
-  receiptCode: 'J25QL1WAH5KJ7P75',
-  transactionId: '$loyaltyTransactionId',
-};
+/** A code block as JSON, repairing only what the documents' authors left out or added by hand. */
+export function parseSeedBlock(block: string): SeedJson {
+  const repaired = block
+    .replace(/\s\/\/[^\n]*$/gm, '')
+    .replace(/"(\w+)"\?:/g, '"$1":')
+    .replace(/"([^"\n]*)" or "([^"\n]*)"/g, '"$1 or $2"')
+    .replace(/("[^"\n]*")\s*\([^)\n]*\)/g, '$1')
+    .replace(/:\s*(\$\w+)\s*(,?)[ \t]*$/gm, ': "$1"$2')
+    .replace(/("|\d|true|false|null|\}|\])(\s*\n\s*")/g, '$1,$2')
+    .replace(/,(\s*[}\]])/g, '$1');
+  return JSON.parse(repaired) as SeedJson;
+}
+
+const ncr = codeBlocks(SEED_TEXT.ncr).map(parseSeedBlock);
+const winrest = codeBlocks(SEED_TEXT.winrest);
+const winrestBlock = (i: number) => parseSeedBlock(winrest[i]!);
+
+// ---- NCR: six blocks, all parseable ---------------------------------------------------------------
 
 export const NCR_EXAMPLES = {
-  identify: {
-    request: { identifier: '$digitCode or $loyaltyId', posVendor: ncrPosVendor },
-    response: {
-      balances: [{ amount: 14464, currency: 'points' }],
-      eligibleDiscounts: [{ details: { displayName: 'some display name', type: 'REWARD or OFFER' }, productId: '$benefitPlu', referenceId: '$loyaltyIncentiveId' }],
-      loyaltyUser: { created: '2021-08-10T12:18:39.180Z', id: '$loyaltyUserId', name: '$loyaltyUserName' },
-      order: [{ name: 'Whopper', productId: '$incentivePlu', referenceId: '00' }],
-      transactionId: '$loyaltyTransactionId',
-    },
-  },
-  pending: {
-    request: {
-      channel: 'Restaurant',
-      created: '2021-05-04T13:39:47Z',
-      loyaltyId: '$loyaltyUserId',
-      serviceMode: '$serivceMode',
-      status: 'PENDING',
-      transactionDetails: {
-        currency: 'USD',
-        appliedDiscounts: [{ details: { displayName: 'some display name' }, orderReferenceId: '1', productId: '$benefitPlu', referenceId: '' }],
-        order: ncrOrder,
-        payments: ncrPayments,
-        posVendor: ncrPosVendor,
-      },
-      transactionId: '$loyaltyTransactionId',
-    },
-    response: ncrUpdateAnswer,
-  },
-  claimed: {
-    request: {
-      channel: 'Restaurant',
-      created: '2021-05-04T13:39:47Z',
-      loyaltyId: '$loyaltyUserId',
-      serviceMode: '$serviceMode',
-      status: 'CLAIMED',
-      transactionDetails: {
-        currency: 'USD',
-        appliedDiscounts: [{ details: { displayName: 'some display name' }, orderReferenceId: '1', productId: '$benefitPlu', referenceId: '$loyaltyIncentiveId' }],
-        order: ncrOrder,
-        payments: ncrPayments,
-        posVendor: ncrPosVendor,
-      },
-      transactionId: '$loyaltyTransactionId',
-    },
-    response: ncrUpdateAnswer,
-  },
+  identify: { request: ncr[0]!, response: ncr[1]! },
+  pending: { request: ncr[2]!, response: ncr[3]! },
+  claimed: { request: ncr[4]!, response: ncr[5]! },
 };
 
 // ---- Winrest and the endpoint reference ------------------------------------------------------------
 
-const identifyRequest = {
-  identifier: '123456',
-  posVendor: { operator: '300', posType: 'Winrest or Tillster', supportingPos: 'Partner', storeId: '9999', terminal: '0', transactionId: '000000000257' },
-};
-
-const identifyAnswer = (price: string) => ({
-  balances: [{ amount: 14464, currency: 'points' }],
-  loyaltyUser: { created: '2021-08-10T12:18:39.180Z', id: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', name: 'Farhan' },
-  order: [{ productId: '$incentivePlu', incentiveId: 'sanity id of reward or offer', quantity: '1', referenceId: '00', productType: 'REWARD or OFFER', price }],
-  transactionId: 'f4190848-169d-4c69-9f53-f916318c432b',
-});
-
+/** Blocks 0-1: the endpoint reference's identify; block 9: the void request; block 10: its answer. */
+const identifyRequest = winrestBlock(0);
+const identifyReferenceAnswer = winrestBlock(1);
 /** The body every Winrest transaction example shows (validate, update, unclaimed and void alike). */
-const winrestSale = {
-  channel: 'Restaurant',
-  created: '2021-05-04T13:39:47Z',
-  serviceMode: 'Eatin',
-  status: 'CLAIMED',
-  transactionDetails: {
-    currency: 'USD',
-    order: [
-      { name: 'some incentive name', price: 5.0, productId: '$incentivePlu', productType: 'offer', quantity: 1, referenceId: '1', tax: 0 },
-      { name: 'med whopper combo', price: 5.0, productId: '$plu', productType: 'combo', quantity: 1, referenceId: '1', tax: 0 },
-      { name: 'whopper', parentReferenceId: '1', price: 0, productId: '$plu', productType: 'item', quantity: 1, referenceId: '2', tax: 0 },
-      { name: 'med fries', parentReferenceId: '1', price: 0, productId: '$plu', productType: 'item', quantity: 1, referenceId: '3', tax: 0 },
-    ],
-    payments: [{ amount: 500, type: 'CASH or CARD', ccToken: 'optional PAN token' }],
-    posVendor: { operator: '300', posType: 'POS/Kiosk vendor name', storeId: '9999', terminal: '0', transactionId: '000000000257' },
+const winrestSale = winrestBlock(9);
+
+/** Hand-untangled examples of the blocks the page diff interleaves (see `seedWords`). */
+export const UNTANGLED = {
+  /** Winrest page, identify answer: the reference answer with "price": "300" on the reward line. */
+  identifyAnswer: { ...identifyReferenceAnswer, order: [{ ...(identifyReferenceAnswer.order as object[])[0], price: '300' }] },
+  saleAnswer: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', transactionId: '07e5c312-9e8e-4e67-8980-f42fc499a142' },
+  updateAnswer: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '$loyaltyUserId', transactionId: '$transactionId' },
+  rulesError: {
+    code: 'RulesError',
+    details: {
+      ruleEvaluation: [{ code: 'insufficient-point-balance', currentValue: 0, message: 'User does not have sufficient funds to redeem reward', ruleId: 'point-balance', targetValue: 250 }],
+      isEngineError: true,
+      errorConfig: { timeout: 0, method: 'put', data: '__REDACTED__', url: '$url' },
+    },
+    message: 'Rule evaluation failed',
+  },
+  unclaimedAnswer: {
+    presentation: { footer: 'receipt footer', header: 'receipt header', marketing: 'receipt marketing promo', identifier: 'Transaction ID: $transactionId' },
+    transactionId: '$transactionId',
   },
 };
 
 export const WINREST_EXAMPLES = {
   /** Endpoint reference: "price" field only returned back for rewards. */
-  identifyReference: { request: identifyRequest, response: identifyAnswer('0') },
+  identifyReference: { request: identifyRequest, response: identifyReferenceAnswer },
   /** Winrest page: "the price of the reward will be returned if a reward with price is pre-selected". */
-  identify: { request: identifyRequest, response: identifyAnswer('300') },
-  validate: {
-    request: winrestSale,
-    response: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', transactionId: '07e5c312-9e8e-4e67-8980-f42fc499a142' },
-    error: {
-      code: 'RulesError',
-      details: {
-        ruleEvaluation: [{ code: 'insufficient-point-balance', currentValue: 0, message: 'User does not have sufficient funds to redeem reward', ruleId: 'point-balance', targetValue: 250 }],
-        isEngineError: true,
-      },
-      message: 'Rule evaluation failed',
-    },
-  },
-  update: {
-    request: winrestSale,
-    response: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '$loyaltyUserId', transactionId: '$transactionId' },
-  },
-  unclaimed: {
-    request: winrestSale,
-    response: {
-      presentation: { footer: 'receipt footer', header: 'receipt header', marketing: 'receipt marketing promo', identifier: 'Transaction ID: $transactionId' },
-      transactionId: '$transactionId',
-    },
-  },
-  void: { request: winrestSale, response: { transactionId: '$transactionId' } },
+  identify: { request: identifyRequest, response: UNTANGLED.identifyAnswer },
+  validate: { request: winrestSale, response: UNTANGLED.saleAnswer, error: UNTANGLED.rulesError },
+  update: { request: winrestSale, response: UNTANGLED.updateAnswer },
+  unclaimed: { request: winrestSale, response: UNTANGLED.unclaimedAnswer },
+  void: { request: winrestSale, response: winrestBlock(10) },
 };
+
+/** Every key and every primitive value of an example, as text: each must occur in the document. */
+export function seedWords(example: unknown): string[] {
+  const words: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        words.push(k);
+        walk(x);
+      }
+    }
+    else words.push(String(v));
+  };
+  walk(example);
+  return words;
+}
 
 // ---- helpers -------------------------------------------------------------------------------------
 

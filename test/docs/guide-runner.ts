@@ -65,7 +65,7 @@ const FIXED = new Set(DEMO_GUESTS.map((g) => g.id));
 /**
  * Makes answers of different runs comparable: the n-th distinct transaction id becomes `<id-n>`
  * and the n-th distinct receipt code `<receipt-n>` (so an id answered by identify must come back
- * on the update), time stamps become `<time>`. Demo guest ids and everything else stay as they are.
+ * on the update), time stamps become `<time>`, the server's address `<server>`. Demo guest ids and everything else stay as they are.
  */
 export function normalizer(): (value: unknown) => unknown {
   const ids = new Map<string, string>();
@@ -74,7 +74,9 @@ export function normalizer(): (value: unknown) => unknown {
     s
       .replace(UUID, (m) => (FIXED.has(m) ? m : (ids.get(m) ?? (ids.set(m, `<id-${ids.size + 1}>`), ids.get(m)!))))
       .replace(RECEIPT, (m) => receipts.get(m) ?? (receipts.set(m, `<receipt-${receipts.size + 1}>`), receipts.get(m)!))
-      .replace(ISO_TIME, '<time>');
+      .replace(ISO_TIME, '<time>')
+      // The server's own address (a free port per run), e.g. in a RulesError's errorConfig.url.
+      .replace(/https?:\/\/(127\.0\.0\.1|localhost):\d+/g, '<server>');
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
     if (Array.isArray(v)) return v.map(walk);

@@ -60,7 +60,8 @@ describe.each(ENGINES)('end to end on %s', (engine) => {
     expect(await balance('B-1')).toBe(start);
 
     const pending = await post('PUT', `/loyalty/transaction/pos/${txn}`, { ...body, status: 'PENDING' });
-    expect(pending.body).toMatchObject({ points: start - 250, pointsEarned: 0 });
+    // PENDING previews the claim (as the NCR seed's example); the balance moves only at CLAIMED.
+    expect(pending.body).toMatchObject({ points: start - 250 + 99, pointsEarned: 99 });
     expect(await balance('B-2')).toBe(start);
 
     const claimed = await post('PUT', `/loyalty/transaction/pos/${txn}`, body);

@@ -290,6 +290,21 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
   describe('roll out and roles', () => {
     it('rolls out from the pilot to every other licensed location, listing the ones it skips', async () => {
       const unlicensed = await newLocation('No license yet');
+      // Pilots with changes still waiting (or never synced) hold the roll-out back, each with why.
+      const early = await h.api('POST', `${base}/programs/${h.programId}/rollout`);
+      expect(early.statusCode, early.body).toBe(409);
+      const blockers = early.json().details.blockers as { locationId: string; code: string }[];
+      expect(early.json().code).toBe('PilotNotReady');
+      expect(blockers.length).toBeGreaterThan(0);
+      expect((await h.api('GET', `${base}/programs/${h.programId}/rollout`)).json()).toMatchObject({ ready: false, blockers });
+      // The manager confirms one pilot and takes the unfinished ones out of the pilot.
+      const confirmed = await h.pilotLocation({ name: 'Confirmed pilot' });
+      expect((await sync(confirmed)).status).toBe('succeeded');
+      expect((await h.api('POST', `${base}/locations/${confirmed}/changes/accept`, { all: true })).statusCode).toBe(200);
+      expect((await h.api('GET', `${base}/locations/${confirmed}`)).json().register.status).toBe('unconfirmed');
+      for (const b of (await h.api('GET', `${base}/programs/${h.programId}/rollout`)).json().blockers as { locationId: string }[]) {
+        expect((await h.api('POST', `${base}/locations/${b.locationId}/status`, { status: 'off' })).statusCode).toBe(200);
+      }
       const r = await h.api('POST', `${base}/programs/${h.programId}/rollout`);
       expect(r.statusCode, r.body).toBe(200);
       const out = r.json() as { pilot: string[]; turnedLive: string[]; skipped: { locationId: string; reason: string }[] };

@@ -124,7 +124,7 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     expect(identified.body).toMatchObject({
       balances: [{ amount: 50, currency: 'points' }],
       loyaltyUser: { id: GUEST, name: 'Rosa' },
-      order: [{ productId: '5001', incentiveId: REWARD, productType: 'REWARD', quantity: 1 }],
+      order: [{ productId: '5001', incentiveId: REWARD, productType: 'REWARD', quantity: '1' }],
     });
     const TXN = identified.body.transactionId as string;
 
@@ -138,10 +138,10 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     expect(validated.status).toBe(200);
     expect(validated.body).toMatchObject({ pointsEarned: 95, pointsRedeemed: 50 });
 
-    // 10. PENDING reserves, CLAIMED commits: −50 for the taco, +95 for $9.50.
+    // 10. PENDING reserves and previews, CLAIMED commits: −50 for the taco, +95 for $9.50.
     const pending = await pos('PUT', `/loyalty/transaction/pos/${TXN}`, basket('S-1', 'PENDING', lines));
     expect(pending.status).toBe(200);
-    expect(pending.body).toMatchObject({ pointsEarned: 0, pointsRedeemed: 50 });
+    expect(pending.body).toMatchObject({ pointsEarned: 95, pointsRedeemed: 50 });
     const claimed = await pos('PUT', `/loyalty/transaction/pos/${TXN}`, basket('S-1', 'CLAIMED', lines));
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ points: 145, pointsEarned: 95, pointsRedeemed: 50, loyaltyId: GUEST, transactionId: TXN });

@@ -22,7 +22,18 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * SQLite's `synchronous` in WAL mode. `full` (the default): a write is on disk when it is
+ * acknowledged, so an acknowledged claim survives a power loss or an OS crash. `normal`: faster,
+ * survives a crash of the process (kill -9) but an OS crash or power loss may lose the last
+ * acknowledged transactions (`TILLPOINT_SQLITE_SYNCHRONOUS=normal`).
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+export const SQLITE_SYNCHRONOUS_MODES: readonly SqliteSynchronous[] = ['full', 'normal'];
+
 export interface DbOptions {
+  /** SQLite durability, default `full` (see SqliteSynchronous). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** PostgreSQL pool size. */
   poolSize?: number;
   /** PostgreSQL schema to use (tests give each file its own). */
@@ -40,11 +51,13 @@ export function parseDatabaseUrl(url: string): { engine: Engine; target: string 
 export function createDb(url: string, options: DbOptions = {}): Db {
   const { engine, target } = parseDatabaseUrl(url);
   if (engine === 'sqlite') {
+    // WAL + FULL: every commit is fsynced before it is acknowledged; NORMAL only on request.
+    const synchronous = options.sqliteSynchronous ?? 'full';
+    if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous)) throw new Error(`SQLite synchronous "${String(synchronous)}" is neither full nor normal`);
     if (target !== ':memory:') mkdirSync(dirname(resolve(target)), { recursive: true });
     const sqlite = new SQLite(target);
     sqlite.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a committed sale survives a process crash; only an OS crash may lose the last ones.
-    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const checkpointer = target === ':memory:' ? null : startCheckpointer(sqlite, target);
@@ -59,9 +72,9 @@ export function createDb(url: string, options: DbOptions = {}): Db {
       },
     };
   }
-  // Integers we store fit int4; COUNT/SUM come back as int8 strings and are converted where read.
   const pool = new pg.Pool({
     connectionString: target,
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
     max: options.poolSize ?? 16,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
@@ -152,6 +165,25 @@ function namePreparedStatements(client: pg.PoolClient): void {
     if (name !== undefined) return query({ name, text, values });
     return callback === undefined ? query(text, values) : query(text, values, callback);
   };
+}
+
+const INT8_OID = 20;
+
+/**
+ * Money and points columns are bigint (migration 0010) and COUNT is int8: pg hands int8 over as
+ * text by default. Tillpoint's limits (domain/limits.ts) keep every stored value a safe integer, so
+ * int8 is read as a number; one past 2^53 is an error, never a silently rounded balance. (SUM of
+ * bigint is numeric and stays text, converted where read.)
+ */
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID && format !== 'binary') return parseInt8;
+  return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format as 'text');
+}
+
+export function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 ${value} is beyond the safe-integer range`);
+  return n;
 }
 
 /** `?options=-c search_path=foo` in a PostgreSQL URL names the schema. */

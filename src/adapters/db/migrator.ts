@@ -7,6 +7,9 @@ import * as pointsRules from './migrations/0004-points-rules.ts';
 import * as adminApi from './migrations/0005-admin-api.ts';
 import * as guestApp from './migrations/0006-guest-app.ts';
 import * as cstore from './migrations/0007-cstore.ts';
+import * as posSettings from './migrations/0008-pos-settings.ts';
+import * as cstoreRegister from './migrations/0009-cstore-register.ts';
+import * as wideAmounts from './migrations/0010-wide-amounts.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +20,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-admin-api': adminApi,
   '0006-guest-app': guestApp,
   '0007-cstore': cstore,
+  '0008-pos-settings': posSettings,
+  '0009-cstore-register': cstoreRegister,
+  '0010-wide-amounts': wideAmounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

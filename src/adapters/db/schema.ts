@@ -21,6 +21,8 @@ export interface ProgramTable {
   created_at: string;
   /** JSON TierConfig { windowDays, tiers: [{ name, minPoints }] }; null/absent = no tiers (0004) */
   tier_config?: string | null;
+  /** JSON PosSettings { [vendor]: { genericDiscountPlus?: string[] } }; null/absent = none (0008) */
+  pos_settings?: string | null;
 }
 
 export interface StoreTable {
@@ -285,6 +287,23 @@ export interface LocationTable {
   batch_seq: number;
   created_at: string;
   updated_at: string;
+  /** the store number the register knows itself by (NAXML StoreLocationID); null = the location id */
+  register_store_id: string | null;
+  /** `manufacturer`: promotions filed under the manufacturer's id; `numeric`: numbers from location_register_ids */
+  register_ids: RegisterIdMode;
+  /** first number handed out in numeric mode */
+  register_id_start: number;
+}
+
+export type RegisterIdMode = 'manufacturer' | 'numeric';
+
+/** The number a register files one promotion (its mix-match and its item list) under, per location. */
+export interface LocationRegisterIdTable {
+  location_id: string;
+  manufacturer: string;
+  external_id: string;
+  register_no: number;
+  created_at: string;
 }
 
 /** A Scan Data subscription: bought unassigned, then bound to one location for its term. */
@@ -563,6 +582,7 @@ export interface Database {
   scan_data_licenses: ScanDataLicenseTable;
   manufacturer_enrollments: ManufacturerEnrollmentTable;
   location_promotions: LocationPromotionTable;
+  location_register_ids: LocationRegisterIdTable;
   promotion_changes: PromotionChangeTable;
   sync_runs: SyncRunTable;
   update_batches: UpdateBatchTable;

@@ -10,14 +10,18 @@ import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
+import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
+import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
+import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
+import { MAX_JSON_DEPTH } from '../../domain/limits.ts';
+import { receiptPageRoutes } from './routes/receipt-page.route.ts';
 import { webRoutes } from './routes/web.routes.ts';
-import { ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { POS_SCHEMAS } from './schemas/pos.ts';
 
 export interface AppOptions {
@@ -31,6 +35,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
   guest?: GuestOptions;
+  /** Who may read /metrics on this app (default: open, on this port). */
+  metricsAccess?: MetricsAccess;
   /** the built back office (default web/dist) */
   webRoot?: string;
 }
@@ -57,10 +63,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    if (nestsDeeperThan(text)) return done(new AppError('ValidationError', `body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    let parsed: unknown;
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+      return done(new AppError('ValidationError', 'body is not valid JSON', { field: 'body' }), undefined);
+    }
+    // Walk the body only when its text may hold a control character (rare): the POS path stays cheap.
+    const path = mayHoldControlChars(text) ? controlCharField(parsed) : null;
+    if (path !== null) return done(controlCharError('body', path), undefined);
+    done(null, parsed);
+  });
+
+  // Every route's integers are bounded (a 32-bit column's range unless its schema says more), and no
+  // text a client sends may hold control characters (PostgreSQL refuses a NUL byte, SQLite keeps
+  // it): the JSON parser above checks bodies, this hook the path and query.
+  app.addHook('onRoute', (route) => {
+    for (const part of ['body', 'querystring', 'params', 'headers'] as const) hardenRequestSchema(route.schema?.[part]);
+  });
+  // Path and query before any authentication hook looks a program or token up by them.
+  app.addHook('onRequest', async (request) => {
+    for (const [where, value] of [['params', request.params], ['querystring', request.query]] as const) {
+      const path = controlCharField(value);
+      if (path !== null) throw controlCharError(where, path);
     }
   });
 
@@ -80,7 +106,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.addSchema(ErrorEnvelope);
   app.addSchema(RulesErrorEnvelope);
-  for (const s of POS_SCHEMAS) app.addSchema(s);
+  for (const s of POS_SCHEMAS) {
+    hardenRequestSchema(s);
+    app.addSchema(s);
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -108,9 +137,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version });
+  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version, ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}) });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
+  await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
   await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
   await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, ERRORS, type ErrorCode } from '../../errors.ts';
+import { classifyDbError } from '../db/db-errors.ts';
+import { TEXT_PATTERNS } from './schemas/common.ts';
 
 interface Envelope {
   code: string;
@@ -30,7 +32,14 @@ export function toEnvelope(err: FastifyError | AppError | Error): Envelope {
     const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     const where = fe.validationContext ?? 'body';
     const field = fieldPath(v.instancePath, missing ?? extra) || where;
-    const message = missing ? `${field} is required` : extra ? `${field} is not an allowed property` : `${field} ${v.message ?? 'is not valid'}`;
+    const pattern = (v.params as { pattern?: string } | undefined)?.pattern;
+    const message = missing
+      ? `${field} is required`
+      : extra
+        ? `${field} is not an allowed property`
+        : pattern !== undefined && TEXT_PATTERNS.has(pattern)
+          ? `${field} must not contain control characters`
+          : `${field} ${v.message ?? 'is not valid'}`;
     return envelope('ValidationError', message, { field, in: where });
   }
   switch (fe.code) {
@@ -43,6 +52,14 @@ export function toEnvelope(err: FastifyError | AppError | Error): Envelope {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return envelope('ValidationError', 'body is not valid JSON', { field: 'body' });
   }
+  switch (classifyDbError(err)) {
+    case 'points-limit':
+      return envelope('PointsLimitExceeded');
+    case 'conflict':
+      return envelope('Conflict', 'The request conflicts with data already stored');
+    case 'invalid-value':
+      return envelope('ValidationError', 'A value in the request cannot be stored', { field: 'body' });
+  }
   if (err instanceof SyntaxError || fe.statusCode === 400) return envelope('ValidationError', 'body is not valid JSON', { field: 'body' });
   if (fe.statusCode === 413) return envelope('PayloadTooLarge');
   if (fe.statusCode === 415) return envelope('UnsupportedMediaType');
@@ -54,6 +71,10 @@ export function toEnvelope(err: FastifyError | AppError | Error): Envelope {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = toEnvelope(err);
+    if (body.code === 'RulesError' && body.details) {
+      // As the Loyalty API v1 seed's envelope: the refused call, its body redacted.
+      body.details = { ...body.details, errorConfig: { timeout: 0, method: request.method.toLowerCase(), data: '__REDACTED__', url: `${request.protocol}://${request.host}${request.url}` } };
+    }
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
     // 429s say when to come back (src/app/throttle.ts puts the wait in details).

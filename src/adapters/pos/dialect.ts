@@ -21,19 +21,15 @@ export interface SaleInput {
  * back. Vendor-specific field names live only in dialect modules.
  *
  * @example
- * const dialect = selectDialect(body.posVendor.posType, principal, 'posVendor');
- * const pos = dialect.posContext(body.posVendor, principal, 'posVendor');
+ * const dialect = selectDialect(principal);
+ * const pos = dialect.posContext(body.posVendor, principal);
  * return dialect.renderIdentify(await loyalty.identify(principal, { identifier, pos, localTime }), pos);
  */
 export interface PosDialect {
   /** partner | tillster | ncr | winrest | … — also the key of the program's receipt templates. */
   readonly id: string;
-  /**
-   * Reads `posVendor`; `at` is where it sits in the body (`posVendor` or
-   * `transactionDetails.posVendor`), for error messages. Throws a ValidationError for fields that
-   * belong to another dialect.
-   */
-  posContext(posVendor: PosVendorBody, principal: PosPrincipal, at?: string): PosContext;
+  /** Reads `posVendor`: where the sale happens, and whose PLU configs answer (the key's vendor). */
+  posContext(posVendor: PosVendorBody, principal: PosPrincipal): PosContext;
   /** Reads the order and any vendor-specific discount fields; throws a ValidationError naming the field. */
   saleInput(body: TransactionBodyT, status: SaleStatus): SaleInput;
   renderIdentify(result: IdentifyResult, pos: PosContext): Record<string, unknown>;
@@ -59,4 +55,26 @@ export function toRawLines(order: TransactionBodyT['transactionDetails']['order'
     tax: l.tax,
     incentiveId: l.incentiveId ?? null,
   }));
+}
+
+const isLoyaltyLine = (l: RawLine): boolean => /^(reward|offer)$/i.test(l.productType);
+
+/**
+ * The order's lines, for every dialect. Reward and offer lines may repeat the referenceId of a
+ * goods line — the Loyalty API reference's own examples number them independently (an offer line
+ * and a combo both "1") — so such a loyalty line gets an internal reference of its own and combo
+ * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
+ */
+export function orderLines(order: TransactionBodyT['transactionDetails']['order']): RawLine[] {
+  const lines = toRawLines(order);
+  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
+  const used = new Set(lines.map((l) => l.referenceId));
+  return lines.map((l) => {
+    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
+    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
+    let ref = base;
+    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
+    used.add(ref);
+    return { ...l, referenceId: ref };
+  });
 }

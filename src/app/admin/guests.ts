@@ -5,6 +5,7 @@ import type { GuestTable, LedgerKind, PointsLedgerTable } from '../../adapters/d
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
+import { MAX_ADJUSTMENT } from '../../domain/limits.ts';
 import type { PointsAdjustedData } from '../events/event-types.ts';
 import { claimReceipt, type ReceiptClaimed } from '../guest/receipt-claim.ts';
 import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
@@ -183,7 +184,7 @@ export interface Adjustment {
   reason: string;
 }
 
-export const MAX_ADJUSTMENT = 10_000_000;
+export { MAX_ADJUSTMENT } from '../../domain/limits.ts';
 
 /**
  * A manual points adjustment: one ADJUST ledger entry through postEntries, an audit entry and a

@@ -3,9 +3,11 @@ import { PRESENTATION_FIELDS } from '../../domain/receipt.ts';
 import { type TierConfig, validateTierConfig } from '../../domain/tiers.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { ExpiryPolicy, ReceiptTemplates } from '../model.ts';
+import type { ExpiryPolicy, PosSettings, ReceiptTemplates } from '../model.ts';
+import { normalizePosSettings, validatePosSettings } from '../pos-settings.ts';
 import { createProgram, type NewProgram } from '../provisioning.ts';
 import { type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
+import { MAX_EARN_RATE_MILLI } from '../../domain/limits.ts';
 
 export interface ProgramView {
   id: string;
@@ -21,6 +23,8 @@ export interface ProgramView {
   publicUrl: string | null;
   /** tiers by points earned in a rolling window, lowest first; null = the program has none */
   tiers: TierConfig | null;
+  /** per POS vendor settings: `{ winrest: { genericDiscountPlus: ['990001'] } }`; `{}` = none */
+  posSettings: PosSettings;
   createdAt: string;
 }
 
@@ -37,6 +41,7 @@ export function programView(row: ProgramTable): ProgramView {
     receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
     publicUrl: row.public_url,
     tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
+    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
     createdAt: row.created_at,
   };
 }
@@ -52,15 +57,16 @@ export interface ProgramPatch {
   publicUrl?: string | null;
   /** null removes the tiers */
   tiers?: TierConfig | null;
+  /** replaces all per vendor POS settings; `{}` removes them */
+  posSettings?: PosSettings;
 }
 
-const MAX_RATE_MILLI = 1_000_000_000;
 
 /** Checks the configurable fields of a program; throws a ValidationError naming the first bad one. */
 export function validateProgramFields(p: ProgramPatch): void {
   if (p.name !== undefined && (p.name.trim() === '' || p.name.length > 200)) throw invalidField('name', 'must be 1 to 200 characters');
-  if (p.earnRateMilli !== undefined && !(Number.isInteger(p.earnRateMilli) && p.earnRateMilli >= 0 && p.earnRateMilli <= MAX_RATE_MILLI)) {
-    throw invalidField('earnRateMilli', `must be a whole number from 0 to ${MAX_RATE_MILLI} (thousandths of a point per currency unit)`);
+  if (p.earnRateMilli !== undefined && !(Number.isInteger(p.earnRateMilli) && p.earnRateMilli >= 0 && p.earnRateMilli <= MAX_EARN_RATE_MILLI)) {
+    throw invalidField('earnRateMilli', `must be a whole number from 0 to ${MAX_EARN_RATE_MILLI} (thousandths of a point per currency unit)`);
   }
   if (p.minSpendCents !== undefined && !(Number.isInteger(p.minSpendCents) && p.minSpendCents >= 0)) throw invalidField('minSpendCents', 'must be a whole number of minor units, 0 or more');
   if (p.claimWindowDays !== undefined && !(Number.isInteger(p.claimWindowDays) && p.claimWindowDays >= 0 && p.claimWindowDays <= 3650)) {
@@ -68,6 +74,7 @@ export function validateProgramFields(p: ProgramPatch): void {
   }
   if (p.expiry !== undefined) validateExpiry(p.expiry);
   if (p.receiptTemplates !== undefined) validateTemplates(p.receiptTemplates);
+  if (p.posSettings !== undefined) validatePosSettings(p.posSettings);
   if (p.publicUrl !== undefined && p.publicUrl !== null && !/^https?:\/\/[^\s/]+/.test(p.publicUrl)) throw invalidField('publicUrl', 'must be an http(s) URL or null');
   if (p.tiers !== undefined && p.tiers !== null) {
     const problems = validateTierConfig(p.tiers);
@@ -164,6 +171,10 @@ export async function updateProgram(ctx: AdminContext, programId: string, patch:
     if (patch.receiptTemplates !== undefined) set.receipt_templates = JSON.stringify(patch.receiptTemplates);
     if (patch.publicUrl !== undefined) set.public_url = patch.publicUrl;
     if (patch.tiers !== undefined) set.tier_config = patch.tiers === null ? null : JSON.stringify(normalizeTiers(patch.tiers));
+    if (patch.posSettings !== undefined) {
+      const settings = normalizePosSettings(patch.posSettings);
+      set.pos_settings = Object.keys(settings).length > 0 ? JSON.stringify(settings) : null;
+    }
     if (Object.keys(set).length === 0) return programView(before);
     await trx.updateTable('programs').set(set).where('id', '=', programId).execute();
     const after = await trx.selectFrom('programs').selectAll().where('id', '=', programId).executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, SyncRunStatus } from '../../adapters/db/schema.ts';
+import type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, RegisterIdMode, SyncRunStatus } from '../../adapters/db/schema.ts';
 import type { ChangeKind, Manufacturer, Promotion, RejectedRecord } from '../../domain/promotions/promotion.ts';
 
 /** The c-store side of a program, as the use cases and the admin API speak it. */
@@ -7,7 +7,8 @@ export const POS_SYSTEMS: readonly PosSystem[] = ['passport', 'commander', 'radi
 export const INTEGRATION_STATUSES: readonly IntegrationStatus[] = ['off', 'pilot', 'live'];
 export const LICENSE_TERMS = ['1m', '1y'] as const;
 export type LicenseTerm = (typeof LICENSE_TERMS)[number];
-export type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, SyncRunStatus };
+export type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, RegisterIdMode, SyncRunStatus };
+export const REGISTER_ID_MODES: readonly RegisterIdMode[] = ['manufacturer', 'numeric'];
 
 export interface Location {
   id: string;
@@ -27,6 +28,11 @@ export interface Location {
   enrollmentError: string | null;
   /** first characters of the POS agent token, to tell tokens apart; null when none issued */
   agentTokenPrefix: string | null;
+  /** the store number the register knows itself by (NAXML StoreLocationID); null = the location id */
+  registerStoreId: string | null;
+  /** how the register files promotions: the manufacturer's ids, or numbers from `registerIdStart` up */
+  registerIds: RegisterIdMode;
+  registerIdStart: number;
   createdAt: string;
   updatedAt: string;
 }

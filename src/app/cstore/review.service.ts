@@ -9,7 +9,8 @@ import {
 } from '../../adapters/db/repositories/cstore.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
 import type { ChangeStatus, Database, LocationTable, PromotionChangeTable, UpdateBatchTable } from '../../adapters/db/schema.ts';
-import type { Promotion, PromotionChange } from '../../domain/promotions/promotion.ts';
+import { promotionKey } from '../../domain/promotions/diff.ts';
+import type { Manufacturer, Promotion, PromotionChange } from '../../domain/promotions/promotion.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { renderBatch } from './batch-render.ts';
@@ -144,7 +145,8 @@ export async function acceptRows(
   const seq = loc.batch_seq + 1;
   const batchId = newId();
   const changes: PromotionChange[] = rows.map((r) => ({ kind: r.kind, externalId: r.external_id, before: parse(r.before), after: parse(r.after) }));
-  const rendered = renderBatch({ batchId, seq, createdAt: now, location: toLocation(loc), changes });
+  const registerNumbers = loc.register_ids === 'numeric' ? await registerNumbersFor(trx, loc, rows, now) : undefined;
+  const rendered = renderBatch({ batchId, seq, createdAt: now, location: toLocation(loc), changes, registerNumbers });
   const summary = { add: 0, modify: 0, end: 0 };
   for (const c of changes) summary[c.kind]++;
 
@@ -191,4 +193,26 @@ export async function acceptRows(
   }
   await writeAudit(trx, { program_id: loc.program_id, ...auditActor(actor), action: 'changes.accepted', entity_type: 'update_batch', entity_id: batchId, after: { locationId: loc.id, seq, summary, changes: rows.length }, reason: null }, now);
   return batch;
+}
+
+/**
+ * The register numbers of the batch's promotions at a numeric location, handing out the next free
+ * number (from `register_id_start`) to a promotion seen for the first time. A number stays with its
+ * promotion for good, so a later modify or end hits the same register record; numbers are never
+ * reused. The caller holds the location lock.
+ */
+async function registerNumbersFor(trx: Kysely<Database>, loc: Selectable<LocationTable>, rows: ChangeRow[], now: string): Promise<Map<string, number>> {
+  const known = await trx.selectFrom('location_register_ids').select(['manufacturer', 'external_id', 'register_no']).where('location_id', '=', loc.id).execute();
+  const numbers = new Map(known.map((k) => [promotionKey({ manufacturer: k.manufacturer as Manufacturer, externalId: k.external_id }), k.register_no]));
+  let next = known.reduce((n, k) => Math.max(n, k.register_no + 1), loc.register_id_start);
+  const fresh: { location_id: string; manufacturer: string; external_id: string; register_no: number; created_at: string }[] = [];
+  for (const r of rows) {
+    const key = promotionKey({ manufacturer: r.manufacturer as Manufacturer, externalId: r.external_id });
+    if (numbers.has(key)) continue;
+    numbers.set(key, next);
+    fresh.push({ location_id: loc.id, manufacturer: r.manufacturer, external_id: r.external_id, register_no: next, created_at: now });
+    next++;
+  }
+  for (const part of chunks(fresh, 5)) await trx.insertInto('location_register_ids').values(part).execute();
+  return numbers;
 }

@@ -68,7 +68,7 @@ export class SyncService {
     const enrollment = await this.db.selectFrom('manufacturer_enrollments').select(['mode', 'status', 'status_reason', 'outlet_id']).where('program_id', '=', loc.program_id).where('manufacturer', '=', manufacturer).executeTakeFirst();
     if (!enrollment) return { code: 'no_enrollment', message: `the program has no ${manufacturer.toUpperCase()} enrollment` };
     if (enrollment.status === 'broken') return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} enrollment is broken: ${enrollment.status_reason ?? 'no reason given'}; save the enrollment again once fixed` };
-    if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; fix the outlet id or the enrollment` };
+    if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; once fixed at RJR, retry the location (POST …/retry-outlet), or change the outlet id` };
     const outlet = outletOf(loc, manufacturer, enrollment);
     if (!outlet) return { code: 'no_outlet_id', message: `${loc.name} has no ${manufacturer.toUpperCase()} outlet id` };
     if (enrollment.mode === 'single' && outlet !== enrollment.outlet_id) return { code: 'no_outlet_id', message: `the single-store enrollment covers outlet ${enrollment.outlet_id} only, not ${outlet}` };
@@ -132,7 +132,13 @@ export class SyncService {
     const input: (PromotionChange & { row: ChangeRow })[] = [...remembered, ...pending]
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
       .map((row) => ({ kind: row.kind, externalId: row.external_id, before: parse(row.before), after: parse(row.after), row }));
-    const plan = planPromotionChanges(register, input, feed.promotions, base.asOf);
+    // Records rejected today hold their promotions as they are (register copy and queue alike).
+    const valid = new Set(feed.promotions.map((p) => p.externalId));
+    const hold = {
+      externalIds: feed.rejected.map((r) => r.externalId).filter((id): id is string => id !== null && !valid.has(id)),
+      unidentified: feed.rejected.some((r) => r.externalId === null),
+    };
+    const plan = planPromotionChanges(register, input, feed.promotions, base.asOf, hold);
 
     const now = this.deps.clock().toISOString();
     const runId = newId();
@@ -216,11 +222,55 @@ export class SyncService {
     return rows.map(toSyncRun);
   }
 
+  /**
+   * The records the newest successful sync rejected, for the manager: each with its reason and
+   * what it meant for the register — a promotion the register has is kept as it is
+   * (`kept_on_register`), a new one is not added (`not_added`), and a record without a readable id
+   * holds back every end of that day (`unidentified`).
+   */
+  async rejectedRecords(locationId: string): Promise<RejectedRecordsView> {
+    const run = await this.db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).where('status', '=', 'succeeded').orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (!run) return { syncRunId: null, asOf: null, finishedAt: null, total: 0, records: [] };
+    const detail = toSyncRunDetail(run);
+    const register = await registerState(this.db, locationId, detail.manufacturer);
+    const onRegister = new Set(register.map((p) => p.externalId));
+    const records = detail.rejectedRecords.map((r): RejectedRecordView => {
+      const kept = r.externalId !== null && onRegister.has(r.externalId);
+      const effect: RejectedRecordView['effect'] = r.externalId === null ? 'unidentified' : kept ? 'kept_on_register' : 'not_added';
+      const label =
+        effect === 'unidentified'
+          ? `A record without a readable promotion id was rejected (${r.reason}); no promotion was ended that day`
+          : effect === 'kept_on_register'
+            ? `${r.externalId} was rejected (${r.reason}); the register keeps its current copy`
+            : `${r.externalId} was rejected (${r.reason}); it is not on the register and was not added`;
+      return { ...r, onRegister: kept, effect, label };
+    });
+    return { syncRunId: detail.id, asOf: detail.asOf, finishedAt: detail.finishedAt, total: detail.rejected, records };
+  }
+
   async run(runId: string): Promise<SyncRunDetail> {
     const row = await this.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
     if (!row) throw new AppError('NotFound', `No sync run ${runId}`);
     return toSyncRunDetail(row);
   }
+}
+
+export interface RejectedRecordView extends RejectedRecord {
+  /** whether the register has the promotion (it keeps that copy) */
+  onRegister: boolean;
+  effect: 'kept_on_register' | 'not_added' | 'unidentified';
+  /** the record's fate in words */
+  label: string;
+}
+
+export interface RejectedRecordsView {
+  /** the newest successful sync run, null when none */
+  syncRunId: string | null;
+  asOf: string | null;
+  finishedAt: string | null;
+  /** records rejected by that run (the list keeps the first 100) */
+  total: number;
+  records: RejectedRecordView[];
 }
 
 interface RunBase {

@@ -10,6 +10,7 @@ import type { Program } from '../model.ts';
 import { Throttle, type ThrottleLimits } from '../throttle.ts';
 import { type ExternalIdpConfig, ExternalIdpVerifier, looksLikeJwt } from './external-idp.ts';
 import type { LoginCodeSender, SenderLogger } from './login-code-sender.ts';
+import { TOKEN_PREFIX } from '../../lib/tokens.ts';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
 
@@ -212,7 +213,7 @@ export class GuestAuthService {
   /** Bearer token → guest of this program. Tillpoint tokens first, then the program's IdP JWTs. */
   async authenticate(program: Program, token: string): Promise<GuestPrincipal> {
     const now = this.clock();
-    if (token.startsWith('tpg_')) {
+    if (token.startsWith(TOKEN_PREFIX.guest)) {
       const tokenHash = sha256(token);
       const row = await this.db
         .selectFrom('guest_sessions as s')
@@ -242,7 +243,7 @@ export class GuestAuthService {
   }
 
   private async createSession(programId: string, guestId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
-    const token = `tpg_${randomBytes(32).toString('base64url')}`;
+    const token = `${TOKEN_PREFIX.guest}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(now.getTime() + (this.opts.sessionTtlSeconds ?? 30 * 86_400) * 1000).toISOString();
     await this.db
       .insertInto('guest_sessions')

@@ -11,7 +11,10 @@ export type GuestOptions = Partial<Omit<GuestAuthOptions, 'sender'>> & {
 
 /**
  * The guest API's configuration from the environment:
- * - `TILLPOINT_GUEST_LOGIN_SENDER` = `log` (default; development: codes go to the log) or `webhook`
+ * - `TILLPOINT_GUEST_LOGIN_SENDER` = `log` (default; development: codes go to the log) or `webhook`.
+ *   With `NODE_ENV=production` the `log` sender stops the start — anyone who reads the logs could
+ *   sign in as any guest — unless `TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true` says it is meant
+ *   (e.g. a staging deployment whose logs only its developers read).
  * - `TILLPOINT_GUEST_LOGIN_WEBHOOK_URL`, optional `TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET` (HMAC signature)
  * - `TILLPOINT_GUEST_JWT_ISSUER`, `TILLPOINT_GUEST_JWKS_URL`, optional `TILLPOINT_GUEST_JWT_AUDIENCE`
  *   (comma-separated): accept that provider's JWTs in every program
@@ -25,6 +28,11 @@ export function guestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Guest
     if (!url || !/^https?:\/\//.test(url)) throw new Error('TILLPOINT_GUEST_LOGIN_SENDER=webhook needs TILLPOINT_GUEST_LOGIN_WEBHOOK_URL (http or https)');
     sender = webhookLoginCodeSender({ url, ...(env.TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET ? { secret: env.TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET } : {}) });
   } else if (kind === 'log') {
+    if (env.NODE_ENV === 'production' && !allowLogSenderInProduction(env)) {
+      throw new Error(
+        'TILLPOINT_GUEST_LOGIN_SENDER is log (the default), which writes guest login codes to the log: refused in production. Set TILLPOINT_GUEST_LOGIN_SENDER=webhook with TILLPOINT_GUEST_LOGIN_WEBHOOK_URL, or TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true if that is really meant',
+      );
+    }
     sender = logLoginCodeSender();
   } else {
     throw new Error(`TILLPOINT_GUEST_LOGIN_SENDER "${kind}" is neither log nor webhook`);
@@ -45,4 +53,11 @@ export function guestOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Guest
     options.sessionTtlSeconds = ttl;
   }
   return options;
+}
+
+/** `TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION`: `true` or `false` (default); anything else stops the start. */
+function allowLogSenderInProduction(env: NodeJS.ProcessEnv): boolean {
+  const value = (env.TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION ?? 'false').trim().toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new Error(`TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION "${env.TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION}" is neither true nor false`);
+  return value === 'true';
 }

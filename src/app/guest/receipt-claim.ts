@@ -35,6 +35,53 @@ export function parseReceiptCode(input: string): string {
   return code;
 }
 
+/** What the receipt page (`GET /r/{receiptCode}`) shows before the guest signs in to claim. */
+export type ReceiptLookup =
+  | {
+      claimable: true;
+      receiptCode: string;
+      program: { slug: string; name: string };
+      store: { name: string; timeZone: string };
+      saleAt: string;
+      pointsToEarn: number;
+      claimableUntil: string;
+    }
+  /** unknown, malformed, already claimed, voided or past the claim window: one answer for all */
+  | { claimable: false };
+
+/**
+ * Looks a receipt up by its code or claim URL, across programs (receipt codes are unique): what a
+ * guest holding the paper receipt may see. Anything that cannot be claimed now is just
+ * `{ claimable: false }`, so the page tells nothing about other people's sales.
+ */
+export async function lookUpReceipt(db: Kysely<Database>, receiptInput: string, now: Date): Promise<ReceiptLookup> {
+  let receiptCode: string;
+  try {
+    receiptCode = parseReceiptCode(receiptInput);
+  } catch {
+    return { claimable: false };
+  }
+  const row = await db
+    .selectFrom('loyalty_transactions as t')
+    .innerJoin('programs as p', 'p.id', 't.program_id')
+    .innerJoin('stores as s', 's.id', 't.store_id')
+    .select(['t.status', 't.guest_id', 't.created_at', 't.earnable_points', 'p.slug', 'p.name as program_name', 'p.claim_window_days', 's.name as store_name', 's.time_zone'])
+    .where('t.receipt_code', '=', receiptCode)
+    .executeTakeFirst();
+  if (!row || row.status !== 'UNCLAIMED' || row.guest_id !== null) return { claimable: false };
+  const closesAt = Date.parse(row.created_at) + row.claim_window_days * DAY_MS;
+  if (now.getTime() > closesAt) return { claimable: false };
+  return {
+    claimable: true,
+    receiptCode,
+    program: { slug: row.slug, name: row.program_name },
+    store: { name: row.store_name, timeZone: row.time_zone },
+    saleAt: row.created_at,
+    pointsToEarn: row.earnable_points,
+    claimableUntil: new Date(closesAt).toISOString(),
+  };
+}
+
 /**
  * Claims an unclaimed sale for a guest: once, only in its own program, within the program's claim
  * window. One database transaction links the sale to the guest (a conditional update: of two

@@ -62,6 +62,17 @@ export interface PromotionPlan<C extends PromotionChange = PromotionChange> {
   superseded: C[];
 }
 
+/**
+ * Feed records the connector rejected today. Their promotions are held: no add, modify or end is
+ * planned for them, and pending changes of them stay as they are.
+ */
+export interface FeedHold {
+  /** ids of rejected records (only the ones not also present as a valid record) */
+  externalIds?: readonly string[];
+  /** a rejected record had no readable id: nothing merely missing from the feed is ended today */
+  unidentified?: boolean;
+}
+
 const KIND_ORDER: Record<ChangeKind, number> = { add: 0, modify: 1, end: 2 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -74,23 +85,34 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * fields come back as they went in), older pending changes of a promotion included.
  *
  * Pass the register state and pending changes of the feed's manufacturer only: a promotion on the
- * register that is missing from `feed` is ended.
+ * register that is missing from `feed` is ended — unless `hold` says the connector rejected its
+ * record today (see {@link FeedHold}), in which case nothing is planned for it.
  *
  * @example
  * const { changes } = planPromotionChanges(register, pending, feed, '2026-12-01');
  * // changes: [{ kind: 'add', externalId: 'RJ-1', before: null, after: {...} }, …]
+ * planPromotionChanges(register, pending, feed, '2026-12-01', { externalIds: ['RJ-7'] });
+ * // RJ-7's record failed validation: the register's RJ-7 is neither modified nor ended
  */
-export function planPromotionChanges<C extends PromotionChange>(registerState: readonly Promotion[], pending: readonly C[], feed: readonly Promotion[], today: string): PromotionPlan<C> {
+export function planPromotionChanges<C extends PromotionChange>(registerState: readonly Promotion[], pending: readonly C[], feed: readonly Promotion[], today: string, hold: FeedHold = {}): PromotionPlan<C> {
   if (!DATE.test(today)) throw new RangeError(`today must be YYYY-MM-DD, got "${today}"`);
+  const held = new Set(hold.externalIds ?? []);
   const register = new Map<string, Promotion>();
   for (const p of registerState) register.set(promotionKey(p), p);
   const latestPending = new Map<string, C>();
   for (const c of pending) latestPending.set(changeKey(c), c);
   // Cancelled and expired records count as vanished. Should an id repeat, its last record wins.
   const wanted = new Map<string, Promotion>();
+  // Records present but cancelled or expired: their promotion ends whatever else was rejected.
+  const vanishedForSure = new Set<string>();
   for (const p of feed) {
-    if (isLive(p, today)) wanted.set(promotionKey(p), p);
-    else wanted.delete(promotionKey(p));
+    if (isLive(p, today)) {
+      wanted.set(promotionKey(p), p);
+      vanishedForSure.delete(promotionKey(p));
+    } else {
+      wanted.delete(promotionKey(p));
+      vanishedForSure.add(promotionKey(p));
+    }
   }
 
   const changes: PromotionChange[] = [];
@@ -100,6 +122,12 @@ export function planPromotionChanges<C extends PromotionChange>(registerState: r
     const onRegister = register.get(key) ?? null;
     const queued = latestPending.get(key);
     const target = wanted.get(key) ?? null;
+    // A record the connector rejected today says nothing about its promotion: keep what the
+    // register and the queue have. Likewise, when a rejected record had no readable id, a promotion
+    // merely missing from the feed may be that record, so it is not ended today.
+    const id = (target ?? onRegister ?? queued?.after ?? queued?.before)?.externalId;
+    if (id !== undefined && held.has(id) && !wanted.has(key)) continue;
+    if (hold.unidentified && target === null && !vanishedForSure.has(key) && (onRegister !== null || queued !== undefined)) continue;
     // What the register will hold once everything already pending is accepted.
     const expected = queued ? queued.after : onRegister;
     if (sameOnRegister(expected, target)) continue;
@@ -109,8 +137,7 @@ export function planPromotionChanges<C extends PromotionChange>(registerState: r
       continue;
     }
     const kind: ChangeKind = onRegister === null ? 'add' : target === null ? 'end' : 'modify';
-    const id = (target ?? onRegister)!.externalId;
-    changes.push({ kind, externalId: id, before: onRegister, after: target });
+    changes.push({ kind, externalId: (target ?? onRegister)!.externalId, before: onRegister, after: target });
     if (queued) superseded.add(key);
   }
 

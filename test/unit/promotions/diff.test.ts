@@ -182,3 +182,35 @@ describe('diffPromotions: order and idempotence', () => {
     expect(() => diffPromotions([], [], [], '10/12/2026')).toThrow(RangeError);
   });
 });
+
+describe('planPromotionChanges: records rejected today hold their promotion', () => {
+  it('does not end a promotion on the register whose record was rejected today', () => {
+    const onRegister = aPromotion();
+    expect(planPromotionChanges([onRegister], [], [], TODAY, { externalIds: ['RJ-1'] }).changes).toEqual([]);
+  });
+
+  it('leaves a pending change of a held promotion as it is', () => {
+    const before = aPromotion();
+    const pendingModify = modify(before, aPromotion({ amountCents: 90 }));
+    const plan = planPromotionChanges([before], [pendingModify], [], TODAY, { externalIds: ['RJ-1'] });
+    expect(plan).toEqual({ changes: [], superseded: [] });
+  });
+
+  it('does not add a new promotion whose record was rejected, and still plans the others', () => {
+    const other = aMultipack();
+    expect(planPromotionChanges([], [], [other], TODAY, { externalIds: ['RJ-1'] }).changes).toEqual([add(other)]);
+  });
+
+  it('ends nothing merely missing from the feed when a rejected record had no readable id', () => {
+    const a = aPromotion();
+    const cancelled = aMultipack({ status: 'cancelled' });
+    const plan = planPromotionChanges([a, aMultipack()], [], [cancelled], TODAY, { unidentified: true });
+    // the cancelled record is readable, so its promotion still ends; the vanished one waits
+    expect(plan.changes).toEqual([end(aMultipack())]);
+  });
+
+  it('still ends a promotion that vanished when no rejected record names it', () => {
+    const a = aPromotion();
+    expect(planPromotionChanges([a], [], [], TODAY, { externalIds: ['OTHER'] }).changes).toEqual([end(a)]);
+  });
+});

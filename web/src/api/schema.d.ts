@@ -786,6 +786,22 @@ export interface paths {
                             enrollmentError: string | null;
                             id: string;
                             integrationStatus: "off" | "pilot" | "live";
+                            /** @description the newest sync run of the location */
+                            lastSync: {
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                /** @description feed records rejected by this run; their promotions were left as they are (GET …/rejected-records) */
+                                rejected: number;
+                                runId: string;
+                                status: "succeeded" | "failed" | "skipped";
+                            } | null;
                             license: {
                                 /**
                                  * @description ISO-8601 UTC
@@ -824,6 +840,36 @@ export interface paths {
                             /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                             posSystem: "passport" | "commander" | "radiant" | "other";
                             programId: string;
+                            /** @description where the location's register stands (derived from its update batches) */
+                            register: {
+                                failedBatches: number;
+                                /**
+                                 * @description the status in words
+                                 * @example Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)
+                                 */
+                                label: string;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                lastAppliedAt: string | null;
+                                /** @description the newest batch the agent acknowledged as applied */
+                                lastAppliedSeq: number | null;
+                                lastBatchSeq: number | null;
+                                /** @description no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed */
+                                status: "no_batches" | "up_to_date" | "failed" | "waiting" | "unconfirmed";
+                                /** @description batches not acknowledged as applied (failed ones included) */
+                                unappliedBatches: number;
+                            };
+                            /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                            registerIds: "manufacturer" | "numeric";
+                            /** @description numeric mode: the first number handed out (default 1) */
+                            registerIdStart: number;
+                            /**
+                             * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                             * @example 101
+                             */
+                            registerStoreId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -869,7 +915,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a location (a new outlet id clears a broken-outlet status) */
+        /**
+         * Change a location (a new outlet id clears a broken-outlet status)
+         * @description registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -895,6 +944,15 @@ export interface paths {
                         };
                         /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                         posSystem?: "passport" | "commander" | "radiant" | "other";
+                        /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                        registerIds?: "manufacturer" | "numeric";
+                        /** @description numeric mode: the first number handed out (default 1) */
+                        registerIdStart?: number;
+                        /**
+                         * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                         * @example 101
+                         */
+                        registerStoreId?: string | null;
                         /**
                          * @description store-local HH:MM
                          * @example 03:00
@@ -926,6 +984,22 @@ export interface paths {
                             enrollmentError: string | null;
                             id: string;
                             integrationStatus: "off" | "pilot" | "live";
+                            /** @description the newest sync run of the location */
+                            lastSync: {
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                /** @description feed records rejected by this run; their promotions were left as they are (GET …/rejected-records) */
+                                rejected: number;
+                                runId: string;
+                                status: "succeeded" | "failed" | "skipped";
+                            } | null;
                             license: {
                                 /**
                                  * @description ISO-8601 UTC
@@ -964,6 +1038,36 @@ export interface paths {
                             /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                             posSystem: "passport" | "commander" | "radiant" | "other";
                             programId: string;
+                            /** @description where the location's register stands (derived from its update batches) */
+                            register: {
+                                failedBatches: number;
+                                /**
+                                 * @description the status in words
+                                 * @example Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)
+                                 */
+                                label: string;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                lastAppliedAt: string | null;
+                                /** @description the newest batch the agent acknowledged as applied */
+                                lastAppliedSeq: number | null;
+                                lastBatchSeq: number | null;
+                                /** @description no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed */
+                                status: "no_batches" | "up_to_date" | "failed" | "waiting" | "unconfirmed";
+                                /** @description batches not acknowledged as applied (failed ones included) */
+                                unappliedBatches: number;
+                            };
+                            /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                            registerIds: "manufacturer" | "numeric";
+                            /** @description numeric mode: the first number handed out (default 1) */
+                            registerIdStart: number;
+                            /**
+                             * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                             * @example 101
+                             */
+                            registerStoreId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -1011,6 +1115,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
+                /** @description InvalidTransition: registerIds after the first batch */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1044,7 +1157,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             prefix: string;
-                            /** @description shown once; send as Authorization: Bearer <token> to /agent/v1 */
+                            /** @description tpagt_… (the agent prefix); shown once; send as Authorization: Bearer <token> to /agent/v1 */
                             token: string;
                         };
                     };
@@ -1711,6 +1824,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/cstore/locations/{locationId}/rejected-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed records the newest successful sync rejected, and what that meant for the register
+         * @description A rejected record (a bad UPC check digit, a missing amount …) never turns into a change: a promotion the register has keeps its copy (`kept_on_register`), a new one is not added (`not_added`); a record without a readable id holds back every end that day (`unidentified`).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example 2026-12-01 */
+                            asOf: string | null;
+                            /**
+                             * @description ISO-8601 UTC
+                             * @example 2026-12-01T08:00:00.000Z
+                             */
+                            finishedAt: string | null;
+                            records: {
+                                /** @description kept_on_register: the register keeps its copy of the promotion; not_added: a new promotion was not queued; unidentified: no readable id, so no promotion was ended that day */
+                                effect: "kept_on_register" | "not_added" | "unidentified";
+                                externalId: string | null;
+                                label: string;
+                                onRegister: boolean;
+                                /** @description the record as the manufacturer sent it */
+                                raw: unknown;
+                                reason: string;
+                            }[];
+                            /** @description the newest successful sync run; null when none */
+                            syncRunId: string | null;
+                            /** @description records rejected by that run (the list keeps the first 100) */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description LocationNotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/locations/{locationId}/retry-outlet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try RJR again for this location after it refused the outlet
+         * @description Clears the refusal on record (`enrollmentError`; for a single-store enrollment of this outlet also its broken status) without saving the enrollment again, then syncs the location at once and answers the sync run. A new refusal is recorded again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether a refusal was on record and was cleared (false: there was none; the sync ran anyway) */
+                            cleared: boolean;
+                            run: {
+                                added: number;
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                /** @description the batch an auto-accepting location produced */
+                                batchId: string | null;
+                                durationMs: number;
+                                ended: number;
+                                error: string | null;
+                                /** @description skipped: integration_off, not_licensed, license_expired, no_enrollment, enrollment_broken, no_outlet_id; failed: enrollment_broken, auth_failed, unavailable, malformed_response, request_rejected, storage … */
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                id: string;
+                                locationId: string;
+                                manufacturer: string;
+                                modified: number;
+                                pages: number;
+                                programId: string;
+                                rejected: number;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                startedAt: string;
+                                status: "succeeded" | "failed" | "skipped";
+                                /** @description pending changes the feed overtook */
+                                superseded: number;
+                                trigger: "schedule" | "api" | "cli";
+                            };
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description LocationNotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/cstore/locations/{locationId}/status": {
         parameters: {
             query?: never;
@@ -1761,6 +2068,22 @@ export interface paths {
                             enrollmentError: string | null;
                             id: string;
                             integrationStatus: "off" | "pilot" | "live";
+                            /** @description the newest sync run of the location */
+                            lastSync: {
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                /** @description feed records rejected by this run; their promotions were left as they are (GET …/rejected-records) */
+                                rejected: number;
+                                runId: string;
+                                status: "succeeded" | "failed" | "skipped";
+                            } | null;
                             license: {
                                 /**
                                  * @description ISO-8601 UTC
@@ -1799,6 +2122,36 @@ export interface paths {
                             /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                             posSystem: "passport" | "commander" | "radiant" | "other";
                             programId: string;
+                            /** @description where the location's register stands (derived from its update batches) */
+                            register: {
+                                failedBatches: number;
+                                /**
+                                 * @description the status in words
+                                 * @example Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)
+                                 */
+                                label: string;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                lastAppliedAt: string | null;
+                                /** @description the newest batch the agent acknowledged as applied */
+                                lastAppliedSeq: number | null;
+                                lastBatchSeq: number | null;
+                                /** @description no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed */
+                                status: "no_batches" | "up_to_date" | "failed" | "waiting" | "unconfirmed";
+                                /** @description batches not acknowledged as applied (failed ones included) */
+                                unappliedBatches: number;
+                            };
+                            /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                            registerIds: "manufacturer" | "numeric";
+                            /** @description numeric mode: the first number handed out (default 1) */
+                            registerIdStart: number;
+                            /**
+                             * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                             * @example 101
+                             */
+                            registerStoreId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -2136,7 +2489,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
-                /** @description EnrollmentNotFound */
+                /** @description NotFound (no such program) or EnrollmentNotFound */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2483,6 +2836,22 @@ export interface paths {
                             enrollmentError: string | null;
                             id: string;
                             integrationStatus: "off" | "pilot" | "live";
+                            /** @description the newest sync run of the location */
+                            lastSync: {
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                /** @description feed records rejected by this run; their promotions were left as they are (GET …/rejected-records) */
+                                rejected: number;
+                                runId: string;
+                                status: "succeeded" | "failed" | "skipped";
+                            } | null;
                             license: {
                                 /**
                                  * @description ISO-8601 UTC
@@ -2521,6 +2890,36 @@ export interface paths {
                             /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                             posSystem: "passport" | "commander" | "radiant" | "other";
                             programId: string;
+                            /** @description where the location's register stands (derived from its update batches) */
+                            register: {
+                                failedBatches: number;
+                                /**
+                                 * @description the status in words
+                                 * @example Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)
+                                 */
+                                label: string;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                lastAppliedAt: string | null;
+                                /** @description the newest batch the agent acknowledged as applied */
+                                lastAppliedSeq: number | null;
+                                lastBatchSeq: number | null;
+                                /** @description no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed */
+                                status: "no_batches" | "up_to_date" | "failed" | "waiting" | "unconfirmed";
+                                /** @description batches not acknowledged as applied (failed ones included) */
+                                unappliedBatches: number;
+                            };
+                            /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                            registerIds: "manufacturer" | "numeric";
+                            /** @description numeric mode: the first number handed out (default 1) */
+                            registerIdStart: number;
+                            /**
+                             * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                             * @example 101
+                             */
+                            registerStoreId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -2588,6 +2987,15 @@ export interface paths {
                         };
                         /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                         posSystem: "passport" | "commander" | "radiant" | "other";
+                        /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                        registerIds?: "manufacturer" | "numeric";
+                        /** @description numeric mode: the first number handed out (default 1) */
+                        registerIdStart?: number;
+                        /**
+                         * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                         * @example 101
+                         */
+                        registerStoreId?: string | null;
                         /**
                          * @description store-local HH:MM
                          * @example 03:00
@@ -2619,6 +3027,22 @@ export interface paths {
                             enrollmentError: string | null;
                             id: string;
                             integrationStatus: "off" | "pilot" | "live";
+                            /** @description the newest sync run of the location */
+                            lastSync: {
+                                /** @example 2026-12-01 */
+                                asOf: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                finishedAt: string;
+                                /** @description feed records rejected by this run; their promotions were left as they are (GET …/rejected-records) */
+                                rejected: number;
+                                runId: string;
+                                status: "succeeded" | "failed" | "skipped";
+                            } | null;
                             license: {
                                 /**
                                  * @description ISO-8601 UTC
@@ -2657,6 +3081,36 @@ export interface paths {
                             /** @description Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch */
                             posSystem: "passport" | "commander" | "radiant" | "other";
                             programId: string;
+                            /** @description where the location's register stands (derived from its update batches) */
+                            register: {
+                                failedBatches: number;
+                                /**
+                                 * @description the status in words
+                                 * @example Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)
+                                 */
+                                label: string;
+                                /**
+                                 * @description ISO-8601 UTC
+                                 * @example 2026-12-01T08:00:00.000Z
+                                 */
+                                lastAppliedAt: string | null;
+                                /** @description the newest batch the agent acknowledged as applied */
+                                lastAppliedSeq: number | null;
+                                lastBatchSeq: number | null;
+                                /** @description no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed */
+                                status: "no_batches" | "up_to_date" | "failed" | "waiting" | "unconfirmed";
+                                /** @description batches not acknowledged as applied (failed ones included) */
+                                unappliedBatches: number;
+                            };
+                            /** @description how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location. */
+                            registerIds: "manufacturer" | "numeric";
+                            /** @description numeric mode: the first number handed out (default 1) */
+                            registerIdStart: number;
+                            /**
+                             * @description the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id
+                             * @example 101
+                             */
+                            registerStoreId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -2719,11 +3173,72 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the pilot is ready for roll-out, and what is missing per pilot location */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description per pilot location, what is still missing */
+                            blockers: {
+                                code: "pilot_not_synced" | "pilot_changes_pending" | "pilot_nothing_accepted" | "pilot_batch_failed" | "pilot_batch_not_applied";
+                                locationId: string;
+                                name: string;
+                                reason: string;
+                            }[];
+                            /** @description the locations in pilot */
+                            pilot: string[];
+                            /** @description true when POST …/rollout would go ahead */
+                            ready: boolean;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Roll out: the pilot and every other licensed location go live
-         * @description Needs a pilot location with a successful sync. Locations without an active license or outlet id are listed in `skipped` with why.
+         * @description Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.
          */
         post: {
             parameters: {
@@ -2781,7 +3296,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
-                /** @description InvalidTransition: no pilot, or the pilot never synced */
+                /** @description InvalidTransition (no location in pilot) or PilotNotReady (details.blockers: what each pilot location still misses) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2983,7 +3498,7 @@ export interface paths {
                             /** @description ISO-8601 UTC */
                             createdAt: string;
                             currency: string;
-                            /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
+                            /** @description points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit */
                             earnRateMilli: number;
                             expiry: {
                                 /** @description inactivity: days after the last eligible transaction */
@@ -2997,6 +3512,13 @@ export interface paths {
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
+                            /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                            posSettings: {
+                                [key: string]: {
+                                    /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                    genericDiscountPlus?: string[];
+                                };
+                            };
                             /** @description base of claim URLs printed on receipts */
                             publicUrl: string | null;
                             /** @description per POS vendor, or "default" */
@@ -3067,7 +3589,7 @@ export interface paths {
          * Create a program
          * @description Requires `own` (roles: owner).
          *
-         *     An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH.
+         *     An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH. The loyalty settings `currency` (default USD), `earnRateMilli` (default 0, no earning) and `expiry` (default: never) are optional too: a c-store chain that only takes manufacturer promotions needs only `slug` and `name`.
          */
         post: {
             parameters: {
@@ -3081,11 +3603,11 @@ export interface paths {
                     "application/json": {
                         /** @description days an anonymous receipt can be claimed */
                         claimWindowDays?: number;
-                        /** @description ISO-4217, e.g. USD */
-                        currency: string;
-                        /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
-                        earnRateMilli: number;
-                        expiry: {
+                        /** @description ISO-4217, e.g. USD; default USD */
+                        currency?: string;
+                        /** @description points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning) */
+                        earnRateMilli?: number;
+                        expiry?: {
                             /** @description inactivity: days after the last eligible transaction */
                             days?: number;
                             /** @enum {string} */
@@ -3096,6 +3618,13 @@ export interface paths {
                         /** @description eligible spend below this earns nothing (minor units) */
                         minSpendCents?: number;
                         name: string;
+                        /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                        posSettings?: {
+                            [key: string]: {
+                                /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                genericDiscountPlus?: string[];
+                            };
+                        };
                         /** @description base of claim URLs printed on receipts */
                         publicUrl?: string | null;
                         /** @description per POS vendor, or "default" */
@@ -3155,7 +3684,7 @@ export interface paths {
                             /** @description ISO-8601 UTC */
                             createdAt: string;
                             currency: string;
-                            /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
+                            /** @description points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit */
                             earnRateMilli: number;
                             expiry: {
                                 /** @description inactivity: days after the last eligible transaction */
@@ -3169,6 +3698,13 @@ export interface paths {
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
+                            /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                            posSettings: {
+                                [key: string]: {
+                                    /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                    genericDiscountPlus?: string[];
+                                };
+                            };
                             /** @description base of claim URLs printed on receipts */
                             publicUrl: string | null;
                             /** @description per POS vendor, or "default" */
@@ -3292,7 +3828,7 @@ export interface paths {
                             /** @description ISO-8601 UTC */
                             createdAt: string;
                             currency: string;
-                            /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
+                            /** @description points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit */
                             earnRateMilli: number;
                             expiry: {
                                 /** @description inactivity: days after the last eligible transaction */
@@ -3306,6 +3842,13 @@ export interface paths {
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
+                            /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                            posSettings: {
+                                [key: string]: {
+                                    /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                    genericDiscountPlus?: string[];
+                                };
+                            };
                             /** @description base of claim URLs printed on receipts */
                             publicUrl: string | null;
                             /** @description per POS vendor, or "default" */
@@ -3405,7 +3948,7 @@ export interface paths {
                     "application/json": {
                         /** @description days an anonymous receipt can be claimed */
                         claimWindowDays?: number;
-                        /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
+                        /** @description points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit */
                         earnRateMilli?: number;
                         expiry?: {
                             /** @description inactivity: days after the last eligible transaction */
@@ -3418,6 +3961,13 @@ export interface paths {
                         /** @description eligible spend below this earns nothing (minor units) */
                         minSpendCents?: number;
                         name?: string;
+                        /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                        posSettings?: {
+                            [key: string]: {
+                                /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                genericDiscountPlus?: string[];
+                            };
+                        };
                         /** @description base of claim URLs printed on receipts */
                         publicUrl?: string | null;
                         /** @description per POS vendor, or "default" */
@@ -3475,7 +4025,7 @@ export interface paths {
                             /** @description ISO-8601 UTC */
                             createdAt: string;
                             currency: string;
-                            /** @description points per currency unit × 1000: 10 points per $1 → 10000 */
+                            /** @description points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit */
                             earnRateMilli: number;
                             expiry: {
                                 /** @description inactivity: days after the last eligible transaction */
@@ -3489,6 +4039,13 @@ export interface paths {
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
+                            /** @description per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all. */
+                            posSettings: {
+                                [key: string]: {
+                                    /** @description PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries */
+                                    genericDiscountPlus?: string[];
+                                };
+                            };
                             /** @description base of claim URLs printed on receipts */
                             publicUrl: string | null;
                             /** @description per POS vendor, or "default" */
@@ -4440,7 +4997,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description signed: 500 credits, -500 debits */
+                        /** @description signed: 500 credits, -500 debits; not 0, at most 10000000 either way; no balance may exceed 999999999999 (422 PointsLimitExceeded) */
                         points: number;
                         /** @description why: kept on the ledger entry, the audit log and the event */
                         reason: string;
@@ -4513,6 +5070,15 @@ export interface paths {
                 };
                 /** @description NotFound */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description PointsLimitExceeded: the balance would pass 999,999,999,999 points */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5731,6 +6297,413 @@ export interface paths {
                 };
                 /** @description Conflict: the key is already revoked */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/promo-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Promo codes of a program, newest first, with their use counts
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Guests redeem codes with POST /app/v1/{program}/promo-codes/redeem, POS systems with POST /loyalty/promo-code/redeem (docs/guest-api.md#promo-codes).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    active?: "true" | "false";
+                    incentiveId?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false once disabled */
+                            active: boolean;
+                            /** @description upper-case; matched case-insensitively */
+                            code: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            /** @description ISO-8601 UTC */
+                            disabledAt: string | null;
+                            id: string;
+                            incentiveId: string;
+                            /** @description total redemptions allowed; null: unlimited */
+                            maxUses: number | null;
+                            oncePerGuest: boolean;
+                            programId: string;
+                            uses: number;
+                            /** @description ISO-8601 UTC */
+                            validFrom: string | null;
+                            /** @description ISO-8601 UTC */
+                            validUntil: string | null;
+                        }[];
+                    };
+                };
+                /** @description ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a promo code that unlocks a reward or offer of the program
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Audited. The code is stored upper-case and must be unique in the program (409 Conflict). maxUses caps the total redemptions (null: unlimited); oncePerGuest (default true) lets each guest redeem it once; validFrom / validUntil bound when it can be redeemed. Guests redeem codes with POST /app/v1/{program}/promo-codes/redeem, POS systems with POST /loyalty/promo-code/redeem (docs/guest-api.md#promo-codes).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 3–40 letters, digits or dashes; stored upper-case */
+                        code: string;
+                        /** @description a reward or offer of this program */
+                        incentiveId: string;
+                        /** @description total redemptions allowed; null or absent: unlimited */
+                        maxUses?: number | null;
+                        /** @description a guest may redeem it once (default true) */
+                        oncePerGuest?: boolean;
+                        /** @description ISO-8601 date-time; absent: valid now */
+                        validFrom?: string | null;
+                        /** @description ISO-8601 date-time, exclusive; absent: no end */
+                        validUntil?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false once disabled */
+                            active: boolean;
+                            /** @description upper-case; matched case-insensitively */
+                            code: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            /** @description ISO-8601 UTC */
+                            disabledAt: string | null;
+                            id: string;
+                            incentiveId: string;
+                            /** @description total redemptions allowed; null: unlimited */
+                            maxUses: number | null;
+                            oncePerGuest: boolean;
+                            programId: string;
+                            uses: number;
+                            /** @description ISO-8601 UTC */
+                            validFrom: string | null;
+                            /** @description ISO-8601 UTC */
+                            validUntil: string | null;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field (also: incentiveId names no incentive of this program) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict: the code exists in this program */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/promo-codes/{promoCodeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A promo code, by id or by the code itself
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                    promoCodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false once disabled */
+                            active: boolean;
+                            /** @description upper-case; matched case-insensitively */
+                            code: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            /** @description ISO-8601 UTC */
+                            disabledAt: string | null;
+                            id: string;
+                            incentiveId: string;
+                            /** @description total redemptions allowed; null: unlimited */
+                            maxUses: number | null;
+                            oncePerGuest: boolean;
+                            programId: string;
+                            uses: number;
+                            /** @description ISO-8601 UTC */
+                            validFrom: string | null;
+                            /** @description ISO-8601 UTC */
+                            validUntil: string | null;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/programs/{programId}/promo-codes/{promoCodeId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a promo code (by id or code): it is no longer redeemable; its redemptions stay
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Audited with the optional reason. A disabled code answers PromoCodeNotFound to guests and POS. Disabling a disabled code changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                    promoCodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description kept in the audit log */
+                        reason?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false once disabled */
+                            active: boolean;
+                            /** @description upper-case; matched case-insensitively */
+                            code: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            /** @description ISO-8601 UTC */
+                            disabledAt: string | null;
+                            id: string;
+                            incentiveId: string;
+                            /** @description total redemptions allowed; null: unlimited */
+                            maxUses: number | null;
+                            oncePerGuest: boolean;
+                            programId: string;
+                            uses: number;
+                            /** @description ISO-8601 UTC */
+                            validFrom: string | null;
+                            /** @description ISO-8601 UTC */
+                            validUntil: string | null;
+                        };
+                    };
+                };
+                /** @description ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9640,12 +10613,13 @@ export interface paths {
                             order: {
                                 incentiveId?: string;
                                 name?: string;
-                                /** @description Winrest, rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text ("300" = 3.00); priceCents of the reward's Winrest vendor config, "0" when unset */
+                                /** @description Rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text ("300" = 3.00); priceCents of the reward's config for the API key's vendor, "0" when unset */
                                 price?: string;
                                 productId: string | null;
                                 /** @description REWARD | OFFER */
                                 productType?: string;
-                                quantity?: number | string;
+                                /** @description always "1", as text, as in the Loyalty API v1 examples */
+                                quantity?: string;
                                 referenceId: string;
                             }[];
                             /** @description The guest's tier name, when the program has tiers and the guest reached one */
@@ -9854,7 +10828,7 @@ export interface paths {
                         serviceMode?: string;
                         status?: "PENDING" | "CLAIMED";
                         transactionDetails: {
-                            /** @description NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
+                            /** @description NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
                             appliedDiscounts?: components["schemas"]["AppliedDiscount"][];
                             currency: string;
                             order: components["schemas"]["OrderLine"][];
@@ -9965,7 +10939,7 @@ export interface paths {
                         serviceMode?: string;
                         status?: "PENDING" | "CLAIMED";
                         transactionDetails: {
-                            /** @description NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
+                            /** @description NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
                             appliedDiscounts?: components["schemas"]["AppliedDiscount"][];
                             currency: string;
                             order: components["schemas"]["OrderLine"][];
@@ -9998,8 +10972,9 @@ export interface paths {
                                 referenceId: string;
                             }[];
                             loyaltyId: string;
-                            /** @description balance after this update */
+                            /** @description balance after this update (PENDING and validate: after the claim they preview) */
                             points: number;
+                            /** @description points the sale earns; PENDING and validate answer what CLAIMED will earn, and only CLAIMED moves points */
                             pointsEarned: number;
                             pointsRedeemed: number;
                             presentation?: components["schemas"]["Presentation"];
@@ -10053,7 +11028,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
-                /** @description VendorConfigMissing */
+                /** @description VendorConfigMissing, or PointsLimitExceeded (the balance would pass 999,999,999,999 points) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -10394,7 +11369,7 @@ export interface paths {
                         serviceMode?: string;
                         status?: "PENDING" | "CLAIMED";
                         transactionDetails: {
-                            /** @description NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
+                            /** @description NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
                             appliedDiscounts?: components["schemas"]["AppliedDiscount"][];
                             currency: string;
                             order: components["schemas"]["OrderLine"][];
@@ -10425,8 +11400,9 @@ export interface paths {
                                 referenceId: string;
                             }[];
                             loyaltyId: string;
-                            /** @description balance after this update */
+                            /** @description balance after this update (PENDING and validate: after the claim they preview) */
                             points: number;
+                            /** @description points the sale earns; PENDING and validate answer what CLAIMED will earn, and only CLAIMED moves points */
                             pointsEarned: number;
                             pointsRedeemed: number;
                             presentation?: components["schemas"]["Presentation"];
@@ -10504,7 +11480,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Open unless TILLPOINT_METRICS_TOKEN is set; then `Authorization: Bearer <token>` is required (401 otherwise). With TILLPOINT_METRICS_PORT the metrics are served on that port instead and this route does not exist. Counters labelled `program` carry the program id (README, Operations).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10514,12 +11493,93 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Prometheus text format */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Unauthorized: TILLPOINT_METRICS_TOKEN is set and the bearer token is missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{receiptCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receipt claim page (HTML): the URL printed on receipts
+         * @description A mobile-friendly page showing the program, store, date and points of an unclaimed receipt, with a form that signs in with an e-mail login code and claims it through the guest API. 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the 16-character code (spaces and dashes ignored) */
+                    receiptCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/html: the claim page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Error envelope */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            /** @example ValidationError */
+                            code: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            message: string;
+                            statusCode: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description text/html: unknown or already claimed */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
                 };
             };
         };
@@ -10618,14 +11678,15 @@ export interface components {
             incentiveId?: string | null;
             name?: string;
             parentReferenceId?: string | number | (never | null);
-            /** @description major units: 5.00 or "5.00" */
+            /** @description major units: 5.00 or "5.00"; a unit price, a line (price × quantity) and the sale's goods may each reach 99999999999 minor units (999,999,999.99 in a two-digit currency) */
             price: number | string;
             productId: string;
             /** @description item | combo | offer | reward */
             productType: string;
+            /** @description 0 … 10000, as a number or as digits */
             quantity: number | string;
             referenceId: string | number;
-            /** @description major units: 5.00 or "5.00" */
+            /** @description major units: 5.00 or "5.00"; a unit price, a line (price × quantity) and the sale's goods may each reach 99999999999 minor units (999,999,999.99 in a two-digit currency) */
             tax?: number | string;
         };
         Payment: {
@@ -10638,10 +11699,10 @@ export interface components {
         PosVendor: {
             matchingId?: string;
             operator?: string | number;
-            /** @description Selects the dialect (case-insensitive): NCR, Winrest, or the generic shapes for Partner, Tillster, Sicom, Oracle, Toast. NCR and Winrest keys speak only their own dialect, and those dialects answer only their own keys; any other value is a 400 naming posVendor.posType. */
+            /** @description The POS's own vendor name ($posVendorName), stored with the transaction. Any text is accepted: the API key's vendor, not posType, picks the dialect (NCR, Winrest, or the generic shapes for every other vendor) and the PLU configs. Under a Winrest key, posType Tillster marks a kiosk (no offers). */
             posType: string;
             storeId: string | number;
-            /** @description The store POS vendor whose PLUs to answer with (kiosks send it). Under posType Winrest, naming another POS marks a kiosk: no offers. Under posType NCR it may only name NCR. */
+            /** @description Accepted as the POS sends it (kiosks name the store POS) and ignored: answers carry the PLUs of the API key vendor's config. */
             supportingPos?: string;
             terminal: string | number;
             transactionId: string | number;
@@ -10662,6 +11723,24 @@ export interface components {
             /** @enum {string} */
             code: "RulesError";
             details: {
+                /** @description The call the rules engine refused, as the seed describes it */
+                errorConfig?: {
+                    /**
+                     * @description the body is never echoed
+                     * @example __REDACTED__
+                     */
+                    data: string;
+                    /**
+                     * @description the refused call, lower case
+                     * @example put
+                     */
+                    method: string;
+                    /** @description always 0: the call had no timeout */
+                    timeout: number;
+                    /** @description the refused call as the server saw it */
+                    url: string;
+                };
+                /** @description true: the rules engine refused the sale (every RulesError), as in the Loyalty API v1 seed */
                 isEngineError: boolean;
                 ruleEvaluation: {
                     /** @example insufficient-point-balance */
@@ -10687,7 +11766,7 @@ export interface components {
             serviceMode?: string;
             status?: "PENDING" | "CLAIMED";
             transactionDetails: {
-                /** @description NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
+                /** @description NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied. */
                 appliedDiscounts?: components["schemas"]["AppliedDiscount"][];
                 currency: string;
                 order: components["schemas"]["OrderLine"][];

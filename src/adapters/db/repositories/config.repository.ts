@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Incentive, PluConfig, RuleRef } from '../../../domain/incentive.ts';
 import { minorDigits } from '../../../domain/money.ts';
 import type { TierConfig } from '../../../domain/tiers.ts';
-import type { ExpiryPolicy, PosPrincipal, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
+import type { ExpiryPolicy, PosPrincipal, PosSettings, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
 import { prepare } from '../prepared.ts';
 import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
 
@@ -19,6 +19,7 @@ export function toProgram(row: ProgramTable): Program {
     receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
     publicUrl: row.public_url,
     tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
+    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
   };
 }
 

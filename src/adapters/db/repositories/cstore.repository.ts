@@ -29,6 +29,9 @@ export function toLocation(row: Selectable<LocationTable>): Location {
     outboxDir: row.outbox_dir,
     enrollmentError: row.enrollment_error,
     agentTokenPrefix: row.agent_token_prefix,
+    registerStoreId: row.register_store_id,
+    registerIds: row.register_ids,
+    registerIdStart: row.register_id_start,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -20,7 +20,7 @@ const SECURITY = [{ bearer: [] }];
 
 /**
  * /agent/v1: the POS-side agent of one location pulls its ready update batches and acknowledges
- * each. It authenticates with the location's agent token (Authorization: Bearer tpg_…), issued
+ * each. It authenticates with the location's agent token (Authorization: Bearer tpagt_…; tokens issued before agents had their own prefix, tpg_…, keep working), issued
  * by an owner through the admin API and stored hashed.
  */
 export async function agentRoutes(root: FastifyInstance, opts: { db: Db }): Promise<void> {

@@ -44,7 +44,7 @@ export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, pr
     },
     async (request) => {
       const principal = principalOf(request);
-      const dialect = selectDialect(request.body.posVendor.posType, principal);
+      const dialect = selectDialect(principal);
       const pos = dialect.posContext(request.body.posVendor, principal);
       const store = await findStoreByExternalId(db, principal.programId, pos.storeId);
       if (!store) throw new AppError('StoreNotFound', `No store "${pos.storeId}" in this program`, { field: 'posVendor.storeId' });

@@ -53,8 +53,8 @@ function principalOf(request: FastifyRequest): PosPrincipal {
 export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, principal: PosPrincipal, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): SaleCommand {
   const details = body.transactionDetails;
   // Vendor shapes stop here: the dialect reads posVendor, the order and its own discount fields.
-  const dialect = selectDialect(details.posVendor.posType, principal, 'transactionDetails.posVendor');
-  const pos = dialect.posContext(details.posVendor, principal, 'transactionDetails.posVendor');
+  const dialect = selectDialect(principal);
+  const pos = dialect.posContext(details.posVendor, principal);
   const input = dialect.saleInput(body, status);
   let cart;
   try {
@@ -115,7 +115,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     },
     async (request) => {
       const principal = principalOf(request);
-      const dialect = selectDialect(request.body.posVendor.posType, principal);
+      const dialect = selectDialect(principal);
       const pos = dialect.posContext(request.body.posVendor, principal);
       const result = await loyalty.identify(principal, {
         identifier: request.body.identifier,
@@ -146,7 +146,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     async (request) => {
       const principal = principalOf(request);
       const cmd = toSaleCommand(request, request.body, principal, 'VALIDATE');
-      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      const dialect = selectDialect(principal);
       return dialect.renderSale(await loyalty.validate(principal, request.params.loyaltyTransactionId, cmd), 'VALIDATE');
     },
   );
@@ -166,7 +166,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
           200: SaleResponse,
           ...COMMON_ERRORS,
           400: badRequest('RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError'),
-          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing' }),
+          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing, or PointsLimitExceeded (the balance would pass 999,999,999,999 points)' }),
         },
       },
     },
@@ -174,7 +174,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
       const principal = principalOf(request);
       const status = request.body.status;
       const cmd = toSaleCommand(request, request.body, principal, status);
-      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      const dialect = selectDialect(principal);
       return loyalty.update(principal, request.params.loyaltyTransactionId, cmd, (r) => dialect.renderSale(r, status));
     },
   );
@@ -194,7 +194,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     async (request) => {
       const principal = principalOf(request);
       const cmd = toSaleCommand(request, request.body, principal, 'CLAIMED');
-      const dialect = selectDialect(request.body.transactionDetails.posVendor.posType, principal);
+      const dialect = selectDialect(principal);
       return dialect.renderUnclaimed(await loyalty.unclaimed(principal, cmd));
     },
   );

@@ -1,6 +1,8 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
+import { MAX_ADJUSTMENT, MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
+import { AmountMinor, Int, Line, Points } from './common.ts';
 
 /**
  * Admin API shapes. Bodies refuse unknown fields (a typo is an error, not a silent no-op); the
@@ -13,7 +15,7 @@ const strict = { additionalProperties: false } as const;
 export const StringEnum = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
-export const Id = Type.String({ minLength: 1, maxLength: 100 });
+export const Id = Line({ minLength: 1, maxLength: 100 });
 export const Instant = Type.String({ description: 'ISO-8601 UTC' });
 export const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) => Type.Union([t, Type.Null()], options);
 
@@ -47,8 +49,8 @@ export const ReceiptTemplates = Type.Record(Type.String({ maxLength: 30 }), Type
 export const ExpiryPolicy = Type.Object(
   {
     kind: StringEnum(['inactivity', 'monthly-buckets', 'none'] as const),
-    days: Type.Optional(Type.Integer({ description: 'inactivity: days after the last eligible transaction' })),
-    months: Type.Optional(Type.Integer({ description: 'monthly-buckets: months a month’s points live' })),
+    days: Type.Optional(Int({ minimum: 1, maximum: 36_600, description: 'inactivity: days after the last eligible transaction' })),
+    months: Type.Optional(Int({ minimum: 1, maximum: 1_200, description: 'monthly-buckets: months a month’s points live' })),
   },
   strict,
 );
@@ -59,8 +61,8 @@ export const TierConfig = Type.Object(
     tiers: Type.Array(
       Type.Object(
         {
-          name: Type.String({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
-          minPoints: Type.Integer({ minimum: 0, description: 'points earned in the window that reach this tier; unique' }),
+          name: Line({ minLength: 1, maxLength: 60, description: 'unique within the program, not blank' }),
+          minPoints: Points({ description: 'points earned in the window that reach this tier; unique' }),
         },
         strict,
       ),
@@ -71,14 +73,29 @@ export const TierConfig = Type.Object(
 );
 
 const programFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  earnRateMilli: Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000' }),
-  minSpendCents: Type.Integer({ minimum: 0, description: 'eligible spend below this earns nothing (minor units)' }),
+  name: Line({ minLength: 1, maxLength: 200 }),
+  earnRateMilli: Int({ minimum: 0, maximum: MAX_EARN_RATE_MILLI, description: 'points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit' }),
+  minSpendCents: AmountMinor({ description: 'eligible spend below this earns nothing (minor units)' }),
   expiry: ExpiryPolicy,
   claimWindowDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'days an anonymous receipt can be claimed' }),
   receiptTemplates: ReceiptTemplates,
   publicUrl: Nullable(Type.String({ maxLength: 500, description: 'base of claim URLs printed on receipts' })),
   tiers: Nullable(TierConfig, { description: 'null: the program has no tiers (on write: removes them)' }),
+  posSettings: Type.Record(
+    Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,39}$' }),
+    Type.Object(
+      {
+        genericDiscountPlus: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$' }), {
+            maxItems: 20,
+            description: "PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries",
+          }),
+        ),
+      },
+      strict,
+    ),
+    { maxProperties: 20, description: 'per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all.' },
+  ),
 };
 
 export const ProgramView = Type.Object({
@@ -92,15 +109,17 @@ export const ProgramView = Type.Object({
 export const NewProgramBody = Type.Object(
   {
     slug: Type.String({ minLength: 2, maxLength: 41, description: 'lower-case letters, digits, dashes' }),
-    currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD' }),
+    currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD; default USD' })),
     name: programFields.name,
-    earnRateMilli: programFields.earnRateMilli,
-    expiry: programFields.expiry,
+    // Loyalty settings are optional: a c-store chain (manufacturer promotions only) needs none.
+    earnRateMilli: Type.Optional(Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning)' })),
+    expiry: Type.Optional(programFields.expiry),
     minSpendCents: Type.Optional(programFields.minSpendCents),
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
+    posSettings: Type.Optional(programFields.posSettings),
   },
   strict,
 );
@@ -116,6 +135,7 @@ export const ProgramPatchBody = Type.Object(
     receiptTemplates: Type.Optional(programFields.receiptTemplates),
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
+    posSettings: Type.Optional(programFields.posSettings),
   },
   strict,
 );
@@ -139,7 +159,7 @@ export const StoreView = Type.Object({
 export const NewStoreBody = Type.Object(
   {
     externalId: Type.String({ minLength: 1, maxLength: 40 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Line({ minLength: 1, maxLength: 200 }),
     timeZone: Type.String({ minLength: 1, maxLength: 60, description: 'IANA, e.g. America/New_York' }),
     loyaltyEnabled: Type.Optional(Type.Boolean()),
     groups: Type.Optional(Groups),
@@ -222,8 +242,8 @@ export const IncentiveView = Type.Object({
 export const NewIncentiveBody = Type.Object(
   {
     kind: StringEnum(['REWARD', 'OFFER'] as const),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    pointCost: Type.Optional(Type.Integer({ minimum: 0, description: 'rewards: points above 0; offers: 0' })),
+    name: Line({ minLength: 1, maxLength: 200 }),
+    pointCost: Type.Optional(Points({ description: 'rewards: points above 0; offers: 0' })),
     rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
     vendorConfigs: VendorConfigs,
     validity: Type.Optional(Nullable(Validity)),
@@ -236,7 +256,7 @@ export type NewIncentiveBodyT = Static<typeof NewIncentiveBody>;
 export const IncentivePatchBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    pointCost: Type.Optional(Type.Integer({ minimum: 0 })),
+    pointCost: Type.Optional(Points()),
     rules: Type.Optional(Type.Array(RuleRef, { maxItems: 50 })),
     vendorConfigs: Type.Optional(VendorConfigs),
     validity: Type.Optional(Nullable(Validity)),
@@ -286,14 +306,14 @@ export const LedgerEntryView = Type.Object({
 
 export const AdjustBody = Type.Object(
   {
-    points: Type.Integer({ description: 'signed: 500 credits, -500 debits' }),
+    points: Type.Integer({ minimum: -MAX_ADJUSTMENT, maximum: MAX_ADJUSTMENT, description: `signed: 500 credits, -500 debits; not 0, at most ${MAX_ADJUSTMENT} either way; no balance may exceed ${MAX_POINTS} (422 PointsLimitExceeded)` }),
     reason: Type.String({ minLength: 3, maxLength: 500, description: 'why: kept on the ledger entry, the audit log and the event' }),
   },
   strict,
 );
 
 export const NewGuestBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  { name: Line({ minLength: 1, maxLength: 200 }), email: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
   strict,
 );
 
@@ -359,7 +379,7 @@ export const AdminUserView = Type.Object({
 export const NewAdminUserBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 200 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Line({ minLength: 1, maxLength: 200 }),
     password: Type.String({ minLength: 10, maxLength: 200 }),
     role: Role,
     programIds: ProgramIds,

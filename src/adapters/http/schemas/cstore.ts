@@ -29,6 +29,40 @@ export const LicenseSchema = Type.Object({
   state: Type.Union([Type.Literal('unassigned'), Type.Literal('scheduled'), Type.Literal('active'), Type.Literal('expired')]),
 });
 
+const RegisterStoreId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,20}$', description: 'the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id', examples: ['101'] });
+export const RegisterIdMode = Type.Union([Type.Literal('manufacturer'), Type.Literal('numeric')], {
+  description: 'how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location.',
+});
+const RegisterIdStart = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'numeric mode: the first number handed out (default 1)' });
+
+export const RegisterViewSchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('no_batches'), Type.Literal('up_to_date'), Type.Literal('failed'), Type.Literal('waiting'), Type.Literal('unconfirmed')], {
+      description: 'no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed',
+    }),
+    label: Type.String({ description: 'the status in words', examples: ['Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)'] }),
+    lastBatchSeq: Nullable(Type.Integer()),
+    lastAppliedSeq: Nullable(Type.Integer({ description: 'the newest batch the agent acknowledged as applied' })),
+    lastAppliedAt: Nullable(IsoTime),
+    unappliedBatches: Type.Integer({ description: 'batches not acknowledged as applied (failed ones included)' }),
+    failedBatches: Type.Integer(),
+  },
+  { description: "where the location's register stands (derived from its update batches)" },
+);
+
+export const LastSyncSchema = Type.Object(
+  {
+    runId: Type.String(),
+    status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('skipped')]),
+    asOf: Day,
+    finishedAt: IsoTime,
+    rejected: Type.Integer({ description: 'feed records rejected by this run; their promotions were left as they are (GET …/rejected-records)' }),
+    errorCode: Nullable(Type.String()),
+    error: Nullable(Type.String()),
+  },
+  { description: 'the newest sync run of the location' },
+);
+
 export const LocationSchema = Type.Object({
   id: Type.String(),
   programId: Type.String(),
@@ -43,10 +77,15 @@ export const LocationSchema = Type.Object({
   outboxDir: Nullable(Type.String()),
   enrollmentError: Nullable(Type.String({ description: 'why the manufacturer refused this outlet (HTTP 403); syncs stop until fixed' })),
   agentTokenPrefix: Nullable(Type.String({ description: 'the first characters of the POS agent token' })),
+  registerStoreId: Nullable(RegisterStoreId),
+  registerIds: RegisterIdMode,
+  registerIdStart: RegisterIdStart,
   createdAt: IsoTime,
   updatedAt: IsoTime,
   license: Nullable(LicenseSchema),
   pendingChanges: Type.Integer(),
+  register: RegisterViewSchema,
+  lastSync: Nullable(LastSyncSchema),
 });
 
 export const LocationBody = Type.Object(
@@ -59,6 +98,9 @@ export const LocationBody = Type.Object(
     autoAccept: Type.Optional(Type.Boolean({ description: 'accept every synced change at once, skipping review' })),
     syncTime: Type.Optional(Nullable(HhMm)),
     outboxDir: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'absolute folder on the server the batches are also written to (owner only)' }))),
+    registerStoreId: Type.Optional(Nullable(RegisterStoreId)),
+    registerIds: Type.Optional(RegisterIdMode),
+    registerIdStart: Type.Optional(RegisterIdStart),
   },
   { additionalProperties: false },
 );
@@ -71,6 +113,18 @@ export const RollOutResponse = Type.Object({
   turnedLive: Type.Array(Type.String()),
   alreadyLive: Type.Array(Type.String()),
   skipped: Type.Array(Type.Object({ locationId: Type.String(), name: Type.String(), reason: Type.String() })),
+});
+
+const PilotBlockerSchema = Type.Object({
+  locationId: Type.String(),
+  name: Type.String(),
+  code: Type.Union([Type.Literal('pilot_not_synced'), Type.Literal('pilot_changes_pending'), Type.Literal('pilot_nothing_accepted'), Type.Literal('pilot_batch_failed'), Type.Literal('pilot_batch_not_applied')]),
+  reason: Type.String(),
+});
+export const RollOutReadinessSchema = Type.Object({
+  ready: Type.Boolean({ description: 'true when POST …/rollout would go ahead' }),
+  pilot: Type.Array(Type.String(), { description: 'the locations in pilot' }),
+  blockers: Type.Array(PilotBlockerSchema, { description: 'per pilot location, what is still missing' }),
 });
 
 export const BuyLicensesBody = Type.Object(
@@ -188,6 +242,30 @@ export const SyncRunSchema = Type.Object({
   batchId: Nullable(Type.String({ description: 'the batch an auto-accepting location produced' })),
 });
 
+export const RetryOutletResponse = Type.Object({
+  cleared: Type.Boolean({ description: 'whether a refusal was on record and was cleared (false: there was none; the sync ran anyway)' }),
+  run: SyncRunSchema,
+});
+
+export const RejectedRecordsSchema = Type.Object({
+  syncRunId: Nullable(Type.String({ description: 'the newest successful sync run; null when none' })),
+  asOf: Nullable(Day),
+  finishedAt: Nullable(IsoTime),
+  total: Type.Integer({ description: 'records rejected by that run (the list keeps the first 100)' }),
+  records: Type.Array(
+    Type.Object({
+      externalId: Nullable(Type.String()),
+      reason: Type.String(),
+      raw: Type.Unknown({ description: 'the record as the manufacturer sent it' }),
+      onRegister: Type.Boolean(),
+      effect: Type.Union([Type.Literal('kept_on_register'), Type.Literal('not_added'), Type.Literal('unidentified')], {
+        description: "kept_on_register: the register keeps its copy of the promotion; not_added: a new promotion was not queued; unidentified: no readable id, so no promotion was ended that day",
+      }),
+      label: Type.String(),
+    }),
+  ),
+});
+
 export const SyncRunDetailSchema = Type.Composite([
   SyncRunSchema,
   Type.Object({ rejectedRecords: Type.Array(Type.Object({ externalId: Nullable(Type.String()), reason: Type.String(), raw: Type.Unknown() })) }),
@@ -226,7 +304,7 @@ export const AckBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentTokenResponse = Type.Object({ token: Type.String({ description: 'shown once; send as Authorization: Bearer <token> to /agent/v1' }), prefix: Type.String() });
+export const AgentTokenResponse = Type.Object({ token: Type.String({ description: 'tpagt_… (the agent prefix); shown once; send as Authorization: Bearer <token> to /agent/v1' }), prefix: Type.String() });
 
 export const ProgramParams = Type.Object({ programId: Id });
 export const LocationParams = Type.Object({ locationId: Id });

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
-import { RuleFailureSchema } from './common.ts';
+import { Line, RuleFailureSchema } from './common.ts';
 import { PosVendor } from './pos.ts';
 
 /**
@@ -36,7 +36,7 @@ export const AuthVerifyBody = Type.Object(
   {
     email: Email,
     code: Type.String({ pattern: '^\\d{6}$', description: 'the 6 digits the guest received' }),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'display name, used when this signs the guest up' })),
+    name: Type.Optional(Line({ minLength: 1, maxLength: 100, description: 'display name, used when this signs the guest up' })),
   },
   strict,
 );
@@ -59,7 +59,7 @@ export const AuthVerifyResponse = Type.Object({
 
 export const ProfilePatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    name: Type.Optional(Line({ minLength: 1, maxLength: 100 })),
     birthdate: Type.Optional(
       Type.Union([Type.String({ pattern: BIRTHDATE_PATTERN, examples: ['1990-11-27'] }), Type.Null()], {
         description: 'YYYY-MM-DD: a calendar date from 1900-01-01 up to today (UTC), for birthday offers; null clears it',

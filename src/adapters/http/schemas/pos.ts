@@ -1,11 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AMOUNT_MINOR, MAX_QUANTITY } from '../../../domain/limits.ts';
+import { AmountMinor, Line } from './common.ts';
 
 /**
  * Loyalty API v1 bodies, as POS vendors send them. Extra fields are allowed: vendors add their
  * own, and the documented examples are the contract. Bounds keep a hostile body small.
  */
 const Text = (max = 200) => Type.String({ maxLength: max });
-const IdLike = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0 })]);
+// Stored as text: any safe integer is a fine id.
+const IdLike = Type.Union([Line({ minLength: 1, maxLength: 100 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
+const RefId = Type.Union([Line({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })]);
 
 export const PosVendor = Type.Object(
   {
@@ -14,7 +18,7 @@ export const PosVendor = Type.Object(
       minLength: 1,
       maxLength: 50,
       description:
-        'Selects the dialect (case-insensitive): NCR, Winrest, or the generic shapes for Partner, Tillster, Sicom, Oracle, Toast. NCR and Winrest keys speak only their own dialect, and those dialects answer only their own keys; any other value is a 400 naming posVendor.posType.',
+        "The POS's own vendor name ($posVendorName), stored with the transaction. Any text is accepted: the API key's vendor, not posType, picks the dialect (NCR, Winrest, or the generic shapes for every other vendor) and the PLU configs. Under a Winrest key, posType Tillster marks a kiosk (no offers).",
     }),
     storeId: IdLike,
     terminal: IdLike,
@@ -24,7 +28,7 @@ export const PosVendor = Type.Object(
       Type.String({
         maxLength: 50,
         description:
-          'The store POS vendor whose PLUs to answer with (kiosks send it). Under posType Winrest, naming another POS marks a kiosk: no offers. Under posType NCR it may only name NCR.',
+          'Accepted as the POS sends it (kiosks name the store POS) and ignored: answers carry the PLUs of the API key vendor\'s config.',
       }),
     ),
   },
@@ -41,17 +45,19 @@ export const IdentifyBody = Type.Object(
 );
 export type IdentifyBodyT = { identifier: string; posVendor: PosVendorBody };
 
-const Money = Type.Union([Type.Number(), Type.String({ maxLength: 20 })], { description: 'major units: 5.00 or "5.00"' });
+const Money = Type.Union([Type.Number({ minimum: 0, maximum: MAX_AMOUNT_MINOR }), Type.String({ maxLength: 20 })], {
+  description: `major units: 5.00 or "5.00"; a unit price, a line (price × quantity) and the sale's goods may each reach ${MAX_AMOUNT_MINOR} minor units (999,999,999.99 in a two-digit currency)`,
+});
 
 export const OrderLine = Type.Object(
   {
     name: Type.Optional(Text()),
     price: Money,
-    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    productId: Line({ minLength: 1, maxLength: 64 }),
     productType: Type.String({ minLength: 1, maxLength: 20, description: 'item | combo | offer | reward' }),
-    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: 10_000 }), Type.String({ pattern: '^\\d{1,5}$' })]),
-    referenceId: Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 })]),
-    parentReferenceId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 }), Type.Null()])),
+    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_QUANTITY }), Type.String({ maxLength: 5, pattern: '^0*(?:\\d{1,4}|10000)$' })], { description: `0 … ${MAX_QUANTITY}, as a number or as digits` }),
+    referenceId: RefId,
+    parentReferenceId: Type.Optional(Type.Union([...RefId.anyOf, Type.Null()])),
     tax: Type.Optional(Money),
     incentiveId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   },
@@ -60,7 +66,7 @@ export const OrderLine = Type.Object(
 
 export const Payment = Type.Object(
   {
-    amount: Type.Integer({ description: 'minor units: 500 = $5.00' }),
+    amount: AmountMinor({ description: 'minor units: 500 = $5.00' }),
     type: Type.String({ minLength: 1, maxLength: 30, description: 'CASH, CARD, CREDIT, VISA …; NCR totals SUBTOTAL, DISCOUNTS, TAXES' }),
     ccToken: Type.Optional(Text(200)),
   },
@@ -93,7 +99,7 @@ export const TransactionBody = Type.Object(
         Type.Array(Type.Ref(AppliedDiscount), {
           maxItems: 100,
           description:
-            'NCR only (a 400 under any other posType). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied.',
+            'NCR keys only (a 400 under any other key). Each entry pins a discount to the order line whose referenceId is orderReferenceId (one per line); referenceId is blank on PENDING and carries the incentive id NCR stamped from eligibleDiscounts on CLAIMED, where exactly the stamped incentives stay applied.',
         }),
       ),
       posVendor: Type.Ref(PosVendor),
@@ -161,13 +167,13 @@ export const IdentifyResponse = Type.Object({
       name: Type.Optional(Type.String()),
       productId: Type.Union([Type.String(), Type.Null()]),
       incentiveId: Type.Optional(Type.String()),
-      quantity: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+      quantity: Type.Optional(Type.String({ description: 'always "1", as text, as in the Loyalty API v1 examples' })),
       referenceId: Type.String(),
       productType: Type.Optional(Type.String({ description: 'REWARD | OFFER' })),
       price: Type.Optional(
         Type.String({
           description:
-            "Winrest, rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's Winrest vendor config, \"0\" when unset",
+            "Rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's config for the API key's vendor, \"0\" when unset",
         }),
       ),
     }),
@@ -180,8 +186,8 @@ export const IdentifyResponse = Type.Object({
 });
 
 export const SaleResponse = Type.Object({
-  points: Type.Integer({ description: 'balance after this update' }),
-  pointsEarned: Type.Integer(),
+  points: Type.Integer({ description: 'balance after this update (PENDING and validate: after the claim they preview)' }),
+  pointsEarned: Type.Integer({ description: 'points the sale earns; PENDING and validate answer what CLAIMED will earn, and only CLAIMED moves points' }),
   pointsRedeemed: Type.Integer(),
   loyaltyId: Type.String(),
   transactionId: Type.String(),

@@ -11,7 +11,7 @@ export const RefundBody = Type.Object(
     }),
     lines: Type.Array(
       Type.Object({
-        referenceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer({ minimum: 0 })], { description: 'referenceId of the sale line, as in the claimed order' }),
+        referenceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], { description: 'referenceId of the sale line, as in the claimed order' }),
         quantity: Type.Integer({ minimum: 1, maximum: 10_000, description: 'units of the line refunded' }),
       }),
       { minItems: 1, maxItems: 500, description: 'The refunded lines; each referenceId once' },

@@ -4,8 +4,8 @@ import type { PosPrincipal } from '../../../app/model.ts';
 import type { Incentive } from '../../../domain/incentive.ts';
 import { invalidField } from '../../../errors.ts';
 import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
-import { type PosDialect, type SaleInput, type SaleStatus, toRawLines, vendorKey } from '../dialect.ts';
-import { genericPosContext, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../partner/partner.dialect.ts';
+import { type PosDialect, type SaleInput, type SaleStatus, orderLines } from '../dialect.ts';
+import { genericPosContext, identifyOrder, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../partner/partner.dialect.ts';
 
 export const NCR = 'ncr';
 
@@ -19,8 +19,10 @@ export const NCR = 'ncr';
  *   PLU: the later entries of a `sizeBasedPlu` config) and lists discounts in
  *   `transactionDetails.appliedDiscounts`, each pinned to a line by `orderReferenceId`.
  * - PENDING: `appliedDiscounts[].referenceId` is blank; item lines carrying the PLU of a
- *   pre-selected incentive redeem it, and the answer's `eligibleDiscounts` point at those lines
- *   (`orderReferenceId` = the line's `referenceId`). NCR stamps our `referenceId` on its discounts.
+ *   pre-selected incentive redeem it — as does a line carrying an upsize PLU, pre-selected or not
+ *   (the seed's "OR the cart contains an upsize plu"), when the guest can have it — and the
+ *   answer's `eligibleDiscounts` point at those lines (`orderReferenceId` = the line's
+ *   `referenceId`). NCR stamps our `referenceId` on its discounts.
  * - CLAIMED: exactly the incentives NCR stamped in `appliedDiscounts[].referenceId` stay applied.
  * - SUBTOTAL, DISCOUNTS and TAXES payments are totals, not tenders (the canonical cart keeps them apart).
  * - Both updates answer `presentation` and `receiptCode`; `matchingId` is stored with the transaction.
@@ -28,17 +30,10 @@ export const NCR = 'ncr';
 export const ncrDialect: PosDialect = {
   id: NCR,
 
-  posContext(pv: PosVendorBody, principal: PosPrincipal, at = 'posVendor'): PosContext {
-    // NCR is the store POS: its answers carry NCR PLUs, so a supportingPos naming another vendor
-    // would mean a kiosk speaking NCR's dialect with someone else's price book.
-    if (pv.supportingPos?.trim() && vendorKey(pv.supportingPos) !== NCR) {
-      throw invalidField(`${at}.supportingPos`, `names "${pv.supportingPos}", but posType NCR answers with NCR PLUs; leave supportingPos out or set it to NCR`);
-    }
-    return genericPosContext(NCR, pv, principal, at);
-  },
+  posContext: (pv: PosVendorBody, principal: PosPrincipal): PosContext => genericPosContext(NCR, pv, principal),
 
   saleInput(body: TransactionBodyT, status: SaleStatus): SaleInput {
-    const order = toRawLines(body.transactionDetails.order);
+    const order = orderLines(body.transactionDetails.order);
     const refs = new Set(order.map((l) => l.referenceId));
     const pinnedAt = new Map<string, number>();
     const pins: DiscountPin[] = (body.transactionDetails.appliedDiscounts ?? []).map((d, i) => {
@@ -58,12 +53,12 @@ export const ncrDialect: PosDialect = {
     // CLAIMED keeps exactly what NCR stamped (nothing, if it stamped nothing). A validate is a dry
     // run of the claim once NCR has stamped; before that it previews like PENDING.
     const appliedIncentiveIds = status === 'CLAIMED' || (status === 'VALIDATE' && stamped.length > 0) ? stamped : null;
-    return { order, appliedIncentiveIds, itemLineRedemption: { pins } };
+    return { order, appliedIncentiveIds, itemLineRedemption: { pins, upsizes: true } };
   },
 
-  renderIdentify(r: IdentifyResult) {
+  renderIdentify(r: IdentifyResult, pos: PosContext) {
     return {
-      ...renderGenericIdentify(r),
+      ...renderGenericIdentify(r, identifyOrder(r, pos)),
       eligibleDiscounts: r.selections.map((s) => ({ ...details(s.incentive), productId: s.plu, referenceId: s.incentive.id })),
     };
   },

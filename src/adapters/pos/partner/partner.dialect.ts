@@ -1,21 +1,18 @@
-import type { IdentifyResult, PosContext, SaleResult, UnclaimedResult } from '../../../app/commands.ts';
-import { POS_VENDORS, type PosPrincipal } from '../../../app/model.ts';
-import type { RawLine } from '../../../domain/cart.ts';
+import type { IdentifyResult, PosContext, SaleResult, SelectedIncentive, UnclaimedResult } from '../../../app/commands.ts';
+import type { PosPrincipal } from '../../../app/model.ts';
+import type { Incentive } from '../../../domain/incentive.ts';
 import { invalidField } from '../../../errors.ts';
 import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
-import { type PosDialect, type SaleInput, toRawLines, vendorKey } from '../dialect.ts';
+import { type PosDialect, type SaleInput, orderLines, vendorKey } from '../dialect.ts';
 
 /**
  * The generic Loyalty API v1 shapes (Partner integrations, Tillster kiosks, and any other vendor
- * without a dialect of its own). `supportingPos` names the store POS whose PLUs the answer
- * carries; otherwise the caller's own vendor. The pieces are exported for the vendor dialects,
- * which differ from these shapes in a field or two.
+ * without a dialect of its own). The answers carry the PLUs of the API key's vendor config (the
+ * seed: "the reward item PLU mapped in the respective vendor config"); `supportingPos` is
+ * accepted as the POS sends it and changes no PLU. The pieces are exported for the vendor
+ * dialects, which differ from these shapes in a field or two.
  */
-export function genericPosContext(dialect: string, pv: PosVendorBody, principal: PosPrincipal, at = 'posVendor'): PosContext {
-  const supporting = pv.supportingPos?.trim() ? vendorKey(pv.supportingPos) : null;
-  if (supporting !== null && !(POS_VENDORS as readonly string[]).includes(supporting)) {
-    throw invalidField(`${at}.supportingPos`, `"${pv.supportingPos}" is no POS vendor this server knows (one of ${POS_VENDORS.join(', ')})`);
-  }
+export function genericPosContext(dialect: string, pv: PosVendorBody, principal: PosPrincipal): PosContext {
   return {
     storeId: String(pv.storeId),
     terminal: String(pv.terminal),
@@ -23,24 +20,35 @@ export function genericPosContext(dialect: string, pv: PosVendorBody, principal:
     operator: pv.operator === undefined ? null : String(pv.operator),
     matchingId: pv.matchingId ?? null,
     posType: pv.posType,
-    pluVendor: supporting ?? vendorKey(pv.posType || principal.vendor),
+    pluVendor: vendorKey(principal.vendor),
     dialect,
   };
 }
 
-/** `order[]` of the identify answer: the pre-selected incentives with this vendor's PLUs. */
-export function identifyOrder(r: IdentifyResult) {
-  return r.selections.map((s) => ({
+/** A reward's price as the seeds write money in identify: minor units as text ("300" = 3.00). */
+export function rewardPrice(incentive: Incentive, vendor: string): string {
+  return String(incentive.vendorConfigs[vendor]?.priceCents ?? 0);
+}
+
+/**
+ * `order[]` of the identify answer: the pre-selected incentives with this vendor's PLUs, in the
+ * seed's types — `quantity` as the text "1", and `price` on reward lines only (the price at which
+ * the POS rings the reward's product before its 100% discount, from `priceCents` on the vendor's
+ * config; "0" when unset).
+ */
+export function identifyOrder(r: IdentifyResult, pos: PosContext, keep: (s: SelectedIncentive) => boolean = () => true) {
+  return r.selections.filter(keep).map((s) => ({
     name: s.incentive.name,
     productId: s.plu,
     incentiveId: s.incentive.id,
-    quantity: 1,
+    quantity: '1',
     referenceId: s.referenceId,
     productType: s.incentive.kind,
+    ...(s.incentive.kind === 'REWARD' ? { price: rewardPrice(s.incentive, pos.pluVendor) } : {}),
   }));
 }
 
-export function renderGenericIdentify(r: IdentifyResult, order: unknown[] = identifyOrder(r)): Record<string, unknown> {
+export function renderGenericIdentify(r: IdentifyResult, order: unknown[]): Record<string, unknown> {
   return {
     balances: [{ amount: r.balance, currency: 'points' }],
     loyaltyUser: { id: r.guest.id, name: r.guest.name, created: r.guest.createdAt },
@@ -66,44 +74,28 @@ export function renderGenericUnclaimed(r: UnclaimedResult): Record<string, unkno
   return { transactionId: r.transactionId, receiptCode: r.receiptCode, presentation: r.presentation };
 }
 
-const isLoyaltyLine = (l: RawLine) => /^(reward|offer)$/i.test(l.productType);
-
 /**
- * The order of a generic body. Reward and offer lines may repeat the referenceId of a goods line
- * — the Loyalty API reference's own examples number them independently (an offer line and a
- * combo both "1") — so such a loyalty line gets an internal reference of its own and combo
- * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
+ * The order of a generic body (loyalty lines numbered apart from goods: see `orderLines`).
  *
- * `appliedDiscounts` belongs to the NCR dialect: under any other posType it would be silently
+ * `appliedDiscounts` belongs to the NCR dialect: under any other key it would be silently
  * ignored, so a body carrying it is refused as mixing dialects.
  */
-export function genericSaleInput(body: TransactionBodyT, posType: string): SaleInput {
+export function genericSaleInput(body: TransactionBodyT): SaleInput {
   if ((body.transactionDetails.appliedDiscounts ?? []).length > 0) {
     throw invalidField(
       'transactionDetails.appliedDiscounts',
-      `is NCR's way of naming discounts (posType NCR); with posType "${posType}" send each reward or offer as an order line instead`,
+      "is NCR's way of naming discounts (NCR API keys only); under this API key send each reward or offer as an order line instead",
     );
   }
-  const lines = toRawLines(body.transactionDetails.order);
-  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
-  const used = new Set(lines.map((l) => l.referenceId));
-  const order = lines.map((l) => {
-    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
-    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
-    let ref = base;
-    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
-    used.add(ref);
-    return { ...l, referenceId: ref };
-  });
-  return { order, appliedIncentiveIds: null, itemLineRedemption: null };
+  return { order: orderLines(body.transactionDetails.order), appliedIncentiveIds: null, itemLineRedemption: null };
 }
 
 export function genericDialect(id: string): PosDialect {
   return {
     id,
-    posContext: (pv, principal, at) => genericPosContext(id, pv, principal, at),
-    saleInput: (body) => genericSaleInput(body, body.transactionDetails.posVendor.posType),
-    renderIdentify: (r) => renderGenericIdentify(r),
+    posContext: (pv, principal) => genericPosContext(id, pv, principal),
+    saleInput: (body) => genericSaleInput(body),
+    renderIdentify: (r, pos) => renderGenericIdentify(r, identifyOrder(r, pos)),
     renderSale: (r) => renderGenericSale(r),
     renderUnclaimed: (r) => renderGenericUnclaimed(r),
   };

@@ -8,6 +8,7 @@ import { guestsRoutes } from './guests.routes.ts';
 import { incentivesRoutes } from './incentives.routes.ts';
 import type { AdminPluginOptions } from './index.ts';
 import { programsRoutes } from './programs.routes.ts';
+import { promoCodesRoutes } from './promo-codes.routes.ts';
 import { rulesRoutes } from './rules.routes.ts';
 import { storesRoutes } from './stores.routes.ts';
 import { transactionsRoutes } from './transactions.routes.ts';
@@ -20,6 +21,7 @@ export const ADMIN_API_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   storesRoutes,
   apiKeysRoutes,
   incentivesRoutes,
+  promoCodesRoutes,
   rulesRoutes,
   guestsRoutes,
   transactionsRoutes,

@@ -29,6 +29,9 @@ import {
   ProgramParams,
   RegisterEntrySchema,
   RejectBody,
+  RejectedRecordsSchema,
+  RetryOutletResponse,
+  RollOutReadinessSchema,
   RollOutResponse,
   RunParams,
   RunsQuery,
@@ -92,7 +95,7 @@ export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPlugin
     return cs().locations.get(request.params.locationId);
   });
 
-  app.patch('/cstore/locations/:locationId', { schema: { ...base('Change a location (a new outlet id clears a broken-outlet status)'), params: LocationParams, body: LocationPatchBody, response: { 200: LocationSchema, ...E({ 400: 'ValidationError', 404: 'LocationNotFound' }) } } }, async (request) => {
+  app.patch('/cstore/locations/:locationId', { schema: { ...base('Change a location (a new outlet id clears a broken-outlet status)', 'registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).'), params: LocationParams, body: LocationPatchBody, response: { 200: LocationSchema, ...E({ 400: 'ValidationError', 404: 'LocationNotFound', 409: 'InvalidTransition: registerIds after the first batch' }) } } }, async (request) => {
     const admin = adminOf(request);
     requireCapability(admin, request.body.outboxDir !== undefined ? 'own' : 'manage');
     await location(request, request.params.locationId);
@@ -110,9 +113,27 @@ export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPlugin
     },
   );
 
+  app.get(
+    '/cstore/programs/:programId/rollout',
+    { schema: { ...base('Whether the pilot is ready for roll-out, and what is missing per pilot location'), params: ProgramParams, response: { 200: RollOutReadinessSchema, ...E({ 404: 'NotFound' }) } } },
+    async (request) => {
+      program(request, request.params.programId, 'read');
+      return cs().locations.rollOutReadiness(request.params.programId);
+    },
+  );
+
   app.post(
     '/cstore/programs/:programId/rollout',
-    { schema: { ...base('Roll out: the pilot and every other licensed location go live', 'Needs a pilot location with a successful sync. Locations without an active license or outlet id are listed in `skipped` with why.'), params: ProgramParams, response: { 200: RollOutResponse, ...E({ 404: 'NotFound', 409: 'InvalidTransition: no pilot, or the pilot never synced' }) } } },
+    {
+      schema: {
+        ...base(
+          'Roll out: the pilot and every other licensed location go live',
+          "Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.",
+        ),
+        params: ProgramParams,
+        response: { 200: RollOutResponse, ...E({ 404: 'NotFound', 409: 'InvalidTransition (no location in pilot) or PilotNotReady (details.blockers: what each pilot location still misses)' }) },
+      },
+    },
     async (request) => {
       const admin = program(request, request.params.programId, 'manage');
       return cs().locations.rollOut(request.params.programId, actorOf(admin));
@@ -127,6 +148,28 @@ export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPlugin
       requireCapability(admin, 'own');
       await location(request, request.params.locationId);
       return reply.status(201).send(await cs().locations.issueAgentToken(request.params.locationId, actorOf(admin)));
+    },
+  );
+
+  app.post(
+    '/cstore/locations/:locationId/retry-outlet',
+    {
+      schema: {
+        ...base(
+          'Try RJR again for this location after it refused the outlet',
+          'Clears the refusal on record (`enrollmentError`; for a single-store enrollment of this outlet also its broken status) without saving the enrollment again, then syncs the location at once and answers the sync run. A new refusal is recorded again.',
+        ),
+        params: LocationParams,
+        response: { 200: RetryOutletResponse, ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
+    async (request) => {
+      const admin = adminOf(request);
+      requireCapability(admin, 'support');
+      await location(request, request.params.locationId);
+      const { cleared } = await cs().locations.clearOutletRefusal(request.params.locationId, actorOf(admin));
+      const run = await cs().syncLocation(request.params.locationId, { trigger: 'api' });
+      return { cleared, run };
     },
   );
 
@@ -154,8 +197,9 @@ export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPlugin
   );
 
   // ---- enrollment ----
-  app.get('/cstore/programs/:programId/enrollments/rjr', { schema: { ...base('The RJR enrollment, credentials masked'), params: ProgramParams, response: { 200: EnrollmentSchema, ...E({ 404: 'EnrollmentNotFound' }) } } }, async (request) => {
+  app.get('/cstore/programs/:programId/enrollments/rjr', { schema: { ...base('The RJR enrollment, credentials masked'), params: ProgramParams, response: { 200: EnrollmentSchema, ...E({ 404: 'NotFound (no such program) or EnrollmentNotFound' }) } } }, async (request) => {
     program(request, request.params.programId, 'read');
+    await cs().locations.requireProgramExists(request.params.programId);
     return cs().enrollments.get(request.params.programId, 'rjr');
   });
 
@@ -191,6 +235,25 @@ export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPlugin
     await location(request, request.params.locationId);
     return cs().sync.runs(request.params.locationId, limitOf(request.query, 50, 500));
   });
+
+  app.get(
+    '/cstore/locations/:locationId/rejected-records',
+    {
+      schema: {
+        ...base(
+          'Feed records the newest successful sync rejected, and what that meant for the register',
+          'A rejected record (a bad UPC check digit, a missing amount …) never turns into a change: a promotion the register has keeps its copy (`kept_on_register`), a new one is not added (`not_added`); a record without a readable id holds back every end that day (`unidentified`).',
+        ),
+        params: LocationParams,
+        response: { 200: RejectedRecordsSchema, ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
+    async (request) => {
+      requireCapability(adminOf(request), 'read');
+      await location(request, request.params.locationId);
+      return cs().sync.rejectedRecords(request.params.locationId);
+    },
+  );
 
   app.get('/cstore/sync-runs/:runId', { schema: { ...base('One sync run with its rejected records'), params: RunParams, response: { 200: SyncRunDetailSchema, ...E({ 404: 'NotFound' }) } } }, async (request) => {
     const admin = adminOf(request);

@@ -128,7 +128,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         body: AdjustBody,
         response: {
           201: Type.Object({ guest: GuestView, entry: LedgerEntryView }),
-          ...errors({ 400: 'ValidationError naming the field, or TransactionInsufficientPoints', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }),
+          ...errors({ 400: 'ValidationError naming the field, or TransactionInsufficientPoints', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 422: 'PointsLimitExceeded: the balance would pass 999,999,999,999 points' }),
         },
       },
     },

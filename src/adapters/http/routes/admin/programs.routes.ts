@@ -36,7 +36,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
       schema: {
         tags: TAGS,
         summary: 'Create a program',
-        description: requires('own', 'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH.'),
+        description: requires('own', 'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH. The loyalty settings `currency` (default USD), `earnRateMilli` (default 0, no earning) and `expiry` (default: never) are optional too: a c-store chain that only takes manufacturer promotions needs only `slug` and `name`.'),
         security: SECURITY,
         body: NewProgramBody,
         response: { 201: ProgramView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict: slug taken' }) },
@@ -44,7 +44,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
     },
     async (request, reply) => {
       const b = request.body;
-      const program = await createProgramAs(contextOf(request, opts.db), { ...b, expiry: b.expiry as ExpiryPolicy });
+      const program = await createProgramAs(contextOf(request, opts.db), { ...b, expiry: b.expiry as ExpiryPolicy | undefined });
       return reply.status(201).send(program);
     },
   );
