@@ -11,12 +11,19 @@ export interface DbCapabilities {
    * engine serialises writers.
    */
   skipLocked: boolean;
+  /**
+   * A CLAIMED update fits in one autocommit statement: data-modifying CTEs that lock the guest row
+   * (`FOR NO KEY UPDATE`) and edit JSON arrays in SQL (`claimInOneStatement`). Without it (SQLite)
+   * claims take a short database transaction instead; both are `ClaimWriter`s.
+   */
+  singleStatementClaim: boolean;
   /** Statements that make a table refuse UPDATE and DELETE (append-only tables), and undo it. */
   appendOnlyGuard(table: string): { create: RawBuilder<unknown>[]; drop: RawBuilder<unknown>[] };
 }
 
 const POSTGRES: DbCapabilities = {
   skipLocked: true,
+  singleStatementClaim: true,
   appendOnlyGuard: (table) => ({
     create: [
       sql`create or replace function ${sql.id(`${table}_append_only`)}() returns trigger language plpgsql as $$ begin raise exception '% is append-only', TG_TABLE_NAME; end $$`,
@@ -31,6 +38,7 @@ const POSTGRES: DbCapabilities = {
 
 const SQLITE: DbCapabilities = {
   skipLocked: false,
+  singleStatementClaim: false,
   appendOnlyGuard: (table) => ({
     create: [
       sql`create trigger ${sql.id(`${table}_no_update`)} before update on ${sql.table(table)} begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`,

@@ -490,3 +490,102 @@ function oneStatementClaim(ledgerRows: number, redemptionRows: number, dropSelec
     return qc.selectFrom('claimed').select('claimed.id');
   });
 }
+
+// ---- one-time codes, unclaimed sales and voids (off the hot path: built per call) --------------
+
+/** Which POS sale used a code (identify by code, after losing the race to use it). */
+export async function codeUse(db: Kysely<Database>, codeId: string): Promise<{ used_pos_key: string | null; used_transaction_id: string | null }> {
+  return db.selectFrom('otp_codes').select(['used_pos_key', 'used_transaction_id']).where('id', '=', codeId).executeTakeFirstOrThrow();
+}
+
+/** Whether these digits are taken by another active, unused code of the program. */
+export async function codeInUse(db: Kysely<Database>, p: { programId: string; code: string; now: string }): Promise<boolean> {
+  const clash = await db
+    .selectFrom('otp_codes')
+    .select('id')
+    .where('program_id', '=', p.programId)
+    .where('code', '=', p.code)
+    .where('expires_at', '>', p.now)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return clash !== undefined;
+}
+
+export async function insertCode(
+  db: Kysely<Database>,
+  p: { id: string; programId: string; guestId: string; code: string; selections: string[]; at: string; expiresAt: string },
+): Promise<void> {
+  await db
+    .insertInto('otp_codes')
+    .values({
+      id: p.id,
+      program_id: p.programId,
+      guest_id: p.guestId,
+      code: p.code,
+      selections: JSON.stringify(p.selections),
+      created_at: p.at,
+      expires_at: p.expiresAt,
+      used_at: null,
+      used_pos_key: null,
+      used_transaction_id: null,
+    })
+    .execute();
+}
+
+/** The transaction stored under a dedupe key (an unclaimed sale's POS key). */
+export async function transactionByDedupe(db: Kysely<Database>, programId: string, dedupeKey: string): Promise<LoyaltyTransactionTable | undefined> {
+  return db.selectFrom('loyalty_transactions').selectAll().where('program_id', '=', programId).where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+}
+
+/** Inserts a transaction unless one with its dedupe key exists; false when it did. */
+export async function insertUnlessDuplicate(db: Kysely<Database>, row: LoyaltyTransactionTable): Promise<boolean> {
+  const inserted = await db
+    .insertInto('loyalty_transactions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['program_id', 'dedupe_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Sets a transaction VOIDED if it is still in `from` (which also locks its row); false when it moved meanwhile. */
+export async function markVoided(trx: Kysely<Database>, p: { id: string; from: LoyaltyTransactionTable['status']; at: string }): Promise<boolean> {
+  const won = await trx
+    .updateTable('loyalty_transactions')
+    .set({ status: 'VOIDED', voided_at: p.at, updated_at: p.at, reserved_points: 0 })
+    .where('id', '=', p.id)
+    .where('status', '=', p.from)
+    .returning('id')
+    .executeTakeFirst();
+  return won !== undefined;
+}
+
+/** Marks every redemption of a transaction voided. */
+export async function voidRedemptions(trx: Kysely<Database>, transactionId: string, at: string): Promise<void> {
+  await trx.updateTable('redemptions').set({ voided_at: at }).where('transaction_id', '=', transactionId).execute();
+}
+
+/** Locks a CLAIMED sale's row (touching `updated_at`); false when it is no longer CLAIMED. */
+export async function lockClaimedSale(trx: Kysely<Database>, id: string, at: string): Promise<boolean> {
+  const locked = await trx.updateTable('loyalty_transactions').set({ updated_at: at }).where('id', '=', id).where('status', '=', 'CLAIMED').returning('id').executeTakeFirst();
+  return locked !== undefined;
+}
+
+/** The redemptions of a sale not voided, with how much of each partial refunds gave back. */
+export async function liveRedemptions(trx: Kysely<Database>, transactionId: string) {
+  return trx
+    .selectFrom('redemptions')
+    .select(['id', 'incentive_id', 'kind', 'quantity', 'returned_quantity', 'points', 'line_refs'])
+    .where('transaction_id', '=', transactionId)
+    .where('voided_at', 'is', null)
+    .execute();
+}
+
+/** Gives `quantity` more of a redemption back (a partial refund). */
+export async function returnRedemption(trx: Kysely<Database>, id: string, quantity: number): Promise<void> {
+  await trx
+    .updateTable('redemptions')
+    .set((eb) => ({ returned_quantity: eb('returned_quantity', '+', quantity) }))
+    .where('id', '=', id)
+    .execute();
+}

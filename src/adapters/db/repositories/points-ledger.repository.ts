@@ -132,6 +132,15 @@ function ledgerInsert(n: number): PreparedQuery<Record<string, unknown>, unknown
   return q;
 }
 
+/**
+ * Locks a guest's row for the rest of the caller's database transaction (a no-op write), so that
+ * writes touching a guest's balance and then one of its transactions take the two rows in one order
+ * — guest first — and never deadlock on PostgreSQL.
+ */
+export async function lockGuest(trx: Kysely<Database>, guestId: string): Promise<void> {
+  await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', guestId).execute();
+}
+
 export async function currentBalance(db: Kysely<Database>, guestId: string): Promise<number | null> {
   const row = await db.selectFrom('guests').select('balance').where('id', '=', guestId).executeTakeFirst();
   return row?.balance ?? null;
