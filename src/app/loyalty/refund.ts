@@ -1,17 +1,20 @@
+import { liveRedemptions, lockClaimedSale, returnRedemption } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { lockGuest, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
+import { findRefund, insertRefund, refundsOfSale } from '../../adapters/db/repositories/refunds.repository.ts';
+import type { Database, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
 import type { Kysely } from 'kysely';
-import { postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
-import type { Database, LoyaltyTransactionTable } from '../adapters/db/schema.ts';
-import { type Cart, isIncentiveLine } from '../domain/cart.ts';
-import { AppError, invalidField } from '../errors.ts';
-import { canonicalJson, newId, sha256 } from '../lib/ids.ts';
-import type { PosPrincipal } from './model.ts';
+import type { Cart } from '../../domain/cart.ts';
+import { planRefund, type RefundCheck, type RefundedLine, refundLines, unknownRefundLine } from '../../domain/refund.ts';
+import { AppError, invalidField } from '../../errors.ts';
+import { canonicalJson, newId, sha256 } from '../../lib/ids.ts';
+import type { PosPrincipal } from '../model.ts';
+import type { LoyaltyContext } from './context.ts';
 
 /**
  * Partial refunds of a CLAIMED sale: the POS names the refunded lines (by referenceId and
- * quantity). Points earned are reversed in proportion to the goods refunded, rounded down on the
- * running total of the sale's refunds (so refunding every line reverses every point); a reward or
- * offer is given back only when a line that redeemed it is refunded. Idempotent by the POS's
- * `refundId`. The full void stays as it is and reverses only what refunds have not.
+ * quantity); `planRefund` (domain/refund.ts) says what moves, this use case reads the sale and
+ * applies the plan. Idempotent by the POS's `refundId`. The full void stays as it is and reverses
+ * only what refunds have not.
  */
 export interface RefundCommand {
   /** The POS's refund transaction id: a retry with the same id and lines answers the same. */
@@ -34,114 +37,71 @@ export interface RefundResult {
   lines: { referenceId: string; quantity: number }[];
 }
 
-interface RefundedLine {
-  referenceId: string;
-  quantity: number;
-}
-
-/** What a void must still reverse once partial refunds have moved some points. */
-export async function netOfRefunds(trx: Kysely<Database>, txn: LoyaltyTransactionTable): Promise<{ pointsEarned: number; pointsRedeemed: number }> {
-  const rows = await trx.selectFrom('refunds').select(['points_reversed', 'points_returned']).where('transaction_id', '=', txn.id).execute();
-  let reversed = 0;
-  let returned = 0;
-  for (const r of rows) {
-    reversed += r.points_reversed;
-    returned += r.points_returned;
-  }
-  return { pointsEarned: Math.max(0, txn.points_earned - reversed), pointsRedeemed: Math.max(0, txn.points_redeemed - returned) };
-}
-
 /**
  * Refunds lines of a CLAIMED sale in one database transaction (nothing is half-written).
  *
  * @example
- * await refundSale(db, principal, txn, { refundId: 'R-1001', lines: [{ referenceId: '2', quantity: 1 }] }, new Date());
+ * await refundSale(ctx, principal, txnId, { refundId: 'R-1001', lines: [{ referenceId: '2', quantity: 1 }] });
  * // → { pointsReversed: 29, pointsReturned: 0, points: 1234, returnedIncentives: [], … }
  */
-export async function refundSale(db: Kysely<Database>, principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: RefundCommand, now: Date): Promise<RefundResult> {
-  const requested = normalizeLines(cmd.lines);
+export async function refundSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: RefundCommand): Promise<RefundResult> {
+  const txn = await ctx.transactions.row(principal, transactionId);
+  return applyRefund(ctx.db, principal, txn, cmd, ctx.clock());
+}
+
+async function applyRefund(db: Kysely<Database>, principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: RefundCommand, now: Date): Promise<RefundResult> {
+  const requested = accepted(refundLines(cmd.lines)).lines;
   // Order-independent: the same lines in another order are the same refund.
   const requestHash = sha256(canonicalJson([...requested].sort((a, b) => (a.referenceId < b.referenceId ? -1 : a.referenceId > b.referenceId ? 1 : 0))));
   const nowIso = now.toISOString();
+  const key = { programId: txn.program_id, transactionId: txn.id, refundKey: cmd.refundId };
 
-  const stored = await findRefund(db, txn, cmd.refundId);
+  const stored = await findRefund(db, key);
   if (stored) return replay(stored, requestHash, cmd.refundId);
   if (txn.status !== 'CLAIMED' || !txn.guest_id || !txn.cart) {
     throw new AppError('TransactionNotClaimable', `Only a CLAIMED sale can be partly refunded; this loyalty transaction is ${txn.status}`);
   }
   const guestId = txn.guest_id;
   const cart = JSON.parse(txn.cart) as Cart;
-  const byRef = new Map(cart.lines.map((l) => [l.ref, l]));
-  requested.forEach((r, i) => {
-    if (!byRef.has(r.referenceId)) throw invalidField(`lines[${i}].referenceId`, `"${r.referenceId}" is no line of this sale`);
-  });
+  const unknown = unknownRefundLine(cart, requested);
+  if (unknown) throw invalidField(unknown.field, unknown.message);
 
   return db.transaction().execute(async (trx) => {
     // Lock the guest, then the sale, in the order CLAIMED and void take them: concurrent refunds
     // and a void of the same sale run one after the other.
-    await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', guestId).execute();
-    const locked = await trx
-      .updateTable('loyalty_transactions')
-      .set({ updated_at: nowIso })
-      .where('id', '=', txn.id)
-      .where('status', '=', 'CLAIMED')
-      .returning('id')
-      .executeTakeFirst();
-    const again = await findRefund(trx, txn, cmd.refundId);
+    await lockGuest(trx, guestId);
+    const locked = await lockClaimedSale(trx, txn.id, nowIso);
+    const again = await findRefund(trx, key);
     if (again) return replay(again, requestHash, cmd.refundId);
     if (!locked) throw new AppError('TransactionNotClaimable', 'The sale was voided meanwhile; it cannot be partly refunded');
 
-    const prior = await trx.selectFrom('refunds').select(['lines', 'goods_cents']).where('transaction_id', '=', txn.id).execute();
-    const refundedBefore = new Map<string, number>();
-    let goodsBefore = 0;
-    for (const p of prior) {
-      goodsBefore += p.goods_cents;
-      for (const l of JSON.parse(p.lines) as RefundedLine[]) refundedBefore.set(l.referenceId, (refundedBefore.get(l.referenceId) ?? 0) + l.quantity);
-    }
+    const prior = await refundsOfSale(trx, txn.id);
+    const redemptions = await liveRedemptions(trx, txn.id);
+    const plan = accepted(
+      planRefund(
+        {
+          cart,
+          pointsEarned: txn.points_earned,
+          prior: prior.map((p) => ({ lines: JSON.parse(p.lines) as RefundedLine[], goodsCents: p.goods_cents })),
+          redemptions: redemptions.map((r) => ({
+            id: r.id,
+            incentiveId: r.incentive_id,
+            kind: r.kind,
+            quantity: r.quantity,
+            returnedQuantity: r.returned_quantity,
+            points: r.points,
+            lineRefs: r.line_refs ? (JSON.parse(r.line_refs) as string[]) : [],
+          })),
+        },
+        requested,
+      ),
+    );
 
-    let goods = 0;
-    requested.forEach((r, i) => {
-      const line = byRef.get(r.referenceId)!;
-      const left = line.quantity - (refundedBefore.get(r.referenceId) ?? 0);
-      if (r.quantity > left) {
-        throw invalidField(`lines[${i}].quantity`, `refunds ${r.quantity} of line "${r.referenceId}", of which only ${left} of ${line.quantity} remain unrefunded`);
-      }
-      if (!isIncentiveLine(line)) goods += line.unitPriceCents * r.quantity;
-    });
-
-    // Earned points follow the goods: the share of the sale's goods refunded so far, rounded down.
-    const base = goodsSubtotalOf(cart);
-    const share = (cents: number) => (base <= 0 ? 0 : Math.floor((txn.points_earned * cents) / base));
-    const due = share(goodsBefore + goods) - share(goodsBefore);
-
-    // Rewards and offers come back only with a line that redeemed them.
-    const redemptions = await trx
-      .selectFrom('redemptions')
-      .select(['id', 'incentive_id', 'kind', 'quantity', 'returned_quantity', 'points', 'line_refs'])
-      .where('transaction_id', '=', txn.id)
-      .where('voided_at', 'is', null)
-      .execute();
-    const returned: RefundResult['returnedIncentives'] = [];
-    let pointsReturned = 0;
-    for (const red of redemptions) {
-      const refs = red.line_refs ? (JSON.parse(red.line_refs) as string[]) : [];
-      let give = 0;
-      for (const r of requested) if (refs.includes(r.referenceId)) give += r.quantity;
-      give = Math.min(give, red.quantity - red.returned_quantity);
-      if (give <= 0) continue;
-      const points = red.quantity > 0 ? (red.points / red.quantity) * give : 0;
-      pointsReturned += points;
-      returned.push({ incentiveId: red.incentive_id, kind: red.kind, quantity: give, points });
-      await trx
-        .updateTable('redemptions')
-        .set((eb) => ({ returned_quantity: eb('returned_quantity', '+', give) }))
-        .where('id', '=', red.id)
-        .execute();
-    }
-
+    for (const r of plan.returns) await returnRedemption(trx, r.redemptionId, r.quantity);
     const reason = `partial refund ${cmd.refundId}${cmd.reason ? `: ${cmd.reason}` : ''}`.slice(0, 500);
-    const afterCredit = await postEntries(trx, txn.program_id, guestId, [{ kind: 'VOID_REDEEM', points: pointsReturned, transactionId: txn.id, reason }], nowIso);
+    const afterCredit = await postEntries(trx, txn.program_id, guestId, [{ kind: 'VOID_REDEEM', points: plan.pointsReturned, transactionId: txn.id, reason }], nowIso);
     // As for a void: take back only what the balance covers (the guest may have spent the points).
+    const due = plan.pointsDue;
     const takeBack = Math.min(due, afterCredit);
     const balance = await postEntries(
       trx,
@@ -155,58 +115,33 @@ export async function refundSale(db: Kysely<Database>, principal: PosPrincipal, 
       transactionId: txn.id,
       refundId: cmd.refundId,
       pointsReversed: takeBack,
-      pointsReturned,
+      pointsReturned: plan.pointsReturned,
       points: balance,
-      returnedIncentives: returned,
+      returnedIncentives: plan.returns.map((r) => ({ incentiveId: r.incentiveId, kind: r.kind, quantity: r.quantity, points: r.points })),
       lines: requested,
     };
-    await trx
-      .insertInto('refunds')
-      .values({
-        id: newId(),
-        program_id: principal.programId,
-        transaction_id: txn.id,
-        guest_id: guestId,
-        refund_key: cmd.refundId,
-        request_hash: requestHash,
-        lines: JSON.stringify(requested),
-        goods_cents: goods,
-        points_reversed: takeBack,
-        points_returned: pointsReturned,
-        response: JSON.stringify(result),
-        created_at: nowIso,
-      })
-      .execute();
+    await insertRefund(trx, {
+      id: newId(),
+      program_id: principal.programId,
+      transaction_id: txn.id,
+      guest_id: guestId,
+      refund_key: cmd.refundId,
+      request_hash: requestHash,
+      lines: JSON.stringify(requested),
+      goods_cents: plan.goodsCents,
+      points_reversed: takeBack,
+      points_returned: plan.pointsReturned,
+      response: JSON.stringify(result),
+      created_at: nowIso,
+    });
     return result;
   });
 }
 
-function normalizeLines(lines: RefundCommand['lines']): RefundedLine[] {
-  if (lines.length === 0) throw invalidField('lines', 'must name at least one refunded line');
-  const seen = new Set<string>();
-  return lines.map((l, i) => {
-    const referenceId = String(l.referenceId);
-    if (seen.has(referenceId)) throw invalidField(`lines[${i}].referenceId`, `names line "${referenceId}" twice; give its total quantity once`);
-    seen.add(referenceId);
-    if (!Number.isInteger(l.quantity) || l.quantity < 1) throw invalidField(`lines[${i}].quantity`, 'must be a whole number, 1 or more');
-    return { referenceId, quantity: l.quantity };
-  });
-}
-
-function goodsSubtotalOf(cart: Cart): number {
-  let sum = 0;
-  for (const l of cart.lines) if (!isIncentiveLine(l)) sum += l.unitPriceCents * l.quantity;
-  return sum;
-}
-
-async function findRefund(db: Kysely<Database>, txn: LoyaltyTransactionTable, refundId: string) {
-  return db
-    .selectFrom('refunds')
-    .select(['request_hash', 'response'])
-    .where('program_id', '=', txn.program_id)
-    .where('transaction_id', '=', txn.id)
-    .where('refund_key', '=', refundId)
-    .executeTakeFirst();
+/** The plan, or the 400 naming the field it refuses. */
+function accepted<T>(check: RefundCheck<T>): T {
+  if (!check.ok) throw invalidField(check.field, check.message);
+  return check;
 }
 
 function replay(stored: { request_hash: string; response: string }, requestHash: string, refundId: string): RefundResult {
