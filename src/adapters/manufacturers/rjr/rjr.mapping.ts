@@ -301,11 +301,6 @@ export function readErrorReason(body: unknown): string | null {
   return parts[0]?.slice(0, 300) ?? null;
 }
 
-/** The token request form. */
-export function tokenForm(clientId: string, clientSecret: string): URLSearchParams {
-  return new URLSearchParams({ [RJR.form.grantType]: RJR.grantType, [RJR.form.clientId]: clientId, [RJR.form.clientSecret]: clientSecret });
-}
-
 /** The promotions query string. */
 export function promotionsQuery(asOf: string, page: number, pageSize: number): string {
   return new URLSearchParams({ [RJR.query.asOf]: asOf, [RJR.query.page]: String(page), [RJR.query.pageSize]: String(pageSize) }).toString();
