@@ -1,4 +1,3 @@
-import { XMLBuilder, type XmlBuilderOptions } from 'fast-xml-parser';
 import { formatMajor } from '../../domain/money.ts';
 import { batchEntries, type BatchEntry, type PricebookBatch, type PricebookVendor, type RenderOptions } from './batch.ts';
 
@@ -17,26 +16,15 @@ export const NAXML_VERSION = '3.4';
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-const dropInvalid = (_name: string, value: unknown): unknown => (typeof value === 'string' ? value.replace(INVALID_XML, '') : value);
-
-const BUILDER_OPTIONS: XmlBuilderOptions = {
-  preserveOrder: true,
-  ignoreAttributes: false,
-  // the attribute-only elements close themselves; an empty text element stays `<X></X>`
-  unpairedTags: ['TableAction', 'RecordAction', 'POSCodeFormat'],
-  suppressUnpairedNode: false,
-  commentPropName: '#comment',
-  tagValueProcessor: dropInvalid,
-  attributeValueProcessor: dropInvalid,
-};
-
-/** Two spaces per level, one element per line, `<Empty attr="…"/>`: the layout of the golden file. */
-const builder = new XMLBuilder({ ...BUILDER_OPTIONS, format: true, indentBy: '  ' });
-const inline = new XMLBuilder(BUILDER_OPTIONS);
-
-/** Escapes text for element content and attribute values, as the builder does. */
+/** Escapes text for element content and attribute values. */
 export function xmlEscape(text: string): string {
-  return inline.build([{ '#text': text }]) as string;
+  return text
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** A comment cannot contain "--" or end in "-". */
@@ -44,13 +32,33 @@ function commentText(text: string): string {
   return text.replace(INVALID_XML, '').replace(/-{2,}/g, '-').replace(/-$/, '');
 }
 
-/** A node in the builder's preserveOrder form: `{ name: children, ':@': { '@_attr': value } }`. */
-type XmlNode = Record<string, unknown>;
+class Xml {
+  private readonly lines: string[] = [];
+  private depth = 0;
 
-const text = (value: string | number): XmlNode[] => [{ '#text': String(value) }];
-const el = (name: string, ...children: XmlNode[]): XmlNode => ({ [name]: children });
-const leaf = (name: string, value: string | number): XmlNode => ({ [name]: text(value) });
-const empty = (name: 'TableAction' | 'RecordAction' | 'POSCodeFormat', attr: string, value: string): XmlNode => ({ [name]: [], ':@': { [`@_${attr}`]: value } });
+  raw(line: string): this {
+    this.lines.push('  '.repeat(this.depth) + line);
+    return this;
+  }
+  open(name: string, attrs = ''): this {
+    this.raw(`<${name}${attrs}>`);
+    this.depth++;
+    return this;
+  }
+  close(name: string): this {
+    this.depth--;
+    return this.raw(`</${name}>`);
+  }
+  leaf(name: string, value: string | number): this {
+    return this.raw(`<${name}>${xmlEscape(String(value))}</${name}>`);
+  }
+  empty(name: string, attr: string, value: string): this {
+    return this.raw(`<${name} ${attr}="${xmlEscape(value)}"/>`);
+  }
+  toString(): string {
+    return this.lines.join('\n') + '\n';
+  }
+}
 
 const recordAction = (e: BatchEntry) => (e.action === 'delete' ? 'delete' : 'addchange');
 
@@ -61,40 +69,50 @@ const recordAction = (e: BatchEntry) => (e.action === 'delete' ? 'delete' : 'add
 export function renderNaxml(batch: PricebookBatch, vendor: PricebookVendor, opts: RenderOptions = {}): string {
   const entries = batchEntries(batch, opts);
   const upserts = entries.filter((e) => e.action === 'upsert').length;
-  const maintenance = (table: string, details: XmlNode[]) => el(table, empty('TableAction', 'type', 'update'), empty('RecordAction', 'type', 'addchange'), ...details);
-  const itemLists = entries.map((e) =>
-    el(
-      'ILTDetail',
-      empty('RecordAction', 'type', recordAction(e)),
-      leaf('ItemListID', e.ids.itemListId),
-      leaf('ItemListDescription', e.promotion.description),
-      ...e.promotion.upcs.map((upc) => el('ItemListEntry', el('ItemCode', empty('POSCodeFormat', 'format', 'upcA'), leaf('POSCode', upc), leaf('POSCodeModifier', '0')))),
-    ),
-  );
-  const mixMatches = entries.map((e) => {
-    const { promotion: p, ids } = e;
-    return el(
-      'MMTDetail',
-      empty('RecordAction', 'type', recordAction(e)),
-      el('Promotion', leaf('PromotionID', ids.promotionId), leaf('PromotionReason', 'mixAndMatchOffer')),
-      leaf('MixMatchDescription', p.description),
-      leaf('ItemListID', ids.itemListId),
-      leaf('StartDate', p.startDate),
-      leaf('StartTime', '00:00:00'),
-      leaf('StopDate', p.endDate),
-      leaf('StopTime', '23:59:59'),
-      el('MixMatchEntry', leaf('MixMatchUnits', p.quantity), leaf('MixMatchDiscountAmount', formatMajor(p.amountCents))),
-      leaf('Priority', 1),
-    );
-  });
-  const request: XmlNode = {
-    'NAXML-MaintenanceRequest': [
-      el('TransmissionHeader', leaf('StoreLocationID', batch.location.storeLocationId), leaf('VendorName', vendor.name), leaf('VendorModelVersion', vendor.version)),
-      ...(entries.length > 0 ? [maintenance('ItemListMaintenance', itemLists), maintenance('MixMatchMaintenance', mixMatches)] : []),
-    ],
-    ':@': { '@_xmlns': NAXML_NAMESPACE, '@_version': NAXML_VERSION },
-  };
-  const comment = commentText(`Tillpoint price-book batch ${batch.batchId} for ${batch.location.name}, accepted ${batch.createdAt}: ${upserts} addchange, ${entries.length - upserts} delete`);
-  const xml = builder.build([{ '?xml': text(''), ':@': { '@_version': '1.0', '@_encoding': 'UTF-8' } }, { '#comment': text(` ${comment} `) }, request]) as string;
-  return xml + '\n';
+  const x = new Xml();
+  x.raw('<?xml version="1.0" encoding="UTF-8"?>');
+  x.raw(`<!-- ${commentText(`Tillpoint price-book batch ${batch.batchId} for ${batch.location.name}, accepted ${batch.createdAt}: ${upserts} addchange, ${entries.length - upserts} delete`)} -->`);
+  x.open('NAXML-MaintenanceRequest', ` xmlns="${NAXML_NAMESPACE}" version="${NAXML_VERSION}"`);
+  x.open('TransmissionHeader')
+    .leaf('StoreLocationID', batch.location.storeLocationId)
+    .leaf('VendorName', vendor.name)
+    .leaf('VendorModelVersion', vendor.version)
+    .close('TransmissionHeader');
+  if (entries.length > 0) {
+    x.open('ItemListMaintenance').empty('TableAction', 'type', 'update').empty('RecordAction', 'type', 'addchange');
+    for (const e of entries) {
+      const p = e.promotion;
+      x.open('ILTDetail').empty('RecordAction', 'type', recordAction(e)).leaf('ItemListID', e.ids.itemListId).leaf('ItemListDescription', p.description);
+      for (const upc of p.upcs) {
+        x.open('ItemListEntry').open('ItemCode').empty('POSCodeFormat', 'format', 'upcA').leaf('POSCode', upc).leaf('POSCodeModifier', '0').close('ItemCode').close('ItemListEntry');
+      }
+      x.close('ILTDetail');
+    }
+    x.close('ItemListMaintenance');
+    x.open('MixMatchMaintenance').empty('TableAction', 'type', 'update').empty('RecordAction', 'type', 'addchange');
+    for (const e of entries) {
+      const p = e.promotion;
+      x.open('MMTDetail')
+        .empty('RecordAction', 'type', recordAction(e))
+        .open('Promotion')
+        .leaf('PromotionID', e.ids.promotionId)
+        .leaf('PromotionReason', 'mixAndMatchOffer')
+        .close('Promotion')
+        .leaf('MixMatchDescription', p.description)
+        .leaf('ItemListID', e.ids.itemListId)
+        .leaf('StartDate', p.startDate)
+        .leaf('StartTime', '00:00:00')
+        .leaf('StopDate', p.endDate)
+        .leaf('StopTime', '23:59:59')
+        .open('MixMatchEntry')
+        .leaf('MixMatchUnits', p.quantity)
+        .leaf('MixMatchDiscountAmount', formatMajor(p.amountCents))
+        .close('MixMatchEntry')
+        .leaf('Priority', 1)
+        .close('MMTDetail');
+    }
+    x.close('MixMatchMaintenance');
+  }
+  x.close('NAXML-MaintenanceRequest');
+  return x.toString();
 }
