@@ -1,5 +1,7 @@
+import Table from 'cli-table3';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import pLimit from 'p-limit';
 import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
@@ -52,18 +54,16 @@ export async function syncTargets(cstore: Cstore, opts: { location?: string[]; a
 
 /** Runs the syncs `concurrency` at a time; `onDone` after each. */
 export async function syncMany(cstore: Cstore, targets: SyncTarget[], opts: { trigger: SyncRun['trigger']; concurrency: number; onDone?: (t: SyncTarget, run: SyncRun) => void }): Promise<SyncRun[]> {
-  const runs: SyncRun[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i = next++;
-      const t = targets[i]!;
-      runs[i] = await cstore.syncLocation(t.id, { trigger: opts.trigger });
-      opts.onDone?.(t, runs[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker));
-  return runs;
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  return Promise.all(
+    targets.map((t) =>
+      limit(async () => {
+        const run = await cstore.syncLocation(t.id, { trigger: opts.trigger });
+        opts.onDone?.(t, run);
+        return run;
+      }),
+    ),
+  );
 }
 
 /** The summary table `sync rjr` prints: one row per location, then totals. */
@@ -83,13 +83,24 @@ export function summaryTable(targets: SyncTarget[], runs: SyncRun[]): string {
   const sum = (k: 'pages' | 'added' | 'modified' | 'ended' | 'rejected') => String(runs.reduce((s, r) => s + r[k], 0));
   const count = (s: SyncRun['status']) => runs.filter((r) => r.status === s).length;
   const total = ['total', `${count('succeeded')} ok, ${count('failed')} failed, ${count('skipped')} skipped`, sum('pages'), sum('added'), sum('modified'), sum('ended'), sum('rejected'), '', ''];
-  const all = [head, ...rows, total];
-  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
   const numeric = new Set([2, 3, 4, 5, 6, 7]);
-  const line = (r: string[]) => r.map((v, c) => (numeric.has(c) ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd();
-  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(head), rule, ...rows.map(line), rule, line(total)].join('\n') + '\n';
+  const table = new Table({
+    head,
+    // no frame: columns two spaces apart, one rule under the head
+    chars: { ...NO_FRAME, mid: '─', middle: '  ', 'mid-mid': '  ' },
+    colAligns: head.map((_, c) => (numeric.has(c) ? 'right' : 'left')),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  table.push(...rows, total);
+  const lines = table.toString().split('\n').map((l) => l.trimEnd());
+  // the same rule again above the totals
+  lines.splice(lines.length - 1, 0, lines[1]!);
+  return lines.join('\n') + '\n';
 }
+
+const NO_FRAME = Object.fromEntries(
+  ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']),
+);
 
 export function registerCstoreCommands(program: Command): void {
   const sync = program.command('sync').description('on-demand manufacturer syncs');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import pLimit from 'p-limit';
 import type { Database } from '../adapters/db/schema.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
@@ -142,16 +143,16 @@ export const rjrSyncJob = {
     const opts = { workerId: ctx.workerId ?? defaultWorkerId(), now: ctx.now ?? cstore.deps.clock, staleMs: ctx.staleClaimMs ?? 30 * 60_000 };
     const due = shuffle(await dueLocations(cstore.deps.db.kysely, opts.now(), cstore.deps.config.defaultSyncTime));
     const round: RjrSyncRound = { due: due.length, runs: [], lostClaims: 0 };
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length) {
-        const outcome = await syncDueLocation(cstore, due[next++]!, opts);
-        if (!outcome.claimed) round.lostClaims++;
-        else if (outcome.run) round.runs.push(outcome.run);
-      }
-    };
-    const n = Math.max(1, Math.min(ctx.concurrency ?? cstore.deps.config.syncConcurrency, due.length || 1));
-    await Promise.all(Array.from({ length: n }, worker));
+    const limit = pLimit(Math.max(1, ctx.concurrency ?? cstore.deps.config.syncConcurrency));
+    await Promise.all(
+      due.map((loc) =>
+        limit(async () => {
+          const outcome = await syncDueLocation(cstore, loc, opts);
+          if (!outcome.claimed) round.lostClaims++;
+          else if (outcome.run) round.runs.push(outcome.run);
+        }),
+      ),
+    );
     return round;
   },
 };

@@ -1,38 +1,39 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * A small time-bounded cache for configuration read on every POS call (API keys, stores,
  * programs, incentives). Entries live `ttlMs`; with several processes on one PostgreSQL
- * database a change is seen everywhere within that time.
+ * database a change is seen everywhere within that time. A TTL of 0 caches nothing (tests).
+ *
+ * A thin seam over lru-cache: past `maxEntries` the least recently used entry goes. Values are
+ * boxed because lru-cache holds no null, and "no such row" is worth caching too.
  */
-export class TtlCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expires: number }>();
+export class TtlCache<K extends NonNullable<unknown>, V> {
+  private readonly entries: LRUCache<K, { value: V }> | null;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: number, maxEntries = 10_000, now: () => number = Date.now) {
+    // lru-cache reads ttl 0 as "never expires"; here it means "never cached".
+    this.entries = ttlMs > 0 ? new LRUCache<K, { value: V }>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } }) : null;
+  }
 
   async getOrLoad(key: K, load: () => Promise<V>): Promise<V> {
-    const hit = this.entries.get(key);
-    const t = this.now();
-    if (hit && hit.expires > t) return hit.value;
+    const hit = this.entries?.get(key);
+    if (hit) return hit.value;
     const value = await load();
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, expires: t + this.ttlMs });
+    this.entries?.set(key, { value });
     return value;
   }
 
   /** Stores a value loaded some other way (e.g. the same row under a second key). */
   set(key: K, value: V): void {
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+    this.entries?.set(key, { value });
   }
 
   delete(key: K): void {
-    this.entries.delete(key);
+    this.entries?.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.entries?.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
 import {
   ConnectorError,
   EnrollmentBroken,
@@ -6,11 +7,11 @@ import {
   type FetchPromotionsResult,
 } from '../../../app/ports/manufacturer-connector.ts';
 import type { Promotion, RejectedRecord } from '../../../domain/promotions/promotion.ts';
-import { RJR, isCalendarDate, mapRecord, promotionsQuery, readErrorReason, readPage, readToken, tokenForm, type FeedPage } from './rjr.mapping.ts';
+import { RJR, isCalendarDate, mapRecord, promotionsQuery, readErrorReason, readPage, readToken, type FeedPage } from './rjr.mapping.ts';
 
 /**
  * Client for the R.J. Reynolds Discount API (contract: docs/rjr-simulator.md). OAuth2 client
- * credentials with a token cache, every page of an outlet's promotions, bounded retries.
+ * credentials (the request written by oauth4webapi) with a token cache, every page of an outlet's promotions, bounded retries.
  *
  * Retry rules: 429 waits `Retry-After` (seconds or HTTP date); 5xx, timeouts and network errors
  * wait a jittered exponential backoff; both spend the same budget of `maxRetries`. A 401 drops the
@@ -106,6 +107,7 @@ export class RjrClient {
   private readonly log: RjrLogger | undefined;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly authServer: oauth.AuthorizationServer;
 
   constructor(config: RjrClientConfig) {
     let base: URL;
@@ -127,6 +129,7 @@ export class RjrClient {
     this.fetchFn = config.fetch ?? globalThis.fetch;
     this.now = config.now ?? Date.now;
     this.log = config.logger;
+    this.authServer = { issuer: this.baseUrl, token_endpoint: `${this.baseUrl}${RJR.tokenPath}` };
   }
 
   /**
@@ -247,13 +250,26 @@ export class RjrClient {
 
   private async requestToken(c: RjrCredentials, key: string): Promise<string> {
     const ctx: CallContext = { what: 'RJR token request' };
-    const res = await this.withRetries(ctx, () =>
-      this.exchange(`${this.baseUrl}${RJR.tokenPath}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: tokenForm(c.clientId, c.clientSecret).toString(),
-      }),
-    );
+    // oauth4webapi writes the client-credentials request (grant_type, client_id and client_secret in
+    // the form body); it goes out through the same timeout and retries as every other call. The
+    // answer is read below with the contract's schema, as lenient as the API has been seen to be.
+    let answer: Exchange | undefined;
+    const options: oauth.TokenEndpointRequestOptions = {
+      [oauth.allowInsecureRequests]: this.baseUrl.startsWith('http:'),
+      [oauth.customFetch]: async (url, init) => {
+        answer = await this.withRetries(ctx, () => this.exchange(url, { method: init.method, headers: init.headers, body: init.body, redirect: init.redirect }));
+        // the answer was read whole inside the timeout; what oauth4webapi gets back is not looked at
+        return new Response(null, { status: 204 });
+      },
+    };
+    try {
+      await oauth.clientCredentialsGrantRequest(this.authServer, { client_id: c.clientId }, oauth.ClientSecretPost(c.clientSecret), new URLSearchParams(), options);
+    } catch (e) {
+      if (e instanceof ConnectorError) throw e;
+      // e.g. an empty client id or secret, refused before any call; the message names no value
+      throw new ConnectorError('auth_failed', 'rjr', `RJR client credentials are unusable (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const res = answer!;
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       const reason = this.redact(readErrorReason(safeJson(res.text)) ?? 'invalid client', c);
       throw new ConnectorError('auth_failed', 'rjr', `RJR refused the client credentials (HTTP ${res.status}: ${reason})`, { status: res.status });

@@ -1,3 +1,5 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
 import { MoneyFormatError, parseMajor } from '../../../domain/money.ts';
 import { normalizeUpc } from '../../../domain/promotions/upc.ts';
 import type { Promotion, RejectedRecord } from '../../../domain/promotions/promotion.ts';
@@ -17,31 +19,60 @@ export const RJR = {
   grantType: 'client_credentials',
 } as const;
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MAX_ID = 64;
+const MAX_TEXT = 200;
+const MAX_AMOUNT_CENTS = 10_000;
+const MAX_UPCS = 500;
+
+const nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+
+/** The feed's fields, one schema each: the record schema below and the per-field checks share them. */
+const FIELD = {
+  promotionId: Type.String({ minLength: 1, maxLength: MAX_ID }),
+  promotionType: Type.Union([Type.Literal('BUYDOWN'), Type.Literal('MIX_AND_MATCH')]),
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('CANCELLED')]),
+  /** trimmed before the check */
+  text: Type.String({ minLength: 1, maxLength: MAX_TEXT }),
+  upcs: Type.Array(Type.String(), { minItems: 1, maxItems: MAX_UPCS }),
+  quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+  maxPerTransaction: Type.Integer({ minimum: 1, maximum: 999 }),
+};
+
 /** A record of the promotions feed, as the API sends it. */
-export interface RjrPromotionRecord {
-  promotionId: string;
-  promotionType: 'BUYDOWN' | 'MIX_AND_MATCH';
-  description: string;
-  brand?: string | null;
-  upcs: string[];
-  startDate: string;
-  endDate: string;
+export const RjrPromotionRecordSchema = Type.Object({
+  promotionId: FIELD.promotionId,
+  promotionType: FIELD.promotionType,
+  description: FIELD.text,
+  brand: nullable(FIELD.text),
+  upcs: FIELD.upcs,
+  startDate: Type.String({ pattern: DATE.source }),
+  endDate: Type.String({ pattern: DATE.source }),
   /** dollars, as a string: "0.50" */
-  discountAmount: string;
+  discountAmount: Type.String(),
   /** units to buy, MIX_AND_MATCH only */
-  quantity?: number | null;
-  maxPerTransaction?: number | null;
-  status: 'ACTIVE' | 'CANCELLED';
-  lastModified?: string | null;
-}
+  quantity: nullable(FIELD.quantity),
+  maxPerTransaction: nullable(FIELD.maxPerTransaction),
+  status: FIELD.status,
+  lastModified: nullable(Type.String()),
+});
+export type RjrPromotionRecord = Static<typeof RjrPromotionRecordSchema>;
 
-export interface RjrPromotionsPage {
-  page: number;
-  pageSize: number;
-  totalPages: number;
-  promotions: unknown[];
-}
+/** What the client reads of a promotions page (`pageSize` is sent back but not needed). */
+const PageSchema = Type.Object({
+  page: Type.Integer({ minimum: 1 }),
+  totalPages: Type.Integer({ minimum: 0 }),
+  promotions: Type.Array(Type.Unknown()),
+});
+export type RjrPromotionsPage = Static<typeof PageSchema> & { pageSize: number };
 
+export const RjrTokenResponseSchema = Type.Object({
+  access_token: Type.String({ minLength: 1 }),
+  /** Bearer in any case; absent is read as Bearer */
+  token_type: Type.Optional(Type.Unknown()),
+  /** seconds; a string of digits is accepted too */
+  expires_in: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: '^\\d*[1-9]\\d*$' })]),
+});
 export interface RjrTokenResponse {
   access_token: string;
   token_type: 'Bearer';
@@ -64,11 +95,6 @@ export interface FeedPage {
 
 export type MapResult = { ok: Promotion } | { rejected: RejectedRecord };
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MAX_ID = 64;
-const MAX_TEXT = 200;
-const MAX_AMOUNT_CENTS = 10_000;
-
 /** A calendar date YYYY-MM-DD that exists (no 2026-02-30). */
 export function isCalendarDate(text: unknown): text is string {
   if (typeof text !== 'string') return false;
@@ -84,40 +110,79 @@ export function isCalendarDate(text: unknown): text is string {
 
 class Reject extends Error {}
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+const compiled = <T extends TSchema>(schema: T) => TypeCompiler.Compile(schema);
+const CHECK = {
+  object: compiled(Type.Object({})),
+  promotionType: compiled(FIELD.promotionType),
+  status: compiled(FIELD.status),
+  text: compiled(FIELD.text),
+  upcs: compiled(Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_UPCS })),
+  quantity: compiled(FIELD.quantity),
+  maxPerTransaction: compiled(FIELD.maxPerTransaction),
+  page: compiled(PageSchema),
+  token: compiled(RjrTokenResponseSchema),
+};
+type Checker = (typeof CHECK)[keyof typeof CHECK];
+
+/** What is wrong with `value` (its first error), or null when it passes. */
+function problem(check: Checker, value: unknown): { type: ValueErrorType; path: string } | null {
+  if (check.Check(value)) return null;
+  const e = check.Errors(value).First();
+  return e ? { type: e.type, path: e.path } : { type: ValueErrorType.Kind, path: '' };
 }
 
-function text(rec: Record<string, unknown>, field: string, opts: { optional?: boolean; max?: number } = {}): string | null {
+function isObject(v: unknown): v is Record<string, unknown> {
+  return CHECK.object.Check(v);
+}
+
+function text(rec: Record<string, unknown>, field: string, opts: { optional?: boolean } = {}): string | null {
   const v = rec[field];
   if (v === undefined || v === null) {
     if (opts.optional) return null;
     throw new Reject(`${field} is missing`);
   }
-  if (typeof v !== 'string') throw new Reject(`${field} must be a string`);
-  const t = v.trim();
-  if (t === '') {
-    if (opts.optional) return null;
-    throw new Reject(`${field} is empty`);
+  const t = typeof v === 'string' ? v.trim() : v;
+  switch (problem(CHECK.text, t)?.type) {
+    case undefined:
+      return t as string;
+    case ValueErrorType.StringMinLength:
+      if (opts.optional) return null;
+      throw new Reject(`${field} is empty`);
+    case ValueErrorType.StringMaxLength:
+      throw new Reject(`${field} is longer than ${MAX_TEXT} characters`);
+    default:
+      throw new Reject(`${field} must be a string`);
   }
-  if (t.length > (opts.max ?? MAX_TEXT)) throw new Reject(`${field} is longer than ${opts.max ?? MAX_TEXT} characters`);
-  return t;
 }
 
-function positiveInt(rec: Record<string, unknown>, field: string, max: number): number | null {
+function positiveInt(rec: Record<string, unknown>, field: 'quantity' | 'maxPerTransaction'): number | null {
   const v = rec[field];
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Reject(`${field} must be a whole number`);
-  if (v < 1 || v > max) throw new Reject(`${field} must be between 1 and ${max}, got ${v}`);
-  return v;
+  const check = CHECK[field];
+  switch (problem(check, v)?.type) {
+    case undefined:
+      return v as number;
+    case ValueErrorType.IntegerMinimum:
+    case ValueErrorType.IntegerMaximum:
+      throw new Reject(`${field} must be between 1 and ${FIELD[field].maximum}, got ${String(v)}`);
+    default:
+      throw new Reject(`${field} must be a whole number`);
+  }
 }
 
 function readUpcs(v: unknown): string[] {
-  if (!Array.isArray(v)) throw new Reject('upcs must be a list');
-  if (v.length === 0) throw new Reject('upcs is empty');
-  if (v.length > 500) throw new Reject('upcs has more than 500 codes');
+  switch (problem(CHECK.upcs, v)?.type) {
+    case undefined:
+      break;
+    case ValueErrorType.ArrayMinItems:
+      throw new Reject('upcs is empty');
+    case ValueErrorType.ArrayMaxItems:
+      throw new Reject(`upcs has more than ${MAX_UPCS} codes`);
+    default:
+      throw new Reject('upcs must be a list');
+  }
   const out = new Set<string>();
-  v.forEach((code, i) => {
+  (v as unknown[]).forEach((code, i) => {
     const r = normalizeUpc(code);
     if (!r.ok) throw new Reject(`upcs[${i}] ${JSON.stringify(code)} ${r.reason}`);
     out.add(r.upc);
@@ -154,9 +219,9 @@ export function mapRecord(raw: unknown): MapResult {
     if (id === null) throw new Reject('promotionId is missing');
     if (id.length > MAX_ID) throw new Reject(`promotionId is longer than ${MAX_ID} characters`);
     const typeRaw = rec.promotionType;
-    if (typeRaw !== 'BUYDOWN' && typeRaw !== 'MIX_AND_MATCH') throw new Reject(`promotionType ${JSON.stringify(typeRaw)} is not BUYDOWN or MIX_AND_MATCH`);
+    if (!CHECK.promotionType.Check(typeRaw)) throw new Reject(`promotionType ${JSON.stringify(typeRaw)} is not BUYDOWN or MIX_AND_MATCH`);
     const statusRaw = rec.status;
-    if (statusRaw !== 'ACTIVE' && statusRaw !== 'CANCELLED') throw new Reject(`status ${JSON.stringify(statusRaw)} is not ACTIVE or CANCELLED`);
+    if (!CHECK.status.Check(statusRaw)) throw new Reject(`status ${JSON.stringify(statusRaw)} is not ACTIVE or CANCELLED`);
     const description = text(rec, 'description')!;
     const brand = text(rec, 'brand', { optional: true });
     const upcs = readUpcs(rec.upcs);
@@ -166,16 +231,16 @@ export function mapRecord(raw: unknown): MapResult {
     const amountCents = readAmount(rec.discountAmount);
     let quantity: number;
     if (typeRaw === 'MIX_AND_MATCH') {
-      const q = positiveInt(rec, 'quantity', 99);
+      const q = positiveInt(rec, 'quantity');
       if (q === null) throw new Reject('quantity is missing for MIX_AND_MATCH');
       if (q < 2) throw new Reject('quantity of a MIX_AND_MATCH must be at least 2');
       quantity = q;
     } else {
-      const q = positiveInt(rec, 'quantity', 99);
+      const q = positiveInt(rec, 'quantity');
       if (q !== null && q !== 1) throw new Reject(`quantity of a BUYDOWN must be 1, got ${q}`);
       quantity = 1;
     }
-    const maxPerTransaction = positiveInt(rec, 'maxPerTransaction', 999);
+    const maxPerTransaction = positiveInt(rec, 'maxPerTransaction');
     const lastModified = typeof rec.lastModified === 'string' && rec.lastModified.trim() !== '' ? rec.lastModified.trim() : null;
     return {
       ok: {
@@ -200,26 +265,33 @@ export function mapRecord(raw: unknown): MapResult {
   }
 }
 
+/** The paths (`/field`) where `value` breaks the schema; empty when it passes. */
+function errorPaths(check: Checker, value: unknown): Set<string> {
+  return check.Check(value) ? new Set() : new Set([...check.Errors(value)].map((e) => e.path));
+}
+
 /** Reads a promotions page; returns the reason when its shape is not the contract's. */
 export function readPage(body: unknown): FeedPage | { malformed: string } {
   if (!isObject(body)) return { malformed: 'page is not a JSON object' };
-  const { page, totalPages, promotions } = body;
-  if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) return { malformed: 'page is missing or not a positive whole number' };
-  if (typeof totalPages !== 'number' || !Number.isInteger(totalPages) || totalPages < 0) return { malformed: 'totalPages is missing or not a whole number' };
-  if (!Array.isArray(promotions)) return { malformed: 'promotions is not a list' };
+  const bad = errorPaths(CHECK.page, body);
+  if (bad.has('/page')) return { malformed: 'page is missing or not a positive whole number' };
+  if (bad.has('/totalPages')) return { malformed: 'totalPages is missing or not a whole number' };
+  if (bad.size > 0) return { malformed: 'promotions is not a list' };
+  const { page, totalPages, promotions } = body as Static<typeof PageSchema>;
   return { page, totalPages, records: promotions };
 }
 
 /** Reads a token answer. */
 export function readToken(body: unknown): { accessToken: string; expiresInSeconds: number } | { malformed: string } {
   if (!isObject(body)) return { malformed: 'token answer is not a JSON object' };
-  const token = body.access_token;
-  const expires = body.expires_in;
-  if (typeof token !== 'string' || token === '') return { malformed: 'token answer has no access_token' };
-  if (body.token_type !== undefined && typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') return { malformed: `token_type ${body.token_type} is not Bearer` };
-  const seconds = typeof expires === 'number' ? expires : typeof expires === 'string' && /^\d+$/.test(expires) ? Number(expires) : NaN;
-  if (!Number.isFinite(seconds) || seconds <= 0) return { malformed: 'token answer has no positive expires_in' };
-  return { accessToken: token, expiresInSeconds: seconds };
+  const bad = errorPaths(CHECK.token, body);
+  if (bad.has('/access_token')) return { malformed: 'token answer has no access_token' };
+  if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') return { malformed: `token_type ${body.token_type} is not Bearer` };
+  const { access_token, expires_in } = body as Static<typeof RjrTokenResponseSchema>;
+  const seconds = Number(expires_in);
+  // a string of 400 digits passes the pattern but is no lifetime
+  if (bad.size > 0 || !Number.isFinite(seconds)) return { malformed: 'token answer has no positive expires_in' };
+  return { accessToken: access_token, expiresInSeconds: seconds };
 }
 
 /** The manufacturer's words for an error answer, if it has any. */
@@ -227,11 +299,6 @@ export function readErrorReason(body: unknown): string | null {
   if (!isObject(body)) return null;
   const parts = [body.error_description, body.message, body.error].filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   return parts[0]?.slice(0, 300) ?? null;
-}
-
-/** The token request form. */
-export function tokenForm(clientId: string, clientSecret: string): URLSearchParams {
-  return new URLSearchParams({ [RJR.form.grantType]: RJR.grantType, [RJR.form.clientId]: clientId, [RJR.form.clientSecret]: clientSecret });
 }
 
 /** The promotions query string. */
