@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type paths, unwrap } from '../api/client';
+import { api, ApiError, type paths, unwrap } from '../api/client';
 
 type Json<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch', S extends number = 200> = paths[P][M] extends {
   responses: { [K in S]: { content: { 'application/json': infer T } } };
@@ -18,6 +18,16 @@ export type Batch = Json<'/admin/v1/cstore/locations/{locationId}/batches', 'get
 export type SyncRun = Json<'/admin/v1/cstore/locations/{locationId}/sync-runs', 'get'>[number];
 export type SyncRunDetail = Json<'/admin/v1/cstore/sync-runs/{runId}', 'get'>;
 export type RollOut = Json<'/admin/v1/cstore/programs/{programId}/rollout', 'post'>;
+export type RollOutReadiness = Json<'/admin/v1/cstore/programs/{programId}/rollout', 'get'>;
+export type PilotBlocker = RollOutReadiness['blockers'][number];
+export type RejectedRecords = Json<'/admin/v1/cstore/locations/{locationId}/rejected-records', 'get'>;
+export type RetryOutlet = Json<'/admin/v1/cstore/locations/{locationId}/retry-outlet', 'post'>;
+export type LocationPatch = NonNullable<paths['/admin/v1/cstore/locations/{locationId}']['patch']['requestBody']>['content']['application/json'];
+/**
+ * What POST …/rollout answered: the locations it turned live, or — refused because the pilot was
+ * not reviewed and confirmed yet (409 PilotNotReady) — the server's blockers per pilot location.
+ */
+export type RollOutOutcome = { done: RollOut } | { refused: { message: string; blockers: PilotBlocker[] } };
 export type ChangeStatus = 'pending' | 'accepted' | 'rejected' | 'superseded';
 
 const locationPath = (locationId: string) => ({ params: { path: { locationId } } });
@@ -31,6 +41,8 @@ export const keys = {
   runs: (locationId: string) => ['cstore', 'runs', locationId] as const,
   licenses: (programId: string) => ['cstore', 'licenses', programId] as const,
   enrollment: (programId: string) => ['cstore', 'enrollment', programId] as const,
+  readiness: (programId: string) => ['cstore', 'rollout', programId] as const,
+  rejectedRecords: (locationId: string) => ['cstore', 'rejected-records', locationId] as const,
 };
 
 export const useLocations = (programId: string | null) =>
@@ -66,6 +78,14 @@ export const useEnrollment = (programId: string | null) =>
     },
   });
 
+/** Whether the pilot is ready for roll-out and, per pilot location, what is still missing. */
+export const useRollOutReadiness = (programId: string | null) =>
+  useQuery({ queryKey: keys.readiness(programId ?? ''), enabled: Boolean(programId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId: programId! } } })) });
+
+/** The feed records the newest successful sync rejected, with what each meant for the register. */
+export const useRejectedRecords = (locationId: string) =>
+  useQuery({ queryKey: keys.rejectedRecords(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/rejected-records', locationPath(locationId))) });
+
 /** Everything c-store in the cache is stale after a write: lists, counts, register, batches. */
 export function useCstoreMutation<V, R>(fn: (v: V) => Promise<R>) {
   const client = useQueryClient();
@@ -75,14 +95,23 @@ export function useCstoreMutation<V, R>(fn: (v: V) => Promise<R>) {
 export const cstoreApi = {
   accept: (locationId: string, body: { changeIds?: string[]; all?: boolean; idempotencyKey?: string }) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/accept', { ...locationPath(locationId), body })),
   reject: (locationId: string, changeIds: string[], reason: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/reject', { ...locationPath(locationId), body: { changeIds, reason } })),
-  patchLocation: (locationId: string, body: { autoAccept?: boolean }) => unwrap(api.PATCH('/admin/v1/cstore/locations/{locationId}', { ...locationPath(locationId), body })),
+  patchLocation: (locationId: string, body: LocationPatch) => unwrap(api.PATCH('/admin/v1/cstore/locations/{locationId}', { ...locationPath(locationId), body })),
   setStatus: (locationId: string, status: 'off' | 'pilot' | 'live') => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/status', { ...locationPath(locationId), body: { status } })),
   sync: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/sync', locationPath(locationId))),
   resend: (batchId: string) => unwrap(api.POST('/admin/v1/cstore/batches/{batchId}/resend', { params: { path: { batchId } } })),
   buyLicenses: (programId: string, term: '1m' | '1y', count: number) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/licenses', { params: { path: { programId } }, body: { term, count } })),
   assignLicense: (licenseId: string, locationId: string) => unwrap(api.POST('/admin/v1/cstore/licenses/{licenseId}/assign', { params: { path: { licenseId } }, body: { locationId } })),
   enroll: (programId: string, body: EnrollmentInput) => unwrap(api.PUT('/admin/v1/cstore/programs/{programId}/enrollments/rjr', { params: { path: { programId } }, body })),
-  rollOut: (programId: string) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId } } })),
+  /** A refusal for an unready pilot is an answer here, not an error: the screen shows its blockers. */
+  rollOut: async (programId: string): Promise<RollOutOutcome> => {
+    try {
+      return { done: await unwrap(api.POST('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId } } })) };
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'PilotNotReady') return { refused: { message: e.message, blockers: (e.details?.blockers ?? []) as PilotBlocker[] } };
+      throw e;
+    }
+  },
+  retryOutlet: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/retry-outlet', locationPath(locationId))),
 };
 
 /** The batch file's download path (NAXML or JSON, as the register gets it). */

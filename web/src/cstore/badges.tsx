@@ -1,6 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { when } from '../shell/states';
-import type { Batch, License, Location, SyncRun } from './api';
+import type { Batch, License, Location, RejectedRecords, SyncRun } from './api';
 
 // Colours for the states the server reports; the states themselves come from the API.
 const STATUS = { off: 'gray', pilot: 'yellow', live: 'green' } as const;
@@ -40,5 +40,30 @@ const KIND = { add: 'green', modify: 'blue', end: 'red' } as const;
 export const KindBadge = ({ kind }: { kind: 'add' | 'modify' | 'end' }) => (
   <Badge color={KIND[kind]} variant="filled" size="sm">
     {kind}
+  </Badge>
+);
+
+const REGISTER = { no_batches: 'gray', up_to_date: 'green', failed: 'red', waiting: 'yellow', unconfirmed: 'blue' } as const;
+/** Where the register stands: the server's status (as a word) and its label; nothing recomputed here. */
+export function RegisterBadge({ register }: { register: Location['register'] }) {
+  return (
+    <Tooltip label={localTimes(register.label)} multiline maw={320}>
+      <Badge color={REGISTER[register.status]} variant="light">
+        {register.status.replace(/_/g, ' ')}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** The register's status in the server's words, its ISO times shown in the reader's time zone. */
+export const localTimes = (label: string) => label.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, (iso) => when(iso));
+
+/** "batch #3, Dec 1, 2026, 3:02 PM" — the newest batch the POS agent acknowledged as applied. */
+export const lastApplied = (register: Location['register']) => (register.lastAppliedSeq === null ? 'none yet' : `batch #${register.lastAppliedSeq}, ${when(register.lastAppliedAt)}`);
+
+const EFFECT = { kept_on_register: 'blue', not_added: 'orange', unidentified: 'red' } as const;
+export const EffectBadge = ({ effect }: { effect: RejectedRecords['records'][number]['effect'] }) => (
+  <Badge color={EFFECT[effect]} variant="light">
+    {effect.replace(/_/g, ' ')}
   </Badge>
 );

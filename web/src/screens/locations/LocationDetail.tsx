@@ -3,9 +3,11 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAuth } from '../../auth/auth';
-import { cstoreApi, type SyncRun, useCstoreMutation, useLocation, useSyncRun, useSyncRuns } from '../../cstore/api';
-import { IntegrationBadge, LicenseBadge, RunBadge } from '../../cstore/badges';
+import { cstoreApi, type LocationPatch, type SyncRun, useCstoreMutation, useLocation, useSyncRun, useSyncRuns } from '../../cstore/api';
+import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge, RunBadge } from '../../cstore/badges';
 import { Empty, ErrorState, Loading, Pager, usePage, when } from '../../shell/states';
+import { RegisterSettingsForm } from './RegisterSettingsForm';
+import { RejectedRecordsPanel } from './RejectedRecordsPanel';
 
 /** One location: integration status (pilot, off), license, Sync now and the sync log with its failures. */
 export function LocationDetail() {
@@ -18,6 +20,8 @@ export function LocationDetail() {
   const [lastSync, setLastSync] = useState<SyncRun | null>(null);
   const status = useCstoreMutation((s: 'off' | 'pilot' | 'live') => cstoreApi.setStatus(locationId, s));
   const sync = useCstoreMutation(() => cstoreApi.sync(locationId));
+  const retry = useCstoreMutation(() => cstoreApi.retryOutlet(locationId));
+  const settings = useCstoreMutation((patch: LocationPatch) => cstoreApi.patchLocation(locationId, patch));
   const { items, pages } = usePage(runs.data ?? [], page, 20);
 
   if (location.isPending) return <Loading what="the location" />;
@@ -37,7 +41,7 @@ export function LocationDetail() {
         <div>
           <Title order={2}>{l.name}</Title>
           <Text c="dimmed" size="sm">
-            {l.address} · {l.timeZone} · {l.posSystem} · RJR outlet {l.outletIds.rjr ?? 'not set'}
+            {l.address} · {l.timeZone} · {l.posSystem} · RJR outlet {l.outletIds.rjr ?? 'not set'} · store {l.registerStoreId ?? 'number not set'}
           </Text>
         </div>
         <Button component={Link} to={`/register-updates/${l.id}`} variant="light">
@@ -45,13 +49,36 @@ export function LocationDetail() {
         </Button>
       </Group>
 
-      {l.enrollmentError ? (
+      {l.enrollmentError || l.lastSync?.errorCode === 'enrollment_broken' ? (
         <Alert color="red" title="RJR refused this outlet">
-          {l.enrollmentError} Syncs stop until the enrollment is saved again or the outlet id changes.
+          <Stack gap="xs">
+            <Text size="sm">{l.enrollmentError ?? l.lastSync?.error}</Text>
+            <Text size="sm">Syncs stop until it is fixed. Once RJR authorized the outlet again, retry this location; or change its outlet id.</Text>
+            {can('support') ? (
+              <Group>
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  loading={retry.isPending}
+                  onClick={() =>
+                    retry.mutate(undefined, {
+                      onSuccess: (r) => {
+                        setLastSync(r.run);
+                        notifications.show({ color: r.run.status === 'succeeded' ? 'teal' : 'red', message: r.run.status === 'succeeded' ? `RJR answered for ${l.name} again; the sync succeeded.` : `Retried ${l.name}: the sync ${r.run.status}.` });
+                      },
+                    })
+                  }
+                >
+                  Retry outlet
+                </Button>
+              </Group>
+            ) : null}
+          </Stack>
         </Alert>
       ) : null}
 
-      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <Card withBorder>
           <Text size="xs" c="dimmed" tt="uppercase">
             Integration
@@ -92,6 +119,20 @@ export function LocationDetail() {
               {l.license?.expiresAt ? `until ${when(l.license.expiresAt)}` : 'Assign one under Locations & licenses'}
             </Text>
           </Group>
+        </Card>
+        <Card withBorder>
+          <Text size="xs" c="dimmed" tt="uppercase">
+            Register
+          </Text>
+          <Group mt={4}>
+            <RegisterBadge register={l.register} />
+          </Group>
+          <Text size="sm" mt={4}>
+            {localTimes(l.register.label)}
+          </Text>
+          <Text size="xs" c="dimmed">
+            last applied: {lastApplied(l.register)}
+          </Text>
         </Card>
       </SimpleGrid>
 
@@ -164,6 +205,26 @@ export function LocationDetail() {
           </Table.ScrollContainer>
         )}
         <Pager page={page} pages={pages} onChange={setPage} label="Sync runs" />
+      </Card>
+      <RejectedRecordsPanel locationId={l.id} />
+
+      <Card withBorder>
+        <Title order={4} mb="sm">
+          Register settings
+        </Title>
+        {can('manage') ? (
+          <RegisterSettingsForm
+            key={l.updatedAt}
+            location={l}
+            locked={l.register.status !== 'no_batches'}
+            busy={settings.isPending}
+            onSubmit={(patch) => settings.mutateAsync(patch).then(() => notifications.show({ color: 'teal', message: 'Register settings saved; the next batch uses them.' }), () => undefined)}
+          />
+        ) : (
+          <Text size="sm">
+            Store number {l.registerStoreId ?? 'not set (the Tillpoint location id is sent)'} · promotion ids: {l.registerIds === 'numeric' ? `numbers from ${l.registerIdStart}` : 'manufacturer ids'}
+          </Text>
+        )}
       </Card>
       <RunModal runId={openRun} onClose={() => setOpenRun(null)} />
     </Stack>

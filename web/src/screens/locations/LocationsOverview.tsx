@@ -1,52 +1,31 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/auth';
-import { cstoreApi, type License, type Location, type RollOut, useCstoreMutation, useEnrollment, useLicenses, useLocations, keys } from '../../cstore/api';
-import { IntegrationBadge, LicenseBadge, RunBadge } from '../../cstore/badges';
+import { cstoreApi, type License, type Location, useCstoreMutation, useEnrollment, useLicenses, useLocations } from '../../cstore/api';
+import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge, RunBadge } from '../../cstore/badges';
 import { useProgram } from '../../shell/program';
 import { Empty, ErrorState, Loading, Pager, usePage, when } from '../../shell/states';
 import { EnrollmentForm } from './EnrollmentForm';
+import { RollOutCard } from './RollOut';
 
 export function LocationsOverview() {
   const { programId, program } = useProgram();
-  const { can } = useAuth();
   const locations = useLocations(programId);
   const [page, setPage] = useState(1);
-  const [rollout, setRollout] = useState<RollOut | null>(null);
-  const roll = useCstoreMutation(() => cstoreApi.rollOut(programId!));
   const { items, pages } = usePage(locations.data ?? [], page, 25);
-  // The last sync of each location on this page: one small request each.
-  const lastRuns = useQueries({
-    queries: items.map((l) => ({
-      queryKey: [...keys.runs(l.id), 1],
-      queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/sync-runs', { params: { path: { locationId: l.id }, query: { limit: '1' } } })),
-    })),
-  });
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Locations &amp; licenses</Title>
-        {can('manage') && (locations.data?.length ?? 0) > 0 ? (
-          <Button
-            variant="light"
-            loading={roll.isPending}
-            onClick={() => roll.mutate(undefined, { onSuccess: (r) => setRollout(r) })}
-            title="The pilot and every other licensed location with an outlet id go live"
-          >
-            Roll out to all locations
-          </Button>
-        ) : null}
-      </Group>
+      <Title order={2}>Locations &amp; licenses</Title>
       <Text c="dimmed">
         Each location needs an active Scan Data license and an RJR outlet id; the program needs an RJR enrollment. Pilot one location, review its first promotions, then roll out.
       </Text>
 
       <EnrollmentCard programId={programId} />
+
+      <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} />
 
       <Card withBorder>
         <Title order={4} mb="sm">
@@ -67,20 +46,22 @@ export function LocationsOverview() {
                   <Table.Th>Integration</Table.Th>
                   <Table.Th>License</Table.Th>
                   <Table.Th>Last sync</Table.Th>
+                  <Table.Th>Register</Table.Th>
                   <Table.Th>Pending</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {items.map((l, i) => {
-                  const run = lastRuns[i]?.data?.[0];
+                {items.map((l) => {
+                  const run = l.lastSync;
                   return (
-                    <Table.Tr key={l.id}>
+                    <Table.Tr key={l.id} data-location-id={l.id}>
                       <Table.Td>
                         <Anchor component={Link} to={l.id}>
                           {l.name}
                         </Anchor>
                         <Text size="xs" c="dimmed">
                           {l.posSystem} · RJR outlet {l.outletIds.rjr ?? 'not set'}
+                          {l.registerStoreId ? ` · store ${l.registerStoreId}` : ''}
                         </Text>
                       </Table.Td>
                       <Table.Td>
@@ -103,18 +84,24 @@ export function LocationsOverview() {
                             <RunBadge status={run.status} />
                             <Text size="xs" c="dimmed">
                               {when(run.finishedAt)}
+                              {run.rejected ? ` · ${run.rejected} records rejected` : ''}
                               {run.error ? ` · ${run.error}` : ''}
                             </Text>
                           </>
-                        ) : lastRuns[i]?.isPending ? (
-                          <Text size="xs" c="dimmed">
-                            …
-                          </Text>
                         ) : (
                           <Text size="xs" c="dimmed">
                             never synced
                           </Text>
                         )}
+                      </Table.Td>
+                      <Table.Td>
+                        <RegisterBadge register={l.register} />
+                        <Text size="xs" c="dimmed">
+                          {localTimes(l.register.label)}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          last applied: {lastApplied(l.register)}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
                         {l.pendingChanges > 0 ? (
@@ -139,28 +126,6 @@ export function LocationsOverview() {
 
       <LicensesCard programId={programId} locations={locations.data ?? []} />
 
-      <Modal opened={rollout !== null} onClose={() => setRollout(null)} title="Roll-out">
-        {rollout ? <RollOutResult result={rollout} /> : null}
-      </Modal>
-    </Stack>
-  );
-}
-
-function RollOutResult({ result }: { result: RollOut }) {
-  return (
-    <Stack gap="xs">
-      <Text>
-        {result.turnedLive.length} location{result.turnedLive.length === 1 ? '' : 's'} turned live; {result.alreadyLive.length} already live.
-      </Text>
-      {result.skipped.length ? (
-        <Alert color="yellow" title="Skipped">
-          {result.skipped.map((s) => (
-            <Text size="sm" key={s.locationId}>
-              {s.name}: {s.reason}
-            </Text>
-          ))}
-        </Alert>
-      ) : null}
     </Stack>
   );
 }

@@ -1,10 +1,10 @@
-import { Anchor, Badge, Breadcrumbs, Card, Group, SimpleGrid, Stack, Switch, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Breadcrumbs, Card, Group, SimpleGrid, Stack, Switch, Table, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { Link, Route, Routes, useParams } from 'react-router';
+import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { useAuth } from '../../auth/auth';
 import { cstoreApi, useBatches, useChanges, useCstoreMutation, useLocation, useLocations, useRegister } from '../../cstore/api';
-import { IntegrationBadge, LicenseBadge } from '../../cstore/badges';
+import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge } from '../../cstore/badges';
 import { useProgram } from '../../shell/program';
 import { Empty, ErrorState, Loading } from '../../shell/states';
 import { BatchHistory } from './BatchHistory';
@@ -42,19 +42,20 @@ function LocationPicker() {
           </Anchor>.
         </Empty>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table highlightOnHover>
+        <Table.ScrollContainer minWidth={760}>
+          <Table highlightOnHover aria-label="Locations">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Location</Table.Th>
                 <Table.Th>Integration</Table.Th>
                 <Table.Th>License</Table.Th>
+                <Table.Th>Register</Table.Th>
                 <Table.Th>Pending changes</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {locations.data.map((l) => (
-                <Table.Tr key={l.id}>
+                <Table.Tr key={l.id} data-location-id={l.id}>
                   <Table.Td>
                     <Anchor component={Link} to={l.id}>
                       {l.name}
@@ -68,6 +69,15 @@ function LocationPicker() {
                   </Table.Td>
                   <Table.Td>
                     <LicenseBadge license={l.license} />
+                  </Table.Td>
+                  <Table.Td>
+                    <RegisterBadge register={l.register} />
+                    <Text size="xs" c="dimmed">
+                      {localTimes(l.register.label)}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      last applied: {lastApplied(l.register)}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{l.pendingChanges > 0 ? <Badge color="orange">{l.pendingChanges} to review</Badge> : <Text size="sm" c="dimmed">none</Text>}</Table.Td>
                 </Table.Tr>
@@ -87,13 +97,14 @@ function Manager() {
   const pending = useChanges(locationId, 'pending');
   const register = useRegister(locationId);
   const batches = useBatches(locationId);
-  const [tab, setTab] = useState<string | null>('pending');
+  // ?tab=history opens the batches (the roll-out's next step for a batch the register has not applied).
+  const [search] = useSearchParams();
+  const [tab, setTab] = useState<string | null>(search.get('tab') ?? 'pending');
   const autoAccept = useCstoreMutation((on: boolean) => cstoreApi.patchLocation(locationId, { autoAccept: on }));
 
   if (location.isPending) return <Loading what="the location" />;
   if (location.isError) return <ErrorState error={location.error} retry={() => void location.refetch()} what="the location" />;
   const l = location.data;
-  const last = batches.data?.[0];
   const counts = { add: 0, modify: 0, end: 0 };
   for (const c of pending.data ?? []) counts[c.kind]++;
 
@@ -154,16 +165,31 @@ function Manager() {
         </Card>
         <Card withBorder padding="sm">
           <Text size="xs" c="dimmed" tt="uppercase">
-            Last batch
+            Register
           </Text>
-          <Text fw={700} size="xl">
-            {last ? `#${last.seq} ${last.state}` : 'none yet'}
+          <Group gap="xs" mt={4}>
+            <RegisterBadge register={l.register} />
+            <Text size="sm" fw={600}>
+              {l.register.lastBatchSeq === null ? 'no batch yet' : `newest batch #${l.register.lastBatchSeq}`}
+            </Text>
+          </Group>
+          <Text size="xs" mt={4}>
+            {localTimes(l.register.label)}
           </Text>
           <Text size="xs" c="dimmed">
-            {last ? `accepted by ${last.acceptedByName}` : 'Accept changes to make one'}
+            last applied: {lastApplied(l.register)}
           </Text>
         </Card>
       </SimpleGrid>
+
+      {l.lastSync?.rejected ? (
+        <Alert color="orange" variant="light" title={`The last sync rejected ${l.lastSync.rejected} feed record${l.lastSync.rejected === 1 ? '' : 's'}`}>
+          Their promotions are not among the changes below and stay as the register has them.{' '}
+          <Anchor component={Link} to={`/locations/${l.id}`} size="sm">
+            See the rejected records and why
+          </Anchor>
+        </Alert>
+      ) : null}
 
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
