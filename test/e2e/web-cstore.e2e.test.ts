@@ -101,12 +101,20 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.getByText('Sync failed').waitFor({ timeout: 30_000 });
     await expect(page.getByRole('status').filter({ hasText: 'Sync failed' }).textContent()).resolves.toMatch(/malformed/i);
 
-    expect((await fault({ invalidRecords: { count: 2, outletId: PILOT.outlet } })).status).toBeLessThan(300);
+    // RJR refuses the outlet (403): the location says so and offers Retry outlet; once RJR allows
+    // it again, the retry syncs at once — and lists the records RJR sent bad.
+    expect((await fault({ invalidRecords: { count: 2, outletId: PILOT.outlet }, forbidOutlets: [{ outletId: PILOT.outlet }] })).status).toBeLessThan(300);
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByText('Sync succeeded').waitFor({ timeout: 30_000 });
+    const refused = page.getByRole('alert').filter({ hasText: 'RJR refused this outlet' });
+    await refused.waitFor({ timeout: 30_000 });
+    await browser.screenshot(page, `cstore-outlet-refused-${engine}`);
+    expect((await fault({ allowOutlets: [PILOT.outlet] })).status).toBeLessThan(300);
+    await refused.getByRole('button', { name: 'Retry outlet' }).click();
+    await page.getByText('Sync succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+    await refused.waitFor({ state: 'hidden' });
     await expect(page.getByRole('status').filter({ hasText: 'Sync succeeded' }).textContent()).resolves.toContain('2 records rejected');
     const rows = page.getByRole('table', { name: 'Sync runs' }).getByRole('row');
-    await expect(rows.count()).resolves.toBe(3); // header + two runs
+    await expect(rows.count()).resolves.toBe(4); // header + three runs
     await page.getByRole('status').filter({ hasText: 'Sync succeeded' }).getByRole('button', { name: 'Details' }).click();
     const run = page.getByRole('dialog', { name: 'Sync run' });
     await run.getByText('Rejected records (2)').waitFor();
@@ -114,6 +122,23 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await browser.screenshot(page, `cstore-sync-run-${engine}`);
     await page.keyboard.press('Escape');
     await run.waitFor({ state: 'hidden' });
+
+    // The location's panel: each rejected record with what it meant (nothing is on the register yet).
+    const panel = page.getByRole('table', { name: 'Rejected feed records' });
+    await expect(panel.getByRole('row').count()).resolves.toBe(3);
+    await expect(panel.getByText('not added', { exact: true }).count()).resolves.toBe(2);
+    await expect(panel.textContent()).resolves.toMatch(/it is not on the register and was not added/);
+    await page.getByText('No update sent yet').first().waitFor(); // the register, in the server's words
+
+    // The register's own ids, before the first batch: its store number, and numbered promotions.
+    const settings = page.getByRole('form', { name: 'Register settings' });
+    await settings.getByRole('textbox', { name: /^Store number at the register/ }).fill('QS-101');
+    await settings.getByText('Numbers', { exact: true }).click();
+    await settings.getByRole('textbox', { name: 'First number' }).fill('500');
+    await settings.getByRole('button', { name: 'Save register settings' }).click();
+    await page.getByText('Register settings saved').waitFor();
+    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    expect(await (await api(owner, 'GET', `/cstore/locations/${PILOT.id}`)).json()).toMatchObject({ registerStoreId: 'QS-101', registerIds: 'numeric', registerIdStart: 500 });
     await browser.screenshot(page, `cstore-synced-${engine}`);
   });
 
@@ -165,6 +190,8 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download NAXML of batch 1' }).click()]);
     const xml = readFileSync((await download.path())!, 'utf8');
     expect(xml).toContain('<NAXML-MaintenanceRequest');
+    expect(xml).toContain('<StoreLocationID>QS-101</StoreLocationID>');
+    expect(xml).toMatch(/<PromotionID>50[01]<\/PromotionID>/);
     expect(download.suggestedFilename()).toMatch(/\.xml$/);
 
     // The store's agent fetches and acknowledges it; the history says so.
@@ -176,29 +203,8 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.reload();
     await page.getByRole('tab', { name: /Batches/ }).click();
     await expect(batches.getByRole('row').nth(1).textContent()).resolves.toMatch(/acknowledged/);
+    await page.getByText(/^Register up to date \(batch #1 applied/).waitFor();
     await browser.screenshot(page, `cstore-accepted-${engine}`);
-  });
-
-  it('rolls out after the pilot (every licensed location goes live) and turns on auto-accept for one', async () => {
-    await page.getByRole('link', { name: /Locations & licenses/ }).click();
-    await page.getByRole('button', { name: 'Roll out to all locations' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Roll-out' });
-    await expect(dialog.textContent()).resolves.toMatch(/3 locations turned live/);
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
-    await expect(page.getByRole('table', { name: 'Locations' }).getByText('live', { exact: true }).count()).resolves.toBe(3);
-    await browser.screenshot(page, `cstore-rolled-out-${engine}`);
-
-    // Auto-accept is a per-location setting in the Cash Register Updates Manager.
-    const second = CSTORE_DEMO_LOCATIONS[1]!;
-    await page.getByRole('link', { name: /Cash Register Updates/ }).click();
-    await page.getByRole('link', { name: second.name }).click();
-    await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
-    await page.getByText('Synced changes now go straight to the register.').waitFor();
-    await expect(page.getByRole('switch', { name: /Auto-accept/ }).isChecked()).resolves.toBe(true);
-    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
-    expect(((await (await api(owner, 'GET', `/cstore/locations/${second.id}`)).json()) as { autoAccept: boolean }).autoAccept).toBe(true);
-    await browser.screenshot(page, `cstore-auto-accept-${engine}`);
   });
 
   it('shows a read-only user the changes without Accept, and the API refuses them', async () => {
@@ -222,5 +228,66 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'Forbidden' });
     await browser.screenshot(reader, `cstore-read-only-tablet-${engine}`);
+  });
+
+  it('refuses roll-out while the pilot has changes to review, names what is missing, and rolls out once reviewed and applied', async () => {
+    await page.getByRole('link', { name: /Locations & licenses/ }).click();
+    const readiness = page.getByRole('list', { name: 'What the pilot still misses' });
+    await expect(readiness.textContent()).resolves.toMatch(/waiting for review; accept or reject them first/);
+
+    // Refused: the dialog names the pilot location, the server's reason, and where to go.
+    await page.getByRole('button', { name: 'Roll out to all locations' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll-out' });
+    await dialog.getByText('Roll-out refused: the pilot is not ready').waitFor();
+    await expect(dialog.textContent()).resolves.toMatch(new RegExp(`${PILOT.name}.*promotion change\\(s\\) waiting for review`));
+    await browser.screenshot(page, `cstore-rollout-refused-${engine}`);
+    await dialog.getByRole('link', { name: `Review the pending changes at ${PILOT.name}` }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Finish the review: reject one more, accept the rest.
+    const table = page.getByRole('table', { name: 'Pending changes' });
+    await table.getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: 'Reject selected…' }).click();
+    const reject = page.getByRole('dialog', { name: 'Reject 1 change' });
+    await reject.getByRole('textbox', { name: 'Reason' }).fill('Not carried');
+    await reject.getByRole('button', { name: 'Reject' }).click();
+    await reject.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: /^Accept all changes/ }).click();
+    await page.getByRole('dialog', { name: 'Accept Changes' }).getByRole('button', { name: 'Accept' }).click();
+    const batches = page.getByRole('table', { name: 'Update batches' });
+    await expect(batches.getByRole('row').nth(1).textContent()).resolves.toMatch(/^#2/);
+    await page.getByText(/1 update batch\(es\) waiting for the register to apply/).waitFor();
+
+    // Still refused until the store's agent reports batch #2 applied.
+    await page.getByRole('link', { name: /Locations & licenses/ }).click();
+    await expect(readiness.textContent()).resolves.toMatch(/has not reported 1 update batch\(es\) as applied yet/);
+    const pilotRow = page.getByRole('table', { name: 'Locations' }).locator(`tr[data-location-id="${PILOT.id}"]`);
+    await expect(pilotRow.textContent()).resolves.toMatch(/waiting/);
+    const agent = { authorization: `Bearer ${demoAgentToken(PILOT.id)}` };
+    const { batches: ready } = (await (await fetch(`${server.url}/agent/v1/batches`, { headers: agent })).json()) as { batches: { id: string; seq: number }[] };
+    expect(ready.map((b) => b.seq)).toEqual([2]);
+    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, { method: 'POST', headers: { ...agent, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'success' }) });
+    expect(ack.status).toBe(200);
+    await page.reload();
+    await page.getByText('The pilot’s promotions were reviewed and confirmed').waitFor();
+    await expect(pilotRow.textContent()).resolves.toMatch(/Register up to date \(batch #2 applied/);
+
+    await page.getByRole('button', { name: 'Roll out to all locations' }).click();
+    await expect(dialog.textContent()).resolves.toMatch(/3 locations turned live/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(page.getByRole('table', { name: 'Locations' }).getByText('live', { exact: true }).count()).resolves.toBe(3);
+    await browser.screenshot(page, `cstore-rolled-out-${engine}`);
+
+    // Auto-accept is a per-location setting in the Cash Register Updates Manager.
+    const second = CSTORE_DEMO_LOCATIONS[1]!;
+    await page.getByRole('link', { name: /Cash Register Updates/ }).click();
+    await page.getByRole('link', { name: second.name }).click();
+    await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
+    await page.getByText('Synced changes now go straight to the register.').waitFor();
+    await expect(page.getByRole('switch', { name: /Auto-accept/ }).isChecked()).resolves.toBe(true);
+    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    expect(((await (await api(owner, 'GET', `/cstore/locations/${second.id}`)).json()) as { autoAccept: boolean }).autoAccept).toBe(true);
+    await browser.screenshot(page, `cstore-auto-accept-${engine}`);
   });
 });

@@ -65,7 +65,7 @@ export function LocationDetail() {
                     retry.mutate(undefined, {
                       onSuccess: (r) => {
                         setLastSync(r.run);
-                        notifications.show({ color: r.run.status === 'succeeded' ? 'teal' : 'red', message: r.run.status === 'succeeded' ? `RJR answered for ${l.name} again; the sync succeeded.` : `Retried ${l.name}: the sync ${r.run.status}.` });
+                        notifications.show({ color: r.run.status === 'succeeded' ? 'teal' : 'red', message: r.run.status === 'succeeded' ? `RJR answered for ${l.name} again.` : `Retried ${l.name}: RJR still does not answer for it.` });
                       },
                     })
                   }
