@@ -25,7 +25,7 @@ export function LocationsOverview() {
 
       <EnrollmentCard programId={programId} />
 
-      <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} />
+      <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} liveCount={locations.data?.filter((l) => l.integrationStatus === 'live').length ?? 0} />
 
       <Card withBorder>
         <Title order={4} mb="sm">

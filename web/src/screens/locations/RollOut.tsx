@@ -40,7 +40,7 @@ export function Blockers({ blockers, onNavigate }: { blockers: PilotBlocker[]; o
  * Roll-out: whether the pilot is ready (GET …/rollout), the button, and the answer — the locations
  * turned live, or the refusal with each pilot location's blockers.
  */
-export function RollOutCard({ programId, hasLocations }: { programId: string | null; hasLocations: boolean }) {
+export function RollOutCard({ programId, hasLocations, liveCount }: { programId: string | null; hasLocations: boolean; liveCount: number }) {
   const { can } = useAuth();
   const readiness = useRollOutReadiness(programId);
   const [outcome, setOutcome] = useState<RollOutOutcome | null>(null);
@@ -54,11 +54,11 @@ export function RollOutCard({ programId, hasLocations }: { programId: string | n
           <Title order={4}>Roll-out</Title>
           {r ? (
             <Badge color={r.ready ? 'green' : 'yellow'} variant="light">
-              {r.ready ? 'ready' : r.pilot.length === 0 ? 'no pilot' : 'waiting for the pilot'}
+              {r.ready ? 'ready' : r.pilot.length === 0 ? (liveCount > 0 ? 'rolled out' : 'no pilot') : 'waiting for the pilot'}
             </Badge>
           ) : null}
         </Group>
-        {can('manage') ? (
+        {can('manage') && r && r.pilot.length > 0 ? (
           <Button variant="light" loading={roll.isPending} onClick={() => roll.mutate(undefined, { onSuccess: setOutcome })} title="The pilot and every other licensed location with an outlet id go live">
             Roll out to all locations
           </Button>
@@ -70,7 +70,7 @@ export function RollOutCard({ programId, hasLocations }: { programId: string | n
         <ErrorState error={readiness.error} retry={() => void readiness.refetch()} what="the roll-out readiness" />
       ) : r!.pilot.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No location is in pilot. Open a licensed location, Start pilot, sync it and review its promotions; then roll out.
+          {liveCount > 0 ? `${liveCount} location${liveCount === 1 ? ' is' : 's are'} live. ` : ''}No location is in pilot: to roll out to locations licensed since, put one in pilot, sync it and review its promotions first.
         </Text>
       ) : r!.ready ? (
         <Text size="sm">The pilot’s promotions were reviewed and confirmed: every pilot location synced, has nothing pending, and its register applied what was accepted.</Text>
