@@ -125,6 +125,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
 
     // The location's panel: each rejected record with what it meant (nothing is on the register yet).
     const panel = page.getByRole('table', { name: 'Rejected feed records' });
+    await panel.getByRole('row').nth(2).waitFor();
     await expect(panel.getByRole('row').count()).resolves.toBe(3);
     await expect(panel.getByText('not added', { exact: true }).count()).resolves.toBe(2);
     await expect(panel.textContent()).resolves.toMatch(/it is not on the register and was not added/);
@@ -233,7 +234,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
   it('refuses roll-out while the pilot has changes to review, names what is missing, and rolls out once reviewed and applied', async () => {
     await page.getByRole('link', { name: /Locations & licenses/ }).click();
     const readiness = page.getByRole('list', { name: 'What the pilot still misses' });
-    await expect(readiness.textContent()).resolves.toMatch(/waiting for review; accept or reject them first/);
+    await readiness.filter({ hasText: /waiting for review; accept or reject them first/ }).waitFor();
 
     // Refused: the dialog names the pilot location, the server's reason, and where to go.
     await page.getByRole('button', { name: 'Roll out to all locations' }).click();
@@ -255,14 +256,14 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.getByRole('button', { name: /^Accept all changes/ }).click();
     await page.getByRole('dialog', { name: 'Accept Changes' }).getByRole('button', { name: 'Accept' }).click();
     const batches = page.getByRole('table', { name: 'Update batches' });
-    await expect(batches.getByRole('row').nth(1).textContent()).resolves.toMatch(/^#2/);
+    await batches.locator('tr[data-batch-seq="2"]').waitFor();
     await page.getByText(/1 update batch\(es\) waiting for the register to apply/).waitFor();
 
     // Still refused until the store's agent reports batch #2 applied.
     await page.getByRole('link', { name: /Locations & licenses/ }).click();
-    await expect(readiness.textContent()).resolves.toMatch(/has not reported 1 update batch\(es\) as applied yet/);
+    await readiness.filter({ hasText: /has not reported 1 update batch\(es\) as applied yet/ }).waitFor();
     const pilotRow = page.getByRole('table', { name: 'Locations' }).locator(`tr[data-location-id="${PILOT.id}"]`);
-    await expect(pilotRow.textContent()).resolves.toMatch(/waiting/);
+    await pilotRow.filter({ hasText: /update batch\(es\) waiting for the register to apply/ }).waitFor();
     const agent = { authorization: `Bearer ${demoAgentToken(PILOT.id)}` };
     const { batches: ready } = (await (await fetch(`${server.url}/agent/v1/batches`, { headers: agent })).json()) as { batches: { id: string; seq: number }[] };
     expect(ready.map((b) => b.seq)).toEqual([2]);
@@ -270,7 +271,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     expect(ack.status).toBe(200);
     await page.reload();
     await page.getByText('The pilot’s promotions were reviewed and confirmed').waitFor();
-    await expect(pilotRow.textContent()).resolves.toMatch(/Register up to date \(batch #2 applied/);
+    await pilotRow.filter({ hasText: /Register up to date \(batch #2 applied/ }).waitFor();
 
     await page.getByRole('button', { name: 'Roll out to all locations' }).click();
     await expect(dialog.textContent()).resolves.toMatch(/3 locations turned live/);
@@ -282,6 +283,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     // Auto-accept is a per-location setting in the Cash Register Updates Manager.
     const second = CSTORE_DEMO_LOCATIONS[1]!;
     await page.getByRole('link', { name: /Cash Register Updates/ }).click();
+    await page.waitForURL(/\/admin\/register-updates$/); // not the Locations table's link of the same name
     await page.getByRole('link', { name: second.name }).click();
     await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
     await page.getByText('Synced changes now go straight to the register.').waitFor();
