@@ -283,7 +283,8 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     // Auto-accept is a per-location setting in the Cash Register Updates Manager.
     const second = CSTORE_DEMO_LOCATIONS[1]!;
     await page.getByRole('link', { name: /Cash Register Updates/ }).click();
-    await page.waitForURL(/\/admin\/register-updates$/); // not the Locations table's link of the same name
+    // The new screen loads lazily while the old one stays: wait for it, not to click the Locations table's link of the same name.
+    await page.getByRole('heading', { name: 'Cash Register Updates', level: 2 }).waitFor();
     await page.getByRole('link', { name: second.name }).click();
     await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
     await page.getByText('Synced changes now go straight to the register.').waitFor();
