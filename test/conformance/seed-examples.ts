@@ -1,124 +1,50 @@
 import { expect } from 'vitest';
-
-import { readFileSync } from 'node:fs';
+import { type SeedExample, seedExamples } from '../../src/conformance/seed-examples.ts';
+import { toPlainJson } from '../../src/conformance/seed-json.ts';
 
 /**
- * Every example request and answer of the two vendor source documents, read from byte-identical
- * copies of `../shared/seeds/` in `./seeds/`: `loyalty-api-v1-ncr.txt` and
- * `loyalty-api-v1-winrest.txt` (a page diff of the Loyalty API v1 endpoint reference against the
- * Winrest page). Each "Code Block" is parsed as the document writes it, tolerating what breaks its
- * JSON: `// comments`, trailing and missing commas, `"parentReferenceId"?:` for an optional field,
- * `"A" or "B"` alternatives (read as the one string "A or B"), a bare `$url`, and a parenthesised
- * remark after a value. `$name` placeholders and alternatives are filled in by `fill`.
- *
- * Some blocks of the Winrest diff interleave two versions word by word and cannot be parsed; for
- * those (`UNTANGLED`) the example is written out here by hand, and `seedWords` lets a test check
- * that every key and value of the hand copy does occur in the document.
+ * The examples the conformance tests replay, as plain JSON: the conformance kit's reading of the
+ * two vendor documents (`src/conformance/seed-examples.ts`, from its byte-identical copies of
+ * `../shared/seeds/`), with no reader or copy of the documents of its own. The kit keeps what the
+ * documents write that is not JSON as data; `toPlainJson` turns it back into what a reader would
+ * copy: `"A" or "B"` as the one string `"A or B"`, a bare `$url` as the string `"$url"`, a
+ * parenthesised remark dropped. `$name` placeholders and alternatives are filled in by `fill`.
  */
-export const SEED_TEXT = {
-  ncr: readFileSync(new URL('./seeds/loyalty-api-v1-ncr.txt', import.meta.url), 'utf8'),
-  winrest: readFileSync(new URL('./seeds/loyalty-api-v1-winrest.txt', import.meta.url), 'utf8'),
-};
 
-/** The text of each "Code Block" of a document: from its opening brace to the first `}` line. */
-export function codeBlocks(text: string): string[] {
-  const blocks: string[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== 'Code Block') continue;
-    let end = i + 1;
-    while (end < lines.length && lines[end] !== '}') end++;
-    blocks.push(lines.slice(i + 1, end + 1).join('\n'));
-    i = end;
-  }
-  return blocks;
-}
-
-/** A seed example as parsed: the tests index into it as the documents lay it out. */
+/** A seed example as plain JSON: the tests index into it as the documents lay it out. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SeedJson = Record<string, any>;
 
-/** A code block as JSON, repairing only what the documents' authors left out or added by hand. */
-export function parseSeedBlock(block: string): SeedJson {
-  const repaired = block
-    .replace(/\s\/\/[^\n]*$/gm, '')
-    .replace(/"(\w+)"\?:/g, '"$1":')
-    .replace(/"([^"\n]*)" or "([^"\n]*)"/g, '"$1 or $2"')
-    .replace(/("[^"\n]*")\s*\([^)\n]*\)/g, '$1')
-    .replace(/:\s*(\$\w+)\s*(,?)[ \t]*$/gm, ': "$1"$2')
-    .replace(/("|\d|true|false|null|\}|\])(\s*\n\s*")/g, '$1,$2')
-    .replace(/,(\s*[}\]])/g, '$1');
-  return JSON.parse(repaired) as SeedJson;
-}
+const plain = (example: SeedExample): SeedJson => toPlainJson(example.node) as SeedJson;
 
-const ncr = codeBlocks(SEED_TEXT.ncr).map(parseSeedBlock);
-const winrest = codeBlocks(SEED_TEXT.winrest);
-const winrestBlock = (i: number) => parseSeedBlock(winrest[i]!);
+const ncr = seedExamples('ncr');
+const winrest = seedExamples('winrest');
 
 // ---- NCR: six blocks, all parseable ---------------------------------------------------------------
 
 export const NCR_EXAMPLES = {
-  identify: { request: ncr[0]!, response: ncr[1]! },
-  pending: { request: ncr[2]!, response: ncr[3]! },
-  claimed: { request: ncr[4]!, response: ncr[5]! },
+  identify: { request: plain(ncr.identify.request), response: plain(ncr.identify.answer) },
+  pending: { request: plain(ncr.pending.request), response: plain(ncr.pending.answer) },
+  claimed: { request: plain(ncr.claimed.request), response: plain(ncr.claimed.answer) },
 };
 
 // ---- Winrest and the endpoint reference ------------------------------------------------------------
 
-/** Blocks 0-1: the endpoint reference's identify; block 9: the void request; block 10: its answer. */
-const identifyRequest = winrestBlock(0);
-const identifyReferenceAnswer = winrestBlock(1);
-/** The body every Winrest transaction example shows (validate, update, unclaimed and void alike). */
-const winrestSale = winrestBlock(9);
-
-/** Hand-untangled examples of the blocks the page diff interleaves (see `seedWords`). */
-export const UNTANGLED = {
-  /** Winrest page, identify answer: the reference answer with "price": "300" on the reward line. */
-  identifyAnswer: { ...identifyReferenceAnswer, order: [{ ...(identifyReferenceAnswer.order as object[])[0], price: '300' }] },
-  saleAnswer: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', transactionId: '07e5c312-9e8e-4e67-8980-f42fc499a142' },
-  updateAnswer: { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '$loyaltyUserId', transactionId: '$transactionId' },
-  rulesError: {
-    code: 'RulesError',
-    details: {
-      ruleEvaluation: [{ code: 'insufficient-point-balance', currentValue: 0, message: 'User does not have sufficient funds to redeem reward', ruleId: 'point-balance', targetValue: 250 }],
-      isEngineError: true,
-      errorConfig: { timeout: 0, method: 'put', data: '__REDACTED__', url: '$url' },
-    },
-    message: 'Rule evaluation failed',
-  },
-  unclaimedAnswer: {
-    presentation: { footer: 'receipt footer', header: 'receipt header', marketing: 'receipt marketing promo', identifier: 'Transaction ID: $transactionId' },
-    transactionId: '$transactionId',
-  },
-};
-
+/**
+ * The request of every Winrest transaction example (validate, update, unclaimed and void alike) is
+ * the one sale body the reference writes; the answers of validate, update and unclaimed and the
+ * RulesError come from the merged part of the file, untangled by the kit.
+ */
 export const WINREST_EXAMPLES = {
   /** Endpoint reference: "price" field only returned back for rewards. */
-  identifyReference: { request: identifyRequest, response: identifyReferenceAnswer },
+  identifyReference: { request: plain(winrest.identify.request), response: plain(winrest.identify.answer) },
   /** Winrest page: "the price of the reward will be returned if a reward with price is pre-selected". */
-  identify: { request: identifyRequest, response: UNTANGLED.identifyAnswer },
-  validate: { request: winrestSale, response: UNTANGLED.saleAnswer, error: UNTANGLED.rulesError },
-  update: { request: winrestSale, response: UNTANGLED.updateAnswer },
-  unclaimed: { request: winrestSale, response: UNTANGLED.unclaimedAnswer },
-  void: { request: winrestSale, response: winrestBlock(10) },
+  identify: { request: plain(winrest.identifyWinrest.request), response: plain(winrest.identifyWinrest.answer) },
+  validate: { request: plain(winrest.validate.request), response: plain(winrest.validate.answer), error: plain(winrest.rulesError.answer) },
+  update: { request: plain(winrest.update.request), response: plain(winrest.update.answer) },
+  unclaimed: { request: plain(winrest.unclaimed.request), response: plain(winrest.unclaimed.answer) },
+  void: { request: plain(winrest.void.request), response: plain(winrest.void.answer) },
 };
-
-/** Every key and every primitive value of an example, as text: each must occur in the document. */
-export function seedWords(example: unknown): string[] {
-  const words: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        words.push(k);
-        walk(x);
-      }
-    }
-    else words.push(String(v));
-  };
-  walk(example);
-  return words;
-}
 
 // ---- helpers -------------------------------------------------------------------------------------
 
