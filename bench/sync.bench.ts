@@ -7,14 +7,14 @@ import { createDb, type Db } from '../src/adapters/db/database.ts';
 import { migrateToLatest } from '../src/adapters/db/migrator.ts';
 import { createRjrConnector } from '../src/adapters/manufacturers/rjr/rjr.connector.ts';
 import { SIM_CHAIN_CLIENT } from '../src/adapters/manufacturers/rjr/simulator.ts';
-import { loadCstoreConfig } from '../src/app/cstore/cstore.config.ts';
 import type { Cstore } from '../src/app/cstore/cstore.ts';
 import { SYSTEM_ACTOR } from '../src/app/cstore/deps.ts';
 import type { SyncRun } from '../src/app/cstore/model.ts';
 import { addTerm } from '../src/app/cstore/locations.service.ts';
 import { createProgram } from '../src/app/provisioning.ts';
 import { syncMany } from '../src/cli/cstore.commands.ts';
-import { createCstore } from '../src/cstore.runtime.ts';
+import { loadConfig } from '../src/config.ts';
+import { createCstore, cstoreConfigOf } from '../src/server.ts';
 import { newId } from '../src/lib/ids.ts';
 import { table, writeResults } from './support.ts';
 
@@ -162,7 +162,8 @@ export async function main(): Promise<Phase[]> {
     await migrateToLatest(db);
     let now = new Date(`${BASE_DATE}T15:00:00.000Z`);
     const connector = createRjrConnector({ baseUrl: sim.url, timeoutMs: 30_000 });
-    const cstore = createCstore(db, { clock: () => now, config: { ...loadCstoreConfig(process.env, () => {}), rjrBaseUrl: sim.url }, connectorFor: () => connector });
+    const config = loadConfig();
+    const cstore = createCstore(db, config, { clock: () => now, config: { ...cstoreConfigOf(config), rjrBaseUrl: sim.url }, connectorFor: () => connector });
     const loadBefore = loadavg()[0]!;
     const ids = await seed(cstore, sim.url, now);
     const targets = ids.map((id) => ({ id, name: id }));

@@ -3,13 +3,13 @@ import { createDb } from './adapters/db/database.ts';
 import { migrateToLatest } from './adapters/db/migrator.ts';
 import { findProgramBySlug } from './adapters/db/repositories/config.repository.ts';
 import { LoyaltyService } from './app/loyalty.service.ts';
-import { loadConfig } from './config.ts';
+import { configMarkdownTable, describeConfig, loadConfig } from './config.ts';
 import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
 import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
-import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
+import { registerCstoreCommands, startCstoreDemo } from './cli/cstore.commands.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
@@ -71,23 +71,39 @@ export function buildCli(): Command {
       const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
       const metricsUrl = (await runtime.listenMetrics())?.replace('[::1]', 'localhost') ?? null;
-      runtime.startWorkers();
+      await runtime.startWorkers();
       const baseUrl = address.replace('[::1]', 'localhost');
-      if (process.env.NODE_ENV === 'production' && config.metricsToken === null && config.metricsPort === null) {
+      if (config.production && config.metricsToken === null && config.metricsPort === null) {
         runtime.app.log.warn('/metrics is open on the API port (per-program sales figures); set TILLPOINT_METRICS_TOKEN and/or TILLPOINT_METRICS_PORT');
       }
       const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
       if (demo) printDemo(demo.info, baseUrl, metricsLine);
       else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`);
-      const cstore = await startCstoreForServe(runtime, { demo: Boolean(opts.demo), baseUrl, databaseUrl: config.databaseUrl });
+      const cstoreDemo = opts.demo ? await startCstoreDemo(runtime, { baseUrl }) : null;
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
-        await cstore.close();
+        await cstoreDemo?.close();
         await runtime.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
+  program
+    .command('config')
+    .description('print the effective configuration (every environment variable, its value and where it came from; secrets masked)')
+    .option('--port <port>', 'as serve would take it')
+    .option('--host <host>', 'as serve would take it')
+    .addOption(databaseOption())
+    .option('--json', 'print one JSON object: variable → value')
+    .option('--markdown', "print the README's table of every variable, default and meaning")
+    .action((opts: { port?: string; host?: string; database?: string; json?: boolean; markdown?: boolean }) => {
+      if (opts.markdown) return void process.stdout.write(configMarkdownTable());
+      const entries = describeConfig(process.env, opts);
+      if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
+      const width = Math.max(...entries.map((e) => e.name.length));
+      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? '(unset)'}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
     });
 
   program

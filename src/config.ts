@@ -1,7 +1,67 @@
+import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from './adapters/db/database.ts';
+import { maskSecret } from './lib/secret-box.ts';
 
-/** Configuration from flags and environment; flags win. */
+/**
+ * Every environment variable Tillpoint reads, in one TypeBox schema: its type, default and
+ * meaning, and whether it is a secret (`tillpoint config` masks those). `loadConfig` validates the
+ * environment against it once, at start; nothing else reads `process.env`. The README's
+ * configuration table is generated from it (`tillpoint config --markdown`; a test keeps them equal).
+ *
+ * `defaultText` is what the table and `tillpoint config` show when the default is not a literal
+ * (it follows another variable, or there is none).
+ */
+const port = (description: string, extra: object = {}) => Type.Integer({ minimum: 0, maximum: 65535, description, ...extra });
+const url = (description: string, extra: object = {}) => Type.String({ pattern: '^https?://\\S+$', expected: 'an http(s) URL', description, ...extra });
+const oneOf = <T extends string>(values: readonly T[], description: string, extra: object = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description, ...extra },
+  ) as unknown as TUnion<TLiteral<T>[]>;
+
+export const ENV_SCHEMA = Type.Object({
+  NODE_ENV: Type.String({ default: 'development', description: '`production` makes missing secrets and development-only settings stop the start' }),
+  PORT: port('TCP port of the API (flag `--port`)', { default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface to listen on (flag `--host`)' }),
+  LOG_LEVEL: oneOf<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino level; one JSON line per request with its request id', { default: 'info' }),
+  TILLPOINT_DATABASE_URL: Type.String({ pattern: '^(sqlite:|postgres(ql)?://)', expected: 'sqlite:PATH or postgres://…', default: 'sqlite:./data/tillpoint.db', description: '`sqlite:PATH` (embedded) or `postgres://user@host:5432/db` (flag `--database`)' }),
+  TILLPOINT_SQLITE_SYNCHRONOUS: oneOf(SQLITE_SYNCHRONOUS_MODES, '`full`: every acknowledged write is on disk (survives a power loss); `normal`: faster, survives a process crash only', { default: 'full', caseless: true }),
+  TILLPOINT_PUBLIC_URL: Type.Optional(url('base of the claim URL printed on receipts (`/r/<receiptCode>`, [docs/guest-api.md](docs/guest-api.md#claiming-a-receipt))', { defaultText: 'http://HOST:PORT' })),
+  TILLPOINT_OTP_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300, description: 'lifetime of one-time guest codes' }),
+  TILLPOINT_METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,200}$', expected: '16 to 200 printable characters without spaces', secret: true, defaultText: 'unset (open)', description: '`/metrics` requires `Authorization: Bearer <token>`' })),
+  TILLPOINT_METRICS_PORT: Type.Optional(port('serve `/metrics` on this port (0: any free one) instead of the API\'s', { defaultText: 'unset (API port)' })),
+  TILLPOINT_METRICS_HOST: Type.Optional(Type.String({ minLength: 1, defaultText: 'HOST', description: 'interface of the metrics port' })),
+  TILLPOINT_SECRET_KEY: Type.Optional(Type.String({ minLength: 16, expected: '32 bytes (64 hex characters or base64) or a passphrase of at least 16 characters', secret: true, defaultText: 'development key (warned; required in production)', description: 'seals webhook secrets and manufacturer credentials at rest (AES-256-GCM)' })),
+  TILLPOINT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1, secret: true, defaultText: 'generated, printed once', description: 'password of `tillpoint admin create-user`' })),
+  TILLPOINT_GUEST_LOGIN_SENDER: oneOf(['log', 'webhook'] as const, 'how guest login codes are delivered: `log` (development) or `webhook` ([docs/guest-api.md](docs/guest-api.md))', { default: 'log', caseless: true }),
+  TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: Type.Boolean({ default: false, description: 'with `NODE_ENV=production` the `log` sender stops the start unless this is `true`' }),
+  TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: Type.Optional(url('where the `webhook` sender POSTs login codes')),
+  TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'signs the login-code webhook (Standard Webhooks; `whsec_…` or any text)' })),
+  TILLPOINT_GUEST_JWT_ISSUER: Type.Optional(Type.String({ minLength: 1, description: "an external identity provider's required `iss` (with `TILLPOINT_GUEST_JWKS_URL`)" })),
+  TILLPOINT_GUEST_JWKS_URL: Type.Optional(url("the provider's JSON Web Key Set")),
+  TILLPOINT_GUEST_JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'required `aud` of provider JWTs (comma-separated: any of)' })),
+  TILLPOINT_GUEST_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 86_400, description: 'lifetime of guest session tokens (default 30 days)' }),
+  TILLPOINT_RJR_BASE_URL: url('the RJR Discount API; an enrollment\'s `baseUrl` overrides it', { default: 'http://127.0.0.1:4010' }),
+  TILLPOINT_RJR_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: "Tillpoint's RJR provider client id, for single-store enrollments" })),
+  TILLPOINT_RJR_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, secret: true, description: "Tillpoint's RJR provider client secret" })),
+  TILLPOINT_RJR_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'per RJR request' }),
+  TILLPOINT_RJR_MAX_RETRIES: Type.Integer({ minimum: 0, default: 3, description: 'retries of a failed RJR request' }),
+  TILLPOINT_RJR_SIMULATOR_PORT: port("the `--demo` server's in-process RJR simulator (a free one when taken)", { default: 4010 }),
+  TILLPOINT_SYNC_TIME: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', expected: 'HH:MM', default: '03:00', description: 'store-local time of the daily promotion sync' }),
+  TILLPOINT_SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'locations synced at once per process' }),
+  TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', { default: 'on', caseless: true }),
+  TILLPOINT_PGBOSS_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', expected: 'a lower-case SQL identifier', defaultText: '`<db schema>_pgboss`, else `pgboss`', description: 'PostgreSQL only: the schema pg-boss keeps its queues in' })),
+});
+
+export type Env = Static<typeof ENV_SCHEMA>;
+export type EnvName = keyof Env & string;
+type Source = Record<string, string | undefined>;
+
+/** The validated configuration of a process. */
 export interface Config {
+  nodeEnv: string;
+  production: boolean;
   databaseUrl: string;
   host: string;
   port: number;
@@ -16,41 +76,179 @@ export interface Config {
   metricsPort: number | null;
   /** `TILLPOINT_METRICS_HOST`: the interface of the metrics port (default HOST) */
   metricsHost: string;
+  /** `TILLPOINT_SECRET_KEY`, for the secret-key loader (`src/lib/secret-key.ts`); null: the development key */
+  secretKey: string | null;
+  adminPassword: string | null;
+  guest: {
+    loginSender: 'log' | 'webhook';
+    loginWebhookUrl: string | null;
+    loginWebhookSecret: string | null;
+    /** an external identity provider for every program, or null */
+    idp: { issuer: string; jwksUrl: string; audience: string[] } | null;
+    sessionTtlSeconds: number;
+  };
+  rjr: {
+    baseUrl: string;
+    provider: { clientId: string; clientSecret: string } | null;
+    timeoutMs: number;
+    maxRetries: number;
+    simulatorPort: number;
+  };
+  sync: { defaultTime: string; concurrency: number };
+  scheduler: { enabled: boolean; pgBossSchema: string | null };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
 
-export function loadConfig(flags: Partial<{ database: string; host: string; port: string | number }> = {}, env = process.env): Config {
-  const port = Number(flags.port ?? env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port "${flags.port ?? env.PORT}" is not a TCP port`);
-  const metricsToken = env.TILLPOINT_METRICS_TOKEN ?? null;
-  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) throw new Error('TILLPOINT_METRICS_TOKEN must be 16 to 200 printable characters without spaces');
-  let metricsPort: number | null = null;
-  if (env.TILLPOINT_METRICS_PORT !== undefined) {
-    metricsPort = Number(env.TILLPOINT_METRICS_PORT);
-    if (env.TILLPOINT_METRICS_PORT.trim() === '' || !Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new Error(`TILLPOINT_METRICS_PORT "${env.TILLPOINT_METRICS_PORT}" is not a TCP port`);
-    if (metricsPort !== 0 && metricsPort === port) throw new Error(`TILLPOINT_METRICS_PORT ${metricsPort} is the API's port; leave it unset to serve /metrics there`);
+/** What the command line may set instead of the environment (flags win). */
+export type ConfigFlags = Partial<{ database: string; host: string; port: string | number }>;
+const FLAG_VARS = { database: 'TILLPOINT_DATABASE_URL', host: 'HOST', port: 'PORT' } as const satisfies Record<keyof ConfigFlags, EnvName>;
+
+/** A variable that does not validate; the message names it, the value and what it must be. */
+export class ConfigError extends Error {}
+
+function propertySchema(name: EnvName): TSchema & Record<string, unknown> {
+  return ENV_SCHEMA.properties[name] as TSchema & Record<string, unknown>;
+}
+
+function expectation(schema: Record<string, unknown>): string {
+  if (typeof schema.expected === 'string') return schema.expected;
+  if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as { const: string }[]).map((s) => s.const).join(', ')}`;
+  if (schema.type === 'integer') return `a whole number${schema.minimum !== undefined ? ` from ${String(schema.minimum)}` : ''}${schema.maximum !== undefined ? ` to ${String(schema.maximum)}` : ''}`;
+  if (schema.type === 'boolean') return 'true or false';
+  return 'not empty';
+}
+
+/** Text to a typed value: integers and booleans strictly (`1.5`, `1e3`, `yes` are errors), enums without regard to case. */
+function convert(schema: Record<string, unknown>, text: string): unknown {
+  const t = text.trim();
+  if (schema.type === 'integer') return /^-?\d+$/.test(t) ? Number(t) : text;
+  if (schema.type === 'boolean') return /^(true|false)$/i.test(t) ? t.toLowerCase() === 'true' : text;
+  if (schema.caseless) return t.toLowerCase();
+  return text;
+}
+
+/** Validates the environment against ENV_SCHEMA; each variable's value or default, and where it came from. */
+export function readEnv(env: Source, flags: ConfigFlags = {}): { values: Env; sources: Record<EnvName, 'flag' | 'env' | 'default'> } {
+  const values: Record<string, unknown> = {};
+  const sources = {} as Record<EnvName, 'flag' | 'env' | 'default'>;
+  const errors: string[] = [];
+  const fromFlags: Partial<Record<EnvName, string>> = {};
+  for (const [flag, name] of Object.entries(FLAG_VARS) as [keyof ConfigFlags, EnvName][]) if (flags[flag] !== undefined) fromFlags[name] = String(flags[flag]);
+  for (const name of Object.keys(ENV_SCHEMA.properties) as EnvName[]) {
+    const schema = propertySchema(name);
+    const raw = fromFlags[name] ?? env[name];
+    const label = fromFlags[name] !== undefined ? `${name} (--${Object.entries(FLAG_VARS).find(([, v]) => v === name)![0]})` : name;
+    if (raw === undefined) {
+      sources[name] = 'default';
+      if (schema.default !== undefined) values[name] = schema.default;
+      continue;
+    }
+    sources[name] = fromFlags[name] !== undefined ? 'flag' : 'env';
+    if (raw.trim() === '') {
+      errors.push(`${label} is empty; unset it for the default, or set ${expectation(schema)}`);
+      continue;
+    }
+    const value = convert(schema, raw);
+    if (!Value.Check(schema, value)) errors.push(`${label} "${raw}" is not valid: must be ${expectation(schema)}`);
+    else values[name] = value;
   }
-  const host = flags.host ?? env.HOST ?? '127.0.0.1';
+  if (errors.length) throw new ConfigError(errors.join('; '));
+  return { values: values as Env, sources };
+}
+
+/**
+ * The configuration of a process from flags and an environment (flags win); throws a
+ * `ConfigError` naming every variable that does not validate. The process's environment by default
+ * (this is the one module that reads it); tests pass an env object.
+ *
+ * @example
+ * loadConfig({ port: 0 }, { TILLPOINT_SYNC_TIME: '04:30' }).sync.defaultTime // → '04:30'
+ */
+export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): Config {
+  const { values: e } = readEnv(env, flags);
+  const production = e.NODE_ENV === 'production';
+  if (e.TILLPOINT_METRICS_PORT !== undefined && e.TILLPOINT_METRICS_PORT !== 0 && e.TILLPOINT_METRICS_PORT === e.PORT) {
+    throw new ConfigError(`TILLPOINT_METRICS_PORT ${e.TILLPOINT_METRICS_PORT} is the API's port; leave it unset to serve /metrics there`);
+  }
+  if (e.TILLPOINT_GUEST_LOGIN_SENDER === 'webhook' && !e.TILLPOINT_GUEST_LOGIN_WEBHOOK_URL) {
+    throw new ConfigError('TILLPOINT_GUEST_LOGIN_SENDER=webhook needs TILLPOINT_GUEST_LOGIN_WEBHOOK_URL (http or https)');
+  }
+  if (e.TILLPOINT_GUEST_LOGIN_SENDER === 'log' && production && !e.TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION) {
+    throw new ConfigError(
+      'TILLPOINT_GUEST_LOGIN_SENDER is log (the default), which writes guest login codes to the log: refused in production. Set TILLPOINT_GUEST_LOGIN_SENDER=webhook with TILLPOINT_GUEST_LOGIN_WEBHOOK_URL, or TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true if that is really meant',
+    );
+  }
+  if (Boolean(e.TILLPOINT_GUEST_JWT_ISSUER) !== Boolean(e.TILLPOINT_GUEST_JWKS_URL)) throw new ConfigError('TILLPOINT_GUEST_JWT_ISSUER and TILLPOINT_GUEST_JWKS_URL go together');
+  const audience = (e.TILLPOINT_GUEST_JWT_AUDIENCE ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   return {
-    databaseUrl: flags.database ?? env.TILLPOINT_DATABASE_URL ?? DEFAULT_DATABASE_URL,
-    host,
-    port,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    publicUrl: env.TILLPOINT_PUBLIC_URL ?? null,
-    otpTtlSeconds: Number(env.TILLPOINT_OTP_TTL_SECONDS ?? 300),
-    sqliteSynchronous: sqliteSynchronousFrom(env.TILLPOINT_SQLITE_SYNCHRONOUS),
-    metricsToken,
-    metricsPort,
-    metricsHost: env.TILLPOINT_METRICS_HOST ?? host,
+    nodeEnv: e.NODE_ENV,
+    production,
+    databaseUrl: e.TILLPOINT_DATABASE_URL,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.TILLPOINT_PUBLIC_URL ?? null,
+    otpTtlSeconds: e.TILLPOINT_OTP_TTL_SECONDS,
+    sqliteSynchronous: e.TILLPOINT_SQLITE_SYNCHRONOUS,
+    metricsToken: e.TILLPOINT_METRICS_TOKEN ?? null,
+    metricsPort: e.TILLPOINT_METRICS_PORT ?? null,
+    metricsHost: e.TILLPOINT_METRICS_HOST ?? e.HOST,
+    secretKey: e.TILLPOINT_SECRET_KEY ?? null,
+    adminPassword: e.TILLPOINT_ADMIN_PASSWORD ?? null,
+    guest: {
+      loginSender: e.TILLPOINT_GUEST_LOGIN_SENDER,
+      loginWebhookUrl: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_URL ?? null,
+      loginWebhookSecret: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET ?? null,
+      idp: e.TILLPOINT_GUEST_JWT_ISSUER && e.TILLPOINT_GUEST_JWKS_URL ? { issuer: e.TILLPOINT_GUEST_JWT_ISSUER, jwksUrl: e.TILLPOINT_GUEST_JWKS_URL, audience } : null,
+      sessionTtlSeconds: e.TILLPOINT_GUEST_SESSION_TTL_SECONDS,
+    },
+    rjr: {
+      baseUrl: e.TILLPOINT_RJR_BASE_URL.replace(/\/+$/, ''),
+      provider: e.TILLPOINT_RJR_CLIENT_ID && e.TILLPOINT_RJR_CLIENT_SECRET ? { clientId: e.TILLPOINT_RJR_CLIENT_ID, clientSecret: e.TILLPOINT_RJR_CLIENT_SECRET } : null,
+      timeoutMs: e.TILLPOINT_RJR_TIMEOUT_MS,
+      maxRetries: e.TILLPOINT_RJR_MAX_RETRIES,
+      simulatorPort: e.TILLPOINT_RJR_SIMULATOR_PORT,
+    },
+    sync: { defaultTime: e.TILLPOINT_SYNC_TIME, concurrency: e.TILLPOINT_SYNC_CONCURRENCY },
+    scheduler: { enabled: e.TILLPOINT_SCHEDULER === 'on', pgBossSchema: e.TILLPOINT_PGBOSS_SCHEMA ?? null },
   };
 }
 
 /** `TILLPOINT_SQLITE_SYNCHRONOUS`: `full` (default) or `normal`, any case; anything else stops the start. */
 export function sqliteSynchronousFrom(text: string | undefined): SqliteSynchronous {
-  const mode = (text ?? 'full').trim().toLowerCase();
-  if (!(SQLITE_SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
-    throw new Error(`TILLPOINT_SQLITE_SYNCHRONOUS "${text}" is neither full (durable: the default) nor normal (faster; an OS crash or power loss may lose the last acknowledged writes)`);
-  }
-  return mode as SqliteSynchronous;
+  return readEnv(text === undefined ? {} : { TILLPOINT_SQLITE_SYNCHRONOUS: text }).values.TILLPOINT_SQLITE_SYNCHRONOUS;
+}
+
+export interface ConfigEntry {
+  name: EnvName;
+  /** the effective value as text, secrets masked; null when unset without a default */
+  value: string | null;
+  source: 'flag' | 'env' | 'default';
+  secret: boolean;
+  description: string;
+}
+
+/** The effective configuration, one entry per variable, secrets masked: what `tillpoint config` prints. */
+export function describeConfig(env: Source, flags: ConfigFlags = {}): ConfigEntry[] {
+  loadConfig(flags, env); // the same checks as a start
+  const { values, sources } = readEnv(env, flags);
+  return (Object.keys(ENV_SCHEMA.properties) as EnvName[]).map((name) => {
+    const schema = propertySchema(name);
+    const v = values[name] as unknown;
+    const secret = schema.secret === true;
+    const text = v === undefined ? null : String(v);
+    return { name, value: text !== null && secret ? maskSecret(text) : text, source: sources[name], secret, description: String(schema.description) };
+  });
+}
+
+/** The README's configuration table, from the schema (`tillpoint config --markdown`). */
+export function configMarkdownTable(): string {
+  const rows = (Object.keys(ENV_SCHEMA.properties) as EnvName[]).map((name) => {
+    const schema = propertySchema(name);
+    const def = typeof schema.defaultText === 'string' ? schema.defaultText : schema.default !== undefined ? `\`${String(schema.default)}\`` : 'unset';
+    const kind = schema.secret ? ' (secret)' : '';
+    return `| \`${name}\` | ${def} | ${String(schema.description)}${kind} |`;
+  });
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }

@@ -4,31 +4,104 @@ import { migrateToLatest } from './adapters/db/migrator.ts';
 import { buildApp } from './adapters/http/app.ts';
 import { type MetricsServer, startMetricsServer } from './adapters/http/metrics-access.ts';
 import { Metrics } from './adapters/http/metrics.ts';
+import { createRjrConnector, type RjrConnector } from './adapters/manufacturers/rjr/rjr.connector.ts';
 import { AdminAuthService } from './app/admin-auth.service.ts';
-import { startDeliveryLoop, WebhookDeliverer } from './app/events/delivery.ts';
-import { webhookSecretBox } from './app/events/signing.ts';
+import type { CstoreConfig } from './app/cstore/cstore.config.ts';
+import { Cstore } from './app/cstore/cstore.ts';
+import { type CstoreDeps, type CstoreLogger, silentLogger } from './app/cstore/deps.ts';
+import { startDeliveryLoop, type DeliveryDeps, WebhookDeliverer } from './app/events/delivery.ts';
+import { type GuestOptions, guestOptionsFrom } from './app/guest/guest-options.ts';
 import { LoyaltyService } from './app/loyalty.service.ts';
-import type { Config } from './config.ts';
+import type { ManufacturerConnector } from './app/ports/manufacturer-connector.ts';
+import { type Config, loadConfig } from './config.ts';
+import { type JobScheduler, pgBossSchema, startScheduler } from './jobs/scheduler.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
+import { loadSecretKey, type SecretKey } from './lib/secret-key.ts';
 import { VERSION } from './version.ts';
 
+/**
+ * The composition root: the one place that builds Tillpoint's services from the validated
+ * configuration and hands them on — to the HTTP route plugins as options, to the scheduled jobs
+ * as their context. No module looks a service up by itself.
+ */
+
+/** What can replace part of the wiring (tests; `--demo`): anything given wins. */
+export interface RuntimeOptions {
+  /** pino options, or false for silence; default `{ level: LOG_LEVEL }` */
+  logger?: boolean | Record<string, unknown>;
+  /** an open database (the runtime then leaves it open on close) */
+  db?: Db;
+  /** c-store wiring: clock, manufacturer connectors, logger, config */
+  cstore?: Partial<Omit<CstoreDeps, 'db'>>;
+  /** the guest API's sender, identity providers, clock; default from the config */
+  guest?: GuestOptions;
+  /** webhook delivery: clock, fetch, retry settings */
+  webhooks?: Partial<Omit<DeliveryDeps, 'db' | 'secrets'>>;
+}
+
 export interface Runtime {
+  config: Config;
   db: Db;
   metrics: Metrics;
+  secretKey: SecretKey;
   loyalty: LoyaltyService;
+  cstore: Cstore;
   app: FastifyInstance;
-  /** Starts background work (webhook delivery); `serve` calls it, tests usually don't. */
-  startWorkers(): void;
+  /** Starts background work: webhook delivery, and the scheduled jobs unless `TILLPOINT_SCHEDULER=off`. `serve` calls it; tests usually don't. */
+  startWorkers(): Promise<{ scheduler: JobScheduler | null }>;
   /** Opens the separate metrics port when `TILLPOINT_METRICS_PORT` is set; answers its URL (null when unset). */
   listenMetrics(): Promise<string | null>;
   close(): Promise<void>;
 }
 
-/** Wires database, use cases and HTTP together; migrates first. Does not listen. */
-export async function createRuntime(config: Config, options: { logger?: boolean | Record<string, unknown>; db?: Db } = {}): Promise<Runtime> {
+/**
+ * The RJR connector for a base URL, one per URL (so its token cache is shared by every sync of the
+ * process), with Tillpoint's provider credentials and limits from the config.
+ */
+export function rjrConnectorFactory(rjr: Config['rjr'], log: CstoreLogger = silentLogger): (baseUrl: string) => ManufacturerConnector {
+  const cache = new Map<string, RjrConnector>();
+  const logger = { debug: () => {}, warn: (obj: object, msg: string) => log.warn(obj, msg) };
+  return (baseUrl) => {
+    let c = cache.get(baseUrl);
+    if (!c) {
+      c = createRjrConnector({ baseUrl, provider: rjr.provider, timeoutMs: rjr.timeoutMs, maxRetries: rjr.maxRetries, logger });
+      cache.set(baseUrl, c);
+    }
+    return c;
+  };
+}
+
+/** The c-store settings of a config, sealing with the secret key's box. */
+export function cstoreConfigOf(config: Config, key: SecretKey = loadSecretKey({ keyText: config.secretKey, production: config.production })): CstoreConfig {
+  return { secrets: key.box, secretKeyIsDevDefault: key.isDevDefault, rjrBaseUrl: config.rjr.baseUrl, defaultSyncTime: config.sync.defaultTime, syncConcurrency: config.sync.concurrency };
+}
+
+/**
+ * The c-store use cases over a database; anything in `overrides` (clock, connector, logger,
+ * config) wins. The CLI's `sync rjr` and tests build theirs with it; `createRuntime` builds the
+ * server's.
+ *
+ * @example
+ * const cstore = createCstore(db, loadConfig({}, {}), { clock: () => now });
+ */
+export function createCstore(db: Db, config: Config = loadConfig({}, {}), overrides: Partial<Omit<CstoreDeps, 'db'>> = {}): Cstore {
+  const log = overrides.log ?? silentLogger;
+  return new Cstore({
+    db,
+    clock: overrides.clock ?? (() => new Date()),
+    config: overrides.config ?? cstoreConfigOf(config),
+    connectorFor: overrides.connectorFor ?? rjrConnectorFactory(config.rjr, log),
+    log,
+  });
+}
+
+/** Wires database, use cases, jobs and HTTP together; migrates first. Does not listen. */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(db);
   const metrics = new Metrics();
+  const warnings: string[] = [];
+  const secretKey = loadSecretKey({ keyText: config.secretKey, production: config.production, warn: (m) => warnings.push(m) });
   const loyalty = new LoyaltyService({
     db,
     randomIndex: cryptoRandomIndex,
@@ -37,25 +110,50 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     observer: metrics.observer(),
   });
   const adminAuth = new AdminAuthService(db.kysely);
+  // The c-store use cases log through the app's logger, which exists once the app is built.
+  let cstoreLogger: CstoreLogger = silentLogger;
+  const cstoreLog: CstoreLogger = options.cstore?.log ?? { info: (o, m) => cstoreLogger.info(o, m), warn: (o, m) => cstoreLogger.warn(o, m), error: (o, m) => cstoreLogger.error(o, m) };
+  const cstore = createCstore(db, config, { config: cstoreConfigOf(config, secretKey), ...options.cstore, log: cstoreLog });
   const app = await buildApp({
     db,
     loyalty,
     adminAuth,
+    cstore,
+    secrets: secretKey.box,
     metrics,
     version: VERSION,
     logger: options.logger ?? { level: config.logLevel },
+    guest: options.guest ?? guestOptionsFrom(config.guest),
     metricsAccess: { token: config.metricsToken, onMainPort: config.metricsPort === null },
   });
+  const built = app;
+  cstoreLogger = built.log.child({ module: 'cstore' });
+  for (const w of warnings) built.log.warn(w);
   const workers: { stop(): Promise<void> }[] = [];
   let metricsServer: MetricsServer | null = null;
   return {
+    config,
     db,
     metrics,
+    secretKey,
     loyalty,
-    app,
-    startWorkers() {
-      const deliverer = new WebhookDeliverer({ db: db.kysely, secrets: webhookSecretBox() });
-      workers.push(startDeliveryLoop(deliverer, { onError: (e) => app.log.error({ err: e }, 'webhook delivery round failed') }));
+    cstore,
+    app: built,
+    async startWorkers() {
+      const deliverer = new WebhookDeliverer({ ...options.webhooks, db: db.kysely, secrets: secretKey.box });
+      workers.push(startDeliveryLoop(deliverer, { onError: (e) => built.log.error({ err: e }, 'webhook delivery round failed') }));
+      if (!config.scheduler.enabled) return { scheduler: null };
+      const scheduler = await startScheduler({
+        db,
+        databaseUrl: config.databaseUrl,
+        cstore,
+        log: built.log.child({ module: 'jobs' }),
+        observer: metrics.jobObserver(),
+        pgBoss: { schema: pgBossSchema(db, config.scheduler.pgBossSchema) },
+      });
+      workers.push(scheduler);
+      built.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
+      return { scheduler };
     },
     async listenMetrics() {
       if (config.metricsPort === null) return null;
@@ -65,7 +163,7 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     async close() {
       await metricsServer?.close();
       await Promise.all(workers.map((w) => w.stop()));
-      await app.close();
+      await built.close();
       if (!options.db) await db.close();
     },
   };

@@ -31,10 +31,10 @@ export function registerAdminCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)'))
     .action(async (opts: { email: string; name?: string; role: AdminRole; programs: string; json?: boolean; database?: string }) => {
-      const given = process.env.TILLPOINT_ADMIN_PASSWORD;
-      const password = given && given.length > 0 ? given : randomBytes(15).toString('base64url');
+      const config = loadConfig(opts);
+      const password = config.adminPassword ?? randomBytes(15).toString('base64url');
       const programIds = opts.programs.trim() === '*' ? '*' : opts.programs.split(',').map((s) => s.trim()).filter(Boolean);
-      const db = createDb(loadConfig(opts).databaseUrl);
+      const db = createDb(config.databaseUrl);
       try {
         await migrateToLatest(db);
         const user = await createAdminUser(adminContext(db.kysely, cliActor(`cli:${safeUser()}`)), {
@@ -44,7 +44,7 @@ export function registerAdminCommands(program: Command): void {
           role: opts.role,
           programIds,
         });
-        const shown = given ? null : password;
+        const shown = config.adminPassword ? null : password;
         if (opts.json) process.stdout.write(JSON.stringify({ user, ...(shown ? { password: shown } : {}) }) + '\n');
         else {
           process.stdout.write(`created ${user.role} ${user.email} (${user.programIds === '*' ? 'every program' : user.programIds.join(', ')})\n`);

@@ -10,17 +10,15 @@ import type { Cstore } from '../app/cstore/cstore.ts';
 import type { CstoreLogger } from '../app/cstore/deps.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { loadConfig } from '../config.ts';
-import { configureCstore, createCstore } from '../cstore.runtime.ts';
 import { type CstoreDemoInfo, seedCstoreDemo } from '../demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../demo/seed.ts';
 import { AppError } from '../errors.ts';
-import { type JobScheduler, startScheduler } from '../jobs/scheduler.ts';
-import type { Runtime } from '../server.ts';
+import { createCstore, type Runtime } from '../server.ts';
 
 /**
  * The c-store commands: `tillpoint sync rjr` (on demand, with a progress bar and a summary
- * table) and `tillpoint rjr-simulator`; plus what `serve` starts for the c-store side (the daily
- * sync scheduler, and with --demo the simulator and the `quickstop` demo chain).
+ * table) and `tillpoint rjr-simulator`; plus what `serve --demo` adds for the c-store side (the
+ * simulator and the `quickstop` demo chain).
  */
 
 const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)');
@@ -113,11 +111,12 @@ export function registerCstoreCommands(program: Command): void {
     .option('--json', 'print the sync runs as JSON instead of a table')
     .addOption(databaseOption())
     .action(async (opts: { location?: string[]; all?: boolean; program?: string; json?: boolean; database?: string }) => {
-      const db = createDb(loadConfig(opts).databaseUrl);
+      const config = loadConfig(opts);
+      const db = createDb(config.databaseUrl);
       try {
         await migrateToLatest(db);
         const log: CstoreLogger = { info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
-        const cstore = createCstore(db, { log });
+        const cstore = createCstore(db, config, { log });
         const targets = await syncTargets(cstore, opts);
         if (!targets.length) {
           process.stdout.write('no pilot or live location to sync (set a location to pilot first)\n');
@@ -165,8 +164,7 @@ export function registerCstoreCommands(program: Command): void {
 const DEMO_SIM_EPOCH = '2026-01-01';
 const daysSinceEpoch = (now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(`${DEMO_SIM_EPOCH}T00:00:00Z`)) / 86_400_000));
 
-async function startDemoSimulator(): Promise<RjrSimulator> {
-  const port = Number(process.env.TILLPOINT_RJR_SIMULATOR_PORT ?? 4010);
+async function startDemoSimulator(port: number): Promise<RjrSimulator> {
   const opts = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH, day: daysSinceEpoch(new Date()) };
   try {
     return await startRjrSimulator({ ...opts, port });
@@ -176,40 +174,26 @@ async function startDemoSimulator(): Promise<RjrSimulator> {
   }
 }
 
-export interface CstoreServe {
-  demo: CstoreDemoInfo | null;
+export interface CstoreDemo {
+  info: CstoreDemoInfo;
   close(): Promise<void>;
 }
 
 /**
- * What `serve` runs beside HTTP: the c-store use cases with the server's logger, the scheduled
- * jobs (daily RJR sync and points expiry: croner on SQLite, pg-boss on PostgreSQL; off with
- * TILLPOINT_SCHEDULER=off) and, with --demo, the RJR simulator in-process and the `quickstop` chain.
+ * What `serve --demo` adds for the c-store side, through the runtime's own use cases: the RJR
+ * simulator in-process (`TILLPOINT_RJR_SIMULATOR_PORT`, a free port when taken) and the
+ * `quickstop` chain. The scheduled jobs are the runtime's (`startWorkers`).
  */
-export async function startCstoreForServe(runtime: Runtime, opts: { demo: boolean; baseUrl: string; databaseUrl: string }): Promise<CstoreServe> {
-  const log = runtime.app.log.child({ module: 'cstore' });
-  const cstore = configureCstore(runtime.db, { log });
-  let sim: RjrSimulator | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let demo: CstoreDemoInfo | null = null;
-  if (opts.demo) {
-    sim = await startDemoSimulator();
-    const s = sim;
-    timer = setInterval(() => s.setDay(daysSinceEpoch(new Date())), 60_000).unref();
-    demo = (await seedCstoreDemo(cstore, sim.url)).info;
-    printCstoreDemo(demo, opts.baseUrl);
-  }
-  let scheduler: JobScheduler | null = null;
-  if (process.env.TILLPOINT_SCHEDULER !== 'off') {
-    scheduler = await startScheduler({ db: runtime.db, databaseUrl: opts.databaseUrl, cstore, log: runtime.app.log.child({ module: 'jobs' }), observer: runtime.metrics.jobObserver() });
-    runtime.app.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
-  }
+export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo> {
+  const sim = await startDemoSimulator(runtime.config.rjr.simulatorPort);
+  const timer = setInterval(() => sim.setDay(daysSinceEpoch(new Date())), 60_000).unref();
+  const info = (await seedCstoreDemo(runtime.cstore, sim.url)).info;
+  printCstoreDemo(info, opts.baseUrl);
   return {
-    demo,
+    info,
     async close() {
-      await scheduler?.stop();
-      if (timer) clearInterval(timer);
-      await sim?.close();
+      clearInterval(timer);
+      await sim.close();
     },
   };
 }

@@ -6,10 +6,14 @@ import type { Database } from '../adapters/db/schema.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { localTimeAt } from '../domain/time.ts';
+import type { JobContext, ScheduledJob } from './job.ts';
 
 export const RJR_SYNC_JOB_ID = 'rjr-sync';
+/** PostgreSQL: the queue of one (location, day) sync each, fed by the `rjr-sync` tick */
+export const RJR_SYNC_LOCATION_QUEUE = 'rjr-sync-location';
+const STALE_CLAIM_MS = 30 * 60_000;
 
-export interface RjrSyncJobContext {
+export interface RjrSyncJobContext extends Partial<Pick<JobContext, 'log' | 'observer'>> {
   cstore: Cstore;
   /** who claims, in the claim rows; default host:pid:random */
   workerId?: string;
@@ -138,9 +142,11 @@ export const rjrSyncJob = {
   id: RJR_SYNC_JOB_ID,
   /** every minute, so each location starts within a minute of its store-local sync time */
   schedule: '* * * * *',
+  // A tick is worth doing once: `singleton` lets one run at a time, a late one is simply skipped.
+  queue: { policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
   async run(ctx: RjrSyncJobContext): Promise<RjrSyncRound> {
     const { cstore } = ctx;
-    const opts = { workerId: ctx.workerId ?? defaultWorkerId(), now: ctx.now ?? cstore.deps.clock, staleMs: ctx.staleClaimMs ?? 30 * 60_000 };
+    const opts = { workerId: ctx.workerId ?? defaultWorkerId(), now: ctx.now ?? cstore.deps.clock, staleMs: ctx.staleClaimMs ?? STALE_CLAIM_MS };
     const due = shuffle(await dueLocations(cstore.deps.db.kysely, opts.now(), cstore.deps.config.defaultSyncTime));
     const round: RjrSyncRound = { due: due.length, runs: [], lostClaims: 0 };
     const limit = pLimit(Math.max(1, ctx.concurrency ?? cstore.deps.config.syncConcurrency));
@@ -153,6 +159,31 @@ export const rjrSyncJob = {
         }),
       ),
     );
+    for (const run of round.runs) reportSync(ctx, run);
+    if (round.lostClaims) ctx.log?.info({ due: round.due, lostClaims: round.lostClaims }, 'rjr sync tick: other processes took some locations');
     return round;
   },
-};
+  // One job per (location, day); `stately` keeps at most one queued and one running per key. A
+  // process that dies mid-sync leaves its job active until it expires, then it is retried; the
+  // claim row (taken over once stale) still makes the location sync once that day.
+  fanOut: {
+    queue: RJR_SYNC_LOCATION_QUEUE,
+    options: { policy: 'stately', retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 1800 },
+    /** as many workers in each process as the sync concurrency */
+    workers: (ctx: JobContext) => Math.max(1, ctx.cstore.deps.config.syncConcurrency),
+    async due(ctx: JobContext) {
+      const due = await dueLocations(ctx.db.kysely, ctx.now(), ctx.cstore.deps.config.defaultSyncTime);
+      if (due.length) ctx.log.info({ due: due.length }, 'rjr sync tick: locations queued');
+      return due.map((loc) => ({ key: `${loc.locationId}|${loc.day}`, data: loc }));
+    },
+    async runOne(ctx: JobContext, data: object) {
+      const outcome = await syncDueLocation(ctx.cstore, data as DueLocation, { workerId: ctx.workerId, now: ctx.now, staleMs: STALE_CLAIM_MS });
+      if (outcome.run) reportSync(ctx, outcome.run);
+    },
+  },
+} satisfies ScheduledJob;
+
+function reportSync(ctx: Partial<Pick<JobContext, 'log' | 'observer'>>, run: SyncRun): void {
+  ctx.log?.info({ locationId: run.locationId, status: run.status }, 'scheduled promotion sync');
+  ctx.observer?.syncRun(run.status);
+}

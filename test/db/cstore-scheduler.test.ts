@@ -3,9 +3,10 @@ import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/adapters/db/database.ts';
-import { createCstore } from '../../src/cstore.runtime.ts';
+import { createCstore } from '../../src/server.ts';
 import { claimDay, dueLocations, rjrSyncJob } from '../../src/jobs/rjr-sync.job.ts';
-import { EXPIRE_POINTS, RJR_SYNC_TICK, startScheduler } from '../../src/jobs/scheduler.ts';
+import { EXPIRE_POINTS_JOB_ID, RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
+import { startScheduler } from '../../src/jobs/scheduler.ts';
 import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
 
@@ -79,7 +80,7 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     const other = createDb(h.db.url);
     try {
       const mine = h.cstore;
-      const theirs = createCstore(other, { clock: mine.deps.clock, config: mine.deps.config, connectorFor: mine.deps.connectorFor, log: mine.deps.log });
+      const theirs = createCstore(other, undefined, { clock: mine.deps.clock, config: mine.deps.config, connectorFor: mine.deps.connectorFor, log: mine.deps.log });
       const [a, b] = await Promise.all([rjrSyncJob.run({ cstore: mine, workerId: 'a' }), rjrSyncJob.run({ cstore: theirs, workerId: 'b' })]);
       expect(a.runs.length + b.runs.length).toBe(locations.length);
       expect([...a.runs, ...b.runs].every((r) => r.status === 'succeeded')).toBe(true);
@@ -113,8 +114,8 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     const quiet = { info: () => {}, warn: () => {}, error: () => {} };
     const scheduler = await startScheduler({ db: h.db, databaseUrl: h.db.url, cstore: h.cstore, log: quiet, observer, workerId: 'observed', pgBoss: { pollingIntervalSeconds: 0.5 } });
     try {
-      await scheduler.trigger(RJR_SYNC_TICK);
-      await scheduler.trigger(EXPIRE_POINTS);
+      await scheduler.trigger(RJR_SYNC_JOB_ID);
+      await scheduler.trigger(EXPIRE_POINTS_JOB_ID);
       const deadline = Date.now() + 20_000;
       while (seen.filter((l) => l.startsWith('sync')).length < locations.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(seen.filter((l) => l === 'sync succeeded')).toHaveLength(locations.length);

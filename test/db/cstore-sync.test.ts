@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCstoreConfig } from '../../src/app/cstore/cstore.config.ts';
 import type { SyncRun } from '../../src/app/cstore/model.ts';
-import { createCstore } from '../../src/cstore.runtime.ts';
+import { loadSecretKey } from '../../src/lib/secret-key.ts';
+import { createCstore } from '../../src/server.ts';
 import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, cstoreHarness, snapshot } from '../support/cstore.ts';
 
@@ -79,7 +79,7 @@ describe.each(ENGINES)('RJR daily sync on %s', (engine) => {
   it('fails the run, changing nothing, when the secret key no longer opens the stored credentials', async () => {
     const loc = await h.pilotLocation();
     const before = await snapshot(h, loc);
-    const rekeyed = createCstore(h.db, { ...h.cstore.deps, config: { ...h.cstore.deps.config, secrets: loadCstoreConfig({ TILLPOINT_SECRET_KEY: 'b'.repeat(64) }).secrets } });
+    const rekeyed = createCstore(h.db, undefined, { ...h.cstore.deps, config: { ...h.cstore.deps.config, secrets: loadSecretKey({ keyText: 'b'.repeat(64), production: false }).box } });
     const run = await rekeyed.syncLocation(loc, { trigger: 'api' });
     expect(run).toMatchObject({ status: 'failed', errorCode: 'credentials_unreadable' });
     expect(await snapshot(h, loc)).toEqual(before);

@@ -14,6 +14,7 @@ import { EXPORT_COLUMNS } from '../../src/app/admin/exports.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { BEN, FARHAN, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 const DAY = 86_400_000;
 
@@ -33,7 +34,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     await seedDemo(db.kysely, new Date(start.getTime() - 100 * DAY));
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false });
+    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false });
     owner = await demoOwner(app);
   });
   afterAll(async () => {
@@ -285,7 +286,7 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
     await seedDemo(db.kysely, at);
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock: () => at, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, () => at), metrics: new Metrics(), version: 'test', logger: false });
+    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, () => at), metrics: new Metrics(), version: 'test', logger: false });
   });
   afterAll(async () => {
     await app.close();

@@ -12,6 +12,7 @@ import { apiTypes, SCHEMA_FILE } from '../../scripts/web-api.ts';
 import { demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 describe.each(ENGINES)('the back office at /admin on %s', (engine) => {
   let db: TestDb;
@@ -26,6 +27,7 @@ describe.each(ENGINES)('the back office at /admin on %s', (engine) => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely);
     app = await buildApp({
+      ...appServices(db),
       db,
       loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }),
       adminAuth: new AdminAuthService(db.kysely),
@@ -83,7 +85,7 @@ describe('the back office API types', () => {
   it('match the server’s OpenAPI document (run `npm run web:api` after changing a route schema)', async () => {
     const db = await openTestDb('sqlite');
     try {
-      const app = await buildApp({ db, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
+      const app = await buildApp({ ...appServices(db), db, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
       const document = (await app.inject('/openapi.json')).json() as Record<string, unknown>;
       await app.close();
       expect(await apiTypes(document)).toBe(readFileSync(SCHEMA_FILE, 'utf8'));

@@ -5,10 +5,10 @@ import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.connector.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { loadCstoreConfig } from '../../src/app/cstore/cstore.config.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import type { ManufacturerConnector } from '../../src/app/ports/manufacturer-connector.ts';
-import { configureCstore } from '../../src/cstore.runtime.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createCstore } from '../../src/server.ts';
 import { type AdminClient, login } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { type FakeRjrApi, startFakeRjrApi, upcA } from '../support/fake-rjr-api.ts';
@@ -77,16 +77,15 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
     db = await openTestDb(engine);
     rjr = await startFakeRjrApi({ clientId: 'chain-client', clientSecret: 'chain-secret-value', accountNumber: 'ACCT-9001' }, { clientId: 'platform-provider', clientSecret: 'platform-provider-secret' });
     const connectors = new Map<string, ManufacturerConnector>();
-    configureCstore(db, {
+    const cstore = createCstore(db, loadConfig({}, { TILLPOINT_SECRET_KEY: 'b'.repeat(64) }), {
       clock: () => (now = new Date(now.getTime() + 1)),
-      config: loadCstoreConfig({ TILLPOINT_SECRET_KEY: 'b'.repeat(64) }),
       connectorFor: (baseUrl) => {
         let c = connectors.get(baseUrl);
         if (!c) connectors.set(baseUrl, (c = createRjrConnector({ baseUrl, provider: rjr.provider, sleep: async () => {}, timeoutMs: 2000, maxRetries: 1, pageSize: 1 })));
         return c;
       },
     });
-    app = await buildApp({ db, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
+    app = await buildApp({ db, cstore, secrets: cstore.deps.config.secrets, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
     await new AdminAuthService(db.kysely).createUser({ email: 'owner@chain.test', name: 'Owner', password: 'chain owner password', role: 'owner', programIds: '*' });
     admin = await login(app, 'owner@chain.test', 'chain owner password');
   });

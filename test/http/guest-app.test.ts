@@ -16,6 +16,7 @@ import { createApiKey, createIncentive, createProgram, createStore } from '../..
 import { seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { ANA, capturingSender, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'tillpoint-app';
@@ -54,7 +55,7 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
 
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(7), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
     const guest: GuestOptions = { sender, clock, configTtlMs: 0, externalIdp: { 'bk-us': { issuer: ISSUER, jwksUrl: jwks.url, audience: AUDIENCE } } };
-    const options = { db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest };
+    const options = { db, ...appServices(db), loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest };
     app = await buildApp(options);
 
     // A second program, to prove isolation.

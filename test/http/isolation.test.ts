@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
 import { WebhookDeliverer } from '../../src/app/events/delivery.ts';
-import { webhookSecretBox } from '../../src/app/events/signing.ts';
+import { loadSecretKey } from '../../src/lib/secret-key.ts';
 import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { DEMO_ADMIN_EMAIL } from '../../src/demo/seed.ts';
 import { type AdminClient, type Answer, demoOwner, userWithRole } from '../support/admin.ts';
@@ -49,7 +49,7 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     const hook = await ownerA.call('POST', `/programs/${A.programId}/webhooks`, { url: 'http://127.0.0.1:9/a-only', eventTypes: ['*'] });
     A.webhookId = hook.body.webhook.id;
     await ownerA.call('POST', `/programs/${A.programId}/guests/${FARHAN}/adjustments`, { points: 5, reason: 'program A only' });
-    await new WebhookDeliverer({ db: db.kysely, secrets: webhookSecretBox() }).dispatch();
+    await new WebhookDeliverer({ db: db.kysely, secrets: loadSecretKey({ keyText: null, production: false }).box }).dispatch();
     A.deliveryId = (await db.kysely.selectFrom('webhook_deliveries').select('id').where('program_id', '=', A.programId).executeTakeFirstOrThrow()).id;
     A.userId = (await ownerA.call('GET', '/me')).body.userId;
     A.code = (await loyalty.createCode(A.programId, FARHAN, ['rwd-whopper'])).code;

@@ -7,6 +7,7 @@ import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { demoAdminPassword, seedDemo } from '../../src/demo/seed.ts';
 import { openTestDb, type TestDb } from '../support/engines.ts';
 import { FARHAN, PARTNER_KEY, posVendor, seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 describe('structured logs', () => {
   let db: TestDb;
@@ -20,6 +21,7 @@ describe('structured logs', () => {
     await seedDemo(db.kysely);
     const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
     const app = await buildApp({
+      ...appServices(db),
       db,
       loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://t' }),
       adminAuth: new AdminAuthService(db.kysely),

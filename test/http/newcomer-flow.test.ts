@@ -8,6 +8,7 @@ import { DEMO_ADMIN_EMAIL, demoAdminPassword, seedDemo } from '../../src/demo/se
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { capturingSender, seededRandom } from '../support/fixtures.ts';
 import { tillpoint } from '../support/server-process.ts';
+import { appServices } from '../support/services.ts';
 
 /**
  * Issue 4's "done when": a newcomer, with only the README and the OpenAPI document, creates a
@@ -28,7 +29,7 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely, now); // what `npm start` does on an empty database: it prints the owner login
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://127.0.0.1:3000', clock, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
   });
   afterAll(async () => {
     await app.close();

@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { guestOptionsFromEnv } from '../../src/app/guest/guest-options.ts';
+import { guestOptionsFrom } from '../../src/app/guest/guest-options.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { seededRandom } from '../support/fixtures.ts';
 import { startServer } from '../support/server-process.ts';
+import { appServices } from '../support/services.ts';
+
+/** The guest options `serve` builds from an environment (validated at start). */
+const guestOptionsFromEnv = (env: Record<string, string>) => guestOptionsFrom(loadConfig({}, env).guest);
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const PRODUCTION = { NODE_ENV: 'production', TILLPOINT_SECRET_KEY: 'b'.repeat(64) };
@@ -48,6 +52,7 @@ describe.each(ENGINES)('/metrics protection on %s', (engine) => {
     await seedDemo(db.kysely);
     const build = (metricsAccess?: { token: string | null; onMainPort: boolean }) =>
       buildApp({
+        ...appServices(db),
         db,
         loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }),
         adminAuth: new AdminAuthService(db.kysely),

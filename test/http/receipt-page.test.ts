@@ -9,6 +9,7 @@ import { createApiKey, createProgram, createStore } from '../../src/app/provisio
 import { seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { capturingSender, PARTNER_KEY, saleBody, seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   let db: TestDb;
@@ -22,7 +23,7 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely, now);
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
     // names an admin typed, to prove the page escapes them
     const odd = await createProgram(db.kysely, { slug: 'odd-names', name: '<script>alert(1)</script> & "Co"', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
     await createStore(db.kysely, odd, { externalId: '9999', name: "<img src=x onerror=alert('x')>", timeZone: 'America/New_York' }, now);

@@ -10,6 +10,7 @@ import { seedDemo } from '../../src/demo/seed.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { ANA, BEN, capturingSender, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { appServices } from '../support/services.ts';
 
 /**
  * Tiers and birthdates through the APIs: an admin sets a program's tiers and the guest app shows
@@ -36,7 +37,7 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     otherProgramId = await createProgram(db.kysely, { slug: 'plk-ca', name: 'Other', currency: 'CAD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
     owner = await demoOwner(app);
     manager = await userWithRole(app, db, 'program_manager', [programId]);
     support = await userWithRole(app, db, 'support', [programId]);

@@ -5,9 +5,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
 import { enqueueEvent } from '../../src/adapters/db/repositories/outbox.repository.ts';
 import { backoffMs, startDeliveryLoop, WebhookDeliverer, type DeliveryConfig } from '../../src/app/events/delivery.ts';
-import { verifyWebhook, WEBHOOK_HEADERS, webhookSecretBox } from '../../src/app/events/signing.ts';
+import { Webhook } from 'standardwebhooks';
+import { signWebhook, WEBHOOK_HEADERS } from '../../src/app/events/signing.ts';
 import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { webhookDeliveryJob } from '../../src/jobs/webhook-delivery.job.ts';
+import { loadSecretKey } from '../../src/lib/secret-key.ts';
 import { type AdminClient, demoOwner } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { ANA, demoApp, FARHAN, PARTNER_KEY, saleBody } from '../support/fixtures.ts';
@@ -24,7 +26,7 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
   let programId: string;
   let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   let now: Date;
-  const secrets = webhookSecretBox();
+  const secrets = loadSecretKey({ keyText: null, production: false }).box;
   const deliverer = (config: Partial<DeliveryConfig> = {}) =>
     new WebhookDeliverer({ db: db.kysely, secrets, clock: () => now, random: () => 0.5, config: { baseBackoffMs: BASE, timeoutMs: 2_000, ...config } });
 
@@ -79,14 +81,13 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     const req = receiver.received[0]!;
     const envelope = JSON.parse(req.body);
     expect(envelope).toMatchObject({ type: 'points.adjusted', programId, data: { guestId: ANA, points: 40, reason: 'webhook test', adjustedBy: 'admin' } });
-    expect(req.headers[WEBHOOK_HEADERS.eventId]).toBe(envelope.id);
+    expect(req.headers['webhook-id']).toBe(envelope.id);
     expect(req.headers[WEBHOOK_HEADERS.eventType]).toBe('points.adjusted');
-    expect(req.headers[WEBHOOK_HEADERS.signature]).toMatch(/^sha256=[0-9a-f]{64}$/);
-    const verify = (s: string, body = req.body) =>
-      verifyWebhook({ secret: s, body, timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string, signature: req.headers[WEBHOOK_HEADERS.signature] as string, nowSeconds: Math.floor(now.getTime() / 1000) });
-    expect(verify(secret)).toBe(true);
-    expect(verify('whsec_wrong')).toBe(false);
-    expect(verify(secret, req.body.replace('40', '41'))).toBe(false);
+    expect(req.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    // The receiver verifies with the off-the-shelf Standard Webhooks library and the secret it was shown.
+    expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toEqual(envelope);
+    expect(() => new Webhook(`whsec_${Buffer.from('another secret of 32 bytes here!').toString('base64')}`).verify(req.body, req.headers as Record<string, string>)).toThrow(/No matching signature/);
+    expect(() => new Webhook(secret).verify(req.body.replace('40', '41'), req.headers as Record<string, string>)).toThrow(/No matching signature/);
 
     expect(await deliverer().runOnce()).toMatchObject({ dispatched: 0, delivered: 0 });
     expect(receiver.received).toHaveLength(1);
@@ -141,7 +142,7 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     row = await db.kysely.selectFrom('webhook_deliveries').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200 });
     // Every attempt carried the same event id: the receiver de-duplicates on it.
-    expect(new Set(receiver.received.map((r) => r.headers[WEBHOOK_HEADERS.eventId])).size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(receiver.received.map((r) => r.headers[WEBHOOK_HEADERS.attempt])).toEqual(['1', '2', '3']);
   });
 
@@ -192,9 +193,9 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     later(BASE);
     await deliverer().runOnce();
     const last = receiver.received.at(-1)!;
-    const sig = { body: last.body, timestamp: last.headers[WEBHOOK_HEADERS.timestamp] as string, signature: last.headers[WEBHOOK_HEADERS.signature] as string, nowSeconds: Math.floor(now.getTime() / 1000) };
-    expect(verifyWebhook({ ...sig, secret: fresh })).toBe(true);
-    expect(verifyWebhook({ ...sig, secret })).toBe(false);
+    const headers = last.headers as Record<string, string>;
+    expect(new Webhook(fresh).verify(last.body, headers)).toMatchObject({ type: 'points.adjusted' });
+    expect(() => new Webhook(secret).verify(last.body, headers)).toThrow(/No matching signature/);
 
     receiver.respondWith(() => 500);
     await adjust(5);
@@ -210,7 +211,7 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     await subscribe(['*']);
     const seen = new Map<string, number>();
     receiver.respondWith((r) => {
-      const id = r.headers[WEBHOOK_HEADERS.eventId] as string;
+      const id = r.headers['webhook-id'] as string;
       seen.set(id, (seen.get(id) ?? 0) + 1);
       return 200;
     });
@@ -237,6 +238,15 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
       await loop.stop();
     }
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it('signs with a secret issued before Standard Webhooks (base64url) under the same key, which receivers read as base64', () => {
+    const key = Buffer.from('0123456789abcdef0123456789abcdef');
+    const old = `whsec_${key.toString('base64url')}`;
+    const body = '{"id":"evt_1"}';
+    const at = new Date();
+    const headers = signWebhook(old, 'evt_1', at, body);
+    expect(new Webhook(`whsec_${key.toString('base64')}`).verify(body, headers)).toEqual({ id: 'evt_1' });
   });
 
   it('runs as a job object', async () => {

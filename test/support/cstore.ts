@@ -7,12 +7,12 @@ import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.con
 import { type RjrSimulator, SIM_CHAIN_CLIENT, SIM_PROVIDER_CLIENT, startRjrSimulator } from '../../src/adapters/manufacturers/rjr/simulator.ts';
 import type { Engine } from '../../src/adapters/db/database.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { loadCstoreConfig } from '../../src/app/cstore/cstore.config.ts';
 import type { Cstore } from '../../src/app/cstore/cstore.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { createProgram } from '../../src/app/provisioning.ts';
 import type { ManufacturerConnector } from '../../src/app/ports/manufacturer-connector.ts';
-import { configureCstore } from '../../src/cstore.runtime.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createCstore, cstoreConfigOf } from '../../src/server.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword, seedDemo } from '../../src/demo/seed.ts';
 import { openTestDb, type TestDb } from './engines.ts';
 import { seededRandom } from './fixtures.ts';
@@ -69,10 +69,11 @@ export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?
   const stream = new Writable({ write: (chunk, _enc, done) => (logs.push(...String(chunk).split('\n').filter(Boolean)), done()) });
   const logger = pino({ level: 'debug' }, stream);
   const connectors = new Map<string, ManufacturerConnector>();
-  const cstore = configureCstore(db, {
+  const config = loadConfig({}, { TILLPOINT_SECRET_KEY: TEST_SECRET_KEY });
+  const cstore = createCstore(db, config, {
     clock: clock.fn,
     log: logger,
-    config: { ...loadCstoreConfig({ TILLPOINT_SECRET_KEY: TEST_SECRET_KEY }), rjrBaseUrl: sim.url },
+    config: { ...cstoreConfigOf(config), rjrBaseUrl: sim.url },
     connectorFor: (baseUrl) => {
       let c = connectors.get(baseUrl);
       if (!c) {
@@ -84,6 +85,8 @@ export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?
   });
   const app = await buildApp({
     db,
+    cstore,
+    secrets: cstore.deps.config.secrets,
     loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }),
     adminAuth: new AdminAuthService(db.kysely),
     metrics: new Metrics(),

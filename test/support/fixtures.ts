@@ -5,6 +5,7 @@ import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { seedDemo, demoKey, DEMO_GUESTS } from '../../src/demo/seed.ts';
 import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import type { TestDb } from './engines.ts';
+import { appServices } from './services.ts';
 
 export const FARHAN = DEMO_GUESTS[0]!.id;
 export const ANA = DEMO_GUESTS[1]!.id;
@@ -28,7 +29,7 @@ export async function demoApp(db: TestDb, opts: { now?: () => Date } = {}) {
   await seedDemo(db.kysely);
   const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test', clock: opts.now, configTtlMs: 0 });
   const adminAuth = new AdminAuthService(db.kysely, opts.now);
-  const app = await buildApp({ db, loyalty, adminAuth, metrics: new Metrics(), version: 'test', logger: false });
+  const app = await buildApp({ ...appServices(db), db, loyalty, adminAuth, metrics: new Metrics(), version: 'test', logger: false });
   return { app, loyalty, adminAuth };
 }
 

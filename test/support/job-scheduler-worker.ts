@@ -8,16 +8,18 @@
 import { createInterface } from 'node:readline';
 import { createDb } from '../../src/adapters/db/database.ts';
 import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.connector.ts';
-import { loadCstoreConfig } from '../../src/app/cstore/cstore.config.ts';
-import { createCstore } from '../../src/cstore.runtime.ts';
-import { RJR_SYNC_TICK, startScheduler } from '../../src/jobs/scheduler.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createCstore, cstoreConfigOf } from '../../src/server.ts';
+import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
 
 const [url, simUrl, nowIso] = process.argv.slice(2) as [string, string, string];
 const db = createDb(url);
 const connector = createRjrConnector({ baseUrl: simUrl, sleep: async () => {}, timeoutMs: 2000, maxRetries: 2 });
-const cstore = createCstore(db, {
+const config = loadConfig({}, { TILLPOINT_SECRET_KEY: process.env.TILLPOINT_SECRET_KEY });
+const cstore = createCstore(db, config, {
   clock: () => new Date(nowIso),
-  config: { ...loadCstoreConfig(process.env, () => {}), rjrBaseUrl: simUrl, syncConcurrency: 2 },
+  config: { ...cstoreConfigOf(config), rjrBaseUrl: simUrl, syncConcurrency: 2 },
   connectorFor: () => connector,
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,7 +35,7 @@ say(`ready ${scheduler.kind}`);
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (line.trim() === 'tick') {
-    await scheduler.trigger(RJR_SYNC_TICK);
+    await scheduler.trigger(RJR_SYNC_JOB_ID);
     say('ticked');
   }
   if (line.trim() === 'stop') break;

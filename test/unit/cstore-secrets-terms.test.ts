@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addTerm } from '../../src/app/cstore/locations.service.ts';
-import { loadCstoreConfig } from '../../src/app/cstore/cstore.config.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadSecretKey } from '../../src/lib/secret-key.ts';
 import { SecretBox, maskSecret } from '../../src/lib/secret-box.ts';
 
 describe('sealed credentials', () => {
@@ -33,10 +34,13 @@ describe('sealed credentials', () => {
     expect(maskSecret('700100')).toBe('••••');
   });
 
-  it('need a key in production, and warn once in development', () => {
-    expect(() => loadCstoreConfig({ NODE_ENV: 'production' })).toThrow(/TILLPOINT_SECRET_KEY is required/);
-    expect(loadCstoreConfig({ TILLPOINT_SECRET_KEY: 'x'.repeat(20) }).secretKeyIsDevDefault).toBe(false);
-    expect(() => loadCstoreConfig({ TILLPOINT_SYNC_TIME: '25:00' })).toThrow(/HH:MM/);
+  it('need a key in production, and warn in development', () => {
+    expect(() => loadSecretKey({ keyText: null, production: true })).toThrow(/TILLPOINT_SECRET_KEY is required/);
+    expect(loadSecretKey({ keyText: 'x'.repeat(20), production: false }).isDevDefault).toBe(false);
+    const warnings: string[] = [];
+    expect(loadSecretKey({ keyText: null, production: false, warn: (m) => warnings.push(m) }).isDevDefault).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/TILLPOINT_SECRET_KEY is not set/)]);
+    expect(() => loadConfig({}, { TILLPOINT_SYNC_TIME: '25:00' })).toThrow(/TILLPOINT_SYNC_TIME "25:00".*HH:MM/);
   });
 });
 

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { logLoginCodeSender, webhookLoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
 import { parseReceiptCode } from '../../src/app/guest/receipt-claim.ts';
@@ -79,7 +79,10 @@ describe('login code senders', () => {
       await sender.send(message, { log: silent });
       const [got] = received;
       expect(JSON.parse(got!.body)).toMatchObject({ type: 'guest.login_code', email: 'a@example.com', code: '123456' });
-      expect(got!.headers['x-tillpoint-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(got!.body).digest('hex')}`);
+      // Signed as every Tillpoint webhook: Standard Webhooks; a secret that is not `whsec_…` is the raw key.
+      expect(got!.headers['webhook-id']).toMatch(/^msg_/);
+      expect(new Webhook('s3cret', { format: 'raw' }).verify(got!.body, got!.headers as Record<string, string>)).toMatchObject({ code: '123456' });
+      expect(() => new Webhook('other', { format: 'raw' }).verify(got!.body, got!.headers as Record<string, string>)).toThrow(/No matching signature/);
       status = 500;
       await expect(sender.send(message, { log: silent })).rejects.toMatchObject({ code: 'ServiceUnavailable' });
     } finally {

@@ -5,9 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import sjson from 'secure-json-parse';
 import type { AdminAuthService } from '../../app/admin-auth.service.ts';
+import type { Cstore } from '../../app/cstore/cstore.ts';
 import type { GuestOptions } from '../../app/guest/guest-options.ts';
 import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { MetricsAccess } from './metrics-access.ts';
@@ -28,12 +30,16 @@ export interface AppOptions {
   db: Db;
   loyalty: LoyaltyService;
   adminAuth: AdminAuthService;
+  /** the c-store use cases (admin c-store routes and the agent API) */
+  cstore: Cstore;
+  /** the secret-key box that seals webhook signing secrets */
+  secrets: SecretBox;
   metrics: Metrics;
   version: string;
   /** pino options, or false for silence (tests). */
   logger: boolean | Record<string, unknown>;
   bodyLimit?: number;
-  /** The guest API's sender, identity providers, clock …; default: from the environment (`guestOptionsFromEnv`). */
+  /** The guest API's sender, identity providers, clock …; default: the `log` sender and built-in limits (`serve` passes the configured ones). */
   guest?: GuestOptions;
   /** Who may read /metrics on this app (default: open, on this port). */
   metricsAccess?: MetricsAccess;
@@ -141,8 +147,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
-  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
-  await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
+  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth, cstore: opts.cstore, secrets: opts.secrets });
+  await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db, cstore: opts.cstore });
   await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});
   return app;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { LoyaltyObserver } from '../../app/loyalty.service.ts';
-import type { JobObserver } from '../../jobs/scheduler.ts';
+import type { JobObserver } from '../../jobs/job.ts';
 
 /** Prometheus metrics: request latency per route, and the loyalty figures an operator watches. */
 export class Metrics {

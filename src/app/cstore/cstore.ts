@@ -8,7 +8,7 @@ import { type SyncOptions, SyncService } from './sync.service.ts';
 
 /**
  * The c-store use cases over one database: locations and licenses, enrollment, sync, review and
- * delivery. Built once per process (see `cstoreFor`), shared by the admin API, the agent API, the
+ * delivery. Built once per process by the composition root (`server.ts`), shared by the admin API, the agent API, the
  * scheduler and the CLI.
  */
 export class Cstore {

@@ -71,12 +71,12 @@ const matches = (sub: WebhookSubscriptionTable, type: string): boolean => {
  *    webhook (unique per event and webhook, so a repeat creates nothing twice);
  * 2. **deliver** — claims due deliveries with one conditional UPDATE (plus `FOR UPDATE SKIP LOCKED`
  *    where the database has it), which leases them to this worker until `next_attempt_at`; POSTs
- *    each, signed; records success, or schedules a retry with backoff, or gives up (`dead`).
+ *    each, signed (Standard Webhooks, see signing.ts); records success, or schedules a retry with backoff, or gives up (`dead`).
  *
  * Any number of workers in any number of processes may run rounds at once: a delivery is leased
  * to one claim at a time, and only the holder of the claim token records the outcome. A worker
  * that dies mid-request loses its lease and the delivery is retried: receivers de-duplicate on
- * `x-tillpoint-event-id`.
+ * `webhook-id` (the event id).
  */
 export class WebhookDeliverer {
   private readonly db: Kysely<Database>;
@@ -216,7 +216,6 @@ export class WebhookDeliverer {
     }
     const envelope: EventEnvelope<unknown> = { id: event.id, type: event.type, programId: event.program_id, createdAt: event.created_at, data: JSON.parse(event.payload) };
     const body = JSON.stringify(envelope);
-    const timestamp = Math.floor(this.clock().getTime() / 1000);
     try {
       const res = await this.fetch(sub.url, {
         method: 'POST',
@@ -225,10 +224,8 @@ export class WebhookDeliverer {
         headers: {
           'content-type': 'application/json',
           'user-agent': `Tillpoint-Webhooks/${VERSION}`,
-          [WEBHOOK_HEADERS.eventId]: event.id,
+          ...signWebhook(secret, event.id, this.clock(), body),
           [WEBHOOK_HEADERS.eventType]: event.type,
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),
           [WEBHOOK_HEADERS.deliveryId]: d.id,
           [WEBHOOK_HEADERS.attempt]: String(d.attempts),
         },

@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
+import { signWebhook } from '../events/signing.ts';
 
 /** What a sender delivers to the guest: the one-time login code, in plain text, once. */
 export interface LoginCodeMessage {
@@ -46,21 +47,23 @@ export function logLoginCodeSender(): LoginCodeSender {
 
 export interface WebhookSenderOptions {
   url: string;
-  /** When set, the body is signed: `x-tillpoint-signature: sha256=<hex HMAC of the body>`. */
+  /** When set, the request is signed as every Tillpoint webhook is: Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
   secret?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  clock?: () => Date;
 }
 
 /** Production: POSTs the message as JSON to your mailer; any non-2xx answer is a failure (503). */
 export function webhookLoginCodeSender(opts: WebhookSenderOptions): LoginCodeSender {
   const doFetch = opts.fetch ?? fetch;
+  const clock = opts.clock ?? (() => new Date());
   return {
     id: 'webhook',
     async send(message, { log }) {
       const body = JSON.stringify({ type: 'guest.login_code', ...message });
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (opts.secret) headers['x-tillpoint-signature'] = `sha256=${createHmac('sha256', opts.secret).update(body).digest('hex')}`;
+      if (opts.secret) Object.assign(headers, signWebhook(opts.secret, `msg_${randomUUID()}`, clock(), body));
       let status = 0;
       try {
         const res = await doFetch(opts.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Location } from '../../../app/cstore/model.ts';
-import { cstoreFor } from '../../../cstore.runtime.ts';
+import type { Cstore } from '../../../app/cstore/cstore.ts';
 import { AppError } from '../../../errors.ts';
 import type { Db } from '../../db/database.ts';
 import { AckBody, BatchFileResponse, BatchParams, BatchSchema } from '../schemas/cstore.ts';
@@ -23,9 +23,9 @@ const SECURITY = [{ bearer: [] }];
  * each. It authenticates with the location's agent token (Authorization: Bearer tpagt_…; tokens issued before agents had their own prefix, tpg_…, keep working), issued
  * by an owner through the admin API and stored hashed.
  */
-export async function agentRoutes(root: FastifyInstance, opts: { db: Db }): Promise<void> {
+export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore: Cstore }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const cs = () => cstoreFor(opts.db);
+  const cs = () => opts.cstore;
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { GuestAppService } from '../../../app/guest/guest-app.service.ts';
 import { GuestAuthService, type GuestPrincipal } from '../../../app/guest/guest-auth.service.ts';
-import { type GuestOptions, guestOptionsFromEnv } from '../../../app/guest/guest-options.ts';
+import type { GuestOptions } from '../../../app/guest/guest-options.ts';
 import { logLoginCodeSender } from '../../../app/guest/login-code-sender.ts';
 import { PromoCodes } from '../../../app/guest/promo-codes.ts';
 import { claimReceipt } from '../../../app/guest/receipt-claim.ts';
@@ -98,7 +98,7 @@ function localTime(request: FastifyRequest): LocalTime | null {
  * codes for the POS (also as QR), history, receipt claims and promo codes.
  */
 export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions): Promise<void> {
-  const config = opts.guest ?? guestOptionsFromEnv();
+  const config = opts.guest ?? {};
   const clock = config.clock ?? (() => new Date());
   const db = opts.db.kysely;
   const auth = new GuestAuthService(db, { ...config, sender: config.sender ?? logLoginCodeSender(), clock });

@@ -47,33 +47,3 @@ export function createRjrConnector(config: RjrClientConfig & { provider?: RjrPro
   const { provider = null, ...clientConfig } = config;
   return new RjrConnector(new RjrClient(clientConfig), provider);
 }
-
-/** The RJR settings read from the environment, for whoever wires configuration. */
-export interface RjrSettings {
-  baseUrl: string | null;
-  provider: RjrProviderCredentials | null;
-  timeoutMs: number;
-  maxRetries: number;
-}
-
-/**
- * TILLPOINT_RJR_BASE_URL, TILLPOINT_RJR_CLIENT_ID / TILLPOINT_RJR_CLIENT_SECRET (provider
- * credentials for single-store outlets), TILLPOINT_RJR_TIMEOUT_MS, TILLPOINT_RJR_MAX_RETRIES.
- */
-export function rjrSettingsFromEnv(env: Record<string, string | undefined> = process.env): RjrSettings {
-  const id = env.TILLPOINT_RJR_CLIENT_ID;
-  const secret = env.TILLPOINT_RJR_CLIENT_SECRET;
-  const int = (name: string, fallback: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number, got "${v}"`);
-    return n;
-  };
-  return {
-    baseUrl: env.TILLPOINT_RJR_BASE_URL || null,
-    provider: id && secret ? { clientId: id, clientSecret: secret } : null,
-    timeoutMs: int('TILLPOINT_RJR_TIMEOUT_MS', 10_000),
-    maxRetries: int('TILLPOINT_RJR_MAX_RETRIES', 3),
-  };
-}

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminPrincipal, requireCapability, requireProgram } from '../../../../app/admin-auth.service.ts';
 import type { Actor } from '../../../../app/cstore/model.ts';
-import { cstoreFor } from '../../../../cstore.runtime.ts';
 import { AppError } from '../../../../errors.ts';
 import {
   AcceptBody,
@@ -61,7 +60,7 @@ export function actorOf(admin: AdminPrincipal): Actor {
  */
 export async function cstoreAdminRoutes(root: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const cs = () => cstoreFor(opts.db);
+  const cs = () => opts.cstore;
 
   /** The location, after checking the caller may see its program (404 otherwise). */
   async function location(request: FastifyRequest, locationId: string) {

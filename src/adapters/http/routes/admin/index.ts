@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type AdminAuthService, type AdminPrincipal, type Capability, CAPABILITIES } from '../../../../app/admin-auth.service.ts';
+import type { Cstore } from '../../../../app/cstore/cstore.ts';
 import type { LoyaltyService } from '../../../../app/loyalty.service.ts';
+import type { SecretBox } from '../../../../lib/secret-box.ts';
 import { AppError } from '../../../../errors.ts';
 import type { Db } from '../../../db/database.ts';
 import { errors } from '../../schemas/common.ts';
@@ -22,6 +24,10 @@ export interface AdminPluginOptions {
   db: Db;
   loyalty: LoyaltyService;
   auth: AdminAuthService;
+  /** the c-store use cases (built by the composition root, `server.ts`) */
+  cstore: Cstore;
+  /** seals webhook signing secrets (the secret-key loader's box) */
+  secrets: SecretBox;
   /** login brute-force protection; one per app by default */
   loginGuard?: LoginGuard;
 }

@@ -12,8 +12,6 @@ import {
   updateWebhook,
 } from '../../../../app/admin/webhooks.ts';
 import { EVENT_TYPE_NAMES } from '../../../../app/events/event-types.ts';
-import { webhookSecretBox } from '../../../../app/events/signing.ts';
-import { AppError } from '../../../../errors.ts';
 import type { SecretBox } from '../../../../lib/secret-box.ts';
 import { errors } from '../../schemas/common.ts';
 import {
@@ -37,19 +35,12 @@ const TAGS = ['Admin: webhooks'];
 const WebhookParams = entityParams('webhookId');
 const DeliveryParams = entityParams('deliveryId');
 const SIGNING =
-  'Requests carry x-tillpoint-event-id, x-tillpoint-event-type, x-tillpoint-timestamp and x-tillpoint-signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">; see docs/events.md.';
+  'Requests are signed with Standard Webhooks (webhook-id: the event id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">; verify with any Standard Webhooks library) and carry x-tillpoint-event-type; see docs/events.md.';
 
 /** Webhook subscriptions, their signing secrets, and the delivery log with dead letters and re-send. */
 export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  let box: SecretBox | undefined;
-  const secrets = (): SecretBox => {
-    try {
-      return (box ??= webhookSecretBox());
-    } catch (e) {
-      throw new AppError('ServiceUnavailable', (e as Error).message);
-    }
-  };
+  const secrets = (): SecretBox => opts.secrets;
 
   app.get(
     '/programs/:programId/webhooks',

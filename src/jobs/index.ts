@@ -1,0 +1,24 @@
+import { EXPIRE_POINTS_JOB_ID, expirePointsJob } from './expire-points.job.ts';
+import type { ScheduledJob } from './job.ts';
+import { RJR_SYNC_JOB_ID, rjrSyncJob } from './rjr-sync.job.ts';
+
+export { EXPIRE_POINTS_JOB_ID, RJR_SYNC_JOB_ID };
+export { WEBHOOK_DELIVERY_JOB_ID } from './webhook-delivery.job.ts';
+export type { JobContext, JobLogger, JobObserver, ScheduledJob } from './job.ts';
+
+/**
+ * Every scheduled job of a server process, in one list: the scheduler (`scheduler.ts`) runs each
+ * on its `schedule`: croner in-process on SQLite, pg-boss across processes on PostgreSQL.
+ *
+ * - `rjr-sync`: every minute, the locations whose store-local sync time has come today are synced
+ *   (once per location and store-local day, guaranteed by the `sync_claims` rows);
+ * - `expire-points`: every hour at :15, points due under each program's expiry policy are expired
+ *   (the first run of a UTC day does the work, later ones find it done).
+ *
+ * Webhook delivery is not a cron job: `serve` keeps a delivery loop running (every 2 s), built by
+ * the composition root beside the scheduler; `webhookDeliveryJob` is the same round as a job object
+ * for hosts that prefer to run it from their own scheduler.
+ */
+export const JOBS = [rjrSyncJob, expirePointsJob] as const satisfies readonly ScheduledJob[];
+
+export type JobId = (typeof JOBS)[number]['id'];
