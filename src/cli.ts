@@ -100,7 +100,7 @@ export function buildCli(): Command {
     .option('--markdown', "print the README's table of every variable, default and meaning")
     .action((opts: { port?: string; host?: string; database?: string; json?: boolean; markdown?: boolean }) => {
       if (opts.markdown) return void process.stdout.write(configMarkdownTable());
-      const entries = describeConfig(process.env, opts);
+      const entries = describeConfig(opts);
       if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
       const width = Math.max(...entries.map((e) => e.name.length));
       for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? '(unset)'}${e.source === 'default' ? '' : `  (${e.source})`}\n`);

@@ -230,7 +230,7 @@ export interface ConfigEntry {
 }
 
 /** The effective configuration, one entry per variable, secrets masked: what `tillpoint config` prints. */
-export function describeConfig(env: Source, flags: ConfigFlags = {}): ConfigEntry[] {
+export function describeConfig(flags: ConfigFlags = {}, env: Source = process.env): ConfigEntry[] {
   loadConfig(flags, env); // the same checks as a start
   const { values, sources } = readEnv(env, flags);
   return (Object.keys(ENV_SCHEMA.properties) as EnvName[]).map((name) => {

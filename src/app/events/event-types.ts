@@ -18,7 +18,7 @@ export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
 
 /** The JSON body POSTed to a webhook. */
 export interface EventEnvelope<T = Record<string, unknown>> {
-  /** the event id, also in `x-tillpoint-event-id`: the de-duplication key */
+  /** the event id, also in the `webhook-id` header: the de-duplication key */
   id: string;
   type: EventType;
   programId: string;

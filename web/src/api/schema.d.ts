@@ -7849,7 +7849,7 @@ export interface paths {
          * Subscribe a URL to events; answers the signing secret once
          * @description Requires `own` (roles: owner).
          *
-         *     Event types: transaction.claimed, transaction.voided, points.adjusted, points.expired, receipt.claimed, or * for all. Requests carry x-tillpoint-event-id, x-tillpoint-event-type, x-tillpoint-timestamp and x-tillpoint-signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">; see docs/events.md.
+         *     Event types: transaction.claimed, transaction.voided, points.adjusted, points.expired, receipt.claimed, or * for all. Requests are signed with Standard Webhooks (webhook-id: the event id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">; verify with any Standard Webhooks library) and carry x-tillpoint-event-type; see docs/events.md.
          */
         post: {
             parameters: {
