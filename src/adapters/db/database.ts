@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { type DatabaseIntrospector, type DatabaseMetadataOptions, Kysely, PostgresDialect, SqliteDialect, sql, type TableMetadata } from 'kysely';
+import { type DatabaseIntrospector, type DatabaseMetadataOptions, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import { PREPARED_STATEMENTS } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -38,6 +38,8 @@ export interface DbOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (tests give each file its own). */
   schema?: string;
+  /** Kysely's query log: each query with its duration (tracing makes a span of it) */
+  log?: (event: LogEvent) => void;
 }
 
 /** `sqlite:PATH`, `sqlite::memory:`, a bare file path, or `postgres://…`. */
@@ -61,7 +63,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const checkpointer = target === ':memory:' ? null : startCheckpointer(sqlite, target);
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
     return {
       kysely,
       engine,
@@ -79,7 +81,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   pool.on('connect', namePreparedStatements);
-  const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
   return { kysely, engine, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
 }
 
