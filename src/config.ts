@@ -34,10 +34,12 @@ export const ENV_SCHEMA = Type.Object({
   TILLPOINT_METRICS_HOST: Type.Optional(Type.String({ minLength: 1, defaultText: 'HOST', description: 'interface of the metrics port' })),
   TILLPOINT_SECRET_KEY: Type.Optional(Type.String({ minLength: 16, expected: '32 bytes (64 hex characters or base64) or a passphrase of at least 16 characters', secret: true, defaultText: 'development key (warned; required in production)', description: 'seals webhook secrets and manufacturer credentials at rest (AES-256-GCM)' })),
   TILLPOINT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1, secret: true, defaultText: 'generated, printed once', description: 'password of `tillpoint admin create-user`' })),
-  TILLPOINT_GUEST_LOGIN_SENDER: oneOf(['log', 'webhook'] as const, 'how guest login codes are delivered: `log` (development) or `webhook` ([docs/guest-api.md](docs/guest-api.md))', { default: 'log', caseless: true }),
+  TILLPOINT_GUEST_LOGIN_SENDER: oneOf(['log', 'webhook', 'smtp'] as const, 'how guest login codes are delivered: `log` (development), `webhook` or `smtp` (e-mail) ([docs/guest-api.md](docs/guest-api.md))', { default: 'log', caseless: true }),
   TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: Type.Boolean({ default: false, description: 'with `NODE_ENV=production` the `log` sender stops the start unless this is `true`' }),
   TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: Type.Optional(url('where the `webhook` sender POSTs login codes')),
   TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'signs the login-code webhook (Standard Webhooks; `whsec_…` or any text)' })),
+  TILLPOINT_SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://\\S+$', expected: 'smtp://user:pass@host:587 or smtps://…:465', secret: true, description: 'the SMTP server of the `smtp` sender (STARTTLS when offered; `smtps:` for TLS from the start)' })),
+  TILLPOINT_SMTP_FROM: Type.Optional(Type.String({ minLength: 3, description: 'the From header of login-code e-mails, e.g. `"Burger Club" <no-reply@example.com>`' })),
   TILLPOINT_GUEST_JWT_ISSUER: Type.Optional(Type.String({ minLength: 1, description: "an external identity provider's required `iss` (with `TILLPOINT_GUEST_JWKS_URL`)" })),
   TILLPOINT_GUEST_JWKS_URL: Type.Optional(url("the provider's JSON Web Key Set")),
   TILLPOINT_GUEST_JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'required `aud` of provider JWTs (comma-separated: any of)' })),
@@ -51,6 +53,8 @@ export const ENV_SCHEMA = Type.Object({
   TILLPOINT_SYNC_TIME: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', expected: 'HH:MM', default: '03:00', description: 'store-local time of the daily promotion sync' }),
   TILLPOINT_SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'locations synced at once per process' }),
   TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', { default: 'on', caseless: true }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(url('OpenTelemetry collector (spans go to `{endpoint}/v1/traces`): a span per request, query and outbound call', { defaultText: 'unset (tracing off)' })),
+  OTEL_SERVICE_NAME: Type.String({ minLength: 1, default: 'tillpoint', description: 'the service name of the spans' }),
   TILLPOINT_PGBOSS_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', expected: 'a lower-case SQL identifier', defaultText: '`<db schema>_pgboss`, else `pgboss`', description: 'PostgreSQL only: the schema pg-boss keeps its queues in' })),
 });
 
@@ -80,9 +84,10 @@ export interface Config {
   secretKey: string | null;
   adminPassword: string | null;
   guest: {
-    loginSender: 'log' | 'webhook';
+    loginSender: 'log' | 'webhook' | 'smtp';
     loginWebhookUrl: string | null;
     loginWebhookSecret: string | null;
+    smtp: { url: string; from: string } | null;
     /** an external identity provider for every program, or null */
     idp: { issuer: string; jwksUrl: string; audience: string[] } | null;
     sessionTtlSeconds: number;
@@ -96,6 +101,8 @@ export interface Config {
   };
   sync: { defaultTime: string; concurrency: number };
   scheduler: { enabled: boolean; pgBossSchema: string | null };
+  /** OpenTelemetry: off (null endpoint) unless a collector is configured */
+  tracing: { endpoint: string | null; serviceName: string };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
@@ -174,9 +181,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
   if (e.TILLPOINT_GUEST_LOGIN_SENDER === 'webhook' && !e.TILLPOINT_GUEST_LOGIN_WEBHOOK_URL) {
     throw new ConfigError('TILLPOINT_GUEST_LOGIN_SENDER=webhook needs TILLPOINT_GUEST_LOGIN_WEBHOOK_URL (http or https)');
   }
+  if (e.TILLPOINT_GUEST_LOGIN_SENDER === 'smtp' && !(e.TILLPOINT_SMTP_URL && e.TILLPOINT_SMTP_FROM)) {
+    throw new ConfigError('TILLPOINT_GUEST_LOGIN_SENDER=smtp needs TILLPOINT_SMTP_URL and TILLPOINT_SMTP_FROM');
+  }
   if (e.TILLPOINT_GUEST_LOGIN_SENDER === 'log' && production && !e.TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION) {
     throw new ConfigError(
-      'TILLPOINT_GUEST_LOGIN_SENDER is log (the default), which writes guest login codes to the log: refused in production. Set TILLPOINT_GUEST_LOGIN_SENDER=webhook with TILLPOINT_GUEST_LOGIN_WEBHOOK_URL, or TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true if that is really meant',
+      'TILLPOINT_GUEST_LOGIN_SENDER is log (the default), which writes guest login codes to the log: refused in production. Set TILLPOINT_GUEST_LOGIN_SENDER=smtp (with TILLPOINT_SMTP_URL and TILLPOINT_SMTP_FROM) or webhook (with TILLPOINT_GUEST_LOGIN_WEBHOOK_URL), or TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true if that is really meant',
     );
   }
   if (Boolean(e.TILLPOINT_GUEST_JWT_ISSUER) !== Boolean(e.TILLPOINT_GUEST_JWKS_URL)) throw new ConfigError('TILLPOINT_GUEST_JWT_ISSUER and TILLPOINT_GUEST_JWKS_URL go together');
@@ -200,6 +210,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
       loginSender: e.TILLPOINT_GUEST_LOGIN_SENDER,
       loginWebhookUrl: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_URL ?? null,
       loginWebhookSecret: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET ?? null,
+      smtp: e.TILLPOINT_SMTP_URL && e.TILLPOINT_SMTP_FROM ? { url: e.TILLPOINT_SMTP_URL, from: e.TILLPOINT_SMTP_FROM } : null,
       idp: e.TILLPOINT_GUEST_JWT_ISSUER && e.TILLPOINT_GUEST_JWKS_URL ? { issuer: e.TILLPOINT_GUEST_JWT_ISSUER, jwksUrl: e.TILLPOINT_GUEST_JWKS_URL, audience } : null,
       sessionTtlSeconds: e.TILLPOINT_GUEST_SESSION_TTL_SECONDS,
     },
@@ -212,6 +223,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
     },
     sync: { defaultTime: e.TILLPOINT_SYNC_TIME, concurrency: e.TILLPOINT_SYNC_CONCURRENCY },
     scheduler: { enabled: e.TILLPOINT_SCHEDULER === 'on', pgBossSchema: e.TILLPOINT_PGBOSS_SCHEMA ?? null },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

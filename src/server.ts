@@ -5,12 +5,15 @@ import { buildApp } from './adapters/http/app.ts';
 import { type MetricsServer, startMetricsServer } from './adapters/http/metrics-access.ts';
 import { Metrics } from './adapters/http/metrics.ts';
 import { createRjrConnector, type RjrConnector } from './adapters/manufacturers/rjr/rjr.connector.ts';
+import { smtpLoginCodeSender } from './adapters/email/smtp.sender.ts';
+import { startTracing, type Tracing } from './adapters/telemetry/tracing.ts';
 import { AdminAuthService } from './app/admin-auth.service.ts';
 import type { CstoreConfig } from './app/cstore/cstore.config.ts';
 import { Cstore } from './app/cstore/cstore.ts';
 import { type CstoreDeps, type CstoreLogger, silentLogger } from './app/cstore/deps.ts';
 import { startDeliveryLoop, type DeliveryDeps, WebhookDeliverer } from './app/events/delivery.ts';
 import { type GuestOptions, guestOptionsFrom } from './app/guest/guest-options.ts';
+import { type LoginCodeSender, logLoginCodeSender, webhookLoginCodeSender } from './app/guest/login-code-sender.ts';
 import { LoyaltyService } from './app/loyalty.service.ts';
 import type { ManufacturerConnector } from './app/ports/manufacturer-connector.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -37,6 +40,8 @@ export interface RuntimeOptions {
   guest?: GuestOptions;
   /** webhook delivery: clock, fetch, retry settings */
   webhooks?: Partial<Omit<DeliveryDeps, 'db' | 'secrets'>>;
+  /** OpenTelemetry; default from the config (off without `OTEL_EXPORTER_OTLP_ENDPOINT`) */
+  tracing?: Tracing;
 }
 
 export interface Runtime {
@@ -71,6 +76,20 @@ export function rjrConnectorFactory(rjr: Config['rjr'], log: CstoreLogger = sile
   };
 }
 
+/** The guest login-code sender the config names (`TILLPOINT_GUEST_LOGIN_SENDER`); `close` for those that hold connections. */
+export function loginCodeSenderOf(guest: Config['guest']): LoginCodeSender & { close?(): void } {
+  if (guest.loginSender === 'smtp' && guest.smtp) return smtpLoginCodeSender({ url: guest.smtp.url, from: guest.smtp.from });
+  if (guest.loginSender === 'webhook' && guest.loginWebhookUrl) {
+    return webhookLoginCodeSender({ url: guest.loginWebhookUrl, ...(guest.loginWebhookSecret ? { secret: guest.loginWebhookSecret } : {}) });
+  }
+  return logLoginCodeSender();
+}
+
+/** The guest API's options from a config: its sender, identity provider and session lifetime. */
+export function guestOptionsOf(config: Config, sender: LoginCodeSender = loginCodeSenderOf(config.guest)): GuestOptions {
+  return guestOptionsFrom(config.guest, sender);
+}
+
 /** The c-store settings of a config, sealing with the secret key's box. */
 export function cstoreConfigOf(config: Config, key: SecretKey = loadSecretKey({ keyText: config.secretKey, production: config.production })): CstoreConfig {
   return { secrets: key.box, secretKeyIsDevDefault: key.isDevDefault, rjrBaseUrl: config.rjr.baseUrl, defaultSyncTime: config.sync.defaultTime, syncConcurrency: config.sync.concurrency };
@@ -97,7 +116,8 @@ export function createCstore(db: Db, config: Config = loadConfig({}, {}), overri
 
 /** Wires database, use cases, jobs and HTTP together; migrates first. Does not listen. */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const tracing = options.tracing ?? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName, version: VERSION });
+  const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous, ...(tracing.onQuery ? { log: tracing.onQuery } : {}) });
   await migrateToLatest(db);
   const metrics = new Metrics();
   const warnings: string[] = [];
@@ -114,6 +134,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let cstoreLogger: CstoreLogger = silentLogger;
   const cstoreLog: CstoreLogger = options.cstore?.log ?? { info: (o, m) => cstoreLogger.info(o, m), warn: (o, m) => cstoreLogger.warn(o, m), error: (o, m) => cstoreLogger.error(o, m) };
   const cstore = createCstore(db, config, { config: cstoreConfigOf(config, secretKey), ...options.cstore, log: cstoreLog });
+  const sender = options.guest ? null : loginCodeSenderOf(config.guest);
   const app = await buildApp({
     db,
     loyalty,
@@ -123,7 +144,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     version: VERSION,
     logger: options.logger ?? { level: config.logLevel },
-    guest: options.guest ?? guestOptionsFrom(config.guest),
+    guest: options.guest ?? guestOptionsOf(config, sender!),
+    tracing,
     metricsAccess: { token: config.metricsToken, onMainPort: config.metricsPort === null },
   });
   const built = app;
@@ -164,7 +186,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await metricsServer?.close();
       await Promise.all(workers.map((w) => w.stop()));
       await built.close();
+      sender?.close?.();
       if (!options.db) await db.close();
+      if (!options.tracing) await tracing.shutdown();
     },
   };
 }

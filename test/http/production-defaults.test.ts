@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { guestOptionsFrom } from '../../src/app/guest/guest-options.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
+import { guestOptionsOf } from '../../src/server.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { seededRandom } from '../support/fixtures.ts';
 import { startServer } from '../support/server-process.ts';
 import { appServices } from '../support/services.ts';
 
 /** The guest options `serve` builds from an environment (validated at start). */
-const guestOptionsFromEnv = (env: Record<string, string>) => guestOptionsFrom(loadConfig({}, env).guest);
+const guestOptionsFromEnv = (env: Record<string, string>) => guestOptionsOf(loadConfig({}, env));
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const PRODUCTION = { NODE_ENV: 'production', TILLPOINT_SECRET_KEY: 'b'.repeat(64) };
@@ -25,6 +25,8 @@ describe('the log login-code sender in production', () => {
     expect(() => guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'yes' })).toThrow(/TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION "yes"/);
     expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'true' }).sender?.id).toBe('log');
     expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_GUEST_LOGIN_SENDER: 'webhook', TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: 'https://mailer.example.test/codes' }).sender?.id).toBe('webhook');
+    expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_GUEST_LOGIN_SENDER: 'smtp', TILLPOINT_SMTP_URL: 'smtp://mail.example.test:587', TILLPOINT_SMTP_FROM: 'no-reply@example.test' }).sender?.id).toBe('smtp');
+    expect(() => guestOptionsFromEnv({ TILLPOINT_GUEST_LOGIN_SENDER: 'smtp' })).toThrow(/needs TILLPOINT_SMTP_URL and TILLPOINT_SMTP_FROM/);
     expect(guestOptionsFromEnv({}).sender?.id).toBe('log');
     expect(guestOptionsFromEnv({ NODE_ENV: 'development' }).sender?.id).toBe('log');
   });

@@ -11,6 +11,7 @@ import type { LoyaltyService } from '../../app/loyalty.service.ts';
 import { AppError } from '../../errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { Db } from '../db/database.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
@@ -45,6 +46,8 @@ export interface AppOptions {
   metricsAccess?: MetricsAccess;
   /** the built back office (default web/dist) */
   webRoot?: string;
+  /** OpenTelemetry (src/adapters/telemetry/tracing.ts): its request instrumentation and log mixin, when on */
+  tracing?: Pick<Tracing, 'fastifyPlugin' | 'logMixin'>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -52,7 +55,10 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 /** Builds the HTTP application without listening, so tests can `inject` into it. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { ...(opts.logger === true ? {} : opts.logger), redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], remove: true } },
+    logger:
+      opts.logger === false
+        ? false
+        : { ...(opts.logger === true ? {} : opts.logger), ...(opts.tracing?.logMixin ? { mixin: opts.tracing.logMixin } : {}), redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], remove: true } },
     // One log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
@@ -62,6 +68,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Request spans wrap every hook and route, so the instrumentation comes before any of them.
+  if (opts.tracing?.fastifyPlugin) await app.register(opts.tracing.fastifyPlugin);
 
   // JSON with prototype-poisoning protection; an empty body is allowed (void needs none) and left
   // to each route's schema to require.

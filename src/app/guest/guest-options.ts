@@ -1,6 +1,6 @@
 import type { GuestAuthOptions } from './guest-auth.service.ts';
 import type { ExternalIdpConfig } from './external-idp.ts';
-import { type LoginCodeSender, logLoginCodeSender, webhookLoginCodeSender } from './login-code-sender.ts';
+import type { LoginCodeSender } from './login-code-sender.ts';
 
 /** What the guest API can be configured with (buildApp's `guest` option; the composition root builds it from the config). */
 export type GuestOptions = Partial<Omit<GuestAuthOptions, 'sender'>> & {
@@ -9,33 +9,21 @@ export type GuestOptions = Partial<Omit<GuestAuthOptions, 'sender'>> & {
   clock?: () => Date;
 };
 
-/** The guest settings of the validated configuration (`Config['guest']`, src/config.ts). */
+/** The guest settings of the validated configuration (`Config['guest']`, src/config.ts) the guest API reads itself. */
 export interface GuestSettings {
-  /** `TILLPOINT_GUEST_LOGIN_SENDER`: `log` (development: codes go to the log) or `webhook` */
-  loginSender: 'log' | 'webhook';
-  /** `TILLPOINT_GUEST_LOGIN_WEBHOOK_URL`, `TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET` (signs the requests) */
-  loginWebhookUrl: string | null;
-  loginWebhookSecret: string | null;
   /** `TILLPOINT_GUEST_JWT_ISSUER`, `TILLPOINT_GUEST_JWKS_URL`, `TILLPOINT_GUEST_JWT_AUDIENCE`: accepted in every program */
   idp: { issuer: string; jwksUrl: string; audience: string[] } | null;
   /** `TILLPOINT_GUEST_SESSION_TTL_SECONDS` */
   sessionTtlSeconds: number;
 }
 
-/** The login-code sender the settings name. */
-export function loginCodeSenderFrom(settings: Pick<GuestSettings, 'loginSender' | 'loginWebhookUrl' | 'loginWebhookSecret'>): LoginCodeSender {
-  if (settings.loginSender === 'webhook' && settings.loginWebhookUrl) {
-    return webhookLoginCodeSender({ url: settings.loginWebhookUrl, ...(settings.loginWebhookSecret ? { secret: settings.loginWebhookSecret } : {}) });
-  }
-  return logLoginCodeSender();
-}
-
 /**
- * The guest API's options from the validated settings (which already refused the `log` sender in
- * production unless allowed, and an issuer without a key set).
+ * The guest API's options from the validated settings and the login-code sender the composition
+ * root chose (`server.ts`; the config already refused the `log` sender in production unless
+ * allowed, and an issuer without a key set).
  */
-export function guestOptionsFrom(settings: GuestSettings): GuestOptions {
-  const options: GuestOptions = { sender: loginCodeSenderFrom(settings), sessionTtlSeconds: settings.sessionTtlSeconds };
+export function guestOptionsFrom(settings: GuestSettings, sender: LoginCodeSender): GuestOptions {
+  const options: GuestOptions = { sender, sessionTtlSeconds: settings.sessionTtlSeconds };
   if (settings.idp) {
     const { issuer, jwksUrl, audience } = settings.idp;
     const idp: ExternalIdpConfig = { issuer, jwksUrl };
