@@ -103,7 +103,7 @@ export function buildCli(): Command {
       const entries = describeConfig(opts);
       if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
       const width = Math.max(...entries.map((e) => e.name.length));
-      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? '(unset)'}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
+      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? `(unset${e.defaultText ? `: ${e.defaultText.replaceAll('`', '')}` : ''})`}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
     });
 
   program

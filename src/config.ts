@@ -239,6 +239,8 @@ export interface ConfigEntry {
   source: 'flag' | 'env' | 'default';
   secret: boolean;
   description: string;
+  /** what an unset variable means when its default is not a literal (e.g. `HOST`) */
+  defaultText: string | null;
 }
 
 /** The effective configuration, one entry per variable, secrets masked: what `tillpoint config` prints. */
@@ -250,7 +252,8 @@ export function describeConfig(flags: ConfigFlags = {}, env: Source = process.en
     const v = values[name] as unknown;
     const secret = schema.secret === true;
     const text = v === undefined ? null : String(v);
-    return { name, value: text !== null && secret ? maskSecret(text) : text, source: sources[name], secret, description: String(schema.description) };
+    const defaultText = typeof schema.defaultText === 'string' ? schema.defaultText : null;
+    return { name, value: text !== null && secret ? maskSecret(text) : text, source: sources[name], secret, description: String(schema.description), defaultText };
   });
 }
 
