@@ -49,6 +49,13 @@ function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | 
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
+/** How `tillpoint config` shows an unset variable: what that means, when its schema says. */
+function unsetText(defaultText: string | null): string {
+  const text = defaultText?.replaceAll('`', '') ?? null;
+  if (!text) return '(unset)';
+  return text.startsWith('unset') ? `(${text})` : `(unset: ${text})`;
+}
+
 export function buildCli(): Command {
   const program = new Command('tillpoint')
     .description('Tillpoint: loyalty and promotions hub between POS systems and reward programs')
@@ -103,7 +110,7 @@ export function buildCli(): Command {
       const entries = describeConfig(opts);
       if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
       const width = Math.max(...entries.map((e) => e.name.length));
-      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? `(unset${e.defaultText ? `: ${e.defaultText.replaceAll('`', '')}` : ''})`}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
+      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? unsetText(e.defaultText)}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
     });
 
   program
