@@ -94,8 +94,10 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     expect(identified.body.loyaltyUser).toMatchObject({ name: 'Gina' });
     expect(identified.body.order).toEqual([expect.objectContaining({ incentiveId: 'rwd-small-fries', productType: 'REWARD' })]);
     expect(identified.body.balances).toEqual([{ amount: 50, currency: 'points' }]);
-    const session = JSON.parse((await page.evaluate((slug) => localStorage.getItem(`tillpoint.guest.${slug}`), DEMO_SLUG))!) as { token: string };
-    const me = await (await fetch(`${server.url}/app/v1/${DEMO_SLUG}/me`, { headers: { authorization: `Bearer ${session.token}` } })).json();
+    // The guest's own token, where the page keeps it, to ask the guest API who signed in.
+    const stored = (await page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(key), `tillpoint.guest.${DEMO_SLUG}`))!;
+    const { token } = JSON.parse(stored) as { token: string };
+    const me = (await (await fetch(`${server.url}/app/v1/${DEMO_SLUG}/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
     expect(identified.body.loyaltyUser.id).toBe(me.id);
 
     // The page learns from the server that the code was used (it polls the code's status).

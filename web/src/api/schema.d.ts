@@ -11663,7 +11663,7 @@ export interface paths {
         };
         /**
          * Receipt claim page (HTML): the URL printed on receipts
-         * @description A mobile-friendly page showing the program, store, date and points of an unclaimed receipt, with a form that signs in with an e-mail login code and claims it through the guest API. 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.
+         * @description A mobile-first page showing the program, store, date and points of an unclaimed receipt, that signs in with an e-mail login code and claims it through the guest API (the guest pages' browser app; a small server-rendered page when that is not built). 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.
          */
         get: {
             parameters: {
