@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SLUG, demoKey } from '../../src/demo/seed.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
 import { webhookReceiver } from '../support/receiver.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn } from '../support/server-process.ts';
 
 /**
  * The guest pages in a phone-sized Chromium against `tillpoint serve --demo` on a temporary
@@ -12,7 +12,6 @@ import { type ServerProcess, startServer } from '../support/server-process.ts';
  */
 describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
   let browser: TestBrowser;
   // The login-code sender is the webhook one, pointed at this receiver: the test reads the e-mails.
   let mailer: Awaited<ReturnType<typeof webhookReceiver>>;
@@ -29,10 +28,9 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    if (engine === 'postgres') db = await openTestDb('postgres', { poolSize: 1 });
     mailer = await webhookReceiver();
     [server, browser] = await Promise.all([
-      startServer(db?.url, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_GUEST_LOGIN_SENDER: 'webhook', TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes` }),
+      startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_GUEST_LOGIN_SENDER: 'webhook', TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes` }),
       launchBrowser(),
     ]);
   }, 60_000);
@@ -40,7 +38,6 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     await browser?.close();
     await server?.stop();
     await mailer?.close();
-    await db?.drop();
   });
 
   it('a guest scans a receipt, signs in with the e-mailed code, claims the points, selects a reward and shows a code the POS identifies', async () => {
@@ -70,6 +67,7 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     await page.getByRole('button', { name: 'Claim 300 points' }).click();
     await page.getByText('300 points added').waitFor();
     await page.getByText('Your balance: 300 points.').waitFor();
+    await browser.screenshot(page, `guest-receipt-claimed-${engine}`);
 
     // Into the guest app: the rewards as the server judges them, with its reason when not eligible.
     await page.getByRole('link', { name: 'See your rewards' }).click();
@@ -77,6 +75,7 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     const whopper = page.getByRole('article', { name: 'Free Whopper', exact: true });
     await whopper.getByText('Not available now').waitFor();
     await whopper.getByRole('list', { name: 'Why Free Whopper is not available' }).getByText(/sufficient/i).waitFor();
+    await browser.screenshot(page, `guest-rewards-${engine}`);
     await page.getByRole('button', { name: 'Select Free Small Fries' }).click();
 
     await page.waitForURL(`${server.url}/g/${DEMO_SLUG}/code`);
