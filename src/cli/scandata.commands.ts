@@ -20,7 +20,14 @@ import { AppError } from '../errors.ts';
 export function violationTable(report: ValidationReport, shown = 50): string {
   const lines: string[] = [];
   if (report.violationCount > 0) {
-    const table = new Table({ head: ['row', 'field', 'code', 'message', 'value'], style: { head: [], border: [] }, colWidths: [8, 30, 24, 70, 24], wordWrap: true });
+    // no rule between rows: one violation per line unless its message wraps
+    const table = new Table({
+      head: ['row', 'field', 'code', 'message', 'value'],
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+      style: { head: [], border: [] },
+      colWidths: [8, 30, 24, 64, 22],
+      wordWrap: true,
+    });
     for (const v of report.violations.slice(0, shown)) table.push([String(v.row), v.field ?? '', v.code, v.message, v.value ?? '']);
     lines.push(table.toString());
     if (report.violationCount > shown) lines.push(`… and ${report.violationCount - shown} more (use --json for the first ${report.violations.length})`);
