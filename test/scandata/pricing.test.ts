@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PricedLine, priceTransaction, spread } from '../../src/domain/scandata/pricing.ts';
+import { priceSales } from '../../src/domain/scandata/stream.ts';
 import { aBasket, aBuydown, aLine, aMultipack, CAMEL_BLUE, CAMEL_CRUSH, NEWPORT, WATER } from './builders.ts';
 
 const brief = (rows: PricedLine[]) =>
@@ -103,5 +104,30 @@ describe('pricing a c-store basket', () => {
   it('refuses lines of two baskets and impossible quantities', () => {
     expect(() => priceTransaction([aLine(), aLine({ transactionId: 'T2' })], [])).toThrow(/another basket/);
     expect(() => priceTransaction([aLine({ quantity: 1.5 })], [])).toThrow(/quantity/);
+  });
+});
+
+describe('pricing a stream of sales', () => {
+  it('prices basket by basket with the promotions accepted at each sale’s moment (a promotion accepted mid-week applies from then on)', async () => {
+    const acceptedAt = '2026-12-02T12:00:00Z';
+    const calls: string[] = [];
+    const before: never[] = [];
+    const after = [aBuydown()];
+    const promotionsAt = (locationId: string, soldAt: string) => {
+      calls.push(`${locationId}@${soldAt}`);
+      return soldAt < acceptedAt ? before : after;
+    };
+    const lines = [
+      ...aBasket([{ quantity: 1 }, { upc: CAMEL_CRUSH }], { transactionId: 'T1', soldAt: '2026-12-01T15:00:00Z', localDate: '2026-12-01' }),
+      ...aBasket([{ quantity: 2 }], { transactionId: 'T2', soldAt: '2026-12-03T15:00:00Z', localDate: '2026-12-03' }),
+    ];
+    const rows = [];
+    for await (const r of priceSales(lines, promotionsAt)) rows.push(r);
+    expect(calls).toEqual(['loc-1@2026-12-01T15:00:00Z', 'loc-1@2026-12-03T15:00:00Z']);
+    expect(rows.map((r) => [r.line.transactionId, r.quantity, r.discounts.manufacturerBuydown?.perUnitCents ?? 0])).toEqual([
+      ['T1', 1, 0],
+      ['T1', 1, 0],
+      ['T2', 2, 50],
+    ]);
   });
 });

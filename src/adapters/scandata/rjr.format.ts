@@ -60,6 +60,14 @@ const RjrOptions = Type.Object(
   { additionalProperties: false },
 );
 
+// The first 7 fields are the outlet's: the same on every row of a store, cleaned once.
+const outletCache = new WeakMap<ScanDataOutlet, string[]>();
+function outletFields(o: ScanDataOutlet): string[] {
+  let f = outletCache.get(o);
+  if (!f) outletCache.set(o, (f = [field(o.name), field(o.outletNumber), field(o.address1), field(o.address2), field(o.city), field(o.state), field(o.zip)]));
+  return f;
+}
+
 /** One row's 34 fields. `scanId` numbers the rows of a basket from 1. */
 export function rjrRow(row: PricedLine, outlet: ScanDataOutlet, scanId: number, dateSeparator: '-' | ' '): string[] {
   const l = row.line;
@@ -67,13 +75,8 @@ export function rjrRow(row: PricedLine, outlet: ScanDataOutlet, scanId: number, 
   const d = row.discounts;
   const amt = (a: AppliedDiscount | null) => (a ? formatMajor(sign * a.perUnitCents) : '');
   const f = new Array<string>(RJR_FIELDS.length).fill('');
-  f[at.outletname] = field(outlet.name);
-  f[at.outletnumber] = field(outlet.outletNumber);
-  f[at.address1] = field(outlet.address1);
-  f[at.address2] = field(outlet.address2);
-  f[at.city] = field(outlet.city);
-  f[at.state] = field(outlet.state);
-  f[at.zip] = field(outlet.zip);
+  const o = outletFields(outlet);
+  for (let i = 0; i < o.length; i++) f[i] = o[i]!;
   f[at.transactiondate] = `${l.localDate}${dateSeparator}${l.localTime}`;
   f[at.marketbasketid] = field(`${outlet.outletNumber}-${l.registerId}-${l.transactionId}`);
   f[at.scanid] = String(scanId);

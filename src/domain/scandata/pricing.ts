@@ -113,6 +113,37 @@ function checkLines(lines: readonly SaleLine[]): void {
   }
 }
 
+interface Prepared {
+  /** UPCs some live promotion lists */
+  promoted: ReadonlySet<string>;
+  /** live promotions per slot, in the order they are applied (highest value first) */
+  bySlot: Record<DiscountSlot, { promotion: PricingPromotion; upcs: ReadonlySet<string> }[]>;
+}
+
+// A store's promotions are one array for many baskets of the same day: prepare them once per
+// (array, date). Keyed weakly by the caller's array, so a new accepted state is a new entry.
+const prepared = new WeakMap<readonly PricingPromotion[], Map<string, Prepared>>();
+
+function prepare(promotions: readonly PricingPromotion[], date: string): Prepared {
+  const byDate = prepared.get(promotions) ?? prepared.set(promotions, new Map()).get(promotions)!;
+  const hit = byDate.get(date);
+  if (hit) return hit;
+  const live = promotions.filter((p) => isLiveOn(p, date));
+  const bySlot = Object.fromEntries(DISCOUNT_SLOTS.map((s) => [s, [] as Prepared['bySlot'][DiscountSlot]])) as Prepared['bySlot'];
+  for (const p of [...live].sort((a, b) => b.amountCents - a.amountCents || a.quantity - b.quantity || (a.externalId < b.externalId ? -1 : 1))) {
+    bySlot[SLOT_OF(p)].push({ promotion: p, upcs: new Set(p.upcs) });
+  }
+  const result = { promoted: new Set(live.flatMap((p) => p.upcs)), bySlot };
+  if (byDate.size > 16) byDate.clear();
+  byDate.set(date, result);
+  return result;
+}
+
+function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const x of b) if (a.has(x)) return true;
+  return false;
+}
+
 /**
  * Prices one basket. `lines` are the basket's lines (any order); `promotions` those accepted at the
  * location when it was sold — ones not live on the sale's store-local date are ignored.
@@ -126,8 +157,7 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
   checkLines(lines);
   const ordered = [...lines].sort((a, b) => a.lineNumber - b.lineNumber);
   const date = ordered[0]!.localDate;
-  const live = promotions.filter((p) => isLiveOn(p, date));
-  const promoted = new Set(live.flatMap((p) => p.upcs));
+  const { promoted, bySlot } = prepare(promotions, date);
   const tobacco = ordered.filter((l) => l.category !== null || promoted.has(l.upc));
   const loyaltyId = ordered.find((l) => l.loyaltyId)?.loyaltyId ?? null;
 
@@ -169,15 +199,13 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
     u.slots[slot] = { promotionId, description, perUnitCents: cents, setSize, manufacturer };
   };
 
-  const applicable = live.filter((p) => !p.loyaltyOnly || loyaltyId !== null);
+  const basketUpcs = new Set(tobacco.map((l) => l.upc));
   for (const [pool, sign] of [[kept, 1], [refunded, -1]] as const) {
+    if (pool.length === 0) continue;
     for (const slot of DISCOUNT_SLOTS) {
-      if (slot === 'coupon') continue;
-      const candidates = applicable
-        .filter((p) => SLOT_OF(p) === slot)
-        .sort((a, b) => b.amountCents - a.amountCents || a.quantity - b.quantity || (a.externalId < b.externalId ? -1 : 1));
-      for (const p of candidates) {
-        const upcs = new Set(p.upcs);
+      for (const { promotion: p, upcs } of bySlot[slot]) {
+        if (p.loyaltyOnly && loyaltyId === null) continue;
+        if (!intersects(upcs, basketUpcs)) continue;
         const free = pool.filter((u) => !u.slots[slot] && upcs.has(u.upc));
         if (p.type === 'buydown') {
           const n = p.maxPerTransaction === null ? free.length : Math.min(free.length, p.maxPerTransaction);
@@ -206,9 +234,16 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
     const groups = new Map<string, { discounts: UnitDiscounts; count: number; total: number }>();
     for (const u of units) {
       if (u.line !== line) continue;
-      const discounts = Object.fromEntries(DISCOUNT_SLOTS.map((s) => [s, u.slots[s] ?? null])) as UnitDiscounts;
-      const key = DISCOUNT_SLOTS.map((s) => (u.slots[s] ? `${u.slots[s].promotionId}:${u.slots[s].perUnitCents}:${u.slots[s].setSize}` : '')).join('|');
-      const g = groups.get(key) ?? groups.set(key, { discounts, count: 0, total: u.price - u.remaining }).get(key)!;
+      let key = '';
+      for (const s of DISCOUNT_SLOTS) {
+        const d = u.slots[s];
+        key += d ? `${d.promotionId}:${d.perUnitCents}:${d.setSize}|` : '|';
+      }
+      let g = groups.get(key);
+      if (!g) {
+        const discounts = Object.fromEntries(DISCOUNT_SLOTS.map((s) => [s, u.slots[s] ?? null])) as UnitDiscounts;
+        groups.set(key, (g = { discounts, count: 0, total: u.price - u.remaining }));
+      }
       g.count++;
     }
     for (const g of groups.values()) {
