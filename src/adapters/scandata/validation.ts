@@ -14,13 +14,46 @@ export interface ValidateOptions {
   maxViolations?: number;
 }
 
+/** Every violation code a validator reports (docs/scan-data.md explains each; a test keeps them in step). */
+export const VIOLATION_CODES = [
+  'header',
+  'summary',
+  'field-count',
+  'blank-row',
+  'required',
+  'outlet-is-account',
+  'po-box',
+  'state',
+  'zip',
+  'date-format',
+  'date-outside-week',
+  'week-end-date',
+  'quantity',
+  'scanid',
+  'unit-of-measure',
+  'consumer-units',
+  'amount-format',
+  'amount-sign',
+  'discount-exceeds-price',
+  'flag',
+  'flag-amount',
+  'multipack-quantity',
+  'description-missing',
+  'description-numeric',
+  'loyalty-id-missing',
+  'upc',
+  'upc-check-digit',
+  'phone',
+] as const;
+export type ViolationCode = (typeof VIOLATION_CODES)[number];
+
 export interface Violation {
   /** line number in the file, from 1 */
   row: number;
   /** the field's name in the format, or null for the whole row */
   field: string | null;
   /** stable code, e.g. `flag-amount`, `zip`, `upc-check-digit` */
-  code: string;
+  code: ViolationCode;
   message: string;
   /** the offending value, when there is one */
   value?: string;
@@ -34,7 +67,7 @@ export interface ValidationReport {
   week: { start: string; end: string } | null;
   violationCount: number;
   /** count per code */
-  byCode: Record<string, number>;
+  byCode: Partial<Record<ViolationCode, number>>;
   /** the first `maxViolations` violations, in file order */
   violations: Violation[];
   ok: boolean;
@@ -43,11 +76,11 @@ export interface ValidationReport {
 /** Collects violations, keeping the first N and counting all. */
 export class Violations {
   readonly kept: Violation[] = [];
-  readonly byCode: Record<string, number> = {};
+  readonly byCode: Partial<Record<ViolationCode, number>> = {};
   count = 0;
   constructor(private readonly max = 1000) {}
 
-  add(row: number, field: string | null, code: string, message: string, value?: string): void {
+  add(row: number, field: string | null, code: ViolationCode, message: string, value?: string): void {
     this.count++;
     this.byCode[code] = (this.byCode[code] ?? 0) + 1;
     if (this.kept.length < this.max) this.kept.push(value === undefined ? { row, field, code, message } : { row, field, code, message, value });
