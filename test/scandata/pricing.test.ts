@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PricedLine, priceTransaction, spread } from '../../src/domain/scandata/pricing.ts';
+import { pricingPromotion } from '../../src/domain/scandata/sale-line.ts';
 import { priceSales } from '../../src/domain/scandata/stream.ts';
 import { aBasket, aBuydown, aLine, aMultipack, CAMEL_BLUE, CAMEL_CRUSH, NEWPORT, WATER } from './builders.ts';
 
@@ -99,6 +100,12 @@ describe('pricing a c-store basket', () => {
     const lines = aBasket([{ upc: WATER, category: null, description: 'WATER 1L' }, { upc: NEWPORT, category: null }, { upc: CAMEL_BLUE }]);
     const { rows } = priceTransaction(lines, [aBuydown({ upcs: [NEWPORT] })]);
     expect(rows.map((r) => r.line.lineNumber)).toEqual([2, 3]);
+  });
+
+  it('prices the promotions the RJR sync accepted, as manufacturer-funded', () => {
+    const accepted = { manufacturer: 'rjr' as const, externalId: 'RJ-1', type: 'buydown' as const, description: 'CAMEL $0.50', brand: 'CAMEL', upcs: [CAMEL_BLUE], startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 50, quantity: 1, maxPerTransaction: null, status: 'active' as const, lastModified: null };
+    const { rows } = priceTransaction([aLine()], [pricingPromotion(accepted)]);
+    expect(rows[0]!.discounts.manufacturerBuydown).toEqual({ promotionId: 'RJ-1', description: 'CAMEL $0.50', perUnitCents: 50, setSize: 1, manufacturer: 'rjr' });
   });
 
   it('refuses lines of two baskets and impossible quantities', () => {

@@ -1,4 +1,4 @@
-import type { Manufacturer } from '../promotions/promotion.ts';
+import type { Promotion } from '../promotions/promotion.ts';
 
 /**
  * A c-store sale line in Tillpoint's words: what the register sold, as the POS API or a journal
@@ -71,7 +71,8 @@ export type Funding = 'manufacturer' | 'outlet';
  * the moment of the sale (the accepted state then, not today's).
  */
 export interface PricingPromotion {
-  manufacturer: Manufacturer | string;
+  /** the manufacturer's id ('rjr', 'altria' …): a string, since scan-data files name manufacturers the sync does not know */
+  manufacturer: string;
   externalId: string;
   type: 'buydown' | 'multipack';
   description: string;
@@ -88,6 +89,28 @@ export interface PricingPromotion {
   funding: Funding;
   /** only for a buyer who presented a loyalty id */
   loyaltyOnly: boolean;
+}
+
+/**
+ * An accepted promotion as pricing takes it, with who funds it.
+ * @example pricingPromotion(acceptedRjrBuydown) // { …, funding: 'manufacturer', loyaltyOnly: false }
+ */
+export function pricingPromotion(p: Promotion, opts: { funding?: Funding; loyaltyOnly?: boolean } = {}): PricingPromotion {
+  return {
+    manufacturer: p.manufacturer,
+    externalId: p.externalId,
+    type: p.type,
+    description: p.description,
+    upcs: p.upcs,
+    startDate: p.startDate,
+    endDate: p.endDate,
+    amountCents: p.amountCents,
+    quantity: p.quantity,
+    maxPerTransaction: p.maxPerTransaction,
+    status: p.status,
+    funding: opts.funding ?? 'manufacturer',
+    loyaltyOnly: opts.loyaltyOnly ?? false,
+  };
 }
 
 /** The identity of a basket. */
