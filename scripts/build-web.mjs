@@ -47,9 +47,18 @@ export async function ensureWebBuilt({ force = false, log = (m) => process.stder
   }
   const started = Date.now();
   const hash = sourceHash();
-  await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-  // After the back office, whose build empties web/dist.
-  await vite.build({ configFile: join(WEB, 'vite.guest.config.ts'), logLevel: 'warn' });
+  // Always the production bundle: a caller's NODE_ENV (vitest sets `test`) would otherwise make
+  // Vite bundle development React, and the stamp would then keep `npm start` serving it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    // After the back office, whose build empties web/dist.
+    await vite.build({ configFile: join(WEB, 'vite.guest.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(STAMP, hash);
   log(`tillpoint: built the back office and the guest pages into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
