@@ -134,7 +134,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let cstoreLogger: CstoreLogger = silentLogger;
   const cstoreLog: CstoreLogger = options.cstore?.log ?? { info: (o, m) => cstoreLogger.info(o, m), warn: (o, m) => cstoreLogger.warn(o, m), error: (o, m) => cstoreLogger.error(o, m) };
   const cstore = createCstore(db, config, { config: cstoreConfigOf(config, secretKey), ...options.cstore, log: cstoreLog });
-  const sender = options.guest ? null : loginCodeSenderOf(config.guest);
+  let sender: ReturnType<typeof loginCodeSenderOf> | null = null;
+  const guest = options.guest ?? guestOptionsOf(config, (sender = loginCodeSenderOf(config.guest)));
   const app = await buildApp({
     db,
     loyalty,
@@ -144,13 +145,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     version: VERSION,
     logger: options.logger ?? { level: config.logLevel },
-    guest: options.guest ?? guestOptionsOf(config, sender!),
+    guest,
     tracing,
     metricsAccess: { token: config.metricsToken, onMainPort: config.metricsPort === null },
   });
-  const built = app;
-  cstoreLogger = built.log.child({ module: 'cstore' });
-  for (const w of warnings) built.log.warn(w);
+  cstoreLogger = app.log.child({ module: 'cstore' });
+  for (const w of warnings) app.log.warn(w);
   const workers: { stop(): Promise<void> }[] = [];
   let metricsServer: MetricsServer | null = null;
   return {
@@ -160,21 +160,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     secretKey,
     loyalty,
     cstore,
-    app: built,
+    app,
     async startWorkers() {
       const deliverer = new WebhookDeliverer({ ...options.webhooks, db: db.kysely, secrets: secretKey.box });
-      workers.push(startDeliveryLoop(deliverer, { onError: (e) => built.log.error({ err: e }, 'webhook delivery round failed') }));
+      workers.push(startDeliveryLoop(deliverer, { onError: (e) => app.log.error({ err: e }, 'webhook delivery round failed') }));
       if (!config.scheduler.enabled) return { scheduler: null };
       const scheduler = await startScheduler({
         db,
         databaseUrl: config.databaseUrl,
         cstore,
-        log: built.log.child({ module: 'jobs' }),
+        log: app.log.child({ module: 'jobs' }),
         observer: metrics.jobObserver(),
         pgBoss: { schema: pgBossSchema(db, config.scheduler.pgBossSchema) },
       });
       workers.push(scheduler);
-      built.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
+      app.log.info({ scheduler: scheduler.kind }, 'scheduled jobs started');
       return { scheduler };
     },
     async listenMetrics() {
@@ -185,7 +185,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close() {
       await metricsServer?.close();
       await Promise.all(workers.map((w) => w.stop()));
-      await built.close();
+      await app.close();
       sender?.close?.();
       if (!options.db) await db.close();
       if (!options.tracing) await tracing.shutdown();
