@@ -5,6 +5,7 @@ import { GuestAppService } from '../../../app/guest/guest-app.service.ts';
 import { GuestAuthService, type GuestPrincipal } from '../../../app/guest/guest-auth.service.ts';
 import { type GuestOptions, guestOptionsFromEnv } from '../../../app/guest/guest-options.ts';
 import { logLoginCodeSender } from '../../../app/guest/login-code-sender.ts';
+import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { PromoCodes } from '../../../app/guest/promo-codes.ts';
 import { claimReceipt } from '../../../app/guest/receipt-claim.ts';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
@@ -59,6 +60,8 @@ export interface GuestPluginOptions {
   loyalty: LoyaltyService;
   /** Sender, external identity providers, clock, limits; the environment when absent. */
   guest?: GuestOptions;
+  /** where the login and promo-code limits are held; default: this process */
+  limiters?: LimiterFactory;
 }
 
 const TAGS = ['Guest'];
@@ -101,9 +104,9 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
   const config = opts.guest ?? guestOptionsFromEnv();
   const clock = config.clock ?? (() => new Date());
   const db = opts.db.kysely;
-  const auth = new GuestAuthService(db, { ...config, sender: config.sender ?? logLoginCodeSender(), clock });
+  const auth = new GuestAuthService(db, { ...config, sender: config.sender ?? logLoginCodeSender(), clock, ...(opts.limiters ? { limiters: opts.limiters } : {}) });
   const guests = new GuestAppService(db, opts.loyalty, clock);
-  const promoCodes = new PromoCodes(db, clock);
+  const promoCodes = new PromoCodes(db, clock, undefined, opts.limiters);
 
   app.post<{ Params: ProgramParamsT; Body: { email: string } }>(
     '/:program/auth/start',
