@@ -2,6 +2,7 @@ import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@si
 import { Value } from '@sinclair/typebox/value';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from './adapters/db/database.ts';
 import { maskSecret } from './lib/secret-box.ts';
+import { LIMIT_STORES, type LimitStoreSetting } from './adapters/limits/limit-store.ts';
 
 /**
  * Every environment variable Tillpoint reads, in one TypeBox schema: its type, default and
@@ -55,6 +56,8 @@ export const ENV_SCHEMA = Type.Object({
   TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', { default: 'on', caseless: true }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(url('OpenTelemetry collector (spans go to `{endpoint}/v1/traces`): a span per request, query and outbound call', { defaultText: 'unset (tracing off)' })),
   OTEL_SERVICE_NAME: Type.String({ minLength: 1, default: 'tillpoint', description: 'the service name of the spans' }),
+  TILLPOINT_LIMITS_STORE: oneOf(LIMIT_STORES, 'where brute-force limits (logins, codes) are held: `auto` (Redis if `TILLPOINT_REDIS_URL`, else the shared PostgreSQL, else this process), `memory`, `postgres`, `redis`', { default: 'auto', caseless: true }),
+  TILLPOINT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://\\S+$', expected: 'a redis:// or rediss:// URL', secret: true, description: 'a Redis for the shared brute-force limits' })),
   TILLPOINT_PGBOSS_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', expected: 'a lower-case SQL identifier', defaultText: '`<db schema>_pgboss`, else `pgboss`', description: 'PostgreSQL only: the schema pg-boss keeps its queues in' })),
 });
 
@@ -103,6 +106,10 @@ export interface Config {
   scheduler: { enabled: boolean; pgBossSchema: string | null };
   /** OpenTelemetry: off (null endpoint) unless a collector is configured */
   tracing: { endpoint: string | null; serviceName: string };
+  /** `TILLPOINT_LIMITS_STORE`: where brute-force limits live (auto: Redis if configured, else PostgreSQL, else memory) */
+  limitsStore: LimitStoreSetting;
+  /** `TILLPOINT_REDIS_URL`: a Redis for the shared limits */
+  redisUrl: string | null;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
@@ -224,6 +231,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
     sync: { defaultTime: e.TILLPOINT_SYNC_TIME, concurrency: e.TILLPOINT_SYNC_CONCURRENCY },
     scheduler: { enabled: e.TILLPOINT_SCHEDULER === 'on', pgBossSchema: e.TILLPOINT_PGBOSS_SCHEMA ?? null },
     tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
+    limitsStore: e.TILLPOINT_LIMITS_STORE,
+    redisUrl: e.TILLPOINT_REDIS_URL ?? null,
   };
 }
 
@@ -267,3 +276,4 @@ export function configMarkdownTable(): string {
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }
+

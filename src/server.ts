@@ -18,6 +18,7 @@ import { LoyaltyService } from './app/loyalty.service.ts';
 import type { ManufacturerConnector } from './app/ports/manufacturer-connector.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type JobScheduler, pgBossSchema, startScheduler } from './jobs/scheduler.ts';
+import { openLimitStore } from './adapters/limits/limit-store.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { loadSecretKey, type SecretKey } from './lib/secret-key.ts';
 import { VERSION } from './version.ts';
@@ -122,12 +123,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const metrics = new Metrics();
   const warnings: string[] = [];
   const secretKey = loadSecretKey({ keyText: config.secretKey, production: config.production, warn: (m) => warnings.push(m) });
+  const limits = openLimitStore({ store: config.limitsStore, redisUrl: config.redisUrl }, db);
   const loyalty = new LoyaltyService({
     db,
     randomIndex: cryptoRandomIndex,
     otpTtlSeconds: config.otpTtlSeconds,
     publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
     observer: metrics.observer(),
+    limiters: limits.limiters,
   });
   const adminAuth = new AdminAuthService(db.kysely);
   // The c-store use cases log through the app's logger, which exists once the app is built.
@@ -148,9 +151,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     guest,
     tracing,
     metricsAccess: { token: config.metricsToken, onMainPort: config.metricsPort === null },
+    limiters: limits.limiters,
   });
   cstoreLogger = app.log.child({ module: 'cstore' });
   for (const w of warnings) app.log.warn(w);
+  app.log.debug({ limits: limits.kind }, 'brute-force limits held in %s', limits.kind);
   const workers: { stop(): Promise<void> }[] = [];
   let metricsServer: MetricsServer | null = null;
   return {
@@ -186,6 +191,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await metricsServer?.close();
       await Promise.all(workers.map((w) => w.stop()));
       await app.close();
+      await limits.close();
       sender?.close?.();
       if (!options.db) await db.close();
       if (!options.tracing) await tracing.shutdown();
