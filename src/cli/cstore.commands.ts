@@ -7,7 +7,7 @@ import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
 import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../adapters/manufacturers/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
-import type { CstoreLogger } from '../app/cstore/deps.ts';
+import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { loadConfig } from '../config.ts';
 import { configureCstore, createCstore } from '../cstore.runtime.ts';
@@ -116,7 +116,7 @@ export function registerCstoreCommands(program: Command): void {
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         await migrateToLatest(db);
-        const log: CstoreLogger = { info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
+        const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
         const cstore = createCstore(db, { log });
         const targets = await syncTargets(cstore, opts);
         if (!targets.length) {
