@@ -145,12 +145,8 @@ export interface RegisterEntry {
   acceptedAt: string;
 }
 
-/** Who did it: an admin, the CLI, the scheduler or the auto-accept rule. */
-export interface Actor {
-  type: 'admin' | 'system' | 'cli';
-  id: string;
-  name: string;
-}
+/** Who did it (an admin, the CLI, the scheduler or the auto-accept rule): the one `Actor` of src/app/model.ts. */
+export type { Actor } from '../model.ts';
 
 /** What `registerView` needs from one location's batches: counts per state and the newest ones. */
 export interface BatchTally {
