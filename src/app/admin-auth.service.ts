@@ -1,14 +1,15 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
-import type { AdminRole, Database } from '../adapters/db/schema.ts';
+import type { Database } from '../adapters/db/schema.ts';
+import { ADMIN_ROLES, type AdminRole } from '../domain/admin-role.ts';
 import { AppError } from '../errors.ts';
 import { newId, sha256 } from '../lib/ids.ts';
 import { TOKEN_PREFIX } from '../lib/tokens.ts';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
-export const ADMIN_ROLES: readonly AdminRole[] = ['owner', 'program_manager', 'support', 'read_only'];
+export { ADMIN_ROLES };
 
 /** Who is calling an admin route. `programIds: '*'` sees every program. */
 export interface AdminPrincipal {

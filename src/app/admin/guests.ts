@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { enqueueEvent } from '../../adapters/db/repositories/outbox.repository.ts';
 import { InsufficientPoints, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { GuestTable, LedgerKind, PointsLedgerTable } from '../../adapters/db/schema.ts';
+import type { GuestTable, PointsLedgerTable } from '../../adapters/db/schema.ts';
+import type { LedgerKind } from '../../domain/ledger-kind.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';

@@ -1,12 +1,13 @@
 import { eventsOfTransaction } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { LoyaltyTransactionTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import { TRANSACTION_STATUSES, type TransactionStatus } from '../../domain/transaction-status.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
 import { type AdminContext, assertProgramInScope, audit, beforeCursor, instantParam, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 import { type LedgerEntryView, ledgerEntryView } from './guests.ts';
 
-export const TRANSACTION_STATUSES: readonly TransactionStatus[] = ['OPEN', 'PENDING', 'CLAIMED', 'VOIDED', 'UNCLAIMED'];
+export { TRANSACTION_STATUSES };
 
 export interface TransactionSummary {
   id: string;

@@ -1,4 +1,5 @@
-import type { AdminRole, AdminUserTable } from '../../adapters/db/schema.ts';
+import type { AdminUserTable } from '../../adapters/db/schema.ts';
+import type { AdminRole } from '../../domain/admin-role.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { ADMIN_ROLES, AdminAuthService } from '../admin-auth.service.ts';
 import { type Actor, type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';

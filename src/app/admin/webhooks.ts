@@ -1,4 +1,6 @@
-import type { DeliveryStatus, EventType, WebhookDeliveryTable, WebhookSubscriptionTable } from '../../adapters/db/schema.ts';
+import type { WebhookDeliveryTable, WebhookSubscriptionTable } from '../../adapters/db/schema.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../domain/delivery-status.ts';
+import type { EventType } from '../../domain/event-type.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
@@ -150,7 +152,7 @@ export async function rotateWebhookSecret(ctx: AdminContext, box: SecretBox, pro
 
 // ---- deliveries ----------------------------------------------------------------------------------
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivering', 'delivered', 'dead'];
+export { DELIVERY_STATUSES };
 
 export interface DeliveryView {
   id: string;

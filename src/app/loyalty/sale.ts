@@ -2,6 +2,7 @@ import { markPending, type NewRedemption } from '../../adapters/db/repositories/
 import type { LedgerEntryInput } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
 import type { Cart } from '../../domain/cart.ts';
+import { OPEN_STATUSES } from '../../domain/transaction-status.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../../domain/evaluate.ts';
 import { localTimeAt } from '../../domain/time.ts';
 import { AppError, rulesError } from '../../errors.ts';
@@ -21,12 +22,11 @@ import { presentationFor } from './presentation.ts';
  * the pure `evaluate`.
  */
 
-const OPEN_STATES = ['OPEN', 'PENDING'] as const;
 
 /** Dry run of a claim: eligibility and points preview; changes nothing. */
 export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: SaleCommand): Promise<SaleResult> {
   const txn = await ctx.transactions.row(principal, transactionId);
-  if (!(OPEN_STATES as readonly string[]).includes(txn.status)) {
+  if (!(OPEN_STATUSES as readonly string[]).includes(txn.status)) {
     throw new AppError('TransactionNotClaimable', `Loyalty transaction is ${txn.status}`);
   }
   const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);

@@ -1,4 +1,5 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { OPEN_STATUSES } from '../../../domain/transaction-status.ts';
 import type { Engine } from '../database.ts';
 import { insertLedgerRows, LEDGER_COLUMNS, type LedgerRow } from './points-ledger.repository.ts';
 import { insertEvent } from './outbox.repository.ts';
@@ -11,7 +12,7 @@ import type { Database, LoyaltyTransactionTable, OutboxEventTable, RedemptionTab
  * was a visible share of the server's CPU.
  */
 
-const OPEN_STATES = ['OPEN', 'PENDING'] as const;
+const OPEN_STATES = OPEN_STATUSES;
 
 export interface GuestRow {
   id: string;
