@@ -2,7 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
 import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
 import type { ExpiryLedgerEntry } from '../../../domain/expiry.ts';
-import type { Database, LedgerKind, PointsLedgerTable } from '../schema.ts';
+import type { Cursor } from '../../../app/pagination.ts';
+import type { LedgerKind } from '../../../domain/ledger-kind.ts';
+import { olderThan } from '../keyset.ts';
+import type { Database, PointsLedgerTable } from '../schema.ts';
 
 export interface LedgerEntryInput {
   kind: LedgerKind;
@@ -179,4 +182,62 @@ export async function ledgerEntries(db: Kysely<Database>, guestIds: readonly str
     list.push({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id });
   }
   return out;
+}
+
+/** A ledger entry as the back office lists it. */
+export interface LedgerEntryRecord {
+  id: string;
+  kind: LedgerKind;
+  points: number;
+  balanceAfter: number;
+  transactionId: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+function toEntry(row: PointsLedgerTable): LedgerEntryRecord {
+  return { id: row.id, kind: row.kind, points: row.points, balanceAfter: row.balance_after, transactionId: row.transaction_id, reason: row.reason, createdAt: row.created_at };
+}
+
+/** A guest's entries, newest first, up to `limit` after `cursor`. */
+export async function guestLedgerPage(db: Kysely<Database>, programId: string, guestId: string, cursor: Cursor | null, limit: number): Promise<LedgerEntryRecord[]> {
+  let q = db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('guest_id', '=', guestId);
+  if (cursor) q = q.where(olderThan(cursor, 'created_at', 'id'));
+  return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toEntry);
+}
+
+/** The entries one sale wrote, oldest first. */
+export async function transactionLedger(db: Kysely<Database>, programId: string, transactionId: string): Promise<LedgerEntryRecord[]> {
+  const rows = await db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toEntry);
+}
+
+/** The entry `postEntries` just wrote for a single-entry posting (its kind, instant and balance after). */
+export async function postedEntry(db: Kysely<Database>, guestId: string, kind: LedgerKind, at: string, balanceAfter: number): Promise<LedgerEntryRecord> {
+  const row = await db
+    .selectFrom('points_ledger')
+    .selectAll()
+    .where('guest_id', '=', guestId)
+    .where('kind', '=', kind)
+    .where('created_at', '=', at)
+    .where('balance_after', '=', balanceAfter)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  return toEntry(row);
+}
+
+/**
+ * A guest's EARN and VOID_EARN entries after `since`, in the shape the tier computation reads
+ * (domain/tiers.ts `pointsEarnedInWindow`).
+ */
+export async function earnEntriesSince(db: Kysely<Database>, programId: string, guestId: string, since: string): Promise<ExpiryLedgerEntry[]> {
+  const rows = await db
+    .selectFrom('points_ledger')
+    .select(['kind', 'points', 'created_at', 'transaction_id'])
+    .where('guest_id', '=', guestId)
+    .where('program_id', '=', programId)
+    .where('kind', 'in', ['EARN', 'VOID_EARN'])
+    .where('created_at', '>', since)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id }));
 }
