@@ -16,6 +16,13 @@ import type { Database, LoyaltyTransactionTable, OutboxEventTable, RedemptionTab
 
 const OPEN_STATES = OPEN_STATUSES;
 
+/**
+ * A POS sale as the loyalty use cases read and write it. Still the stored row's shape (snake_case):
+ * the POS hot path maps nothing it does not need to; the loyalty split (issue 10 item 2) gives it
+ * a camelCase record.
+ */
+export type LoyaltyTransactionRow = LoyaltyTransactionTable;
+
 export interface GuestRow {
   id: string;
   program_id: string;
