@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../adapters/db/db-errors.ts';
 import { type AuditEntry, writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
@@ -46,11 +47,7 @@ export async function audit(
   await writeAudit(trx, row, ctx.now.toISOString());
 }
 
-/** Unique-constraint violations of either engine: a 409 for the caller, not a 500. */
-export function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+export { isUniqueViolation };
 
 export async function orConflict<T>(work: Promise<T>, message: string, field: string): Promise<T> {
   try {
