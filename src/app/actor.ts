@@ -1,21 +1,19 @@
 import type { AdminPrincipal } from './admin-auth.service.ts';
+import type { Actor } from './model.ts';
+
+export type { Actor };
 
 /**
- * Who makes a change: a logged-in back-office user, the CLI, or the system. Use cases take an
- * actor (never an HTTP request), so the CLI can call them as plain functions and every change is
- * audited with its author.
+ * The one `Actor` (app/model.ts) with the programs it may touch ('*' for every program): what the
+ * admin use cases take, so the CLI can call them as plain functions with full rights and a
+ * back-office user only within their programs.
  */
-export interface Actor {
-  type: 'admin' | 'cli' | 'system';
-  id: string;
-  /** shown to people (who accepted a batch, who decided a change) */
-  name: string;
-  /** the programs the actor may touch; '*' for every program */
+export interface ScopedActor extends Actor {
   programIds: string[] | '*';
 }
 
 /** The actor of a logged-in back-office user. */
-export const actorOf = (admin: AdminPrincipal): Actor => ({ type: 'admin', id: admin.userId, name: admin.name || admin.email, programIds: admin.programIds });
+export const actorOf = (admin: AdminPrincipal): ScopedActor => ({ type: 'admin', id: admin.userId, name: admin.name || admin.email, programIds: admin.programIds });
 
 /** The CLI acts with full rights; `id` says who ran it (e.g. the OS user). */
-export const cliActor = (id = 'cli'): Actor => ({ type: 'cli', id, name: id, programIds: '*' });
+export const cliActor = (id = 'cli'): ScopedActor => ({ type: 'cli', id, name: id, programIds: '*' });

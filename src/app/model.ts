@@ -51,6 +51,17 @@ export interface PosPrincipal {
   environment: string;
 }
 
+/**
+ * Who makes a change: a back-office user, the CLI, or the system (the scheduler, the auto-accept
+ * rule). Use cases take an actor, never an HTTP request, and audit every change with it.
+ */
+export interface Actor {
+  type: 'admin' | 'system' | 'cli';
+  id: string;
+  /** shown to people (e.g. a batch's "accepted by") */
+  name: string;
+}
+
 export interface Guest {
   id: string;
   programId: string;

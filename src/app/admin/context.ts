@@ -2,24 +2,24 @@ import { isUniqueViolation } from '../../adapters/db/db-errors.ts';
 import { type AuditEntry, writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
-import { type Actor, actorOf, cliActor } from '../actor.ts';
+import { actorOf, cliActor, type ScopedActor } from '../actor.ts';
 
-export type { Actor };
+export type { ScopedActor };
 export { actorOf, cliActor };
 
 export interface AdminContext {
   db: Tx;
-  actor: Actor;
+  actor: ScopedActor;
   /** the instant the change happens; every row written by one use case carries it */
   now: Date;
 }
 
-export function adminContext(db: Tx, actor: Actor, now = new Date()): AdminContext {
+export function adminContext(db: Tx, actor: ScopedActor, now = new Date()): AdminContext {
   return { db, actor, now };
 }
 
 /** 404 for a program outside the actor's reach: other programs' ids are not even confirmed. */
-export function assertProgramInScope(actor: Actor, programId: string): void {
+export function assertProgramInScope(actor: ScopedActor, programId: string): void {
   if (actor.programIds !== '*' && !actor.programIds.includes(programId)) throw new AppError('NotFound', 'No such program');
 }
 

@@ -10,13 +10,14 @@ import { inTransaction } from '../../adapters/db/tx.ts';
 import type { AdminRole } from '../../domain/admin-role.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { ADMIN_ROLES, AdminAuthService } from '../admin-auth.service.ts';
-import { type Actor, type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
+import type { ScopedActor } from '../actor.ts';
+import { type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
 
 /** A back-office user as listed: never the password hash. */
 export type AdminUserView = AdminUserRecord;
 
 /** An owner of some programs sees and manages only users confined to those programs. */
-function within(actor: Actor, programIds: string[] | '*'): boolean {
+function within(actor: ScopedActor, programIds: string[] | '*'): boolean {
   if (actor.programIds === '*') return true;
   if (programIds === '*') return false;
   const mine = actor.programIds;
