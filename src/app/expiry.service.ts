@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { capabilitiesOf } from '../adapters/db/capabilities.ts';
 import { finishedRunWithCutoff, findExpiryRun, finishExpiryRun, startExpiryRun, takeOverExpiryRun } from '../adapters/db/repositories/expiry-runs.repository.ts';
-import { type GuestActivity, guestActivity, guestsMaybeDue, lockGuestsForUpdate } from '../adapters/db/repositories/guests.repository.ts';
+import { type GuestActivity, guestActivity, guestsMaybeDue } from '../adapters/db/repositories/guests.repository.ts';
 import { enqueueEvents } from '../adapters/db/repositories/outbox.repository.ts';
 import { type GuestPosting, postEntriesBatch } from '../adapters/db/repositories/points-ledger-batch.repository.ts';
-import { ledgerEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { ledgerEntries, lockGuests } from '../adapters/db/repositories/points-ledger.repository.ts';
 import { programExpiryPolicies } from '../adapters/db/repositories/programs.repository.ts';
 import { inTransaction, type Tx } from '../adapters/db/tx.ts';
 import { type ExpirationBucket, type ExpiryPolicy, expirationBuckets, expiryCutoff, pointsDue } from '../domain/expiry.ts';
@@ -171,7 +171,7 @@ export class ExpiryService {
     const result = { scanned: page.length, last: page[page.length - 1]?.id ?? after, guests: 0, points: 0 };
     let candidates: GuestActivity[] = page.filter((g) => g.maybeDue);
     if (candidates.length === 0) return result;
-    if (capabilitiesOf(trx).skipLocked) candidates = await lockGuestsForUpdate(trx, programId, candidates.map((g) => g.id));
+    if (capabilitiesOf(trx).skipLocked) candidates = await lockGuests(trx, programId, candidates.map((g) => g.id));
     const ledgers = await ledgerEntries(trx, candidates.map((g) => g.id));
     const nowIso = now.toISOString();
     const postings: GuestPosting[] = [];

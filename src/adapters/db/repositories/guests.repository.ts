@@ -124,19 +124,6 @@ export async function guestsMaybeDue(
   return rows.map((r) => ({ id: r.id, balance: r.balance, lastActivityAt: r.last_activity_at, createdAt: r.created_at, maybeDue: Number(r.maybe_due) === 1 }));
 }
 
-/** Re-reads guests `FOR UPDATE`, in id order (engines that lock rows): concurrent writers wait. */
-export async function lockGuestsForUpdate(db: Tx, programId: string, ids: readonly string[]): Promise<GuestActivity[]> {
-  const rows = await db
-    .selectFrom('guests')
-    .select(['id', 'balance', 'last_activity_at', 'created_at'])
-    .where('program_id', '=', programId)
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  return rows.map((r) => ({ id: r.id, balance: r.balance, lastActivityAt: r.last_activity_at, createdAt: r.created_at }));
-}
-
 /** A program's guests by balance (largest first), then name. */
 export async function topGuestsByBalance(db: Tx, programId: string, limit: number): Promise<Pick<Guest, 'id' | 'name' | 'email' | 'balance'>[]> {
   return db.selectFrom('guests').select(['id', 'name', 'email', 'balance']).where('program_id', '=', programId).orderBy('balance', 'desc').orderBy('name').limit(limit).execute();

@@ -5,6 +5,7 @@ import type { ExpiryLedgerEntry } from '../../../domain/expiry.ts';
 import type { Cursor } from '../../../app/pagination.ts';
 import type { LedgerKind } from '../../../domain/ledger-kind.ts';
 import { olderThan } from '../keyset.ts';
+import type { GuestActivity } from './guests.repository.ts';
 import type { Database, PointsLedgerTable } from '../schema.ts';
 
 export interface LedgerEntryInput {
@@ -142,6 +143,23 @@ function ledgerInsert(n: number): PreparedQuery<Record<string, unknown>, unknown
  */
 export async function lockGuest(trx: Kysely<Database>, guestId: string): Promise<void> {
   await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', guestId).execute();
+}
+
+/**
+ * The batch form of `lockGuest` for engines that lock rows (`DbCapabilities.skipLocked`): re-reads
+ * guests `FOR UPDATE`, in id order, so a concurrent sale waits for the expiry page (or the page for
+ * it) and two batches never deadlock.
+ */
+export async function lockGuests(trx: Kysely<Database>, programId: string, ids: readonly string[]): Promise<GuestActivity[]> {
+  const rows = await trx
+    .selectFrom('guests')
+    .select(['id', 'balance', 'last_activity_at', 'created_at'])
+    .where('program_id', '=', programId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => ({ id: r.id, balance: r.balance, lastActivityAt: r.last_activity_at, createdAt: r.created_at }));
 }
 
 export async function currentBalance(db: Kysely<Database>, guestId: string): Promise<number | null> {
