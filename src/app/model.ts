@@ -3,7 +3,8 @@ import type { EarnPolicy } from '../domain/points.ts';
 import type { PresentationTemplate } from '../domain/receipt.ts';
 import type { TierConfig } from '../domain/tiers.ts';
 
-export type ExpiryPolicy = { kind: 'inactivity'; days: number } | { kind: 'monthly-buckets'; months: number } | { kind: 'none' };
+export type { ExpiryPolicy } from '../domain/expiry.ts';
+import type { ExpiryPolicy } from '../domain/expiry.ts';
 
 /** Receipt templates: per vendor (or `default`), separately for claimed and unclaimed sales. */
 export type ReceiptTemplates = Record<string, { claimed?: PresentationTemplate; unclaimed?: PresentationTemplate }>;

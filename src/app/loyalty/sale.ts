@@ -1,7 +1,8 @@
 import { markPending, type NewRedemption } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { LedgerEntryInput } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { Cart } from '../../domain/cart.ts';
+import { OPEN_STATUSES } from '../../domain/transaction-status.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../../domain/evaluate.ts';
 import { localTimeAt } from '../../domain/time.ts';
 import { AppError, rulesError } from '../../errors.ts';
@@ -21,12 +22,11 @@ import { presentationFor } from './presentation.ts';
  * the pure `evaluate`.
  */
 
-const OPEN_STATES = ['OPEN', 'PENDING'] as const;
 
 /** Dry run of a claim: eligibility and points preview; changes nothing. */
 export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: SaleCommand): Promise<SaleResult> {
   const txn = await ctx.transactions.row(principal, transactionId);
-  if (!(OPEN_STATES as readonly string[]).includes(txn.status)) {
+  if (!(OPEN_STATUSES as readonly string[]).includes(txn.status)) {
     throw new AppError('TransactionNotClaimable', `Loyalty transaction is ${txn.status}`);
   }
   const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);
@@ -146,7 +146,7 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
 }
 
 /** A settled transaction: a retried CLAIMED with the same body gets its stored answer; anything else is refused. */
-function replayOrRefuse(txn: LoyaltyTransactionTable, cmd: SaleCommand): unknown {
+function replayOrRefuse(txn: LoyaltyTransactionRow, cmd: SaleCommand): unknown {
   if (txn.status === 'CLAIMED' && cmd.status === 'CLAIMED' && txn.claim_hash === cmd.bodyHash && txn.claim_response) {
     return JSON.parse(txn.claim_response);
   }
@@ -154,7 +154,7 @@ function replayOrRefuse(txn: LoyaltyTransactionTable, cmd: SaleCommand): unknown
   throw new AppError('TransactionNotClaimable', why);
 }
 
-async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: SaleCommand) {
+async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionRow, cmd: SaleCommand) {
   if (!txn.guest_id) throw new AppError('TransactionNotClaimable', 'Transaction has no guest');
   if (cmd.loyaltyId && cmd.loyaltyId.toLowerCase() !== txn.guest_id) {
     throw new AppError('ValidationError', 'loyaltyId is not the guest identified on this transaction', { field: 'loyaltyId' });
@@ -206,7 +206,7 @@ async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: L
 function saleResult(
   ctx: LoyaltyContext,
   program: Program,
-  txn: LoyaltyTransactionTable,
+  txn: LoyaltyTransactionRow,
   guest: Guest,
   cmd: SaleCommand,
   evaluation: Evaluation,
