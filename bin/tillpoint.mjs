@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 const DIST_CLI = new URL('../dist/cli.js', import.meta.url);
 const build = await import('../scripts/build.mjs').catch(() => null);
 try {
-  build?.ensureServerBuilt();
+  build?.ensureServerBuilt({ allowTypeErrors: true });
 } catch (e) {
   if (!existsSync(DIST_CLI)) {
     console.error(`tillpoint: ${e.message}`);
