@@ -31,7 +31,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time as an argument (`now`); do not read the clock here.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time as an argument (`now`); do not read the clock here.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Take the time as an argument (`now`); do not read the clock here.',
+        },
       ],
     },
   },

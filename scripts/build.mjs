@@ -56,7 +56,8 @@ function compiler() {
 export function ensureServerBuilt({ force = false, allowTypeErrors = false, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   if (!force && !isServerStale()) return false;
   const tsc = compiler();
-  if (!tsc) throw new Error('dist/ is missing or older than src/, and TypeScript (a dev dependency) is not installed to build it: run `npm ci && npm run build`');
+  if (!tsc)
+    throw new Error('dist/ is missing or older than src/, and TypeScript (a dev dependency) is not installed to build it: run `npm ci && npm run build`');
   const started = Date.now();
   const hash = serverSourceHash();
   const out = join(ROOT, `dist.building-${process.pid}`);
