@@ -36,6 +36,8 @@ export function serverSourceHash() {
 
 export function isServerStale() {
   const stamp = join(DIST, STAMP);
+  // An install that ships dist/ without the sources (the container image): dist/ is all there is.
+  if (!existsSync(SRC)) return !existsSync(join(DIST, 'cli.js'));
   return !existsSync(join(DIST, 'cli.js')) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== serverSourceHash();
 }
 
