@@ -14,8 +14,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/**/*.test.ts'],
-          // The browser tests (test/e2e/web) need the back office built; once, before any file runs.
-          globalSetup: ['test/support/build-web.setup.ts'],
+          // The spawned servers run dist/ and the browser tests (test/e2e/web) need web/dist: built once, before any file runs.
+          globalSetup: ['test/support/build.setup.ts'],
         },
       },
       {
