@@ -1,5 +1,6 @@
 import { eventsOfTransaction } from '../../adapters/db/repositories/outbox.repository.ts';
 import type { LoyaltyTransactionTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { RuleResults } from '../../domain/rule-results.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
@@ -40,6 +41,8 @@ export interface TransactionDetail extends TransactionSummary {
   posAnswer: unknown;
   /** the events the sale announced (claimed, voided, receipt claimed …), oldest first */
   events: { id: string; type: string; at: string; dispatchedAt: string | null; data: Record<string, unknown> }[];
+  /** what the last validate, PENDING or CLAIMED evaluation decided per incentive and rule; null before any */
+  ruleResults: RuleResults | null;
 }
 
 type Row = LoyaltyTransactionTable & { store_external_id: string };
@@ -129,6 +132,7 @@ export async function getTransaction(ctx: AdminContext, programId: string, trans
     ledger: ledger.map(ledgerEntryView),
     posAnswer: row.claim_response ? (JSON.parse(row.claim_response) as unknown) : null,
     events,
+    ruleResults: row.rule_results ? (JSON.parse(row.rule_results) as RuleResults) : null,
   };
 }
 
