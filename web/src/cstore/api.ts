@@ -1,11 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type paths, unwrap } from '../api/client';
-
-type Json<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch', S extends number = 200> = paths[P][M] extends {
-  responses: { [K in S]: { content: { 'application/json': infer T } } };
-}
-  ? T
-  : never;
+import { api, ApiError, type Json, type paths, unwrap } from '../api/client';
 
 export type Location = Json<'/admin/v1/cstore/locations/{locationId}', 'get'>;
 export type License = Json<'/admin/v1/cstore/programs/{programId}/licenses', 'get'>[number];
