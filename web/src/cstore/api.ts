@@ -16,6 +16,7 @@ export type RollOutReadiness = Json<'/admin/v1/cstore/programs/{programId}/rollo
 export type PilotBlocker = RollOutReadiness['blockers'][number];
 export type RejectedRecords = Json<'/admin/v1/cstore/locations/{locationId}/rejected-records', 'get'>;
 export type RetryOutlet = Json<'/admin/v1/cstore/locations/{locationId}/retry-outlet', 'post'>;
+export type NewLocation = NonNullable<paths['/admin/v1/cstore/programs/{programId}/locations']['post']['requestBody']>['content']['application/json'];
 export type LocationPatch = NonNullable<paths['/admin/v1/cstore/locations/{locationId}']['patch']['requestBody']>['content']['application/json'];
 /**
  * What POST …/rollout answered: the locations it turned live, or — refused because the pilot was
@@ -105,6 +106,8 @@ export const cstoreApi = {
       throw e;
     }
   },
+  issueAgentToken: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/agent-token', locationPath(locationId))),
+  createLocation: (programId: string, body: NewLocation) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId } }, body })),
   retryOutlet: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/retry-outlet', locationPath(locationId))),
 };
 

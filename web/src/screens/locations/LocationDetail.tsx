@@ -6,6 +6,7 @@ import { useAuth } from '../../auth/auth';
 import { cstoreApi, type LocationPatch, type SyncRun, useCstoreMutation, useLocation, useSyncRun, useSyncRuns } from '../../cstore/api';
 import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge, RunBadge } from '../../cstore/badges';
 import { DataTable } from '../../shell/DataTable';
+import { ShownOnce } from '../../shell/ShownOnce';
 import { ErrorState, Loading, when } from '../../shell/states';
 
 const PAGE_SIZE = 20;
@@ -218,8 +219,46 @@ export function LocationDetail() {
           </Text>
         )}
       </Card>
+      <AgentTokenCard locationId={l.id} prefix={l.agentTokenPrefix} />
       <RunModal runId={openRun} onClose={() => setOpenRun(null)} />
     </Stack>
+  );
+}
+
+/** The store agent's token: its prefix; owners issue a new one, shown once (the old one stops working). */
+function AgentTokenCard({ locationId, prefix }: { locationId: string; prefix: string | null }) {
+  const { can } = useAuth();
+  const [shown, setShown] = useState<string | null>(null);
+  const issue = useCstoreMutation(() => cstoreApi.issueAgentToken(locationId));
+  return (
+    <Card withBorder component="section" aria-label="Store agent token">
+      <Group justify="space-between">
+        <div>
+          <Title order={4}>Store agent token</Title>
+          <Text size="sm" c="dimmed">
+            {prefix ? (
+              <>
+                Issued: starts with <Code>{prefix}…</Code>. The store’s agent sends it to fetch and acknowledge update batches.
+              </>
+            ) : (
+              'None yet: issue one and install it in the store’s agent.'
+            )}
+          </Text>
+        </div>
+        {can('own') ? (
+          <Button
+            variant="light"
+            loading={issue.isPending}
+            onClick={() =>
+              (!prefix || window.confirm('Issue a new agent token? The current one stops working at once.')) && issue.mutate(undefined, { onSuccess: (t) => setShown(t.token) })
+            }
+          >
+            {prefix ? 'Replace agent token' : 'Issue agent token'}
+          </Button>
+        ) : null}
+      </Group>
+      <ShownOnce title="The store agent’s token" secret={shown} onClose={() => setShown(null)} />
+    </Card>
   );
 }
 

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAuth } from '../../auth/auth';
-import { cstoreApi, type License, type Location, useCstoreMutation, useEnrollment, useLicenses, useLocations } from '../../cstore/api';
+import { ApiError, fieldError } from '../../api/client';
+import { cstoreApi, type License, type Location, type NewLocation, useCstoreMutation, useEnrollment, useLicenses, useLocations } from '../../cstore/api';
 import { IntegrationBadge, LicenseBadge, PendingBadge, RegisterCell, RunBadge } from '../../cstore/badges';
 import { useProgram } from '../../shell/program';
 import { DataTable, TwoLines } from '../../shell/DataTable';
@@ -13,7 +14,9 @@ import { RollOutCard } from './RollOut';
 
 export function LocationsOverview() {
   const { programId, program } = useProgram();
+  const { can } = useAuth();
   const locations = useLocations(programId);
+  const [adding, setAdding] = useState(false);
 
   return (
     <Stack>
@@ -27,9 +30,15 @@ export function LocationsOverview() {
       <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} liveCount={locations.data?.filter((l) => l.integrationStatus === 'live').length ?? 0} />
 
       <Card withBorder>
-        <Title order={4} mb="sm">
-          Locations
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Locations</Title>
+          {can('manage') ? (
+            <Button size="xs" variant="light" onClick={() => setAdding(true)}>
+              Add location
+            </Button>
+          ) : null}
+        </Group>
+        <NewLocationModal programId={programId} opened={adding} onClose={() => setAdding(false)} />
         <DataTable
           label="Locations"
           what="locations"
@@ -39,7 +48,7 @@ export function LocationsOverview() {
           rowProps={(l) => ({ 'data-location-id': l.id })}
           empty={{
             title: `${program?.name ?? 'This program'} has no c-store locations`,
-            hint: <>Choose the c-store program in the header, or create locations through the admin API (POST /admin/v1/cstore/programs/{'{programId}'}/locations).</>,
+            hint: 'Choose the c-store program in the header, or add a location with “Add location”.',
           }}
           pageSize={25}
           minWidth={900}
@@ -244,6 +253,50 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
       <BuyModal programId={programId} opened={buying} onClose={() => setBuying(false)} />
       <AssignModal license={assigning} locations={locations} onClose={() => setAssigning(null)} />
     </Card>
+  );
+}
+
+const POS_SYSTEMS = [
+  { value: 'passport', label: 'Gilbarco Passport (NAXML)' },
+  { value: 'commander', label: 'Verifone Commander (NAXML)' },
+  { value: 'radiant', label: 'NCR Radiant (NAXML)' },
+  { value: 'other', label: 'Other (JSON batches)' },
+] as const;
+
+/** A new store of the chain: its name, address, register and RJR outlet id; it starts with integration off. */
+function NewLocationModal({ programId, opened, onClose }: { programId: string | null; opened: boolean; onClose: () => void }) {
+  const empty = { name: '', address: '', posSystem: 'passport' as NewLocation['posSystem'], outlet: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+  const [draft, setDraft] = useState(empty);
+  const create = useCstoreMutation(() =>
+    cstoreApi.createLocation(programId!, { name: draft.name, address: draft.address, posSystem: draft.posSystem, timeZone: draft.timeZone, ...(draft.outlet.trim() ? { outletIds: { rjr: draft.outlet.trim() } } : {}) }),
+  );
+  return (
+    <Modal opened={opened} onClose={onClose} title="Add location">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate(undefined, {
+            onSuccess: (l) => {
+              setDraft(empty);
+              onClose();
+              notifications.show({ color: 'teal', message: `${l.name} added: assign it a license, then pilot it.` });
+            },
+          });
+        }}
+      >
+        <Stack>
+          <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
+          <TextInput label="Address" required value={draft.address} onChange={(e) => setDraft({ ...draft, address: e.currentTarget.value })} error={fieldError(create.error, 'address')} />
+          <Select label="Register (POS system)" data={[...POS_SYSTEMS]} value={draft.posSystem} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, posSystem: v as NewLocation['posSystem'] })} comboboxProps={{ withinPortal: true }} />
+          <TextInput label="Time zone" description="the store’s, for its daily sync time and local dates" required value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })} error={fieldError(create.error, 'timeZone')} />
+          <TextInput label="RJR outlet id" description="optional now; needed before the first sync" value={draft.outlet} onChange={(e) => setDraft({ ...draft, outlet: e.currentTarget.value })} error={fieldError(create.error, 'outletIds.rjr')} />
+          {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? <Text c="red" size="sm">{(create.error as Error).message}</Text> : null}
+          <Button type="submit" loading={create.isPending}>
+            Add location
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 

@@ -5,29 +5,62 @@ import { type FormEvent, useState } from 'react';
 import { api, ApiError, fieldError, unwrap } from '../../api/client';
 import { Can, useAuth } from '../../auth/auth';
 import { useProgram } from '../../shell/program';
-import { DataTable } from '../../shell/DataTable';
+import { useCursorPages } from '../../shell/cursor';
+import { DataTable, TwoLines } from '../../shell/DataTable';
+import { ShownOnce } from '../../shell/ShownOnce';
 import { Loading, when } from '../../shell/states';
 import { VENDORS } from '../rewards/VendorPlus';
 
 
-/** A secret the server shows this once: copy it now. */
-function ShownOnce({ title, secret, onClose }: { title: string; secret: string | null; onClose: () => void }) {
+// ---- programs -------------------------------------------------------------------------------
+
+/** Owners start another program: a slug and a name are enough (a c-store chain needs no earning). */
+function NewProgram() {
+  const { setProgramId } = useProgram();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState({ slug: '', name: '', currency: 'USD' });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/programs', { body: draft })),
+    onSuccess: async (p) => {
+      setDraft({ slug: '', name: '', currency: 'USD' });
+      await queryClient.invalidateQueries({ queryKey: ['programs'] });
+      setProgramId(p.id);
+    },
+  });
   return (
-    <Modal opened={secret !== null} onClose={onClose} title={title}>
-      <Stack>
-        <Alert color="yellow">This is the only time it is shown. Store it now; Tillpoint keeps only a hash.</Alert>
-        <Code block data-testid="shown-once">
-          {secret}
-        </Code>
-        <Button onClick={onClose}>I have stored it</Button>
-      </Stack>
-    </Modal>
+    <Card withBorder component="form" aria-label="New program" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
+      <Title order={4} mb="xs">
+        New program
+      </Title>
+      <Group align="flex-end">
+        <TextInput label="Slug" description="lower-case letters, digits and dashes" required value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })} error={fieldError(create.error, 'slug')} />
+        <TextInput label="Program name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
+        <TextInput label="Currency" w={100} value={draft.currency} onChange={(e) => setDraft({ ...draft, currency: e.currentTarget.value.toUpperCase() })} error={fieldError(create.error, 'currency')} />
+        <Button type="submit" loading={create.isPending}>
+          Create program
+        </Button>
+      </Group>
+      {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? (
+        <Alert color="red" mt="sm">
+          {(create.error as Error).message}
+        </Alert>
+      ) : null}
+    </Card>
   );
 }
 
-// ---- programs -------------------------------------------------------------------------------
-
 export function ProgramSettings() {
+  return (
+    <Stack>
+      <ProgramForm />
+      <Can capability="own">
+        <NewProgram />
+      </Can>
+    </Stack>
+  );
+}
+
+function ProgramForm() {
   const { program } = useProgram();
   const queryClient = useQueryClient();
   const { can } = useAuth();
@@ -356,6 +389,69 @@ export function WebhookSettings() {
         </Card>
       </Can>
       <ShownOnce title="The webhook's signing secret" secret={shown} onClose={() => setShown(null)} />
+      <WebhookDeliveries urls={new Map((hooks.data ?? []).map((w) => [w.id, w.url]))} />
+    </Stack>
+  );
+}
+
+const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'dead'] as const;
+const DELIVERY_COLOR = { pending: 'blue', delivering: 'blue', delivered: 'teal', dead: 'red' } as const;
+
+/** Each event sent to each webhook: its attempts and last answer; a dead one can be sent again. */
+function WebhookDeliveries({ urls }: { urls: Map<string, string> }) {
+  const { programId } = useProgram();
+  const canManage = useAuth().can('manage');
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<(typeof DELIVERY_STATUSES)[number] | null>(null);
+  const pages = useCursorPages(`${programId}|${status}`);
+  const list = useQuery({
+    queryKey: ['webhook-deliveries', programId, status, pages.cursor],
+    enabled: !!programId,
+    queryFn: () =>
+      unwrap(
+        api.GET('/admin/v1/programs/{programId}/webhook-deliveries', {
+          params: { path: { programId: programId! }, query: { limit: '25', ...(status ? { status } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
+  });
+  const resend = useMutation({
+    mutationFn: (deliveryId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/webhook-deliveries/{deliveryId}/resend', { params: { path: { programId: programId!, deliveryId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', programId] }),
+  });
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between" align="flex-end">
+        <Title order={4}>Deliveries</Title>
+        <Select label="Status" placeholder="Any" clearable data={[...DELIVERY_STATUSES]} value={status} onChange={(v) => setStatus(v as typeof status)} w={160} comboboxProps={{ withinPortal: true }} />
+      </Group>
+      <DataTable
+        label="Webhook deliveries"
+        what="webhook deliveries"
+        query={list}
+        rows={list.data?.items}
+        rowKey={(d) => d.id}
+        empty={{ title: 'No deliveries', hint: 'Each event a webhook subscribes to is delivered here, retried with backoff until it succeeds or goes dead.' }}
+        cursor={{ pages, nextCursor: list.data?.nextCursor }}
+        minWidth={760}
+        striped
+        columns={[
+          { key: 'event', header: 'Event', cell: (d) => <TwoLines main={<Code>{d.eventType}</Code>} sub={when(d.createdAt)} /> },
+          { key: 'webhook', header: 'Webhook', cell: (d) => urls.get(d.webhookId) ?? d.webhookId },
+          { key: 'status', header: 'Status', cell: (d) => <Badge color={DELIVERY_COLOR[d.status]}>{d.status}</Badge> },
+          { key: 'attempts', header: 'Attempts', cell: (d) => d.attempts },
+          { key: 'last', header: 'Last answer', cell: (d) => <TwoLines main={d.lastStatusCode ?? '—'} sub={d.lastError ?? when(d.lastAttemptAt)} /> },
+        ]}
+        rowActions={
+          canManage
+            ? (d) =>
+                d.status === 'dead' || d.status === 'delivered' ? (
+                  <Button size="xs" variant="light" loading={resend.isPending && resend.variables === d.id} onClick={() => resend.mutate(d.id)}>
+                    Send again
+                  </Button>
+                ) : null
+            : undefined
+        }
+      />
     </Stack>
   );
 }
