@@ -175,6 +175,10 @@ function TransactionDetail() {
               { key: 'amount', header: 'Amount', cell: (l) => (l.amountCents === undefined ? '—' : money(l.amountCents)) },
             ]}
           />
+        ) : t.cart === null ? (
+          <Text c="dimmed" size="sm">
+            No basket yet: the POS has identified the guest but not sent the sale.
+          </Text>
         ) : (
           <Code block>{JSON.stringify(t.cart, null, 2)}</Code>
         )}
