@@ -226,7 +226,7 @@ export function LocationDetail() {
 }
 
 /** The store agent's token: its prefix; owners issue a new one, shown once (the old one stops working). */
-function AgentTokenCard({ locationId, prefix }: { locationId: string; prefix: string | null }) {
+export function AgentTokenCard({ locationId, prefix }: { locationId: string; prefix: string | null }) {
   const { can } = useAuth();
   const [shown, setShown] = useState<string | null>(null);
   const issue = useCstoreMutation(() => cstoreApi.issueAgentToken(locationId));

@@ -264,7 +264,7 @@ const POS_SYSTEMS = [
 ] as const;
 
 /** A new store of the chain: its name, address, register and RJR outlet id; it starts with integration off. */
-function NewLocationModal({ programId, opened, onClose }: { programId: string | null; opened: boolean; onClose: () => void }) {
+export function NewLocationModal({ programId, opened, onClose }: { programId: string | null; opened: boolean; onClose: () => void }) {
   const empty = { name: '', address: '', posSystem: 'passport' as NewLocation['posSystem'], outlet: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   const [draft, setDraft] = useState(empty);
   const create = useCstoreMutation(() =>
