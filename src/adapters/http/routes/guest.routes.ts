@@ -4,6 +4,7 @@ import { GuestAppService } from '../../../app/guest/guest-app.service.ts';
 import { GuestAuthService, type GuestPrincipal } from '../../../app/guest/guest-auth.service.ts';
 import { type GuestOptions, guestOptionsFromEnv } from '../../../app/guest/guest-options.ts';
 import { logLoginCodeSender } from '../../../app/guest/login-code-sender.ts';
+import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { PromoCodes } from '../../../app/guest/promo-codes.ts';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
 import type { Program } from '../../../app/model.ts';
@@ -35,6 +36,8 @@ export interface GuestPluginOptions {
   loyalty: LoyaltyService;
   /** Sender, external identity providers, clock, limits; the environment when absent. */
   guest?: GuestOptions;
+  /** where the login and promo-code limits are held; default: this process */
+  limiters?: LimiterFactory;
 }
 
 export const TAGS = ['Guest'];
@@ -82,9 +85,9 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
   const ctx: GuestRouteContext = {
     db: opts.db,
     clock,
-    auth: new GuestAuthService(db, { ...config, sender: config.sender ?? logLoginCodeSender(), clock }),
+    auth: new GuestAuthService(db, { ...config, sender: config.sender ?? logLoginCodeSender(), clock, ...(opts.limiters ? { limiters: opts.limiters } : {}) }),
     guests: new GuestAppService(db, opts.loyalty, clock),
-    promoCodes: new PromoCodes(db, clock),
+    promoCodes: new PromoCodes(db, clock, undefined, opts.limiters),
   };
 
   await app.register(programRoutes, ctx);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { type Capability, CAPABILITIES, requireCapability, requireProgram } from '../../../../app/admin-auth.service.ts';
 import { type AdminContext, actorOf, adminContext } from '../../../../app/admin/context.ts';
-import { Throttle, type ThrottleLimits } from '../../../../app/throttle.ts';
+import { type Limiter, type LimiterFactory, memoryLimiters, type ThrottleLimits } from '../../../../app/throttle.ts';
 import { AppError } from '../../../../errors.ts';
 import type { Db } from '../../../db/database.ts';
 
@@ -41,15 +41,14 @@ export function contextOf(request: FastifyRequest, db: Db): AdminContext {
 export const ADMIN_LOGIN_LIMITS: ThrottleLimits = { limit: 30, windowMs: 60_000, maxMisses: 5, missWindowMs: 15 * 60_000, lockoutMs: 15 * 60_000 };
 
 /**
- * Brute-force protection of POST /admin/v1/auth/login per e-mail and client address. In-process:
- * behind a load balancer with N processes an attacker gets up to N times the budget; put a shared
- * limiter in front (proxy) when that matters.
+ * Brute-force protection of POST /admin/v1/auth/login per e-mail and client address, held where
+ * the server's limiters are (shared by every process when several serve).
  */
 export class LoginGuard {
-  private readonly throttle: Throttle;
+  private readonly throttle: Limiter;
 
-  constructor(limits: ThrottleLimits = ADMIN_LOGIN_LIMITS, now: () => number = Date.now) {
-    this.throttle = new Throttle(limits, now);
+  constructor(limits: ThrottleLimits = ADMIN_LOGIN_LIMITS, limiters: LimiterFactory = memoryLimiters()) {
+    this.throttle = limiters('admin-login', limits);
   }
 
   private key(email: string, ip: string): string {
@@ -57,16 +56,16 @@ export class LoginGuard {
   }
 
   /** Before checking the password: 429 while locked out or over the rate. */
-  before(email: string, ip: string): void {
-    this.throttle.attempt(this.key(email, ip), 'login attempts');
+  async before(email: string, ip: string): Promise<void> {
+    await this.throttle.attempt(this.key(email, ip), 'login attempts');
   }
 
-  failed(email: string, ip: string): void {
-    this.throttle.miss(this.key(email, ip));
+  async failed(email: string, ip: string): Promise<void> {
+    await this.throttle.miss(this.key(email, ip));
   }
 
-  succeeded(email: string, ip: string): void {
-    this.throttle.reset(this.key(email, ip));
+  async succeeded(email: string, ip: string): Promise<void> {
+    await this.throttle.reset(this.key(email, ip));
   }
 }
 
