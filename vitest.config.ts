@@ -21,7 +21,15 @@ export default defineConfig({
       {
         extends: true,
         plugins: [react()],
-        test: { name: 'web', include: ['web/src/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['web/src/test/setup.ts'] },
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['web/src/test/setup.ts'],
+          // @rjsf/mantine imports dayjs plugins without a file extension, which Node's ESM loader
+          // refuses; Vite's resolver (as in the app's own build) accepts them.
+          server: { deps: { inline: ['@rjsf/mantine'] } },
+        },
       },
     ],
   },

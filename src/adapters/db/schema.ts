@@ -143,6 +143,8 @@ export interface LoyaltyTransactionTable {
   claim_hash: string | null;
   /** JSON answer to the CLAIMED update, returned again on retries */
   claim_response: string | null;
+  /** JSON RuleResults (domain/rule-results.ts) of the last validate, PENDING or CLAIMED evaluation; null before */
+  rule_results: string | null;
   created_at: string;
   updated_at: string;
   claimed_at: string | null;

@@ -7,6 +7,7 @@ import {
 import { eventsOfTransaction } from '../../adapters/db/repositories/outbox.repository.ts';
 import { transactionLedger } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import { TRANSACTION_STATUSES, type TransactionStatus } from '../../domain/transaction-status.ts';
+import type { RuleResults } from '../../domain/rule-results.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
@@ -47,6 +48,8 @@ export interface TransactionDetail extends TransactionSummary {
   posAnswer: unknown;
   /** the events the sale announced (claimed, voided, receipt claimed …), oldest first */
   events: { id: string; type: string; at: string; dispatchedAt: string | null; data: Record<string, unknown> }[];
+  /** what the last validate, PENDING or CLAIMED evaluation decided per incentive and rule; null before any */
+  ruleResults: RuleResults | null;
 }
 
 function summary(t: TransactionRecord): TransactionSummary {
@@ -106,6 +109,7 @@ export async function getTransaction(ctx: AdminContext, programId: string, trans
     ledger,
     posAnswer: row.claimResponse,
     events,
+    ruleResults: row.ruleResults as RuleResults | null,
   };
 }
 

@@ -107,6 +107,7 @@ function openTransactionRow(
     receipt_code: newReceiptCode(ctx.randomIndex),
     claim_hash: null,
     claim_response: null,
+    rule_results: null,
     created_at: nowIso,
     updated_at: nowIso,
     claimed_at: null,

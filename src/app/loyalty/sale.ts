@@ -1,9 +1,10 @@
-import { markPending, type NewRedemption } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { markPending, type NewRedemption, recordRuleResults } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { LedgerEntryInput } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { Cart } from '../../domain/cart.ts';
 import { OPEN_STATUSES } from '../../domain/transaction-status.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../../domain/evaluate.ts';
+import { ruleResults, type RuleResults } from '../../domain/rule-results.ts';
 import { localTimeAt } from '../../domain/time.ts';
 import { AppError, rulesError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -29,7 +30,9 @@ export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal,
   if (!(OPEN_STATUSES as readonly string[]).includes(txn.status)) {
     throw new AppError('TransactionNotClaimable', `Loyalty transaction is ${txn.status}`);
   }
-  const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);
+  const { program, guest, evaluation, incentiveLines, results } = await evaluateSale(ctx, principal, txn, cmd, 'validate');
+  // A dry run changes nothing but the rule results the back office shows for the sale.
+  await recordRuleResults.run(ctx.db, { id: txn.id, rule_results: results });
   if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
   return saleResult(ctx, program, txn, guest, cmd, evaluation, incentiveLines, guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned);
 }
@@ -44,8 +47,11 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
   if (txn.status === 'CLAIMED' || txn.status === 'VOIDED' || txn.status === 'UNCLAIMED') {
     return replayOrRefuse(txn, cmd);
   }
-  const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);
-  if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
+  const { program, guest, evaluation, incentiveLines, results } = await evaluateSale(ctx, principal, txn, cmd, cmd.status);
+  if (evaluation.failures.length > 0) {
+    await recordRuleResults.run(ctx.db, { id: txn.id, rule_results: results });
+    throw rulesError(evaluation.failures);
+  }
   const nowIso = ctx.clock().toISOString();
   const common = {
     cart: JSON.stringify(cmd.cart),
@@ -53,6 +59,8 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
     channel: cmd.channel,
     subtotal_cents: evaluation.subtotalCents,
     updated_at: nowIso,
+    // Written with the update itself (PENDING's UPDATE, CLAIMED's claim row): no extra statement.
+    rule_results: results,
   };
 
   if (cmd.status === 'PENDING') {
@@ -154,7 +162,7 @@ function replayOrRefuse(txn: LoyaltyTransactionRow, cmd: SaleCommand): unknown {
   throw new AppError('TransactionNotClaimable', why);
 }
 
-async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionRow, cmd: SaleCommand) {
+async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionRow, cmd: SaleCommand, stage: RuleResults['stage']) {
   if (!txn.guest_id) throw new AppError('TransactionNotClaimable', 'Transaction has no guest');
   if (cmd.loyaltyId && cmd.loyaltyId.toLowerCase() !== txn.guest_id) {
     throw new AppError('ValidationError', 'loyaltyId is not the guest identified on this transaction', { field: 'loyaltyId' });
@@ -199,7 +207,8 @@ async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: L
     ({ cart, incentiveLines, offered } = resolve(refused));
     evaluation = evaluateCart(cart);
   }
-  return { program, guest, evaluation, incentiveLines };
+  const results = JSON.stringify(ruleResults(evaluation, incentives, stage, ctx.clock().toISOString()));
+  return { program, guest, evaluation, incentiveLines, results };
 }
 
 /** The answer of validate, PENDING and CLAIMED, with the receipt of a claimed sale; `points` is the balance shown. */

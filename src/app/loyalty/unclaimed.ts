@@ -60,6 +60,7 @@ export async function unclaimedSale(ctx: LoyaltyContext, principal: PosPrincipal
     receipt_code: newReceiptCode(ctx.randomIndex),
     claim_hash: cmd.bodyHash,
     claim_response: null,
+    rule_results: null,
     created_at: nowIso,
     updated_at: nowIso,
     claimed_at: null,

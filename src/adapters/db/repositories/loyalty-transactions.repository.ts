@@ -180,6 +180,7 @@ const TRANSACTION_COLUMN_NAMES = (
     'receipt_code',
     'claim_hash',
     'claim_response',
+    'rule_results',
     'created_at',
     'updated_at',
     'claimed_at',
@@ -256,13 +257,33 @@ export interface SaleFields {
   channel: string | null;
   subtotal_cents: number;
   updated_at: string;
+  /** JSON RuleResults of the evaluation this update wrote */
+  rule_results: string;
 }
+
+/**
+ * The rule results of an evaluation that wrote nothing else (validate, or an update the rules
+ * refused): one UPDATE by primary key, only while the transaction is still open — a settled
+ * sale keeps the results it was settled with.
+ */
+export const recordRuleResults = prepare((db, p: { id: string; rule_results: string }) =>
+  db.updateTable('loyalty_transactions').set({ rule_results: p.rule_results }).where('id', '=', p.id).where('status', 'in', OPEN_STATES),
+);
 
 /** PENDING: holds the basket's rewards; only while the transaction is still open. */
 export const markPending = prepare((db, p: SaleFields & { id: string; reserved: number }) =>
   db
     .updateTable('loyalty_transactions')
-    .set({ cart: p.cart, service_mode: p.service_mode, channel: p.channel, subtotal_cents: p.subtotal_cents, updated_at: p.updated_at, status: 'PENDING', reserved_points: p.reserved })
+    .set({
+      cart: p.cart,
+      service_mode: p.service_mode,
+      channel: p.channel,
+      subtotal_cents: p.subtotal_cents,
+      updated_at: p.updated_at,
+      status: 'PENDING',
+      reserved_points: p.reserved,
+      rule_results: p.rule_results,
+    })
     .where('id', '=', p.id)
     .where('status', 'in', OPEN_STATES)
     .returning('id'),
@@ -291,6 +312,7 @@ function claimSet(p: ClaimFields) {
     status: 'CLAIMED' as const,
     claim_hash: p.claim_hash,
     claim_response: p.claim_response,
+    rule_results: p.rule_results,
     points_earned: p.points_earned,
     points_redeemed: p.points_redeemed,
     reserved_points: 0,
@@ -628,6 +650,8 @@ export interface TransactionRecord {
   selections: string[];
   /** the answer to the CLAIMED update (JSON), null before */
   claimResponse: unknown;
+  /** what the last validate, PENDING or CLAIMED evaluation decided (RuleResults JSON), null before */
+  ruleResults: unknown;
 }
 
 export interface TransactionFilter {
@@ -665,6 +689,7 @@ function toTransactionRecord(row: LoyaltyTransactionTable & { store_external_id:
     cart: row.cart ? (JSON.parse(row.cart) as unknown) : null,
     selections: JSON.parse(row.selections) as string[],
     claimResponse: row.claim_response ? (JSON.parse(row.claim_response) as unknown) : null,
+    ruleResults: row.rule_results ? (JSON.parse(row.rule_results) as unknown) : null,
   };
 }
 

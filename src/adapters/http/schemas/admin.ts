@@ -344,6 +344,34 @@ export const TransactionSummary = Type.Object({
   voidedAt: Nullable(Instant),
 });
 
+const RuleVerdict = Type.Object({
+  ruleId: Type.String(),
+  passed: Type.Boolean(),
+  failure: Nullable(
+    Type.Object({ code: Type.String(), currentValue: Type.Optional(Type.Unknown()), targetValue: Type.Optional(Type.Unknown()), message: Type.String() }),
+  ),
+});
+
+export const RuleResults = Type.Object(
+  {
+    stage: StringEnum(['validate', 'PENDING', 'CLAIMED'] as const, { description: 'the update that evaluated the cart' }),
+    at: Instant,
+    pointsEarned: Type.Integer(),
+    pointsRedeemed: Type.Integer(),
+    incentives: Type.Array(
+      Type.Object({
+        incentiveId: Type.String(),
+        kind: StringEnum(['REWARD', 'OFFER'] as const),
+        quantity: Type.Integer(),
+        points: Type.Integer(),
+        applied: Type.Boolean({ description: 'every rule passed' }),
+        rules: Type.Array(RuleVerdict, { description: 'the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …)' }),
+      }),
+    ),
+  },
+  { description: 'the last evaluation of the cart: per incentive, applied or not and each rule’s verdict' },
+);
+
 export const TransactionDetail = Type.Composite([
   TransactionSummary,
   Type.Object({
@@ -359,6 +387,7 @@ export const TransactionDetail = Type.Composite([
       Type.Object({ id: Type.String(), type: Type.String(), at: Instant, dispatchedAt: Nullable(Instant), data: Type.Object({}, { additionalProperties: true }) }),
       { description: 'events the sale announced, oldest first' },
     ),
+    ruleResults: Nullable(RuleResults),
   }),
 ]);
 
