@@ -135,7 +135,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const adminAuth = new AdminAuthService(db.kysely);
   // The c-store use cases log through the app's logger, which exists once the app is built.
   let cstoreLogger: CstoreLogger = silentLogger;
-  const cstoreLog: CstoreLogger = options.cstore?.log ?? { info: (o, m) => cstoreLogger.info(o, m), warn: (o, m) => cstoreLogger.warn(o, m), error: (o, m) => cstoreLogger.error(o, m) };
+  const cstoreLog: CstoreLogger = options.cstore?.log ?? {
+    debug: (o, m) => cstoreLogger.debug(o, m),
+    info: (o, m) => cstoreLogger.info(o, m),
+    warn: (o, m) => cstoreLogger.warn(o, m),
+    error: (o, m) => cstoreLogger.error(o, m),
+  };
   const cstore = createCstore(db, config, { config: cstoreConfigOf(config, secretKey), ...options.cstore, log: cstoreLog });
   let sender: ReturnType<typeof loginCodeSenderOf> | null = null;
   const guest = options.guest ?? guestOptionsOf(config, (sender = loginCodeSenderOf(config.guest)));

@@ -1,12 +1,10 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../adapters/db/database.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
+import type { Logger } from '../app/ports/logger.ts';
 
-export interface JobLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+/** The part of the one Logger port (app/ports/logger.ts) the jobs use. */
+export type JobLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** What the scheduler reports as it works (Prometheus metrics in `serve`). */
 export interface JobObserver {
