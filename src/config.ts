@@ -13,6 +13,7 @@ import { LIMIT_STORES, type LimitStoreSetting } from './adapters/limits/limit-st
  * `defaultText` is what the table and `tillpoint config` show when the default is not a literal
  * (it follows another variable, or there is none).
  */
+const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
 const port = (description: string, extra: object = {}) => Type.Integer({ minimum: 0, maximum: 65535, description, ...extra });
 const url = (description: string, extra: object = {}) => Type.String({ pattern: '^https?://\\S+$', expected: 'an http(s) URL', description, ...extra });
 const oneOf = <T extends string>(values: readonly T[], description: string, extra: object = {}) =>
@@ -25,40 +26,121 @@ export const ENV_SCHEMA = Type.Object({
   NODE_ENV: Type.String({ default: 'development', description: '`production` makes missing secrets and development-only settings stop the start' }),
   PORT: port('TCP port of the API (flag `--port`)', { default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface to listen on (flag `--host`)' }),
-  LOG_LEVEL: oneOf<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino level; one JSON line per request with its request id', { default: 'info' }),
-  TILLPOINT_DATABASE_URL: Type.String({ pattern: '^(sqlite:|postgres(ql)?://)', expected: 'sqlite:PATH or postgres://…', default: 'sqlite:./data/tillpoint.db', description: '`sqlite:PATH` (embedded) or `postgres://user@host:5432/db` (flag `--database`)' }),
-  TILLPOINT_SQLITE_SYNCHRONOUS: oneOf(SQLITE_SYNCHRONOUS_MODES, '`full`: every acknowledged write is on disk (survives a power loss); `normal`: faster, survives a process crash only', { default: 'full', caseless: true }),
-  TILLPOINT_PUBLIC_URL: Type.Optional(url('base of the claim URL printed on receipts (`/r/<receiptCode>`, [docs/guest-api.md](docs/guest-api.md#claiming-a-receipt))', { defaultText: 'http://HOST:PORT' })),
+  LOG_LEVEL: oneOf<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino level; one JSON line per request with its request id', {
+    default: 'info',
+  }),
+  TILLPOINT_DATABASE_URL: Type.String({
+    pattern: '^(sqlite:|postgres(ql)?://)',
+    expected: 'sqlite:PATH or postgres://…',
+    default: DEFAULT_DATABASE_URL,
+    description: '`sqlite:PATH` (embedded) or `postgres://user@host:5432/db` (flag `--database`)',
+  }),
+  TILLPOINT_SQLITE_SYNCHRONOUS: oneOf(
+    SQLITE_SYNCHRONOUS_MODES,
+    '`full`: every acknowledged write is on disk (survives a power loss); `normal`: faster, survives a process crash only',
+    { default: 'full', caseless: true },
+  ),
+  TILLPOINT_PUBLIC_URL: Type.Optional(
+    url('base of the claim URL printed on receipts (`/r/<receiptCode>`, [docs/guest-api.md](docs/guest-api.md#claiming-a-receipt))', {
+      defaultText: 'http://HOST:PORT',
+    }),
+  ),
   TILLPOINT_OTP_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300, description: 'lifetime of one-time guest codes' }),
-  TILLPOINT_METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,200}$', expected: '16 to 200 printable characters without spaces', secret: true, defaultText: 'unset (open)', description: '`/metrics` requires `Authorization: Bearer <token>`' })),
-  TILLPOINT_METRICS_PORT: Type.Optional(port('serve `/metrics` on this port (0: any free one) instead of the API\'s', { defaultText: 'unset (API port)' })),
+  TILLPOINT_METRICS_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^[\\x21-\\x7e]{16,200}$',
+      expected: '16 to 200 printable characters without spaces',
+      secret: true,
+      defaultText: 'unset (open)',
+      description: '`/metrics` requires `Authorization: Bearer <token>`',
+    }),
+  ),
+  TILLPOINT_METRICS_PORT: Type.Optional(port("serve `/metrics` on this port (0: any free one) instead of the API's", { defaultText: 'unset (API port)' })),
   TILLPOINT_METRICS_HOST: Type.Optional(Type.String({ minLength: 1, defaultText: 'HOST', description: 'interface of the metrics port' })),
-  TILLPOINT_SECRET_KEY: Type.Optional(Type.String({ minLength: 16, expected: '32 bytes (64 hex characters or base64) or a passphrase of at least 16 characters', secret: true, defaultText: 'development key (warned; required in production)', description: 'seals webhook secrets and manufacturer credentials at rest (AES-256-GCM)' })),
-  TILLPOINT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1, secret: true, defaultText: 'generated, printed once', description: 'password of `tillpoint admin create-user`' })),
-  TILLPOINT_GUEST_LOGIN_SENDER: oneOf(['log', 'webhook', 'smtp'] as const, 'how guest login codes are delivered: `log` (development), `webhook` or `smtp` (e-mail) ([docs/guest-api.md](docs/guest-api.md))', { default: 'log', caseless: true }),
-  TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: Type.Boolean({ default: false, description: 'with `NODE_ENV=production` the `log` sender stops the start unless this is `true`' }),
+  TILLPOINT_SECRET_KEY: Type.Optional(
+    Type.String({
+      minLength: 16,
+      expected: '32 bytes (64 hex characters or base64) or a passphrase of at least 16 characters',
+      secret: true,
+      defaultText: 'development key (warned; required in production)',
+      description: 'seals webhook secrets and manufacturer credentials at rest (AES-256-GCM)',
+    }),
+  ),
+  TILLPOINT_ADMIN_PASSWORD: Type.Optional(
+    Type.String({ minLength: 1, secret: true, defaultText: 'generated, printed once', description: 'password of `tillpoint admin create-user`' }),
+  ),
+  TILLPOINT_GUEST_LOGIN_SENDER: oneOf(
+    ['log', 'webhook', 'smtp'] as const,
+    'how guest login codes are delivered: `log` (development), `webhook` or `smtp` (e-mail) ([docs/guest-api.md](docs/guest-api.md))',
+    { default: 'log', caseless: true },
+  ),
+  TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: Type.Boolean({
+    default: false,
+    description: 'with `NODE_ENV=production` the `log` sender stops the start unless this is `true`',
+  }),
   TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: Type.Optional(url('where the `webhook` sender POSTs login codes')),
-  TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'signs the login-code webhook (Standard Webhooks; `whsec_…` or any text)' })),
-  TILLPOINT_SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://\\S+$', expected: 'smtp://user:pass@host:587 or smtps://…:465', secret: true, description: 'the SMTP server of the `smtp` sender (STARTTLS when offered; `smtps:` for TLS from the start)' })),
-  TILLPOINT_SMTP_FROM: Type.Optional(Type.String({ minLength: 3, description: 'the From header of login-code e-mails, e.g. `"Burger Club" <no-reply@example.com>`' })),
-  TILLPOINT_GUEST_JWT_ISSUER: Type.Optional(Type.String({ minLength: 1, description: "an external identity provider's required `iss` (with `TILLPOINT_GUEST_JWKS_URL`)" })),
+  TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET: Type.Optional(
+    Type.String({ minLength: 1, secret: true, description: 'signs the login-code webhook (Standard Webhooks; `whsec_…` or any text)' }),
+  ),
+  TILLPOINT_SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://\\S+$',
+      expected: 'smtp://user:pass@host:587 or smtps://…:465',
+      secret: true,
+      description: 'the SMTP server of the `smtp` sender (STARTTLS when offered; `smtps:` for TLS from the start)',
+    }),
+  ),
+  TILLPOINT_SMTP_FROM: Type.Optional(
+    Type.String({ minLength: 3, description: 'the From header of login-code e-mails, e.g. `"Burger Club" <no-reply@example.com>`' }),
+  ),
+  TILLPOINT_GUEST_JWT_ISSUER: Type.Optional(
+    Type.String({ minLength: 1, description: "an external identity provider's required `iss` (with `TILLPOINT_GUEST_JWKS_URL`)" }),
+  ),
   TILLPOINT_GUEST_JWKS_URL: Type.Optional(url("the provider's JSON Web Key Set")),
   TILLPOINT_GUEST_JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'required `aud` of provider JWTs (comma-separated: any of)' })),
   TILLPOINT_GUEST_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 86_400, description: 'lifetime of guest session tokens (default 30 days)' }),
-  TILLPOINT_RJR_BASE_URL: url('the RJR Discount API; an enrollment\'s `baseUrl` overrides it', { default: 'http://127.0.0.1:4010' }),
+  TILLPOINT_RJR_BASE_URL: url("the RJR Discount API; an enrollment's `baseUrl` overrides it", { default: 'http://127.0.0.1:4010' }),
   TILLPOINT_RJR_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: "Tillpoint's RJR provider client id, for single-store enrollments" })),
   TILLPOINT_RJR_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, secret: true, description: "Tillpoint's RJR provider client secret" })),
   TILLPOINT_RJR_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'per RJR request' }),
   TILLPOINT_RJR_MAX_RETRIES: Type.Integer({ minimum: 0, default: 3, description: 'retries of a failed RJR request' }),
   TILLPOINT_RJR_SIMULATOR_PORT: port("the `--demo` server's in-process RJR simulator (a free one when taken)", { default: 4010 }),
-  TILLPOINT_SYNC_TIME: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', expected: 'HH:MM', default: '03:00', description: 'store-local time of the daily promotion sync' }),
+  TILLPOINT_SYNC_TIME: Type.String({
+    pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+    expected: 'HH:MM',
+    default: '03:00',
+    description: 'store-local time of the daily promotion sync',
+  }),
   TILLPOINT_SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'locations synced at once per process' }),
-  TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', { default: 'on', caseless: true }),
-  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(url('OpenTelemetry collector (spans go to `{endpoint}/v1/traces`): a span per request, query and outbound call', { defaultText: 'unset (tracing off)' })),
+  TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', {
+    default: 'on',
+    caseless: true,
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    url('OpenTelemetry collector (spans go to `{endpoint}/v1/traces`): a span per request, query and outbound call', { defaultText: 'unset (tracing off)' }),
+  ),
   OTEL_SERVICE_NAME: Type.String({ minLength: 1, default: 'tillpoint', description: 'the service name of the spans' }),
-  TILLPOINT_LIMITS_STORE: oneOf(LIMIT_STORES, 'where brute-force limits (logins, codes) are held: `auto` (Redis if `TILLPOINT_REDIS_URL`, else the shared PostgreSQL, else this process), `memory`, `postgres`, `redis`', { default: 'auto', caseless: true }),
-  TILLPOINT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://\\S+$', expected: 'a redis:// or rediss:// URL', secret: true, description: 'a Redis for the shared brute-force limits' })),
-  TILLPOINT_PGBOSS_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', expected: 'a lower-case SQL identifier', defaultText: '`<db schema>_pgboss`, else `pgboss`', description: 'PostgreSQL only: the schema pg-boss keeps its queues in' })),
+  TILLPOINT_LIMITS_STORE: oneOf(
+    LIMIT_STORES,
+    'where brute-force limits (logins, codes) are held: `auto` (Redis if `TILLPOINT_REDIS_URL`, else the shared PostgreSQL, else this process), `memory`, `postgres`, `redis`',
+    { default: 'auto', caseless: true },
+  ),
+  TILLPOINT_REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://\\S+$',
+      expected: 'a redis:// or rediss:// URL',
+      secret: true,
+      description: 'a Redis for the shared brute-force limits',
+    }),
+  ),
+  TILLPOINT_PGBOSS_SCHEMA: Type.Optional(
+    Type.String({
+      pattern: '^[a-z_][a-z0-9_]{0,62}$',
+      expected: 'a lower-case SQL identifier',
+      defaultText: '`<db schema>_pgboss`, else `pgboss`',
+      description: 'PostgreSQL only: the schema pg-boss keeps its queues in',
+    }),
+  ),
 });
 
 export type Env = Static<typeof ENV_SCHEMA>;
@@ -112,8 +194,6 @@ export interface Config {
   redisUrl: string | null;
 }
 
-export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
-
 /** What the command line may set instead of the environment (flags win). */
 export type ConfigFlags = Partial<{ database: string; host: string; port: string | number }>;
 const FLAG_VARS = { database: 'TILLPOINT_DATABASE_URL', host: 'HOST', port: 'PORT' } as const satisfies Record<keyof ConfigFlags, EnvName>;
@@ -128,7 +208,8 @@ function propertySchema(name: EnvName): TSchema & Record<string, unknown> {
 function expectation(schema: Record<string, unknown>): string {
   if (typeof schema.expected === 'string') return schema.expected;
   if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as { const: string }[]).map((s) => s.const).join(', ')}`;
-  if (schema.type === 'integer') return `a whole number${schema.minimum !== undefined ? ` from ${String(schema.minimum)}` : ''}${schema.maximum !== undefined ? ` to ${String(schema.maximum)}` : ''}`;
+  if (schema.type === 'integer')
+    return `a whole number${schema.minimum !== undefined ? ` from ${String(schema.minimum)}` : ''}${schema.maximum !== undefined ? ` to ${String(schema.maximum)}` : ''}`;
   if (schema.type === 'boolean') return 'true or false';
   return 'not empty';
 }
@@ -196,8 +277,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
       'TILLPOINT_GUEST_LOGIN_SENDER is log (the default), which writes guest login codes to the log: refused in production. Set TILLPOINT_GUEST_LOGIN_SENDER=smtp (with TILLPOINT_SMTP_URL and TILLPOINT_SMTP_FROM) or webhook (with TILLPOINT_GUEST_LOGIN_WEBHOOK_URL), or TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true if that is really meant',
     );
   }
-  if (Boolean(e.TILLPOINT_GUEST_JWT_ISSUER) !== Boolean(e.TILLPOINT_GUEST_JWKS_URL)) throw new ConfigError('TILLPOINT_GUEST_JWT_ISSUER and TILLPOINT_GUEST_JWKS_URL go together');
-  const audience = (e.TILLPOINT_GUEST_JWT_AUDIENCE ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  if (Boolean(e.TILLPOINT_GUEST_JWT_ISSUER) !== Boolean(e.TILLPOINT_GUEST_JWKS_URL))
+    throw new ConfigError('TILLPOINT_GUEST_JWT_ISSUER and TILLPOINT_GUEST_JWKS_URL go together');
+  const audience = (e.TILLPOINT_GUEST_JWT_AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return {
     nodeEnv: e.NODE_ENV,
     production,
@@ -218,12 +303,18 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
       loginWebhookUrl: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_URL ?? null,
       loginWebhookSecret: e.TILLPOINT_GUEST_LOGIN_WEBHOOK_SECRET ?? null,
       smtp: e.TILLPOINT_SMTP_URL && e.TILLPOINT_SMTP_FROM ? { url: e.TILLPOINT_SMTP_URL, from: e.TILLPOINT_SMTP_FROM } : null,
-      idp: e.TILLPOINT_GUEST_JWT_ISSUER && e.TILLPOINT_GUEST_JWKS_URL ? { issuer: e.TILLPOINT_GUEST_JWT_ISSUER, jwksUrl: e.TILLPOINT_GUEST_JWKS_URL, audience } : null,
+      idp:
+        e.TILLPOINT_GUEST_JWT_ISSUER && e.TILLPOINT_GUEST_JWKS_URL
+          ? { issuer: e.TILLPOINT_GUEST_JWT_ISSUER, jwksUrl: e.TILLPOINT_GUEST_JWKS_URL, audience }
+          : null,
       sessionTtlSeconds: e.TILLPOINT_GUEST_SESSION_TTL_SECONDS,
     },
     rjr: {
       baseUrl: e.TILLPOINT_RJR_BASE_URL.replace(/\/+$/, ''),
-      provider: e.TILLPOINT_RJR_CLIENT_ID && e.TILLPOINT_RJR_CLIENT_SECRET ? { clientId: e.TILLPOINT_RJR_CLIENT_ID, clientSecret: e.TILLPOINT_RJR_CLIENT_SECRET } : null,
+      provider:
+        e.TILLPOINT_RJR_CLIENT_ID && e.TILLPOINT_RJR_CLIENT_SECRET
+          ? { clientId: e.TILLPOINT_RJR_CLIENT_ID, clientSecret: e.TILLPOINT_RJR_CLIENT_SECRET }
+          : null,
       timeoutMs: e.TILLPOINT_RJR_TIMEOUT_MS,
       maxRetries: e.TILLPOINT_RJR_MAX_RETRIES,
       simulatorPort: e.TILLPOINT_RJR_SIMULATOR_PORT,
@@ -262,7 +353,14 @@ export function describeConfig(flags: ConfigFlags = {}, env: Source = process.en
     const secret = schema.secret === true;
     const text = v === undefined ? null : String(v);
     const defaultText = typeof schema.defaultText === 'string' ? schema.defaultText : null;
-    return { name, value: text !== null && secret ? maskSecret(text) : text, source: sources[name], secret, description: String(schema.description), defaultText };
+    return {
+      name,
+      value: text !== null && secret ? maskSecret(text) : text,
+      source: sources[name],
+      secret,
+      description: String(schema.description),
+      defaultText,
+    };
   });
 }
 
@@ -276,4 +374,3 @@ export function configMarkdownTable(): string {
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }
-

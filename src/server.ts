@@ -93,7 +93,13 @@ export function guestOptionsOf(config: Config, sender: LoginCodeSender = loginCo
 
 /** The c-store settings of a config, sealing with the secret key's box. */
 export function cstoreConfigOf(config: Config, key: SecretKey = loadSecretKey({ keyText: config.secretKey, production: config.production })): CstoreConfig {
-  return { secrets: key.box, secretKeyIsDevDefault: key.isDevDefault, rjrBaseUrl: config.rjr.baseUrl, defaultSyncTime: config.sync.defaultTime, syncConcurrency: config.sync.concurrency };
+  return {
+    secrets: key.box,
+    secretKeyIsDevDefault: key.isDevDefault,
+    rjrBaseUrl: config.rjr.baseUrl,
+    defaultSyncTime: config.sync.defaultTime,
+    syncConcurrency: config.sync.concurrency,
+  };
 }
 
 /**

@@ -3,8 +3,6 @@ import type { ScheduledJob } from './job.ts';
 import { RJR_SYNC_JOB_ID, rjrSyncJob } from './rjr-sync.job.ts';
 
 export { EXPIRE_POINTS_JOB_ID, RJR_SYNC_JOB_ID };
-export { WEBHOOK_DELIVERY_JOB_ID } from './webhook-delivery.job.ts';
-export type { JobContext, JobLogger, JobObserver, ScheduledJob } from './job.ts';
 
 /**
  * Every scheduled job of a server process, in one list: the scheduler (`scheduler.ts`) runs each

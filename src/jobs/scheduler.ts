@@ -42,7 +42,14 @@ export function pgBossSchema(db: Db, configured: string | null = null): string {
 }
 
 function contextOf(deps: SchedulerDeps): JobContext {
-  return { db: deps.db, cstore: deps.cstore, log: deps.log, ...(deps.observer ? { observer: deps.observer } : {}), now: deps.now ?? deps.cstore.deps.clock, workerId: deps.workerId ?? defaultWorkerId() };
+  return {
+    db: deps.db,
+    cstore: deps.cstore,
+    log: deps.log,
+    ...(deps.observer ? { observer: deps.observer } : {}),
+    now: deps.now ?? deps.cstore.deps.clock,
+    workerId: deps.workerId ?? defaultWorkerId(),
+  };
 }
 
 /** Runs one tick or job, timing it for the observer; errors still reach the caller. */
@@ -68,7 +75,17 @@ function startCronerScheduler(deps: SchedulerDeps): JobScheduler {
   const jobs: readonly ScheduledJob[] = deps.jobs ?? JOBS;
   const tick = (job: ScheduledJob) => timed(ctx, job.id, () => job.run(ctx));
   const crons = jobs.map(
-    (job) => new Cron(job.schedule, { name: `tillpoint:${job.id}`, protect: true, unref: true, catch: (e) => ctx.log.error({ job: job.id, error: (e as Error).message }, 'scheduled job failed') }, () => tick(job)),
+    (job) =>
+      new Cron(
+        job.schedule,
+        {
+          name: `tillpoint:${job.id}`,
+          protect: true,
+          unref: true,
+          catch: (e) => ctx.log.error({ job: job.id, error: (e as Error).message }, 'scheduled job failed'),
+        },
+        () => tick(job),
+      ),
   );
   return {
     kind: 'croner',

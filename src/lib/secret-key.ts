@@ -22,8 +22,13 @@ export interface SecretKey {
  */
 export function loadSecretKey(opts: { keyText: string | null; production: boolean; warn?: (message: string) => void }): SecretKey {
   if (!opts.keyText) {
-    if (opts.production) throw new Error('TILLPOINT_SECRET_KEY is required in production (32 bytes as 64 hex characters, or a long passphrase): it seals webhook secrets and manufacturer credentials');
-    opts.warn?.('TILLPOINT_SECRET_KEY is not set; webhook secrets and manufacturer credentials are sealed with a development key. Set it before storing real ones.');
+    if (opts.production)
+      throw new Error(
+        'TILLPOINT_SECRET_KEY is required in production (32 bytes as 64 hex characters, or a long passphrase): it seals webhook secrets and manufacturer credentials',
+      );
+    opts.warn?.(
+      'TILLPOINT_SECRET_KEY is not set; webhook secrets and manufacturer credentials are sealed with a development key. Set it before storing real ones.',
+    );
     return { box: SecretBox.fromKeyText(DEV_KEY_PASSPHRASE), isDevDefault: true };
   }
   return { box: SecretBox.fromKeyText(opts.keyText), isDevDefault: false };

@@ -24,7 +24,11 @@ describe.each(ENGINES)('the composition root on %s', (engine) => {
   beforeAll(async () => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely);
-    runtime = await createRuntime(loadConfig({ database: db.url, port: 0 }, { TILLPOINT_SECRET_KEY: 'd'.repeat(64), TILLPOINT_SYNC_TIME: '04:30' }), { db, logger: false, tracing });
+    runtime = await createRuntime(loadConfig({ database: db.url, port: 0 }, { TILLPOINT_SECRET_KEY: 'd'.repeat(64), TILLPOINT_SYNC_TIME: '04:30' }), {
+      db,
+      logger: false,
+      tracing,
+    });
   });
   afterAll(async () => {
     await runtime?.close();
@@ -51,7 +55,12 @@ describe.each(ENGINES)('the composition root on %s', (engine) => {
 
   it('traces requests when tracing is on', async () => {
     exporter.reset();
-    const res = await runtime.app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY }, payload: { identifier: 'nobody', posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'T-1', operator: '7' } } });
+    const res = await runtime.app.inject({
+      method: 'POST',
+      url: '/loyalty/identify',
+      headers: { 'x-api-key': PARTNER_KEY },
+      payload: { identifier: 'nobody', posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'T-1', operator: '7' } },
+    });
     expect(res.statusCode).toBeLessThan(500);
     const spans = exporter.getFinishedSpans();
     expect(spans.length).toBeGreaterThan(0);

@@ -10,7 +10,9 @@ const BIN = join(ROOT, 'bin/tillpoint.mjs');
 const SECRET_KEY = 'c0ffee'.repeat(10) + 'c0de';
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the configuration', () => {
@@ -55,12 +57,24 @@ describe('the configuration', () => {
   });
 
   it('reads values as typed: whole numbers, booleans and choices in any case', () => {
-    const config = loadConfig({}, { TILLPOINT_SYNC_CONCURRENCY: ' 8 ', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'TRUE', NODE_ENV: 'production', TILLPOINT_SCHEDULER: 'OFF', TILLPOINT_RJR_BASE_URL: 'https://rjr.example.test/' });
+    const config = loadConfig(
+      {},
+      {
+        TILLPOINT_SYNC_CONCURRENCY: ' 8 ',
+        TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'TRUE',
+        NODE_ENV: 'production',
+        TILLPOINT_SCHEDULER: 'OFF',
+        TILLPOINT_RJR_BASE_URL: 'https://rjr.example.test/',
+      },
+    );
     expect(config).toMatchObject({ production: true, sync: { concurrency: 8 }, scheduler: { enabled: false }, rjr: { baseUrl: 'https://rjr.example.test' } });
   });
 
   it('describes the effective values with secrets masked and where each came from', () => {
-    const entries = describeConfig({ port: 8080 }, { TILLPOINT_SECRET_KEY: SECRET_KEY, TILLPOINT_RJR_CLIENT_SECRET: 'provider-secret-value', TILLPOINT_SYNC_TIME: '04:30' });
+    const entries = describeConfig(
+      { port: 8080 },
+      { TILLPOINT_SECRET_KEY: SECRET_KEY, TILLPOINT_RJR_CLIENT_SECRET: 'provider-secret-value', TILLPOINT_SYNC_TIME: '04:30' },
+    );
     const byName = Object.fromEntries(entries.map((e) => [e.name, e]));
     expect(Object.keys(byName)).toEqual(Object.keys(ENV_SCHEMA.properties));
     expect(byName.TILLPOINT_SECRET_KEY).toMatchObject({ value: '••••c0de', source: 'env', secret: true });
@@ -72,13 +86,26 @@ describe('the configuration', () => {
   });
 
   it('is printed by `tillpoint config`, secrets masked', async () => {
-    const env = { PATH: process.env.PATH ?? '', TILLPOINT_SECRET_KEY: SECRET_KEY, TILLPOINT_METRICS_TOKEN: 'metrics-token-0123456789abcdef', TILLPOINT_SYNC_CONCURRENCY: '2' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      TILLPOINT_SECRET_KEY: SECRET_KEY,
+      TILLPOINT_METRICS_TOKEN: 'metrics-token-0123456789abcdef',
+      TILLPOINT_SYNC_CONCURRENCY: '2',
+    };
     const run = promisify(execFile);
     const json = JSON.parse((await run(process.execPath, [BIN, 'config', '--json'], { env })).stdout) as Record<string, string | null>;
-    expect(json).toMatchObject({ TILLPOINT_SECRET_KEY: '••••c0de', TILLPOINT_METRICS_TOKEN: '••••cdef', TILLPOINT_SYNC_CONCURRENCY: '2', PORT: '3000', TILLPOINT_PUBLIC_URL: null });
+    expect(json).toMatchObject({
+      TILLPOINT_SECRET_KEY: '••••c0de',
+      TILLPOINT_METRICS_TOKEN: '••••cdef',
+      TILLPOINT_SYNC_CONCURRENCY: '2',
+      PORT: '3000',
+      TILLPOINT_PUBLIC_URL: null,
+    });
     const text = (await run(process.execPath, [BIN, 'config', '--port', '4000'], { env })).stdout;
     expect(text).toMatch(/^PORT\s+4000\s+\(flag\)$/m);
     expect(text).not.toContain(SECRET_KEY.slice(0, 16));
-    await expect(run(process.execPath, [BIN, 'config'], { env: { ...env, TILLPOINT_SYNC_TIME: '3am' } })).rejects.toMatchObject({ stderr: expect.stringMatching(/TILLPOINT_SYNC_TIME "3am" is not valid: must be HH:MM/) });
+    await expect(run(process.execPath, [BIN, 'config'], { env: { ...env, TILLPOINT_SYNC_TIME: '3am' } })).rejects.toMatchObject({
+      stderr: expect.stringMatching(/TILLPOINT_SYNC_TIME "3am" is not valid: must be HH:MM/),
+    });
   }, 120_000);
 });
