@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { RULES } from '../../../../domain/rules/registry.ts';
 import { errors } from '../../schemas/common.ts';
 import { RuleCatalogueEntry } from '../../schemas/admin.ts';
-import { requires, SECURITY } from './guard.ts';
+import { SECURITY } from '../../headers.ts';
+import { requires } from './shared.ts';
 
 /** The rule registry as data: ids, descriptions and argument schemas for the admin forms. */
 export function ruleCatalogue(): { id: string; description: string; args: unknown }[] {
@@ -22,7 +23,7 @@ export async function rulesRoutes(fastify: FastifyInstance): Promise<void> {
         tags: ['Admin: incentives'],
         summary: 'Every rule an incentive may use, with its arguments’ JSON Schema',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         response: { 200: Type.Array(RuleCatalogueEntry), ...errors({ 401: 'Unauthorized', 403: 'Forbidden' }) },
       },
     },
