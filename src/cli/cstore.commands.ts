@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
-import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../adapters/manufacturers/rjr/simulator.ts';
+import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { CstoreLogger } from '../app/cstore/deps.ts';
 import type { SyncRun } from '../app/cstore/model.ts';

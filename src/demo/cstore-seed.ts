@@ -1,5 +1,5 @@
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
-import { SIM_CHAIN_CLIENT } from '../adapters/manufacturers/rjr/simulator.ts';
+import { SIM_CHAIN_CLIENT } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import { SYSTEM_ACTOR } from '../app/cstore/deps.ts';
 import type { PosSystem } from '../app/cstore/model.ts';

@@ -8305,10 +8305,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the incentive kinds the rule may be configured on */
+                            appliesTo: ("REWARD" | "OFFER")[];
                             /** @description JSON Schema of the rule’s arguments (drives the admin form) */
                             args: unknown;
+                            /** @description failure codes the rule answers in the RulesError envelope */
+                            codes: string[];
+                            /** @description what of the sale the outcome depends on; the guest app leaves the rule to the till (`checkedAtOrder`) while any of it is unknown */
+                            dependsOn: ("order" | "store" | "serviceMode" | "time")[];
                             description: string;
                             id: string;
+                            /** @description guest facts the server loads to evaluate it */
+                            needs: ("history" | "birthday" | "identification")[];
                         }[];
                     };
                 };
