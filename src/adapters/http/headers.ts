@@ -21,16 +21,21 @@ export const SECURITY: { readonly bearer: { bearer: string[] }[]; readonly apiKe
   apiKey: [{ apiKey: [] }],
 };
 
+/** The token of an `Authorization: Bearer <token>` header value; null when there is none. */
+export function bearerToken(authorization: string | string[] | undefined): string | null {
+  const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  return m ? m[1]! : null;
+}
+
 /**
- * The token of `Authorization: Bearer <token>`, else 401. At most 4096 characters: an external
- * identity provider's JWT is the longest token a caller sends; Tillpoint's own are far shorter
- * and are checked by their issuer.
+ * The request's bearer token, else 401. From 10 to 4096 characters: an external identity
+ * provider's JWT is the longest token a caller sends; Tillpoint's own are far shorter and are
+ * checked by their issuer.
  */
 export function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const m = typeof header === 'string' ? /^Bearer\s+(\S{10,4096})$/i.exec(header) : null;
-  if (!m) throw new AppError('Unauthorized', 'Authorization: Bearer <token> header is missing');
-  return m[1]!;
+  const token = bearerToken(request.headers.authorization);
+  if (token === null || token.length < 10 || token.length > 4096) throw new AppError('Unauthorized', 'Authorization: Bearer <token> header is missing');
+  return token;
 }
 
 /**

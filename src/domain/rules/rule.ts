@@ -190,6 +190,21 @@ export interface RuleDefinition<S extends TSchema = TSchema, P = Static<S>> {
   check(args: P, ctx: RuleContext): RuleOutcome;
 }
 
+/**
+ * Declares a rule with its arguments' types inferred from the schema; list the result in
+ * `registry.ts` (`RULES`) and document it in docs/rules.md.
+ *
+ * @example
+ * export const TIME_SPAN = 'time-span';
+ * export const timeSpanRule = defineRule({
+ *   id: TIME_SPAN,
+ *   description: 'Valid between two store-local times of day',
+ *   codes: ['invalid-time-of-day'],
+ *   dependsOn: ['time'],
+ *   args: Type.Object({ start: TIME, end: TIME }),
+ *   check: (args, ctx) => (inWindow(ctx.nowMinutes, args) ? null : fail(ctx, 'invalid-time-of-day', ctx.now.time, args, 'Not at this time of day')),
+ * });
+ */
 export function defineRule<S extends TSchema, P = Static<S>>(rule: RuleDefinition<S, P>): RuleDefinition<S, P> {
   return rule;
 }
