@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   sync: async () => (await import('./sync.bench.ts')).main(),
   'rules-eval': async () => (await import('./rules-eval.bench.ts')).main(),
   expiry: async () => (await import('./expiry.bench.ts')).main(),
+  scandata: async () => (await import('./scandata.bench.ts')).main(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

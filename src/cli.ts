@@ -10,6 +10,7 @@ import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
 import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreForServe } from './cli/cstore.commands.ts';
+import { registerScandataCommands } from './cli/scandata.commands.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
@@ -179,6 +180,7 @@ export function buildCli(): Command {
 
   registerAdminCommands(program);
   registerCstoreCommands(program);
+  registerScandataCommands(program);
   registerConformanceCommands(program);
   return program;
 }

@@ -117,7 +117,10 @@ export function planRefund(sale: RefundableSale, requested: readonly RefundedLin
     for (const r of requested) if (red.lineRefs.includes(r.referenceId)) give += r.quantity;
     give = Math.min(give, red.quantity - red.returnedQuantity);
     if (give <= 0) continue;
-    const points = red.quantity > 0 ? (red.points / red.quantity) * give : 0;
+    // Points are whole: what comes back is the share of the redemption returned so far, rounded
+    // down on the running total, so giving back every unit gives back exactly what it cost.
+    const returnedShare = (n: number) => (red.quantity > 0 ? Math.floor((red.points * n) / red.quantity) : 0);
+    const points = returnedShare(red.returnedQuantity + give) - returnedShare(red.returnedQuantity);
     pointsReturned += points;
     returns.push({ redemptionId: red.id, incentiveId: red.incentiveId, kind: red.kind, quantity: give, points });
   }

@@ -8,9 +8,9 @@ import { type RunReport, runConformance } from '../../src/conformance/client.ts'
 import { formatSummary } from '../../src/conformance/report.ts';
 import type { Vendor } from '../../src/conformance/scenario.ts';
 import { demoKey } from '../../src/demo/seed.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { ENGINES } from '../support/engines.ts';
 import { BEN, FARHAN } from '../support/fixtures.ts';
-import { startServer, type ServerProcess, tillpoint } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn, tillpoint } from '../support/server-process.ts';
 
 /**
  * Tillpoint certifies itself as a vendor would: `tillpoint conformance` (the CLI, over HTTP) replays
@@ -79,36 +79,19 @@ function failuresOf(report: RunReport): Record<string, string[]> {
 
 describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
   let dir = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tillpoint-kit-'));
-    if (engine === 'postgres') {
-      db = await openTestDb('postgres');
-      await db.close();
-    }
-    server = await startServer(db?.url);
+    server = await startServerOn(engine);
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-    if (db) await db.drop().catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const guestCode = async (guest: string, incentive: string): Promise<string> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await tillpoint(['guest', 'code', guest, '--select', incentive, '--database', server.databaseUrl])).stdout.trim();
-      } catch (e) {
-        // The CLI migrates first; on a PostgreSQL URL that names its schema only in search_path,
-        // Kysely's migrator looks through every schema, and another test file dropping its own
-        // schema at that moment fails the look-up ("schema t_… does not exist"). Not this test's
-        // subject: ask again.
-        if (attempt >= 3 || !/schema "t_[0-9a-f]+(_pgboss)?" does not exist/.test(String((e as { stderr?: string }).stderr))) throw e;
-      }
-    }
-  };
+  const guestCode = async (guest: string, incentive: string): Promise<string> =>
+    (await tillpoint(['guest', 'code', guest, '--select', incentive, '--database', server.databaseUrl])).stdout.trim();
 
   it.each(Object.keys(DEMO) as Vendor[])('%s: every seed example, each failure a known one', async (vendor) => {
     const demo = DEMO[vendor];

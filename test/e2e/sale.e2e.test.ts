@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoKey } from '../../src/demo/seed.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { ENGINES } from '../support/engines.ts';
 import { FARHAN, saleBody } from '../support/fixtures.ts';
-import { startServer, type ServerProcess, tillpoint } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn, tillpoint } from '../support/server-process.ts';
 
 /** The whole sale over real HTTP against a real server process, as `npm start` runs it. */
 describe.each(ENGINES)('end to end on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      db = await openTestDb('postgres');
-      await db.close();
-    }
-    server = await startServer(db?.url);
+    server = await startServerOn(engine);
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-    if (db) await db.drop().catch(() => undefined);
   });
 
   const post = async (method: string, path: string, body?: unknown) => {

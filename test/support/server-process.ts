@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Engine } from '../../src/adapters/db/database.ts';
+import { openTestDb } from './engines.ts';
 
 const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
 
@@ -68,6 +70,29 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `tillpoint serve --demo` on a database of its own on `engine`: a throwaway PostgreSQL schema
+ * (dropped again by `stop`) or a temporary SQLite file.
+ */
+export async function startServerOn(engine: Engine, env: Record<string, string> = {}): Promise<ServerProcess> {
+  if (engine === 'sqlite') return startServer(undefined, env);
+  const db = await openTestDb('postgres');
+  await db.close();
+  try {
+    const server = await startServer(db.url, env);
+    return {
+      ...server,
+      async stop() {
+        await server.stop();
+        await db.drop().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Runs the CLI as a user would; resolves stdout, rejects with stderr on a non-zero exit. */

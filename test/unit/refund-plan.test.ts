@@ -46,6 +46,18 @@ describe('planRefund', () => {
     expect(planRefund(sale({ redemptions: [{ ...whopper, returnedQuantity: 1 }] }), [{ referenceId: '3', quantity: 1 }])).toMatchObject({ pointsReturned: 0, returns: [] });
   });
 
+  it('gives back whole points of a reward redeemed several times, and all of them once every unit is back', () => {
+    // Three free drinks for 1000 points in all: 333 + 333 + 334, never a fraction of a point.
+    const drinks = { ...whopper, quantity: 3, points: 1000 };
+    const threeDrinks: Cart = { ...cart, lines: [line('1', 599, 2), line('3', 0, 3, 'reward')] };
+    const one = planRefund(sale({ cart: threeDrinks, redemptions: [drinks] }), [{ referenceId: '3', quantity: 1 }]);
+    expect(one).toMatchObject({ ok: true, pointsReturned: 333, returns: [{ quantity: 1, points: 333 }] });
+    const two = planRefund(sale({ cart: threeDrinks, redemptions: [{ ...drinks, returnedQuantity: 1 }], prior: [{ lines: [{ referenceId: '3', quantity: 1 }], goodsCents: 0 }] }), [
+      { referenceId: '3', quantity: 2 },
+    ]);
+    expect(two).toMatchObject({ ok: true, pointsReturned: 667 });
+  });
+
   it('refuses more than is left of a line, naming the field', () => {
     const plan = planRefund(sale({ prior: [{ lines: [{ referenceId: '1', quantity: 2 }], goodsCents: 1198 }] }), [
       { referenceId: '2', quantity: 1 },

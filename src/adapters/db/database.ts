@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type DatabaseIntrospector, type DatabaseMetadataOptions, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import { PREPARED_STATEMENTS } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -38,6 +38,8 @@ export interface DbOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (tests give each file its own). */
   schema?: string;
+  /** Kysely's query log: each query with its duration (tracing makes a span of it) */
+  log?: (event: LogEvent) => void;
 }
 
 /** `sqlite:PATH`, `sqlite::memory:`, a bare file path, or `postgres://…`. */
@@ -61,7 +63,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const checkpointer = target === ':memory:' ? null : startCheckpointer(sqlite, target);
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
     return {
       kysely,
       engine,
@@ -79,7 +81,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   pool.on('connect', namePreparedStatements);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
   return { kysely, engine, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
 }
 
@@ -194,4 +196,40 @@ function schemaFromUrl(url: string): string | undefined {
 
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db.kysely);
+}
+
+/**
+ * PostgreSQL with an introspector that looks only at the connection's own schema. Kysely's looks
+ * through every schema of the database (the migrator asks it whether its bookkeeping tables
+ * exist), and fails with "schema … does not exist" when another schema is dropped meanwhile — as
+ * test files and throwaway tenants do. The migrator is its only user.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of Dialect.createIntrospector
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const base = super.createIntrospector(db);
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ schema: string; table: string; type: string; column: string | null; data_type: string | null; nullable: string | null; has_default: boolean | null }>`
+        select t.table_schema as schema, t.table_name as table, t.table_type as type, c.column_name as column,
+               c.udt_name as data_type, c.is_nullable as nullable, c.column_default is not null as has_default
+        from information_schema.tables t
+        left join information_schema.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name
+        where t.table_schema = current_schema()
+        order by t.table_name, c.ordinal_position`.execute(db);
+      const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
+      for (const r of rows) {
+        let t = tables.get(r.table);
+        if (!t) tables.set(r.table, (t = { name: r.table, schema: r.schema, isView: r.type === 'VIEW', columns: [] }));
+        if (r.column !== null) {
+          t.columns.push({ name: r.column, dataType: r.data_type ?? '', isNullable: r.nullable === 'YES', hasDefaultValue: r.has_default === true, isAutoIncrementing: false });
+        }
+      }
+      return [...tables.values()];
+    };
+    return {
+      getSchemas: () => base.getSchemas(),
+      getTables,
+      getMetadata: async (_options?: DatabaseMetadataOptions) => ({ tables: await getTables() }),
+    };
+  }
 }
