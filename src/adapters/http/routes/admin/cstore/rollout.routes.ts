@@ -22,7 +22,8 @@ export async function cstoreRolloutRoutes(root: FastifyInstance, opts: AdminPlug
       config: { capability: 'manage' },
       schema: {
         ...doc(
-          'manage', 'Roll out: the pilot and every other licensed location go live',
+          'manage',
+          'Roll out: the pilot and every other licensed location go live',
           "Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.",
         ),
         params: ProgramParams,

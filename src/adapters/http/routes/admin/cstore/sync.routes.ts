@@ -17,7 +17,8 @@ export async function cstoreSyncRoutes(root: FastifyInstance, opts: AdminPluginO
       config: { capability: 'support' },
       schema: {
         ...doc(
-          'support', 'Try RJR again for this location after it refused the outlet',
+          'support',
+          'Try RJR again for this location after it refused the outlet',
           'Clears the refusal on record (`enrollmentError`; for a single-store enrollment of this outlet also its broken status) without saving the enrollment again, then syncs the location at once and answers the sync run. A new refusal is recorded again.',
         ),
         params: LocationParams,
@@ -63,7 +64,8 @@ export async function cstoreSyncRoutes(root: FastifyInstance, opts: AdminPluginO
       config: { capability: 'read' },
       schema: {
         ...doc(
-          'read', 'Feed records the newest successful sync rejected, and what that meant for the register',
+          'read',
+          'Feed records the newest successful sync rejected, and what that meant for the register',
           'A rejected record (a bad UPC check digit, a missing amount …) never turns into a change: a promotion the register has keeps its copy (`kept_on_register`), a new one is not added (`not_added`); a record without a readable id holds back every end that day (`unidentified`).',
         ),
         params: LocationParams,
