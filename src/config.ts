@@ -1,4 +1,5 @@
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from './adapters/db/database.ts';
+import { LIMIT_STORES, type LimitStoreSetting } from './adapters/limits/limit-store.ts';
 
 /** Configuration from flags and environment; flags win. */
 export interface Config {
@@ -16,6 +17,10 @@ export interface Config {
   metricsPort: number | null;
   /** `TILLPOINT_METRICS_HOST`: the interface of the metrics port (default HOST) */
   metricsHost: string;
+  /** `TILLPOINT_LIMITS_STORE`: where brute-force limits live (auto: Redis if configured, else PostgreSQL, else memory) */
+  limitsStore: LimitStoreSetting;
+  /** `TILLPOINT_REDIS_URL`: a Redis for the shared limits */
+  redisUrl: string | null;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/tillpoint.db';
@@ -43,6 +48,8 @@ export function loadConfig(flags: Partial<{ database: string; host: string; port
     metricsToken,
     metricsPort,
     metricsHost: env.TILLPOINT_METRICS_HOST ?? host,
+    limitsStore: limitsStoreFrom(env.TILLPOINT_LIMITS_STORE),
+    redisUrl: redisUrlFrom(env.TILLPOINT_REDIS_URL),
   };
 }
 
@@ -53,4 +60,16 @@ export function sqliteSynchronousFrom(text: string | undefined): SqliteSynchrono
     throw new Error(`TILLPOINT_SQLITE_SYNCHRONOUS "${text}" is neither full (durable: the default) nor normal (faster; an OS crash or power loss may lose the last acknowledged writes)`);
   }
   return mode as SqliteSynchronous;
+}
+
+function limitsStoreFrom(text: string | undefined): LimitStoreSetting {
+  const value = (text ?? 'auto').trim().toLowerCase();
+  if (!(LIMIT_STORES as readonly string[]).includes(value)) throw new Error(`TILLPOINT_LIMITS_STORE "${text}" is none of ${LIMIT_STORES.join(', ')}`);
+  return value as LimitStoreSetting;
+}
+
+function redisUrlFrom(text: string | undefined): string | null {
+  if (text === undefined || text.trim() === '') return null;
+  if (!/^rediss?:\/\//.test(text)) throw new Error('TILLPOINT_REDIS_URL must be a redis:// or rediss:// URL');
+  return text;
 }

@@ -8,6 +8,7 @@ import { AdminAuthService } from './app/admin-auth.service.ts';
 import { startDeliveryLoop, WebhookDeliverer } from './app/events/delivery.ts';
 import { webhookSecretBox } from './app/events/signing.ts';
 import { LoyaltyService } from './app/loyalty.service.ts';
+import { openLimitStore } from './adapters/limits/limit-store.ts';
 import type { Config } from './config.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { VERSION } from './version.ts';
@@ -29,12 +30,14 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
   const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(db);
   const metrics = new Metrics();
+  const limits = openLimitStore({ store: config.limitsStore, redisUrl: config.redisUrl }, db);
   const loyalty = new LoyaltyService({
     db,
     randomIndex: cryptoRandomIndex,
     otpTtlSeconds: config.otpTtlSeconds,
     publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
     observer: metrics.observer(),
+    limiters: limits.limiters,
   });
   const adminAuth = new AdminAuthService(db.kysely);
   const app = await buildApp({
@@ -45,7 +48,9 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     version: VERSION,
     logger: options.logger ?? { level: config.logLevel },
     metricsAccess: { token: config.metricsToken, onMainPort: config.metricsPort === null },
+    limiters: limits.limiters,
   });
+  app.log.debug({ limits: limits.kind }, 'brute-force limits held in %s', limits.kind);
   const workers: { stop(): Promise<void> }[] = [];
   let metricsServer: MetricsServer | null = null;
   return {
@@ -66,6 +71,7 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
       await metricsServer?.close();
       await Promise.all(workers.map((w) => w.stop()));
       await app.close();
+      await limits.close();
       if (!options.db) await db.close();
     },
   };

@@ -8,7 +8,7 @@ import { refundSale, type RefundCommand, type RefundResult } from './loyalty/ref
 import { updateSale, validateSale } from './loyalty/sale.ts';
 import { unclaimedSale } from './loyalty/unclaimed.ts';
 import { voidSale, type VoidOptions } from './loyalty/void.ts';
-import { CodeLookupGuard } from './throttle.ts';
+import { CodeLookupGuard, memoryLimiters } from './throttle.ts';
 import type { PosPrincipal } from './model.ts';
 
 export type { LoyaltyDeps, LoyaltyObserver } from './loyalty/context.ts';
@@ -38,7 +38,7 @@ export class LoyaltyService {
       publicUrl: deps.publicUrl,
       otpTtlSeconds: deps.otpTtlSeconds ?? 300,
       observer: deps.observer,
-      codeGuard: deps.codeGuard ?? new CodeLookupGuard(() => clock().getTime()),
+      codeGuard: deps.codeGuard ?? new CodeLookupGuard(deps.limiters ?? memoryLimiters(() => clock().getTime())),
       claimWriter: deps.claimWriter ?? claimWriterFor(db),
       config: new ConfigCache(db, deps.configTtlMs ?? 5_000),
       transactions: new TransactionReader(db),

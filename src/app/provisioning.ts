@@ -36,6 +36,8 @@ export interface NewProgram {
 
 export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
+  // `/app/v1/receipts/{receiptCode}` is the guest API's program-less receipt look-up.
+  if (p.slug === 'receipts') throw new AppError('ValidationError', 'slug "receipts" is reserved', { field: 'slug' });
   const currency = p.currency ?? 'USD';
   if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];

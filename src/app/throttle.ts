@@ -1,25 +1,7 @@
 import { AppError } from '../errors.ts';
+import type { Limiter, LimiterFactory, ThrottleLimits } from './ports/limiter.ts';
 
-/**
- * In-process brute-force protection: a sliding-window rate limit per key, and a lockout after
- * repeated misses. State lives in this process only — with N processes behind a load balancer an
- * attacker gets up to N times the budget (still tiny against a 10^6 code space); put a shared
- * limiter (e.g. the proxy's) in front if that matters.
- *
- * @example
- * const t = new Throttle({ limit: 30, windowMs: 60_000, maxMisses: 10, missWindowMs: 600_000, lockoutMs: 900_000 });
- * t.attempt('store:9999');            // throws 429 RateLimited once over 30 look-ups a minute
- * if (!found) t.miss('store:9999');   // the 10th miss in 10 minutes locks the key for 15 minutes
- */
-export interface ThrottleLimits {
-  /** attempts allowed per window (sliding) */
-  limit: number;
-  windowMs: number;
-  /** misses within `missWindowMs` that lock the key out */
-  maxMisses: number;
-  missWindowMs: number;
-  lockoutMs: number;
-}
+export type { Limiter, LimiterFactory, ThrottleLimits } from './ports/limiter.ts';
 
 interface Counter {
   /** start of the current fixed window */
@@ -39,7 +21,18 @@ export function rateLimited(message: string, retryAfterMs: number, scope: string
   return new AppError('RateLimited', message, { scope, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 }
 
-export class Throttle {
+/**
+ * In-process brute-force protection (the `Limiter` of a single process): a sliding-window rate
+ * limit per key and a lockout after repeated misses, on an injected clock. With several processes
+ * behind a load balancer the limits must be shared instead (`adapters/limits`): each process would
+ * otherwise give an attacker its own budget.
+ *
+ * @example
+ * const t = new Throttle({ limit: 30, windowMs: 60_000, maxMisses: 10, missWindowMs: 600_000, lockoutMs: 900_000 });
+ * await t.attempt('store:9999');            // throws 429 RateLimited once over 30 look-ups a minute
+ * if (!found) await t.miss('store:9999');   // the 10th miss in 10 minutes locks the key for 15 minutes
+ */
+export class Throttle implements Limiter {
   private readonly keys = new Map<string, KeyState>();
 
   constructor(
@@ -48,8 +41,7 @@ export class Throttle {
     private readonly maxKeys = 100_000,
   ) {}
 
-  /** Counts one attempt; throws 429 when the key is locked out or over its rate. */
-  attempt(key: string, what = 'requests'): void {
+  async attempt(key: string, what = 'requests'): Promise<void> {
     const t = this.now();
     const s = this.state(key, t);
     if (s.lockedUntil > t) throw rateLimited(`Too many failed ${what}; locked out for a while`, s.lockedUntil - t, key.split(':')[0] ?? key);
@@ -60,15 +52,13 @@ export class Throttle {
     s.attempts.current++;
   }
 
-  /** Throws 429 if the key is locked out, without counting an attempt. */
-  assertNotLocked(key: string, what = 'requests'): void {
+  async assertNotLocked(key: string, what = 'requests'): Promise<void> {
     const t = this.now();
     const s = this.keys.get(key);
     if (s && s.lockedUntil > t) throw rateLimited(`Too many failed ${what}; locked out for a while`, s.lockedUntil - t, key.split(':')[0] ?? key);
   }
 
-  /** Records a miss; the `maxMisses`-th miss inside the window locks the key out. */
-  miss(key: string): void {
+  async miss(key: string): Promise<void> {
     const t = this.now();
     const s = this.state(key, t);
     const misses = sliding(s.misses, t, this.limits.missWindowMs);
@@ -79,8 +69,7 @@ export class Throttle {
     }
   }
 
-  /** Forgets a key's misses (e.g. after a successful login). */
-  reset(key: string): void {
+  async reset(key: string): Promise<void> {
     this.keys.delete(key);
   }
 
@@ -99,6 +88,11 @@ export class Throttle {
     }
     return s;
   }
+}
+
+/** Limiters held in this process, on `now` (a single server, and tests). */
+export function memoryLimiters(now: () => number = Date.now): LimiterFactory {
+  return (_name, limits) => new Throttle(limits, now);
 }
 
 /**
@@ -133,24 +127,23 @@ export const CODE_LOOKUP_LIMITS = {
  * a lockout after repeated IdentifierNotFound misses.
  */
 export class CodeLookupGuard {
-  private readonly byStore: Throttle;
-  private readonly byKey: Throttle;
+  private readonly byStore: Limiter;
+  private readonly byKey: Limiter;
 
-  constructor(now: () => number = Date.now, limits: { store: ThrottleLimits; key: ThrottleLimits } = CODE_LOOKUP_LIMITS) {
-    this.byStore = new Throttle(limits.store, now);
-    this.byKey = new Throttle(limits.key, now);
+  constructor(limiters: LimiterFactory = memoryLimiters(), limits: { store: ThrottleLimits; key: ThrottleLimits } = CODE_LOOKUP_LIMITS) {
+    this.byStore = limiters('code-lookup-store', limits.store);
+    this.byKey = limiters('code-lookup-key', limits.key);
   }
 
   /** Before a look-up: throws 429 RateLimited when the store or key is over its rate or locked out. */
-  beforeLookup(keyId: string, storeId: string): void {
-    this.byKey.assertNotLocked(`key:${keyId}`, 'code look-ups');
-    this.byStore.attempt(`store:${storeId}`, 'code look-ups');
-    this.byKey.attempt(`key:${keyId}`, 'code look-ups');
+  async beforeLookup(keyId: string, storeId: string): Promise<void> {
+    await this.byKey.assertNotLocked(`key:${keyId}`, 'code look-ups');
+    await this.byStore.attempt(`store:${storeId}`, 'code look-ups');
+    await this.byKey.attempt(`key:${keyId}`, 'code look-ups');
   }
 
   /** After a look-up that matched no active code. */
-  miss(keyId: string, storeId: string): void {
-    this.byStore.miss(`store:${storeId}`);
-    this.byKey.miss(`key:${keyId}`);
+  async miss(keyId: string, storeId: string): Promise<void> {
+    await Promise.all([this.byStore.miss(`store:${storeId}`), this.byKey.miss(`key:${keyId}`)]);
   }
 }

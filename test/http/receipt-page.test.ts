@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Script } from 'node:vm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +16,10 @@ import { capturingSender, PARTNER_KEY, saleBody, seededRandom } from '../support
 describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   let db: TestDb;
   let app: FastifyInstance;
+  // The guest pages' bundle: absent for `app` (the server-rendered fallback), present for `built`.
+  let noBundle: string;
+  let withBundle: string;
+  let built: FastifyInstance;
   let now = new Date('2026-11-25T17:00:00Z');
   const clock = () => now;
   const { sent, sender } = capturingSender();
@@ -22,7 +29,14 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely, now);
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    noBundle = mkdtempSync(join(tmpdir(), 'tillpoint-web-'));
+    withBundle = mkdtempSync(join(tmpdir(), 'tillpoint-web-'));
+    mkdirSync(join(withBundle, 'guest', 'assets'), { recursive: true });
+    writeFileSync(join(withBundle, 'guest', 'guest.html'), '<!doctype html><div id="root"></div><script type="module" src="/guest/assets/guest-abc123.js"></script>');
+    writeFileSync(join(withBundle, 'guest', 'assets', 'guest-abc123.js'), 'console.log(1)');
+    const common = { db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } };
+    app = await buildApp({ ...common, webRoot: noBundle });
+    built = await buildApp({ ...common, webRoot: withBundle });
     // names an admin typed, to prove the page escapes them
     const odd = await createProgram(db.kysely, { slug: 'odd-names', name: '<script>alert(1)</script> & "Co"', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
     await createStore(db.kysely, odd, { externalId: '9999', name: "<img src=x onerror=alert('x')>", timeZone: 'America/New_York' }, now);
@@ -30,7 +44,10 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   });
   afterAll(async () => {
     await app.close();
+    await built.close();
     await db.drop();
+    rmSync(noBundle, { recursive: true, force: true });
+    rmSync(withBundle, { recursive: true, force: true });
   });
 
   const unclaimedSale = async (posTxn: string, key = PARTNER_KEY) => {
@@ -126,5 +143,70 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   it('is in the OpenAPI document as an HTML page', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { produces?: string[]; responses: Record<string, unknown> }>> };
     expect(doc.paths['/r/{receiptCode}']?.get?.responses).toHaveProperty('404');
+  });
+
+  describe('with the guest pages built', () => {
+    const get = (url: string) => built.inject({ method: 'GET', url });
+
+    it('serves the browser app at /r/{code}: 200 for a claimable receipt, 404 otherwise, private and locked down', async () => {
+      const sale = await unclaimedSale('RP-6');
+      const res = await get(`/r/${sale.receiptCode}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<div id="root"></div>');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self';.*connect-src 'self'.*frame-ancestors 'none'/);
+      const unknown = await get('/r/AAAAAAAAAAAAAAAA');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.body).toContain('<div id="root"></div>');
+    });
+
+    it('answers the receipt look-up the page makes through the guest API, with no sign-in and one answer for anything unclaimable', async () => {
+      const sale = await unclaimedSale('RP-7');
+      const found = await get(`/app/v1/receipts/${sale.receiptCode.toLowerCase()}`);
+      expect(found.statusCode).toBe(200);
+      expect(found.json()).toEqual({
+        claimable: true,
+        receiptCode: sale.receiptCode,
+        program: { slug: 'bk-us', name: 'Royal Perks (demo)' },
+        store: { name: expect.stringContaining('Times Square'), timeZone: expect.any(String) },
+        saleAt: expect.any(String),
+        pointsToEarn: 100,
+        claimableUntil: expect.any(String),
+      });
+      for (const code of ['AAAAAAAAAAAAAAAA', 'not-a-code', '%3Cscript%3E']) {
+        const res = await get(`/app/v1/receipts/${code}`);
+        expect(res.statusCode, code).toBe(200);
+        expect(res.json(), code).toEqual({ claimable: false });
+      }
+      expect((await get(`/app/v1/receipts/${'A'.repeat(90)}`)).json()).toMatchObject({ code: 'ValidationError', details: { field: 'receiptCode' } });
+    });
+
+    it("serves the guest app at /g/{program}/… and the bundle's files at /guest/assets/", async () => {
+      expect((await get('/g/bk-us/rewards')).body).toContain('<div id="root"></div>');
+      expect((await get('/g/bk-us/')).statusCode).toBe(200);
+      const bare = await get('/g/bk-us');
+      expect(bare.statusCode).toBe(302);
+      expect(bare.headers.location).toBe('/g/bk-us/');
+      const asset = await get('/guest/assets/guest-abc123.js');
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      for (const path of ['/guest/guest.html', '/guest/assets/nope.js', '/guest/assets/..%2f..%2fguest.html', '/guest/%2e%2e/%2e%2e/package.json']) {
+        expect((await get(path)).statusCode, path).toBe(404);
+      }
+      // the program's name for the sign-in screen, without a token
+      expect((await get('/app/v1/bk-us')).json()).toEqual({ slug: 'bk-us', name: 'Royal Perks (demo)' });
+      expect((await get('/app/v1/no-such-program')).statusCode).toBe(404);
+    });
+
+    it('says the guest pages are not built (503) when the bundle is missing', async () => {
+      const res = await page('/g/bk-us/');
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('not built');
+    });
+
+    it('keeps the slug "receipts" free for the look-up', async () => {
+      await expect(createProgram(db.kysely, { slug: 'receipts', name: 'Receipts', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now)).rejects.toMatchObject({ code: 'ValidationError', details: { field: 'slug' } });
+    });
   });
 });

@@ -19,6 +19,8 @@ export interface Db {
   schema?: string;
   /** Where it points, with any password masked: safe to log. */
   describe: string;
+  /** PostgreSQL's connection pool, for the few adapters that speak pg themselves (shared limits) */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   });
   pool.on('connect', namePreparedStatements);
   const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
-  return { kysely, engine, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
+  return { kysely, engine, pgPool: pool, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
 }
 
 /**

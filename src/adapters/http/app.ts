@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,10 +13,13 @@ import type { Db } from '../db/database.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
+import type { LimiterFactory } from '../../app/ports/limiter.ts';
+import { LoginGuard } from './routes/admin/login-guard.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { guestRoutes } from './routes/guest.routes.ts';
+import { guestWebRoutes } from './routes/guest-web.routes.ts';
 import { posRoutes } from './routes/pos.routes.ts';
 import { hardenRequestSchema, ErrorEnvelope, RulesErrorEnvelope } from './schemas/common.ts';
 import { controlCharError, controlCharField, mayHoldControlChars, nestsDeeperThan } from './input-guard.ts';
@@ -37,8 +41,10 @@ export interface AppOptions {
   guest?: GuestOptions;
   /** Who may read /metrics on this app (default: open, on this port). */
   metricsAccess?: MetricsAccess;
-  /** the built back office (default web/dist) */
+  /** the built back office (default web/dist); the guest pages are its guest/ folder */
   webRoot?: string;
+  /** where brute-force limits are held (logins, codes); default: this process */
+  limiters?: LimiterFactory;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -138,11 +144,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version, ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}) });
-  await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely });
+  await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely, ...(opts.limiters ? { limiters: opts.limiters } : {}) });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
-  await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}) });
-  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth });
+  const guestRoot = opts.webRoot ? join(opts.webRoot, 'guest') : undefined;
+  await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}), ...(guestRoot ? { guestRoot } : {}) });
+  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth, ...(opts.limiters ? { loginGuard: new LoginGuard(undefined, opts.limiters) } : {}) });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db });
   await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});
+  await app.register(guestWebRoutes, guestRoot ? { root: guestRoot } : {});
   return app;
 }

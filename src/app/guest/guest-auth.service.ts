@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { newId, sha256 } from '../../lib/ids.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import type { Program } from '../model.ts';
-import { Throttle, type ThrottleLimits } from '../throttle.ts';
+import { type Limiter, type LimiterFactory, memoryLimiters, type ThrottleLimits } from '../throttle.ts';
 import { type ExternalIdpConfig, ExternalIdpVerifier, looksLikeJwt } from './external-idp.ts';
 import type { LoginCodeSender, SenderLogger } from './login-code-sender.ts';
 import { TOKEN_PREFIX } from '../../lib/tokens.ts';
@@ -36,8 +36,10 @@ export interface GuestAuthOptions {
   loginCodeAttempts?: number;
   /** External identity providers by program slug; `*` applies to every program. */
   externalIdp?: Record<string, ExternalIdpConfig>;
-  /** In-process limits per program + e-mail. */
+  /** Limits per program + e-mail. */
   limits?: { start?: ThrottleLimits; verify?: ThrottleLimits };
+  /** Where the limits are held (default: this process). */
+  limiters?: LimiterFactory;
   configTtlMs?: number;
 }
 
@@ -78,8 +80,8 @@ export function normalizeEmail(email: string): string {
 export class GuestAuthService {
   private readonly clock: () => Date;
   private readonly programs: TtlCache<string, Program | null>;
-  private readonly startThrottle: Throttle;
-  private readonly verifyThrottle: Throttle;
+  private readonly startThrottle: Limiter;
+  private readonly verifyThrottle: Limiter;
   private readonly idp = new ExternalIdpVerifier();
 
   constructor(
@@ -89,8 +91,9 @@ export class GuestAuthService {
     this.clock = opts.clock ?? (() => new Date());
     this.programs = new TtlCache(opts.configTtlMs ?? 5_000);
     const now = () => this.clock().getTime();
-    this.startThrottle = new Throttle(opts.limits?.start ?? GUEST_LOGIN_LIMITS.start, now);
-    this.verifyThrottle = new Throttle(opts.limits?.verify ?? GUEST_LOGIN_LIMITS.verify, now);
+    const limiters = opts.limiters ?? memoryLimiters(now);
+    this.startThrottle = limiters('guest-login-start', opts.limits?.start ?? GUEST_LOGIN_LIMITS.start);
+    this.verifyThrottle = limiters('guest-login-verify', opts.limits?.verify ?? GUEST_LOGIN_LIMITS.verify);
   }
 
   /** The program named by a slug in the path; 404 for an unknown one. */
@@ -107,8 +110,8 @@ export class GuestAuthService {
   async start(program: Program, rawEmail: string, log: SenderLogger): Promise<{ expiresAt: string; ttlSeconds: number }> {
     const email = normalizeEmail(rawEmail);
     const key = `${program.id}|${email}`;
-    this.verifyThrottle.assertNotLocked(key, 'login attempts');
-    this.startThrottle.attempt(key, 'login codes for this e-mail');
+    await this.verifyThrottle.assertNotLocked(key, 'login attempts');
+    await this.startThrottle.attempt(key, 'login codes for this e-mail');
     const now = this.clock();
     const ttlSeconds = this.opts.loginCodeTtlSeconds ?? 600;
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
@@ -149,7 +152,7 @@ export class GuestAuthService {
     const email = normalizeEmail(rawEmail);
     if (!/^\d{6}$/.test(code)) throw new AppError('ValidationError', 'code must be the 6 digits sent by e-mail', { field: 'code' });
     const key = `${program.id}|${email}`;
-    this.verifyThrottle.attempt(key, 'login attempts');
+    await this.verifyThrottle.attempt(key, 'login attempts');
     const now = this.clock();
     const nowIso = now.toISOString();
     const maxAttempts = this.opts.loginCodeAttempts ?? 5;
@@ -163,8 +166,8 @@ export class GuestAuthService {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const refuse = (): never => {
-      this.verifyThrottle.miss(key);
+    const refuse = async (): Promise<never> => {
+      await this.verifyThrottle.miss(key);
       throw new AppError('LoginCodeInvalid');
     };
     if (!row) return refuse();
@@ -190,7 +193,7 @@ export class GuestAuthService {
       .returning('id')
       .executeTakeFirst();
     if (!consumed) return refuse();
-    this.verifyThrottle.reset(key);
+    await this.verifyThrottle.reset(key);
 
     let guest = await this.guestByEmail(program.id, email);
     let signedUp = false;

@@ -4,7 +4,7 @@ import type { Database } from '../../adapters/db/schema.ts';
 import type { Incentive } from '../../domain/incentive.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { Throttle, type ThrottleLimits } from '../throttle.ts';
+import { type Limiter, type LimiterFactory, memoryLimiters, type ThrottleLimits } from '../throttle.ts';
 
 export interface NewPromoCode {
   /** letters, digits and dashes; stored and matched upper-case */
@@ -90,25 +90,26 @@ export interface RedeemPromoCode {
  * redemptions never exceed `max_uses`), once per guest (a unique key), all in one transaction.
  */
 export class PromoCodes {
-  private readonly throttle: Throttle;
+  private readonly throttle: Limiter;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date = () => new Date(),
     limits: ThrottleLimits = PROMO_CODE_LIMITS,
+    limiters: LimiterFactory = memoryLimiters(() => this.clock().getTime()),
   ) {
-    this.throttle = new Throttle(limits, () => this.clock().getTime());
+    this.throttle = limiters('promo-code', limits);
   }
 
   async redeem(r: RedeemPromoCode): Promise<{ incentive: Incentive; promoCodeId: string }> {
-    this.throttle.attempt(r.caller, 'promo code attempts');
+    await this.throttle.attempt(r.caller, 'promo code attempts');
     const code = normalizePromoCode(r.code);
     const now = this.clock().toISOString();
     const promo = PROMO_CODE.test(code)
       ? await this.db.selectFrom('promo_codes').selectAll().where('program_id', '=', r.programId).where('code', '=', code).where('disabled_at', 'is', null).executeTakeFirst()
       : undefined;
     if (!promo) {
-      this.throttle.miss(r.caller);
+      await this.throttle.miss(r.caller);
       throw new AppError('PromoCodeNotFound', 'No such promo code in this program', { field: 'promoCode' });
     }
     if (promo.valid_from && promo.valid_from > now) throw new AppError('PromoCodeNotRedeemable', 'This promo code is not valid yet', { reason: 'not-yet-valid', validFrom: promo.valid_from });

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { PosContext } from '../commands.ts';
 import type { ClaimWriter } from '../ports/claim-writer.ts';
-import type { CodeLookupGuard } from '../throttle.ts';
+import type { CodeLookupGuard, LimiterFactory } from '../throttle.ts';
 import type { Guest, PosPrincipal } from '../model.ts';
 import type { ConfigCache } from './config-cache.ts';
 
@@ -28,6 +28,8 @@ export interface LoyaltyDeps {
   observer?: LoyaltyObserver;
   /** Rate limit and lockout of 6-digit code look-ups per store and key (in-process; default limits). */
   codeGuard?: CodeLookupGuard;
+  /** Where the code look-up limits are held when `codeGuard` is not given (default: this process). */
+  limiters?: LimiterFactory;
   /** How CLAIMED updates are written; default: the best the database can do (`claimWriterFor`). */
   claimWriter?: ClaimWriter;
 }

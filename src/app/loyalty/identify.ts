@@ -23,11 +23,11 @@ export async function identify(ctx: LoyaltyContext, principal: PosPrincipal, cmd
 }
 
 async function identifyByCode(ctx: LoyaltyContext, principal: PosPrincipal, store: Store, code: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
-  ctx.codeGuard.beforeLookup(principal.keyId, store.id);
+  await ctx.codeGuard.beforeLookup(principal.keyId, store.id);
   const nowIso = ctx.clock().toISOString();
   const otp = await activeCode.first(ctx.db, { programId: principal.programId, code, now: nowIso });
   if (!otp) {
-    ctx.codeGuard.miss(principal.keyId, store.id);
+    await ctx.codeGuard.miss(principal.keyId, store.id);
     throw new AppError('IdentifierNotFound', 'No active code matches this identifier (codes live 300 seconds)');
   }
   const guest = toGuest(otp);

@@ -8869,6 +8869,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/app/v1/{program}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The program's name, shown before sign-in (no token) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description program slug, e.g. bk-us */
+                    program: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the brand’s program name, for the guest pages */
+                            name: string;
+                            slug: string;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound: no such program */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/v1/{program}/auth/logout": {
         parameters: {
             query?: never;
@@ -10588,6 +10649,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/app/v1/receipts/{receiptCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Look a receipt up by its code: program, store, date and the points it earns (no sign-in)
+         * @description For the receipt page (`/r/{receiptCode}`). `claimable: false` when the code is unknown, malformed, already claimed, voided or past the claim window. The program's slug is where the guest signs in and claims (`/app/v1/{program}/auth/start`, `…/receipts/claim`). No program may be called `receipts`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the 16-character code printed on the receipt (spaces and dashes ignored) */
+                    receiptCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description what the receipt page shows before the guest signs in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            claimable: true;
+                            /** @description ISO-8601 UTC date-time */
+                            claimableUntil: string;
+                            pointsToEarn: number;
+                            program: {
+                                name: string;
+                                slug: string;
+                            };
+                            receiptCode: string;
+                            /** @description ISO-8601 UTC date-time */
+                            saleAt: string;
+                            store: {
+                                name: string;
+                                /** @description IANA time zone: show the dates on the store’s clock */
+                                timeZone: string;
+                            };
+                        } | {
+                            /** @enum {boolean} */
+                            claimable: false;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -11606,7 +11739,7 @@ export interface paths {
         };
         /**
          * Receipt claim page (HTML): the URL printed on receipts
-         * @description A mobile-friendly page showing the program, store, date and points of an unclaimed receipt, with a form that signs in with an e-mail login code and claims it through the guest API. 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.
+         * @description A mobile-first page showing the program, store, date and points of an unclaimed receipt, that signs in with an e-mail login code and claims it through the guest API (the guest pages' browser app; a small server-rendered page when that is not built). 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.
          */
         get: {
             parameters: {

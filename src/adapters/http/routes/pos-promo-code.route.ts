@@ -9,6 +9,7 @@ import { selectDialect } from '../../pos/index.ts';
 import { findStoreByExternalId } from '../../db/repositories/config.repository.ts';
 import type { Database } from '../../db/schema.ts';
 import { SECURITY } from '../headers.ts';
+import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { errors } from '../schemas/common.ts';
 import { PosPromoRedeemBody, PosPromoRedeemResponse } from '../schemas/guest.ts';
 import type { PosVendorBody } from '../schemas/pos.ts';
@@ -19,8 +20,8 @@ import type { PosVendorBody } from '../schemas/pos.ts';
  * `loyaltyId`, the guest's once-per-guest redemption). 10 wrong codes per key in 10 minutes lock
  * the key out of this route for 15 minutes.
  */
-export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, principalOf: (request: FastifyRequest) => PosPrincipal): void {
-  const promoCodes = new PromoCodes(db);
+export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, principalOf: (request: FastifyRequest) => PosPrincipal, limiters?: LimiterFactory): void {
+  const promoCodes = new PromoCodes(db, undefined, undefined, limiters);
   app.post<{ Body: { loyaltyId?: string | null; promoCode: string; posVendor: PosVendorBody } }>(
     '/loyalty/promo-code/redeem',
     {

@@ -10,6 +10,7 @@ import { canonicalJson, sha256 } from '../../../lib/ids.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
 import { localTime, SECURITY } from '../headers.ts';
+import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { posPromoCodeRoute } from './pos-promo-code.route.ts';
 import { posRefundRoute } from './pos-refund.route.ts';
 import type { Database } from '../../db/schema.ts';
@@ -83,7 +84,7 @@ export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, p
 }
 
 /** Loyalty API v1: the routes POS and kiosk vendors call. */
-export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService; db: Kysely<Database> }): Promise<void> {
+export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService; db: Kysely<Database>; limiters?: LimiterFactory }): Promise<void> {
   const { loyalty } = opts;
   app.addHook('onRequest', apiKeyAuthenticator(opts.db));
 
@@ -202,6 +203,6 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     loyalty.void(principalOf(request), request.params.loyaltyTransactionId);
   app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
   app.post('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: { ...voidSchema, summary: `${voidSchema.summary} (POST alias)` } }, voidHandler);
-  posPromoCodeRoute(app, opts.db, principalOf);
+  posPromoCodeRoute(app, opts.db, principalOf, opts.limiters);
   posRefundRoute(app, loyalty, principalOf);
 }

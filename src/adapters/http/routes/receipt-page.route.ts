@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { lookUpReceipt, type ReceiptLookup } from '../../../app/guest/receipt-claim.ts';
 import type { Db } from '../../db/database.ts';
 import { ErrorEnvelope } from '../schemas/common.ts';
+import { GUEST_WEB_DIST, guestAppBuilt, sendGuestApp } from './guest-web.routes.ts';
 
 /**
  * `GET /r/{receiptCode}`: the claim URL printed on receipts (`{TILLPOINT_PUBLIC_URL}/r/{code}`).
- * A minimal server-rendered page, until the browser app replaces it: what the receipt earns, and a
- * small form that signs the guest in with an e-mail code and claims it — all through the guest API
- * (`/app/v1/{program}/auth/start`, `auth/verify`, `receipts/claim`), so no rule lives here. Anything
- * that cannot be claimed (unknown, malformed, claimed, voided, too late) is one 404 page.
+ * The guest pages' browser app (web/src/guest) when it is built: it looks the receipt up, signs the
+ * guest in with an e-mail code and claims, all through the guest API (`/app/v1/receipts/{code}`,
+ * `/app/v1/{program}/auth/start`, `auth/verify`, `receipts/claim`), so no rule lives here. When the
+ * bundle is not built, a minimal server-rendered page with a small script does the same. Anything
+ * that cannot be claimed (unknown, malformed, claimed, voided, too late) answers 404 either way.
  */
-export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; clock?: () => Date }): Promise<void> {
+export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; clock?: () => Date; guestRoot?: string }): Promise<void> {
   const clock = opts.clock ?? (() => new Date());
+  const guestRoot = opts.guestRoot ?? GUEST_WEB_DIST;
+  await app.register(fastifyStatic, { root: guestRoot, serve: false, index: false });
   app.get<{ Params: { receiptCode: string } }>(
     '/r/:receiptCode',
     {
@@ -21,7 +26,7 @@ export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; cl
         tags: ['Guest'],
         summary: 'Receipt claim page (HTML): the URL printed on receipts',
         description:
-          'A mobile-friendly page showing the program, store, date and points of an unclaimed receipt, with a form that signs in with an e-mail login code and claims it through the guest API. 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.',
+          'A mobile-first page showing the program, store, date and points of an unclaimed receipt, that signs in with an e-mail login code and claims it through the guest API (the guest pages\' browser app; a small server-rendered page when that is not built). 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.',
         params: Type.Object({ receiptCode: Type.String({ maxLength: 64, description: 'the 16-character code (spaces and dashes ignored)' }) }),
         produces: ['text/html'],
         response: {
@@ -33,6 +38,8 @@ export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; cl
     },
     async (request, reply) => {
       const receipt = await lookUpReceipt(opts.db.kysely, request.params.receiptCode, clock());
+      // The app asks the guest API for the same look-up; the status is for crawlers and scripts.
+      if (guestAppBuilt(guestRoot)) return sendGuestApp(reply, receipt.claimable ? 200 : 404);
       return sendPage(reply, receipt);
     },
   );

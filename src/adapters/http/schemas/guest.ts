@@ -249,3 +249,27 @@ export const PosPromoRedeemResponse = Type.Object({
   productType: Type.Union([Type.Literal('REWARD'), Type.Literal('OFFER')]),
   name: Type.String(),
 });
+
+export const ReceiptParams = Type.Object(
+  { receiptCode: Type.String({ minLength: 1, maxLength: 64, description: 'the 16-character code printed on the receipt (spaces and dashes ignored)' }) },
+  strict,
+);
+export type ReceiptParamsT = Static<typeof ReceiptParams>;
+
+export const ReceiptLookupResponse = Type.Union(
+  [
+    Type.Object({
+      claimable: Type.Literal(true),
+      receiptCode: Type.String(),
+      program: Type.Object({ slug: Type.String(), name: Type.String() }),
+      store: Type.Object({ name: Type.String(), timeZone: Type.String({ description: 'IANA time zone: show the dates on the store’s clock' }) }),
+      saleAt: Iso,
+      pointsToEarn: Type.Integer(),
+      claimableUntil: Iso,
+    }),
+    Type.Object({ claimable: Type.Literal(false) }, { description: 'unknown, malformed, already claimed, voided or past the claim window: one answer for all' }),
+  ],
+  { description: 'what the receipt page shows before the guest signs in' },
+);
+
+export const PublicProgram = Type.Object({ slug: Type.String(), name: Type.String({ description: 'the brand’s program name, for the guest pages' }) });

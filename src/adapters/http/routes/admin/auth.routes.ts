@@ -34,13 +34,13 @@ export async function loginRoutes(app: FastifyInstance, opts: AdminPluginOptions
     },
     async (request) => {
       const { email, password } = request.body;
-      loginGuard.before(email, request.ip);
+      await loginGuard.before(email, request.ip);
       try {
         const session = await opts.auth.login(email, password);
-        loginGuard.succeeded(email, request.ip);
+        await loginGuard.succeeded(email, request.ip);
         return session;
       } catch (e) {
-        if (e instanceof AppError && e.code === 'Unauthorized') loginGuard.failed(email, request.ip);
+        if (e instanceof AppError && e.code === 'Unauthorized') await loginGuard.failed(email, request.ip);
         throw e;
       }
     },
