@@ -14,14 +14,22 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/**/*.test.ts'],
-          // The browser tests (test/e2e/web) need the back office built; once, before any file runs.
-          globalSetup: ['test/support/build-web.setup.ts'],
+          // The spawned servers run dist/ and the browser tests (test/e2e/web) need web/dist: built once, before any file runs.
+          globalSetup: ['test/support/build.setup.ts'],
         },
       },
       {
         extends: true,
         plugins: [react()],
-        test: { name: 'web', include: ['web/src/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['web/src/test/setup.ts'] },
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['web/src/test/setup.ts'],
+          // @rjsf/mantine imports dayjs plugins without a file extension, which Node's ESM loader
+          // refuses; Vite's resolver (as in the app's own build) accepts them.
+          server: { deps: { inline: ['@rjsf/mantine'] } },
+        },
       },
     ],
   },

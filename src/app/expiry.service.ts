@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
 import { capabilitiesOf } from '../adapters/db/capabilities.ts';
+import { finishedRunWithCutoff, findExpiryRun, finishExpiryRun, startExpiryRun, takeOverExpiryRun } from '../adapters/db/repositories/expiry-runs.repository.ts';
+import { type GuestActivity, guestActivity, guestsMaybeDue } from '../adapters/db/repositories/guests.repository.ts';
+import { enqueueEvents } from '../adapters/db/repositories/outbox.repository.ts';
 import { type GuestPosting, postEntriesBatch } from '../adapters/db/repositories/points-ledger-batch.repository.ts';
-import { ledgerEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
-import type { Database } from '../adapters/db/schema.ts';
+import { ledgerEntries, lockGuests } from '../adapters/db/repositories/points-ledger.repository.ts';
+import { programExpiryPolicies } from '../adapters/db/repositories/programs.repository.ts';
+import { inTransaction, type Tx } from '../adapters/db/tx.ts';
 import { type ExpirationBucket, type ExpiryPolicy, expirationBuckets, expiryCutoff, pointsDue } from '../domain/expiry.ts';
-import { newId } from '../lib/ids.ts';
 
 /**
  * Runs the programs' expiry policies (domain/expiry.ts) over their guests: EXPIRE ledger entries
@@ -48,16 +50,14 @@ export interface PointsExpiredData {
 }
 
 export class ExpiryService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Tx) {}
 
   /** Runs every program whose policy expires points. */
   async runAll(now: Date, options: ExpiryOptions = {}): Promise<ExpiryRunReport[]> {
-    const programs = await this.db.selectFrom('programs').select(['id', 'expiry_policy']).orderBy('id').execute();
     const reports: ExpiryRunReport[] = [];
-    for (const p of programs) {
-      const policy = JSON.parse(p.expiry_policy) as ExpiryPolicy;
-      if (policy.kind === 'none') continue;
-      reports.push(await this.runProgram(p.id, policy, now, options));
+    for (const p of await programExpiryPolicies(this.db)) {
+      if (p.expiry.kind === 'none') continue;
+      reports.push(await this.runProgram(p.id, p.expiry, now, options));
     }
     return reports;
   }
@@ -77,7 +77,7 @@ export class ExpiryService {
     const ids = timeOrderedIds();
     let after = '';
     for (;;) {
-      const page = await this.db.transaction().execute((trx) => this.expirePage(trx, programId, policy, cutoff, after, batchSize, now, ids));
+      const page = await inTransaction(this.db, (trx) => this.expirePage(trx, programId, policy, cutoff, after, batchSize, now, ids));
       if (page.scanned === 0) break;
       after = page.last;
       report.guestsScanned += page.scanned;
@@ -85,23 +85,14 @@ export class ExpiryService {
       report.pointsExpired += page.points;
     }
 
-    await this.db
-      .updateTable('expiry_runs')
-      .set({ finished_at: new Date().toISOString(), guests_expired: report.guestsExpired, points_expired: report.pointsExpired })
-      .where('id', '=', claim.id)
-      .execute();
+    await finishExpiryRun(this.db, claim.id, { at: new Date().toISOString(), guestsExpired: report.guestsExpired, pointsExpired: report.pointsExpired });
     report.ms = Date.now() - started;
     return report;
   }
 
   /** A guest's expiration buckets now (for the guest app), from the ledger. */
   async bucketsFor(programId: string, policy: ExpiryPolicy, guestId: string, now: Date): Promise<ExpirationBucket[]> {
-    const guest = await this.db
-      .selectFrom('guests')
-      .select(['id', 'balance', 'last_activity_at', 'created_at'])
-      .where('program_id', '=', programId)
-      .where('id', '=', guestId)
-      .executeTakeFirst();
+    const guest = await guestActivity(this.db, programId, guestId);
     if (!guest) return [];
     const ledgers = await ledgerEntries(this.db, [guestId]);
     return expirationBuckets(ledgers.get(guestId) ?? [], policy, now, activityOf(guest));
@@ -122,7 +113,7 @@ export class ExpiryService {
       const page = await this.page(this.db, programId, policy, cutoff, after, batchSize);
       if (page.length === 0) return;
       after = page[page.length - 1]!.id;
-      const candidates = page.filter((g) => Number(g.maybe_due) === 1);
+      const candidates = page.filter((g) => g.maybeDue);
       const ledgers = await ledgerEntries(this.db, candidates.map((g) => g.id));
       for (const g of candidates) {
         for (const b of expirationBuckets(ledgers.get(g.id) ?? [], policy, now, activityOf(g))) {
@@ -134,64 +125,25 @@ export class ExpiryService {
 
   /** Today's run row for this program, or why not to run. */
   private async claim(programId: string, runDate: string, policy: ExpiryPolicy, cutoff: string, nowIso: string, options: ExpiryOptions): Promise<{ id: string } | string> {
-    const policyJson = JSON.stringify(policy);
-    const today = await this.db.selectFrom('expiry_runs').selectAll().where('program_id', '=', programId).where('run_date', '=', runDate).executeTakeFirst();
+    const today = await findExpiryRun(this.db, programId, runDate);
     if (today && options.force) return { id: today.id };
-    if (today?.finished_at) return 'done-today';
+    if (today?.finishedAt) return 'done-today';
     if (today) {
-      if (Date.parse(nowIso) - Date.parse(today.started_at) < (options.staleAfterMs ?? 30 * 60_000)) return 'running-elsewhere';
-      const taken = await this.db
-        .updateTable('expiry_runs')
-        .set({ started_at: nowIso })
-        .where('id', '=', today.id)
-        .where('started_at', '=', today.started_at)
-        .returning('id')
-        .executeTakeFirst();
-      return taken ? { id: today.id } : 'running-elsewhere';
+      if (Date.parse(nowIso) - Date.parse(today.startedAt) < (options.staleAfterMs ?? 30 * 60_000)) return 'running-elsewhere';
+      return (await takeOverExpiryRun(this.db, today, nowIso)) ? { id: today.id } : 'running-elsewhere';
     }
-    if (!options.force && policy.kind === 'monthly-buckets') {
-      // Monthly buckets: after a finished run with this cutoff nothing new is due until the month turns.
-      const done = await this.db
-        .selectFrom('expiry_runs')
-        .select('id')
-        .where('program_id', '=', programId)
-        .where('cutoff', '=', cutoff)
-        .where('policy', '=', policyJson)
-        .where('finished_at', 'is not', null)
-        .executeTakeFirst();
-      if (done) return 'nothing-new';
-    }
-    const id = newId();
-    const inserted = await this.db
-      .insertInto('expiry_runs')
-      .values({ id, program_id: programId, run_date: runDate, policy: policyJson, cutoff, started_at: nowIso, finished_at: null, guests_expired: 0, points_expired: 0 })
-      .onConflict((oc) => oc.columns(['program_id', 'run_date']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return inserted ? { id } : 'running-elsewhere';
+    // Monthly buckets: after a finished run with this cutoff nothing new is due until the month turns.
+    if (!options.force && policy.kind === 'monthly-buckets' && (await finishedRunWithCutoff(this.db, programId, cutoff, policy))) return 'nothing-new';
+    return (await startExpiryRun(this.db, { programId, runDate, policy, cutoff, at: nowIso })) ?? 'running-elsewhere';
   }
 
   /**
    * The next page of guests (by id) with a balance, each flagged when its points could be due:
    * inactivity — no activity since the cutoff; monthly buckets — some ledger entry older than the
-   * cutoff (in practice a credit; the flag only picks whom to recompute, so a guest flagged for an
-   * old debit merely costs a recomputation, and the probe stays inside the (guest_id, created_at)
-   * index instead of reading every guest's ledger rows).
+   * cutoff (guests.repository.ts `guestsMaybeDue`).
    */
-  private async page(db: Kysely<Database>, programId: string, policy: ExpiryPolicy, cutoff: string, after: string, limit: number) {
-    const maybeDue =
-      policy.kind === 'inactivity'
-        ? sql<number>`case when last_activity_at <= ${cutoff} or (last_activity_at is null and created_at <= ${cutoff}) then 1 else 0 end`
-        : sql<number>`case when exists (select 1 from points_ledger l where l.guest_id = guests.id and l.created_at < ${cutoff}) then 1 else 0 end`;
-    return db
-      .selectFrom('guests')
-      .select(['id', 'balance', 'last_activity_at', 'created_at', maybeDue.as('maybe_due')])
-      .where('program_id', '=', programId)
-      .where('id', '>', after)
-      .where('balance', '>', 0)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+  private page(db: Tx, programId: string, policy: ExpiryPolicy, cutoff: string, after: string, limit: number) {
+    return guestsMaybeDue(db, programId, policy.kind === 'inactivity' ? 'inactivity' : 'ledger-before', cutoff, after, limit);
   }
 
   /**
@@ -206,7 +158,7 @@ export class ExpiryService {
    * connection wrote in between, this transaction's first write fails instead of overwriting it.
    */
   private async expirePage(
-    trx: Kysely<Database>,
+    trx: Tx,
     programId: string,
     policy: ExpiryPolicy,
     cutoff: string,
@@ -217,18 +169,9 @@ export class ExpiryService {
   ): Promise<{ scanned: number; last: string; guests: number; points: number }> {
     const page = await this.page(trx, programId, policy, cutoff, after, limit);
     const result = { scanned: page.length, last: page[page.length - 1]?.id ?? after, guests: 0, points: 0 };
-    let candidates: { id: string; balance: number; last_activity_at: string | null; created_at: string }[] = page.filter((g) => Number(g.maybe_due) === 1);
+    let candidates: GuestActivity[] = page.filter((g) => g.maybeDue);
     if (candidates.length === 0) return result;
-    if (capabilitiesOf(trx).skipLocked) {
-      candidates = await trx
-        .selectFrom('guests')
-        .select(['id', 'balance', 'last_activity_at', 'created_at'])
-        .where('program_id', '=', programId)
-        .where('id', 'in', candidates.map((g) => g.id))
-        .orderBy('id')
-        .forUpdate()
-        .execute();
-    }
+    if (capabilitiesOf(trx).skipLocked) candidates = await lockGuests(trx, programId, candidates.map((g) => g.id));
     const ledgers = await ledgerEntries(trx, candidates.map((g) => g.id));
     const nowIso = now.toISOString();
     const postings: GuestPosting[] = [];
@@ -252,17 +195,14 @@ export class ExpiryService {
         buckets: x.buckets.map((b) => ({ points: b.points, expiresAt: b.expiresAt, ...(b.earnedMonth ? { earnedMonth: b.earnedMonth } : {}) })),
         expiredAt: nowIso,
       };
-      return { id: ids(), program_id: programId, type: 'points.expired' as const, payload: JSON.stringify(data), created_at: nowIso };
+      return { id: ids(), programId, type: 'points.expired' as const, payload: { ...data }, at: nowIso };
     });
     // Multi-row inserts for the page's events (the outbox's enqueueEvent writes one at a time).
-    for (let i = 0; i < events.length; i += EVENT_ROWS) await trx.insertInto('outbox_events').values(events.slice(i, i + EVENT_ROWS)).execute();
+    await enqueueEvents(trx, events);
     result.guests = events.length;
     return result;
   }
 }
-
-/** Events per INSERT statement (5 parameters each). */
-const EVENT_ROWS = 500;
 
 /**
  * A generator of UUIDv7-shaped ids that sort in the order they are made: the run's start time
@@ -286,8 +226,8 @@ export function timeOrderedIds(ms: number = Date.now()): () => string {
   };
 }
 
-function activityOf(g: { last_activity_at: string | null; created_at: string }) {
-  return { lastActivityAt: g.last_activity_at, createdAt: g.created_at };
+function activityOf(g: { lastActivityAt: string | null; createdAt: string }) {
+  return { lastActivityAt: g.lastActivityAt, createdAt: g.createdAt };
 }
 
 function expiryReason(policy: ExpiryPolicy, buckets: ExpirationBucket[]): string {

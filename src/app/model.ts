@@ -3,7 +3,8 @@ import type { EarnPolicy } from '../domain/points.ts';
 import type { PresentationTemplate } from '../domain/receipt.ts';
 import type { TierConfig } from '../domain/tiers.ts';
 
-export type ExpiryPolicy = { kind: 'inactivity'; days: number } | { kind: 'monthly-buckets'; months: number } | { kind: 'none' };
+export type { ExpiryPolicy } from '../domain/expiry.ts';
+import type { ExpiryPolicy } from '../domain/expiry.ts';
 
 /** Receipt templates: per vendor (or `default`), separately for claimed and unclaimed sales. */
 export type ReceiptTemplates = Record<string, { claimed?: PresentationTemplate; unclaimed?: PresentationTemplate }>;
@@ -48,6 +49,17 @@ export interface PosPrincipal {
   programId: string;
   vendor: string;
   environment: string;
+}
+
+/**
+ * Who makes a change: a back-office user, the CLI, or the system (the scheduler, the auto-accept
+ * rule). Use cases take an actor, never an HTTP request, and audit every change with it.
+ */
+export interface Actor {
+  type: 'admin' | 'system' | 'cli';
+  id: string;
+  /** shown to people (e.g. a batch's "accepted by") */
+  name: string;
 }
 
 export interface Guest {

@@ -1,14 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { insertApiKey } from '../adapters/db/repositories/api-keys.repository.ts';
+import { insertGuest } from '../adapters/db/repositories/guests.repository.ts';
+import { insertIncentive } from '../adapters/db/repositories/incentives.repository.ts';
 import { postEntries } from '../adapters/db/repositories/points-ledger.repository.ts';
-import type { Database } from '../adapters/db/schema.ts';
+import { insertProgram } from '../adapters/db/repositories/programs.repository.ts';
+import { insertStore } from '../adapters/db/repositories/stores.repository.ts';
+import { inTransaction, type Tx } from '../adapters/db/tx.ts';
 import { type IncentiveKind, type PluConfig, type RuleRef } from '../domain/incentive.ts';
 import { validatePluConfig } from '../domain/plu-config.ts';
 import { validateRuleRefs } from '../domain/rules/registry.ts';
 import { isValidTimeZone } from '../domain/time.ts';
 import { type TierConfig, validateTierConfig } from '../domain/tiers.ts';
 import { AppError } from '../errors.ts';
-import { newId, sha256 } from '../lib/ids.ts';
+import { newId } from '../lib/ids.ts';
 import { type ExpiryPolicy, POS_VENDORS, type PosSettings, type ReceiptTemplates } from './model.ts';
 import { normalizePosSettings, validatePosSettings } from './pos-settings.ts';
 
@@ -34,7 +37,7 @@ export interface NewProgram {
   posSettings?: PosSettings;
 }
 
-export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Date, id = newId()): Promise<string> {
+export async function createProgram(db: Tx, p: NewProgram, at: Date, id = newId()): Promise<string> {
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(p.slug)) throw new AppError('ValidationError', 'slug must be lower-case letters, digits and dashes', { field: 'slug' });
   // `/app/v1/receipts/{receiptCode}` is the guest API's program-less receipt look-up.
   if (p.slug === 'receipts') throw new AppError('ValidationError', 'slug "receipts" is reserved', { field: 'slug' });
@@ -43,88 +46,50 @@ export async function createProgram(db: Kysely<Database>, p: NewProgram, at: Dat
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
   if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
   if (p.posSettings) validatePosSettings(p.posSettings);
-  await db
-    .insertInto('programs')
-    .values({
-      id,
-      slug: p.slug,
-      name: p.name,
-      currency,
-      earn_rate_milli: p.earnRateMilli ?? 0,
-      min_spend_cents: p.minSpendCents ?? 0,
-      expiry_policy: JSON.stringify(p.expiry ?? { kind: 'none' }),
-      claim_window_days: p.claimWindowDays ?? 30,
-      receipt_templates: JSON.stringify(p.receiptTemplates ?? {}),
-      public_url: p.publicUrl ?? null,
-      created_at: at.toISOString(),
-      tier_config: p.tiers ? JSON.stringify(p.tiers) : null,
-      pos_settings: p.posSettings && Object.keys(p.posSettings).length > 0 ? JSON.stringify(normalizePosSettings(p.posSettings)) : null,
-    })
-    .execute();
+  await insertProgram(db, {
+    id,
+    slug: p.slug,
+    name: p.name,
+    currency,
+    earnRateMilli: p.earnRateMilli ?? 0,
+    minSpendCents: p.minSpendCents ?? 0,
+    expiry: p.expiry ?? { kind: 'none' },
+    claimWindowDays: p.claimWindowDays ?? 30,
+    receiptTemplates: p.receiptTemplates ?? {},
+    publicUrl: p.publicUrl ?? null,
+    createdAt: at.toISOString(),
+    tiers: p.tiers ?? null,
+    posSettings: p.posSettings ? normalizePosSettings(p.posSettings) : {},
+  });
   return id;
 }
 
 export async function createStore(
-  db: Kysely<Database>,
+  db: Tx,
   programId: string,
   s: { externalId: string; name: string; timeZone: string; loyaltyEnabled?: boolean },
   at: Date,
   id = newId(),
 ): Promise<string> {
   if (!isValidTimeZone(s.timeZone)) throw new AppError('ValidationError', `timeZone "${s.timeZone}" is not an IANA time zone`, { field: 'timeZone' });
-  await db
-    .insertInto('stores')
-    .values({
-      id,
-      program_id: programId,
-      external_id: s.externalId,
-      name: s.name,
-      time_zone: s.timeZone,
-      loyalty_enabled: s.loyaltyEnabled === false ? 0 : 1,
-      created_at: at.toISOString(),
-    })
-    .execute();
+  await insertStore(db, { id, programId, externalId: s.externalId, name: s.name, timeZone: s.timeZone, loyaltyEnabled: s.loyaltyEnabled !== false, createdAt: at.toISOString() });
   return id;
 }
 
 /** Issues a POS key: returns the key once; only its hash is stored. */
-export async function createApiKey(
-  db: Kysely<Database>,
-  programId: string,
-  vendor: string,
-  environment: string,
-  at: Date,
-  key = `tpk_${environment}_${vendor}_${randomBytes(24).toString('base64url')}`,
-): Promise<{ id: string; key: string }> {
-  const id = newId();
-  await db
-    .insertInto('api_keys')
-    .values({
-      id,
-      program_id: programId,
-      vendor: vendor.toLowerCase(),
-      environment,
-      key_hash: sha256(key),
-      key_prefix: key.slice(0, 12),
-      created_at: at.toISOString(),
-      revoked_at: null,
-    })
-    .execute();
-  return { id, key };
+export function createApiKey(db: Tx, programId: string, vendor: string, environment: string, at: Date, key?: string): Promise<{ id: string; key: string }> {
+  return insertApiKey(db, programId, vendor, environment, at, key);
 }
 
 export async function createGuest(
-  db: Kysely<Database>,
+  db: Tx,
   programId: string,
   g: { name: string; email?: string | null; points?: number },
   at: Date,
   id = newId(),
 ): Promise<string> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('guests')
-      .values({ id, program_id: programId, name: g.name, email: g.email ?? null, balance: 0, last_activity_at: null, created_at: at.toISOString() })
-      .execute();
+  await inTransaction(db, async (trx) => {
+    await insertGuest(trx, { id, programId, name: g.name, email: g.email ?? null, createdAt: at.toISOString() });
     if (g.points) {
       await postEntries(trx, programId, id, [{ kind: 'ADJUST', points: g.points, transactionId: null, reason: 'opening balance' }], at.toISOString());
     }
@@ -157,23 +122,19 @@ export function validateIncentive(i: NewIncentive): string[] {
   return problems;
 }
 
-export async function createIncentive(db: Kysely<Database>, programId: string, i: NewIncentive, at: Date, id = newId()): Promise<string> {
+export async function createIncentive(db: Tx, programId: string, i: NewIncentive, at: Date, id = newId()): Promise<string> {
   const problems = validateIncentive(i);
   if (problems.length > 0) throw new AppError('ValidationError', problems.join('; '), { field: problems[0]!.split(':')[0], problems });
-  await db
-    .insertInto('incentives')
-    .values({
-      id,
-      program_id: programId,
-      kind: i.kind,
-      name: i.name,
-      point_cost: i.pointCost ?? 0,
-      rules: JSON.stringify(i.rules ?? []),
-      vendor_configs: JSON.stringify(i.vendorConfigs),
-      active: 1,
-      created_at: at.toISOString(),
-      updated_at: at.toISOString(),
-    })
-    .execute();
+  await insertIncentive(db, {
+    id,
+    programId,
+    kind: i.kind,
+    name: i.name,
+    pointCost: i.pointCost ?? 0,
+    rules: i.rules ?? [],
+    vendorConfigs: i.vendorConfigs,
+    active: true,
+    at: at.toISOString(),
+  });
   return id;
 }

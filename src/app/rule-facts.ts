@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../adapters/db/schema.ts';
+import { guestBirthdate } from '../adapters/db/repositories/guests.repository.ts';
+import { countClaimedTransactions, guestRedemptionHistory, identifiedByCode } from '../adapters/db/repositories/loyalty-transactions.repository.ts';
+import type { Tx } from '../adapters/db/tx.ts';
 import type { Cart } from '../domain/cart.ts';
 import type { Incentive } from '../domain/incentive.ts';
 import { needsOf } from '../domain/rules/registry.ts';
@@ -41,54 +42,39 @@ export function incentivesInCart(cart: Cart, incentives: ReadonlyMap<string, Inc
  *   needs: needsOf(incentivesInCart(cart, incentives)), now: clock() });
  * evaluate(cart, { ...ctx, history });
  */
-export async function loadGuestHistory(db: Kysely<Database>, req: HistoryRequest): Promise<GuestHistory | null> {
+export async function loadGuestHistory(db: Tx, req: HistoryRequest): Promise<GuestHistory | null> {
   if (req.needs.size === 0) return null;
   const history: GuestHistory = { asOf: req.now.toISOString() };
   const work: Promise<void>[] = [];
   if (req.needs.has('history')) {
     work.push(
       (async () => {
-        const rows = await db
-          .selectFrom('redemptions')
-          .select(['incentive_id', 'kind', 'quantity', 'returned_quantity', 'created_at'])
-          .where('program_id', '=', req.programId)
-          .where('guest_id', '=', req.guestId)
-          .where('voided_at', 'is', null)
-          .execute();
+        const rows = await guestRedemptionHistory(db, req.programId, req.guestId);
         const records: RedemptionRecord[] = [];
         const days = new Map<string, string>();
         for (const r of rows) {
-          const quantity = r.quantity - r.returned_quantity;
+          const quantity = r.quantity - r.returnedQuantity;
           if (quantity <= 0) continue;
           // Many claims share an hour; the time-zone conversion is the costly part.
-          const hour = r.created_at.slice(0, 13);
+          const hour = r.createdAt.slice(0, 13);
           let localDate = days.get(hour);
           if (localDate === undefined) {
-            localDate = localTimeAt(new Date(r.created_at), req.timeZone).date;
+            localDate = localTimeAt(new Date(r.createdAt), req.timeZone).date;
             days.set(hour, localDate);
           }
-          records.push({ incentiveId: r.incentive_id, kind: r.kind, quantity, at: r.created_at, localDate });
+          records.push({ incentiveId: r.incentiveId, kind: r.kind, quantity, at: r.createdAt, localDate });
         }
         history.redemptions = records;
       })(),
       (async () => {
-        let q = db
-          .selectFrom('loyalty_transactions')
-          .select((eb) => eb.fn.countAll<string | number>().as('n'))
-          .where('program_id', '=', req.programId)
-          .where('guest_id', '=', req.guestId)
-          .where('status', '=', 'CLAIMED');
-        if (req.transactionId) q = q.where('id', '!=', req.transactionId);
-        const row = await q.executeTakeFirstOrThrow();
-        history.claimedTransactions = Number(row.n);
+        history.claimedTransactions = await countClaimedTransactions(db, req.programId, req.guestId, req.transactionId);
       })(),
     );
   }
   if (req.needs.has('birthday')) {
     work.push(
       (async () => {
-        const row = await db.selectFrom('guests').select('birthdate').where('id', '=', req.guestId).where('program_id', '=', req.programId).executeTakeFirst();
-        history.birthdate = row?.birthdate ?? null;
+        history.birthdate = await guestBirthdate(db, req.programId, req.guestId);
       })(),
     );
   }
@@ -99,13 +85,7 @@ export async function loadGuestHistory(db: Kysely<Database>, req: HistoryRequest
           history.identification = null;
           return;
         }
-        const otp = await db
-          .selectFrom('otp_codes')
-          .select('id')
-          .where('program_id', '=', req.programId)
-          .where('used_transaction_id', '=', req.transactionId)
-          .executeTakeFirst();
-        history.identification = otp ? 'code' : 'loyalty-id';
+        history.identification = (await identifiedByCode(db, req.programId, req.transactionId)) ? 'code' : 'loyalty-id';
       })(),
     );
   }

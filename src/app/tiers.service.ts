@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../adapters/db/schema.ts';
+import { earnEntriesSince } from '../adapters/db/repositories/points-ledger.repository.ts';
+import type { Tx } from '../adapters/db/tx.ts';
 import { type GuestTier, pointsEarnedInWindow, tierFor } from '../domain/tiers.ts';
 import type { Program } from './model.ts';
 
@@ -12,22 +12,10 @@ const DAY_MS = 86_400_000;
  * @example
  * const tier = await guestTier(db, program, guestId, new Date()); // → { name: 'Gold', pointsInWindow: 5210, next: null, … }
  */
-export async function guestTier(db: Kysely<Database>, program: Pick<Program, 'id' | 'tiers'>, guestId: string, now: Date): Promise<GuestTier | null> {
+export async function guestTier(db: Tx, program: Pick<Program, 'id' | 'tiers'>, guestId: string, now: Date): Promise<GuestTier | null> {
   const config = program.tiers;
   if (!config || config.tiers.length === 0) return null;
   const from = new Date(now.getTime() - config.windowDays * DAY_MS).toISOString();
-  const rows = await db
-    .selectFrom('points_ledger')
-    .select(['kind', 'points', 'created_at', 'transaction_id'])
-    .where('guest_id', '=', guestId)
-    .where('program_id', '=', program.id)
-    .where('kind', 'in', ['EARN', 'VOID_EARN'])
-    .where('created_at', '>', from)
-    .execute();
-  const points = pointsEarnedInWindow(
-    rows.map((r) => ({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id })),
-    config.windowDays,
-    now,
-  );
-  return tierFor(config, points);
+  const entries = await earnEntriesSince(db, program.id, guestId, from);
+  return tierFor(config, pointsEarnedInWindow(entries, config.windowDays, now));
 }

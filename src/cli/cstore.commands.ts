@@ -5,9 +5,10 @@ import pLimit from 'p-limit';
 import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
+import { locationsByIds, syncingLocations } from '../adapters/db/repositories/locations.repository.ts';
 import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
-import type { CstoreLogger } from '../app/cstore/deps.ts';
+import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { loadConfig } from '../config.ts';
 import { configureCstore, createCstore } from '../cstore.runtime.ts';
@@ -42,14 +43,12 @@ export async function syncTargets(cstore: Cstore, opts: { location?: string[]; a
     programId = p.id;
   }
   if (opts.location?.length) {
-    const rows = await db.selectFrom('locations').select(['id', 'name', 'program_id']).where('id', 'in', opts.location).execute();
-    const missing = opts.location.filter((id) => !rows.some((r) => r.id === id && (!programId || r.program_id === programId)));
+    const rows = await locationsByIds(db, opts.location);
+    const missing = opts.location.filter((id) => !rows.some((r) => r.id === id && (!programId || r.programId === programId)));
     if (missing.length) throw new AppError('LocationNotFound', `no location ${missing.join(', ')}`);
-    return opts.location.map((id) => rows.find((r) => r.id === id)!);
+    return opts.location.map((id) => rows.find((r) => r.id === id)!).map((r) => ({ id: r.id, name: r.name }));
   }
-  let q = db.selectFrom('locations').select(['id', 'name']).where('integration_status', 'in', ['pilot', 'live']);
-  if (programId) q = q.where('program_id', '=', programId);
-  return q.orderBy('name').orderBy('id').execute();
+  return (await syncingLocations(db, programId)).map((r) => ({ id: r.id, name: r.name }));
 }
 
 /** Runs the syncs `concurrency` at a time; `onDone` after each. */
@@ -116,7 +115,7 @@ export function registerCstoreCommands(program: Command): void {
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         await migrateToLatest(db);
-        const log: CstoreLogger = { info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
+        const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
         const cstore = createCstore(db, { log });
         const targets = await syncTargets(cstore, opts);
         if (!targets.length) {

@@ -1,8 +1,11 @@
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
+import { insertLocation } from '../adapters/db/repositories/locations.repository.ts';
+import { insertAssignedLicense, insertLicenses } from '../adapters/db/repositories/scan-data-licenses.repository.ts';
+import { inTransaction } from '../adapters/db/tx.ts';
 import { SIM_CHAIN_CLIENT } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import { SYSTEM_ACTOR } from '../app/cstore/deps.ts';
-import type { PosSystem } from '../app/cstore/model.ts';
+import type { Location, PosSystem } from '../app/cstore/model.ts';
 import { createProgram } from '../app/provisioning.ts';
 import { sha256 } from '../lib/ids.ts';
 import { addTerm } from '../app/cstore/locations.service.ts';
@@ -47,39 +50,34 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
   if (!program) {
     const programId = await createProgram(db, { slug: CSTORE_DEMO_SLUG, name: 'QuickStop (demo c-store chain)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } }, now);
     const at = now.toISOString();
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const l of CSTORE_DEMO_LOCATIONS) {
-        await trx
-          .insertInto('locations')
-          .values({
-            id: l.id,
-            program_id: programId,
-            name: l.name,
-            address: l.address,
-            time_zone: l.timeZone,
-            pos_system: l.posSystem,
-            outlet_ids: JSON.stringify({ rjr: l.outlet }),
-            auto_accept: 0,
-            integration_status: 'off',
-            sync_time: null,
-            outbox_dir: null,
-            enrollment_error: null,
-            enrollment_error_at: null,
-            agent_token_hash: sha256(demoAgentToken(l.id)),
-            agent_token_prefix: demoAgentToken(l.id).slice(0, 10),
-            batch_seq: 0,
-            created_at: at,
-            updated_at: at,
-            register_store_id: l.name.match(/#(\d+)/)?.[1] ?? null,
-            register_ids: 'manufacturer',
-            register_id_start: 1,
-          })
-          .execute();
+        const location: Location = {
+          id: l.id,
+          programId,
+          name: l.name,
+          address: l.address,
+          timeZone: l.timeZone,
+          posSystem: l.posSystem,
+          outletIds: { rjr: l.outlet },
+          autoAccept: false,
+          integrationStatus: 'off',
+          syncTime: null,
+          outboxDir: null,
+          enrollmentError: null,
+          agentTokenPrefix: demoAgentToken(l.id).slice(0, 10),
+          registerStoreId: l.name.match(/#(\d+)/)?.[1] ?? null,
+          registerIds: 'manufacturer',
+          registerIdStart: 1,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await insertLocation(trx, location, sha256(demoAgentToken(l.id)));
       }
       const expires = addTerm(at, '1y');
-      await trx.insertInto('scan_data_licenses').values({ id: CSTORE_DEMO_FREE_LICENSE, program_id: programId, term: '1y', bought_at: at, location_id: null, assigned_at: null, assigned_by: null, starts_at: null, expires_at: null }).execute();
+      await insertLicenses(trx, programId, '1y', [CSTORE_DEMO_FREE_LICENSE], at);
       for (const l of ASSIGNED_LICENSES) {
-        await trx.insertInto('scan_data_licenses').values({ id: l.id, program_id: programId, term: '1y', bought_at: at, location_id: l.locationId, assigned_at: at, assigned_by: 'demo-seed', starts_at: at, expires_at: expires }).execute();
+        await insertAssignedLicense(trx, { id: l.id, programId, term: '1y', locationId: l.locationId, at, by: 'demo-seed', expiresAt: expires });
       }
     });
     await cstore.enrollments.put(

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { adminUserIdByEmail } from '../adapters/db/repositories/admin-users.repository.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
-import type { Database } from '../adapters/db/schema.ts';
+import { topGuestsByBalance } from '../adapters/db/repositories/guests.repository.ts';
+import type { Tx } from '../adapters/db/tx.ts';
 import { AdminAuthService } from '../app/admin-auth.service.ts';
 import { createApiKey, createGuest, createIncentive, createProgram, createStore, type NewIncentive } from '../app/provisioning.ts';
 import { type PluConfig, primaryPlu } from '../domain/incentive.ts';
@@ -83,7 +84,7 @@ export const demoAdminPassword = (): string => `demo-${sha256(`tillpoint-demo-ad
 
 export const demoKey = (vendor: string): string => `tpk_demo_${vendor}_${sha256(`tillpoint-demo|${DEMO_SLUG}|${vendor}`).slice(0, 32)}`;
 
-export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<{ created: boolean; info: DemoInfo }> {
+export async function seedDemo(db: Tx, now = new Date()): Promise<{ created: boolean; info: DemoInfo }> {
   let program = await findProgramBySlug(db, DEMO_SLUG);
   const created = !program;
   if (!program) {
@@ -118,13 +119,12 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
     for (const v of DEMO_VENDORS) await createApiKey(db, programId, v, 'demo', now, demoKey(v));
     for (const g of DEMO_GUESTS) await createGuest(db, programId, g, now, g.id);
     for (const i of DEMO_INCENTIVES) await createIncentive(db, programId, i, now, i.id);
-    const admin = await db.selectFrom('admin_users').select('id').where('email', '=', DEMO_ADMIN_EMAIL).executeTakeFirst();
-    if (!admin) {
+    if (!(await adminUserIdByEmail(db, DEMO_ADMIN_EMAIL))) {
       await new AdminAuthService(db, () => now).createUser({ email: DEMO_ADMIN_EMAIL, name: 'Demo owner', password: demoAdminPassword(), role: 'owner', programIds: '*' });
     }
     program = (await findProgramBySlug(db, DEMO_SLUG))!;
   }
-  const guests = await db.selectFrom('guests').select(['id', 'name', 'email', 'balance']).where('program_id', '=', program.id).orderBy('balance', 'desc').orderBy('name').limit(20).execute();
+  const guests = await topGuestsByBalance(db, program.id, 20);
   return {
     created,
     info: {

@@ -19,11 +19,3 @@ export function pointsForSpend(spendCents: Cents, policy: EarnPolicy): number {
   const divisor = 10n ** BigInt(policy.currencyDigits) * 1000n;
   return Number((BigInt(spendCents) * BigInt(policy.rateMilli)) / divisor);
 }
-
-/** "2.5" or 2.5 points per unit → 2500 (exact to a thousandth of a point). */
-export function rateToMilli(rate: number | string): number {
-  const text = String(rate);
-  const m = /^(\d+)(?:\.(\d{1,3}))?$/.exec(text);
-  if (!m) throw new Error(`earning rate "${text}" must be a decimal with at most 3 places`);
-  return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
-}

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
-import type { Database } from '../adapters/db/schema.ts';
+import { syncingLocations } from '../adapters/db/repositories/locations.repository.ts';
+import { claimedOn, finishSyncClaim, takeSyncClaim } from '../adapters/db/repositories/sync-runs.repository.ts';
+import type { Tx } from '../adapters/db/tx.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { localTimeAt } from '../domain/time.ts';
@@ -43,22 +44,18 @@ export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${ran
  * time (default 03:00) and no claim exists for their store-local date. A process that starts late
  * catches up the same day.
  */
-export async function dueLocations(db: Kysely<Database>, now: Date, defaultSyncTime: string): Promise<DueLocation[]> {
-  const rows = await db.selectFrom('locations').select(['id', 'time_zone', 'sync_time']).where('integration_status', 'in', ['pilot', 'live']).execute();
+export async function dueLocations(db: Tx, now: Date, defaultSyncTime: string): Promise<DueLocation[]> {
   const candidates: DueLocation[] = [];
-  for (const r of rows) {
-    const local = localTimeAt(now, r.time_zone);
-    if (local.time >= (r.sync_time ?? defaultSyncTime)) candidates.push({ locationId: r.id, day: local.date });
+  for (const r of await syncingLocations(db)) {
+    const local = localTimeAt(now, r.timeZone);
+    if (local.time >= (r.syncTime ?? defaultSyncTime)) candidates.push({ locationId: r.id, day: local.date });
   }
   if (!candidates.length) return [];
   const days = [...new Set(candidates.map((c) => c.day))];
   const claimed = new Set<string>();
   for (const day of days) {
     const ids = candidates.filter((c) => c.day === day).map((c) => c.locationId);
-    for (let i = 0; i < ids.length; i += 5000) {
-      const rows = await db.selectFrom('sync_claims').select('location_id').where('day', '=', day).where('location_id', 'in', ids.slice(i, i + 5000)).execute();
-      for (const row of rows) claimed.add(`${row.location_id}|${day}`);
-    }
+    for (const id of await claimedOn(db, day, ids)) claimed.add(`${id}|${day}`);
   }
   return candidates.filter((c) => !claimed.has(`${c.locationId}|${c.day}`));
 }
@@ -68,25 +65,8 @@ export async function dueLocations(db: Kysely<Database>, now: Date, defaultSyncT
  * processes on one database exactly one wins. A claim left unfinished longer than `staleMs` (its
  * process died mid-sync) is taken over with a conditional UPDATE, again by exactly one.
  */
-export async function claimDay(db: Kysely<Database>, loc: DueLocation, workerId: string, now: Date, staleMs: number): Promise<boolean> {
-  const at = now.toISOString();
-  const inserted = await db
-    .insertInto('sync_claims')
-    .values({ location_id: loc.locationId, day: loc.day, claimed_by: workerId, claimed_at: at, finished_at: null, run_id: null })
-    .onConflict((oc) => oc.columns(['location_id', 'day']).doNothing())
-    .returning('location_id')
-    .executeTakeFirst();
-  if (inserted) return true;
-  const staleBefore = new Date(now.getTime() - staleMs).toISOString();
-  const taken = await db
-    .updateTable('sync_claims')
-    .set({ claimed_by: workerId, claimed_at: at })
-    .where('location_id', '=', loc.locationId)
-    .where('day', '=', loc.day)
-    .where('finished_at', 'is', null)
-    .where('claimed_at', '<', staleBefore)
-    .executeTakeFirst();
-  return Number(taken.numUpdatedRows) === 1;
+export async function claimDay(db: Tx, loc: DueLocation, workerId: string, now: Date, staleMs: number): Promise<boolean> {
+  return takeSyncClaim(db, { locationId: loc.locationId, day: loc.day, workerId, at: now.toISOString(), staleBefore: new Date(now.getTime() - staleMs).toISOString() });
 }
 
 /** Shuffled, so processes starting together spread over the locations instead of racing in step. */
@@ -113,13 +93,7 @@ export async function syncDueLocation(cstore: Cstore, loc: DueLocation, opts: { 
   } catch (e) {
     cstore.deps.log.error({ locationId: loc.locationId, day: loc.day, error: (e as Error).message }, 'scheduled promotion sync failed');
   } finally {
-    await db
-      .updateTable('sync_claims')
-      .set({ finished_at: opts.now().toISOString(), run_id: run?.id ?? null })
-      .where('location_id', '=', loc.locationId)
-      .where('day', '=', loc.day)
-      .where('claimed_by', '=', opts.workerId)
-      .execute();
+    await finishSyncClaim(db, { locationId: loc.locationId, day: loc.day, workerId: opts.workerId, at: opts.now().toISOString(), runId: run?.id ?? null });
   }
   return { claimed: true, run };
 }

@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import PgBoss from 'pg-boss';
 import type { Db } from '../adapters/db/database.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
+import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { EXPIRE_POINTS_JOB, expirePointsJob } from './expire-points.job.ts';
 import { type DueLocation, RJR_SYNC_JOB_ID, defaultWorkerId, dueLocations, rjrSyncJob, syncDueLocation } from './rjr-sync.job.ts';
@@ -39,11 +40,6 @@ export const SCHEDULES: Record<SchedulerJobId, string> = {
   [EXPIRE_POINTS]: expirePointsJob.schedule,
 };
 
-export interface SchedulerLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 /** What the scheduler reports as it works (Prometheus metrics in `serve`). */
 export interface JobObserver {
@@ -60,7 +56,7 @@ export interface SchedulerDeps {
   /** the database URL, for pg-boss's own connection pool (PostgreSQL only) */
   databaseUrl: string;
   cstore: Cstore;
-  log: SchedulerLogger;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** default: the cstore's clock */
   now?: () => Date;
   workerId?: string;

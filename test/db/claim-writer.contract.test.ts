@@ -97,12 +97,16 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
       receipt_code: id.slice(-12),
       claim_hash: null,
       claim_response: null,
+      rule_results: null,
       created_at: at,
       updated_at: at,
       claimed_at: null,
       voided_at: null,
     };
   }
+
+  /** The rule results a claim stores with the transaction (the back office's transaction view). */
+  const RULE_RESULTS = JSON.stringify({ stage: 'CLAIMED', incentives: [{ incentiveId: WHOPPER, applied: true, rules: [] }] });
 
   /** A claim redeeming the Whopper (700) and earning 144, evaluated against `expectedBalance`; answers with the balance it is given. */
   function claimOf(guestId: string, txnId: string, expectedBalance: number): ClaimRequest<{ balance: number }> {
@@ -145,6 +149,7 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
             updated_at: at,
             claim_hash: 'h',
             claim_response: JSON.stringify({ balance }),
+            rule_results: RULE_RESULTS,
             points_earned: 144,
             points_redeemed: 700,
             claimed_at: at,
@@ -160,7 +165,7 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
     const k = db.kysely;
     const guest = await k.selectFrom('guests').select(['balance', 'last_activity_at']).where('id', '=', guestId).executeTakeFirstOrThrow();
     const ledger = await k.selectFrom('points_ledger').select(['kind', 'points', 'balance_after', 'transaction_id', 'reason']).where('guest_id', '=', guestId).orderBy('balance_after', 'desc').execute();
-    const txn = await k.selectFrom('loyalty_transactions').select(['status', 'claim_hash', 'claim_response', 'points_earned', 'points_redeemed', 'subtotal_cents', 'reserved_points', 'claimed_at']).where('id', '=', txnId).executeTakeFirstOrThrow();
+    const txn = await k.selectFrom('loyalty_transactions').select(['status', 'claim_hash', 'claim_response', 'rule_results', 'points_earned', 'points_redeemed', 'subtotal_cents', 'reserved_points', 'claimed_at']).where('id', '=', txnId).executeTakeFirstOrThrow();
     const redemptions = await k.selectFrom('redemptions').select(['incentive_id', 'kind', 'quantity', 'points', 'line_refs']).where('transaction_id', '=', txnId).execute();
     const events = await k.selectFrom('outbox_events').select(['type', 'payload']).where('payload', 'like', `%${txnId}%`).execute();
     const selection = await k.selectFrom('guest_selections').select('incentive_ids').where('guest_id', '=', guestId).executeTakeFirst();
@@ -182,7 +187,7 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
     return out;
   }
 
-  it('a claim moves the balance, appends the ledger and writes the same rows with every writer', async () => {
+  it('a claim moves the balance, appends the ledger, stores the rule results and writes the same rows with every writer', async () => {
     const results = await eachWriter(async ({ writer, fellBack }) => {
       const { guestId, txnId } = await openSale(1000);
       const outcome = await writer.claim(claimOf(guestId, txnId, 1000));
@@ -200,7 +205,7 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
           { kind: 'EARN', points: 144, balance_after: 444, transaction_id: 'txn', reason: null },
           { kind: 'REDEEM', points: -700, balance_after: 300, transaction_id: 'txn', reason: null },
         ],
-        txn: { status: 'CLAIMED', claim_hash: 'h', claim_response: '{"balance":444}', points_earned: 144, points_redeemed: 700, subtotal_cents: 1447, reserved_points: 0 },
+        txn: { status: 'CLAIMED', claim_hash: 'h', claim_response: '{"balance":444}', rule_results: RULE_RESULTS, points_earned: 144, points_redeemed: 700, subtotal_cents: 1447, reserved_points: 0 },
         redemptions: [{ incentive_id: WHOPPER, kind: 'REWARD', quantity: 1, points: 700, line_refs: '["3"]' }],
         events: [{ type: 'transaction.claimed', balance: 444 }],
         selection: '["ofr-free-cookie"]',

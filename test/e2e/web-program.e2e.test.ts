@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ADMIN_EMAIL, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_GUESTS, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { saleBody } from '../support/fixtures.ts';
+import { posVendor, saleBody } from '../support/fixtures.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 
 /** The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database. */
@@ -105,6 +105,22 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
     await page.goto(`${server.url}/admin/settings/audit?action=points.adjust`);
     await page.getByRole('table', { name: 'Audit entries' }).getByText('missing points, ticket 4411').waitFor();
     await browser.screenshot(page, `guests-adjusted-in-audit-log-${engine}`);
+  });
+
+  it('shows a sale’s rule results in the transaction view: which incentive did not apply and why', async () => {
+    const partner = { 'x-api-key': demoKey('partner') };
+    const identified = await api('POST', '/loyalty/identify', { identifier: DEMO_GUESTS[2]!.id, posVendor: posVendor('E2E-RULES') }, partner);
+    expect(identified.status).toBe(200);
+    const txn = identified.body.transactionId as string;
+    // $4 does not reach the offer's $10 minimum: the POS is refused, the sale keeps the verdict.
+    const refused = await api('POST', `/loyalty/transaction/pos/validate/${txn}`, saleBody('E2E-RULES', [{ price: '4.00' }, { price: '2.00', productType: 'offer', productId: '900201' }]), partner);
+    expect(refused.status).toBe(400);
+    const page = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword(), `/transactions/${txn}`);
+    const results = page.getByRole('region', { name: 'Rule results' });
+    await results.getByText('not applied').waitFor();
+    const row = results.getByRole('table', { name: 'Rules of ofr-2-off-10' }).getByRole('row').filter({ hasText: 'subtotal-spend' });
+    await expect(row.textContent()).resolves.toMatch(/insufficient-subtotal-spend.*was 400, needs 1000/);
+    await browser.screenshot(page, `transaction-rule-results-${engine}`);
   });
 
   it('shows the sale just made on the dashboard', async () => {

@@ -133,7 +133,7 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
     expect((await owner.call('GET', `/programs/${programId}/guests?email=nobody@example.com`)).body.items).toEqual([]);
   });
 
-  it('a POS sale with the new key is claimed, found, voided from the back office, with events and audit', async () => {
+  it('a POS sale with the new key is claimed (its rule results kept), found, voided from the back office, with events and audit', async () => {
     const identified = await pos('POST', '/loyalty/identify', key, { identifier: guestId, posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-1' } });
     expect(identified.statusCode).toBe(200);
     const txn = identified.json().transactionId as string;
@@ -141,6 +141,26 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
       { price: '4.00', referenceId: '1' },
       { price: '0', productId: '7001', productType: 'reward', referenceId: '2' },
     ]);
+    // A drive-thru validate fails the reward's service-mode rule: the sale keeps that verdict.
+    const refused = await pos('POST', `/loyalty/transaction/pos/validate/${txn}`, key, { ...body, serviceMode: 'DRIVE_THRU' });
+    expect(refused.statusCode).toBe(400);
+    const checked = await owner.call('GET', `/programs/${programId}/transactions/${txn}`);
+    expect(checked.body.ruleResults).toMatchObject({
+      stage: 'validate',
+      incentives: [
+        {
+          incentiveId: rewardId,
+          kind: 'REWARD',
+          applied: false,
+          rules: [
+            { ruleId: 'service-mode', passed: false, failure: { code: 'invalid-service-mode', currentValue: 'DRIVE_THRU', targetValue: ['EAT_IN', 'TAKEOUT'] } },
+            { ruleId: 'date-span', passed: true, failure: null },
+          ],
+        },
+      ],
+    });
+    expect(checked.body.status).toBe('OPEN');
+
     const claimed = await pos('PUT', `/loyalty/transaction/pos/${txn}`, key, body);
     expect(claimed.statusCode).toBe(200);
     expect(claimed.json()).toMatchObject({ pointsEarned: 20, pointsRedeemed: 100, points: 170 });
@@ -151,6 +171,12 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
     expect(byDate.body.items).toEqual([]);
     const detail = await owner.call('GET', `/programs/${programId}/transactions/${txn}`);
     expect(detail.body).toMatchObject({ id: txn, redemptions: [{ incentiveId: rewardId, kind: 'REWARD', quantity: 1, points: 100, voidedAt: null }] });
+    expect(detail.body.ruleResults).toMatchObject({
+      stage: 'CLAIMED',
+      pointsEarned: 20,
+      pointsRedeemed: 100,
+      incentives: [{ incentiveId: rewardId, quantity: 1, points: 100, applied: true, rules: [{ ruleId: 'service-mode', passed: true }, { ruleId: 'date-span', passed: true }] }],
+    });
     expect(detail.body.ledger.map((e: { kind: string }) => e.kind).sort()).toEqual(['EARN', 'REDEEM']);
     const receipt = await owner.call('GET', `/programs/${programId}/guests?receiptCode=${detail.body.receiptCode}`);
     expect(receipt.body.items.map((g: { id: string }) => g.id)).toEqual([guestId]);

@@ -67,7 +67,8 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
   let agentToken = '';
 
   const agent = (method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url: `/agent/v1${url}`, headers: { authorization: `Bearer ${agentToken}` }, ...(payload ? { payload } : {}) });
-  const ok = async <T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, status = 200): Promise<T> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const ok = async <T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, status = 200): Promise<T> => {
     const r = await admin.call<T>(method, url, body);
     expect(r.status, `${method} ${url}: ${r.text}`).toBe(status);
     return r.body;

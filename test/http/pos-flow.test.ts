@@ -128,7 +128,7 @@ describe.each(ENGINES)('Loyalty API v1 sale on %s', (engine) => {
     expect(missing.json()).toMatchObject({ code: 'TransactionNotFoundError', statusCode: 404 });
   });
 
-  it('lists every failing rule in the RulesError envelope and writes nothing', async () => {
+  it('lists every failing rule in the RulesError envelope and moves nothing, keeping only the rule results', async () => {
     const txn = (await identify(BEN, 'S-8')).json().transactionId;
     const body = saleBody('S-8', [
       { price: '4.00' },
@@ -150,8 +150,16 @@ describe.each(ENGINES)('Loyalty API v1 sale on %s', (engine) => {
         ],
       },
     });
-    const row = await db.kysely.selectFrom('loyalty_transactions').select(['status', 'points_earned']).where('id', '=', txn).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'OPEN', points_earned: 0 });
+    const row = await db.kysely.selectFrom('loyalty_transactions').select(['status', 'points_earned', 'rule_results']).where('id', '=', txn).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'OPEN', points_earned: 0 });
+    // Only the verdict is kept, for the back office's transaction view.
+    expect(JSON.parse(row.rule_results!)).toMatchObject({
+      stage: 'CLAIMED',
+      incentives: [
+        { incentiveId: 'rwd-small-fries', applied: false, rules: [{ ruleId: 'point-balance', passed: false }] },
+        { incentiveId: 'ofr-2-off-10', applied: false, rules: [{ ruleId: 'subtotal-spend', passed: false, failure: { code: 'insufficient-subtotal-spend', currentValue: 400, targetValue: 1000 } }] },
+      ],
+    });
   });
 
   it('refuses a service-mode offer outside its mode and accepts it in it', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCart, type RawLine } from '../../src/domain/cart.ts';
 import { evaluate, type EvaluationContext } from '../../src/domain/evaluate.ts';
 import type { Incentive } from '../../src/domain/incentive.ts';
+import { ruleResults } from '../../src/domain/rule-results.ts';
 
 const whopper: Incentive = { id: 'rwd-whopper', kind: 'REWARD', name: 'Free Whopper', pointCost: 700, rules: [], vendorConfigs: {} };
 const fries: Incentive = { id: 'rwd-fries', kind: 'REWARD', name: 'Free Fries', pointCost: 250, rules: [], vendorConfigs: {} };
@@ -99,5 +100,51 @@ describe('evaluate', () => {
     expect(evaluate(cart, context({ now: { date: '2026-11-01', time: '00:00', dayOfWeek: 0 } })).failures).toEqual([]);
     expect(evaluate(cart, context({ now: { date: '2026-11-30', time: '23:59', dayOfWeek: 1 } })).failures).toEqual([]);
     expect(evaluate(cart, context({ now: { date: '2026-10-31', time: '23:59', dayOfWeek: 6 } })).failures[0]?.code).toBe('invalid-start-date');
+  });
+});
+
+describe('ruleResults', () => {
+  it('names every configured rule of every incentive with its verdict, then the order-wide checks that failed', () => {
+    const ctx = context({ now: { date: '2026-12-01', time: '09:00', dayOfWeek: 2 } });
+    const evaluation = evaluate(aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }, { productType: 'offer', incentiveId: 'ofr-dt' }), ctx);
+    const results = ruleResults(evaluation, ctx.incentives, 'PENDING', '2026-12-01T14:00:00.000Z');
+    expect(results).toMatchObject({ stage: 'PENDING', at: '2026-12-01T14:00:00.000Z', pointsEarned: evaluation.pointsEarned });
+    expect(results.incentives.map((i) => [i.incentiveId, i.applied, i.rules.map((r) => [r.ruleId, r.passed, r.failure?.code ?? null])])).toEqual([
+      [
+        'ofr-2-off',
+        false,
+        [
+          ['subtotal-spend', true, null],
+          ['date-span', false, 'invalid-end-date'],
+        ],
+      ],
+      [
+        'ofr-dt',
+        false,
+        [
+          ['service-mode', false, 'invalid-service-mode'],
+          ['store-restrictions', false, 'invalid-store-id'],
+          ['offers-per-order', false, 'exceeds-offers-per-order'],
+        ],
+      ],
+    ]);
+  });
+
+  it('says an incentive applied when every rule passed', () => {
+    const ctx = context();
+    const results = ruleResults(evaluate(aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }), ctx), ctx.incentives, 'CLAIMED', '2026-11-25T17:00:00.000Z');
+    expect(results.incentives).toEqual([
+      {
+        incentiveId: 'ofr-2-off',
+        kind: 'OFFER',
+        quantity: 1,
+        points: 0,
+        applied: true,
+        rules: [
+          { ruleId: 'subtotal-spend', passed: true, failure: null },
+          { ruleId: 'date-span', passed: true, failure: null },
+        ],
+      },
+    ]);
   });
 });

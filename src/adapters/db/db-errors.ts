@@ -26,3 +26,9 @@ export function classifyDbError(err: unknown): DbErrorKind | null {
   if (code.startsWith('23')) return 'invalid-value';
   return null;
 }
+
+/** A unique-key collision (either engine): the caller answers 409 naming the field. */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,4 +1,21 @@
 import type { Generated } from 'kysely';
+import type { AdminRole } from '../../domain/admin-role.ts';
+import type { BatchState } from '../../domain/batch-state.ts';
+import type { ChangeStatus } from '../../domain/change-status.ts';
+import type { DeliveryStatus } from '../../domain/delivery-status.ts';
+import type { EventType } from '../../domain/event-type.ts';
+import type { IntegrationStatus } from '../../domain/integration-status.ts';
+import type { LedgerKind } from '../../domain/ledger-kind.ts';
+import type { PosSystem } from '../../domain/pos-system.ts';
+import type { RegisterIdMode } from '../../domain/register-id-mode.ts';
+import type { SyncRunStatus } from '../../domain/sync-run-status.ts';
+import type { TransactionStatus } from '../../domain/transaction-status.ts';
+
+/**
+ * The domain's enums, re-exported for modules that still import them from here; new code imports
+ * them from `src/domain` (one module per concept).
+ */
+export type { AdminRole, BatchState, ChangeStatus, DeliveryStatus, EventType, IntegrationStatus, LedgerKind, PosSystem, RegisterIdMode, SyncRunStatus, TransactionStatus };
 
 /**
  * Table types for Kysely. Both engines store the same shapes: ids are UUID text, timestamps are
@@ -92,8 +109,6 @@ export interface OtpCodeTable {
   used_transaction_id: string | null;
 }
 
-export type TransactionStatus = 'OPEN' | 'PENDING' | 'CLAIMED' | 'VOIDED' | 'UNCLAIMED';
-
 export interface LoyaltyTransactionTable {
   id: string;
   program_id: string;
@@ -128,13 +143,13 @@ export interface LoyaltyTransactionTable {
   claim_hash: string | null;
   /** JSON answer to the CLAIMED update, returned again on retries */
   claim_response: string | null;
+  /** JSON RuleResults (domain/rule-results.ts) of the last validate, PENDING or CLAIMED evaluation; null before */
+  rule_results: string | null;
   created_at: string;
   updated_at: string;
   claimed_at: string | null;
   voided_at: string | null;
 }
-
-export type LedgerKind = 'EARN' | 'REDEEM' | 'VOID_EARN' | 'VOID_REDEEM' | 'ADJUST' | 'EXPIRE';
 
 /** Append-only. Never updated, never deleted. */
 export interface PointsLedgerTable {
@@ -201,8 +216,6 @@ export interface ExpiryRunTable {
   points_expired: number;
 }
 
-export type AdminRole = 'owner' | 'program_manager' | 'support' | 'read_only';
-
 export interface AdminUserTable {
   id: string;
   email: string;
@@ -225,8 +238,6 @@ export interface AdminSessionTable {
   expires_at: string;
   revoked_at: string | null;
 }
-
-export type EventType = 'transaction.claimed' | 'transaction.voided' | 'points.adjusted' | 'points.expired' | 'receipt.claimed';
 
 /** Written in the same database transaction as the change it announces; delivery reads it. */
 export interface OutboxEventTable {
@@ -257,9 +268,6 @@ export interface AuditLogTable {
 }
 
 // ---- convenience stores: manufacturer promotions (issue 5) ----
-
-export type PosSystem = 'passport' | 'commander' | 'radiant' | 'other';
-export type IntegrationStatus = 'off' | 'pilot' | 'live';
 
 /** A c-store location (a "station") of a program (the chain). */
 export interface LocationTable {
@@ -294,8 +302,6 @@ export interface LocationTable {
   /** first number handed out in numeric mode */
   register_id_start: number;
 }
-
-export type RegisterIdMode = 'manufacturer' | 'numeric';
 
 /** The number a register files one promotion (its mix-match and its item list) under, per location. */
 export interface LocationRegisterIdTable {
@@ -353,8 +359,6 @@ export interface LocationPromotionTable {
   accepted_at: string;
 }
 
-export type ChangeStatus = 'pending' | 'accepted' | 'rejected' | 'superseded';
-
 /** The review queue: add / modify / end of one promotion at one location. */
 export interface PromotionChangeTable {
   id: string;
@@ -374,8 +378,6 @@ export interface PromotionChangeTable {
   decided_at: string | null;
   decided_by: string | null;
 }
-
-export type SyncRunStatus = 'succeeded' | 'failed' | 'skipped';
 
 export interface SyncRunTable {
   id: string;
@@ -402,8 +404,6 @@ export interface SyncRunTable {
   /** the batch an auto-accepting location produced, if any */
   batch_id: string | null;
 }
-
-export type BatchState = 'ready' | 'delivered' | 'acknowledged' | 'failed';
 
 /** The accepted changes of one Accept, rendered for the location's POS. */
 export interface UpdateBatchTable {
@@ -529,8 +529,6 @@ export interface WebhookSubscriptionTable {
   created_at: string;
   updated_at: string;
 }
-
-export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
 
 /** One event to one webhook; retried with backoff until delivered or dead. */
 export interface WebhookDeliveryTable {

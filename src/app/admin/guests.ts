@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { findGuestRecord, type GuestRecord, guestIdByEmail, insertGuest, searchGuests as searchGuestRecords, updateGuestProfile } from '../../adapters/db/repositories/guests.repository.ts';
+import { guestIdByReceiptCode } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { enqueueEvent } from '../../adapters/db/repositories/outbox.repository.ts';
-import { InsufficientPoints, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { GuestTable, LedgerKind, PointsLedgerTable } from '../../adapters/db/schema.ts';
+import { guestLedgerPage, InsufficientPoints, type LedgerEntryRecord, postedEntry, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
+import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
+import { inTransaction } from '../../adapters/db/tx.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
@@ -11,54 +13,11 @@ import { claimReceipt, type ReceiptClaimed } from '../guest/receipt-claim.ts';
 import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
 import type { GuestTier } from '../../domain/tiers.ts';
 import { guestTier } from '../tiers.service.ts';
-import { type AdminContext, assertProgramInScope, audit, beforeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
+import { type AdminContext, assertProgramInScope, audit, decodeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 
-export interface GuestView {
-  id: string;
-  programId: string;
-  name: string;
-  email: string | null;
-  balance: number;
-  /** YYYY-MM-DD (birthday rules); null when not given */
-  birthdate: string | null;
-  lastActivityAt: string | null;
-  createdAt: string;
-}
+export type GuestView = GuestRecord;
 
-export interface LedgerEntryView {
-  id: string;
-  kind: LedgerKind;
-  points: number;
-  balanceAfter: number;
-  transactionId: string | null;
-  reason: string | null;
-  createdAt: string;
-}
-
-export function guestView(row: GuestTable): GuestView {
-  return {
-    id: row.id,
-    programId: row.program_id,
-    name: row.name,
-    email: row.email,
-    balance: row.balance,
-    birthdate: row.birthdate ?? null,
-    lastActivityAt: row.last_activity_at,
-    createdAt: row.created_at,
-  };
-}
-
-export function ledgerEntryView(row: PointsLedgerTable): LedgerEntryView {
-  return {
-    id: row.id,
-    kind: row.kind,
-    points: row.points,
-    balanceAfter: row.balance_after,
-    transactionId: row.transaction_id,
-    reason: row.reason,
-    createdAt: row.created_at,
-  };
-}
+export type LedgerEntryView = LedgerEntryRecord;
 
 export interface GuestSearch extends PageRequest {
   email?: string;
@@ -73,29 +32,21 @@ export interface GuestSearch extends PageRequest {
 export async function searchGuests(ctx: AdminContext, programId: string, s: GuestSearch): Promise<Page<GuestView>> {
   assertProgramInScope(ctx.actor, programId);
   const limit = pageLimit(s.limit);
-  let q = ctx.db.selectFrom('guests').selectAll().where('program_id', '=', programId);
-  if (s.email !== undefined) q = q.where(sql<string>`lower(email)`, '=', s.email.toLowerCase());
+  let id: string | undefined;
   if (s.id !== undefined) {
     if (!UUID.test(s.id)) return { items: [], nextCursor: null };
-    q = q.where('id', '=', s.id.toLowerCase());
+    id = s.id.toLowerCase();
   }
   if (s.receiptCode !== undefined) {
-    const txn = await ctx.db
-      .selectFrom('loyalty_transactions')
-      .select('guest_id')
-      .where('program_id', '=', programId)
-      .where('receipt_code', '=', s.receiptCode.trim().toUpperCase())
-      .executeTakeFirst();
-    if (!txn?.guest_id) return { items: [], nextCursor: null };
-    q = q.where('id', '=', txn.guest_id);
+    const guestId = await guestIdByReceiptCode(ctx.db, programId, s.receiptCode.trim().toUpperCase());
+    if (!guestId) return { items: [], nextCursor: null };
+    // Both given: the guest must be the one of the receipt as well.
+    if (id !== undefined && id !== guestId) return { items: [], nextCursor: null };
+    id = guestId;
   }
-  if (s.q !== undefined && s.q.trim() !== '') {
-    const like = `%${s.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb(sql<string>`lower(name)`, 'like', sql<string>`${like} escape '\\'`), eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${like} escape '\\'`)]));
-  }
-  if (s.cursor) q = q.where(beforeCursor(s.cursor, 'created_at', 'id'));
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-  return toPage(rows, limit, (r) => [r.created_at, r.id], guestView);
+  const text = s.q !== undefined && s.q.trim() !== '' ? s.q.trim() : undefined;
+  const rows = await searchGuestRecords(ctx.db, programId, { email: s.email, id, text }, decodeCursor(s.cursor), limit + 1);
+  return toPage(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
 }
 
 export interface GuestDetail {
@@ -109,15 +60,11 @@ export interface GuestDetail {
 export async function getGuest(ctx: AdminContext, programId: string, guestId: string, ledger: PageRequest = {}): Promise<GuestDetail> {
   assertProgramInScope(ctx.actor, programId);
   const limit = pageLimit(ledger.limit);
-  const row = UUID.test(guestId)
-    ? await ctx.db.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst()
-    : undefined;
-  if (!row) throw notFound('guest', guestId);
-  let q = ctx.db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('guest_id', '=', row.id);
-  if (ledger.cursor) q = q.where(beforeCursor(ledger.cursor, 'created_at', 'id'));
-  const [entries, program] = await Promise.all([q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute(), findProgram(ctx.db, programId)]);
-  const tier = program ? await guestTier(ctx.db, program, row.id, ctx.now) : null;
-  return { guest: guestView(row), tier, ledger: toPage(entries, limit, (r) => [r.created_at, r.id], ledgerEntryView) };
+  const guest = UUID.test(guestId) ? await findGuestRecord(ctx.db, programId, guestId.toLowerCase()) : null;
+  if (!guest) throw notFound('guest', guestId);
+  const [entries, program] = await Promise.all([guestLedgerPage(ctx.db, programId, guest.id, decodeCursor(ledger.cursor), limit + 1), findProgram(ctx.db, programId)]);
+  const tier = program ? await guestTier(ctx.db, program, guest.id, ctx.now) : null;
+  return { guest, tier, ledger: toPage(entries, limit, (r) => [r.createdAt, r.id], (r) => r) };
 }
 
 /** Enrols a guest at the counter (the app signs guests up itself). */
@@ -128,16 +75,11 @@ export async function enrollGuest(ctx: AdminContext, programId: string, input: {
   if (email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw invalidField('email', 'is not an e-mail address');
   const id = newId();
   const clash = 'A guest with this e-mail already exists in this program';
-  return ctx.db.transaction().execute(async (trx) => {
-    const program = await trx.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
-    if (!program) throw notFound('program', programId);
-    if (email) {
-      const taken = await trx.selectFrom('guests').select('id').where('program_id', '=', programId).where(sql<string>`lower(email)`, '=', email).executeTakeFirst();
-      if (taken) throw new AppError('Conflict', clash, { field: 'email' });
-    }
-    const row: GuestTable = { id, program_id: programId, name: input.name.trim(), email, balance: 0, last_activity_at: null, created_at: ctx.now.toISOString() };
-    await orConflict(trx.insertInto('guests').values(row).execute(), clash, 'email');
-    const view = guestView(row);
+  return inTransaction(ctx.db, async (trx) => {
+    if (!(await programExists(trx, programId))) throw notFound('program', programId);
+    if (email && (await guestIdByEmail(trx, programId, email))) throw new AppError('Conflict', clash, { field: 'email' });
+    const view: GuestView = { id, programId, name: input.name.trim(), email, balance: 0, birthdate: null, lastActivityAt: null, createdAt: ctx.now.toISOString() };
+    await orConflict(insertGuest(trx, view), clash, 'email');
     await audit(trx, ctx, { programId, action: 'guest.create', entityType: 'guest', entityId: id, after: view });
     return view;
   });
@@ -162,17 +104,16 @@ export async function updateGuest(ctx: AdminContext, programId: string, guestId:
     if (problem) throw invalidField('birthdate', problem);
   }
   if (!UUID.test(guestId)) throw notFound('guest', guestId);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst();
+  return inTransaction(ctx.db, async (trx) => {
+    const before = await findGuestRecord(trx, programId, guestId.toLowerCase());
     if (!before) throw notFound('guest', guestId);
-    const set: Partial<GuestTable> = {};
-    if (name !== undefined && name !== before.name) set.name = name;
-    if (patch.birthdate !== undefined && patch.birthdate !== (before.birthdate ?? null)) set.birthdate = patch.birthdate;
-    if (Object.keys(set).length === 0) return guestView(before);
-    await trx.updateTable('guests').set(set).where('id', '=', before.id).execute();
-    const after = await trx.selectFrom('guests').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
-    const view = guestView(after);
-    await audit(trx, ctx, { programId, action: 'guest.update', entityType: 'guest', entityId: before.id, before: guestView(before), after: view });
+    const changed = await updateGuestProfile(trx, before.id, {
+      name: name !== undefined && name !== before.name ? name : undefined,
+      birthdate: patch.birthdate !== undefined && patch.birthdate !== before.birthdate ? patch.birthdate : undefined,
+    });
+    if (!changed) return before;
+    const view = (await findGuestRecord(trx, programId, before.id))!;
+    await audit(trx, ctx, { programId, action: 'guest.update', entityType: 'guest', entityId: before.id, before, after: view });
     return view;
   });
 }
@@ -200,19 +141,11 @@ export async function adjustPoints(ctx: AdminContext, programId: string, guestId
   if (!UUID.test(guestId)) throw notFound('guest', guestId);
   const at = ctx.now.toISOString();
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst();
+    return await inTransaction(ctx.db, async (trx) => {
+      const before = await findGuestRecord(trx, programId, guestId.toLowerCase());
       if (!before) throw notFound('guest', guestId);
       const balance = await postEntries(trx, programId, before.id, [{ kind: 'ADJUST', points: adj.points, transactionId: null, reason }], at);
-      const entry = await trx
-        .selectFrom('points_ledger')
-        .selectAll()
-        .where('guest_id', '=', before.id)
-        .where('kind', '=', 'ADJUST')
-        .where('created_at', '=', at)
-        .where('balance_after', '=', balance)
-        .orderBy('id', 'desc')
-        .executeTakeFirstOrThrow();
+      const entry = await postedEntry(trx, before.id, 'ADJUST', at, balance);
       await audit(trx, ctx, {
         programId,
         action: 'points.adjust',
@@ -229,8 +162,8 @@ export async function adjustPoints(ctx: AdminContext, programId: string, guestId
         { ...({ guestId: before.id, points: adj.points, balance, reason, ledgerEntryId: entry.id, adjustedBy: ctx.actor.type, adjustedAt: at } satisfies PointsAdjustedData) },
         at,
       );
-      const after = await trx.selectFrom('guests').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
-      return { guest: guestView(after), entry: ledgerEntryView(entry) };
+      const after = (await findGuestRecord(trx, programId, before.id))!;
+      return { guest: after, entry };
     });
   } catch (e) {
     if (e instanceof InsufficientPoints) {
@@ -259,7 +192,7 @@ export async function claimReceiptFor(
   if (reason !== null && reason.length > 500) throw invalidField('reason', 'must be at most 500 characters');
   const program = await findProgram(ctx.db, programId);
   if (!program) throw notFound('program', programId);
-  const guest = UUID.test(guestId) ? await ctx.db.selectFrom('guests').selectAll().where('program_id', '=', programId).where('id', '=', guestId.toLowerCase()).executeTakeFirst() : undefined;
+  const guest = UUID.test(guestId) ? await findGuestRecord(ctx.db, programId, guestId.toLowerCase()) : null;
   if (!guest) throw notFound('guest', guestId);
   const claim = await claimReceipt(ctx.db, program, guest.id, input.receiptCode, ctx.now, {
     reason: reason ? `receipt claimed by support: ${reason}` : 'receipt claimed by support',
@@ -275,6 +208,6 @@ export async function claimReceiptFor(
       });
     },
   });
-  const after = await ctx.db.selectFrom('guests').selectAll().where('id', '=', guest.id).executeTakeFirstOrThrow();
-  return { guest: guestView(after), claim };
+  const after = (await findGuestRecord(ctx.db, programId, guest.id))!;
+  return { guest: after, claim };
 }

@@ -1,4 +1,6 @@
-import type { IncentiveTable } from '../../adapters/db/schema.ts';
+import { findIncentiveRecord, type IncentiveRecord, insertIncentive, listIncentiveRecords, updateIncentiveFields } from '../../adapters/db/repositories/incentives.repository.ts';
+import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
+import { inTransaction } from '../../adapters/db/tx.ts';
 import type { IncentiveKind, PluConfig, RuleRef } from '../../domain/incentive.ts';
 import { DATE_SPAN } from '../../domain/rules/date-span.rule.ts';
 import { AppError, invalidField } from '../../errors.ts';
@@ -30,21 +32,20 @@ export interface IncentiveView {
   updatedAt: string;
 }
 
-export function incentiveView(row: IncentiveTable): IncentiveView {
-  const rules = JSON.parse(row.rules) as RuleRef[];
-  const span = rules.find((r) => r.ruleId === DATE_SPAN);
+export function incentiveView(i: IncentiveRecord): IncentiveView {
+  const span = i.rules.find((r) => r.ruleId === DATE_SPAN);
   return {
-    id: row.id,
-    programId: row.program_id,
-    kind: row.kind,
-    name: row.name,
-    pointCost: row.point_cost,
-    rules,
-    vendorConfigs: JSON.parse(row.vendor_configs) as Record<string, PluConfig>,
+    id: i.id,
+    programId: i.programId,
+    kind: i.kind,
+    name: i.name,
+    pointCost: i.pointCost,
+    rules: i.rules,
+    vendorConfigs: i.vendorConfigs,
     validity: span ? (span.args as Validity) : null,
-    active: row.active === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    active: i.active,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
   };
 }
 
@@ -88,17 +89,14 @@ function check(i: { kind: IncentiveKind; name: string; pointCost: number; rules:
 
 export async function listIncentives(ctx: AdminContext, programId: string, filter: { kind?: IncentiveKind; active?: boolean } = {}): Promise<IncentiveView[]> {
   assertProgramInScope(ctx.actor, programId);
-  let q = ctx.db.selectFrom('incentives').selectAll().where('program_id', '=', programId);
-  if (filter.kind) q = q.where('kind', '=', filter.kind);
-  if (filter.active !== undefined) q = q.where('active', '=', filter.active ? 1 : 0);
-  return (await q.orderBy('kind').orderBy('name').orderBy('id').execute()).map(incentiveView);
+  return (await listIncentiveRecords(ctx.db, programId, filter)).map(incentiveView);
 }
 
 export async function getIncentive(ctx: AdminContext, programId: string, incentiveId: string): Promise<IncentiveView> {
   assertProgramInScope(ctx.actor, programId);
-  const row = await ctx.db.selectFrom('incentives').selectAll().where('program_id', '=', programId).where('id', '=', incentiveId).executeTakeFirst();
-  if (!row) throw notFound('incentive', incentiveId);
-  return incentiveView(row);
+  const incentive = await findIncentiveRecord(ctx.db, programId, incentiveId);
+  if (!incentive) throw notFound('incentive', incentiveId);
+  return incentiveView(incentive);
 }
 
 /** Creates a reward or offer; its rules and vendor configs are validated against the registry first. */
@@ -109,25 +107,10 @@ export async function createIncentiveAs(ctx: AdminContext, programId: string, in
   check(candidate);
   const id = newId();
   const at = ctx.now.toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
-    const program = await trx.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
-    if (!program) throw notFound('program', programId);
-    await trx
-      .insertInto('incentives')
-      .values({
-        id,
-        program_id: programId,
-        kind: candidate.kind,
-        name: candidate.name,
-        point_cost: candidate.pointCost,
-        rules: JSON.stringify(candidate.rules),
-        vendor_configs: JSON.stringify(candidate.vendorConfigs),
-        active: input.active === false ? 0 : 1,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    const view = incentiveView(await trx.selectFrom('incentives').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  return inTransaction(ctx.db, async (trx) => {
+    if (!(await programExists(trx, programId))) throw notFound('program', programId);
+    await insertIncentive(trx, { id, programId, at, ...candidate, active: input.active !== false });
+    const view = incentiveView((await findIncentiveRecord(trx, programId, id))!);
     await audit(trx, ctx, { programId, action: 'incentive.create', entityType: 'incentive', entityId: id, after: view });
     return view;
   });
@@ -136,8 +119,8 @@ export async function createIncentiveAs(ctx: AdminContext, programId: string, in
 /** Changes an incentive; the merged result is validated as a whole. The kind is fixed. */
 export async function updateIncentive(ctx: AdminContext, programId: string, incentiveId: string, patch: IncentivePatch, action = 'incentive.update'): Promise<IncentiveView> {
   assertProgramInScope(ctx.actor, programId);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('incentives').selectAll().where('program_id', '=', programId).where('id', '=', incentiveId).executeTakeFirst();
+  return inTransaction(ctx.db, async (trx) => {
+    const row = await findIncentiveRecord(trx, programId, incentiveId);
     if (!row) throw notFound('incentive', incentiveId);
     const before = incentiveView(row);
     const rules = withValidity(patch.rules ?? before.rules, patch.validity, patch.rules !== undefined);
@@ -150,20 +133,9 @@ export async function updateIncentive(ctx: AdminContext, programId: string, ince
     };
     check(merged);
     const active = patch.active ?? before.active;
-    await trx
-      .updateTable('incentives')
-      .set({
-        name: merged.name,
-        point_cost: merged.pointCost,
-        rules: JSON.stringify(merged.rules),
-        vendor_configs: JSON.stringify(merged.vendorConfigs),
-        active: active ? 1 : 0,
-        updated_at: ctx.now.toISOString(),
-      })
-      .where('id', '=', incentiveId)
-      .where('program_id', '=', programId)
-      .execute();
-    const after = incentiveView(await trx.selectFrom('incentives').selectAll().where('id', '=', incentiveId).executeTakeFirstOrThrow());
+    const { name, pointCost, vendorConfigs } = merged;
+    await updateIncentiveFields(trx, programId, incentiveId, { name, pointCost, rules: merged.rules, vendorConfigs, active }, ctx.now.toISOString());
+    const after = incentiveView((await findIncentiveRecord(trx, programId, incentiveId))!);
     await audit(trx, ctx, { programId, action, entityType: 'incentive', entityId: incentiveId, before, after });
     return after;
   });

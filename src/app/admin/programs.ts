@@ -1,4 +1,6 @@
-import type { ProgramTable } from '../../adapters/db/schema.ts';
+import { findProgramRecord, listProgramRecords, type ProgramRecord, type ProgramSettings, programIdBySlug, updateProgramSettings } from '../../adapters/db/repositories/programs.repository.ts';
+import { setAdminUserPrograms } from '../../adapters/db/repositories/admin-users.repository.ts';
+import { inTransaction } from '../../adapters/db/tx.ts';
 import { PRESENTATION_FIELDS } from '../../domain/receipt.ts';
 import { type TierConfig, validateTierConfig } from '../../domain/tiers.ts';
 import { AppError, invalidField } from '../../errors.ts';
@@ -9,42 +11,7 @@ import { createProgram, type NewProgram } from '../provisioning.ts';
 import { type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
 import { MAX_EARN_RATE_MILLI } from '../../domain/limits.ts';
 
-export interface ProgramView {
-  id: string;
-  slug: string;
-  name: string;
-  currency: string;
-  /** points per major currency unit × 1000 (10 points per $1 → 10000) */
-  earnRateMilli: number;
-  minSpendCents: number;
-  expiry: ExpiryPolicy;
-  claimWindowDays: number;
-  receiptTemplates: ReceiptTemplates;
-  publicUrl: string | null;
-  /** tiers by points earned in a rolling window, lowest first; null = the program has none */
-  tiers: TierConfig | null;
-  /** per POS vendor settings: `{ winrest: { genericDiscountPlus: ['990001'] } }`; `{}` = none */
-  posSettings: PosSettings;
-  createdAt: string;
-}
-
-export function programView(row: ProgramTable): ProgramView {
-  return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    currency: row.currency,
-    earnRateMilli: row.earn_rate_milli,
-    minSpendCents: row.min_spend_cents,
-    expiry: JSON.parse(row.expiry_policy) as ExpiryPolicy,
-    claimWindowDays: row.claim_window_days,
-    receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
-    publicUrl: row.public_url,
-    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
-    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
-    createdAt: row.created_at,
-  };
-}
+export type ProgramView = ProgramRecord;
 
 /** What a program manager may change; slug and currency are fixed once sales exist. */
 export interface ProgramPatch {
@@ -120,19 +87,14 @@ function validateTemplates(t: ReceiptTemplates): void {
 }
 
 export async function listPrograms(ctx: AdminContext): Promise<ProgramView[]> {
-  let q = ctx.db.selectFrom('programs').selectAll().orderBy('created_at').orderBy('id');
-  if (ctx.actor.programIds !== '*') {
-    if (ctx.actor.programIds.length === 0) return [];
-    q = q.where('id', 'in', ctx.actor.programIds);
-  }
-  return (await q.execute()).map(programView);
+  return listProgramRecords(ctx.db, ctx.actor.programIds === '*' ? undefined : ctx.actor.programIds);
 }
 
 export async function getProgram(ctx: AdminContext, programId: string): Promise<ProgramView> {
   assertProgramInScope(ctx.actor, programId);
-  const row = await ctx.db.selectFrom('programs').selectAll().where('id', '=', programId).executeTakeFirst();
-  if (!row) throw new AppError('NotFound', 'No such program');
-  return programView(row);
+  const program = await findProgramRecord(ctx.db, programId);
+  if (!program) throw new AppError('NotFound', 'No such program');
+  return program;
 }
 
 /**
@@ -142,43 +104,29 @@ export async function getProgram(ctx: AdminContext, programId: string): Promise<
 export async function createProgramAs(ctx: AdminContext, input: NewProgram): Promise<ProgramView> {
   validateProgramFields(input);
   const id = newId();
-  return ctx.db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom('programs').select('id').where('slug', '=', input.slug).executeTakeFirst();
-    if (taken) throw new AppError('Conflict', `A program with slug "${input.slug}" already exists`, { field: 'slug' });
+  return inTransaction(ctx.db, async (trx) => {
+    if (await programIdBySlug(trx, input.slug)) throw new AppError('Conflict', `A program with slug "${input.slug}" already exists`, { field: 'slug' });
     await orConflict(createProgram(trx, { ...input, tiers: input.tiers ? normalizeTiers(input.tiers) : null }, ctx.now, id), `A program with slug "${input.slug}" already exists`, 'slug');
     const { actor } = ctx;
-    if (actor.type === 'admin' && actor.programIds !== '*') {
-      await trx.updateTable('admin_users').set({ program_ids: JSON.stringify([...actor.programIds, id]) }).where('id', '=', actor.id).execute();
-    }
-    const row = await trx.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    await audit(trx, ctx, { programId: id, action: 'program.create', entityType: 'program', entityId: id, after: programView(row) });
-    return programView(row);
+    if (actor.type === 'admin' && actor.programIds !== '*') await setAdminUserPrograms(trx, actor.id, [...actor.programIds, id]);
+    const program = (await findProgramRecord(trx, id))!;
+    await audit(trx, ctx, { programId: id, action: 'program.create', entityType: 'program', entityId: id, after: program });
+    return program;
   });
 }
 
 export async function updateProgram(ctx: AdminContext, programId: string, patch: ProgramPatch): Promise<ProgramView> {
   assertProgramInScope(ctx.actor, programId);
   validateProgramFields(patch);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('programs').selectAll().where('id', '=', programId).executeTakeFirst();
+  return inTransaction(ctx.db, async (trx) => {
+    const before = await findProgramRecord(trx, programId);
     if (!before) throw new AppError('NotFound', 'No such program');
-    const set: Partial<ProgramTable> = {};
-    if (patch.name !== undefined) set.name = patch.name;
-    if (patch.earnRateMilli !== undefined) set.earn_rate_milli = patch.earnRateMilli;
-    if (patch.minSpendCents !== undefined) set.min_spend_cents = patch.minSpendCents;
-    if (patch.expiry !== undefined) set.expiry_policy = JSON.stringify(patch.expiry);
-    if (patch.claimWindowDays !== undefined) set.claim_window_days = patch.claimWindowDays;
-    if (patch.receiptTemplates !== undefined) set.receipt_templates = JSON.stringify(patch.receiptTemplates);
-    if (patch.publicUrl !== undefined) set.public_url = patch.publicUrl;
-    if (patch.tiers !== undefined) set.tier_config = patch.tiers === null ? null : JSON.stringify(normalizeTiers(patch.tiers));
-    if (patch.posSettings !== undefined) {
-      const settings = normalizePosSettings(patch.posSettings);
-      set.pos_settings = Object.keys(settings).length > 0 ? JSON.stringify(settings) : null;
-    }
-    if (Object.keys(set).length === 0) return programView(before);
-    await trx.updateTable('programs').set(set).where('id', '=', programId).execute();
-    const after = await trx.selectFrom('programs').selectAll().where('id', '=', programId).executeTakeFirstOrThrow();
-    await audit(trx, ctx, { programId, action: 'program.update', entityType: 'program', entityId: programId, before: programView(before), after: programView(after) });
-    return programView(after);
+    const settings: Partial<ProgramSettings> = { ...patch };
+    if (patch.tiers !== undefined) settings.tiers = patch.tiers === null ? null : normalizeTiers(patch.tiers);
+    if (patch.posSettings !== undefined) settings.posSettings = normalizePosSettings(patch.posSettings);
+    if (!(await updateProgramSettings(trx, programId, settings))) return before;
+    const after = (await findProgramRecord(trx, programId))!;
+    await audit(trx, ctx, { programId, action: 'program.update', entityType: 'program', entityId: programId, before, after });
+    return after;
   });
 }

@@ -1,12 +1,20 @@
+import {
+  findTransactionRecord,
+  searchTransactions as searchTransactionRecords,
+  type TransactionRecord,
+  transactionRedemptions,
+} from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { eventsOfTransaction } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { LoyaltyTransactionTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import { transactionLedger } from '../../adapters/db/repositories/points-ledger.repository.ts';
+import { TRANSACTION_STATUSES, type TransactionStatus } from '../../domain/transaction-status.ts';
+import type { RuleResults } from '../../domain/rule-results.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
-import { type AdminContext, assertProgramInScope, audit, beforeCursor, instantParam, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
-import { type LedgerEntryView, ledgerEntryView } from './guests.ts';
+import { type AdminContext, assertProgramInScope, audit, decodeCursor, instantParam, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
+import type { LedgerEntryView } from './guests.ts';
 
-export const TRANSACTION_STATUSES: readonly TransactionStatus[] = ['OPEN', 'PENDING', 'CLAIMED', 'VOIDED', 'UNCLAIMED'];
+export { TRANSACTION_STATUSES };
 
 export interface TransactionSummary {
   id: string;
@@ -40,29 +48,13 @@ export interface TransactionDetail extends TransactionSummary {
   posAnswer: unknown;
   /** the events the sale announced (claimed, voided, receipt claimed …), oldest first */
   events: { id: string; type: string; at: string; dispatchedAt: string | null; data: Record<string, unknown> }[];
+  /** what the last validate, PENDING or CLAIMED evaluation decided per incentive and rule; null before any */
+  ruleResults: RuleResults | null;
 }
 
-type Row = LoyaltyTransactionTable & { store_external_id: string };
-
-function summary(row: Row): TransactionSummary {
-  return {
-    id: row.id,
-    storeId: row.store_id,
-    storeExternalId: row.store_external_id,
-    guestId: row.guest_id,
-    status: row.status,
-    posVendor: row.pos_vendor,
-    terminal: row.terminal,
-    posTransactionId: row.pos_transaction_id,
-    receiptCode: row.receipt_code,
-    subtotalCents: row.subtotal_cents,
-    pointsEarned: row.points_earned,
-    pointsRedeemed: row.points_redeemed,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    claimedAt: row.claimed_at,
-    voidedAt: row.voided_at,
-  };
+function summary(t: TransactionRecord): TransactionSummary {
+  const { id, storeId, storeExternalId, guestId, status, posVendor, terminal, posTransactionId, receiptCode, subtotalCents, pointsEarned, pointsRedeemed, createdAt, updatedAt, claimedAt, voidedAt } = t;
+  return { id, storeId, storeExternalId, guestId, status, posVendor, terminal, posTransactionId, receiptCode, subtotalCents, pointsEarned, pointsRedeemed, createdAt, updatedAt, claimedAt, voidedAt };
 }
 
 export interface TransactionSearch extends PageRequest {
@@ -79,15 +71,6 @@ export interface TransactionSearch extends PageRequest {
   to?: string;
 }
 
-function baseQuery(ctx: AdminContext, programId: string) {
-  return ctx.db
-    .selectFrom('loyalty_transactions as t')
-    .innerJoin('stores as s', (j) => j.onRef('s.id', '=', 't.store_id').onRef('s.program_id', '=', 't.program_id'))
-    .selectAll('t')
-    .select('s.external_id as store_external_id')
-    .where('t.program_id', '=', programId);
-}
-
 /** Sales of one program, newest first, by store, status, guest, receipt code and date range. */
 export async function searchTransactions(ctx: AdminContext, programId: string, s: TransactionSearch): Promise<Page<TransactionSummary>> {
   assertProgramInScope(ctx.actor, programId);
@@ -95,40 +78,38 @@ export async function searchTransactions(ctx: AdminContext, programId: string, s
   if (s.status !== undefined && !TRANSACTION_STATUSES.includes(s.status)) throw invalidField('status', `must be one of ${TRANSACTION_STATUSES.join(', ')}`);
   const from = instantParam(s.from, 'from');
   const to = instantParam(s.to, 'to', true);
-  let q = baseQuery(ctx, programId);
-  if (s.storeId !== undefined) q = q.where('t.store_id', '=', s.storeId);
-  if (s.storeExternalId !== undefined) q = q.where('s.external_id', '=', s.storeExternalId);
-  if (s.status !== undefined) q = q.where('t.status', '=', s.status);
-  if (s.guestId !== undefined) q = q.where('t.guest_id', '=', s.guestId.toLowerCase());
-  if (s.receiptCode !== undefined) q = q.where('t.receipt_code', '=', s.receiptCode.trim().toUpperCase());
-  if (from !== undefined) q = q.where('t.created_at', '>=', from);
-  if (to !== undefined) q = q.where('t.created_at', '<=', to);
-  if (s.cursor) q = q.where(beforeCursor(s.cursor, 't.created_at', 't.id'));
-  const rows = await q.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(limit + 1).execute();
-  return toPage(rows, limit, (r) => [r.created_at, r.id], summary);
+  const filter = {
+    storeId: s.storeId,
+    storeExternalId: s.storeExternalId,
+    status: s.status,
+    guestId: s.guestId?.toLowerCase(),
+    receiptCode: s.receiptCode?.trim().toUpperCase(),
+    from,
+    to,
+  };
+  const rows = await searchTransactionRecords(ctx.db, programId, filter, decodeCursor(s.cursor), limit + 1);
+  return toPage(rows, limit, (r) => [r.createdAt, r.id], summary);
 }
 
 export async function getTransaction(ctx: AdminContext, programId: string, transactionId: string): Promise<TransactionDetail> {
   assertProgramInScope(ctx.actor, programId);
-  const row = UUID.test(transactionId) ? await baseQuery(ctx, programId).where('t.id', '=', transactionId.toLowerCase()).executeTakeFirst() : undefined;
+  const row = UUID.test(transactionId) ? await findTransactionRecord(ctx.db, programId, transactionId.toLowerCase()) : null;
   if (!row) throw notFound('transaction', transactionId);
-  const [redemptions, ledger] = await Promise.all([
-    ctx.db.selectFrom('redemptions').selectAll().where('program_id', '=', programId).where('transaction_id', '=', row.id).orderBy('created_at').orderBy('id').execute(),
-    ctx.db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('transaction_id', '=', row.id).orderBy('created_at').orderBy('id').execute(),
-  ]);
-  const instants = [row.claimed_at, row.voided_at, ...ledger.map((l) => l.created_at)].filter((x): x is string => x !== null);
+  const [redemptions, ledger] = await Promise.all([transactionRedemptions(ctx.db, programId, row.id), transactionLedger(ctx.db, programId, row.id)]);
+  const instants = [row.claimedAt, row.voidedAt, ...ledger.map((l) => l.createdAt)].filter((x): x is string => x !== null);
   const events = await eventsOfTransaction(ctx.db, programId, row.id, instants);
   return {
     ...summary(row),
     operator: row.operator,
-    serviceMode: row.service_mode,
+    serviceMode: row.serviceMode,
     channel: row.channel,
-    cart: row.cart ? (JSON.parse(row.cart) as unknown) : null,
-    selections: JSON.parse(row.selections) as string[],
-    redemptions: redemptions.map((r) => ({ incentiveId: r.incentive_id, kind: r.kind, quantity: r.quantity, points: r.points, voidedAt: r.voided_at })),
-    ledger: ledger.map(ledgerEntryView),
-    posAnswer: row.claim_response ? (JSON.parse(row.claim_response) as unknown) : null,
+    cart: row.cart,
+    selections: row.selections,
+    redemptions,
+    ledger,
+    posAnswer: row.claimResponse,
     events,
+    ruleResults: row.ruleResults as RuleResults | null,
   };
 }
 

@@ -1,45 +1,35 @@
-import type { DeliveryStatus, EventType, WebhookDeliveryTable, WebhookSubscriptionTable } from '../../adapters/db/schema.ts';
+import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
+import {
+  deliveryEvent,
+  findDelivery,
+  findWebhook,
+  insertWebhook,
+  listWebhooks as listWebhookRecords,
+  requeueDelivery,
+  type SealedSecret,
+  searchDeliveries,
+  updateWebhook as updateWebhookRecord,
+  type DeliveryRecord,
+  type WebhookRecord,
+} from '../../adapters/db/repositories/webhooks.repository.ts';
+import { inTransaction, type Tx } from '../../adapters/db/tx.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../domain/delivery-status.ts';
+import type { EventType } from '../../domain/event-type.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import { EVENT_TYPE_NAMES } from '../events/event-types.ts';
 import { newWebhookSecret } from '../events/signing.ts';
-import { type AdminContext, assertProgramInScope, audit, beforeCursor, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
+import { type AdminContext, assertProgramInScope, audit, decodeCursor, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
 
 export type EventTypeFilter = EventType | '*';
 
-export interface WebhookView {
-  id: string;
-  programId: string;
-  url: string;
-  description: string;
-  /** the event types delivered; ["*"] for every type, present and future */
-  eventTypes: EventTypeFilter[];
-  /** the first characters of the signing secret, to tell secrets apart */
-  secretPrefix: string;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type WebhookView = WebhookRecord;
 
 /** The answers that carry the signing secret in clear: once, at creation and rotation. */
 export interface WebhookWithSecret {
   webhook: WebhookView;
   secret: string;
-}
-
-export function webhookView(row: WebhookSubscriptionTable): WebhookView {
-  return {
-    id: row.id,
-    programId: row.program_id,
-    url: row.url,
-    description: row.description,
-    eventTypes: JSON.parse(row.event_types) as EventTypeFilter[],
-    secretPrefix: row.secret_prefix,
-    active: row.active === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 export function validateWebhookUrl(url: string): void {
@@ -63,28 +53,25 @@ function validateEventTypes(types: string[]): EventTypeFilter[] {
   return unique.includes('*') ? ['*'] : unique.sort();
 }
 
-async function webhookRow(ctx: AdminContext, programId: string, webhookId: string): Promise<WebhookSubscriptionTable> {
-  const row = UUID.test(webhookId)
-    ? await ctx.db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).where('id', '=', webhookId).executeTakeFirst()
-    : undefined;
-  if (!row) throw notFound('webhook', webhookId);
-  return row;
+async function webhookRow(db: Tx, programId: string, webhookId: string): Promise<WebhookRecord> {
+  const webhook = UUID.test(webhookId) ? await findWebhook(db, programId, webhookId) : null;
+  if (!webhook) throw notFound('webhook', webhookId);
+  return webhook;
 }
 
 export async function listWebhooks(ctx: AdminContext, programId: string): Promise<WebhookView[]> {
   assertProgramInScope(ctx.actor, programId);
-  const rows = await ctx.db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').execute();
-  return rows.map(webhookView);
+  return listWebhookRecords(ctx.db, programId);
 }
 
 export async function getWebhook(ctx: AdminContext, programId: string, webhookId: string): Promise<WebhookView> {
   assertProgramInScope(ctx.actor, programId);
-  return webhookView(await webhookRow(ctx, programId, webhookId));
+  return webhookRow(ctx.db, programId, webhookId);
 }
 
-function sealed(box: SecretBox): { secret: string; secret_enc: string; secret_prefix: string; key_fingerprint: string } {
+function sealed(box: SecretBox): SealedSecret & { secret: string } {
   const secret = newWebhookSecret();
-  return { secret, secret_enc: box.seal(secret), secret_prefix: secret.slice(0, 10), key_fingerprint: box.fingerprint() };
+  return { secret, secretEnc: box.seal(secret), secretPrefix: secret.slice(0, 10), keyFingerprint: box.fingerprint() };
 }
 
 /** Subscribes a URL to event types; the answer carries the signing secret, once. */
@@ -96,23 +83,12 @@ export async function createWebhook(ctx: AdminContext, box: SecretBox, programId
   const { secret, ...stored } = sealed(box);
   const id = newId();
   const at = ctx.now.toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
-    const program = await trx.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
-    if (!program) throw notFound('program', programId);
-    const row: WebhookSubscriptionTable = {
-      id,
-      program_id: programId,
-      url: input.url,
-      description: input.description ?? '',
-      event_types: JSON.stringify(eventTypes),
-      ...stored,
-      active: 1,
-      created_at: at,
-      updated_at: at,
-    };
-    await trx.insertInto('webhook_subscriptions').values(row).execute();
-    await audit(trx, ctx, { programId, action: 'webhook.create', entityType: 'webhook', entityId: id, after: webhookView(row) });
-    return { webhook: webhookView(row), secret };
+  return inTransaction(ctx.db, async (trx) => {
+    if (!(await programExists(trx, programId))) throw notFound('program', programId);
+    const webhook: WebhookView = { id, programId, url: input.url, description: input.description ?? '', eventTypes, secretPrefix: stored.secretPrefix, active: true, createdAt: at, updatedAt: at };
+    await insertWebhook(trx, { ...webhook, ...stored });
+    await audit(trx, ctx, { programId, action: 'webhook.create', entityType: 'webhook', entityId: id, after: webhook });
+    return { webhook, secret };
   });
 }
 
@@ -121,16 +97,11 @@ export async function updateWebhook(ctx: AdminContext, programId: string, webhoo
   if (patch.url !== undefined) validateWebhookUrl(patch.url);
   const eventTypes = patch.eventTypes === undefined ? undefined : validateEventTypes(patch.eventTypes);
   if ((patch.description ?? '').length > 500) throw invalidField('description', 'must be at most 500 characters');
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await webhookRow({ ...ctx, db: trx }, programId, webhookId);
-    const set: Partial<WebhookSubscriptionTable> = { updated_at: ctx.now.toISOString() };
-    if (patch.url !== undefined) set.url = patch.url;
-    if (eventTypes !== undefined) set.event_types = JSON.stringify(eventTypes);
-    if (patch.description !== undefined) set.description = patch.description;
-    if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
-    await trx.updateTable('webhook_subscriptions').set(set).where('id', '=', before.id).execute();
-    const after = webhookView(await webhookRow({ ...ctx, db: trx }, programId, webhookId));
-    await audit(trx, ctx, { programId, action: 'webhook.update', entityType: 'webhook', entityId: before.id, before: webhookView(before), after });
+  return inTransaction(ctx.db, async (trx) => {
+    const before = await webhookRow(trx, programId, webhookId);
+    await updateWebhookRecord(trx, before.id, { url: patch.url, eventTypes, description: patch.description, active: patch.active, updatedAt: ctx.now.toISOString() });
+    const after = await webhookRow(trx, programId, webhookId);
+    await audit(trx, ctx, { programId, action: 'webhook.update', entityType: 'webhook', entityId: before.id, before, after });
     return after;
   });
 }
@@ -139,53 +110,21 @@ export async function updateWebhook(ctx: AdminContext, programId: string, webhoo
 export async function rotateWebhookSecret(ctx: AdminContext, box: SecretBox, programId: string, webhookId: string): Promise<WebhookWithSecret> {
   assertProgramInScope(ctx.actor, programId);
   const { secret, ...stored } = sealed(box);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await webhookRow({ ...ctx, db: trx }, programId, webhookId);
-    await trx.updateTable('webhook_subscriptions').set({ ...stored, updated_at: ctx.now.toISOString() }).where('id', '=', before.id).execute();
-    const after = webhookView(await webhookRow({ ...ctx, db: trx }, programId, webhookId));
-    await audit(trx, ctx, { programId, action: 'webhook.rotate_secret', entityType: 'webhook', entityId: before.id, before: webhookView(before), after });
+  return inTransaction(ctx.db, async (trx) => {
+    const before = await webhookRow(trx, programId, webhookId);
+    await updateWebhookRecord(trx, before.id, { secret: stored, updatedAt: ctx.now.toISOString() });
+    const after = await webhookRow(trx, programId, webhookId);
+    await audit(trx, ctx, { programId, action: 'webhook.rotate_secret', entityType: 'webhook', entityId: before.id, before, after });
     return { webhook: after, secret };
   });
 }
 
 // ---- deliveries ----------------------------------------------------------------------------------
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivering', 'delivered', 'dead'];
+export { DELIVERY_STATUSES };
 
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  /** pending (waiting for its next attempt), delivering, delivered, or dead (gave up: the dead-letter state) */
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: string | null;
-  deadAt: string | null;
-  createdAt: string;
-}
-
-export function deliveryView(row: WebhookDeliveryTable): DeliveryView {
-  return {
-    id: row.id,
-    webhookId: row.webhook_id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
-    lastAttemptAt: row.last_attempt_at,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    deliveredAt: row.delivered_at,
-    deadAt: row.dead_at,
-    createdAt: row.created_at,
-  };
-}
+/** pending (waiting for its next attempt), delivering, delivered, or dead (gave up: the dead-letter state) */
+export type DeliveryView = DeliveryRecord;
 
 export interface DeliveryQuery extends PageRequest {
   status?: DeliveryStatus;
@@ -199,53 +138,38 @@ export async function listDeliveries(ctx: AdminContext, programId: string, f: De
   assertProgramInScope(ctx.actor, programId);
   const limit = pageLimit(f.limit);
   if (f.status !== undefined && !DELIVERY_STATUSES.includes(f.status)) throw invalidField('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
-  let q = ctx.db.selectFrom('webhook_deliveries').selectAll().where('program_id', '=', programId);
-  if (f.status !== undefined) q = q.where('status', '=', f.status);
-  if (f.webhookId !== undefined) q = q.where('webhook_id', '=', f.webhookId);
-  if (f.eventType !== undefined) q = q.where('event_type', '=', f.eventType);
-  if (f.eventId !== undefined) q = q.where('event_id', '=', f.eventId);
-  if (f.cursor) q = q.where(beforeCursor(f.cursor, 'created_at', 'id'));
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-  return toPage(rows, limit, (r) => [r.created_at, r.id], deliveryView);
+  const rows = await searchDeliveries(ctx.db, programId, { status: f.status, webhookId: f.webhookId, eventType: f.eventType, eventId: f.eventId }, decodeCursor(f.cursor), limit + 1);
+  return toPage(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
 }
 
 export interface DeliveryDetail extends DeliveryView {
   event: { id: string; type: string; createdAt: string; data: unknown };
 }
 
-async function deliveryRow(ctx: AdminContext, programId: string, deliveryId: string): Promise<WebhookDeliveryTable> {
-  const row = UUID.test(deliveryId)
-    ? await ctx.db.selectFrom('webhook_deliveries').selectAll().where('program_id', '=', programId).where('id', '=', deliveryId).executeTakeFirst()
-    : undefined;
-  if (!row) throw notFound('delivery', deliveryId);
-  return row;
+async function deliveryRow(db: Tx, programId: string, deliveryId: string): Promise<DeliveryRecord> {
+  const delivery = UUID.test(deliveryId) ? await findDelivery(db, programId, deliveryId) : null;
+  if (!delivery) throw notFound('delivery', deliveryId);
+  return delivery;
 }
 
 export async function getDelivery(ctx: AdminContext, programId: string, deliveryId: string): Promise<DeliveryDetail> {
   assertProgramInScope(ctx.actor, programId);
-  const row = await deliveryRow(ctx, programId, deliveryId);
-  const event = await ctx.db.selectFrom('outbox_events').selectAll().where('id', '=', row.event_id).where('program_id', '=', programId).executeTakeFirstOrThrow();
-  return { ...deliveryView(row), event: { id: event.id, type: event.type, createdAt: event.created_at, data: JSON.parse(event.payload) as unknown } };
+  const delivery = await deliveryRow(ctx.db, programId, deliveryId);
+  return { ...delivery, event: await deliveryEvent(ctx.db, programId, delivery.eventId) };
 }
 
 /** Queues a delivery again now, with a fresh attempt budget (dead letters, or a receiver that lost one). */
 export async function resendDelivery(ctx: AdminContext, programId: string, deliveryId: string): Promise<DeliveryView> {
   assertProgramInScope(ctx.actor, programId);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await deliveryRow({ ...ctx, db: trx }, programId, deliveryId);
+  return inTransaction(ctx.db, async (trx) => {
+    const before = await deliveryRow(trx, programId, deliveryId);
     if (before.status === 'delivering' || before.status === 'pending') {
       throw new AppError('Conflict', `This delivery is ${before.status}; it is already queued`, { field: 'deliveryId', status: before.status });
     }
     const at = ctx.now.toISOString();
-    const won = await trx
-      .updateTable('webhook_deliveries')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: at, claim_token: null, dead_at: null, updated_at: at })
-      .where('id', '=', before.id)
-      .where('status', '=', before.status)
-      .returningAll()
-      .executeTakeFirst();
+    const won = await requeueDelivery(trx, before.id, before.status, at);
     if (!won) throw new AppError('Conflict', 'This delivery changed meanwhile; reload it', { field: 'deliveryId' });
-    await audit(trx, ctx, { programId, action: 'webhook_delivery.resend', entityType: 'webhook_delivery', entityId: before.id, before: deliveryView(before), after: deliveryView(won) });
-    return deliveryView(won);
+    await audit(trx, ctx, { programId, action: 'webhook_delivery.resend', entityType: 'webhook_delivery', entityId: before.id, before, after: won });
+    return won;
   });
 }

@@ -1,12 +1,23 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
-import { BATCH_COLUMNS, findLocationRow, toBatch, toChange } from '../../adapters/db/repositories/cstore.repository.ts';
+import { findLocationRow, toBatch } from '../../adapters/db/repositories/cstore.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { BatchState, Database } from '../../adapters/db/schema.ts';
+import { changesOfBatch } from '../../adapters/db/repositories/promotion-changes.repository.ts';
+import {
+  batchesOfLocation,
+  findBatch,
+  findBatchWithContent,
+  markDownloaded,
+  markReadyAgain,
+  markWrittenToOutbox,
+  openBatches,
+  readyBatchFiles,
+  settleBatch,
+} from '../../adapters/db/repositories/update-batches.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
-import type { Actor, Batch, Change } from './model.ts';
+import type { Actor, Batch, BatchState, Change } from './model.ts';
 
 export interface BatchDetail extends Batch {
   changes: Change[];
@@ -34,7 +45,7 @@ export const CONTENT_TYPES = { naxml: 'application/xml; charset=utf-8', json: 'a
 export class DeliveryService {
   constructor(private readonly deps: CstoreDeps) {}
 
-  private get db(): Kysely<Database> {
+  private get db(): Tx {
     return this.deps.db.kysely;
   }
 
@@ -43,55 +54,33 @@ export class DeliveryService {
   }
 
   async list(locationId: string, state?: BatchState, limit = 100): Promise<Batch[]> {
-    let q = this.db.selectFrom('update_batches').select(BATCH_COLUMNS).where('location_id', '=', locationId);
-    if (state) q = q.where('state', '=', state);
-    const rows = await q.orderBy('seq', 'desc').limit(Math.min(limit, 1000)).execute();
-    return rows.map(toBatch);
+    return batchesOfLocation(this.db, locationId, state, Math.min(limit, 1000));
   }
 
   async get(batchId: string): Promise<BatchDetail> {
-    const row = await this.db.selectFrom('update_batches').select(BATCH_COLUMNS).where('id', '=', batchId).executeTakeFirst();
+    const row = await findBatch(this.db, batchId);
     if (!row) throw new AppError('BatchNotFound', `No update batch ${batchId}`);
-    const changes = await this.db.selectFrom('promotion_changes').selectAll().where('batch_id', '=', batchId).orderBy('created_at').orderBy('id').execute();
-    return { ...toBatch(row), changes: changes.map(toChange) };
+    return { ...toBatch(row), changes: await changesOfBatch(this.db, batchId) };
   }
 
   /** The batch's file as the register gets it. */
   async content(batchId: string, locationId?: string): Promise<BatchContent> {
-    const row = await this.db.selectFrom('update_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    const row = await findBatchWithContent(this.db, batchId);
     if (!row || (locationId && row.location_id !== locationId)) throw new AppError('BatchNotFound', `No update batch ${batchId}`);
     return { batch: toBatch(row), filename: row.filename, contentType: CONTENT_TYPES[row.format], content: row.content };
   }
 
   /** What the location's agent still has to apply: ready batches, and delivered ones it never acknowledged. Oldest first. */
   async agentQueue(locationId: string): Promise<Batch[]> {
-    const rows = await this.db
-      .selectFrom('update_batches')
-      .select(BATCH_COLUMNS)
-      .where('location_id', '=', locationId)
-      .where('state', 'in', ['ready', 'delivered'])
-      .orderBy('seq')
-      .limit(100)
-      .execute();
-    return rows.map(toBatch);
+    return openBatches(this.db, locationId, 100);
   }
 
   /** The agent downloads a batch: ready becomes delivered. Downloading again is harmless. */
   async agentDownload(locationId: string, batchId: string): Promise<BatchContent> {
     const c = await this.content(batchId, locationId);
     const now = this.now();
-    await this.db
-      .updateTable('update_batches')
-      .set((eb) => ({
-        state: eb.case().when('state', '=', 'ready').then('delivered' as BatchState).else(eb.ref('state')).end(),
-        delivered_at: eb.fn.coalesce('delivered_at', eb.val(now)),
-        delivery_count: eb('delivery_count', '+', 1),
-        updated_at: now,
-      }))
-      .where('id', '=', batchId)
-      .execute();
-    const after = await this.db.selectFrom('update_batches').select(BATCH_COLUMNS).where('id', '=', batchId).executeTakeFirstOrThrow();
-    return { ...c, batch: toBatch(after) };
+    await markDownloaded(this.db, batchId, now);
+    return { ...c, batch: toBatch((await findBatch(this.db, batchId))!) };
   }
 
   /**
@@ -105,20 +94,14 @@ export class DeliveryService {
     if (message && message.length > 2000) throw new AppError('ValidationError', 'message is at most 2000 characters', { field: 'message' });
     const target: BatchState = ack.status === 'success' ? 'acknowledged' : 'failed';
     const now = this.now();
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('update_batches').select(BATCH_COLUMNS).where('id', '=', batchId).executeTakeFirst();
+    return inTransaction(this.db, async (trx) => {
+      const row = await findBatch(trx, batchId);
       if (!row || row.location_id !== locationId) throw new AppError('BatchNotFound', `No update batch ${batchId}`);
       if (row.state === target) return toBatch(row);
       if (row.state !== 'ready' && row.state !== 'delivered') {
         throw new AppError('InvalidTransition', `batch ${row.seq} is already ${row.state}; an admin can send it again`, { state: row.state });
       }
-      const r = await trx
-        .updateTable('update_batches')
-        .set({ state: target, acknowledged_at: now, ack_message: message, delivered_at: row.delivered_at ?? now, updated_at: now })
-        .where('id', '=', batchId)
-        .where('state', '=', row.state)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new AppError('Conflict', 'the batch changed meanwhile; read it again');
+      if (!(await settleBatch(trx, batchId, row.state, { state: target, ackMessage: message, deliveredAt: row.delivered_at ?? now, at: now }))) throw new AppError('Conflict', 'the batch changed meanwhile; read it again');
       await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: `batch.${target}`, entity_type: 'update_batch', entity_id: batchId, before: { state: row.state }, after: { state: target }, reason: message }, now);
       return toBatch({ ...row, state: target, acknowledged_at: now, ack_message: message, delivered_at: row.delivered_at ?? now, updated_at: now });
     });
@@ -127,15 +110,15 @@ export class DeliveryService {
   /** Send again: any batch goes back to ready (and into the outbox folder, if the location has one). */
   async resend(batchId: string, actor: Actor): Promise<Batch> {
     const now = this.now();
-    const row = await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('update_batches').select(BATCH_COLUMNS).where('id', '=', batchId).executeTakeFirst();
+    const row = await inTransaction(this.db, async (trx) => {
+      const row = await findBatch(trx, batchId);
       if (!row) throw new AppError('BatchNotFound', `No update batch ${batchId}`);
-      await trx.updateTable('update_batches').set({ state: 'ready', acknowledged_at: null, ack_message: null, updated_at: now }).where('id', '=', batchId).execute();
+      await markReadyAgain(trx, batchId, now);
       await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'batch.resent', entity_type: 'update_batch', entity_id: batchId, before: { state: row.state, ackMessage: row.ack_message }, after: { state: 'ready' }, reason: null }, now);
       return row;
     });
     await this.writeOutbox(row.location_id);
-    return toBatch((await this.db.selectFrom('update_batches').select(BATCH_COLUMNS).where('id', '=', batchId).executeTakeFirstOrThrow()));
+    return toBatch((await findBatch(this.db, batchId))!);
   }
 
   /**
@@ -146,7 +129,7 @@ export class DeliveryService {
   async writeOutbox(locationId: string): Promise<string[]> {
     const loc = await findLocationRow(this.db, locationId);
     if (!loc?.outbox_dir) return [];
-    const ready = await this.db.selectFrom('update_batches').select(['id', 'filename', 'content']).where('location_id', '=', locationId).where('state', '=', 'ready').orderBy('seq').execute();
+    const ready = await readyBatchFiles(this.db, locationId);
     const written: string[] = [];
     for (const b of ready) {
       const path = join(loc.outbox_dir, b.filename);
@@ -159,12 +142,7 @@ export class DeliveryService {
         break;
       }
       const now = this.now();
-      await this.db
-        .updateTable('update_batches')
-        .set((eb) => ({ state: 'delivered', outbox_path: path, delivered_at: now, delivery_count: eb('delivery_count', '+', 1), updated_at: now }))
-        .where('id', '=', b.id)
-        .where('state', '=', 'ready')
-        .execute();
+      await markWrittenToOutbox(this.db, b.id, path, now);
       written.push(path);
     }
     return written;

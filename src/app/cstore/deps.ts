@@ -1,16 +1,12 @@
 import type { Db } from '../../adapters/db/database.ts';
+import { type Logger, silentLogger } from '../ports/logger.ts';
 import type { ManufacturerConnector } from '../ports/manufacturer-connector.ts';
 import type { CstoreConfig } from './cstore.config.ts';
 import type { Actor } from './model.ts';
 
-/** The logging surface the c-store use cases use (a pino logger fits). Never handed a secret. */
-export interface CstoreLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export const silentLogger: CstoreLogger = { info: () => {}, warn: () => {}, error: () => {} };
+/** The c-store use cases log through the one {@link Logger}; this name stays for existing imports. */
+export type CstoreLogger = Logger;
+export { silentLogger };
 
 export interface CstoreDeps {
   db: Db;
@@ -18,7 +14,7 @@ export interface CstoreDeps {
   config: CstoreConfig;
   /** the connector to use against a manufacturer API base URL (cached by the caller) */
   connectorFor: (baseUrl: string) => ManufacturerConnector;
-  log: CstoreLogger;
+  log: Logger;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Tillpoint' };

@@ -1,7 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
+import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
 import { toEnrollmentView } from '../../adapters/db/repositories/cstore.repository.ts';
+import { clearEnrollmentErrors } from '../../adapters/db/repositories/locations.repository.ts';
+import {
+  type EnrollmentRow,
+  type EnrollmentValues,
+  findEnrollment,
+  saveEnrollment,
+  setEnrollmentStatus,
+} from '../../adapters/db/repositories/manufacturer-enrollments.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { Database, ManufacturerEnrollmentTable } from '../../adapters/db/schema.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import type { Manufacturer } from '../../domain/promotions/promotion.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -47,12 +55,12 @@ const OUTLET_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export class EnrollmentService {
   constructor(private readonly deps: CstoreDeps) {}
 
-  private get db(): Kysely<Database> {
+  private get db(): Tx {
     return this.deps.db.kysely;
   }
 
-  private async rowOf(programId: string, manufacturer: Manufacturer): Promise<Selectable<ManufacturerEnrollmentTable> | undefined> {
-    return this.db.selectFrom('manufacturer_enrollments').selectAll().where('program_id', '=', programId).where('manufacturer', '=', manufacturer).executeTakeFirst();
+  private async rowOf(programId: string, manufacturer: Manufacturer): Promise<EnrollmentRow | undefined> {
+    return findEnrollment(this.db, programId, manufacturer);
   }
 
   async get(programId: string, manufacturer: Manufacturer = 'rjr'): Promise<EnrollmentView> {
@@ -63,15 +71,14 @@ export class EnrollmentService {
 
   /** Creates or replaces the program's enrollment. Saving clears a broken status: the next sync tries again. */
   async put(programId: string, input: EnrollmentInput, actor: Actor, manufacturer: Manufacturer = 'rjr'): Promise<EnrollmentView> {
-    const program = await this.db.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
-    if (!program) throw new AppError('NotFound', 'No such program');
+    if (!(await findProgram(this.db, programId))) throw new AppError('NotFound', 'No such program');
     const existing = await this.rowOf(programId, manufacturer);
     const v = this.validate(input, existing);
     const box = this.deps.config.secrets;
     const now = this.deps.clock().toISOString();
     const seal = (plain: string | undefined, keep: string | null | undefined) => (plain !== undefined ? box.seal(plain) : (keep ?? null));
     const oldMasks = existing ? (JSON.parse(existing.masks) as Record<string, string>) : {};
-    const values: Omit<ManufacturerEnrollmentTable, 'id' | 'created_at'> =
+    const values: EnrollmentValues =
       v.mode === 'single'
         ? {
             program_id: programId,
@@ -111,12 +118,11 @@ export class EnrollmentService {
             status_at: now,
             updated_at: now,
           };
-    await this.db.transaction().execute(async (trx) => {
-      if (existing) await trx.updateTable('manufacturer_enrollments').set(values).where('id', '=', existing.id).execute();
-      else await trx.insertInto('manufacturer_enrollments').values({ ...values, id: newId(), created_at: now }).execute();
-      await trx.updateTable('locations').set({ enrollment_error: null, enrollment_error_at: null }).where('program_id', '=', programId).where('enrollment_error', 'is not', null).execute();
+    await inTransaction(this.db, async (trx) => {
+      await saveEnrollment(trx, existing?.id ?? null, values, { id: newId(), at: now });
+      await clearEnrollmentErrors(trx, programId);
       // The audit keeps what was shown, masked: a secret never reaches any log.
-      const shown = (row: Pick<ManufacturerEnrollmentTable, 'mode' | 'outlet_id' | 'outlet_name' | 'email' | 'masks' | 'base_url'>) => ({
+      const shown = (row: Pick<EnrollmentValues, 'mode' | 'outlet_id' | 'outlet_name' | 'email' | 'masks' | 'base_url'>) => ({
         mode: row.mode,
         outletId: row.outlet_id,
         outletName: row.outlet_name,
@@ -133,7 +139,7 @@ export class EnrollmentService {
     return this.get(programId, manufacturer);
   }
 
-  private validate(input: EnrollmentInput, existing: Selectable<ManufacturerEnrollmentTable> | undefined): EnrollmentInput {
+  private validate(input: EnrollmentInput, existing: EnrollmentRow | undefined): EnrollmentInput {
     const bad = (field: string, message: string) => new AppError('ValidationError', `${field} ${message}`, { field });
     if (input.mode !== 'single' && input.mode !== 'chain') throw bad('mode', 'must be single or chain');
     const own = input.mode === 'single' ? SINGLE_FIELDS : CHAIN_FIELDS;
@@ -185,11 +191,6 @@ export class EnrollmentService {
   /** The manufacturer refuses the enrollment itself (single store): stop syncing until it is saved again. */
   async markBroken(programId: string, manufacturer: Manufacturer, reason: string): Promise<void> {
     const now = this.deps.clock().toISOString();
-    await this.db
-      .updateTable('manufacturer_enrollments')
-      .set({ status: 'broken', status_reason: reason, status_at: now, updated_at: now })
-      .where('program_id', '=', programId)
-      .where('manufacturer', '=', manufacturer)
-      .execute();
+    await setEnrollmentStatus(this.db, { programId, manufacturer }, 'broken', reason, now);
   }
 }

@@ -1,22 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
+import { currentLicense, findLocationRow, licenseState, toLicense, toLocation } from '../../adapters/db/repositories/cstore.repository.ts';
 import {
-  chunks,
-  currentLicense,
-  findLocationRow,
-  licenseState,
-  toLicense,
-  toLocation,
-} from '../../adapters/db/repositories/cstore.repository.ts';
+  type LocationChanges,
+  type LocationRow,
+  insertLocation,
+  locationByAgentTokenHash,
+  locationsOfProgram,
+  updateLocations,
+} from '../../adapters/db/repositories/locations.repository.ts';
+import { findEnrollment, setEnrollmentStatus } from '../../adapters/db/repositories/manufacturer-enrollments.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { Database, IntegrationStatus, LocationTable, PosSystem } from '../../adapters/db/schema.ts';
+import { pendingCount, pendingCountsOfProgram } from '../../adapters/db/repositories/promotion-changes.repository.ts';
+import {
+  assignLicenseIfFree,
+  coveredUntil,
+  findLicense,
+  insertLicenses,
+  licensesOfProgram,
+} from '../../adapters/db/repositories/scan-data-licenses.repository.ts';
+import { hasSucceededRun, lastSyncs } from '../../adapters/db/repositories/sync-runs.repository.ts';
+import { batchTallies, hasBatches } from '../../adapters/db/repositories/update-batches.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import type { Manufacturer } from '../../domain/promotions/promotion.ts';
 import { isValidTimeZone } from '../../domain/time.ts';
 import { AppError } from '../../errors.ts';
 import { newId, sha256 } from '../../lib/ids.ts';
 import { HH_MM } from './cstore.config.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
-import { type Actor, INTEGRATION_STATUSES, LICENSE_TERMS, type License, type LicenseTerm, type Location, POS_SYSTEMS, REGISTER_ID_MODES, type RegisterIdMode } from './model.ts';
+import {
+  type Actor,
+  type BatchTally,
+  INTEGRATION_STATUSES,
+  type IntegrationStatus,
+  type LastSyncView,
+  LICENSE_TERMS,
+  type License,
+  type LicenseTerm,
+  type Location,
+  POS_SYSTEMS,
+  type PosSystem,
+  REGISTER_ID_MODES,
+  type RegisterIdMode,
+} from './model.ts';
 import { LEGACY_AGENT_TOKEN_PREFIX, TOKEN_PREFIX } from '../../lib/tokens.ts';
 
 const REGISTER_LABELS: Record<RegisterStatus, (v: RegisterView) => string> = {
@@ -26,15 +52,6 @@ const REGISTER_LABELS: Record<RegisterStatus, (v: RegisterView) => string> = {
   waiting: (v) => `${v.unappliedBatches} update batch(es) waiting for the register to apply`,
   unconfirmed: (v) => `Batch #${v.lastBatchSeq} accepted; this location has no POS agent to confirm the register applied it`,
 };
-
-/** What {@link registerView} needs from one location's batches: counts per state and the newest ones. */
-export interface BatchTally {
-  /** batches per state */
-  counts: Partial<Record<'ready' | 'delivered' | 'acknowledged' | 'failed', number>>;
-  lastSeq: number | null;
-  /** the newest acknowledged batch */
-  lastApplied: { seq: number; at: string | null } | null;
-}
 
 /** The register status of one location from its batches (see {@link RegisterStatus}). */
 export function registerView(t: BatchTally, hasAgent: boolean): RegisterView {
@@ -53,6 +70,8 @@ export function registerView(t: BatchTally, hasAgent: boolean): RegisterView {
   view.label = REGISTER_LABELS[view.status](view);
   return view;
 }
+
+export type { BatchTally, LastSyncView };
 
 export interface LocationInput {
   name: string;
@@ -94,17 +113,6 @@ export interface RegisterView {
   /** batches accepted but not (yet) acknowledged as applied, failed ones included */
   unappliedBatches: number;
   failedBatches: number;
-}
-
-export interface LastSyncView {
-  runId: string;
-  status: 'succeeded' | 'failed' | 'skipped';
-  asOf: string;
-  finishedAt: string;
-  /** feed records rejected by the newest run: their promotions were left as they are */
-  rejected: number;
-  errorCode: string | null;
-  error: string | null;
 }
 
 export interface LocationSummary extends Location {
@@ -155,7 +163,7 @@ export function addTerm(fromIso: string, term: LicenseTerm): string {
 export class LocationsService {
   constructor(private readonly deps: CstoreDeps) {}
 
-  private get db(): Kysely<Database> {
+  private get db(): Tx {
     return this.deps.db.kysely;
   }
 
@@ -164,8 +172,7 @@ export class LocationsService {
   }
 
   async requireProgramExists(programId: string): Promise<void> {
-    const p = await this.db.selectFrom('programs').select('id').where('id', '=', programId).executeTakeFirst();
-    if (!p) throw new AppError('NotFound', 'No such program');
+    if (!(await findProgram(this.db, programId))) throw new AppError('NotFound', 'No such program');
   }
 
   /** The location row, or 404. */
@@ -181,81 +188,32 @@ export class LocationsService {
 
   async list(programId: string): Promise<LocationSummary[]> {
     await this.requireProgramExists(programId);
-    const rows = await this.db.selectFrom('locations').selectAll().where('program_id', '=', programId).orderBy('name').orderBy('id').execute();
+    const rows = await locationsOfProgram(this.db, programId);
     const now = this.now();
-    const licenses = await this.db.selectFrom('scan_data_licenses').selectAll().where('program_id', '=', programId).where('location_id', 'is not', null).execute();
-    const pending = await this.db
-      .selectFrom('promotion_changes')
-      .select(['location_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('program_id', '=', programId)
-      .where('status', '=', 'pending')
-      .groupBy('location_id')
-      .execute();
-    const pendingBy = new Map(pending.map((p) => [p.location_id, Number(p.n)]));
+    const licenses = await licensesOfProgram(this.db, programId, now, { assignedOnly: true });
+    const pendingBy = await pendingCountsOfProgram(this.db, programId);
     const registers = await this.registerViews(rows);
-    const syncs = await this.lastSyncs(rows.map((r) => r.id));
+    const syncs = await lastSyncs(this.db, rows.map((r) => r.id));
     return rows.map((row) => {
-      const own = licenses.filter((l) => l.location_id === row.id);
-      const best = own.find((l) => licenseState(l, now) === 'active') ?? own.sort((a, b) => String(b.expires_at).localeCompare(String(a.expires_at)))[0];
-      return { ...toLocation(row), license: best ? toLicense(best, now) : null, pendingChanges: pendingBy.get(row.id) ?? 0, register: registers.get(row.id)!, lastSync: syncs.get(row.id) ?? null };
+      const own = licenses.filter((l) => l.locationId === row.id);
+      const best = own.find((l) => l.state === 'active') ?? own.sort((a, b) => String(b.expiresAt).localeCompare(String(a.expiresAt)))[0];
+      return { ...toLocation(row), license: best ?? null, pendingChanges: pendingBy.get(row.id) ?? 0, register: registers.get(row.id)!, lastSync: syncs.get(row.id) ?? null };
     });
   }
 
   /** Register status per location, from its batches counted by state (a few queries for all of them). */
-  private async registerViews(rows: Pick<LocationTable, 'id' | 'agent_token_hash'>[]): Promise<Map<string, RegisterView>> {
-    const tallies = new Map<string, BatchTally>(rows.map((r) => [r.id, { counts: {}, lastSeq: null, lastApplied: null }]));
-    for (const part of chunks(rows.map((r) => r.id), 1)) {
-      const counts = await this.db
-        .selectFrom('update_batches')
-        .select(['location_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.max('seq').as('max_seq')])
-        .where('location_id', 'in', part)
-        .groupBy(['location_id', 'state'])
-        .execute();
-      for (const c of counts) {
-        const t = tallies.get(c.location_id)!;
-        t.counts[c.state] = Number(c.n);
-        t.lastSeq = Math.max(t.lastSeq ?? 0, Number(c.max_seq));
-      }
-      const applied = await this.db
-        .selectFrom('update_batches as b')
-        .select(['b.location_id', 'b.seq', 'b.acknowledged_at'])
-        .where('b.location_id', 'in', part)
-        .where('b.state', '=', 'acknowledged')
-        .where('b.seq', '=', (eb) => eb.selectFrom('update_batches as n').select((e) => e.fn.max('n.seq').as('s')).whereRef('n.location_id', '=', 'b.location_id').where('n.state', '=', 'acknowledged'))
-        .execute();
-      for (const a of applied) tallies.get(a.location_id)!.lastApplied = { seq: Number(a.seq), at: a.acknowledged_at };
-    }
+  private async registerViews(rows: Pick<LocationRow, 'id' | 'agent_token_hash'>[]): Promise<Map<string, RegisterView>> {
+    const tallies = await batchTallies(this.db, rows.map((r) => r.id));
     return new Map(rows.map((r) => [r.id, registerView(tallies.get(r.id)!, r.agent_token_hash !== null)]));
   }
 
-  /** The newest sync run per location (by start time; a tie goes to the larger id). */
-  private async lastSyncs(locationIds: string[]): Promise<Map<string, LastSyncView>> {
-    const out = new Map<string, LastSyncView>();
-    for (const part of chunks(locationIds, 1)) {
-      const runs = await this.db
-        .selectFrom('sync_runs as r')
-        .select(['r.id', 'r.location_id', 'r.status', 'r.as_of', 'r.finished_at', 'r.rejected', 'r.error_code', 'r.error'])
-        .where('r.location_id', 'in', part)
-        .where('r.started_at', '=', (eb) => eb.selectFrom('sync_runs as n').select((e) => e.fn.max('n.started_at').as('s')).whereRef('n.location_id', '=', 'r.location_id'))
-        .orderBy('r.id')
-        .execute();
-      for (const r of runs) out.set(r.location_id, { runId: r.id, status: r.status, asOf: r.as_of, finishedAt: r.finished_at, rejected: Number(r.rejected), errorCode: r.error_code, error: r.error });
-    }
-    return out;
-  }
-
-  private async summarize(row: LocationTable): Promise<LocationSummary> {
+  private async summarize(row: LocationRow): Promise<LocationSummary> {
     const now = this.now();
     const lic = await currentLicense(this.db, row.id, now);
-    const n = await this.db
-      .selectFrom('promotion_changes')
-      .select((eb) => eb.fn.countAll<string | number>().as('n'))
-      .where('location_id', '=', row.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow();
+    const pendingChanges = await pendingCount(this.db, row.id);
     const register = (await this.registerViews([row])).get(row.id)!;
-    const lastSync = (await this.lastSyncs([row.id])).get(row.id) ?? null;
-    return { ...toLocation(row), license: lic ? toLicense(lic, now) : null, pendingChanges: Number(n.n), register, lastSync };
+    const lastSync = (await lastSyncs(this.db, [row.id])).get(row.id) ?? null;
+    return { ...toLocation(row), license: lic ? toLicense(lic, now) : null, pendingChanges, register, lastSync };
   }
 
   async create(programId: string, input: LocationInput, actor: Actor): Promise<LocationSummary> {
@@ -263,32 +221,29 @@ export class LocationsService {
     const v = validateLocation(input, true);
     const now = this.now();
     const id = newId();
-    const row: LocationTable = {
+    const location: Location = {
       id,
-      program_id: programId,
+      programId,
       name: v.name!,
       address: v.address!,
-      time_zone: v.timeZone!,
-      pos_system: v.posSystem!,
-      outlet_ids: JSON.stringify(v.outletIds ?? {}),
-      auto_accept: v.autoAccept ? 1 : 0,
-      integration_status: 'off',
-      sync_time: v.syncTime ?? null,
-      outbox_dir: v.outboxDir ?? null,
-      enrollment_error: null,
-      enrollment_error_at: null,
-      agent_token_hash: null,
-      agent_token_prefix: null,
-      batch_seq: 0,
-      created_at: now,
-      updated_at: now,
-      register_store_id: v.registerStoreId ?? null,
-      register_ids: v.registerIds ?? 'manufacturer',
-      register_id_start: v.registerIdStart ?? 1,
+      timeZone: v.timeZone!,
+      posSystem: v.posSystem!,
+      outletIds: v.outletIds ?? {},
+      autoAccept: !!v.autoAccept,
+      integrationStatus: 'off',
+      syncTime: v.syncTime ?? null,
+      outboxDir: v.outboxDir ?? null,
+      enrollmentError: null,
+      agentTokenPrefix: null,
+      registerStoreId: v.registerStoreId ?? null,
+      registerIds: v.registerIds ?? 'manufacturer',
+      registerIdStart: v.registerIdStart ?? 1,
+      createdAt: now,
+      updatedAt: now,
     };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('locations').values(row).execute();
-      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'location.created', entity_type: 'location', entity_id: id, after: toLocation(row), reason: null }, now);
+    await inTransaction(this.db, async (trx) => {
+      await insertLocation(trx, location);
+      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'location.created', entity_type: 'location', entity_id: id, after: location, reason: null }, now);
     });
     return this.get(id);
   }
@@ -297,30 +252,28 @@ export class LocationsService {
     const before = await this.row(locationId);
     const v = validateLocation(patch, false);
     const now = this.now();
-    const set: Partial<LocationTable> = { updated_at: now };
+    const set: LocationChanges = { updatedAt: now };
     if (v.name !== undefined) set.name = v.name;
     if (v.address !== undefined) set.address = v.address;
-    if (v.timeZone !== undefined) set.time_zone = v.timeZone;
-    if (v.posSystem !== undefined) set.pos_system = v.posSystem;
-    if (v.autoAccept !== undefined) set.auto_accept = v.autoAccept ? 1 : 0;
-    if (v.syncTime !== undefined) set.sync_time = v.syncTime;
-    if (v.outboxDir !== undefined) set.outbox_dir = v.outboxDir;
-    if (v.registerStoreId !== undefined) set.register_store_id = v.registerStoreId;
+    if (v.timeZone !== undefined) set.timeZone = v.timeZone;
+    if (v.posSystem !== undefined) set.posSystem = v.posSystem;
+    if (v.autoAccept !== undefined) set.autoAccept = v.autoAccept;
+    if (v.syncTime !== undefined) set.syncTime = v.syncTime;
+    if (v.outboxDir !== undefined) set.outboxDir = v.outboxDir;
+    if (v.registerStoreId !== undefined) set.registerStoreId = v.registerStoreId;
     if ((v.registerIds !== undefined && v.registerIds !== before.register_ids) || (v.registerIdStart !== undefined && v.registerIdStart !== before.register_id_start)) {
       // The register files what it has under the old ids; new ids would leave those records behind.
-      const filed = await this.db.selectFrom('update_batches').select('id').where('location_id', '=', locationId).limit(1).executeTakeFirst();
-      if (filed) throw new AppError('InvalidTransition', 'registerIds and registerIdStart cannot change once a batch was accepted at this location: the register files its promotions under the ids it was sent', { field: v.registerIds !== undefined ? 'registerIds' : 'registerIdStart' });
-      if (v.registerIds !== undefined) set.register_ids = v.registerIds;
-      if (v.registerIdStart !== undefined) set.register_id_start = v.registerIdStart;
+      if (await hasBatches(this.db, locationId)) throw new AppError('InvalidTransition', 'registerIds and registerIdStart cannot change once a batch was accepted at this location: the register files its promotions under the ids it was sent', { field: v.registerIds !== undefined ? 'registerIds' : 'registerIdStart' });
+      if (v.registerIds !== undefined) set.registerIds = v.registerIds;
+      if (v.registerIdStart !== undefined) set.registerIdStart = v.registerIdStart;
     }
     if (v.outletIds !== undefined) {
-      set.outlet_ids = JSON.stringify(v.outletIds);
+      set.outletIds = v.outletIds;
       // A new outlet id deserves a new try with the manufacturer.
-      set.enrollment_error = null;
-      set.enrollment_error_at = null;
+      set.enrollmentError = null;
     }
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('locations').set(set).where('id', '=', locationId).execute();
+    await inTransaction(this.db, async (trx) => {
+      await updateLocations(trx, locationId, set);
       await writeAudit(trx, { program_id: before.program_id, ...auditActor(actor), action: 'location.updated', entity_type: 'location', entity_id: locationId, before: toLocation(before), after: patch, reason: null }, now);
     });
     return this.get(locationId);
@@ -346,8 +299,8 @@ export class LocationsService {
         throw new AppError('NotLicensed', `${row.name} has no active Scan Data license${lic?.expires_at && lic.expires_at <= now ? ` (it expired ${lic.expires_at})` : ''}; assign one first`, { locationId });
       }
     }
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('locations').set({ integration_status: status, updated_at: now }).where('id', '=', locationId).execute();
+    await inTransaction(this.db, async (trx) => {
+      await updateLocations(trx, locationId, { integrationStatus: status, updatedAt: now });
       await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.status', entity_type: 'location', entity_id: locationId, before: { status: from }, after: { status }, reason: null }, now);
     });
     return this.get(locationId);
@@ -365,19 +318,18 @@ export class LocationsService {
    */
   async rollOutReadiness(programId: string): Promise<RollOutReadiness> {
     await this.requireProgramExists(programId);
-    const pilots = await this.db.selectFrom('locations').selectAll().where('program_id', '=', programId).where('integration_status', '=', 'pilot').orderBy('name').orderBy('id').execute();
+    const pilots = await locationsOfProgram(this.db, programId, 'pilot');
     const blockers: PilotBlocker[] = [];
     const registers = await this.registerViews(pilots);
     for (const p of pilots) {
       const block = (code: PilotBlocker['code'], reason: string) => blockers.push({ locationId: p.id, name: p.name, code, reason });
-      const synced = await this.db.selectFrom('sync_runs').select('id').where('location_id', '=', p.id).where('status', '=', 'succeeded').limit(1).executeTakeFirst();
-      if (!synced) {
+      if (!(await hasSucceededRun(this.db, p.id))) {
         block('pilot_not_synced', `${p.name} has not synced successfully yet; sync it and review its promotions`);
         continue;
       }
-      const pending = await this.db.selectFrom('promotion_changes').select((eb) => eb.fn.countAll<string | number>().as('n')).where('location_id', '=', p.id).where('status', '=', 'pending').executeTakeFirstOrThrow();
-      if (Number(pending.n) > 0) {
-        block('pilot_changes_pending', `${p.name} has ${Number(pending.n)} promotion change(s) waiting for review; accept or reject them first`);
+      const pending = await pendingCount(this.db, p.id);
+      if (pending > 0) {
+        block('pilot_changes_pending', `${p.name} has ${pending} promotion change(s) waiting for review; accept or reject them first`);
         continue;
       }
       const reg = registers.get(p.id)!;
@@ -401,9 +353,9 @@ export class LocationsService {
       throw new AppError('PilotNotReady', `roll-out waits until the pilot's promotions were reviewed and confirmed: ${readiness.blockers.map((b) => b.reason).join('; ')}`, { blockers: readiness.blockers });
     }
     const now = this.now();
-    const rows = await this.db.selectFrom('locations').selectAll().where('program_id', '=', programId).orderBy('name').execute();
+    const rows = await locationsOfProgram(this.db, programId);
     const pilots = rows.filter((r) => r.integration_status === 'pilot');
-    const enrollment = await this.db.selectFrom('manufacturer_enrollments').select(['mode', 'outlet_id']).where('program_id', '=', programId).where('manufacturer', '=', 'rjr').executeTakeFirst();
+    const enrollment = await findEnrollment(this.db, programId, 'rjr');
     const result: RollOutResult = { pilot: pilots.map((p) => p.id), turnedLive: [], alreadyLive: [], skipped: [] };
     const toLive: string[] = [];
     for (const r of rows) {
@@ -419,8 +371,8 @@ export class LocationsService {
       else toLive.push(r.id);
     }
     if (toLive.length) {
-      await this.db.transaction().execute(async (trx) => {
-        await trx.updateTable('locations').set({ integration_status: 'live', updated_at: now }).where('id', 'in', toLive).execute();
+      await inTransaction(this.db, async (trx) => {
+        await updateLocations(trx, toLive, { integrationStatus: 'live', updatedAt: now });
         await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'cstore.rollout', entity_type: 'program', entity_id: programId, before: { pilot: result.pilot }, after: { live: toLive, skipped: result.skipped }, reason: null }, now);
       });
     }
@@ -435,35 +387,23 @@ export class LocationsService {
     if (!LICENSE_TERMS.includes(term)) throw new AppError('ValidationError', `term must be one of ${LICENSE_TERMS.join(', ')}`, { field: 'term' });
     if (!Number.isInteger(count) || count < 1 || count > 5000) throw new AppError('ValidationError', 'count must be between 1 and 5000', { field: 'count' });
     const now = this.now();
-    const rows = Array.from({ length: count }, () => ({
-      id: newId(),
-      program_id: programId,
-      term,
-      bought_at: now,
-      location_id: null,
-      assigned_at: null,
-      assigned_by: null,
-      starts_at: null,
-      expires_at: null,
-    }));
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('scan_data_licenses').values(rows.slice(i, i + 500)).execute();
-      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'license.bought', entity_type: 'program', entity_id: programId, after: { term, count, ids: rows.map((r) => r.id) }, reason: null }, now);
+    const ids = Array.from({ length: count }, () => newId());
+    return inTransaction(this.db, async (trx) => {
+      const licenses = await insertLicenses(trx, programId, term, ids, now);
+      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'license.bought', entity_type: 'program', entity_id: programId, after: { term, count, ids }, reason: null }, now);
+      return licenses;
     });
-    return rows.map((r) => toLicense(r, now));
   }
 
   async listLicenses(programId: string): Promise<License[]> {
     await this.requireProgramExists(programId);
-    const now = this.now();
-    const rows = await this.db.selectFrom('scan_data_licenses').selectAll().where('program_id', '=', programId).orderBy('bought_at').orderBy('id').execute();
-    return rows.map((r) => toLicense(r, now));
+    return licensesOfProgram(this.db, programId, this.now());
   }
 
   async license(licenseId: string): Promise<License> {
-    const row = await this.db.selectFrom('scan_data_licenses').selectAll().where('id', '=', licenseId).executeTakeFirst();
-    if (!row) throw new AppError('LicenseNotFound', `No license ${licenseId}`);
-    return toLicense(row, this.now());
+    const license = await findLicense(this.db, licenseId, this.now());
+    if (!license) throw new AppError('LicenseNotFound', `No license ${licenseId}`);
+    return license;
   }
 
   /**
@@ -472,40 +412,27 @@ export class LocationsService {
    * once, ever; a second assignment answers 409 and writes nothing.
    */
   async assignLicense(licenseId: string, locationId: string, actor: Actor): Promise<License> {
-    const lic = await this.db.selectFrom('scan_data_licenses').selectAll().where('id', '=', licenseId).executeTakeFirst();
+    const now = this.now();
+    const lic = await findLicense(this.db, licenseId, now);
     if (!lic) throw new AppError('LicenseNotFound', `No license ${licenseId}`);
     const loc = await findLocationRow(this.db, locationId);
-    if (!loc || loc.program_id !== lic.program_id) throw new AppError('LocationNotFound', `No location ${locationId} in this license's program`, { field: 'locationId' });
+    if (!loc || loc.program_id !== lic.programId) throw new AppError('LocationNotFound', `No location ${locationId} in this license's program`, { field: 'locationId' });
     const alreadyAssigned = (to: string) =>
       new AppError('LicenseAlreadyAssigned', to === locationId ? 'This license is already assigned to this location' : 'This license is already assigned to another location; buy another license', {
         licenseId,
         assignedTo: to,
       });
-    if (lic.location_id) throw alreadyAssigned(lic.location_id);
-    const now = this.now();
-    return this.db.transaction().execute(async (trx) => {
-      const latest = await trx
-        .selectFrom('scan_data_licenses')
-        .select('expires_at')
-        .where('location_id', '=', locationId)
-        .where('expires_at', '>', now)
-        .orderBy('expires_at', 'desc')
-        .executeTakeFirst();
-      const startsAt = latest?.expires_at ?? now;
+    if (lic.locationId) throw alreadyAssigned(lic.locationId);
+    return inTransaction(this.db, async (trx) => {
+      const startsAt = (await coveredUntil(trx, locationId, now)) ?? now;
       const expiresAt = addTerm(startsAt, lic.term);
-      // The guard in WHERE makes two racing assignments end with exactly one winner.
-      const r = await trx
-        .updateTable('scan_data_licenses')
-        .set({ location_id: locationId, assigned_at: now, assigned_by: actor.id, starts_at: startsAt, expires_at: expiresAt })
-        .where('id', '=', licenseId)
-        .where('location_id', 'is', null)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) {
-        const again = await trx.selectFrom('scan_data_licenses').select('location_id').where('id', '=', licenseId).executeTakeFirst();
-        throw alreadyAssigned(again?.location_id ?? '');
+      // Exactly one of two racing assignments wins.
+      if (!(await assignLicenseIfFree(trx, { licenseId, locationId, at: now, by: actor.id, startsAt, expiresAt }))) {
+        const again = await findLicense(trx, licenseId, now);
+        throw alreadyAssigned(again?.locationId ?? '');
       }
-      await writeAudit(trx, { program_id: lic.program_id, ...auditActor(actor), action: 'license.assigned', entity_type: 'license', entity_id: licenseId, after: { locationId, startsAt, expiresAt }, reason: null }, now);
-      return toLicense({ ...lic, location_id: locationId, assigned_at: now, assigned_by: actor.id, starts_at: startsAt, expires_at: expiresAt }, now);
+      await writeAudit(trx, { program_id: lic.programId, ...auditActor(actor), action: 'license.assigned', entity_type: 'license', entity_id: licenseId, after: { locationId, startsAt, expiresAt }, reason: null }, now);
+      return (await findLicense(trx, licenseId, now))!;
     });
   }
 
@@ -517,13 +444,13 @@ export class LocationsService {
   async clearOutletRefusal(locationId: string, actor: Actor, manufacturer: Manufacturer = 'rjr'): Promise<{ cleared: boolean }> {
     const row = await this.row(locationId);
     const now = this.now();
-    const enrollment = await this.db.selectFrom('manufacturer_enrollments').select(['id', 'mode', 'status', 'outlet_id']).where('program_id', '=', row.program_id).where('manufacturer', '=', manufacturer).executeTakeFirst();
+    const enrollment = await findEnrollment(this.db, row.program_id, manufacturer);
     const own = (JSON.parse(row.outlet_ids) as Location['outletIds'])[manufacturer] ?? null;
     const singleOfThisOutlet = enrollment?.mode === 'single' && enrollment.status === 'broken' && (own === null || own === enrollment.outlet_id);
     if (row.enrollment_error === null && !singleOfThisOutlet) return { cleared: false };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('locations').set({ enrollment_error: null, enrollment_error_at: null, updated_at: now }).where('id', '=', locationId).execute();
-      if (singleOfThisOutlet) await trx.updateTable('manufacturer_enrollments').set({ status: 'ok', status_reason: null, status_at: now, updated_at: now }).where('id', '=', enrollment.id).execute();
+    await inTransaction(this.db, async (trx) => {
+      await updateLocations(trx, locationId, { enrollmentError: null, updatedAt: now });
+      if (singleOfThisOutlet) await setEnrollmentStatus(trx, { id: enrollment.id }, 'ok', null, now);
       await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.outlet_retry', entity_type: 'location', entity_id: locationId, before: { enrollmentError: row.enrollment_error }, after: { enrollmentError: null }, reason: null }, now);
     });
     return { cleared: true };
@@ -537,8 +464,8 @@ export class LocationsService {
     const token = `${TOKEN_PREFIX.agent}${randomBytes(32).toString('base64url')}`;
     const prefix = token.slice(0, 10);
     const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('locations').set({ agent_token_hash: sha256(token), agent_token_prefix: prefix, updated_at: now }).where('id', '=', locationId).execute();
+    await inTransaction(this.db, async (trx) => {
+      await updateLocations(trx, locationId, { agentToken: { hash: sha256(token), prefix }, updatedAt: now });
       await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.agent_token', entity_type: 'location', entity_id: locationId, after: { prefix }, reason: null }, now);
     });
     return { token, prefix };
@@ -547,9 +474,9 @@ export class LocationsService {
   /** The location an agent token belongs to, or 401. */
   async authenticateAgent(token: string): Promise<Location> {
     if (!token.startsWith(TOKEN_PREFIX.agent) && !token.startsWith(LEGACY_AGENT_TOKEN_PREFIX)) throw new AppError('Unauthorized', 'Unknown agent token');
-    const row = await this.db.selectFrom('locations').selectAll().where('agent_token_hash', '=', sha256(token)).executeTakeFirst();
-    if (!row) throw new AppError('Unauthorized', 'Unknown agent token');
-    return toLocation(row);
+    const location = await locationByAgentTokenHash(this.db, sha256(token));
+    if (!location) throw new AppError('Unauthorized', 'Unknown agent token');
+    return location;
   }
 }
 

@@ -145,9 +145,25 @@ export interface RegisterEntry {
   acceptedAt: string;
 }
 
-/** Who did it: an admin, the CLI, the scheduler or the auto-accept rule. */
-export interface Actor {
-  type: 'admin' | 'system' | 'cli';
-  id: string;
-  name: string;
+/** Who did it (an admin, the CLI, the scheduler or the auto-accept rule): the one `Actor` of src/app/model.ts. */
+export type { Actor } from '../model.ts';
+
+/** What `registerView` needs from one location's batches: counts per state and the newest ones. */
+export interface BatchTally {
+  /** batches per state */
+  counts: Partial<Record<'ready' | 'delivered' | 'acknowledged' | 'failed', number>>;
+  lastSeq: number | null;
+  /** the newest acknowledged batch */
+  lastApplied: { seq: number; at: string | null } | null;
+}
+
+export interface LastSyncView {
+  runId: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  asOf: string;
+  finishedAt: string;
+  /** feed records rejected by the newest run: their promotions were left as they are */
+  rejected: number;
+  errorCode: string | null;
+  error: string | null;
 }

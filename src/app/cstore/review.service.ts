@@ -1,21 +1,32 @@
-import type { Kysely, Selectable } from 'kysely';
-import {
-  BATCH_COLUMNS,
-  chunks,
-  lockLocation,
-  toBatch,
-  toChange,
-  toLocation,
-} from '../../adapters/db/repositories/cstore.repository.ts';
+import { findLocationRow, lockLocation, toBatch, toChange, toLocation } from '../../adapters/db/repositories/cstore.repository.ts';
+import { type LocationRow, updateLocations } from '../../adapters/db/repositories/locations.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { ChangeStatus, Database, LocationTable, PromotionChangeTable, UpdateBatchTable } from '../../adapters/db/schema.ts';
+import {
+  type ChangeRow,
+  changesByIds,
+  changesOfLocation,
+  decideChanges,
+  markAccepted,
+  pendingChanges,
+} from '../../adapters/db/repositories/promotion-changes.repository.ts';
+import {
+  type RegisterNumber,
+  applyToRegister,
+  batchByIdempotencyKey,
+  insertBatch,
+  insertRegisterNumbers,
+  registerEntries,
+  registerNumbers,
+} from '../../adapters/db/repositories/update-batches.repository.ts';
+import type { UpdateBatchTable } from '../../adapters/db/schema.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { promotionKey } from '../../domain/promotions/diff.ts';
 import type { Manufacturer, Promotion, PromotionChange } from '../../domain/promotions/promotion.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { renderBatch } from './batch-render.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
-import type { Actor, Batch, Change, RegisterEntry } from './model.ts';
+import type { Actor, Batch, Change, ChangeStatus, RegisterEntry } from './model.ts';
 
 export interface AcceptRequest {
   /** the changes to accept; omit (with `all: true`) to accept every pending change */
@@ -38,30 +49,20 @@ export interface ChangeQuery {
   before?: string;
 }
 
-type ChangeRow = Selectable<PromotionChangeTable>;
-
 /** The Cash Register Updates Manager: the review queue, Accept / Reject, register state, batch history. */
 export class ReviewService {
   constructor(private readonly deps: CstoreDeps) {}
 
-  private get db(): Kysely<Database> {
+  private get db(): Tx {
     return this.deps.db.kysely;
   }
 
   async listChanges(locationId: string, q: ChangeQuery = {}): Promise<Change[]> {
-    let query = this.db.selectFrom('promotion_changes').selectAll().where('location_id', '=', locationId);
-    if (q.status) query = query.where('status', '=', q.status);
-    if (q.before) {
-      const cursor = await this.db.selectFrom('promotion_changes').select(['created_at', 'id']).where('id', '=', q.before).executeTakeFirst();
-      if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]));
-    }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(Math.min(q.limit ?? 500, 5000)).execute();
-    return rows.map(toChange);
+    return changesOfLocation(this.db, locationId, { status: q.status, before: q.before, limit: Math.min(q.limit ?? 500, 5000) });
   }
 
   async register(locationId: string): Promise<RegisterEntry[]> {
-    const rows = await this.db.selectFrom('location_promotions').selectAll().where('location_id', '=', locationId).orderBy('manufacturer').orderBy('external_id').execute();
-    return rows.map((r) => ({ promotion: JSON.parse(r.promotion) as Promotion, batchId: r.batch_id, acceptedAt: r.accepted_at }));
+    return registerEntries(this.db, locationId);
   }
 
   /**
@@ -73,11 +74,11 @@ export class ReviewService {
     if (!req.all && !(req.changeIds && req.changeIds.length)) throw new AppError('ValidationError', 'send changeIds, or all: true to accept every pending change', { field: 'changeIds' });
     if (req.all && req.changeIds?.length) throw new AppError('ValidationError', 'send either changeIds or all: true, not both', { field: 'all' });
     const now = this.deps.clock().toISOString();
-    const out = await this.db.transaction().execute(async (trx) => {
+    const out = await inTransaction(this.db, async (trx) => {
       if (!(await lockLocation(trx, locationId))) throw new AppError('LocationNotFound', `No location ${locationId}`);
-      const loc = await trx.selectFrom('locations').selectAll().where('id', '=', locationId).executeTakeFirstOrThrow();
+      const loc = (await findLocationRow(trx, locationId))!;
       if (req.idempotencyKey) {
-        const earlier = await trx.selectFrom('update_batches').select(BATCH_COLUMNS).where('location_id', '=', locationId).where('idempotency_key', '=', req.idempotencyKey).executeTakeFirst();
+        const earlier = await batchByIdempotencyKey(trx, locationId, req.idempotencyKey);
         if (earlier) return { batch: toBatch(earlier), replayed: true, row: null };
       }
       const rows = req.all ? await pendingRows(trx, locationId) : await this.selected(trx, locationId, req.changeIds!);
@@ -94,13 +95,11 @@ export class ReviewService {
     const why = reason.trim();
     if (!why || why.length > 500) throw new AppError('ValidationError', 'reason is required (at most 500 characters)', { field: 'reason' });
     const now = this.deps.clock().toISOString();
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       if (!(await lockLocation(trx, locationId))) throw new AppError('LocationNotFound', `No location ${locationId}`);
       const rows = await this.selected(trx, locationId, changeIds);
       const ids = rows.map((r) => r.id);
-      for (const part of chunks(ids, 1)) {
-        await trx.updateTable('promotion_changes').set({ status: 'rejected', reason: why, decided_at: now, decided_by: actor.id }).where('id', 'in', part).execute();
-      }
+      await decideChanges(trx, ids, { status: 'rejected', reason: why, at: now, by: actor.id });
       const programId = rows[0]!.program_id;
       await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'changes.rejected', entity_type: 'location', entity_id: locationId, after: { changeIds: ids }, reason: why }, now);
       return { rejected: rows.map((r) => toChange({ ...r, status: 'rejected', reason: why, decided_at: now, decided_by: actor.id })) };
@@ -108,10 +107,9 @@ export class ReviewService {
   }
 
   /** The named changes, all pending at this location, or a 4xx that names the offenders. */
-  private async selected(trx: Kysely<Database>, locationId: string, changeIds: string[]): Promise<ChangeRow[]> {
+  private async selected(trx: Tx, locationId: string, changeIds: string[]): Promise<ChangeRow[]> {
     const ids = [...new Set(changeIds)];
-    const rows: ChangeRow[] = [];
-    for (const part of chunks(ids, 1)) rows.push(...(await trx.selectFrom('promotion_changes').selectAll().where('id', 'in', part).execute()));
+    const rows = await changesByIds(trx, ids);
     const found = new Map(rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => found.get(id)?.location_id !== locationId);
     if (missing.length) throw new AppError('ChangeNotFound', `${missing.length} change(s) are not changes of this location`, { changeIds: missing.slice(0, 50) });
@@ -124,8 +122,8 @@ export class ReviewService {
 }
 
 /** Pending changes of a location, oldest first. */
-export async function pendingRows(trx: Kysely<Database>, locationId: string): Promise<ChangeRow[]> {
-  return trx.selectFrom('promotion_changes').selectAll().where('location_id', '=', locationId).where('status', '=', 'pending').orderBy('created_at').orderBy('id').execute();
+export async function pendingRows(trx: Tx, locationId: string): Promise<ChangeRow[]> {
+  return pendingChanges(trx, locationId);
 }
 
 const parse = (text: string | null): Promotion | null => (text === null ? null : (JSON.parse(text) as Promotion));
@@ -135,8 +133,8 @@ const parse = (text: string | null): Promotion | null => (text === null ? null :
  * register state follows them and one rendered update batch is written. Returns the batch row.
  */
 export async function acceptRows(
-  trx: Kysely<Database>,
-  loc: Selectable<LocationTable>,
+  trx: Tx,
+  loc: LocationRow,
   rows: ChangeRow[],
   actor: Actor,
   now: string,
@@ -150,7 +148,7 @@ export async function acceptRows(
   const summary = { add: 0, modify: 0, end: 0 };
   for (const c of changes) summary[c.kind]++;
 
-  await trx.updateTable('locations').set({ batch_seq: seq }).where('id', '=', loc.id).execute();
+  await updateLocations(trx, loc.id, { batchSeq: seq });
   const batch: UpdateBatchTable = {
     id: batchId,
     program_id: loc.program_id,
@@ -173,24 +171,13 @@ export async function acceptRows(
     outbox_path: null,
     updated_at: now,
   };
-  await trx.insertInto('update_batches').values(batch).execute();
+  await insertBatch(trx, batch);
 
   // Register state: adds and modifies put the after-state, ends remove.
-  const upserts = rows.filter((r) => r.after !== null).map((r) => ({ location_id: loc.id, manufacturer: r.manufacturer, external_id: r.external_id, promotion: r.after!, batch_id: batchId, accepted_at: now }));
-  for (const part of chunks(upserts, 6)) {
-    await trx
-      .insertInto('location_promotions')
-      .values(part)
-      .onConflict((oc) => oc.columns(['location_id', 'manufacturer', 'external_id']).doUpdateSet((eb) => ({ promotion: eb.ref('excluded.promotion'), batch_id: eb.ref('excluded.batch_id'), accepted_at: eb.ref('excluded.accepted_at') })))
-      .execute();
-  }
-  const ends = rows.filter((r) => r.after === null);
-  for (const r of ends) {
-    await trx.deleteFrom('location_promotions').where('location_id', '=', loc.id).where('manufacturer', '=', r.manufacturer).where('external_id', '=', r.external_id).execute();
-  }
-  for (const part of chunks(rows.map((r) => r.id), 1)) {
-    await trx.updateTable('promotion_changes').set({ status: 'accepted', batch_id: batchId, decided_at: now, decided_by: actor.id }).where('id', 'in', part).where('status', '=', 'pending').execute();
-  }
+  const puts = rows.filter((r) => r.after !== null).map((r) => ({ manufacturer: r.manufacturer, externalId: r.external_id, promotion: r.after! }));
+  const ends = rows.filter((r) => r.after === null).map((r) => ({ manufacturer: r.manufacturer, externalId: r.external_id }));
+  await applyToRegister(trx, loc.id, batchId, now, puts, ends);
+  await markAccepted(trx, rows.map((r) => r.id), { batchId, at: now, by: actor.id });
   await writeAudit(trx, { program_id: loc.program_id, ...auditActor(actor), action: 'changes.accepted', entity_type: 'update_batch', entity_id: batchId, after: { locationId: loc.id, seq, summary, changes: rows.length }, reason: null }, now);
   return batch;
 }
@@ -201,18 +188,18 @@ export async function acceptRows(
  * promotion for good, so a later modify or end hits the same register record; numbers are never
  * reused. The caller holds the location lock.
  */
-async function registerNumbersFor(trx: Kysely<Database>, loc: Selectable<LocationTable>, rows: ChangeRow[], now: string): Promise<Map<string, number>> {
-  const known = await trx.selectFrom('location_register_ids').select(['manufacturer', 'external_id', 'register_no']).where('location_id', '=', loc.id).execute();
-  const numbers = new Map(known.map((k) => [promotionKey({ manufacturer: k.manufacturer as Manufacturer, externalId: k.external_id }), k.register_no]));
-  let next = known.reduce((n, k) => Math.max(n, k.register_no + 1), loc.register_id_start);
-  const fresh: { location_id: string; manufacturer: string; external_id: string; register_no: number; created_at: string }[] = [];
+async function registerNumbersFor(trx: Tx, loc: LocationRow, rows: ChangeRow[], now: string): Promise<Map<string, number>> {
+  const known = await registerNumbers(trx, loc.id);
+  const numbers = new Map(known.map((k) => [promotionKey({ manufacturer: k.manufacturer as Manufacturer, externalId: k.externalId }), k.registerNo]));
+  let next = known.reduce((n, k) => Math.max(n, k.registerNo + 1), loc.register_id_start);
+  const fresh: RegisterNumber[] = [];
   for (const r of rows) {
     const key = promotionKey({ manufacturer: r.manufacturer as Manufacturer, externalId: r.external_id });
     if (numbers.has(key)) continue;
     numbers.set(key, next);
-    fresh.push({ location_id: loc.id, manufacturer: r.manufacturer, external_id: r.external_id, register_no: next, created_at: now });
+    fresh.push({ manufacturer: r.manufacturer, externalId: r.external_id, registerNo: next });
     next++;
   }
-  for (const part of chunks(fresh, 5)) await trx.insertInto('location_register_ids').values(part).execute();
+  await insertRegisterNumbers(trx, loc.id, fresh, now);
   return numbers;
 }

@@ -1,15 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
-import {
-  chunks,
-  currentLicense,
-  findLocationRow,
-  licenseState,
-  lockLocation,
-  registerState,
-  toSyncRun,
-  toSyncRunDetail,
-} from '../../adapters/db/repositories/cstore.repository.ts';
-import type { Database, LocationTable, PromotionChangeTable, SyncRunTable } from '../../adapters/db/schema.ts';
+import { currentLicense, findLocationRow, licenseState, lockLocation, registerState } from '../../adapters/db/repositories/cstore.repository.ts';
+import { type LocationRow, updateLocations } from '../../adapters/db/repositories/locations.repository.ts';
+import { findEnrollment } from '../../adapters/db/repositories/manufacturer-enrollments.repository.ts';
+import { type ChangeRow, decideChanges, insertChanges, rejectedChanges } from '../../adapters/db/repositories/promotion-changes.repository.ts';
+import { findSyncRun, insertSyncRun, latestSucceededRun, runsOfLocation } from '../../adapters/db/repositories/sync-runs.repository.ts';
+import type { SyncRunTable } from '../../adapters/db/schema.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { planPromotionChanges, sameOnRegister, promotionKey } from '../../domain/promotions/diff.ts';
 import type { Manufacturer, Promotion, PromotionChange, RejectedRecord } from '../../domain/promotions/promotion.ts';
 import { localTimeAt } from '../../domain/time.ts';
@@ -39,8 +34,6 @@ export interface SyncBlocker {
 /** Rejected records kept per run, for the operator to look at; the count is always exact. */
 const MAX_REJECTED_KEPT = 100;
 
-type ChangeRow = Selectable<PromotionChangeTable>;
-
 /**
  * The daily sync of one location: fetch every page from the manufacturer, then — in one
  * transaction — diff against the register state and the pending queue, queue the new changes and
@@ -53,19 +46,19 @@ export class SyncService {
     private readonly enrollments: EnrollmentService,
   ) {}
 
-  private get db(): Kysely<Database> {
+  private get db(): Tx {
     return this.deps.db.kysely;
   }
 
   /** Null when the location may sync now, else why not. */
-  async blocker(loc: Selectable<LocationTable>, manufacturer: Manufacturer, now: Date): Promise<SyncBlocker | null> {
+  async blocker(loc: LocationRow, manufacturer: Manufacturer, now: Date): Promise<SyncBlocker | null> {
     const iso = now.toISOString();
     if (loc.integration_status === 'off') return { code: 'integration_off', message: `integration is off at ${loc.name}; set it to pilot or live` };
     const lic = await currentLicense(this.db, loc.id, iso);
     const state = lic ? licenseState(lic, iso) : 'unassigned';
     if (state === 'expired') return { code: 'license_expired', message: `Scan Data license expired ${lic!.expires_at}; assign a new license to resume the sync` };
     if (state !== 'active') return { code: 'not_licensed', message: state === 'scheduled' ? `Scan Data license starts ${lic!.starts_at}` : `${loc.name} has no Scan Data license; assign one to sync` };
-    const enrollment = await this.db.selectFrom('manufacturer_enrollments').select(['mode', 'status', 'status_reason', 'outlet_id']).where('program_id', '=', loc.program_id).where('manufacturer', '=', manufacturer).executeTakeFirst();
+    const enrollment = await findEnrollment(this.db, loc.program_id, manufacturer);
     if (!enrollment) return { code: 'no_enrollment', message: `the program has no ${manufacturer.toUpperCase()} enrollment` };
     if (enrollment.status === 'broken') return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} enrollment is broken: ${enrollment.status_reason ?? 'no reason given'}; save the enrollment again once fixed` };
     if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; once fixed at RJR, retry the location (POST …/retry-outlet), or change the outlet id` };
@@ -102,7 +95,7 @@ export class SyncService {
       const err = e instanceof ConnectorError ? e : null;
       if (e instanceof EnrollmentBroken) {
         const now = this.deps.clock().toISOString();
-        await this.db.updateTable('locations').set({ enrollment_error: e.reason, enrollment_error_at: now }).where('id', '=', loc.id).execute();
+        await updateLocations(this.db, loc.id, { enrollmentError: { reason: e.reason, at: now } });
         if (enrollment.mode === 'single') await this.enrollments.markBroken(loc.program_id, manufacturer, e.reason);
       }
       const run = await this.record(base, { status: 'failed', errorCode: err?.code ?? 'internal', error: err ? err.message : `unexpected error: ${(e as Error).message}` });
@@ -111,7 +104,7 @@ export class SyncService {
     }
 
     try {
-      const run = await this.db.transaction().execute((trx) => this.apply(trx, base, feed));
+      const run = await inTransaction(this.db, (trx) => this.apply(trx, base, feed));
       this.deps.log.info({ locationId: loc.id, runId: run.id, added: run.added, modified: run.modified, ended: run.ended, rejected: run.rejected, pages: run.pages, ms: run.durationMs }, 'promotion sync finished');
       return run;
     } catch (e) {
@@ -121,11 +114,11 @@ export class SyncService {
     }
   }
 
-  private async apply(trx: Kysely<Database>, base: RunBase, feed: FetchPromotionsResult): Promise<SyncRun> {
+  private async apply(trx: Tx, base: RunBase, feed: FetchPromotionsResult): Promise<SyncRun> {
     const { loc, manufacturer } = base;
     if (!(await lockLocation(trx, loc.id))) throw new Error('location vanished during the sync');
     // Read again under the lock: a concurrent Accept or sync has finished by now.
-    const current = (await trx.selectFrom('locations').selectAll().where('id', '=', loc.id).executeTakeFirstOrThrow());
+    const current = (await findLocationRow(trx, loc.id))!;
     const register = await registerState(trx, loc.id, manufacturer);
     const pending = (await pendingRows(trx, loc.id)).filter((r) => r.manufacturer === manufacturer);
     const remembered = await rememberedRejections(trx, loc.id, manufacturer, register, pending);
@@ -143,9 +136,7 @@ export class SyncService {
     const now = this.deps.clock().toISOString();
     const runId = newId();
     const withdrawn = (plan.superseded as typeof input).map((c) => c.row).filter((r) => r.status === 'pending');
-    for (const part of chunks(withdrawn.map((r) => r.id), 1)) {
-      await trx.updateTable('promotion_changes').set({ status: 'superseded', decided_at: now, decided_by: `sync:${runId}` }).where('id', 'in', part).execute();
-    }
+    await decideChanges(trx, withdrawn.map((r) => r.id), { status: 'superseded', at: now, by: `sync:${runId}` });
     const rows: ChangeRow[] = plan.changes.map((c) => ({
       id: newId(),
       program_id: loc.program_id,
@@ -163,7 +154,7 @@ export class SyncService {
       decided_at: null,
       decided_by: null,
     }));
-    for (const part of chunks(rows, 15)) await trx.insertInto('promotion_changes').values(part).execute();
+    await insertChanges(trx, rows);
 
     let batchId: string | null = null;
     if (current.auto_accept === 1) {
@@ -189,7 +180,7 @@ export class SyncService {
     return this.insertRun(this.db, base, r);
   }
 
-  private async insertRun(db: Kysely<Database>, base: RunBase, r: Partial<RunFields>): Promise<SyncRun> {
+  private async insertRun(db: Tx, base: RunBase, r: Partial<RunFields>): Promise<SyncRun> {
     const finished = this.deps.clock();
     const row: SyncRunTable = {
       id: r.id ?? newId(),
@@ -213,13 +204,11 @@ export class SyncService {
       rejected_records: JSON.stringify((r.rejectedRecords ?? []).slice(0, MAX_REJECTED_KEPT)),
       batch_id: r.batchId ?? null,
     };
-    await db.insertInto('sync_runs').values(row).execute();
-    return toSyncRun(row);
+    return insertSyncRun(db, row);
   }
 
   async runs(locationId: string, limit = 50): Promise<SyncRun[]> {
-    const rows = await this.db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, 500)).execute();
-    return rows.map(toSyncRun);
+    return runsOfLocation(this.db, locationId, Math.min(limit, 500));
   }
 
   /**
@@ -229,9 +218,8 @@ export class SyncService {
    * holds back every end of that day (`unidentified`).
    */
   async rejectedRecords(locationId: string): Promise<RejectedRecordsView> {
-    const run = await this.db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).where('status', '=', 'succeeded').orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (!run) return { syncRunId: null, asOf: null, finishedAt: null, total: 0, records: [] };
-    const detail = toSyncRunDetail(run);
+    const detail = await latestSucceededRun(this.db, locationId);
+    if (!detail) return { syncRunId: null, asOf: null, finishedAt: null, total: 0, records: [] };
     const register = await registerState(this.db, locationId, detail.manufacturer);
     const onRegister = new Set(register.map((p) => p.externalId));
     const records = detail.rejectedRecords.map((r): RejectedRecordView => {
@@ -249,9 +237,9 @@ export class SyncService {
   }
 
   async run(runId: string): Promise<SyncRunDetail> {
-    const row = await this.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-    if (!row) throw new AppError('NotFound', `No sync run ${runId}`);
-    return toSyncRunDetail(row);
+    const run = await findSyncRun(this.db, runId);
+    if (!run) throw new AppError('NotFound', `No sync run ${runId}`);
+    return run;
   }
 }
 
@@ -274,7 +262,7 @@ export interface RejectedRecordsView {
 }
 
 interface RunBase {
-  loc: Selectable<LocationTable>;
+  loc: LocationRow;
   manufacturer: Manufacturer;
   trigger: SyncTrigger;
   asOf: string;
@@ -292,7 +280,7 @@ interface RunFields extends SyncCounts {
 
 const parse = (text: string | null): Promotion | null => (text === null ? null : (JSON.parse(text) as Promotion));
 
-export function outletOf(loc: Pick<LocationTable, 'outlet_ids'>, manufacturer: Manufacturer, enrollment: { mode: 'single' | 'chain'; outlet_id?: string | null; outletId?: string | null }): string | null {
+export function outletOf(loc: Pick<LocationRow, 'outlet_ids'>, manufacturer: Manufacturer, enrollment: { mode: 'single' | 'chain'; outlet_id?: string | null; outletId?: string | null }): string | null {
   const own = (JSON.parse(loc.outlet_ids) as Location['outletIds'])[manufacturer];
   if (own) return own;
   return enrollment.mode === 'single' ? (enrollment.outlet_id ?? enrollment.outletId ?? null) : null;
@@ -303,16 +291,8 @@ export function outletOf(loc: Pick<LocationTable, 'outlet_ids'>, manufacturer: M
  * is pending: the same offer is not queued again every morning. The latest rejection per
  * promotion counts; a feed that changes the promotion again queues it again.
  */
-async function rememberedRejections(trx: Kysely<Database>, locationId: string, manufacturer: Manufacturer, register: Promotion[], pending: ChangeRow[]): Promise<ChangeRow[]> {
-  const rows = await trx
-    .selectFrom('promotion_changes')
-    .selectAll()
-    .where('location_id', '=', locationId)
-    .where('manufacturer', '=', manufacturer)
-    .where('status', '=', 'rejected')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+async function rememberedRejections(trx: Tx, locationId: string, manufacturer: Manufacturer, register: Promotion[], pending: ChangeRow[]): Promise<ChangeRow[]> {
+  const rows = await rejectedChanges(trx, locationId, manufacturer);
   if (!rows.length) return [];
   const onRegister = new Map(register.map((p) => [promotionKey(p), p]));
   const pendingIds = new Set(pending.map((r) => r.external_id));

@@ -1,6 +1,16 @@
-import { type Kysely, sql } from 'kysely';
-import { capabilitiesOf, type DbCapabilities } from '../../adapters/db/capabilities.ts';
-import type { Database, OutboxEventTable, WebhookDeliveryTable, WebhookSubscriptionTable } from '../../adapters/db/schema.ts';
+import {
+  type DeliveryRow,
+  type OutboxEventRow,
+  type SubscriptionRow,
+  activeSubscriptionsOf,
+  claimDueDeliveries,
+  eventsByIds,
+  insertDeliveries,
+  settleDelivery,
+  subscriptionsByIds,
+  takeUndispatchedEvents,
+} from '../../adapters/db/repositories/webhook-deliveries.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { newId } from '../../lib/ids.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import { VERSION } from '../../version.ts';
@@ -31,7 +41,7 @@ export const DEFAULT_DELIVERY_CONFIG: DeliveryConfig = {
 };
 
 export interface DeliveryDeps {
-  db: Kysely<Database>;
+  db: Tx;
   secrets: SecretBox;
   clock?: () => Date;
   fetch?: typeof fetch;
@@ -59,7 +69,7 @@ export function backoffMs(attempt: number, config: Pick<DeliveryConfig, 'baseBac
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
-const matches = (sub: WebhookSubscriptionTable, type: string): boolean => {
+const matches = (sub: SubscriptionRow, type: string): boolean => {
   const types = JSON.parse(sub.event_types) as string[];
   return types.includes('*') || types.includes(type);
 };
@@ -79,8 +89,7 @@ const matches = (sub: WebhookSubscriptionTable, type: string): boolean => {
  * `x-tillpoint-event-id`.
  */
 export class WebhookDeliverer {
-  private readonly db: Kysely<Database>;
-  private readonly caps: DbCapabilities;
+  private readonly db: Tx;
   private readonly clock: () => Date;
   private readonly fetch: typeof fetch;
   private readonly random: () => number;
@@ -88,7 +97,6 @@ export class WebhookDeliverer {
 
   constructor(private readonly deps: DeliveryDeps) {
     this.db = deps.db;
-    this.caps = capabilitiesOf(deps.db);
     this.clock = deps.clock ?? (() => new Date());
     this.fetch = deps.fetch ?? globalThis.fetch;
     this.random = deps.random ?? Math.random;
@@ -105,26 +113,12 @@ export class WebhookDeliverer {
   /** Fans one batch of undispatched events out to the webhooks subscribed when each happened. */
   async dispatch(): Promise<number> {
     const nowIso = this.clock().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const pick = trx
-        .selectFrom('outbox_events')
-        .select('id')
-        .where('dispatched_at', 'is', null)
-        // Ordered as outbox_events_dispatch (dispatched_at, created_at) is — the same order, as
-        // dispatched_at is null throughout — so PostgreSQL walks that index instead of a bitmap scan
-        // and sort. A plain index scan marks the entries of dispatched versions dead as it passes
-        // them; a bitmap scan never does, so every round re-read every event dispatched since the
-        // last VACUUM (thousands a round under POS load, growing until vacuum).
-        .orderBy('dispatched_at')
-        .orderBy('created_at')
-        .limit(this.config.batchSize)
-        .$if(this.caps.skipLocked, (q) => q.forUpdate().skipLocked());
-      // The write comes first, so that on SQLite the transaction holds the write lock from its start.
-      const events = await trx.updateTable('outbox_events').set({ dispatched_at: nowIso }).where('id', 'in', pick).where('dispatched_at', 'is', null).returning(['id', 'program_id', 'type', 'created_at']).execute();
+    return inTransaction(this.db, async (trx) => {
+      const events = await takeUndispatchedEvents(trx, nowIso, this.config.batchSize);
       if (events.length === 0) return 0;
       const programIds = [...new Set(events.map((e) => e.program_id))];
-      const subs = await trx.selectFrom('webhook_subscriptions').selectAll().where('program_id', 'in', programIds).where('active', '=', 1).execute();
-      const rows: WebhookDeliveryTable[] = [];
+      const subs = await activeSubscriptionsOf(trx, programIds);
+      const rows: DeliveryRow[] = [];
       for (const event of events) {
         for (const sub of subs) {
           if (sub.program_id !== event.program_id || sub.created_at > event.created_at || !matches(sub, event.type)) continue;
@@ -148,13 +142,7 @@ export class WebhookDeliverer {
           });
         }
       }
-      for (let i = 0; i < rows.length; i += 100) {
-        await trx
-          .insertInto('webhook_deliveries')
-          .values(rows.slice(i, i + 100))
-          .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
-          .execute();
-      }
+      await insertDeliveries(trx, rows);
       return events.length;
     });
   }
@@ -164,36 +152,14 @@ export class WebhookDeliverer {
     const now = this.clock();
     const nowIso = now.toISOString();
     const token = newId();
-    const due = this.db
-      .selectFrom('webhook_deliveries')
-      .select('id')
-      .where('status', 'in', ['pending', 'delivering'])
-      .where('next_attempt_at', '<=', nowIso)
-      .orderBy('next_attempt_at')
-      .limit(this.config.batchSize)
-      .$if(this.caps.skipLocked, (q) => q.forUpdate().skipLocked());
-    // One statement: atomic on both engines. `delivering` rows whose lease ran out are taken again.
-    const claimed = await this.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: 'delivering',
-        claim_token: token,
-        attempts: sql<number>`attempts + 1`,
-        next_attempt_at: new Date(now.getTime() + this.config.leaseMs).toISOString(),
-        last_attempt_at: nowIso,
-        updated_at: nowIso,
-      })
-      .where('id', 'in', due)
-      .where('status', 'in', ['pending', 'delivering'])
-      .where('next_attempt_at', '<=', nowIso)
-      .returningAll()
-      .execute();
+    // Leased to this worker (one statement, atomic on both engines); lapsed leases are taken again.
+    const claimed = await claimDueDeliveries(this.db, { token, now: nowIso, leaseUntil: new Date(now.getTime() + this.config.leaseMs).toISOString(), limit: this.config.batchSize });
     const outcome = { delivered: 0, retrying: 0, dead: 0 };
     if (claimed.length === 0) return outcome;
 
     const [subs, events] = await Promise.all([
-      this.db.selectFrom('webhook_subscriptions').selectAll().where('id', 'in', [...new Set(claimed.map((d) => d.webhook_id))]).execute(),
-      this.db.selectFrom('outbox_events').selectAll().where('id', 'in', [...new Set(claimed.map((d) => d.event_id))]).execute(),
+      subscriptionsByIds(this.db, [...new Set(claimed.map((d) => d.webhook_id))]),
+      eventsByIds(this.db, [...new Set(claimed.map((d) => d.event_id))]),
     ]);
     const subById = new Map(subs.map((s) => [s.id, s]));
     const eventById = new Map(events.map((e) => [e.id, e]));
@@ -202,7 +168,7 @@ export class WebhookDeliverer {
     return outcome;
   }
 
-  private async attempt(d: WebhookDeliveryTable, sub: WebhookSubscriptionTable | undefined, event: OutboxEventTable | undefined, token: string): Promise<'delivered' | 'retrying' | 'dead'> {
+  private async attempt(d: DeliveryRow, sub: SubscriptionRow | undefined, event: OutboxEventRow | undefined, token: string): Promise<'delivered' | 'retrying' | 'dead'> {
     if (!sub || !event) return this.fail(d, token, null, 'webhook or event no longer exists', true);
     if (sub.active !== 1) return this.fail(d, token, null, 'webhook is disabled', true);
     if (sub.key_fingerprint !== this.deps.secrets.fingerprint()) {
@@ -244,35 +210,24 @@ export class WebhookDeliverer {
     }
   }
 
-  private async succeed(d: WebhookDeliveryTable, token: string, status: number): Promise<'delivered'> {
+  private async succeed(d: DeliveryRow, token: string, status: number): Promise<'delivered'> {
     const at = this.clock().toISOString();
-    await this.db
-      .updateTable('webhook_deliveries')
-      .set({ status: 'delivered', delivered_at: at, last_status_code: status, last_error: null, claim_token: null, updated_at: at })
-      .where('id', '=', d.id)
-      .where('claim_token', '=', token)
-      .execute();
+    await settleDelivery(this.db, d.id, token, { status: 'delivered', delivered_at: at, last_status_code: status, last_error: null, updated_at: at });
     return 'delivered';
   }
 
-  private async fail(d: WebhookDeliveryTable, token: string, status: number | null, error: string, final: boolean): Promise<'retrying' | 'dead'> {
+  private async fail(d: DeliveryRow, token: string, status: number | null, error: string, final: boolean): Promise<'retrying' | 'dead'> {
     const now = this.clock();
     const at = now.toISOString();
     const dead = final || d.attempts >= this.config.maxAttempts;
-    await this.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: dead ? 'dead' : 'pending',
-        next_attempt_at: dead ? at : new Date(now.getTime() + backoffMs(d.attempts, this.config, this.random)).toISOString(),
-        dead_at: dead ? at : null,
-        last_status_code: status,
-        last_error: error.slice(0, 500),
-        claim_token: null,
-        updated_at: at,
-      })
-      .where('id', '=', d.id)
-      .where('claim_token', '=', token)
-      .execute();
+    await settleDelivery(this.db, d.id, token, {
+      status: dead ? 'dead' : 'pending',
+      next_attempt_at: dead ? at : new Date(now.getTime() + backoffMs(d.attempts, this.config, this.random)).toISOString(),
+      dead_at: dead ? at : null,
+      last_status_code: status,
+      last_error: error.slice(0, 500),
+      updated_at: at,
+    });
     return dead ? 'dead' : 'retrying';
   }
 }

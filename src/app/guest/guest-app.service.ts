@@ -1,7 +1,17 @@
-import type { Kysely } from 'kysely';
-import { findStoreByExternalId, listActiveIncentives, toStore } from '../../adapters/db/repositories/config.repository.ts';
+import { findStoreByExternalId, firstStore, listActiveIncentives } from '../../adapters/db/repositories/config.repository.ts';
+import {
+  type GuestLedgerEntry,
+  findGuestOfProgram,
+  ledgerOfGuest,
+  ledgerOfTransactions,
+  newestCodeOfGuest,
+  transactionsOfGuest,
+  updateOwnProfile,
+} from '../../adapters/db/repositories/guest-activity.repository.ts';
+import { clearSelection, findSelection, saveSelection } from '../../adapters/db/repositories/guest-selections.repository.ts';
 import { ledgerEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { Database, GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { Tx } from '../../adapters/db/tx.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
 import { eligibility, evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
@@ -107,7 +117,7 @@ export interface CodeStatus {
 /** The guest app's use cases beyond sign-in: profile, balance, incentives, selection, codes, history. */
 export class GuestAppService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Tx,
     private readonly loyalty: LoyaltyService,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -129,7 +139,7 @@ export class GuestAppService {
       if (problem) throw new AppError('ValidationError', `birthdate ${problem}`, { field: 'birthdate' });
       set.birthdate = patch.birthdate;
     }
-    if (Object.keys(set).length > 0) await this.db.updateTable('guests').set(set).where('id', '=', p.guestId).where('program_id', '=', p.programId).execute();
+    if (Object.keys(set).length > 0) await updateOwnProfile(this.db, p.programId, p.guestId, set);
     return this.profile(p);
   }
 
@@ -180,12 +190,12 @@ export class GuestAppService {
   }
 
   async selection(p: GuestPrincipal): Promise<SelectionView> {
-    const row = await this.db.selectFrom('guest_selections').selectAll().where('guest_id', '=', p.guestId).where('program_id', '=', p.programId).executeTakeFirst();
+    const row = await findSelection(this.db, p.programId, p.guestId);
     if (!row) return { rewardIds: [], offerId: null, incentives: [], pointsReserved: 0, updatedAt: null };
     const incentives = new Map((await listActiveIncentives(this.db, p.programId)).map((i) => [i.id, i]));
     // An incentive withdrawn since it was picked drops out of the selection.
-    const picked = (JSON.parse(row.incentive_ids) as string[]).map((id) => incentives.get(id)).filter((i): i is Incentive => !!i);
-    return selectionView(picked, row.updated_at);
+    const picked = row.incentiveIds.map((id) => incentives.get(id)).filter((i): i is Incentive => !!i);
+    return selectionView(picked, row.updatedAt);
   }
 
   /**
@@ -196,16 +206,12 @@ export class GuestAppService {
   async select(p: GuestPrincipal, program: Program, rewardIds: string[], offerId: string | null): Promise<SelectionView> {
     const picked = await this.resolveSelection(p, program, rewardIds, offerId);
     const nowIso = this.clock().toISOString();
-    await this.db
-      .insertInto('guest_selections')
-      .values({ guest_id: p.guestId, program_id: p.programId, incentive_ids: JSON.stringify(picked.map((i) => i.id)), updated_at: nowIso })
-      .onConflict((oc) => oc.column('guest_id').doUpdateSet({ incentive_ids: JSON.stringify(picked.map((i) => i.id)), updated_at: nowIso }))
-      .execute();
+    await saveSelection(this.db, p.programId, p.guestId, picked.map((i) => i.id), nowIso);
     return selectionView(picked, nowIso);
   }
 
   async clearSelection(p: GuestPrincipal): Promise<void> {
-    await this.db.deleteFrom('guest_selections').where('guest_id', '=', p.guestId).where('program_id', '=', p.programId).execute();
+    await clearSelection(this.db, p.programId, p.guestId);
   }
 
   /** A one-time code carrying the given selection, or the stored one when none is given. */
@@ -224,15 +230,7 @@ export class GuestAppService {
 
   async codeStatus(p: GuestPrincipal, code: string): Promise<CodeStatus> {
     const row = /^\d{6}$/.test(code)
-      ? await this.db
-          .selectFrom('otp_codes')
-          .selectAll()
-          .where('program_id', '=', p.programId)
-          .where('guest_id', '=', p.guestId)
-          .where('code', '=', code)
-          .orderBy('created_at', 'desc')
-          .limit(1)
-          .executeTakeFirst()
+      ? await newestCodeOfGuest(this.db, p.programId, p.guestId, code)
       : undefined;
     if (!row) throw new AppError('NotFound', 'You have no code with these digits', { field: 'code' });
     const nowIso = this.clock().toISOString();
@@ -249,72 +247,22 @@ export class GuestAppService {
 
   /** The guest's loyalty transactions, newest first, each with the ledger entries it caused. */
   async transactions(p: GuestPrincipal, limit: number, cursor: string | null): Promise<Page<TransactionItem>> {
-    let q = this.db
-      .selectFrom('loyalty_transactions as t')
-      .innerJoin('stores as s', 's.id', 't.store_id')
-      .select([
-        't.id',
-        't.status',
-        't.created_at',
-        't.claimed_at',
-        't.voided_at',
-        't.subtotal_cents',
-        't.points_earned',
-        't.points_redeemed',
-        't.receipt_code',
-        't.channel',
-        's.external_id as store_external_id',
-        's.name as store_name',
-      ])
-      .where('t.program_id', '=', p.programId)
-      .where('t.guest_id', '=', p.guestId);
-    const after = decodeCursor(cursor);
-    if (after) q = q.where((eb) => eb.or([eb('t.created_at', '<', after.at), eb.and([eb('t.created_at', '=', after.at), eb('t.id', '<', after.id)])]));
-    const rows = await q.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(limit + 1).execute();
+    const rows = await transactionsOfGuest(this.db, p.programId, p.guestId, decodeCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
-    const entries = page.length
-      ? await this.db
-          .selectFrom('points_ledger')
-          .select(['id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'])
-          .where('guest_id', '=', p.guestId)
-          .where('transaction_id', 'in', page.map((r) => r.id))
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute()
-      : [];
+    const entries = await ledgerOfTransactions(this.db, p.guestId, page.map((r) => r.id));
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        status: r.status,
-        store: { id: r.store_external_id, name: r.store_name },
-        channel: r.channel,
-        createdAt: r.created_at,
-        claimedAt: r.claimed_at,
-        voidedAt: r.voided_at,
-        subtotalCents: r.subtotal_cents,
-        pointsEarned: r.points_earned,
-        pointsRedeemed: r.points_redeemed,
-        receiptCode: r.receipt_code,
-        ledger: entries.filter((e) => e.transaction_id === r.id).map(toLedgerItem),
-      })),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+      items: page.map((r) => ({ ...r, ledger: entries.filter((e) => e.transactionId === r.id).map(toLedgerItem) })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null,
     };
   }
 
   /** Every points movement of the guest (earn, redeem, voids, adjustments, expiry), newest first. */
   async ledger(p: GuestPrincipal, limit: number, cursor: string | null): Promise<Page<LedgerItem>> {
-    let q = this.db
-      .selectFrom('points_ledger')
-      .select(['id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'])
-      .where('program_id', '=', p.programId)
-      .where('guest_id', '=', p.guestId);
-    const after = decodeCursor(cursor);
-    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await ledgerOfGuest(this.db, p.programId, p.guestId, decodeCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
     return {
       items: page.map(toLedgerItem),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null,
     };
   }
 
@@ -416,8 +364,7 @@ export class GuestAppService {
 
   /** A program has no time zone of its own: its first store's, else UTC. */
   private async defaultTimeZone(programId: string): Promise<string> {
-    const row = await this.db.selectFrom('stores').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
-    return row ? toStore(row).timeZone : 'UTC';
+    return (await firstStore(this.db, programId))?.timeZone ?? 'UTC';
   }
 
   private async store(programId: string, externalId: string | null | undefined): Promise<Store | null> {
@@ -428,7 +375,7 @@ export class GuestAppService {
   }
 
   private async guestRow(p: GuestPrincipal): Promise<GuestTable> {
-    const row = await this.db.selectFrom('guests').selectAll().where('id', '=', p.guestId).where('program_id', '=', p.programId).executeTakeFirst();
+    const row = await findGuestOfProgram(this.db, p.programId, p.guestId);
     if (!row) throw new AppError('Unauthorized', 'Guest no longer exists');
     return row;
   }
@@ -459,8 +406,8 @@ export interface TransactionItem {
   ledger: LedgerItem[];
 }
 
-function toLedgerItem(e: { id: string; transaction_id: string | null; kind: string; points: number; balance_after: number; reason: string | null; created_at: string }): LedgerItem {
-  return { id: e.id, kind: e.kind, points: e.points, balanceAfter: e.balance_after, transactionId: e.transaction_id, reason: e.reason, createdAt: e.created_at };
+function toLedgerItem(e: GuestLedgerEntry): LedgerItem {
+  return { id: e.id, kind: e.kind, points: e.points, balanceAfter: e.balanceAfter, transactionId: e.transactionId, reason: e.reason, createdAt: e.createdAt };
 }
 
 function toProfile(row: GuestTable): GuestProfile {

@@ -1,8 +1,23 @@
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Kysely } from 'kysely';
 import { findProgramBySlug } from '../../adapters/db/repositories/config.repository.ts';
-import type { Database, GuestTable } from '../../adapters/db/schema.ts';
+import {
+  consumeLoginCode,
+  countLoginAttempt,
+  deleteLoginCode,
+  guestIdForIdentity,
+  guestIdWithEmail,
+  insertLoginCode,
+  insertSession,
+  linkIdentity,
+  newestOpenLoginCode,
+  openSession,
+  retireLoginCode,
+  retireOtherLoginCodes,
+  revokeSession,
+  signUpGuest,
+} from '../../adapters/db/repositories/guest-auth.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
 import { newId, sha256 } from '../../lib/ids.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
@@ -85,7 +100,7 @@ export class GuestAuthService {
   private readonly idp = new ExternalIdpVerifier();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Tx,
     private readonly opts: GuestAuthOptions,
   ) {
     this.clock = opts.clock ?? (() => new Date());
@@ -117,30 +132,20 @@ export class GuestAuthService {
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
     const code = String(randomInt(1_000_000)).padStart(6, '0');
     const codeHash = await hashCode(code);
-    const known = await this.guestByEmail(program.id, email);
+    const known = await guestIdWithEmail(this.db, program.id, email);
     const id = newId();
-    await this.db
-      .insertInto('guest_login_codes')
-      .values({ id, program_id: program.id, email, code_hash: codeHash, attempts: 0, created_at: now.toISOString(), expires_at: expiresAt, consumed_at: null })
-      .execute();
+    await insertLoginCode(this.db, { id, program_id: program.id, email, code_hash: codeHash, attempts: 0, created_at: now.toISOString(), expires_at: expiresAt, consumed_at: null });
     try {
       await this.opts.sender.send({ programSlug: program.slug, programName: program.name, email, code, expiresAt, signUp: !known }, { log });
     } catch (err) {
       // Nobody received this code: forget it, so the previous one (if any) still works.
-      await this.db.deleteFrom('guest_login_codes').where('id', '=', id).execute();
+      await deleteLoginCode(this.db, id);
       if (err instanceof AppError) throw err;
       log.warn({ err: (err as Error).message, sender: this.opts.sender.id }, 'login code sender failed');
       throw new AppError('ServiceUnavailable', 'The login code could not be sent; try again shortly');
     }
     // Only the newest code is ever checked; retire the older ones for good measure.
-    await this.db
-      .updateTable('guest_login_codes')
-      .set({ consumed_at: now.toISOString() })
-      .where('program_id', '=', program.id)
-      .where('email', '=', email)
-      .where('consumed_at', 'is', null)
-      .where('id', '!=', id)
-      .execute();
+    await retireOtherLoginCodes(this.db, program.id, email, id, now.toISOString());
     return { expiresAt, ttlSeconds };
   }
 
@@ -156,61 +161,32 @@ export class GuestAuthService {
     const now = this.clock();
     const nowIso = now.toISOString();
     const maxAttempts = this.opts.loginCodeAttempts ?? 5;
-    const row = await this.db
-      .selectFrom('guest_login_codes')
-      .selectAll()
-      .where('program_id', '=', program.id)
-      .where('email', '=', email)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', nowIso)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await newestOpenLoginCode(this.db, program.id, email, nowIso);
     const refuse = async (): Promise<never> => {
       await this.verifyThrottle.miss(key);
       throw new AppError('LoginCodeInvalid');
     };
     if (!row) return refuse();
     // Count the attempt before comparing, in SQL, so parallel guesses cannot exceed the budget.
-    const counted = await this.db
-      .updateTable('guest_login_codes')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', row.id)
-      .where('consumed_at', 'is', null)
-      .where('attempts', '<', maxAttempts)
-      .returning('attempts')
-      .executeTakeFirst();
-    if (!counted) return refuse();
+    const attempts = await countLoginAttempt(this.db, row.id, maxAttempts);
+    if (attempts === undefined) return refuse();
     if (!(await codeMatches(code, row.code_hash))) {
-      if (counted.attempts >= maxAttempts) await this.db.updateTable('guest_login_codes').set({ consumed_at: nowIso }).where('id', '=', row.id).execute();
+      if (attempts >= maxAttempts) await retireLoginCode(this.db, row.id, nowIso);
       return refuse();
     }
-    const consumed = await this.db
-      .updateTable('guest_login_codes')
-      .set({ consumed_at: nowIso })
-      .where('id', '=', row.id)
-      .where('consumed_at', 'is', null)
-      .returning('id')
-      .executeTakeFirst();
-    if (!consumed) return refuse();
+    if (!(await consumeLoginCode(this.db, row.id, nowIso))) return refuse();
     await this.verifyThrottle.reset(key);
 
-    let guest = await this.guestByEmail(program.id, email);
+    let guestId = await guestIdWithEmail(this.db, program.id, email);
     let signedUp = false;
-    if (!guest) {
-      const id = newId();
-      const inserted = await this.db
-        .insertInto('guests')
-        .values({ id, program_id: program.id, name: (name?.trim() || email.split('@')[0]!).slice(0, 100), email, balance: 0, last_activity_at: null, created_at: nowIso })
-        .onConflict((oc) => oc.columns(['program_id', 'email']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      signedUp = !!inserted;
-      guest = await this.guestByEmail(program.id, email);
-      if (!guest) throw new AppError('Conflict', 'Guest could not be created; retry');
+    if (!guestId) {
+      const guest = { id: newId(), programId: program.id, name: (name?.trim() || email.split('@')[0]!).slice(0, 100), email, at: nowIso };
+      signedUp = await signUpGuest(this.db, guest, { unlessEmailTaken: true });
+      guestId = await guestIdWithEmail(this.db, program.id, email);
+      if (!guestId) throw new AppError('Conflict', 'Guest could not be created; retry');
     }
-    const { token, expiresAt } = await this.createSession(program.id, guest.id, now);
-    return { token, expiresAt, guestId: guest.id, signedUp };
+    const { token, expiresAt } = await this.createSession(program.id, guestId, now);
+    return { token, expiresAt, guestId, signedUp };
   }
 
   /** Bearer token → guest of this program. Tillpoint tokens first, then the program's IdP JWTs. */
@@ -218,18 +194,10 @@ export class GuestAuthService {
     const now = this.clock();
     if (token.startsWith(TOKEN_PREFIX.guest)) {
       const tokenHash = sha256(token);
-      const row = await this.db
-        .selectFrom('guest_sessions as s')
-        .innerJoin('guests as g', 'g.id', 's.guest_id')
-        .select(['s.guest_id', 's.expires_at'])
-        .where('s.token_hash', '=', tokenHash)
-        .where('s.program_id', '=', program.id)
-        .where('g.program_id', '=', program.id)
-        .where('s.revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (!row) throw new AppError('Unauthorized', 'Guest token is not valid for this program', { reason: 'invalid' });
-      if (row.expires_at <= now.toISOString()) throw new AppError('Unauthorized', 'Guest token has expired; sign in again', { reason: 'expired' });
-      return { programId: program.id, programSlug: program.slug, guestId: row.guest_id, via: 'session', tokenHash };
+      const session = await openSession(this.db, program.id, tokenHash);
+      if (!session) throw new AppError('Unauthorized', 'Guest token is not valid for this program', { reason: 'invalid' });
+      if (session.expiresAt <= now.toISOString()) throw new AppError('Unauthorized', 'Guest token has expired; sign in again', { reason: 'expired' });
+      return { programId: program.id, programSlug: program.slug, guestId: session.guestId, via: 'session', tokenHash };
     }
     const idp = this.opts.externalIdp?.[program.slug] ?? this.opts.externalIdp?.['*'];
     if (idp && looksLikeJwt(token)) {
@@ -242,21 +210,14 @@ export class GuestAuthService {
 
   async logout(principal: GuestPrincipal): Promise<void> {
     if (!principal.tokenHash) return;
-    await this.db.updateTable('guest_sessions').set({ revoked_at: this.clock().toISOString() }).where('token_hash', '=', principal.tokenHash).where('revoked_at', 'is', null).execute();
+    await revokeSession(this.db, principal.tokenHash, this.clock().toISOString());
   }
 
   private async createSession(programId: string, guestId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
     const token = `${TOKEN_PREFIX.guest}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(now.getTime() + (this.opts.sessionTtlSeconds ?? 30 * 86_400) * 1000).toISOString();
-    await this.db
-      .insertInto('guest_sessions')
-      .values({ id: newId(), program_id: programId, guest_id: guestId, token_hash: sha256(token), created_at: now.toISOString(), expires_at: expiresAt, revoked_at: null })
-      .execute();
+    await insertSession(this.db, { id: newId(), programId, guestId, tokenHash: sha256(token), at: now.toISOString(), expiresAt });
     return { token, expiresAt };
-  }
-
-  private async guestByEmail(programId: string, email: string): Promise<GuestTable | undefined> {
-    return this.db.selectFrom('guests').selectAll().where('program_id', '=', programId).where('email', '=', email).executeTakeFirst();
   }
 
   /**
@@ -264,48 +225,25 @@ export class GuestAuthService {
    * program's guest with that e-mail; an unverified one is never trusted to link (account takeover).
    */
   private async guestForIdentity(programId: string, identity: { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string | null }, nowIso: string): Promise<string> {
-    const find = () =>
-      this.db
-        .selectFrom('guest_external_identities')
-        .select('guest_id')
-        .where('program_id', '=', programId)
-        .where('issuer', '=', identity.issuer)
-        .where('subject', '=', identity.subject)
-        .executeTakeFirst();
+    const find = () => guestIdForIdentity(this.db, programId, identity.issuer, identity.subject);
     const known = await find();
-    if (known) return known.guest_id;
+    if (known) return known;
     const verifiedEmail = identity.email && identity.emailVerified ? identity.email : null;
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        let guestId = verifiedEmail
-          ? (await trx.selectFrom('guests').select('id').where('program_id', '=', programId).where('email', '=', verifiedEmail).executeTakeFirst())?.id
-          : undefined;
+      return await inTransaction(this.db, async (trx) => {
+        let guestId = verifiedEmail ? await guestIdWithEmail(trx, programId, verifiedEmail) : undefined;
         if (!guestId) {
           guestId = newId();
-          await trx
-            .insertInto('guests')
-            .values({
-              id: guestId,
-              program_id: programId,
-              name: (identity.name ?? identity.email?.split('@')[0] ?? 'Guest').slice(0, 100),
-              email: verifiedEmail,
-              balance: 0,
-              last_activity_at: null,
-              created_at: nowIso,
-            })
-            .execute();
+          await signUpGuest(trx, { id: guestId, programId, name: (identity.name ?? identity.email?.split('@')[0] ?? 'Guest').slice(0, 100), email: verifiedEmail, at: nowIso });
         }
-        await trx
-          .insertInto('guest_external_identities')
-          .values({ id: newId(), program_id: programId, issuer: identity.issuer, subject: identity.subject, guest_id: guestId, created_at: nowIso })
-          .execute();
+        await linkIdentity(trx, { id: newId(), programId, issuer: identity.issuer, subject: identity.subject, guestId, at: nowIso });
         return guestId;
       });
     } catch (err) {
       // A parallel first request created the guest or the link (a unique constraint fired, our
       // transaction rolled back): use theirs.
       const again = await find();
-      if (again) return again.guest_id;
+      if (again) return again;
       throw err;
     }
   }

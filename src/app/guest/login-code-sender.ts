@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../errors.ts';
+import type { Logger } from '../ports/logger.ts';
 
 /** What a sender delivers to the guest: the one-time login code, in plain text, once. */
 export interface LoginCodeMessage {
@@ -12,11 +13,8 @@ export interface LoginCodeMessage {
   signUp: boolean;
 }
 
-/** The smallest logger a sender needs (pino / Fastify's request logger fits). */
-export interface SenderLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/** The part of the one {@link Logger} a sender needs (pino / Fastify's request logger fits). */
+export type SenderLogger = Pick<Logger, 'info' | 'warn'>;
 
 /**
  * Delivers login codes to guests. Plug in your e-mail or SMS provider by implementing `send`;

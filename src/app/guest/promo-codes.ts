@@ -1,6 +1,12 @@
-import type { Kysely } from 'kysely';
-import { toIncentive } from '../../adapters/db/repositories/config.repository.ts';
-import type { Database } from '../../adapters/db/schema.ts';
+import {
+  activeIncentive,
+  countPromoUse,
+  enabledPromoCode,
+  incentiveExists,
+  insertPromoCode,
+  recordPromoRedemption,
+} from '../../adapters/db/repositories/promo-codes.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import type { Incentive } from '../../domain/incentive.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -37,7 +43,7 @@ function isoInstant(value: string | null | undefined, field: string): string | n
  * @example
  * await createPromoCode(db, programId, { code: 'WELCOME5', incentiveId: 'ofr-2-off-10', maxUses: 1000 }, new Date());
  */
-export async function createPromoCode(db: Kysely<Database>, programId: string, p: NewPromoCode, at: Date, id = newId()): Promise<string> {
+export async function createPromoCode(db: Tx, programId: string, p: NewPromoCode, at: Date, id = newId()): Promise<string> {
   const code = normalizePromoCode(p.code);
   if (!PROMO_CODE.test(code)) throw new AppError('ValidationError', 'code must be 3-40 letters, digits or dashes', { field: 'code' });
   if (p.maxUses !== undefined && p.maxUses !== null && !(Number.isInteger(p.maxUses) && p.maxUses > 0)) {
@@ -46,26 +52,18 @@ export async function createPromoCode(db: Kysely<Database>, programId: string, p
   const validFrom = isoInstant(p.validFrom, 'validFrom');
   const validUntil = isoInstant(p.validUntil, 'validUntil');
   if (validFrom && validUntil && validFrom >= validUntil) throw new AppError('ValidationError', 'validUntil must be after validFrom', { field: 'validUntil' });
-  const incentive = await db.selectFrom('incentives').select('id').where('id', '=', p.incentiveId).where('program_id', '=', programId).executeTakeFirst();
-  if (!incentive) throw new AppError('ValidationError', `incentiveId names no incentive of this program`, { field: 'incentiveId' });
-  const inserted = await db
-    .insertInto('promo_codes')
-    .values({
-      id,
-      program_id: programId,
-      code,
-      incentive_id: p.incentiveId,
-      max_uses: p.maxUses ?? null,
-      uses: 0,
-      once_per_guest: p.oncePerGuest === false ? 0 : 1,
-      valid_from: validFrom,
-      valid_until: validUntil,
-      created_at: at.toISOString(),
-      disabled_at: null,
-    })
-    .onConflict((oc) => oc.columns(['program_id', 'code']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  if (!(await incentiveExists(db, programId, p.incentiveId))) throw new AppError('ValidationError', `incentiveId names no incentive of this program`, { field: 'incentiveId' });
+  const inserted = await insertPromoCode(db, {
+    id,
+    programId,
+    code,
+    incentiveId: p.incentiveId,
+    maxUses: p.maxUses ?? null,
+    oncePerGuest: p.oncePerGuest !== false,
+    validFrom,
+    validUntil,
+    at: at.toISOString(),
+  });
   if (!inserted) throw new AppError('Conflict', `Promo code ${code} already exists in this program`, { field: 'code' });
   return id;
 }
@@ -93,7 +91,7 @@ export class PromoCodes {
   private readonly throttle: Limiter;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Tx,
     private readonly clock: () => Date = () => new Date(),
     limits: ThrottleLimits = PROMO_CODE_LIMITS,
     limiters: LimiterFactory = memoryLimiters(() => this.clock().getTime()),
@@ -106,7 +104,7 @@ export class PromoCodes {
     const code = normalizePromoCode(r.code);
     const now = this.clock().toISOString();
     const promo = PROMO_CODE.test(code)
-      ? await this.db.selectFrom('promo_codes').selectAll().where('program_id', '=', r.programId).where('code', '=', code).where('disabled_at', 'is', null).executeTakeFirst()
+      ? await enabledPromoCode(this.db, r.programId, code)
       : undefined;
     if (!promo) {
       await this.throttle.miss(r.caller);
@@ -114,36 +112,23 @@ export class PromoCodes {
     }
     if (promo.valid_from && promo.valid_from > now) throw new AppError('PromoCodeNotRedeemable', 'This promo code is not valid yet', { reason: 'not-yet-valid', validFrom: promo.valid_from });
     if (promo.valid_until && promo.valid_until <= now) throw new AppError('PromoCodeNotRedeemable', 'This promo code has expired', { reason: 'expired', validUntil: promo.valid_until });
-    const row = await this.db.selectFrom('incentives').selectAll().where('id', '=', promo.incentive_id).where('program_id', '=', r.programId).where('active', '=', 1).executeTakeFirst();
-    if (!row) throw new AppError('PromoCodeNotRedeemable', 'The incentive of this promo code is no longer available', { reason: 'incentive-withdrawn' });
-    const incentive = toIncentive(row);
+    const incentive = await activeIncentive(this.db, r.programId, promo.incentive_id);
+    if (!incentive) throw new AppError('PromoCodeNotRedeemable', 'The incentive of this promo code is no longer available', { reason: 'incentive-withdrawn' });
     r.check?.(incentive);
 
-    await this.db.transaction().execute(async (trx) => {
-      const recorded = await trx
-        .insertInto('promo_redemptions')
-        .values({
-          id: newId(),
-          program_id: r.programId,
-          promo_code_id: promo.id,
-          incentive_id: incentive.id,
-          guest_id: r.guestId,
-          guest_once_key: promo.once_per_guest === 1 && r.guestId ? r.guestId : null,
-          channel: r.channel,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['promo_code_id', 'guest_once_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
+    await inTransaction(this.db, async (trx) => {
+      const recorded = await recordPromoRedemption(trx, {
+        id: newId(),
+        programId: r.programId,
+        promoCodeId: promo.id,
+        incentiveId: incentive.id,
+        guestId: r.guestId,
+        guestOnceKey: promo.once_per_guest === 1 && r.guestId ? r.guestId : null,
+        channel: r.channel,
+        at: now,
+      });
       if (!recorded) throw new AppError('PromoCodeAlreadyRedeemed');
-      const counted = await trx
-        .updateTable('promo_codes')
-        .set((eb) => ({ uses: eb('uses', '+', 1) }))
-        .where('id', '=', promo.id)
-        .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
-        .returning('uses')
-        .executeTakeFirst();
-      if (!counted) throw new AppError('PromoCodeNotRedeemable', 'This promo code is used up', { reason: 'used-up' });
+      if (!(await countPromoUse(trx, promo.id))) throw new AppError('PromoCodeNotRedeemable', 'This promo code is used up', { reason: 'used-up' });
     });
     return { incentive, promoCodeId: promo.id };
   }

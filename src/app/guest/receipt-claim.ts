@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import { enqueueEvent } from '../../adapters/db/repositories/outbox.repository.ts';
 import { postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { Database } from '../../adapters/db/schema.ts';
+import { claimSale, saleByReceiptCode, saleOfProgramByReceiptCode } from '../../adapters/db/repositories/receipt-claims.repository.ts';
+import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
 import { isReceiptCode } from '../../domain/receipt.ts';
 import { AppError } from '../../errors.ts';
 import type { Program } from '../model.ts';
@@ -21,7 +21,7 @@ export interface ClaimOptions {
   /** the ledger entry's reason (default: claimed in the app) */
   reason?: string;
   /** more writes in the claim's own database transaction (the back office's audit entry) */
-  inTransaction?: (trx: Kysely<Database>, claimed: ReceiptClaimed) => Promise<void>;
+  inTransaction?: (trx: Tx, claimed: ReceiptClaimed) => Promise<void>;
 }
 
 /**
@@ -54,30 +54,24 @@ export type ReceiptLookup =
  * guest holding the paper receipt may see. Anything that cannot be claimed now is just
  * `{ claimable: false }`, so the page tells nothing about other people's sales.
  */
-export async function lookUpReceipt(db: Kysely<Database>, receiptInput: string, now: Date): Promise<ReceiptLookup> {
+export async function lookUpReceipt(db: Tx, receiptInput: string, now: Date): Promise<ReceiptLookup> {
   let receiptCode: string;
   try {
     receiptCode = parseReceiptCode(receiptInput);
   } catch {
     return { claimable: false };
   }
-  const row = await db
-    .selectFrom('loyalty_transactions as t')
-    .innerJoin('programs as p', 'p.id', 't.program_id')
-    .innerJoin('stores as s', 's.id', 't.store_id')
-    .select(['t.status', 't.guest_id', 't.created_at', 't.earnable_points', 'p.slug', 'p.name as program_name', 'p.claim_window_days', 's.name as store_name', 's.time_zone'])
-    .where('t.receipt_code', '=', receiptCode)
-    .executeTakeFirst();
-  if (!row || row.status !== 'UNCLAIMED' || row.guest_id !== null) return { claimable: false };
-  const closesAt = Date.parse(row.created_at) + row.claim_window_days * DAY_MS;
+  const sale = await saleByReceiptCode(db, receiptCode);
+  if (!sale || sale.status !== 'UNCLAIMED' || sale.guestId !== null) return { claimable: false };
+  const closesAt = Date.parse(sale.createdAt) + sale.program.claimWindowDays * DAY_MS;
   if (now.getTime() > closesAt) return { claimable: false };
   return {
     claimable: true,
     receiptCode,
-    program: { slug: row.slug, name: row.program_name },
-    store: { name: row.store_name, timeZone: row.time_zone },
-    saleAt: row.created_at,
-    pointsToEarn: row.earnable_points,
+    program: { slug: sale.program.slug, name: sale.program.name },
+    store: sale.store,
+    saleAt: sale.createdAt,
+    pointsToEarn: sale.earnablePoints,
     claimableUntil: new Date(closesAt).toISOString(),
   };
 }
@@ -89,7 +83,7 @@ export async function lookUpReceipt(db: Kysely<Database>, receiptInput: string, 
  * `receipt.claimed` event. The sale becomes CLAIMED, so a later POS void takes the points back.
  */
 export async function claimReceipt(
-  db: Kysely<Database>,
+  db: Tx,
   program: Program,
   guestId: string,
   receiptInput: string,
@@ -97,18 +91,13 @@ export async function claimReceipt(
   options: ClaimOptions = {},
 ): Promise<ReceiptClaimed> {
   const receiptCode = parseReceiptCode(receiptInput);
-  const txn = await db
-    .selectFrom('loyalty_transactions')
-    .selectAll()
-    .where('program_id', '=', program.id)
-    .where('receipt_code', '=', receiptCode)
-    .executeTakeFirst();
+  const txn = await saleOfProgramByReceiptCode(db, program.id, receiptCode);
   if (!txn) throw new AppError('ReceiptNotFound', 'No receipt with this code in this program', { field: 'receiptCode' });
   if (txn.status === 'VOIDED') throw new AppError('TransactionNotClaimable', 'This sale was voided and cannot be claimed');
-  if (txn.status !== 'UNCLAIMED' || txn.guest_id !== null) {
-    throw new AppError('ReceiptAlreadyClaimed', undefined, { byYou: txn.guest_id === guestId });
+  if (txn.status !== 'UNCLAIMED' || txn.guestId !== null) {
+    throw new AppError('ReceiptAlreadyClaimed', undefined, { byYou: txn.guestId === guestId });
   }
-  const closesAt = new Date(Date.parse(txn.created_at) + program.claimWindowDays * DAY_MS);
+  const closesAt = new Date(Date.parse(txn.createdAt) + program.claimWindowDays * DAY_MS);
   if (now.getTime() > closesAt.getTime()) {
     throw new AppError('ReceiptClaimWindowClosed', `Receipts can be claimed within ${program.claimWindowDays} days of the sale`, {
       claimWindowDays: program.claimWindowDays,
@@ -116,22 +105,14 @@ export async function claimReceipt(
     });
   }
   const nowIso = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    const won = await trx
-      .updateTable('loyalty_transactions')
-      .set({ guest_id: guestId, status: 'CLAIMED', points_earned: txn.earnable_points, claimed_at: nowIso, updated_at: nowIso })
-      .where('id', '=', txn.id)
-      .where('program_id', '=', program.id)
-      .where('status', '=', 'UNCLAIMED')
-      .where('guest_id', 'is', null)
-      .returning('id')
-      .executeTakeFirst();
+  return inTransaction(db, async (trx) => {
+    const won = await claimSale(trx, { id: txn.id, programId: program.id, guestId, points: txn.earnablePoints, at: nowIso });
     if (!won) throw new AppError('ReceiptAlreadyClaimed', undefined, { byYou: false });
     const balance = await postEntries(
       trx,
       program.id,
       guestId,
-      [{ kind: 'EARN', points: txn.earnable_points, transactionId: txn.id, reason: options.reason ?? 'receipt claimed in the app' }],
+      [{ kind: 'EARN', points: txn.earnablePoints, transactionId: txn.id, reason: options.reason ?? 'receipt claimed in the app' }],
       nowIso,
       { touchActivity: true },
     );
@@ -139,10 +120,10 @@ export async function claimReceipt(
       trx,
       program.id,
       'receipt.claimed',
-      { transactionId: txn.id, receiptCode, guestId, storeId: txn.store_id, pointsEarned: txn.earnable_points, balance, saleCreatedAt: txn.created_at, claimedAt: nowIso },
+      { transactionId: txn.id, receiptCode, guestId, storeId: txn.storeId, pointsEarned: txn.earnablePoints, balance, saleCreatedAt: txn.createdAt, claimedAt: nowIso },
       nowIso,
     );
-    const claimed = { transactionId: txn.id, receiptCode, pointsEarned: txn.earnable_points, balance, claimedAt: nowIso };
+    const claimed = { transactionId: txn.id, receiptCode, pointsEarned: txn.earnablePoints, balance, claimedAt: nowIso };
     await options.inTransaction?.(trx, claimed);
     return claimed;
   });

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import { findProgram, findStore, findStoreByExternalId, listActiveIncentives } from '../../adapters/db/repositories/config.repository.ts';
-import type { Database, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import type { Tx } from '../../adapters/db/tx.ts';
 import type { Incentive } from '../../domain/incentive.ts';
 import { AppError } from '../../errors.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
@@ -16,7 +16,7 @@ export class ConfigCache {
   private readonly incentives: TtlCache<string, Map<string, Incentive>>;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Tx,
     ttlMs: number,
   ) {
     this.programs = new TtlCache(ttlMs);
@@ -56,7 +56,7 @@ export class ConfigCache {
   }
 
   /** The store of a transaction. */
-  async storeOf(txn: LoyaltyTransactionTable, principal: PosPrincipal): Promise<Store> {
+  async storeOf(txn: LoyaltyTransactionRow, principal: PosPrincipal): Promise<Store> {
     const store = await this.stores.getOrLoad(`id|${txn.store_id}`, () => findStore(this.db, principal.programId, txn.store_id));
     if (!store) throw new AppError('StoreNotFound');
     return store;

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Db } from '../../adapters/db/database.ts';
 import { guestById, type GuestRow, transactionWithGuest } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
-import type { Database, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import type { Tx } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { PosContext } from '../commands.ts';
@@ -36,7 +36,7 @@ export interface LoyaltyDeps {
 
 /** What every loyalty use case runs with, built once by `LoyaltyService`. */
 export interface LoyaltyContext {
-  db: Kysely<Database>;
+  db: Tx;
   clock: () => Date;
   randomIndex: (n: number) => number;
   publicUrl: string;
@@ -53,11 +53,11 @@ export interface LoyaltyContext {
  * aside for the transaction object, so `guestOf` answers without another query.
  */
 export class TransactionReader {
-  private readonly joinedGuests = new WeakMap<LoyaltyTransactionTable, Guest>();
+  private readonly joinedGuests = new WeakMap<LoyaltyTransactionRow, Guest>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Tx) {}
 
-  async row(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionTable> {
+  async row(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionRow> {
     const row = UUID.test(id) ? await transactionWithGuest.first(this.db, { id: id.toLowerCase(), programId: principal.programId }) : undefined;
     if (!row) throw new AppError('TransactionNotFoundError', `No loyalty transaction ${id}`);
     const { g_name, g_email, g_balance, g_created_at, ...txn } = row;
@@ -68,12 +68,12 @@ export class TransactionReader {
   }
 
   /** The transaction's guest: as read with it by `row`, else from the database. */
-  async guestOf(txn: LoyaltyTransactionTable, programId: string, guestId: string): Promise<Guest | null> {
+  async guestOf(txn: LoyaltyTransactionRow, programId: string, guestId: string): Promise<Guest | null> {
     return this.joinedGuests.get(txn) ?? findGuest(this.db, programId, guestId);
   }
 }
 
-export async function findGuest(db: Kysely<Database>, programId: string, id: string): Promise<Guest | null> {
+export async function findGuest(db: Tx, programId: string, id: string): Promise<Guest | null> {
   const row = await guestById.first(db, { id, programId });
   return row ? toGuest(row) : null;
 }

@@ -1,5 +1,5 @@
 import { activeCode, codeUse, consumeCodeAndOpen, guestAndOpenTransaction } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
-import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { newReceiptCode } from '../../domain/receipt.ts';
 import { AppError } from '../../errors.ts';
 import { newId, UUID } from '../../lib/ids.ts';
@@ -80,7 +80,7 @@ function openTransactionRow(
   id: string,
   selections: string,
   nowIso: string,
-): LoyaltyTransactionTable {
+): LoyaltyTransactionRow {
   return {
     id,
     program_id: principal.programId,
@@ -107,6 +107,7 @@ function openTransactionRow(
     receipt_code: newReceiptCode(ctx.randomIndex),
     claim_hash: null,
     claim_response: null,
+    rule_results: null,
     created_at: nowIso,
     updated_at: nowIso,
     claimed_at: null,
@@ -125,7 +126,7 @@ async function identifyAnswer(
   selectionsJson: string,
   guestId: string,
   pos: PosContext,
-): Promise<(txn: Pick<LoyaltyTransactionTable, 'id' | 'receipt_code'>, guest: Guest) => IdentifyResult> {
+): Promise<(txn: Pick<LoyaltyTransactionRow, 'id' | 'receipt_code'>, guest: Guest) => IdentifyResult> {
   const [incentives, program] = await Promise.all([ctx.config.incentiveMap(principal.programId), ctx.config.program(principal.programId)]);
   const selections: SelectedIncentive[] = [];
   let reserved = 0;

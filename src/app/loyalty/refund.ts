@@ -1,8 +1,8 @@
 import { liveRedemptions, lockClaimedSale, returnRedemption } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { lockGuest, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import { findRefund, insertRefund, refundsOfSale } from '../../adapters/db/repositories/refunds.repository.ts';
-import type { Database, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
-import type { Kysely } from 'kysely';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { inTransaction, type Tx } from '../../adapters/db/tx.ts';
 import type { Cart } from '../../domain/cart.ts';
 import { planRefund, type RefundCheck, type RefundedLine, refundLines, unknownRefundLine } from '../../domain/refund.ts';
 import { AppError, invalidField } from '../../errors.ts';
@@ -49,7 +49,7 @@ export async function refundSale(ctx: LoyaltyContext, principal: PosPrincipal, t
   return applyRefund(ctx.db, principal, txn, cmd, ctx.clock());
 }
 
-async function applyRefund(db: Kysely<Database>, principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: RefundCommand, now: Date): Promise<RefundResult> {
+async function applyRefund(db: Tx, principal: PosPrincipal, txn: LoyaltyTransactionRow, cmd: RefundCommand, now: Date): Promise<RefundResult> {
   const requested = accepted(refundLines(cmd.lines)).lines;
   // Order-independent: the same lines in another order are the same refund.
   const requestHash = sha256(canonicalJson([...requested].sort((a, b) => (a.referenceId < b.referenceId ? -1 : a.referenceId > b.referenceId ? 1 : 0))));
@@ -66,7 +66,7 @@ async function applyRefund(db: Kysely<Database>, principal: PosPrincipal, txn: L
   const unknown = unknownRefundLine(cart, requested);
   if (unknown) throw invalidField(unknown.field, unknown.message);
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // Lock the guest, then the sale, in the order CLAIMED and void take them: concurrent refunds
     // and a void of the same sale run one after the other.
     await lockGuest(trx, guestId);

@@ -1,8 +1,10 @@
-import { markPending, type NewRedemption } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { markPending, type NewRedemption, recordRuleResults } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { LedgerEntryInput } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { Cart } from '../../domain/cart.ts';
+import { OPEN_STATUSES } from '../../domain/transaction-status.ts';
 import { evaluate, type Evaluation, POINT_BALANCE } from '../../domain/evaluate.ts';
+import { ruleResults, type RuleResults } from '../../domain/rule-results.ts';
 import { localTimeAt } from '../../domain/time.ts';
 import { AppError, rulesError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -21,15 +23,16 @@ import { presentationFor } from './presentation.ts';
  * the pure `evaluate`.
  */
 
-const OPEN_STATES = ['OPEN', 'PENDING'] as const;
 
 /** Dry run of a claim: eligibility and points preview; changes nothing. */
 export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: SaleCommand): Promise<SaleResult> {
   const txn = await ctx.transactions.row(principal, transactionId);
-  if (!(OPEN_STATES as readonly string[]).includes(txn.status)) {
+  if (!(OPEN_STATUSES as readonly string[]).includes(txn.status)) {
     throw new AppError('TransactionNotClaimable', `Loyalty transaction is ${txn.status}`);
   }
-  const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);
+  const { program, guest, evaluation, incentiveLines, results } = await evaluateSale(ctx, principal, txn, cmd, 'validate');
+  // A dry run changes nothing but the rule results the back office shows for the sale.
+  await recordRuleResults.run(ctx.db, { id: txn.id, rule_results: results });
   if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
   return saleResult(ctx, program, txn, guest, cmd, evaluation, incentiveLines, guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned);
 }
@@ -44,8 +47,11 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
   if (txn.status === 'CLAIMED' || txn.status === 'VOIDED' || txn.status === 'UNCLAIMED') {
     return replayOrRefuse(txn, cmd);
   }
-  const { program, guest, evaluation, incentiveLines } = await evaluateSale(ctx, principal, txn, cmd);
-  if (evaluation.failures.length > 0) throw rulesError(evaluation.failures);
+  const { program, guest, evaluation, incentiveLines, results } = await evaluateSale(ctx, principal, txn, cmd, cmd.status);
+  if (evaluation.failures.length > 0) {
+    await recordRuleResults.run(ctx.db, { id: txn.id, rule_results: results });
+    throw rulesError(evaluation.failures);
+  }
   const nowIso = ctx.clock().toISOString();
   const common = {
     cart: JSON.stringify(cmd.cart),
@@ -53,6 +59,8 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
     channel: cmd.channel,
     subtotal_cents: evaluation.subtotalCents,
     updated_at: nowIso,
+    // Written with the update itself (PENDING's UPDATE, CLAIMED's claim row): no extra statement.
+    rule_results: results,
   };
 
   if (cmd.status === 'PENDING') {
@@ -146,7 +154,7 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
 }
 
 /** A settled transaction: a retried CLAIMED with the same body gets its stored answer; anything else is refused. */
-function replayOrRefuse(txn: LoyaltyTransactionTable, cmd: SaleCommand): unknown {
+function replayOrRefuse(txn: LoyaltyTransactionRow, cmd: SaleCommand): unknown {
   if (txn.status === 'CLAIMED' && cmd.status === 'CLAIMED' && txn.claim_hash === cmd.bodyHash && txn.claim_response) {
     return JSON.parse(txn.claim_response);
   }
@@ -154,7 +162,7 @@ function replayOrRefuse(txn: LoyaltyTransactionTable, cmd: SaleCommand): unknown
   throw new AppError('TransactionNotClaimable', why);
 }
 
-async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionTable, cmd: SaleCommand) {
+async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: LoyaltyTransactionRow, cmd: SaleCommand, stage: RuleResults['stage']) {
   if (!txn.guest_id) throw new AppError('TransactionNotClaimable', 'Transaction has no guest');
   if (cmd.loyaltyId && cmd.loyaltyId.toLowerCase() !== txn.guest_id) {
     throw new AppError('ValidationError', 'loyaltyId is not the guest identified on this transaction', { field: 'loyaltyId' });
@@ -199,14 +207,15 @@ async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: L
     ({ cart, incentiveLines, offered } = resolve(refused));
     evaluation = evaluateCart(cart);
   }
-  return { program, guest, evaluation, incentiveLines };
+  const results = JSON.stringify(ruleResults(evaluation, incentives, stage, ctx.clock().toISOString()));
+  return { program, guest, evaluation, incentiveLines, results };
 }
 
 /** The answer of validate, PENDING and CLAIMED, with the receipt of a claimed sale; `points` is the balance shown. */
 function saleResult(
   ctx: LoyaltyContext,
   program: Program,
-  txn: LoyaltyTransactionTable,
+  txn: LoyaltyTransactionRow,
   guest: Guest,
   cmd: SaleCommand,
   evaluation: Evaluation,

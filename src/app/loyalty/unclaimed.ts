@@ -1,5 +1,5 @@
 import { insertUnlessDuplicate, transactionByDedupe } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
-import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { Cart } from '../../domain/cart.ts';
 import { evaluate } from '../../domain/evaluate.ts';
 import { newReceiptCode } from '../../domain/receipt.ts';
@@ -34,7 +34,7 @@ export async function unclaimedSale(ctx: LoyaltyContext, principal: PosPrincipal
     incentives: new Map(),
   });
   const nowIso = ctx.clock().toISOString();
-  const row: LoyaltyTransactionTable = {
+  const row: LoyaltyTransactionRow = {
     id: newId(),
     program_id: program.id,
     store_id: store.id,
@@ -60,6 +60,7 @@ export async function unclaimedSale(ctx: LoyaltyContext, principal: PosPrincipal
     receipt_code: newReceiptCode(ctx.randomIndex),
     claim_hash: cmd.bodyHash,
     claim_response: null,
+    rule_results: null,
     created_at: nowIso,
     updated_at: nowIso,
     claimed_at: null,
@@ -70,7 +71,7 @@ export async function unclaimedSale(ctx: LoyaltyContext, principal: PosPrincipal
   return unclaimedResult(ctx, program, stored, cmd.pos.dialect);
 }
 
-function unclaimedResult(ctx: LoyaltyContext, program: Program, txn: LoyaltyTransactionTable, dialect: string): UnclaimedResult {
+function unclaimedResult(ctx: LoyaltyContext, program: Program, txn: LoyaltyTransactionRow, dialect: string): UnclaimedResult {
   const presentation = presentationFor(program, ctx.publicUrl, dialect, 'unclaimed', {
     transactionId: txn.id,
     receiptCode: txn.receipt_code,

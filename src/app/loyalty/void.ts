@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import { markVoided, voidRedemptions } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { enqueueEvent } from '../../adapters/db/repositories/outbox.repository.ts';
 import { lockGuest, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import { refundsOfSale } from '../../adapters/db/repositories/refunds.repository.ts';
-import type { Database, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { inTransaction, type Tx } from '../../adapters/db/tx.ts';
 import { netOfRefunds } from '../../domain/refund.ts';
 import { AppError } from '../../errors.ts';
 import { voidedEventData } from '../events/event-types.ts';
@@ -14,7 +14,7 @@ export interface VoidOptions {
   /** who voided, for the `transaction.voided` event */
   voidedBy?: 'pos' | 'admin';
   /** runs inside the void's database transaction, after the change (the admin API writes its audit entry here) */
-  inTransaction?: (trx: Kysely<Database>, before: LoyaltyTransactionTable) => Promise<void>;
+  inTransaction?: (trx: Tx, before: LoyaltyTransactionRow) => Promise<void>;
 }
 
 /**
@@ -28,7 +28,7 @@ export async function voidSale(ctx: LoyaltyContext, principal: PosPrincipal, tra
     if (txn.status === 'VOIDED') return { transactionId: txn.id };
     const nowIso = ctx.clock().toISOString();
     const moved = { pointsReturned: 0, pointsTakenBack: 0 };
-    const done = await ctx.db.transaction().execute(async (trx) => {
+    const done = await inTransaction(ctx.db, async (trx) => {
       // Lock the guest before the transaction row, in the order CLAIMED takes them.
       if (txn.status === 'CLAIMED' && txn.guest_id) await lockGuest(trx, txn.guest_id);
       if (!(await markVoided(trx, { id: txn.id, from: txn.status, at: nowIso }))) return false;

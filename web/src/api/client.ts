@@ -5,6 +5,13 @@ export type { components, paths };
 /** A schema of the server's OpenAPI document, by name or by path of an inline one. */
 export type Schemas = components['schemas'];
 
+/** The JSON an admin route answers with `status` (200 unless told), by path and method. */
+export type Json<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch', S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;
+
 const TOKEN_KEY = 'tillpoint.admin.token';
 
 /** The admin session token lives in sessionStorage: one tab, gone when the tab closes. */
@@ -24,6 +31,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The server's message when `error` is a 4xx naming `field` (details.field), for that input's error slot. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError && error.details?.field === field ? error.message : undefined;
 }
 
 let onUnauthorized: () => void = () => {};

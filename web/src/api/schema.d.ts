@@ -7324,6 +7324,38 @@ export interface paths {
                                 /** @description ISO-8601 UTC */
                                 voidedAt: string | null;
                             }[];
+                            /** @description the last evaluation of the cart: per incentive, applied or not and each rule’s verdict */
+                            ruleResults: {
+                                /** @description ISO-8601 UTC */
+                                at: string;
+                                incentives: {
+                                    /** @description every rule passed */
+                                    applied: boolean;
+                                    incentiveId: string;
+                                    /** @enum {string} */
+                                    kind: "REWARD" | "OFFER";
+                                    points: number;
+                                    quantity: number;
+                                    /** @description the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …) */
+                                    rules: {
+                                        failure: {
+                                            code: string;
+                                            currentValue?: unknown;
+                                            message: string;
+                                            targetValue?: unknown;
+                                        } | null;
+                                        passed: boolean;
+                                        ruleId: string;
+                                    }[];
+                                }[];
+                                pointsEarned: number;
+                                pointsRedeemed: number;
+                                /**
+                                 * @description the update that evaluated the cart
+                                 * @enum {string}
+                                 */
+                                stage: "validate" | "PENDING" | "CLAIMED";
+                            } | null;
                             selections: string[];
                             serviceMode: string | null;
                             /** @enum {string} */
@@ -7466,6 +7498,38 @@ export interface paths {
                                 /** @description ISO-8601 UTC */
                                 voidedAt: string | null;
                             }[];
+                            /** @description the last evaluation of the cart: per incentive, applied or not and each rule’s verdict */
+                            ruleResults: {
+                                /** @description ISO-8601 UTC */
+                                at: string;
+                                incentives: {
+                                    /** @description every rule passed */
+                                    applied: boolean;
+                                    incentiveId: string;
+                                    /** @enum {string} */
+                                    kind: "REWARD" | "OFFER";
+                                    points: number;
+                                    quantity: number;
+                                    /** @description the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …) */
+                                    rules: {
+                                        failure: {
+                                            code: string;
+                                            currentValue?: unknown;
+                                            message: string;
+                                            targetValue?: unknown;
+                                        } | null;
+                                        passed: boolean;
+                                        ruleId: string;
+                                    }[];
+                                }[];
+                                pointsEarned: number;
+                                pointsRedeemed: number;
+                                /**
+                                 * @description the update that evaluated the cart
+                                 * @enum {string}
+                                 */
+                                stage: "validate" | "PENDING" | "CLAIMED";
+                            } | null;
                             selections: string[];
                             serviceMode: string | null;
                             /** @enum {string} */

@@ -1,11 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type paths, unwrap } from '../api/client';
-
-type Json<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch', S extends number = 200> = paths[P][M] extends {
-  responses: { [K in S]: { content: { 'application/json': infer T } } };
-}
-  ? T
-  : never;
+import { api, ApiError, type Json, type paths, unwrap } from '../api/client';
 
 export type Location = Json<'/admin/v1/cstore/locations/{locationId}', 'get'>;
 export type License = Json<'/admin/v1/cstore/programs/{programId}/licenses', 'get'>[number];
@@ -22,6 +16,7 @@ export type RollOutReadiness = Json<'/admin/v1/cstore/programs/{programId}/rollo
 export type PilotBlocker = RollOutReadiness['blockers'][number];
 export type RejectedRecords = Json<'/admin/v1/cstore/locations/{locationId}/rejected-records', 'get'>;
 export type RetryOutlet = Json<'/admin/v1/cstore/locations/{locationId}/retry-outlet', 'post'>;
+export type NewLocation = NonNullable<paths['/admin/v1/cstore/programs/{programId}/locations']['post']['requestBody']>['content']['application/json'];
 export type LocationPatch = NonNullable<paths['/admin/v1/cstore/locations/{locationId}']['patch']['requestBody']>['content']['application/json'];
 /**
  * What POST …/rollout answered: the locations it turned live, or — refused because the pilot was
@@ -111,6 +106,8 @@ export const cstoreApi = {
       throw e;
     }
   },
+  issueAgentToken: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/agent-token', locationPath(locationId))),
+  createLocation: (programId: string, body: NewLocation) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId } }, body })),
   retryOutlet: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/retry-outlet', locationPath(locationId))),
 };
 

@@ -1,4 +1,5 @@
-import { Badge, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { Link } from 'react-router';
 import { when } from '../shell/states';
 import type { Batch, License, Location, RejectedRecords, SyncRun } from './api';
 
@@ -67,3 +68,37 @@ export const EffectBadge = ({ effect }: { effect: RejectedRecords['records'][num
     {effect.replace(/_/g, ' ')}
   </Badge>
 );
+
+/** A location's register in a table cell: its state, in the server's words, and the last batch it applied. */
+export function RegisterCell({ register }: { register: Location['register'] }) {
+  return (
+    <>
+      <RegisterBadge register={register} />
+      <Text size="xs" c="dimmed">
+        {localTimes(register.label)}
+      </Text>
+      <Text size="xs" c="dimmed">
+        last applied: {lastApplied(register)}
+      </Text>
+    </>
+  );
+}
+
+/** How many promotion changes wait for review at a location, linking to them when `to` is given. */
+export function PendingBadge({ count, to }: { count: number; to?: string }) {
+  if (count === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        none
+      </Text>
+    );
+  }
+  const badge = <Badge color="orange">{count} to review</Badge>;
+  return to ? (
+    <Anchor component={Link} to={to}>
+      {badge}
+    </Anchor>
+  ) : (
+    badge
+  );
+}

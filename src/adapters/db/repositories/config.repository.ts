@@ -78,6 +78,12 @@ export async function findStore(db: Kysely<Database>, programId: string, id: str
   return row ? toStore(row) : null;
 }
 
+/** The program's first store (by creation), if any. */
+export async function firstStore(db: Kysely<Database>, programId: string): Promise<Store | null> {
+  const row = await db.selectFrom('stores').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return row ? toStore(row) : null;
+}
+
 export async function findActiveKey(db: Kysely<Database>, keyHash: string): Promise<PosPrincipal | null> {
   const row = await db
     .selectFrom('api_keys')

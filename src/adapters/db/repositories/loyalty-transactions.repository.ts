@@ -1,5 +1,8 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
+import type { Cursor } from '../../../app/pagination.ts';
+import { OPEN_STATUSES, type TransactionStatus } from '../../../domain/transaction-status.ts';
 import { capabilitiesOf } from '../capabilities.ts';
+import { olderThan } from '../keyset.ts';
 import { insertLedgerRows, LEDGER_COLUMNS, type LedgerRow } from './points-ledger.repository.ts';
 import { insertEvent } from './outbox.repository.ts';
 import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
@@ -11,7 +14,14 @@ import type { Database, LoyaltyTransactionTable, OutboxEventTable, RedemptionTab
  * was a visible share of the server's CPU.
  */
 
-const OPEN_STATES = ['OPEN', 'PENDING'] as const;
+const OPEN_STATES = OPEN_STATUSES;
+
+/**
+ * A POS sale as the loyalty use cases read and write it. Still the stored row's shape (snake_case):
+ * the POS hot path maps nothing it does not need to; the loyalty split (issue 10 item 2) gives it
+ * a camelCase record.
+ */
+export type LoyaltyTransactionRow = LoyaltyTransactionTable;
 
 export interface GuestRow {
   id: string;
@@ -170,6 +180,7 @@ const TRANSACTION_COLUMN_NAMES = (
     'receipt_code',
     'claim_hash',
     'claim_response',
+    'rule_results',
     'created_at',
     'updated_at',
     'claimed_at',
@@ -246,13 +257,33 @@ export interface SaleFields {
   channel: string | null;
   subtotal_cents: number;
   updated_at: string;
+  /** JSON RuleResults of the evaluation this update wrote */
+  rule_results: string;
 }
+
+/**
+ * The rule results of an evaluation that wrote nothing else (validate, or an update the rules
+ * refused): one UPDATE by primary key, only while the transaction is still open — a settled
+ * sale keeps the results it was settled with.
+ */
+export const recordRuleResults = prepare((db, p: { id: string; rule_results: string }) =>
+  db.updateTable('loyalty_transactions').set({ rule_results: p.rule_results }).where('id', '=', p.id).where('status', 'in', OPEN_STATES),
+);
 
 /** PENDING: holds the basket's rewards; only while the transaction is still open. */
 export const markPending = prepare((db, p: SaleFields & { id: string; reserved: number }) =>
   db
     .updateTable('loyalty_transactions')
-    .set({ cart: p.cart, service_mode: p.service_mode, channel: p.channel, subtotal_cents: p.subtotal_cents, updated_at: p.updated_at, status: 'PENDING', reserved_points: p.reserved })
+    .set({
+      cart: p.cart,
+      service_mode: p.service_mode,
+      channel: p.channel,
+      subtotal_cents: p.subtotal_cents,
+      updated_at: p.updated_at,
+      status: 'PENDING',
+      reserved_points: p.reserved,
+      rule_results: p.rule_results,
+    })
     .where('id', '=', p.id)
     .where('status', 'in', OPEN_STATES)
     .returning('id'),
@@ -281,6 +312,7 @@ function claimSet(p: ClaimFields) {
     status: 'CLAIMED' as const,
     claim_hash: p.claim_hash,
     claim_response: p.claim_response,
+    rule_results: p.rule_results,
     points_earned: p.points_earned,
     points_redeemed: p.points_redeemed,
     reserved_points: 0,
@@ -588,4 +620,142 @@ export async function returnRedemption(trx: Kysely<Database>, id: string, quanti
     .set((eb) => ({ returned_quantity: eb('returned_quantity', '+', quantity) }))
     .where('id', '=', id)
     .execute();
+}
+
+// ---- the back office and rule facts ------------------------------------------------------------
+
+/** A sale as the back office lists and shows it, with its store's POS number. */
+export interface TransactionRecord {
+  id: string;
+  storeId: string;
+  storeExternalId: string;
+  guestId: string | null;
+  status: TransactionStatus;
+  posVendor: string;
+  terminal: string;
+  posTransactionId: string;
+  receiptCode: string;
+  subtotalCents: number;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  createdAt: string;
+  updatedAt: string;
+  claimedAt: string | null;
+  voidedAt: string | null;
+  operator: string | null;
+  serviceMode: string | null;
+  channel: string | null;
+  /** the last canonical cart the POS sent (JSON), null before */
+  cart: unknown;
+  selections: string[];
+  /** the answer to the CLAIMED update (JSON), null before */
+  claimResponse: unknown;
+  /** what the last validate, PENDING or CLAIMED evaluation decided (RuleResults JSON), null before */
+  ruleResults: unknown;
+}
+
+export interface TransactionFilter {
+  storeId?: string;
+  storeExternalId?: string;
+  status?: TransactionStatus;
+  guestId?: string;
+  receiptCode?: string;
+  from?: string;
+  to?: string;
+  id?: string;
+}
+
+function toTransactionRecord(row: LoyaltyTransactionTable & { store_external_id: string }): TransactionRecord {
+  return {
+    id: row.id,
+    storeId: row.store_id,
+    storeExternalId: row.store_external_id,
+    guestId: row.guest_id,
+    status: row.status,
+    posVendor: row.pos_vendor,
+    terminal: row.terminal,
+    posTransactionId: row.pos_transaction_id,
+    receiptCode: row.receipt_code,
+    subtotalCents: row.subtotal_cents,
+    pointsEarned: row.points_earned,
+    pointsRedeemed: row.points_redeemed,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    claimedAt: row.claimed_at,
+    voidedAt: row.voided_at,
+    operator: row.operator,
+    serviceMode: row.service_mode,
+    channel: row.channel,
+    cart: row.cart ? (JSON.parse(row.cart) as unknown) : null,
+    selections: JSON.parse(row.selections) as string[],
+    claimResponse: row.claim_response ? (JSON.parse(row.claim_response) as unknown) : null,
+    ruleResults: row.rule_results ? (JSON.parse(row.rule_results) as unknown) : null,
+  };
+}
+
+/** A program's sales, newest first, up to `limit` after `cursor`. */
+export async function searchTransactions(db: Kysely<Database>, programId: string, f: TransactionFilter, cursor: Cursor | null, limit: number): Promise<TransactionRecord[]> {
+  let q = db
+    .selectFrom('loyalty_transactions as t')
+    .innerJoin('stores as s', (j) => j.onRef('s.id', '=', 't.store_id').onRef('s.program_id', '=', 't.program_id'))
+    .selectAll('t')
+    .select('s.external_id as store_external_id')
+    .where('t.program_id', '=', programId);
+  if (f.id !== undefined) q = q.where('t.id', '=', f.id);
+  if (f.storeId !== undefined) q = q.where('t.store_id', '=', f.storeId);
+  if (f.storeExternalId !== undefined) q = q.where('s.external_id', '=', f.storeExternalId);
+  if (f.status !== undefined) q = q.where('t.status', '=', f.status);
+  if (f.guestId !== undefined) q = q.where('t.guest_id', '=', f.guestId);
+  if (f.receiptCode !== undefined) q = q.where('t.receipt_code', '=', f.receiptCode);
+  if (f.from !== undefined) q = q.where('t.created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('t.created_at', '<=', f.to);
+  if (cursor) q = q.where(olderThan(cursor, 't.created_at', 't.id'));
+  const rows = await q.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(limit).execute();
+  return rows.map(toTransactionRecord);
+}
+
+export async function findTransactionRecord(db: Kysely<Database>, programId: string, id: string): Promise<TransactionRecord | null> {
+  return (await searchTransactions(db, programId, { id }, null, 1))[0] ?? null;
+}
+
+/** What a sale redeemed, oldest first. */
+export async function transactionRedemptions(db: Kysely<Database>, programId: string, transactionId: string) {
+  const rows = await db.selectFrom('redemptions').selectAll().where('program_id', '=', programId).where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ incentiveId: r.incentive_id, kind: r.kind, quantity: r.quantity, points: r.points, voidedAt: r.voided_at }));
+}
+
+/** The guest of the sale with this receipt code, if the sale had one. */
+export async function guestIdByReceiptCode(db: Kysely<Database>, programId: string, receiptCode: string): Promise<string | null> {
+  const row = await db.selectFrom('loyalty_transactions').select('guest_id').where('program_id', '=', programId).where('receipt_code', '=', receiptCode).executeTakeFirst();
+  return row?.guest_id ?? null;
+}
+
+/** A guest's redemptions not voided, with what partial refunds gave back (rule history). */
+export async function guestRedemptionHistory(db: Kysely<Database>, programId: string, guestId: string) {
+  const rows = await db
+    .selectFrom('redemptions')
+    .select(['incentive_id', 'kind', 'quantity', 'returned_quantity', 'created_at'])
+    .where('program_id', '=', programId)
+    .where('guest_id', '=', guestId)
+    .where('voided_at', 'is', null)
+    .execute();
+  return rows.map((r) => ({ incentiveId: r.incentive_id, kind: r.kind, quantity: r.quantity, returnedQuantity: r.returned_quantity, createdAt: r.created_at }));
+}
+
+/** How many CLAIMED sales the guest has, not counting `exceptId`. */
+export async function countClaimedTransactions(db: Kysely<Database>, programId: string, guestId: string, exceptId: string | null): Promise<number> {
+  let q = db
+    .selectFrom('loyalty_transactions')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('program_id', '=', programId)
+    .where('guest_id', '=', guestId)
+    .where('status', '=', 'CLAIMED');
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Whether a one-time code identified this sale (else the guest's loyalty id did). */
+export async function identifiedByCode(db: Kysely<Database>, programId: string, transactionId: string): Promise<boolean> {
+  const otp = await db.selectFrom('otp_codes').select('id').where('program_id', '=', programId).where('used_transaction_id', '=', transactionId).executeTakeFirst();
+  return otp !== undefined;
 }

@@ -55,3 +55,12 @@ export async function eventsOfTransaction(db: Kysely<Database>, programId: strin
     .filter((r) => r.data.transactionId === transactionId)
     .map((r) => ({ id: r.id, type: r.type, at: r.created_at, dispatchedAt: r.dispatched_at, data: r.data }));
 }
+
+/** Events per INSERT statement (5 parameters each). */
+const EVENT_ROWS = 500;
+
+/** Many events at once, as multi-row inserts (a night's expiry writes one per guest). */
+export async function enqueueEvents(trx: Kysely<Database>, events: readonly { id: string; programId: string; type: EventType; payload: Record<string, unknown>; at: string }[]): Promise<void> {
+  const rows = events.map((e) => ({ id: e.id, program_id: e.programId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.at }));
+  for (let i = 0; i < rows.length; i += EVENT_ROWS) await trx.insertInto('outbox_events').values(rows.slice(i, i + EVENT_ROWS)).execute();
+}

@@ -2,7 +2,11 @@ import { type Kysely, sql } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
 import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
 import type { ExpiryLedgerEntry } from '../../../domain/expiry.ts';
-import type { Database, LedgerKind, PointsLedgerTable } from '../schema.ts';
+import type { Cursor } from '../../../app/pagination.ts';
+import type { LedgerKind } from '../../../domain/ledger-kind.ts';
+import { olderThan } from '../keyset.ts';
+import type { GuestActivity } from './guests.repository.ts';
+import type { Database, PointsLedgerTable } from '../schema.ts';
 
 export interface LedgerEntryInput {
   kind: LedgerKind;
@@ -141,6 +145,23 @@ export async function lockGuest(trx: Kysely<Database>, guestId: string): Promise
   await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', guestId).execute();
 }
 
+/**
+ * The batch form of `lockGuest` for engines that lock rows (`DbCapabilities.skipLocked`): re-reads
+ * guests `FOR UPDATE`, in id order, so a concurrent sale waits for the expiry page (or the page for
+ * it) and two batches never deadlock.
+ */
+export async function lockGuests(trx: Kysely<Database>, programId: string, ids: readonly string[]): Promise<GuestActivity[]> {
+  const rows = await trx
+    .selectFrom('guests')
+    .select(['id', 'balance', 'last_activity_at', 'created_at'])
+    .where('program_id', '=', programId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => ({ id: r.id, balance: r.balance, lastActivityAt: r.last_activity_at, createdAt: r.created_at }));
+}
+
 export async function currentBalance(db: Kysely<Database>, guestId: string): Promise<number | null> {
   const row = await db.selectFrom('guests').select('balance').where('id', '=', guestId).executeTakeFirst();
   return row?.balance ?? null;
@@ -179,4 +200,62 @@ export async function ledgerEntries(db: Kysely<Database>, guestIds: readonly str
     list.push({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id });
   }
   return out;
+}
+
+/** A ledger entry as the back office lists it. */
+export interface LedgerEntryRecord {
+  id: string;
+  kind: LedgerKind;
+  points: number;
+  balanceAfter: number;
+  transactionId: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+function toEntry(row: PointsLedgerTable): LedgerEntryRecord {
+  return { id: row.id, kind: row.kind, points: row.points, balanceAfter: row.balance_after, transactionId: row.transaction_id, reason: row.reason, createdAt: row.created_at };
+}
+
+/** A guest's entries, newest first, up to `limit` after `cursor`. */
+export async function guestLedgerPage(db: Kysely<Database>, programId: string, guestId: string, cursor: Cursor | null, limit: number): Promise<LedgerEntryRecord[]> {
+  let q = db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('guest_id', '=', guestId);
+  if (cursor) q = q.where(olderThan(cursor, 'created_at', 'id'));
+  return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toEntry);
+}
+
+/** The entries one sale wrote, oldest first. */
+export async function transactionLedger(db: Kysely<Database>, programId: string, transactionId: string): Promise<LedgerEntryRecord[]> {
+  const rows = await db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toEntry);
+}
+
+/** The entry `postEntries` just wrote for a single-entry posting (its kind, instant and balance after). */
+export async function postedEntry(db: Kysely<Database>, guestId: string, kind: LedgerKind, at: string, balanceAfter: number): Promise<LedgerEntryRecord> {
+  const row = await db
+    .selectFrom('points_ledger')
+    .selectAll()
+    .where('guest_id', '=', guestId)
+    .where('kind', '=', kind)
+    .where('created_at', '=', at)
+    .where('balance_after', '=', balanceAfter)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  return toEntry(row);
+}
+
+/**
+ * A guest's EARN and VOID_EARN entries after `since`, in the shape the tier computation reads
+ * (domain/tiers.ts `pointsEarnedInWindow`).
+ */
+export async function earnEntriesSince(db: Kysely<Database>, programId: string, guestId: string, since: string): Promise<ExpiryLedgerEntry[]> {
+  const rows = await db
+    .selectFrom('points_ledger')
+    .select(['kind', 'points', 'created_at', 'transaction_id'])
+    .where('guest_id', '=', guestId)
+    .where('program_id', '=', programId)
+    .where('kind', 'in', ['EARN', 'VOID_EARN'])
+    .where('created_at', '>', since)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, points: r.points, createdAt: r.created_at, transactionId: r.transaction_id }));
 }

@@ -1,7 +1,11 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ADMIN_ROLES } from '../../../domain/admin-role.ts';
 import { BIRTHDATE_PATTERN } from '../../../domain/birthdate.ts';
+import { DELIVERY_STATUSES } from '../../../domain/delivery-status.ts';
+import { LEDGER_KINDS } from '../../../domain/ledger-kind.ts';
 import { MAX_ADJUSTMENT, MAX_EARN_RATE_MILLI, MAX_POINTS } from '../../../domain/limits.ts';
 import { PRESENTATION_FIELDS } from '../../../domain/receipt.ts';
+import { TRANSACTION_STATUSES } from '../../../domain/transaction-status.ts';
 import { AmountMinor, Int, Line, Points } from './common.ts';
 
 /**
@@ -296,7 +300,7 @@ export type GuestPatchBodyT = Static<typeof GuestPatchBody>;
 
 export const LedgerEntryView = Type.Object({
   id: Type.String(),
-  kind: StringEnum(['EARN', 'REDEEM', 'VOID_EARN', 'VOID_REDEEM', 'ADJUST', 'EXPIRE'] as const),
+  kind: StringEnum(LEDGER_KINDS),
   points: Type.Integer({ description: 'signed' }),
   balanceAfter: Type.Integer(),
   transactionId: Nullable(Type.String()),
@@ -319,7 +323,7 @@ export const NewGuestBody = Type.Object(
 
 // ---- transactions ------------------------------------------------------------------------------
 
-export const TransactionStatus = StringEnum(['OPEN', 'PENDING', 'CLAIMED', 'VOIDED', 'UNCLAIMED'] as const);
+export const TransactionStatus = StringEnum(TRANSACTION_STATUSES);
 
 export const TransactionSummary = Type.Object({
   id: Type.String(),
@@ -340,6 +344,34 @@ export const TransactionSummary = Type.Object({
   voidedAt: Nullable(Instant),
 });
 
+const RuleVerdict = Type.Object({
+  ruleId: Type.String(),
+  passed: Type.Boolean(),
+  failure: Nullable(
+    Type.Object({ code: Type.String(), currentValue: Type.Optional(Type.Unknown()), targetValue: Type.Optional(Type.Unknown()), message: Type.String() }),
+  ),
+});
+
+export const RuleResults = Type.Object(
+  {
+    stage: StringEnum(['validate', 'PENDING', 'CLAIMED'] as const, { description: 'the update that evaluated the cart' }),
+    at: Instant,
+    pointsEarned: Type.Integer(),
+    pointsRedeemed: Type.Integer(),
+    incentives: Type.Array(
+      Type.Object({
+        incentiveId: Type.String(),
+        kind: StringEnum(['REWARD', 'OFFER'] as const),
+        quantity: Type.Integer(),
+        points: Type.Integer(),
+        applied: Type.Boolean({ description: 'every rule passed' }),
+        rules: Type.Array(RuleVerdict, { description: 'the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …)' }),
+      }),
+    ),
+  },
+  { description: 'the last evaluation of the cart: per incentive, applied or not and each rule’s verdict' },
+);
+
 export const TransactionDetail = Type.Composite([
   TransactionSummary,
   Type.Object({
@@ -355,6 +387,7 @@ export const TransactionDetail = Type.Composite([
       Type.Object({ id: Type.String(), type: Type.String(), at: Instant, dispatchedAt: Nullable(Instant), data: Type.Object({}, { additionalProperties: true }) }),
       { description: 'events the sale announced, oldest first' },
     ),
+    ruleResults: Nullable(RuleResults),
   }),
 ]);
 
@@ -363,7 +396,7 @@ export const VoidBody = Nullable(Type.Object({ reason: Type.Optional(Type.String
 
 // ---- users ---------------------------------------------------------------------------------------
 
-const Role = StringEnum(['owner', 'program_manager', 'support', 'read_only'] as const);
+const Role = StringEnum(ADMIN_ROLES);
 const ProgramIds = Type.Union([Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 }), Type.Literal('*')], { description: 'program ids, or "*" for every program' });
 
 export const AdminUserView = Type.Object({
@@ -439,7 +472,7 @@ export const WebhookPatchBody = Type.Object(
   strict,
 );
 
-export const DeliveryStatus = StringEnum(['pending', 'delivering', 'delivered', 'dead'] as const);
+export const DeliveryStatus = StringEnum(DELIVERY_STATUSES);
 
 export const DeliveryView = Type.Object({
   id: Type.String(),

@@ -75,11 +75,6 @@ export function Line(options: StringOptions = {}): TString {
   return Type.String({ maxLength: 200, ...options, pattern: options.pattern ?? ONE_LINE_PATTERN });
 }
 
-/** Free text (a reason, a template): tabs and line breaks allowed, other control characters not. */
-export function FreeText(options: StringOptions = {}): TString {
-  return Type.String({ maxLength: 2000, ...options, pattern: options.pattern ?? FREE_TEXT_PATTERN });
-}
-
 /** An integer a client sends, bounded like the 32-bit column it ends in unless told otherwise. */
 export function Int(options: IntegerOptions = {}): TInteger {
   return Type.Integer({ minimum: -MAX_INT32 - 1, maximum: MAX_INT32, ...options });
@@ -98,7 +93,7 @@ export function AmountMinor(options: IntegerOptions = {}): TInteger {
 /**
  * Hardens a request schema in place (app.ts applies it to every route and shared schema, so a new
  * route is covered too): every integer and number without a bound of its own gets the range of a
- * 32-bit column, and every free string (no pattern, format or constant) the FreeText pattern, so
+ * 32-bit column, and every free string (no pattern, format or constant) the free-text pattern, so
  * the OpenAPI document says what the server enforces. Only plain JSON-schema keywords are
  * followed; TypeBox's symbols are left alone.
  */

@@ -6,6 +6,7 @@ import {
   type FetchPromotionsOptions,
   type FetchPromotionsResult,
 } from '../../../app/ports/manufacturer-connector.ts';
+import type { Logger } from '../../../app/ports/logger.ts';
 import type { Promotion, RejectedRecord } from '../../../domain/promotions/promotion.ts';
 import { RJR, isCalendarDate, mapRecord, promotionsQuery, readErrorReason, readPage, readToken, type FeedPage } from './rjr.mapping.ts';
 
@@ -26,11 +27,8 @@ export type RjrCredentials =
   /** a store enrolled as single store: Tillpoint's provider credentials, for that outlet only */
   | { kind: 'single_store'; outletId: string; clientId: string; clientSecret: string };
 
-/** The logging surface the client uses; a pino logger fits. Never given secrets or tokens. */
-export interface RjrLogger {
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+/** The part of the one {@link Logger} the client uses; a pino logger fits. Never given secrets or tokens. */
+export type RjrLogger = Pick<Logger, 'debug' | 'warn'>;
 
 export interface RjrClientConfig {
   /** e.g. https://api.rjrengage.example or the simulator's URL; no trailing path needed */

@@ -1,13 +1,15 @@
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
-import { api, type paths, unwrap } from '../../api/client';
+import { api, type Json, unwrap } from '../../api/client';
 import { useProgram } from '../../shell/program';
+import { DataTable } from '../../shell/DataTable';
+import { Stat } from '../../shell/Stat';
 import { Empty, ErrorState, Loading, money, when } from '../../shell/states';
 
-type Dashboard = paths['/admin/v1/programs/{programId}/dashboard']['get']['responses']['200']['content']['application/json'];
+type Dashboard = Json<'/admin/v1/programs/{programId}/dashboard', 'get'>;
 
 /** Points, sales, top rewards, expiring points, c-store queues: aggregated by the server, charted here, the numbers one click away. */
 export default function DashboardScreen() {
@@ -66,11 +68,11 @@ function DashboardBody({ d }: { d: Dashboard }) {
   return (
     <Stack>
       <SimpleGrid cols={{ base: 2, md: 5 }}>
-        <Kpi label="Points earned" value={d.totals.earned.toLocaleString()} />
-        <Kpi label="Points redeemed" value={d.totals.redeemed.toLocaleString()} />
-        <Kpi label="Claimed sales" value={d.totals.claimedSales.toLocaleString()} />
-        <Kpi label="Unclaimed sales" value={d.totals.unclaimedSales.toLocaleString()} />
-        <Kpi label="Claimed sales value" value={money(d.totals.claimedCents)} />
+        <Stat size="xl" label="Points earned" value={d.totals.earned.toLocaleString()} />
+        <Stat size="xl" label="Points redeemed" value={d.totals.redeemed.toLocaleString()} />
+        <Stat size="xl" label="Claimed sales" value={d.totals.claimedSales.toLocaleString()} />
+        <Stat size="xl" label="Unclaimed sales" value={d.totals.unclaimedSales.toLocaleString()} />
+        <Stat size="xl" label="Claimed sales value" value={money(d.totals.claimedCents)} />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <ChartCard
@@ -108,36 +110,19 @@ function DashboardBody({ d }: { d: Dashboard }) {
           <Title order={4} mb="xs">
             Promotions pending per location
           </Title>
-          {d.pendingPromotions.length === 0 ? (
-            <Text c="dimmed" size="sm">
-              Nothing waits for review.
-            </Text>
-          ) : (
-            <Table aria-label="Pending promotions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Location</Table.Th>
-                  <Table.Th>Add</Table.Th>
-                  <Table.Th>Modify</Table.Th>
-                  <Table.Th>End</Table.Th>
-                  <Table.Th>Waiting since</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d.pendingPromotions.map((p) => (
-                  <Table.Tr key={p.locationId}>
-                    <Table.Td>
-                      <Link to={`/register-updates?location=${p.locationId}`}>{p.name}</Link>
-                    </Table.Td>
-                    <Table.Td>{p.add}</Table.Td>
-                    <Table.Td>{p.modify}</Table.Td>
-                    <Table.Td>{p.end}</Table.Td>
-                    <Table.Td>{when(p.oldestAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
+          <DataTable
+            label="Pending promotions"
+            rows={d.pendingPromotions}
+            rowKey={(p) => p.locationId}
+            empty={{ title: 'Nothing waits for review.' }}
+            columns={[
+              { key: 'location', header: 'Location', cell: (p) => <Link to={`/register-updates?location=${p.locationId}`}>{p.name}</Link> },
+              { key: 'add', header: 'Add', cell: (p) => p.add },
+              { key: 'modify', header: 'Modify', cell: (p) => p.modify },
+              { key: 'end', header: 'End', cell: (p) => p.end },
+              { key: 'since', header: 'Waiting since', cell: (p) => when(p.oldestAt) },
+            ]}
+          />
         </Card>
         <Card withBorder component="section" aria-label="Sync failures in the last 24 hours">
           <Title order={4} mb="xs">
@@ -163,19 +148,6 @@ function DashboardBody({ d }: { d: Dashboard }) {
   );
 }
 
-function Kpi({ label, value }: { label: string; value: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size="xl">
-        {value}
-      </Text>
-    </Card>
-  );
-}
-
 /** A chart with its numbers one click away (the same rows as a table; day series newest first). */
 function ChartCard<T extends object>({ title, subtitle, chart, columns, rows, empty }: { title: string; subtitle?: string; chart: ReactNode; columns: (keyof T & string)[]; rows: T[]; empty: string | null }) {
   const [view, setView] = useState('chart');
@@ -197,26 +169,16 @@ function ChartCard<T extends object>({ title, subtitle, chart, columns, rows, em
       ) : view === 'chart' ? (
         chart
       ) : (
-        <Table.ScrollContainer minWidth={400} mah={280}>
-          <Table striped aria-label={`${title}: numbers`}>
-            <Table.Thead>
-              <Table.Tr>
-                {columns.map((c) => (
-                  <Table.Th key={c}>{c}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r, i) => (
-                <Table.Tr key={i}>
-                  {columns.map((c) => (
-                    <Table.Td key={c}>{String((r as Record<string, unknown>)[c])}</Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label={`${title}: numbers`}
+          rows={rows}
+          rowKey={(_, i) => String(i)}
+          empty={{ title: empty ?? 'No numbers in this range.' }}
+          minWidth={400}
+          maxHeight={280}
+          striped
+          columns={columns.map((c) => ({ key: c, header: c, cell: (r: T) => String((r as Record<string, unknown>)[c]) }))}
+        />
       )}
     </Card>
   );

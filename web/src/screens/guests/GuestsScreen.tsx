@@ -1,13 +1,15 @@
-import { Alert, Button, Card, Grid, Group, NumberInput, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Group, NumberInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
-import { api, ApiError, unwrap } from '../../api/client';
+import { api, fieldError, unwrap } from '../../api/client';
 import { Can } from '../../auth/auth';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading, when } from '../../shell/states';
-import { CursorPager, useCursorPages } from '../cursor';
+import { useCursorPages } from '../../shell/cursor';
+import { DataTable } from '../../shell/DataTable';
+import { Stat } from '../../shell/Stat';
+import { ErrorState, Loading, when } from '../../shell/states';
 
 /** Guests: search, balance and ledger with reasons, adjust points with a reason, claim a missed sale. */
 export default function GuestsScreen() {
@@ -59,45 +61,29 @@ function GuestSearch() {
           <Button type="submit">Search</Button>
         </Group>
       </form>
-      {list.isPending ? (
-        <Loading what="guests" />
-      ) : list.error ? (
-        <ErrorState error={list.error} what="guests" retry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        <Empty title={text ? 'No guest matches' : 'No guests yet'}>
-          {text ? 'Check the spelling, or search by another field: a receipt code finds the guest who claimed that sale.' : 'Guests sign up in the app or are enrolled at the counter.'}
-        </Empty>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={600}>
-            <Table striped highlightOnHover aria-label="Guests">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>E-mail</Table.Th>
-                  <Table.Th>Balance</Table.Th>
-                  <Table.Th>Last activity</Table.Th>
-                  <Table.Th>Joined</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((g) => (
-                  <Table.Tr key={g.id}>
-                    <Table.Td>
-                      <Link to={`/guests/${g.id}`}>{g.name}</Link>
-                    </Table.Td>
-                    <Table.Td>{g.email ?? '—'}</Table.Td>
-                    <Table.Td>{g.balance.toLocaleString()}</Table.Td>
-                    <Table.Td>{when(g.lastActivityAt)}</Table.Td>
-                    <Table.Td>{when(g.createdAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <CursorPager pages={pages} nextCursor={list.data.nextCursor} label="Guests" />
-        </>
-      )}
+      <DataTable
+        label="Guests"
+        what="guests"
+        query={list}
+        rows={list.data?.items}
+        rowKey={(g) => g.id}
+        empty={
+          text
+            ? { title: 'No guest matches', hint: 'Check the spelling, or search by another field: a receipt code finds the guest who claimed that sale.' }
+            : { title: 'No guests yet', hint: 'Guests sign up in the app or are enrolled at the counter.' }
+        }
+        cursor={{ pages, nextCursor: list.data?.nextCursor }}
+        minWidth={600}
+        striped
+        highlightOnHover
+        columns={[
+          { key: 'name', header: 'Name', cell: (g) => <Link to={`/guests/${g.id}`}>{g.name}</Link> },
+          { key: 'email', header: 'E-mail', cell: (g) => g.email ?? '—' },
+          { key: 'balance', header: 'Balance', cell: (g) => g.balance.toLocaleString() },
+          { key: 'activity', header: 'Last activity', cell: (g) => when(g.lastActivityAt) },
+          { key: 'joined', header: 'Joined', cell: (g) => when(g.createdAt) },
+        ]}
+      />
     </Stack>
   );
 }
@@ -129,11 +115,11 @@ function GuestDetail() {
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 5 }}>
-        <Figure label="Balance" value={`${guest.balance.toLocaleString()} points`} />
-        <Figure label="Tier" value={tier ? `${tier.name}${tier.next ? ` · ${tier.next.pointsToGo} to ${tier.next.name}` : ''}` : 'no tiers'} />
-        <Figure label="E-mail" value={guest.email ?? '—'} />
-        <Figure label="Last activity" value={when(guest.lastActivityAt)} />
-        <Figure label="Loyalty id" value={guest.id} />
+        <Stat label="Balance" value={`${guest.balance.toLocaleString()} points`} />
+        <Stat label="Tier" value={tier ? `${tier.name}${tier.next ? ` · ${tier.next.pointsToGo} to ${tier.next.name}` : ''}` : 'no tiers'} />
+        <Stat label="E-mail" value={guest.email ?? '—'} />
+        <Stat label="Last activity" value={when(guest.lastActivityAt)} />
+        <Stat label="Loyalty id" value={guest.id} />
       </SimpleGrid>
       <Grid>
         <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -141,43 +127,35 @@ function GuestDetail() {
             <Title order={4} mb="xs">
               Points ledger
             </Title>
-            {ledger.items.length === 0 ? (
-              <Empty title="No points moved yet">Sales, claims, adjustments and expiry show up here, newest first.</Empty>
-            ) : (
-              <Table.ScrollContainer minWidth={560}>
-                <Table aria-label="Ledger entries">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>When</Table.Th>
-                      <Table.Th>Kind</Table.Th>
-                      <Table.Th>Points</Table.Th>
-                      <Table.Th>Balance after</Table.Th>
-                      <Table.Th>Reason / sale</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {ledger.items.map((e) => (
-                      <Table.Tr key={e.id}>
-                        <Table.Td>{when(e.createdAt)}</Table.Td>
-                        <Table.Td>{e.kind}</Table.Td>
-                        <Table.Td c={e.points < 0 ? 'red' : undefined}>{e.points > 0 ? `+${e.points}` : e.points}</Table.Td>
-                        <Table.Td>{e.balanceAfter}</Table.Td>
-                        <Table.Td>
-                          {e.reason ?? ''}
-                          {e.transactionId ? (
-                            <>
-                              {e.reason ? ' · ' : ''}
-                              <Link to={`/transactions/${e.transactionId}`}>sale</Link>
-                            </>
-                          ) : null}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-            <CursorPager pages={pages} nextCursor={ledger.nextCursor} label="Ledger" />
+            <DataTable
+              label="Ledger entries"
+              rows={ledger.items}
+              rowKey={(e) => e.id}
+              empty={{ title: 'No points moved yet', hint: 'Sales, claims, adjustments and expiry show up here, newest first.' }}
+              cursor={{ pages, nextCursor: ledger.nextCursor }}
+              minWidth={560}
+              columns={[
+                { key: 'when', header: 'When', cell: (e) => when(e.createdAt) },
+                { key: 'kind', header: 'Kind', cell: (e) => e.kind },
+                { key: 'points', header: 'Points', cell: (e) => (e.points < 0 ? <Text span c="red" inherit>{e.points}</Text> : `+${e.points}`) },
+                { key: 'after', header: 'Balance after', cell: (e) => e.balanceAfter },
+                {
+                  key: 'why',
+                  header: 'Reason / sale',
+                  cell: (e) => (
+                    <>
+                      {e.reason ?? ''}
+                      {e.transactionId ? (
+                        <>
+                          {e.reason ? ' · ' : ''}
+                          <Link to={`/transactions/${e.transactionId}`}>sale</Link>
+                        </>
+                      ) : null}
+                    </>
+                  ),
+                },
+              ]}
+            />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
@@ -193,22 +171,6 @@ function GuestDetail() {
   );
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={600} style={{ wordBreak: 'break-all' }}>
-        {value}
-      </Text>
-    </Card>
-  );
-}
-
-function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError && error.details?.field === field ? error.message : undefined;
-}
 
 /** Adjust points by hand: the reason is mandatory and goes to the ledger and the audit log. */
 export function AdjustForm({ programId, guestId }: { programId: string; guestId: string }) {

@@ -1,11 +1,15 @@
-import { Alert, Anchor, Breadcrumbs, Button, Card, Code, Group, Modal, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Button, Card, Code, Group, Modal, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAuth } from '../../auth/auth';
 import { cstoreApi, type LocationPatch, type SyncRun, useCstoreMutation, useLocation, useSyncRun, useSyncRuns } from '../../cstore/api';
 import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge, RunBadge } from '../../cstore/badges';
-import { Empty, ErrorState, Loading, Pager, usePage, when } from '../../shell/states';
+import { DataTable } from '../../shell/DataTable';
+import { ShownOnce } from '../../shell/ShownOnce';
+import { ErrorState, Loading, when } from '../../shell/states';
+
+const PAGE_SIZE = 20;
 import { RegisterSettingsForm } from './RegisterSettingsForm';
 import { RejectedRecordsPanel } from './RejectedRecordsPanel';
 
@@ -15,14 +19,13 @@ export function LocationDetail() {
   const { can } = useAuth();
   const location = useLocation(locationId);
   const runs = useSyncRuns(locationId, 200);
-  const [page, setPage] = useState(1);
   const [openRun, setOpenRun] = useState<string | null>(null);
   const [lastSync, setLastSync] = useState<SyncRun | null>(null);
   const status = useCstoreMutation((s: 'off' | 'pilot' | 'live') => cstoreApi.setStatus(locationId, s));
   const sync = useCstoreMutation(() => cstoreApi.sync(locationId));
   const retry = useCstoreMutation(() => cstoreApi.retryOutlet(locationId));
   const settings = useCstoreMutation((patch: LocationPatch) => cstoreApi.patchLocation(locationId, patch));
-  const { items, pages } = usePage(runs.data ?? [], page, 20);
+
 
   if (location.isPending) return <Loading what="the location" />;
   if (location.isError) return <ErrorState error={location.error} retry={() => void location.refetch()} what="the location" />;
@@ -154,57 +157,47 @@ export function LocationDetail() {
           <SyncOutcome run={lastSync} onOpen={() => setOpenRun(lastSync.id)} />
         ) : null}
 
-        {runs.isPending ? (
-          <Loading what="the sync log" />
-        ) : runs.isError ? (
-          <ErrorState error={runs.error} retry={() => void runs.refetch()} what="the sync log" />
-        ) : runs.data.length === 0 ? (
-          <Empty title="Never synced">{l.integrationStatus === 'off' ? 'Start the pilot first, then Sync now.' : 'The daily sync runs at the store’s sync time; or Sync now.'}</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={820}>
-            <Table aria-label="Sync runs" highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Result</Table.Th>
-                  <Table.Th>Pages</Table.Th>
-                  <Table.Th>Add / modify / end</Table.Th>
-                  <Table.Th>Rejected records</Table.Th>
-                  <Table.Th>Why</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((r) => (
-                  <Table.Tr key={r.id}>
-                    <Table.Td>
-                      <Anchor component="button" type="button" size="sm" onClick={() => setOpenRun(r.id)}>
-                        {when(r.startedAt)}
-                      </Anchor>
-                      <Text size="xs" c="dimmed">
-                        {r.trigger} · {r.durationMs} ms
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <RunBadge status={r.status} />
-                    </Table.Td>
-                    <Table.Td>{r.pages}</Table.Td>
-                    <Table.Td>
-                      {r.added} / {r.modified} / {r.ended}
-                    </Table.Td>
-                    <Table.Td>{r.rejected}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" c={r.status === 'failed' ? 'red' : 'dimmed'}>
-                        {r.errorCode ? `${r.errorCode}: ` : ''}
-                        {r.error ?? ''}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-        <Pager page={page} pages={pages} onChange={setPage} label="Sync runs" />
+        <DataTable
+          label="Sync runs"
+          what="the sync log"
+          query={runs}
+          rows={runs.data}
+          rowKey={(r) => r.id}
+          empty={{ title: 'Never synced', hint: l.integrationStatus === 'off' ? 'Start the pilot first, then Sync now.' : 'The daily sync runs at the store’s sync time; or Sync now.' }}
+          pageSize={PAGE_SIZE}
+          minWidth={820}
+          highlightOnHover
+          columns={[
+            {
+              key: 'when',
+              header: 'When',
+              cell: (r) => (
+                <>
+                  <Anchor component="button" type="button" size="sm" onClick={() => setOpenRun(r.id)}>
+                    {when(r.startedAt)}
+                  </Anchor>
+                  <Text size="xs" c="dimmed">
+                    {r.trigger} · {r.durationMs} ms
+                  </Text>
+                </>
+              ),
+            },
+            { key: 'result', header: 'Result', cell: (r) => <RunBadge status={r.status} /> },
+            { key: 'pages', header: 'Pages', cell: (r) => r.pages },
+            { key: 'changes', header: 'Add / modify / end', cell: (r) => `${r.added} / ${r.modified} / ${r.ended}` },
+            { key: 'rejected', header: 'Rejected records', cell: (r) => r.rejected },
+            {
+              key: 'why',
+              header: 'Why',
+              cell: (r) => (
+                <Text size="xs" c={r.status === 'failed' ? 'red' : 'dimmed'}>
+                  {r.errorCode ? `${r.errorCode}: ` : ''}
+                  {r.error ?? ''}
+                </Text>
+              ),
+            },
+          ]}
+        />
       </Card>
       <RejectedRecordsPanel locationId={l.id} />
 
@@ -226,8 +219,46 @@ export function LocationDetail() {
           </Text>
         )}
       </Card>
+      <AgentTokenCard locationId={l.id} prefix={l.agentTokenPrefix} />
       <RunModal runId={openRun} onClose={() => setOpenRun(null)} />
     </Stack>
+  );
+}
+
+/** The store agent's token: its prefix; owners issue a new one, shown once (the old one stops working). */
+export function AgentTokenCard({ locationId, prefix }: { locationId: string; prefix: string | null }) {
+  const { can } = useAuth();
+  const [shown, setShown] = useState<string | null>(null);
+  const issue = useCstoreMutation(() => cstoreApi.issueAgentToken(locationId));
+  return (
+    <Card withBorder component="section" aria-label="Store agent token">
+      <Group justify="space-between">
+        <div>
+          <Title order={4}>Store agent token</Title>
+          <Text size="sm" c="dimmed">
+            {prefix ? (
+              <>
+                Issued: starts with <Code>{prefix}…</Code>. The store’s agent sends it to fetch and acknowledge update batches.
+              </>
+            ) : (
+              'None yet: issue one and install it in the store’s agent.'
+            )}
+          </Text>
+        </div>
+        {can('own') ? (
+          <Button
+            variant="light"
+            loading={issue.isPending}
+            onClick={() =>
+              (!prefix || window.confirm('Issue a new agent token? The current one stops working at once.')) && issue.mutate(undefined, { onSuccess: (t) => setShown(t.token) })
+            }
+          >
+            {prefix ? 'Replace agent token' : 'Issue agent token'}
+          </Button>
+        ) : null}
+      </Group>
+      <ShownOnce title="The store agent’s token" secret={shown} onClose={() => setShown(null)} />
+    </Card>
   );
 }
 
@@ -265,32 +296,25 @@ function RunModal({ runId, onClose }: { runId: string | null; onClose: () => voi
           </Group>
           {run.data.error ? <Alert color="red" title={run.data.errorCode ?? 'failed'}>{run.data.error}</Alert> : null}
           <Title order={5}>Rejected records ({run.data.rejectedRecords.length})</Title>
-          {run.data.rejectedRecords.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              Every record of the feed was valid.
-            </Text>
-          ) : (
-            <Table aria-label="Rejected records">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Promotion</Table.Th>
-                  <Table.Th>Why</Table.Th>
-                  <Table.Th>Record</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {run.data.rejectedRecords.map((r, i) => (
-                  <Table.Tr key={i}>
-                    <Table.Td>{r.externalId ?? '—'}</Table.Td>
-                    <Table.Td>{r.reason}</Table.Td>
-                    <Table.Td>
-                      <Code block mah={140} style={{ overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(r.raw)}</Code>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
+          <DataTable
+            label="Rejected records"
+            rows={run.data.rejectedRecords}
+            rowKey={(_, i) => String(i)}
+            empty={{ title: 'Every record of the feed was valid.' }}
+            columns={[
+              { key: 'promotion', header: 'Promotion', cell: (r) => r.externalId ?? '—' },
+              { key: 'why', header: 'Why', cell: (r) => r.reason },
+              {
+                key: 'record',
+                header: 'Record',
+                cell: (r) => (
+                  <Code block mah={140} style={{ overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                    {JSON.stringify(r.raw)}
+                  </Code>
+                ),
+              },
+            ]}
+          />
         </Stack>
       )}
     </Modal>

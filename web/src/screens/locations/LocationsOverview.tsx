@@ -1,20 +1,22 @@
-import { Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Modal, NumberInput, Select, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAuth } from '../../auth/auth';
-import { cstoreApi, type License, type Location, useCstoreMutation, useEnrollment, useLicenses, useLocations } from '../../cstore/api';
-import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge, RunBadge } from '../../cstore/badges';
+import { ApiError, fieldError } from '../../api/client';
+import { cstoreApi, type License, type Location, type NewLocation, useCstoreMutation, useEnrollment, useLicenses, useLocations } from '../../cstore/api';
+import { IntegrationBadge, LicenseBadge, PendingBadge, RegisterCell, RunBadge } from '../../cstore/badges';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading, Pager, usePage, when } from '../../shell/states';
+import { DataTable, TwoLines } from '../../shell/DataTable';
+import { ErrorState, Loading, when } from '../../shell/states';
 import { EnrollmentForm } from './EnrollmentForm';
 import { RollOutCard } from './RollOut';
 
 export function LocationsOverview() {
   const { programId, program } = useProgram();
+  const { can } = useAuth();
   const locations = useLocations(programId);
-  const [page, setPage] = useState(1);
-  const { items, pages } = usePage(locations.data ?? [], page, 25);
+  const [adding, setAdding] = useState(false);
 
   return (
     <Stack>
@@ -28,100 +30,93 @@ export function LocationsOverview() {
       <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} liveCount={locations.data?.filter((l) => l.integrationStatus === 'live').length ?? 0} />
 
       <Card withBorder>
-        <Title order={4} mb="sm">
-          Locations
-        </Title>
-        {locations.isPending ? (
-          <Loading what="locations" />
-        ) : locations.isError ? (
-          <ErrorState error={locations.error} retry={() => void locations.refetch()} what="locations" />
-        ) : locations.data.length === 0 ? (
-          <Empty title={`${program?.name ?? 'This program'} has no c-store locations`}>Choose the c-store program in the header, or create locations through the admin API (POST /admin/v1/cstore/programs/{'{programId}'}/locations).</Empty>
-        ) : (
-          <Table.ScrollContainer minWidth={900}>
-            <Table highlightOnHover aria-label="Locations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Location</Table.Th>
-                  <Table.Th>Integration</Table.Th>
-                  <Table.Th>License</Table.Th>
-                  <Table.Th>Last sync</Table.Th>
-                  <Table.Th>Register</Table.Th>
-                  <Table.Th>Pending</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((l) => {
-                  const run = l.lastSync;
-                  return (
-                    <Table.Tr key={l.id} data-location-id={l.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={l.id}>
-                          {l.name}
-                        </Anchor>
-                        <Text size="xs" c="dimmed">
-                          {l.posSystem} · RJR outlet {l.outletIds.rjr ?? 'not set'}
-                          {l.registerStoreId ? ` · store ${l.registerStoreId}` : ''}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <IntegrationBadge status={l.integrationStatus} />
-                        {l.enrollmentError ? (
-                          <Text size="xs" c="red">
-                            {l.enrollmentError}
-                          </Text>
-                        ) : null}
-                      </Table.Td>
-                      <Table.Td>
-                        <LicenseBadge license={l.license} />
-                        <Text size="xs" c="dimmed">
-                          {l.license?.expiresAt ? `until ${when(l.license.expiresAt)}` : ''}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {run ? (
-                          <>
-                            <RunBadge status={run.status} />
-                            <Text size="xs" c="dimmed">
-                              {when(run.finishedAt)}
-                              {run.rejected ? ` · ${run.rejected} records rejected` : ''}
-                              {run.error ? ` · ${run.error}` : ''}
-                            </Text>
-                          </>
-                        ) : (
-                          <Text size="xs" c="dimmed">
-                            never synced
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <RegisterBadge register={l.register} />
-                        <Text size="xs" c="dimmed">
-                          {localTimes(l.register.label)}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          last applied: {lastApplied(l.register)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {l.pendingChanges > 0 ? (
-                          <Anchor component={Link} to={`/register-updates/${l.id}`}>
-                            <Badge color="orange">{l.pendingChanges} to review</Badge>
-                          </Anchor>
-                        ) : (
-                          <Text size="sm" c="dimmed">
-                            none
-                          </Text>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-        <Pager page={page} pages={pages} onChange={setPage} label="Locations" />
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Locations</Title>
+          {can('manage') ? (
+            <Button size="xs" variant="light" onClick={() => setAdding(true)}>
+              Add location
+            </Button>
+          ) : null}
+        </Group>
+        <NewLocationModal programId={programId} opened={adding} onClose={() => setAdding(false)} />
+        <DataTable
+          label="Locations"
+          what="locations"
+          query={locations}
+          rows={locations.data}
+          rowKey={(l) => l.id}
+          rowProps={(l) => ({ 'data-location-id': l.id })}
+          empty={{
+            title: `${program?.name ?? 'This program'} has no c-store locations`,
+            hint: 'Choose the c-store program in the header, or add a location with “Add location”.',
+          }}
+          pageSize={25}
+          minWidth={900}
+          highlightOnHover
+          columns={[
+            {
+              key: 'location',
+              header: 'Location',
+              cell: (l) => (
+                <TwoLines
+                  main={
+                    <Anchor component={Link} to={l.id} size="sm">
+                      {l.name}
+                    </Anchor>
+                  }
+                  sub={`${l.posSystem} · RJR outlet ${l.outletIds.rjr ?? 'not set'}${l.registerStoreId ? ` · store ${l.registerStoreId}` : ''}`}
+                />
+              ),
+            },
+            {
+              key: 'integration',
+              header: 'Integration',
+              cell: (l) => (
+                <>
+                  <IntegrationBadge status={l.integrationStatus} />
+                  {l.enrollmentError ? (
+                    <Text size="xs" c="red">
+                      {l.enrollmentError}
+                    </Text>
+                  ) : null}
+                </>
+              ),
+            },
+            {
+              key: 'license',
+              header: 'License',
+              cell: (l) => (
+                <>
+                  <LicenseBadge license={l.license} />
+                  <Text size="xs" c="dimmed">
+                    {l.license?.expiresAt ? `until ${when(l.license.expiresAt)}` : ''}
+                  </Text>
+                </>
+              ),
+            },
+            {
+              key: 'sync',
+              header: 'Last sync',
+              cell: ({ lastSync: run }) =>
+                run ? (
+                  <>
+                    <RunBadge status={run.status} />
+                    <Text size="xs" c="dimmed">
+                      {when(run.finishedAt)}
+                      {run.rejected ? ` · ${run.rejected} records rejected` : ''}
+                      {run.error ? ` · ${run.error}` : ''}
+                    </Text>
+                  </>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    never synced
+                  </Text>
+                ),
+            },
+            { key: 'register', header: 'Register', cell: (l) => <RegisterCell register={l.register} /> },
+            { key: 'pending', header: 'Pending', cell: (l) => <PendingBadge count={l.pendingChanges} to={`/register-updates/${l.id}`} /> },
+          ]}
+        />
       </Card>
 
       <LicensesCard programId={programId} locations={locations.data ?? []} />
@@ -204,8 +199,6 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
   const licenses = useLicenses(programId);
   const [buying, setBuying] = useState(false);
   const [assigning, setAssigning] = useState<License | null>(null);
-  const [page, setPage] = useState(1);
-  const { items, pages } = usePage(licenses.data ?? [], page, 20);
   const byId = new Map(locations.map((l) => [l.id, l.name]));
   return (
     <Card withBorder>
@@ -217,61 +210,93 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
           </Button>
         ) : null}
       </Group>
-      {licenses.isPending ? (
-        <Loading what="licenses" />
-      ) : licenses.isError ? (
-        <ErrorState error={licenses.error} retry={() => void licenses.refetch()} what="licenses" />
-      ) : licenses.data.length === 0 ? (
-        <Empty title="No licenses yet">Buy Scan Data licenses (1 month or 1 year), then assign each to a location.</Empty>
-      ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table aria-label="Scan Data licenses">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>License</Table.Th>
-                <Table.Th>Term</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Location</Table.Th>
-                <Table.Th>Period</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((lic) => (
-                <Table.Tr key={lic.id}>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace">
-                      …{lic.id.slice(-8)}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      bought {when(lic.boughtAt)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{lic.term === '1y' ? '1 year' : '1 month'}</Table.Td>
-                  <Table.Td miw={130}>
-                    <LicenseBadge license={lic} />
-                  </Table.Td>
-                  <Table.Td>{lic.locationId ? (byId.get(lic.locationId) ?? lic.locationId) : <Text c="dimmed" size="sm">unassigned</Text>}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs">{lic.startsAt ? `${when(lic.startsAt)} – ${when(lic.expiresAt)}` : '—'}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {lic.state === 'unassigned' && can('manage') ? (
-                      <Button size="xs" onClick={() => setAssigning(lic)} aria-label={`Assign License …${lic.id.slice(-8)}`}>
-                        Assign License
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager page={page} pages={pages} onChange={setPage} label="Licenses" />
+      <DataTable
+        label="Scan Data licenses"
+        what="licenses"
+        query={licenses}
+        rows={licenses.data}
+        rowKey={(lic) => lic.id}
+        empty={{ title: 'No licenses yet', hint: 'Buy Scan Data licenses (1 month or 1 year), then assign each to a location.' }}
+        pageSize={20}
+        minWidth={720}
+        columns={[
+          {
+            key: 'license',
+            header: 'License',
+            cell: (lic) => (
+              <>
+                <Text size="xs" ff="monospace">
+                  …{lic.id.slice(-8)}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  bought {when(lic.boughtAt)}
+                </Text>
+              </>
+            ),
+          },
+          { key: 'term', header: 'Term', cell: (lic) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{lic.term === '1y' ? '1 year' : '1 month'}</Text> },
+          { key: 'state', header: 'State', width: 130, cell: (lic) => <LicenseBadge license={lic} /> },
+          { key: 'location', header: 'Location', cell: (lic) => (lic.locationId ? (byId.get(lic.locationId) ?? lic.locationId) : <Text c="dimmed" size="sm">unassigned</Text>) },
+          { key: 'period', header: 'Period', cell: (lic) => <Text size="xs">{lic.startsAt ? `${when(lic.startsAt)} – ${when(lic.expiresAt)}` : '—'}</Text> },
+        ]}
+        rowActions={
+          can('manage')
+            ? (lic) =>
+                lic.state === 'unassigned' ? (
+                  <Button size="xs" onClick={() => setAssigning(lic)} aria-label={`Assign License …${lic.id.slice(-8)}`}>
+                    Assign License
+                  </Button>
+                ) : null
+            : undefined
+        }
+      />
       <BuyModal programId={programId} opened={buying} onClose={() => setBuying(false)} />
       <AssignModal license={assigning} locations={locations} onClose={() => setAssigning(null)} />
     </Card>
+  );
+}
+
+const POS_SYSTEMS = [
+  { value: 'passport', label: 'Gilbarco Passport (NAXML)' },
+  { value: 'commander', label: 'Verifone Commander (NAXML)' },
+  { value: 'radiant', label: 'NCR Radiant (NAXML)' },
+  { value: 'other', label: 'Other (JSON batches)' },
+] as const;
+
+/** A new store of the chain: its name, address, register and RJR outlet id; it starts with integration off. */
+export function NewLocationModal({ programId, opened, onClose }: { programId: string | null; opened: boolean; onClose: () => void }) {
+  const empty = { name: '', address: '', posSystem: 'passport' as NewLocation['posSystem'], outlet: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+  const [draft, setDraft] = useState(empty);
+  const create = useCstoreMutation(() =>
+    cstoreApi.createLocation(programId!, { name: draft.name, address: draft.address, posSystem: draft.posSystem, timeZone: draft.timeZone, ...(draft.outlet.trim() ? { outletIds: { rjr: draft.outlet.trim() } } : {}) }),
+  );
+  return (
+    <Modal opened={opened} onClose={onClose} title="Add location">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate(undefined, {
+            onSuccess: (l) => {
+              setDraft(empty);
+              onClose();
+              notifications.show({ color: 'teal', message: `${l.name} added: assign it a license, then pilot it.` });
+            },
+          });
+        }}
+      >
+        <Stack>
+          <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
+          <TextInput label="Address" required value={draft.address} onChange={(e) => setDraft({ ...draft, address: e.currentTarget.value })} error={fieldError(create.error, 'address')} />
+          <Select label="Register (POS system)" data={[...POS_SYSTEMS]} value={draft.posSystem} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, posSystem: v as NewLocation['posSystem'] })} comboboxProps={{ withinPortal: true }} />
+          <TextInput label="Time zone" description="the store’s, for its daily sync time and local dates" required value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })} error={fieldError(create.error, 'timeZone')} />
+          <TextInput label="RJR outlet id" description="optional now; needed before the first sync" value={draft.outlet} onChange={(e) => setDraft({ ...draft, outlet: e.currentTarget.value })} error={fieldError(create.error, 'outletIds.rjr')} />
+          {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? <Text c="red" size="sm">{(create.error as Error).message}</Text> : null}
+          <Button type="submit" loading={create.isPending}>
+            Add location
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 

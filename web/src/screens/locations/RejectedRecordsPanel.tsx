@@ -1,6 +1,7 @@
-import { Card, Code, Group, Spoiler, Stack, Table, Text, Title } from '@mantine/core';
+import { Card, Code, Group, Spoiler, Stack, Text, Title } from '@mantine/core';
 import { useRejectedRecords } from '../../cstore/api';
 import { EffectBadge } from '../../cstore/badges';
+import { DataTable } from '../../shell/DataTable';
 import { ErrorState, Loading, when } from '../../shell/states';
 
 /**
@@ -38,45 +39,40 @@ export function RejectedRecordsPanel({ locationId }: { locationId: string }) {
             <Text size="sm">
               {r!.total} record{r!.total === 1 ? ' was' : 's were'} rejected. A rejected record never changes the register: its promotion stays as the register has it{r!.total > r!.records.length ? ` (the first ${r!.records.length} are listed)` : ''}.
             </Text>
-            <Table.ScrollContainer minWidth={760}>
-              <Table aria-label="Rejected feed records" verticalSpacing="xs">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Promotion</Table.Th>
-                    <Table.Th>Effect</Table.Th>
-                    <Table.Th>Why</Table.Th>
-                    <Table.Th>Record</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {r!.records.map((rec, i) => (
-                    <Table.Tr key={`${rec.externalId ?? 'unidentified'}-${i}`}>
-                      <Table.Td>
-                        <Text size="sm" ff="monospace">
-                          {rec.externalId ?? '—'}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <EffectBadge effect={rec.effect} />
-                        <Text size="xs" c="dimmed" maw={320}>
-                          {rec.label}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{rec.reason}</Text>
-                      </Table.Td>
-                      <Table.Td maw={320}>
-                        <Spoiler maxHeight={60} showLabel="Show the whole record" hideLabel="Hide">
-                          <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-                            {JSON.stringify(rec.raw, null, 1)}
-                          </Code>
-                        </Spoiler>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              label="Rejected feed records"
+              rows={r!.records}
+              rowKey={(rec, i) => `${rec.externalId ?? 'unidentified'}-${i}`}
+              minWidth={760}
+              verticalSpacing="xs"
+              columns={[
+                { key: 'promotion', header: 'Promotion', cell: (rec) => <Text size="sm" ff="monospace">{rec.externalId ?? '—'}</Text> },
+                {
+                  key: 'effect',
+                  header: 'Effect',
+                  cell: (rec) => (
+                    <>
+                      <EffectBadge effect={rec.effect} />
+                      <Text size="xs" c="dimmed" maw={320}>
+                        {rec.label}
+                      </Text>
+                    </>
+                  ),
+                },
+                { key: 'why', header: 'Why', cell: (rec) => <Text size="sm">{rec.reason}</Text> },
+                {
+                  key: 'record',
+                  header: 'Record',
+                  cell: (rec) => (
+                    <Spoiler maw={320} maxHeight={60} showLabel="Show the whole record" hideLabel="Hide">
+                      <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                        {JSON.stringify(rec.raw, null, 1)}
+                      </Code>
+                    </Spoiler>
+                  ),
+                },
+              ]}
+            />
           </>
         )}
       </Stack>

@@ -7,7 +7,8 @@ import { useAuth } from '../../auth/auth';
 import { type Change, cstoreApi, type Location, useCstoreMutation } from '../../cstore/api';
 import { KindBadge } from '../../cstore/badges';
 import { deal, fieldLabel, fieldText, matches, upcList } from '../../cstore/format';
-import { Empty, ErrorState, Loading, Pager, usePage } from '../../shell/states';
+import { DataTable, TwoLines } from '../../shell/DataTable';
+import { Empty, ErrorState, Loading } from '../../shell/states';
 
 const KINDS = ['add', 'modify', 'end'] as const;
 const KIND_TITLE = { add: 'New promotions', modify: 'Changed promotions', end: 'Promotions ending' } as const;
@@ -24,7 +25,6 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
   const [kind, setKind] = useState<'all' | (typeof KINDS)[number]>('all');
   const [brand, setBrand] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [page, setPage] = useState(1);
   const [confirm, setConfirm] = useState<null | { ids: string[] | 'all'; key: string }>(null);
   const [rejecting, setRejecting] = useState(false);
 
@@ -37,7 +37,6 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
         .sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || (promo(a).brand ?? '').localeCompare(promo(b).brand ?? '') || promo(a).description.localeCompare(promo(b).description)),
     [all, kind, brand, search],
   );
-  const { items, pages } = usePage(shown, page, PAGE);
   // Selection only ever holds changes that are still pending.
   const live = new Set([...selected].filter((id) => all.some((c) => c.id === id)));
 
@@ -68,12 +67,11 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
   const allShownSelected = shownIds.length > 0 && shownIds.every((id) => live.has(id));
   const askAccept = (ids: string[] | 'all') => setConfirm({ ids, key: crypto.randomUUID() });
 
-  let lastGroup = '';
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
-        <TextInput label="Search" description="UPC, brand, description or promotion id" placeholder="e.g. 012300000017 or Camel" value={search} onChange={(e) => (setSearch(e.currentTarget.value), setPage(1))} w={{ base: '100%', sm: 300 }} />
-        <Select label="Brand" placeholder="All brands" data={brands} value={brand} onChange={(v) => (setBrand(v), setPage(1))} clearable searchable w={{ base: '100%', sm: 200 }} />
+        <TextInput label="Search" description="UPC, brand, description or promotion id" placeholder="e.g. 012300000017 or Camel" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={{ base: '100%', sm: 300 }} />
+        <Select label="Brand" placeholder="All brands" data={brands} value={brand} onChange={setBrand} clearable searchable w={{ base: '100%', sm: 200 }} />
         <Stack gap={4}>
           <Text size="sm" fw={500} id="kind-filter">
             Change
@@ -81,7 +79,7 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
           <SegmentedControl
             aria-labelledby="kind-filter"
             value={kind}
-            onChange={(v) => (setKind(v as typeof kind), setPage(1))}
+            onChange={(v) => setKind(v as typeof kind)}
             data={[{ value: 'all', label: `All (${all.length})` }, ...KINDS.map((k) => ({ value: k, label: `${k[0]!.toUpperCase()}${k.slice(1)} (${all.filter((c) => c.kind === k).length})` }))]}
           />
         </Stack>
@@ -106,81 +104,66 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
         </Alert>
       )}
 
-      {shown.length === 0 ? (
-        <Empty title="No change matches">Clear the search or pick another brand or kind.</Empty>
-      ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table verticalSpacing="xs" aria-label="Pending changes">
-            <Table.Thead>
-              <Table.Tr>
-                {mayDecide ? <Table.Th w={40} /> : null}
-                <Table.Th>Promotion</Table.Th>
-                <Table.Th>UPCs</Table.Th>
-                <Table.Th>Deal</Table.Th>
-                <Table.Th>Dates</Table.Th>
-                <Table.Th>Before → after</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((c) => {
-                const p = promo(c);
-                const group = `${c.kind}|${p.brand ?? '(no brand)'}`;
-                const header = group !== lastGroup;
-                lastGroup = group;
-                return (
-                  <Fragment key={c.id}>
-                    {header ? (
-                      <Table.Tr bg="var(--mantine-color-gray-0)">
-                        <Table.Td colSpan={mayDecide ? 6 : 5}>
-                          <Group gap="xs">
-                            <KindBadge kind={c.kind} />
-                            <Text fw={600} size="sm">
-                              {KIND_TITLE[c.kind]} · {p.brand ?? '(no brand)'}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {shown.filter((x) => x.kind === c.kind && (promo(x).brand ?? '(no brand)') === (p.brand ?? '(no brand)')).length} changes
-                            </Text>
-                          </Group>
-                        </Table.Td>
-                      </Table.Tr>
-                    ) : null}
-                    <Table.Tr data-change-id={c.id}>
-                      {mayDecide ? (
-                        <Table.Td>
-                          <Checkbox aria-label={`Select ${c.kind} ${p.description} (${p.externalId})`} checked={live.has(c.id)} onChange={(e) => toggle(c.id, e.currentTarget.checked)} />
-                        </Table.Td>
-                      ) : null}
-                      <Table.Td>
-                        <Text size="sm">{p.description}</Text>
+      <DataTable
+        key={`${kind}|${brand}|${search}`}
+        label="Pending changes"
+        rows={shown}
+        rowKey={(c) => c.id}
+        rowProps={(c) => ({ 'data-change-id': c.id })}
+        empty={{ title: 'No change matches', hint: 'Clear the search or pick another brand or kind.' }}
+        pageSize={PAGE}
+        minWidth={720}
+        verticalSpacing="xs"
+        columns={[
+          ...(mayDecide
+            ? [
+                {
+                  key: 'select',
+                  header: '',
+                  width: 40,
+                  cell: (c: Change) => (
+                    <Checkbox aria-label={`Select ${c.kind} ${promo(c).description} (${promo(c).externalId})`} checked={live.has(c.id)} onChange={(e) => toggle(c.id, e.currentTarget.checked)} />
+                  ),
+                },
+              ]
+            : []),
+          { key: 'promotion', header: 'Promotion', cell: (c) => <TwoLines main={promo(c).description} sub={`${promo(c).externalId} · ${promo(c).type}`} /> },
+          { key: 'upcs', header: 'UPCs', cell: (c) => <Text size="xs" ff="monospace">{upcList(promo(c).upcs)}</Text> },
+          { key: 'deal', header: 'Deal', cell: (c) => <Text size="sm">{deal(promo(c))}</Text> },
+          { key: 'dates', header: 'Dates', cell: (c) => <Text size="xs">{promo(c).startDate} – {promo(c).endDate}</Text> },
+          { key: 'change', header: 'Before → after', cell: (c) => <BeforeAfter change={c} /> },
+        ]}
+        body={(rows, row) => {
+          // Grouped by kind and brand: a header row starts each group.
+          let lastGroup = '';
+          return rows.map((c, i) => {
+            const p = promo(c);
+            const group = `${c.kind}|${p.brand ?? '(no brand)'}`;
+            const header = group !== lastGroup;
+            lastGroup = group;
+            return (
+              <Fragment key={c.id}>
+                {header ? (
+                  <Table.Tr bg="var(--mantine-color-gray-0)">
+                    <Table.Td colSpan={mayDecide ? 6 : 5}>
+                      <Group gap="xs">
+                        <KindBadge kind={c.kind} />
+                        <Text fw={600} size="sm">
+                          {KIND_TITLE[c.kind]} · {p.brand ?? '(no brand)'}
+                        </Text>
                         <Text size="xs" c="dimmed">
-                          {p.externalId} · {p.type}
+                          {shown.filter((x) => x.kind === c.kind && (promo(x).brand ?? '(no brand)') === (p.brand ?? '(no brand)')).length} changes
                         </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" ff="monospace">
-                          {upcList(p.upcs)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{deal(p)}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs">
-                          {p.startDate} – {p.endDate}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <BeforeAfter change={c} />
-                      </Table.Td>
-                    </Table.Tr>
-                  </Fragment>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager page={page} pages={pages} onChange={setPage} label="Pending changes" />
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null}
+                {row(c, i)}
+              </Fragment>
+            );
+          });
+        }}
+      />
 
       <Modal opened={confirm !== null} onClose={() => setConfirm(null)} title="Accept Changes">
         <Stack>

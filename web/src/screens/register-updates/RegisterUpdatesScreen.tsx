@@ -1,12 +1,13 @@
-import { Alert, Anchor, Badge, Breadcrumbs, Card, Group, SimpleGrid, Stack, Switch, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Card, Group, SimpleGrid, Stack, Switch, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { useAuth } from '../../auth/auth';
 import { cstoreApi, useBatches, useChanges, useCstoreMutation, useLocation, useLocations, useRegister } from '../../cstore/api';
-import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, RegisterBadge } from '../../cstore/badges';
+import { IntegrationBadge, lastApplied, LicenseBadge, localTimes, PendingBadge, RegisterBadge, RegisterCell } from '../../cstore/badges';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading } from '../../shell/states';
+import { DataTable, TwoLines } from '../../shell/DataTable';
+import { ErrorState, Loading } from '../../shell/states';
 import { BatchHistory } from './BatchHistory';
 import { PendingChanges } from './PendingChanges';
 import { RegisterState } from './RegisterState';
@@ -31,61 +32,49 @@ function LocationPicker() {
     <Stack>
       <Title order={2}>Cash Register Updates</Title>
       <Text c="dimmed">Choose a location to review the promotion changes waiting for its cash register.</Text>
-      {locations.isPending ? (
-        <Loading what="locations" />
-      ) : locations.isError ? (
-        <ErrorState error={locations.error} retry={() => void locations.refetch()} what="locations" />
-      ) : locations.data.length === 0 ? (
-        <Empty title={`${program?.name ?? 'This program'} has no c-store locations`}>
-          Choose the c-store program in the header, or add locations and licenses under <Anchor component={Link} to="/locations" size="sm">
-            Locations &amp; licenses
-          </Anchor>.
-        </Empty>
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table highlightOnHover aria-label="Locations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Location</Table.Th>
-                <Table.Th>Integration</Table.Th>
-                <Table.Th>License</Table.Th>
-                <Table.Th>Register</Table.Th>
-                <Table.Th>Pending changes</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {locations.data.map((l) => (
-                <Table.Tr key={l.id} data-location-id={l.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={l.id}>
-                      {l.name}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {l.address}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <IntegrationBadge status={l.integrationStatus} />
-                  </Table.Td>
-                  <Table.Td>
-                    <LicenseBadge license={l.license} />
-                  </Table.Td>
-                  <Table.Td>
-                    <RegisterBadge register={l.register} />
-                    <Text size="xs" c="dimmed">
-                      {localTimes(l.register.label)}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      last applied: {lastApplied(l.register)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{l.pendingChanges > 0 ? <Badge color="orange">{l.pendingChanges} to review</Badge> : <Text size="sm" c="dimmed">none</Text>}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <DataTable
+        label="Locations"
+        what="locations"
+        query={locations}
+        rows={locations.data}
+        rowKey={(l) => l.id}
+        rowProps={(l) => ({ 'data-location-id': l.id })}
+        empty={{
+          title: `${program?.name ?? 'This program'} has no c-store locations`,
+          hint: (
+            <>
+              Choose the c-store program in the header, or add locations and licenses under{' '}
+              <Anchor component={Link} to="/locations" size="sm">
+                Locations &amp; licenses
+              </Anchor>
+              .
+            </>
+          ),
+        }}
+        pageSize={25}
+        minWidth={760}
+        highlightOnHover
+        columns={[
+          {
+            key: 'location',
+            header: 'Location',
+            cell: (l) => (
+              <TwoLines
+                main={
+                  <Anchor component={Link} to={l.id} size="sm">
+                    {l.name}
+                  </Anchor>
+                }
+                sub={l.address}
+              />
+            ),
+          },
+          { key: 'integration', header: 'Integration', cell: (l) => <IntegrationBadge status={l.integrationStatus} /> },
+          { key: 'license', header: 'License', cell: (l) => <LicenseBadge license={l.license} /> },
+          { key: 'register', header: 'Register', cell: (l) => <RegisterCell register={l.register} /> },
+          { key: 'pending', header: 'Pending changes', cell: (l) => <PendingBadge count={l.pendingChanges} /> },
+        ]}
+      />
     </Stack>
   );
 }

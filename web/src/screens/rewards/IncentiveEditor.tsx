@@ -79,7 +79,8 @@ function EditorForm({ programId, incentiveId, catalogue, draft, setDraft, readOn
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: ['incentives', programId] });
       queryClient.setQueryData(['incentive', programId, saved.id], saved);
-      navigate(`/rewards/${saved.id}`, { replace: true, state: { saved: true } });
+      // Nothing waits for the next screen to load; the router shows its own errors.
+      void navigate(`/rewards/${saved.id}`, { replace: true, state: { saved: true } });
     },
   });
   const problems = save.error instanceof ApiError ? ((save.error.details?.problems as string[] | undefined) ?? [save.error.message]) : [];

@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Card, Group, Select, Stack, Text } from '@mantine/core';
-import Form from '@rjsf/core';
+import Form from '@rjsf/mantine';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useState } from 'react';
@@ -20,7 +20,8 @@ const UI: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
 
 /**
  * The form of one rule's arguments, generated from the argument schema the registry publishes: a
- * rule type added on the server needs no change here.
+ * rule type added on the server needs no change here. Rendered with rjsf's Mantine theme
+ * (@rjsf/mantine), so its inputs are the kit's own labelled, accessible fields.
  */
 export function RuleArgsForm({ rule, value, onChange, idPrefix }: { rule: RuleEntry; value: Record<string, unknown>; onChange: (args: Record<string, unknown>) => void; idPrefix: string }) {
   return (

@@ -1,4 +1,5 @@
-import { Checkbox, Group, NumberInput, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Checkbox, Group, NumberInput, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { DataTable } from '../../shell/DataTable';
 
 /** The POS vendors an incentive can carry a PLU configuration for (src/app/model.ts POS_VENDORS). */
 export const VENDORS = ['partner', 'tillster', 'ncr', 'winrest', 'sicom', 'oracle', 'toast'] as const;
@@ -34,78 +35,83 @@ export function VendorPlus({ value, onChange }: { value: Record<string, PluConfi
     onChange(next);
   };
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>POS vendor</Table.Th>
-            <Table.Th>How the POS rings it</Table.Th>
-            <Table.Th>PLU</Table.Th>
-            <Table.Th>Price (minor units)</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {VENDORS.map((vendor) => {
+    <DataTable
+      label="PLU per POS vendor"
+      rows={[...VENDORS]}
+      rowKey={(vendor) => vendor}
+      minWidth={640}
+      verticalSpacing="xs"
+      columns={[
+        {
+          key: 'vendor',
+          header: 'POS vendor',
+          cell: (vendor) => <Checkbox label={vendor} checked={!!value[vendor]} onChange={(e) => set(vendor, e.currentTarget.checked ? { pluType: 'constantPlu', constantPlu: '' } : null)} />,
+        },
+        {
+          key: 'type',
+          header: 'How the POS rings it',
+          cell: (vendor) => {
+            const config = value[vendor];
+            return config ? (
+              <Select
+                aria-label={`${vendor} PLU type`}
+                data={TYPES}
+                value={config.pluType}
+                allowDeselect={false}
+                comboboxProps={{ withinPortal: true }}
+                onChange={(t) => {
+                  if (!t) return;
+                  const base: PluConfig = { pluType: t, ...(config.priceCents === undefined ? {} : { priceCents: config.priceCents }) };
+                  if ((SIMPLE as readonly string[]).includes(t)) base[t] = '';
+                  else if (t !== 'ignore') base[t] = EXAMPLES[t];
+                  set(vendor, base);
+                }}
+              />
+            ) : (
+              <Text c="dimmed" size="sm">
+                not offered at this POS
+              </Text>
+            );
+          },
+        },
+        {
+          key: 'plu',
+          header: 'PLU',
+          cell: (vendor) => {
             const config = value[vendor];
             const type = config?.pluType ?? 'constantPlu';
-            return (
-              <Table.Tr key={vendor}>
-                <Table.Td>
-                  <Checkbox label={vendor} checked={!!config} onChange={(e) => set(vendor, e.currentTarget.checked ? { pluType: 'constantPlu', constantPlu: '' } : null)} />
-                </Table.Td>
-                <Table.Td>
-                  {config ? (
-                    <Select
-                      aria-label={`${vendor} PLU type`}
-                      data={TYPES}
-                      value={type}
-                      allowDeselect={false}
-                      comboboxProps={{ withinPortal: true }}
-                      onChange={(t) => {
-                        if (!t) return;
-                        const base: PluConfig = { pluType: t, ...(config.priceCents === undefined ? {} : { priceCents: config.priceCents }) };
-                        if ((SIMPLE as readonly string[]).includes(t)) base[t] = '';
-                        else if (t !== 'ignore') base[t] = EXAMPLES[t];
-                        set(vendor, base);
-                      }}
-                    />
-                  ) : (
-                    <Text c="dimmed" size="sm">
-                      not offered at this POS
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {config && (SIMPLE as readonly string[]).includes(type) ? (
-                    <TextInput aria-label={`${vendor} PLU`} value={String(config[type] ?? '')} onChange={(e) => set(vendor, { ...config, [type]: e.currentTarget.value })} />
-                  ) : config && type !== 'ignore' ? (
-                    <JsonField label={`${vendor} ${type}`} value={config[type]} onChange={(v) => set(vendor, { ...config, [type]: v })} />
-                  ) : null}
-                </Table.Td>
-                <Table.Td>
-                  {config ? (
-                    <NumberInput
-                      aria-label={`${vendor} price in minor units`}
-                      min={0}
-                      allowDecimal={false}
-                      placeholder="optional"
-                      value={config.priceCents ?? ''}
-                      onChange={(v) => {
-                        const next = { ...config };
-                        if (v === '' || v === undefined) delete next.priceCents;
-                        else next.priceCents = Number(v);
-                        set(vendor, next);
-                      }}
-                      w={130}
-                    />
-                  ) : null}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+            return config && (SIMPLE as readonly string[]).includes(type) ? (
+              <TextInput aria-label={`${vendor} PLU`} value={String(config[type] ?? '')} onChange={(e) => set(vendor, { ...config, [type]: e.currentTarget.value })} />
+            ) : config && type !== 'ignore' ? (
+              <JsonField label={`${vendor} ${type}`} value={config[type]} onChange={(v) => set(vendor, { ...config, [type]: v })} />
+            ) : null;
+          },
+        },
+        {
+          key: 'price',
+          header: 'Price (minor units)',
+          cell: (vendor) => {
+            const config = value[vendor];
+            return config ? (
+              <NumberInput
+                aria-label={`${vendor} price in minor units`}
+                min={0}
+                allowDecimal={false}
+                placeholder="optional"
+                value={config.priceCents ?? ''}
+                onChange={(v) => {
+                  const next = { ...config };
+                  if (v === '' || v === undefined) delete next.priceCents;
+                  else next.priceCents = Number(v);
+                  set(vendor, next);
+                }}
+                w={130}
+              />
+            ) : null;
+          },
+        },
+      ]}
+    />
   );
 }
 

@@ -41,10 +41,14 @@ function Harness({ onRules }: { onRules: (r: RuleRef[]) => void }) {
 }
 
 describe('the rule forms generated from the registry’s schemas', () => {
-  it('renders a labelled field per argument and hands back typed arguments', async () => {
+  it('renders a labelled Mantine field per argument and hands back typed arguments', async () => {
     let args: Record<string, unknown> = {};
     renderUi(<RuleArgsForm rule={CATALOGUE[0]!} value={{}} idPrefix="t" onChange={(a) => (args = a)} />);
     const field = screen.getByLabelText(/minimumCents/);
+    // rjsf's Mantine theme: the kit's own input, marked required, not Bootstrap's form-control.
+    expect(field.className).toContain('mantine-');
+    expect(field.getAttribute('required') ?? field.getAttribute('aria-required')).not.toBeNull();
+    expect(document.querySelector('.form-control, .form-group')).toBeNull();
     await userEvent.type(field, '1000');
     expect(args).toEqual({ minimumCents: 1000 });
   });

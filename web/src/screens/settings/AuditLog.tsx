@@ -1,12 +1,13 @@
-import { Button, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Code, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/auth';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading, when } from '../../shell/states';
-import { CursorPager, useCursorPages } from '../cursor';
+import { useCursorPages } from '../../shell/cursor';
+import { DataTable } from '../../shell/DataTable';
+import { when } from '../../shell/states';
 
 const ENTITY_TYPES = ['guest', 'incentive', 'program', 'store', 'api_key', 'webhook', 'admin_user', 'transaction'];
 const FILTERS = ['actorId', 'entityType', 'entityId', 'action', 'from', 'to'] as const;
@@ -21,6 +22,11 @@ export function AuditLog() {
   const pages = useCursorPages(`${programId}|${params.toString()}`);
   const users = useQuery({ queryKey: ['users'], enabled: can('own'), queryFn: () => unwrap(api.GET('/admin/v1/users')) });
   const names = new Map((users.data ?? []).map((u) => [u.id, u.email]));
+  // Owners pick any user; others can filter on themselves (the user list is an owner's to read).
+  const actors = [...new Map([...(me ? [[me.userId, `you (${me.email})`] as const] : []), ...(users.data ?? []).filter((u) => u.id !== me?.userId).map((u) => [u.id, u.email] as const)])].map(
+    ([value, label]) => ({ value, label }),
+  );
+  if (current.actorId && !actors.some((a) => a.value === current.actorId)) actors.push({ value: current.actorId, label: current.actorId });
   const list = useQuery({
     queryKey: ['audit', programId, params.toString(), pages.cursor],
     enabled: !!programId,
@@ -41,7 +47,17 @@ export function AuditLog() {
       <Title order={3}>Audit log</Title>
       <form onSubmit={submit} aria-label="Filter the audit log">
         <Group align="flex-end">
-          <TextInput label="Actor (user id)" value={draft.actorId} onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })} w={220} />
+          <Select
+            label="Actor"
+            placeholder="Anyone"
+            clearable
+            searchable
+            data={actors}
+            value={draft.actorId || null}
+            onChange={(v) => setDraft({ ...draft, actorId: v ?? '' })}
+            w={240}
+            comboboxProps={{ withinPortal: true }}
+          />
           <Select label="Entity type" clearable placeholder="Any" data={ENTITY_TYPES} value={draft.entityType || null} onChange={(v) => setDraft({ ...draft, entityType: v ?? '' })} w={160} comboboxProps={{ withinPortal: true }} />
           <TextInput label="Entity id" value={draft.entityId} onChange={(e) => setDraft({ ...draft, entityId: e.currentTarget.value })} w={220} />
           <TextInput label="Action" placeholder="points.adjust" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })} w={160} />
@@ -59,55 +75,45 @@ export function AuditLog() {
           </Button>
         </Group>
       </form>
-      {list.isPending ? (
-        <Loading what="the audit log" />
-      ) : list.error ? (
-        <ErrorState error={list.error} what="the audit log" retry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        <Empty title="No entries match">Every admin change and manual points adjustment is recorded here; clear a filter to see more.</Empty>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped aria-label="Audit entries">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Entity</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>Change</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>{when(e.at)}</Table.Td>
-                    <Table.Td>{actor(e.actor)}</Table.Td>
-                    <Table.Td>
-                      <Code>{e.action}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{e.entityType}</Text>
-                      <Text size="xs" c="dimmed">
-                        {e.entityId}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{e.reason ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap', maxWidth: 320 }}>
-                        {e.before !== null && e.before !== undefined ? `before ${JSON.stringify(e.before)}\n` : ''}
-                        {e.after !== null && e.after !== undefined ? `after ${JSON.stringify(e.after)}` : ''}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <CursorPager pages={pages} nextCursor={list.data.nextCursor} label="Audit log" />
-        </>
-      )}
+      <DataTable
+        label="Audit entries"
+        what="the audit log"
+        query={list}
+        rows={list.data?.items}
+        rowKey={(e) => e.id}
+        empty={{ title: 'No entries match', hint: 'Every admin change and manual points adjustment is recorded here; clear a filter to see more.' }}
+        cursor={{ pages, nextCursor: list.data?.nextCursor }}
+        minWidth={820}
+        striped
+        columns={[
+          { key: 'when', header: 'When', cell: (e) => when(e.at) },
+          { key: 'who', header: 'Who', cell: (e) => actor(e.actor) },
+          { key: 'action', header: 'Action', cell: (e) => <Code>{e.action}</Code> },
+          {
+            key: 'entity',
+            header: 'Entity',
+            cell: (e) => (
+              <>
+                <Text size="sm">{e.entityType}</Text>
+                <Text size="xs" c="dimmed">
+                  {e.entityId}
+                </Text>
+              </>
+            ),
+          },
+          { key: 'reason', header: 'Reason', cell: (e) => e.reason ?? '—' },
+          {
+            key: 'change',
+            header: 'Change',
+            cell: (e) => (
+              <Text size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap', maxWidth: 320 }}>
+                {e.before !== null && e.before !== undefined ? `before ${JSON.stringify(e.before)}\n` : ''}
+                {e.after !== null && e.after !== undefined ? `after ${JSON.stringify(e.after)}` : ''}
+              </Text>
+            ),
+          },
+        ]}
+      />
     </Stack>
   );
 }

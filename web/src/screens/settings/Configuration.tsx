@@ -1,42 +1,66 @@
-import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { api, ApiError, unwrap } from '../../api/client';
+import { type FormEvent, useState } from 'react';
+import { api, ApiError, fieldError, unwrap } from '../../api/client';
 import { Can, useAuth } from '../../auth/auth';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading, when } from '../../shell/states';
+import { useCursorPages } from '../../shell/cursor';
+import { DataTable, TwoLines } from '../../shell/DataTable';
+import { ShownOnce } from '../../shell/ShownOnce';
+import { Loading, when } from '../../shell/states';
 import { VENDORS } from '../rewards/VendorPlus';
 
-function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError && error.details?.field === field ? error.message : undefined;
-}
-
-function List<T>({ q, what, empty, children }: { q: { isPending: boolean; error: unknown; data?: T[]; refetch: () => unknown }; what: string; empty: string; children: (rows: T[]) => ReactNode }) {
-  if (q.isPending) return <Loading what={what} />;
-  if (q.error) return <ErrorState error={q.error} what={what} retry={() => void q.refetch()} />;
-  if (!q.data || q.data.length === 0) return <Empty title={`No ${what} yet`}>{empty}</Empty>;
-  return <>{children(q.data)}</>;
-}
-
-/** A secret the server shows this once: copy it now. */
-function ShownOnce({ title, secret, onClose }: { title: string; secret: string | null; onClose: () => void }) {
-  return (
-    <Modal opened={secret !== null} onClose={onClose} title={title}>
-      <Stack>
-        <Alert color="yellow">This is the only time it is shown. Store it now; Tillpoint keeps only a hash.</Alert>
-        <Code block data-testid="shown-once">
-          {secret}
-        </Code>
-        <Button onClick={onClose}>I have stored it</Button>
-      </Stack>
-    </Modal>
-  );
-}
 
 // ---- programs -------------------------------------------------------------------------------
 
+/** Owners start another program: a slug and a name are enough (a c-store chain needs no earning). */
+function NewProgram() {
+  const { setProgramId } = useProgram();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState({ slug: '', name: '', currency: 'USD' });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/v1/programs', { body: draft })),
+    onSuccess: async (p) => {
+      setDraft({ slug: '', name: '', currency: 'USD' });
+      await queryClient.invalidateQueries({ queryKey: ['programs'] });
+      setProgramId(p.id);
+    },
+  });
+  return (
+    <Card withBorder component="form" aria-label="New program" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
+      <Title order={4} mb="xs">
+        New program
+      </Title>
+      <Group align="flex-end">
+        <TextInput label="Slug" description="lower-case letters, digits and dashes" required value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })} error={fieldError(create.error, 'slug')} />
+        <TextInput label="Program name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
+        <TextInput label="Currency" w={100} value={draft.currency} onChange={(e) => setDraft({ ...draft, currency: e.currentTarget.value.toUpperCase() })} error={fieldError(create.error, 'currency')} />
+        <Button type="submit" loading={create.isPending}>
+          Create program
+        </Button>
+      </Group>
+      {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? (
+        <Alert color="red" mt="sm">
+          {(create.error as Error).message}
+        </Alert>
+      ) : null}
+    </Card>
+  );
+}
+
 export function ProgramSettings() {
+  return (
+    <Stack>
+      <ProgramForm />
+      <Can capability="own">
+        <NewProgram />
+      </Can>
+    </Stack>
+  );
+}
+
+function ProgramForm() {
   const { program } = useProgram();
   const queryClient = useQueryClient();
   const { can } = useAuth();
@@ -83,6 +107,7 @@ export function ProgramSettings() {
 
 export function StoreSettings() {
   const { programId } = useProgram();
+  const canManage = useAuth().can('manage');
   const queryClient = useQueryClient();
   const stores = useQuery({ queryKey: ['stores', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } } })) });
   const [draft, setDraft] = useState({ externalId: '', name: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
@@ -101,36 +126,33 @@ export function StoreSettings() {
   return (
     <Stack>
       <Title order={3}>Stores</Title>
-      <List q={stores} what="stores" empty="Add the first store below: its number is what the POS sends as posVendor.storeId.">
-        {(rows) => (
-          <Table striped aria-label="Stores">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Number</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Time zone</Table.Th>
-                <Table.Th>Groups</Table.Th>
-                <Table.Th>Loyalty</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Td>{s.externalId}</Table.Td>
-                  <Table.Td>{s.name}</Table.Td>
-                  <Table.Td>{s.timeZone}</Table.Td>
-                  <Table.Td>{s.groups.join(', ') || '—'}</Table.Td>
-                  <Table.Td>
-                    <Can capability="manage">
-                      <Switch aria-label={`Loyalty at ${s.name}`} checked={s.loyaltyEnabled} onChange={(e) => toggle.mutate({ id: s.id, loyaltyEnabled: e.currentTarget.checked })} />
-                    </Can>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </List>
+      <DataTable
+        label="Stores"
+        what="stores"
+        query={stores}
+        rows={stores.data}
+        rowKey={(s) => s.id}
+        empty={{ title: 'No stores yet', hint: 'Add the first store below: its number is what the POS sends as posVendor.storeId.' }}
+        pageSize={25}
+        striped
+        columns={[
+          { key: 'number', header: 'Number', cell: (s) => s.externalId },
+          { key: 'name', header: 'Name', cell: (s) => s.name },
+          { key: 'zone', header: 'Time zone', cell: (s) => s.timeZone },
+          { key: 'groups', header: 'Groups', cell: (s) => s.groups.join(', ') || '—' },
+          {
+            key: 'loyalty',
+            header: 'Loyalty',
+            cell: (s) => (
+              canManage ? (
+                <Switch aria-label={`Loyalty at ${s.name}`} checked={s.loyaltyEnabled} onChange={(e) => toggle.mutate({ id: s.id, loyaltyEnabled: e.currentTarget.checked })} />
+              ) : (
+                <Badge color={s.loyaltyEnabled ? 'teal' : 'gray'}>{s.loyaltyEnabled ? 'on' : 'off'}</Badge>
+              )
+            ),
+          },
+        ]}
+      />
       <Can capability="manage">
         <Card withBorder component="form" aria-label="New store" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
@@ -151,6 +173,7 @@ export function StoreSettings() {
 
 export function KeySettings() {
   const { programId } = useProgram();
+  const canOwn = useAuth().can('own');
   const queryClient = useQueryClient();
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ vendor: 'partner', environment: 'production' });
@@ -171,51 +194,38 @@ export function KeySettings() {
   return (
     <Stack>
       <Title order={3}>POS keys</Title>
-      <List q={keys} what="POS keys" empty="Issue a key for each POS vendor and environment; the POS sends it as x-api-key.">
-        {(rows) => (
-          <Table striped aria-label="POS keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Vendor</Table.Th>
-                <Table.Th>Environment</Table.Th>
-                <Table.Th>Starts with</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((k) => (
-                <Table.Tr key={k.id}>
-                  <Table.Td>{k.vendor}</Table.Td>
-                  <Table.Td>{k.environment}</Table.Td>
-                  <Table.Td>
-                    <Code>{k.prefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={k.status === 'active' ? 'teal' : 'gray'}>{k.status}</Badge>
-                  </Table.Td>
-                  <Table.Td>{when(k.createdAt)}</Table.Td>
-                  <Table.Td>
-                    <Can capability="own">
-                      {k.status === 'active' ? (
-                        <Group gap="xs">
-                          <Button size="xs" variant="light" onClick={() => rotate.mutate(k.id)}>
-                            Rotate
-                          </Button>
-                          <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Revoke the ${k.vendor} ${k.environment} key? POS calls with it stop working.`) && revoke.mutate(k.id)}>
-                            Revoke
-                          </Button>
-                        </Group>
-                      ) : null}
-                    </Can>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </List>
+      <DataTable
+        label="POS keys"
+        what="POS keys"
+        query={keys}
+        rows={keys.data}
+        rowKey={(k) => k.id}
+        empty={{ title: 'No POS keys yet', hint: 'Issue a key for each POS vendor and environment; the POS sends it as x-api-key.' }}
+        pageSize={25}
+        striped
+        columns={[
+          { key: 'vendor', header: 'Vendor', cell: (k) => k.vendor },
+          { key: 'env', header: 'Environment', cell: (k) => k.environment },
+          { key: 'prefix', header: 'Starts with', cell: (k) => <Code>{k.prefix}…</Code> },
+          { key: 'status', header: 'Status', cell: (k) => <Badge color={k.status === 'active' ? 'teal' : 'gray'}>{k.status}</Badge> },
+          { key: 'created', header: 'Created', cell: (k) => when(k.createdAt) },
+        ]}
+        rowActions={
+          canOwn
+            ? (k) =>
+                k.status === 'active' ? (
+                  <Group gap="xs">
+                    <Button size="xs" variant="light" onClick={() => rotate.mutate(k.id)}>
+                      Rotate
+                    </Button>
+                    <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Revoke the ${k.vendor} ${k.environment} key? POS calls with it stop working.`) && revoke.mutate(k.id)}>
+                      Revoke
+                    </Button>
+                  </Group>
+                ) : null
+            : undefined
+        }
+      />
       <Can capability="own">
         <Card withBorder component="form" aria-label="New POS key" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
@@ -267,40 +277,30 @@ export function UserSettings() {
         <Title order={3}>Users and roles</Title>
         <Button onClick={open}>New user</Button>
       </Group>
-      <List q={users} what="users" empty="Add the people who run the program.">
-        {(rows) => (
-          <Table striped aria-label="Users">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>E-mail</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Programs</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>{u.name}</Table.Td>
-                  <Table.Td>{u.role}</Table.Td>
-                  <Table.Td>{u.programIds === '*' ? 'all' : u.programIds.map((id) => programs.find((p) => p.id === id)?.name ?? id).join(', ')}</Table.Td>
-                  <Table.Td>{u.disabledAt ? <Badge color="gray">disabled</Badge> : <Badge color="teal">active</Badge>}</Table.Td>
-                  <Table.Td>
-                    {!u.disabledAt && u.id !== me?.userId ? (
-                      <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Disable ${u.email}? Their sessions end at once.`) && disable.mutate(u.id)}>
-                        Disable
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </List>
+      <DataTable
+        label="Users"
+        what="users"
+        query={users}
+        rows={users.data}
+        rowKey={(u) => u.id}
+        empty={{ title: 'No users yet', hint: 'Add the people who run the program.' }}
+        pageSize={25}
+        striped
+        columns={[
+          { key: 'email', header: 'E-mail', cell: (u) => u.email },
+          { key: 'name', header: 'Name', cell: (u) => u.name },
+          { key: 'role', header: 'Role', cell: (u) => u.role },
+          { key: 'programs', header: 'Programs', cell: (u) => (u.programIds === '*' ? 'all' : u.programIds.map((id) => programs.find((p) => p.id === id)?.name ?? id).join(', ')) },
+          { key: 'status', header: 'Status', cell: (u) => (u.disabledAt ? <Badge color="gray">disabled</Badge> : <Badge color="teal">active</Badge>) },
+        ]}
+        rowActions={(u) =>
+          !u.disabledAt && u.id !== me?.userId ? (
+            <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Disable ${u.email}? Their sessions end at once.`) && disable.mutate(u.id)}>
+              Disable
+            </Button>
+          ) : null
+        }
+      />
       <Modal opened={opened} onClose={close} title="New user">
         <form onSubmit={(e) => (e.preventDefault(), create.mutate())}>
           <Stack>
@@ -347,42 +347,35 @@ export function WebhookSettings() {
   return (
     <Stack>
       <Title order={3}>Webhooks</Title>
-      <List q={hooks} what="webhooks" empty="A webhook receives signed events (claims, voids, adjustments, expiry) at your URL.">
-        {(rows) => (
-          <Table striped aria-label="Webhooks">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>URL</Table.Th>
-                <Table.Th>Events</Table.Th>
-                <Table.Th>Secret</Table.Th>
-                <Table.Th>Active</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((w) => (
-                <Table.Tr key={w.id}>
-                  <Table.Td>{w.url}</Table.Td>
-                  <Table.Td>{w.eventTypes.join(', ')}</Table.Td>
-                  <Table.Td>
-                    <Code>{w.secretPrefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Switch aria-label={`Webhook ${w.url} active`} checked={w.active} disabled={!canOwn} onChange={(e) => toggle.mutate({ id: w.id, active: e.currentTarget.checked })} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Can capability="own">
-                      <Button size="xs" variant="light" onClick={() => rotate.mutate(w.id)}>
-                        Rotate secret
-                      </Button>
-                    </Can>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </List>
+      <DataTable
+        label="Webhooks"
+        what="webhooks"
+        query={hooks}
+        rows={hooks.data}
+        rowKey={(w) => w.id}
+        empty={{ title: 'No webhooks yet', hint: 'A webhook receives signed events (claims, voids, adjustments, expiry) at your URL.' }}
+        pageSize={25}
+        striped
+        columns={[
+          { key: 'url', header: 'URL', cell: (w) => w.url },
+          { key: 'events', header: 'Events', cell: (w) => w.eventTypes.join(', ') },
+          { key: 'secret', header: 'Secret', cell: (w) => <Code>{w.secretPrefix}…</Code> },
+          {
+            key: 'active',
+            header: 'Active',
+            cell: (w) => <Switch aria-label={`Webhook ${w.url} active`} checked={w.active} disabled={!canOwn} onChange={(e) => toggle.mutate({ id: w.id, active: e.currentTarget.checked })} />,
+          },
+        ]}
+        rowActions={
+          canOwn
+            ? (w) => (
+                <Button size="xs" variant="light" onClick={() => rotate.mutate(w.id)}>
+                  Rotate secret
+                </Button>
+              )
+            : undefined
+        }
+      />
       <Can capability="own">
         <Card withBorder component="form" aria-label="New webhook" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
@@ -396,6 +389,69 @@ export function WebhookSettings() {
         </Card>
       </Can>
       <ShownOnce title="The webhook's signing secret" secret={shown} onClose={() => setShown(null)} />
+      <WebhookDeliveries urls={new Map((hooks.data ?? []).map((w) => [w.id, w.url]))} />
+    </Stack>
+  );
+}
+
+const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'dead'] as const;
+const DELIVERY_COLOR = { pending: 'blue', delivering: 'blue', delivered: 'teal', dead: 'red' } as const;
+
+/** Each event sent to each webhook: its attempts and last answer; a dead one can be sent again. */
+function WebhookDeliveries({ urls }: { urls: Map<string, string> }) {
+  const { programId } = useProgram();
+  const canManage = useAuth().can('manage');
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<(typeof DELIVERY_STATUSES)[number] | null>(null);
+  const pages = useCursorPages(`${programId}|${status}`);
+  const list = useQuery({
+    queryKey: ['webhook-deliveries', programId, status, pages.cursor],
+    enabled: !!programId,
+    queryFn: () =>
+      unwrap(
+        api.GET('/admin/v1/programs/{programId}/webhook-deliveries', {
+          params: { path: { programId: programId! }, query: { limit: '25', ...(status ? { status } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
+  });
+  const resend = useMutation({
+    mutationFn: (deliveryId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/webhook-deliveries/{deliveryId}/resend', { params: { path: { programId: programId!, deliveryId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', programId] }),
+  });
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between" align="flex-end">
+        <Title order={4}>Deliveries</Title>
+        <Select label="Status" placeholder="Any" clearable data={[...DELIVERY_STATUSES]} value={status} onChange={(v) => setStatus(v as typeof status)} w={160} comboboxProps={{ withinPortal: true }} />
+      </Group>
+      <DataTable
+        label="Webhook deliveries"
+        what="webhook deliveries"
+        query={list}
+        rows={list.data?.items}
+        rowKey={(d) => d.id}
+        empty={{ title: 'No deliveries', hint: 'Each event a webhook subscribes to is delivered here, retried with backoff until it succeeds or goes dead.' }}
+        cursor={{ pages, nextCursor: list.data?.nextCursor }}
+        minWidth={760}
+        striped
+        columns={[
+          { key: 'event', header: 'Event', cell: (d) => <TwoLines main={<Code>{d.eventType}</Code>} sub={when(d.createdAt)} /> },
+          { key: 'webhook', header: 'Webhook', cell: (d) => urls.get(d.webhookId) ?? d.webhookId },
+          { key: 'status', header: 'Status', cell: (d) => <Badge color={DELIVERY_COLOR[d.status]}>{d.status}</Badge> },
+          { key: 'attempts', header: 'Attempts', cell: (d) => d.attempts },
+          { key: 'last', header: 'Last answer', cell: (d) => <TwoLines main={d.lastStatusCode ?? '—'} sub={d.lastError ?? when(d.lastAttemptAt)} /> },
+        ]}
+        rowActions={
+          canManage
+            ? (d) =>
+                d.status === 'dead' || d.status === 'delivered' ? (
+                  <Button size="xs" variant="light" loading={resend.isPending && resend.variables === d.id} onClick={() => resend.mutate(d.id)}>
+                    Send again
+                  </Button>
+                ) : null
+            : undefined
+        }
+      />
     </Stack>
   );
 }

@@ -1,13 +1,15 @@
-import { Alert, Badge, Button, Card, Code, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { api, type Json, unwrap } from '../../api/client';
 import { Can } from '../../auth/auth';
 import { useProgram } from '../../shell/program';
-import { Empty, ErrorState, Loading, money, when } from '../../shell/states';
-import { CursorPager, useCursorPages } from '../cursor';
+import { useCursorPages } from '../../shell/cursor';
+import { DataTable } from '../../shell/DataTable';
+import { Stat } from '../../shell/Stat';
+import { ErrorState, Loading, money, when } from '../../shell/states';
 
 const STATUSES = ['OPEN', 'PENDING', 'CLAIMED', 'UNCLAIMED', 'VOIDED'] as const;
 const STATUS_COLOR: Record<string, string> = { CLAIMED: 'teal', UNCLAIMED: 'yellow', VOIDED: 'gray', OPEN: 'blue', PENDING: 'blue' };
@@ -78,53 +80,27 @@ function TransactionSearch() {
           <Button type="submit">Search</Button>
         </Group>
       </form>
-      {list.isPending ? (
-        <Loading what="transactions" />
-      ) : list.error ? (
-        <ErrorState error={list.error} what="transactions" retry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        <Empty title="No transactions match">Widen the search: clear the day or the status. Sales appear here as soon as a POS sends them.</Empty>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped highlightOnHover aria-label="Transactions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Store</Table.Th>
-                  <Table.Th>Receipt code</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Subtotal</Table.Th>
-                  <Table.Th>Earned</Table.Th>
-                  <Table.Th>Redeemed</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((t) => (
-                  <Table.Tr key={t.id}>
-                    <Table.Td>
-                      <Link to={`/transactions/${t.id}`}>{when(t.createdAt)}</Link>
-                    </Table.Td>
-                    <Table.Td>{t.storeExternalId}</Table.Td>
-                    <Table.Td>
-                      <Code>{t.receiptCode}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={STATUS_COLOR[t.status]}>
-                        {t.status}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{money(t.subtotalCents)}</Table.Td>
-                    <Table.Td>{t.pointsEarned}</Table.Td>
-                    <Table.Td>{t.pointsRedeemed}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <CursorPager pages={pages} nextCursor={list.data.nextCursor} label="Transactions" />
-        </>
-      )}
+      <DataTable
+        label="Transactions"
+        what="transactions"
+        query={list}
+        rows={list.data?.items}
+        rowKey={(t) => t.id}
+        empty={{ title: 'No transactions match', hint: 'Widen the search: clear the day or the status. Sales appear here as soon as a POS sends them.' }}
+        cursor={{ pages, nextCursor: list.data?.nextCursor }}
+        minWidth={760}
+        striped
+        highlightOnHover
+        columns={[
+          { key: 'when', header: 'When', cell: (t) => <Link to={`/transactions/${t.id}`}>{when(t.createdAt)}</Link> },
+          { key: 'store', header: 'Store', cell: (t) => t.storeExternalId },
+          { key: 'receipt', header: 'Receipt code', cell: (t) => <Code>{t.receiptCode}</Code> },
+          { key: 'status', header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
+          { key: 'subtotal', header: 'Subtotal', cell: (t) => money(t.subtotalCents) },
+          { key: 'earned', header: 'Earned', cell: (t) => t.pointsEarned },
+          { key: 'redeemed', header: 'Redeemed', cell: (t) => t.pointsRedeemed },
+        ]}
+      />
     </Stack>
   );
 }
@@ -157,7 +133,7 @@ function TransactionDetail() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>
-          Sale {t.posTransactionId} <Badge color={STATUS_COLOR[t.status]}>{t.status}</Badge>
+          Sale {t.posTransactionId} <StatusBadge status={t.status} variant="filled" />
         </Title>
         <Group>
           <Can capability="support">
@@ -173,46 +149,41 @@ function TransactionDetail() {
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
-        <Fact label="Store" value={t.storeExternalId} />
-        <Fact label="Created" value={when(t.createdAt)} />
-        <Fact label="Receipt code" value={t.receiptCode} />
-        <Fact label="Guest" value={t.guestId ? <Link to={`/guests/${t.guestId}`}>open guest</Link> : 'none (unclaimed)'} />
-        <Fact label="Subtotal" value={money(t.subtotalCents)} />
-        <Fact label="Points earned" value={String(t.pointsEarned)} />
-        <Fact label="Points redeemed" value={String(t.pointsRedeemed)} />
-        <Fact label="POS" value={`${t.posVendor} · terminal ${t.terminal}`} />
+        <Stat label="Store" value={t.storeExternalId} />
+        <Stat label="Created" value={when(t.createdAt)} />
+        <Stat label="Receipt code" value={t.receiptCode} />
+        <Stat label="Guest" value={t.guestId ? <Link to={`/guests/${t.guestId}`}>open guest</Link> : 'none (unclaimed)'} />
+        <Stat label="Subtotal" value={money(t.subtotalCents)} />
+        <Stat label="Points earned" value={String(t.pointsEarned)} />
+        <Stat label="Points redeemed" value={String(t.pointsRedeemed)} />
+        <Stat label="POS" value={`${t.posVendor} · terminal ${t.terminal}`} />
       </SimpleGrid>
       <Card withBorder component="section" aria-label="Cart">
         <Title order={4} mb="xs">
           Cart
         </Title>
         {cart?.lines?.length ? (
-          <Table aria-label="Cart lines">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Item</Table.Th>
-                <Table.Th>Product</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Qty</Table.Th>
-                <Table.Th>Amount</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {cart.lines.map((l, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td>{l.name ?? '—'}</Table.Td>
-                  <Table.Td>{l.productId}</Table.Td>
-                  <Table.Td>{l.kind}{l.incentiveId ? ` · ${l.incentiveId}` : ''}</Table.Td>
-                  <Table.Td>{l.quantity}</Table.Td>
-                  <Table.Td>{l.amountCents === undefined ? '—' : money(l.amountCents)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DataTable
+            label="Cart lines"
+            rows={cart.lines}
+            rowKey={(_, i) => String(i)}
+            columns={[
+              { key: 'item', header: 'Item', cell: (l) => l.name ?? '—' },
+              { key: 'product', header: 'Product', cell: (l) => l.productId },
+              { key: 'type', header: 'Type', cell: (l) => `${l.kind}${l.incentiveId ? ` · ${l.incentiveId}` : ''}` },
+              { key: 'qty', header: 'Qty', cell: (l) => l.quantity },
+              { key: 'amount', header: 'Amount', cell: (l) => (l.amountCents === undefined ? '—' : money(l.amountCents)) },
+            ]}
+          />
+        ) : t.cart === null ? (
+          <Text c="dimmed" size="sm">
+            No basket yet: the POS has identified the guest but not sent the sale.
+          </Text>
         ) : (
           <Code block>{JSON.stringify(t.cart, null, 2)}</Code>
         )}
       </Card>
+      <RuleResultsCard results={t.ruleResults} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder component="section" aria-label="Redemptions">
           <Title order={4} mb="xs">
@@ -287,15 +258,65 @@ function TransactionDetail() {
   );
 }
 
-function Fact({ label, value }: { label: string; value: ReactNode }) {
+function StatusBadge({ status, variant = 'light' }: { status: string; variant?: 'light' | 'filled' }) {
   return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={600} component="div">
-        {value}
-      </Text>
+    <Badge variant={variant} color={STATUS_COLOR[status]}>
+      {status}
+    </Badge>
+  );
+}
+
+type RuleResults = NonNullable<Json<'/admin/v1/programs/{programId}/transactions/{transactionId}', 'get'>['ruleResults']>;
+
+const shown = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** What the last evaluation decided: per incentive, applied or not, and each rule's verdict with the server's reason. */
+export function RuleResultsCard({ results }: { results: RuleResults | null }) {
+  return (
+    <Card withBorder component="section" aria-label="Rule results">
+      <Title order={4} mb="xs">
+        Rule results
+      </Title>
+      {results === null ? (
+        <Text c="dimmed" size="sm">
+          Not evaluated yet: the POS has not validated or updated this sale with its basket.
+        </Text>
+      ) : results.incentives.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          No reward or offer in the basket ({results.stage}, {when(results.at)}): the sale only earns points.
+        </Text>
+      ) : (
+        <Stack gap="sm">
+          <Text size="sm" c="dimmed">
+            As evaluated by {results.stage === 'validate' ? 'a validate (dry run)' : `the ${results.stage} update`} at {when(results.at)}.
+          </Text>
+          {results.incentives.map((i) => (
+            <Stack key={i.incentiveId} gap={4}>
+              <Group gap="xs">
+                <Link to={`/rewards/${i.incentiveId}`}>{i.incentiveId}</Link>
+                <Text size="sm">
+                  {i.kind.toLowerCase()} × {i.quantity}
+                  {i.points ? ` · ${i.points} points` : ''}
+                </Text>
+                <Badge color={i.applied ? 'teal' : 'red'} variant="light">
+                  {i.applied ? 'applied' : 'not applied'}
+                </Badge>
+              </Group>
+              <DataTable
+                label={`Rules of ${i.incentiveId}`}
+                rows={i.rules}
+                rowKey={(r, n) => `${r.ruleId}-${n}`}
+                empty={{ title: 'No rules: always eligible' }}
+                columns={[
+                  { key: 'rule', header: 'Rule', cell: (r) => <Code>{r.ruleId}</Code> },
+                  { key: 'verdict', header: 'Verdict', cell: (r) => (r.passed ? <Badge color="teal" variant="light">passed</Badge> : <Badge color="red" variant="light">{r.failure?.code ?? 'failed'}</Badge>) },
+                  { key: 'why', header: 'Why', cell: (r) => (r.failure ? `${r.failure.message} (was ${shown(r.failure.currentValue)}, needs ${shown(r.failure.targetValue)})` : '') },
+                ]}
+              />
+            </Stack>
+          ))}
+        </Stack>
+      )}
     </Card>
   );
 }
