@@ -62,7 +62,10 @@ export async function sessionRoutes(scope: FastifyInstance, opts: AdminPluginOpt
         summary: 'The logged-in user and what their role may do',
         description: 'The back office hides what `capabilities` leave out; the API refuses it regardless (403).',
         security: SECURITY.bearer,
-        response: { 200: Type.Composite([Principal, Type.Object({ capabilities: Type.Array(Type.Union(Object.keys(CAPABILITIES).map((c) => Type.Literal(c)))) })]), ...errors({ 401: 'Unauthorized' }) },
+        response: {
+          200: Type.Composite([Principal, Type.Object({ capabilities: Type.Array(Type.Union(Object.keys(CAPABILITIES).map((c) => Type.Literal(c)))) })]),
+          ...errors({ 401: 'Unauthorized' }),
+        },
       },
     },
     async (request) => {
@@ -73,7 +76,14 @@ export async function sessionRoutes(scope: FastifyInstance, opts: AdminPluginOpt
   );
   scope.post(
     '/auth/logout',
-    { schema: { tags: ['Admin'], summary: 'Revoke this session token', security: SECURITY.bearer, response: { 204: Type.Null(), ...errors({ 401: 'Unauthorized' }) } } },
+    {
+      schema: {
+        tags: ['Admin'],
+        summary: 'Revoke this session token',
+        security: SECURITY.bearer,
+        response: { 204: Type.Null(), ...errors({ 401: 'Unauthorized' }) },
+      },
+    },
     async (request, reply) => {
       await opts.auth.logout(bearer(request));
       return reply.status(204).send();

@@ -1,5 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { type AdminAuthService, type AdminPrincipal, type Capability, CAPABILITIES, requireCapability, requireProgram } from '../../../../app/admin-auth.service.ts';
+import {
+  type AdminAuthService,
+  type AdminPrincipal,
+  type Capability,
+  CAPABILITIES,
+  requireCapability,
+  requireProgram,
+} from '../../../../app/admin-auth.service.ts';
 import { type AdminContext, actorOf, adminContext } from '../../../../app/admin/context.ts';
 import type { LoyaltyService } from '../../../../app/loyalty.service.ts';
 import { AppError, type ErrorCode } from '../../../../errors.ts';

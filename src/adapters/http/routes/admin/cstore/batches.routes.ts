@@ -23,7 +23,12 @@ export async function cstoreBatchesRoutes(root: FastifyInstance, opts: AdminPlug
     '/cstore/locations/:locationId/batches',
     {
       config: { capability: 'read' },
-      schema: { ...doc('read', 'History: accepted batches of a location (who, when, what, state), newest first'), params: LocationParams, querystring: BatchesQuery, response: { 200: Type.Array(BatchSchema), ...E({ 404: 'LocationNotFound' }) } },
+      schema: {
+        ...doc('read', 'History: accepted batches of a location (who, when, what, state), newest first'),
+        params: LocationParams,
+        querystring: BatchesQuery,
+        response: { 200: Type.Array(BatchSchema), ...E({ 404: 'LocationNotFound' }) },
+      },
     },
     async (request) => {
       await visibleLocation(cs(), request, request.params.locationId);
@@ -33,13 +38,23 @@ export async function cstoreBatchesRoutes(root: FastifyInstance, opts: AdminPlug
 
   app.get(
     '/cstore/batches/:batchId',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'One batch with its changes'), params: BatchParams, response: { 200: BatchDetailSchema, ...E({ 404: 'BatchNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: { ...doc('read', 'One batch with its changes'), params: BatchParams, response: { 200: BatchDetailSchema, ...E({ 404: 'BatchNotFound' }) } },
+    },
     async (request) => (await visibleBatch(request, request.params.batchId)).detail,
   );
 
   app.get(
     '/cstore/batches/:batchId/content',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'Download the batch file the register gets (NAXML-MaintenanceRequest 3.4 or JSON)'), params: BatchParams, response: { 200: BatchFileResponse, ...E({ 404: 'BatchNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'Download the batch file the register gets (NAXML-MaintenanceRequest 3.4 or JSON)'),
+        params: BatchParams,
+        response: { 200: BatchFileResponse, ...E({ 404: 'BatchNotFound' }) },
+      },
+    },
     async (request, reply) => {
       await visibleBatch(request, request.params.batchId);
       return sendContent(reply, await cs().delivery.content(request.params.batchId));
@@ -48,7 +63,14 @@ export async function cstoreBatchesRoutes(root: FastifyInstance, opts: AdminPlug
 
   app.post(
     '/cstore/batches/:batchId/resend',
-    { config: { capability: 'support' }, schema: { ...doc('support', 'Send a batch again: back to ready for the agent (and the outbox folder)'), params: BatchParams, response: { 200: BatchSchema, ...E({ 404: 'BatchNotFound' }) } } },
+    {
+      config: { capability: 'support' },
+      schema: {
+        ...doc('support', 'Send a batch again: back to ready for the agent (and the outbox folder)'),
+        params: BatchParams,
+        response: { 200: BatchSchema, ...E({ 404: 'BatchNotFound' }) },
+      },
+    },
     async (request) => {
       const { admin } = await visibleBatch(request, request.params.batchId);
       return cs().delivery.resend(request.params.batchId, cstoreActor(admin));

@@ -18,11 +18,20 @@ export async function cstoreChangesRoutes(root: FastifyInstance, opts: AdminPlug
     '/cstore/locations/:locationId/changes',
     {
       config: { capability: 'read' },
-      schema: { ...doc('read', 'Promotion changes of a location (pending by default), with before and after'), params: LocationParams, querystring: ChangesQuery, response: { 200: Type.Array(ChangeSchema), ...E({ 404: 'LocationNotFound' }) } },
+      schema: {
+        ...doc('read', 'Promotion changes of a location (pending by default), with before and after'),
+        params: LocationParams,
+        querystring: ChangesQuery,
+        response: { 200: Type.Array(ChangeSchema), ...E({ 404: 'LocationNotFound' }) },
+      },
     },
     async (request) => {
       await visibleLocation(cs(), request, request.params.locationId);
-      return cs().review.listChanges(request.params.locationId, { status: request.query.status ?? 'pending', limit: limitOf(request.query, 500, 5000), before: request.query.before });
+      return cs().review.listChanges(request.params.locationId, {
+        status: request.query.status ?? 'pending',
+        limit: limitOf(request.query, 500, 5000),
+        before: request.query.before,
+      });
     },
   );
 
@@ -31,11 +40,18 @@ export async function cstoreChangesRoutes(root: FastifyInstance, opts: AdminPlug
     {
       config: { capability: 'manage' },
       schema: {
-        ...doc('manage', 'Accept Changes', 'Accepts the named pending changes (or `all: true`) as one update batch for the register, atomically. A change of another location or one already decided fails the request and writes nothing. With an idempotency key (body or Idempotency-Key header) a repeat answers the first batch with `replayed: true`.'),
+        ...doc(
+          'manage',
+          'Accept Changes',
+          'Accepts the named pending changes (or `all: true`) as one update batch for the register, atomically. A change of another location or one already decided fails the request and writes nothing. With an idempotency key (body or Idempotency-Key header) a repeat answers the first batch with `replayed: true`.',
+        ),
         params: LocationParams,
         body: AcceptBody,
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }),
-        response: { 200: AcceptResponse, ...E({ 400: 'ValidationError', 404: 'LocationNotFound or ChangeNotFound', 409: 'ChangeNotPending or NothingToAccept' }) },
+        response: {
+          200: AcceptResponse,
+          ...E({ 400: 'ValidationError', 404: 'LocationNotFound or ChangeNotFound', 409: 'ChangeNotPending or NothingToAccept' }),
+        },
       },
     },
     async (request) => {
@@ -53,7 +69,10 @@ export async function cstoreChangesRoutes(root: FastifyInstance, opts: AdminPlug
         ...doc('manage', 'Reject selected pending changes with a reason', 'A rejected promotion is not queued again while the feed keeps saying the same.'),
         params: LocationParams,
         body: RejectBody,
-        response: { 200: Type.Object({ rejected: Type.Array(ChangeSchema) }), ...E({ 400: 'ValidationError', 404: 'LocationNotFound or ChangeNotFound', 409: 'ChangeNotPending' }) },
+        response: {
+          200: Type.Object({ rejected: Type.Array(ChangeSchema) }),
+          ...E({ 400: 'ValidationError', 404: 'LocationNotFound or ChangeNotFound', 409: 'ChangeNotPending' }),
+        },
       },
     },
     async (request) => {
@@ -64,7 +83,14 @@ export async function cstoreChangesRoutes(root: FastifyInstance, opts: AdminPlug
 
   app.get(
     '/cstore/locations/:locationId/register',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'CR current state: the promotions the register has now'), params: LocationParams, response: { 200: Type.Array(RegisterEntrySchema), ...E({ 404: 'LocationNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'CR current state: the promotions the register has now'),
+        params: LocationParams,
+        response: { 200: Type.Array(RegisterEntrySchema), ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
     async (request) => {
       await visibleLocation(cs(), request, request.params.locationId);
       return cs().review.register(request.params.locationId);

@@ -11,7 +11,12 @@ import { requires, requireVisible } from '../shared.ts';
 const TAGS = ['C-store promotions'];
 
 /** The OpenAPI basics of a c-store route: its description starts with the capability its config declares. */
-export const doc = (capability: Capability, summary: string, description?: string) => ({ tags: TAGS, summary, description: requires(capability, description), security: SECURITY.bearer });
+export const doc = (capability: Capability, summary: string, description?: string) => ({
+  tags: TAGS,
+  summary,
+  description: requires(capability, description),
+  security: SECURITY.bearer,
+});
 
 /** The error answers of a c-store route: 401 and 403 always, plus `more`. */
 export const E = (more: Parameters<typeof errors>[0] = {}) => errors({ 401: 'Unauthorized', 403: 'Forbidden: the role may not do this', ...more });

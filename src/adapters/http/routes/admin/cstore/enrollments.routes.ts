@@ -12,7 +12,14 @@ export async function cstoreEnrollmentsRoutes(root: FastifyInstance, opts: Admin
 
   app.get(
     '/cstore/programs/:programId/enrollments/rjr',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'The RJR enrollment, credentials masked'), params: ProgramParams, response: { 200: EnrollmentSchema, ...E({ 404: 'NotFound (no such program) or EnrollmentNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'The RJR enrollment, credentials masked'),
+        params: ProgramParams,
+        response: { 200: EnrollmentSchema, ...E({ 404: 'NotFound (no such program) or EnrollmentNotFound' }) },
+      },
+    },
     async (request) => {
       await cs().locations.requireProgramExists(request.params.programId);
       return cs().enrollments.get(request.params.programId, 'rjr');
@@ -24,7 +31,11 @@ export async function cstoreEnrollmentsRoutes(root: FastifyInstance, opts: Admin
     {
       config: { capability: 'own' },
       schema: {
-        ...doc('own', 'Enroll with the RJR Discount API', 'Single store: outletId, outletName, email. Chain: accountNumber, clientId, clientSecret (write-only, sealed at rest, answered masked). Updating a chain enrollment may leave credentials out to keep them. Saving clears a broken status.'),
+        ...doc(
+          'own',
+          'Enroll with the RJR Discount API',
+          'Single store: outletId, outletName, email. Chain: accountNumber, clientId, clientSecret (write-only, sealed at rest, answered masked). Updating a chain enrollment may leave credentials out to keep them. Saving clears a broken status.',
+        ),
         params: ProgramParams,
         body: EnrollmentBody,
         response: { 200: EnrollmentSchema, ...E({ 400: 'ValidationError: a field of the other mode, or a missing one', 404: 'NotFound' }) },

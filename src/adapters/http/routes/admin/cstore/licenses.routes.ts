@@ -13,7 +13,14 @@ export async function cstoreLicensesRoutes(root: FastifyInstance, opts: AdminPlu
 
   app.get(
     '/cstore/programs/:programId/licenses',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'Scan Data licenses of a program'), params: ProgramParams, response: { 200: Type.Array(LicenseSchema), ...E({ 404: 'NotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'Scan Data licenses of a program'),
+        params: ProgramParams,
+        response: { 200: Type.Array(LicenseSchema), ...E({ 404: 'NotFound' }) },
+      },
+    },
     async (request) => cs().locations.listLicenses(request.params.programId),
   );
 
@@ -21,7 +28,12 @@ export async function cstoreLicensesRoutes(root: FastifyInstance, opts: AdminPlu
     '/cstore/programs/:programId/licenses',
     {
       config: { capability: 'manage' },
-      schema: { ...doc('manage', 'Buy Scan Data licenses (1 month or 1 year); they start unassigned'), params: ProgramParams, body: BuyLicensesBody, response: { 201: Type.Array(LicenseSchema), ...E({ 400: 'ValidationError', 404: 'NotFound' }) } },
+      schema: {
+        ...doc('manage', 'Buy Scan Data licenses (1 month or 1 year); they start unassigned'),
+        params: ProgramParams,
+        body: BuyLicensesBody,
+        response: { 201: Type.Array(LicenseSchema), ...E({ 400: 'ValidationError', 404: 'NotFound' }) },
+      },
     },
     async (request, reply) => {
       const bought = await cs().locations.buyLicenses(request.params.programId, request.body.term, request.body.count ?? 1, cstoreActor(adminOf(request)));
@@ -34,7 +46,11 @@ export async function cstoreLicensesRoutes(root: FastifyInstance, opts: AdminPlu
     {
       config: { capability: 'manage' },
       schema: {
-        ...doc('manage', 'Assign License to one location', 'The term starts now, or when the location’s current license ends. A license is assigned once: again, or to another location, answers 409 and changes nothing.'),
+        ...doc(
+          'manage',
+          'Assign License to one location',
+          'The term starts now, or when the location’s current license ends. A license is assigned once: again, or to another location, answers 409 and changes nothing.',
+        ),
         params: LicenseParams,
         body: AssignLicenseBody,
         response: { 200: LicenseSchema, ...E({ 400: 'ValidationError', 404: 'LicenseNotFound or LocationNotFound', 409: 'LicenseAlreadyAssigned' }) },

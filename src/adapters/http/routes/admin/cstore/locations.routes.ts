@@ -20,7 +20,14 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
 
   app.get(
     '/cstore/programs/:programId/locations',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'List the c-store locations of a program, with license and pending count'), params: ProgramParams, response: { 200: Type.Array(LocationSchema), ...E({ 404: 'NotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'List the c-store locations of a program, with license and pending count'),
+        params: ProgramParams,
+        response: { 200: Type.Array(LocationSchema), ...E({ 404: 'NotFound' }) },
+      },
+    },
     async (request) => cs().locations.list(request.params.programId),
   );
 
@@ -28,7 +35,12 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
     '/cstore/programs/:programId/locations',
     {
       config: { capability: 'manage', bodyCapability: createsOutbox },
-      schema: { ...doc('manage', 'Create a location (integration status off)'), params: ProgramParams, body: LocationBody, response: { 201: LocationSchema, ...E({ 400: 'ValidationError', 404: 'NotFound' }) } },
+      schema: {
+        ...doc('manage', 'Create a location (integration status off)'),
+        params: ProgramParams,
+        body: LocationBody,
+        response: { 201: LocationSchema, ...E({ 400: 'ValidationError', 404: 'NotFound' }) },
+      },
     },
     async (request, reply) => {
       const created = await cs().locations.create(request.params.programId, request.body, cstoreActor(adminOf(request)));
@@ -38,7 +50,14 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
 
   app.get(
     '/cstore/locations/:locationId',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'A location with its license and pending count'), params: LocationParams, response: { 200: LocationSchema, ...E({ 404: 'LocationNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'A location with its license and pending count'),
+        params: LocationParams,
+        response: { 200: LocationSchema, ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
     async (request) => {
       await visibleLocation(cs(), request, request.params.locationId);
       return cs().locations.get(request.params.locationId);
@@ -50,10 +69,17 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
     {
       config: { capability: 'manage', bodyCapability: touchesOutbox },
       schema: {
-        ...doc('manage', 'Change a location (a new outlet id clears a broken-outlet status)', 'registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).'),
+        ...doc(
+          'manage',
+          'Change a location (a new outlet id clears a broken-outlet status)',
+          'registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).',
+        ),
         params: LocationParams,
         body: LocationPatchBody,
-        response: { 200: LocationSchema, ...E({ 400: 'ValidationError', 404: 'LocationNotFound', 409: 'InvalidTransition: registerIds after the first batch' }) },
+        response: {
+          200: LocationSchema,
+          ...E({ 400: 'ValidationError', 404: 'LocationNotFound', 409: 'InvalidTransition: registerIds after the first batch' }),
+        },
       },
     },
     async (request) => {
@@ -67,7 +93,11 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
     {
       config: { capability: 'manage' },
       schema: {
-        ...doc('manage', 'Set the integration status', 'off → pilot → live (live → pilot and anything → off too). Pilot and live need an active Scan Data license.'),
+        ...doc(
+          'manage',
+          'Set the integration status',
+          'off → pilot → live (live → pilot and anything → off too). Pilot and live need an active Scan Data license.',
+        ),
         params: LocationParams,
         body: StatusBody,
         response: { 200: LocationSchema, ...E({ 400: 'ValidationError', 404: 'LocationNotFound', 409: 'InvalidTransition or NotLicensed' }) },
@@ -81,7 +111,14 @@ export async function cstoreLocationsRoutes(root: FastifyInstance, opts: AdminPl
 
   app.post(
     '/cstore/locations/:locationId/agent-token',
-    { config: { capability: 'own' }, schema: { ...doc('own', 'Issue the POS agent token of a location (replaces the old one; shown once)'), params: LocationParams, response: { 201: AgentTokenResponse, ...E({ 404: 'LocationNotFound' }) } } },
+    {
+      config: { capability: 'own' },
+      schema: {
+        ...doc('own', 'Issue the POS agent token of a location (replaces the old one; shown once)'),
+        params: LocationParams,
+        response: { 201: AgentTokenResponse, ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
     async (request, reply) => {
       const admin = await visibleLocation(cs(), request, request.params.locationId);
       return reply.status(201).send(await cs().locations.issueAgentToken(request.params.locationId, cstoreActor(admin)));

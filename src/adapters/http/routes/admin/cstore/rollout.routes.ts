@@ -12,7 +12,14 @@ export async function cstoreRolloutRoutes(root: FastifyInstance, opts: AdminPlug
 
   app.get(
     '/cstore/programs/:programId/rollout',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'Whether the pilot is ready for roll-out, and what is missing per pilot location'), params: ProgramParams, response: { 200: RollOutReadinessSchema, ...E({ 404: 'NotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'Whether the pilot is ready for roll-out, and what is missing per pilot location'),
+        params: ProgramParams,
+        response: { 200: RollOutReadinessSchema, ...E({ 404: 'NotFound' }) },
+      },
+    },
     async (request) => cs().locations.rollOutReadiness(request.params.programId),
   );
 
@@ -27,7 +34,10 @@ export async function cstoreRolloutRoutes(root: FastifyInstance, opts: AdminPlug
           "Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.",
         ),
         params: ProgramParams,
-        response: { 200: RollOutResponse, ...E({ 404: 'NotFound', 409: 'InvalidTransition (no location in pilot) or PilotNotReady (details.blockers: what each pilot location still misses)' }) },
+        response: {
+          200: RollOutResponse,
+          ...E({ 404: 'NotFound', 409: 'InvalidTransition (no location in pilot) or PilotNotReady (details.blockers: what each pilot location still misses)' }),
+        },
       },
     },
     async (request) => cs().locations.rollOut(request.params.programId, cstoreActor(adminOf(request))),

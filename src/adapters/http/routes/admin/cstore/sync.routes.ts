@@ -2,7 +2,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { cstoreFor } from '../../../../../cstore.runtime.ts';
-import { limitOf, LocationParams, RejectedRecordsSchema, RetryOutletResponse, RunParams, RunsQuery, SyncRunDetailSchema, SyncRunSchema } from '../../../schemas/cstore.ts';
+import {
+  limitOf,
+  LocationParams,
+  RejectedRecordsSchema,
+  RetryOutletResponse,
+  RunParams,
+  RunsQuery,
+  SyncRunDetailSchema,
+  SyncRunSchema,
+} from '../../../schemas/cstore.ts';
 import { type AdminPluginOptions, requireVisible } from '../shared.ts';
 import { cstoreActor, doc, E, visibleLocation } from './cstore-route.ts';
 
@@ -38,7 +47,11 @@ export async function cstoreSyncRoutes(root: FastifyInstance, opts: AdminPluginO
     {
       config: { capability: 'support' },
       schema: {
-        ...doc('support', 'Sync now', 'Runs the sync of one location and answers its sync-run record: succeeded, failed (with errorCode and error; nothing else changed) or skipped (with why).'),
+        ...doc(
+          'support',
+          'Sync now',
+          'Runs the sync of one location and answers its sync-run record: succeeded, failed (with errorCode and error; nothing else changed) or skipped (with why).',
+        ),
         params: LocationParams,
         response: { 200: SyncRunSchema, ...E({ 404: 'LocationNotFound' }) },
       },
@@ -51,7 +64,15 @@ export async function cstoreSyncRoutes(root: FastifyInstance, opts: AdminPluginO
 
   app.get(
     '/cstore/locations/:locationId/sync-runs',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'Sync log of a location, newest first'), params: LocationParams, querystring: RunsQuery, response: { 200: Type.Array(SyncRunSchema), ...E({ 404: 'LocationNotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'Sync log of a location, newest first'),
+        params: LocationParams,
+        querystring: RunsQuery,
+        response: { 200: Type.Array(SyncRunSchema), ...E({ 404: 'LocationNotFound' }) },
+      },
+    },
     async (request) => {
       await visibleLocation(cs(), request, request.params.locationId);
       return cs().sync.runs(request.params.locationId, limitOf(request.query, 50, 500));
@@ -80,7 +101,14 @@ export async function cstoreSyncRoutes(root: FastifyInstance, opts: AdminPluginO
 
   app.get(
     '/cstore/sync-runs/:runId',
-    { config: { capability: 'read' }, schema: { ...doc('read', 'One sync run with its rejected records'), params: RunParams, response: { 200: SyncRunDetailSchema, ...E({ 404: 'NotFound' }) } } },
+    {
+      config: { capability: 'read' },
+      schema: {
+        ...doc('read', 'One sync run with its rejected records'),
+        params: RunParams,
+        response: { 200: SyncRunDetailSchema, ...E({ 404: 'NotFound' }) },
+      },
+    },
     async (request) => {
       const run = await cs().sync.run(request.params.runId);
       requireVisible(request, run.programId, 'NotFound', `No sync run ${request.params.runId}`);
