@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { createDb, type Db } from '../src/adapters/db/database.ts';
 import { migrateToLatest } from '../src/adapters/db/migrator.ts';
 import { createRjrConnector } from '../src/adapters/manufacturers/rjr/rjr.connector.ts';
-import { SIM_CHAIN_CLIENT } from '../src/adapters/manufacturers/rjr/simulator.ts';
+import { SIM_CHAIN_CLIENT } from '../src/simulators/rjr/simulator.ts';
 import type { Cstore } from '../src/app/cstore/cstore.ts';
 import { SYSTEM_ACTOR } from '../src/app/cstore/deps.ts';
 import type { SyncRun } from '../src/app/cstore/model.ts';

@@ -33,7 +33,6 @@ export class LoyaltyService {
     const clock = deps.clock ?? (() => new Date());
     this.ctx = {
       db,
-      database: deps.db,
       clock,
       randomIndex: deps.randomIndex,
       publicUrl: deps.publicUrl,

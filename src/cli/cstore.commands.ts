@@ -6,7 +6,7 @@ import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
 import { locationsByIds, syncingLocations } from '../adapters/db/repositories/locations.repository.ts';
-import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../adapters/manufacturers/rjr/simulator.ts';
+import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';

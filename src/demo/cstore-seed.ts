@@ -2,7 +2,7 @@ import { findProgramBySlug } from '../adapters/db/repositories/config.repository
 import { insertLocation } from '../adapters/db/repositories/locations.repository.ts';
 import { insertAssignedLicense, insertLicenses } from '../adapters/db/repositories/scan-data-licenses.repository.ts';
 import { inTransaction } from '../adapters/db/tx.ts';
-import { SIM_CHAIN_CLIENT } from '../adapters/manufacturers/rjr/simulator.ts';
+import { SIM_CHAIN_CLIENT } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import { SYSTEM_ACTOR } from '../app/cstore/deps.ts';
 import type { Location, PosSystem } from '../app/cstore/model.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIM_CHAIN_CLIENT } from '../../src/adapters/manufacturers/rjr/simulator.ts';
+import { SIM_CHAIN_CLIENT } from '../../src/simulators/rjr/simulator.ts';
 import { CSTORE_DEMO_LOCATIONS, demoAgentToken } from '../../src/demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { mapRecord } from '../../src/adapters/manufacturers/rjr/rjr.mapping.ts';
-import { SimFeed } from '../../src/adapters/manufacturers/rjr/simulator.feed.ts';
+import { SimFeed } from '../../src/simulators/rjr/simulator.feed.ts';
 import { PricebookRenderError, type PricebookBatch } from '../../src/adapters/pricebook/batch.ts';
 import { NAXML_NAMESPACE, renderNaxml, xmlEscape } from '../../src/adapters/pricebook/naxml.renderer.ts';
 import { parseMajor } from '../../src/domain/money.ts';

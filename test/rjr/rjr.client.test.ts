@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RjrClient, parseRetryAfter, type RjrClientConfig, type RjrCredentials } from '../../src/adapters/manufacturers/rjr/rjr.client.ts';
 import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.connector.ts';
 import { mapRecord } from '../../src/adapters/manufacturers/rjr/rjr.mapping.ts';
-import { SIM_CHAIN_CLIENT, SIM_PROVIDER_CLIENT, startRjrSimulator, type RjrSimulator } from '../../src/adapters/manufacturers/rjr/simulator.ts';
+import { SIM_CHAIN_CLIENT, SIM_PROVIDER_CLIENT, startRjrSimulator, type RjrSimulator } from '../../src/simulators/rjr/simulator.ts';
 import { ConnectorError, EnrollmentBroken, type PageProgress } from '../../src/app/ports/manufacturer-connector.ts';
 
 const AS_OF = '2026-12-01';

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { Metrics } from '../../src/adapters/http/metrics.ts';
 import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.connector.ts';
-import { type RjrSimulator, SIM_CHAIN_CLIENT, SIM_PROVIDER_CLIENT, startRjrSimulator } from '../../src/adapters/manufacturers/rjr/simulator.ts';
+import { type RjrSimulator, SIM_CHAIN_CLIENT, SIM_PROVIDER_CLIENT, startRjrSimulator } from '../../src/simulators/rjr/simulator.ts';
 import type { Engine } from '../../src/adapters/db/database.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import type { Cstore } from '../../src/app/cstore/cstore.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * An RJR Discount API written from the contract in ../shared/spec/manufacturer-promotions.md alone,
- * apart from Tillpoint's simulator (src/adapters/manufacturers/rjr/simulator.ts) and mapping: if
+ * apart from Tillpoint's simulator (src/simulators/rjr/simulator.ts) and mapping: if
  * both were built from one misreading, tests against the simulator would not see it. The test
  * sets each outlet's feed record by record (raw JSON, so it can serve a broken record), forbids
  * outlets, and reads back every call it received.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCart, type Cart, type RawLine, type RawPayment } from '../../src/domain/cart.ts';
 import { eligibility, evaluate, type EvaluationContext, MISSING_GUEST_HISTORY } from '../../src/domain/evaluate.ts';
 import type { Incentive, RuleRef } from '../../src/domain/incentive.ts';
-import { needsOf, RULES, ruleCatalogue, validateRuleRefs } from '../../src/domain/rules/registry.ts';
+import { decidableWith, needsOf, RULES, ruleCatalogue, validateRuleRefs } from '../../src/domain/rules/registry.ts';
 import type { GuestHistory, RedemptionRecord, RuleFailure } from '../../src/domain/rules/rule.ts';
 
 // Wednesday 25 November 2026, noon, store-local.
@@ -395,6 +395,27 @@ describe('guest history', () => {
   });
 });
 
+describe('what rules depend on', () => {
+  const dependingOn = (d: string) => [...RULES.values()].filter((r) => (r.dependsOn as readonly string[]).includes(d)).map((r) => r.id).sort();
+  it('every rule declares it: the basket’s, the store’s, the service mode’s and the clock’s', () => {
+    expect(dependingOn('order')).toEqual(['cart-exclusions', 'cart-requirements', 'payment-method', 'subtotal-spend', 'total-spend']);
+    expect(dependingOn('store')).toEqual(['restaurant-group', 'store-restrictions']);
+    expect(dependingOn('serviceMode')).toEqual(['service-mode']);
+    expect(dependingOn('time')).toEqual(['birthday-window', 'cool-down', 'date-span', 'day-of-the-week', 'guest-offer-limit', 'max-redemption', 'time-span']);
+  });
+  it('a rule is decided before the order only when everything it depends on is known', () => {
+    const beforeOrder = new Set(['time', 'store'] as const);
+    expect(decidableWith('date-span', beforeOrder)).toBe(true);
+    expect(decidableWith('store-restrictions', beforeOrder)).toBe(true);
+    expect(decidableWith('service-mode', beforeOrder)).toBe(false);
+    expect(decidableWith('subtotal-spend', new Set(['time', 'store', 'serviceMode'] as const))).toBe(false);
+    expect(decidableWith('first-order', new Set())).toBe(true);
+  });
+  it('an unknown rule counts as decidable: it fails closed wherever it is checked', () => {
+    expect(decidableWith('no-such-rule', new Set())).toBe(true);
+  });
+});
+
 describe('eligibility', () => {
   it('judges each candidate alone against the cart and the balance', () => {
     const cheap = reward([], 'rwd-cheap', 100);
@@ -477,6 +498,7 @@ describe('rule registry on write', () => {
     const stackable = catalogue.find((r) => r.id === 'stackable')!;
     expect(stackable).toMatchObject({ appliesTo: ['OFFER'], codes: ['not-stackable-with-rewards'], args: { type: 'object', properties: { withRewards: { type: 'boolean' } } } });
     expect(catalogue.find((r) => r.id === 'date-span')!.appliesTo).toEqual(['REWARD', 'OFFER']);
+    expect(catalogue.find((r) => r.id === 'service-mode')!.dependsOn).toEqual(['serviceMode']);
     expect(JSON.parse(JSON.stringify(catalogue))).toEqual(catalogue);
   });
 });

@@ -17,6 +17,12 @@ export interface DbCapabilities {
    * claims take a short database transaction instead; both are `ClaimWriter`s.
    */
   singleStatementClaim: boolean;
+  /**
+   * Data-modifying statements inside `WITH` (`WITH consumed AS (UPDATE … RETURNING …) INSERT …`):
+   * a read and a write, or two writes, atomic in one autocommit statement and one round trip.
+   * Without it (SQLite) the same work takes two statements, in a transaction where it must be atomic.
+   */
+  writableCtes: boolean;
   /** Statements that make a table refuse UPDATE and DELETE (append-only tables), and undo it. */
   appendOnlyGuard(table: string): { create: RawBuilder<unknown>[]; drop: RawBuilder<unknown>[] };
 }
@@ -24,6 +30,7 @@ export interface DbCapabilities {
 const POSTGRES: DbCapabilities = {
   skipLocked: true,
   singleStatementClaim: true,
+  writableCtes: true,
   appendOnlyGuard: (table) => ({
     create: [
       sql`create or replace function ${sql.id(`${table}_append_only`)}() returns trigger language plpgsql as $$ begin raise exception '% is append-only', TG_TABLE_NAME; end $$`,
@@ -39,6 +46,7 @@ const POSTGRES: DbCapabilities = {
 const SQLITE: DbCapabilities = {
   skipLocked: false,
   singleStatementClaim: false,
+  writableCtes: false,
   appendOnlyGuard: (table) => ({
     create: [
       sql`create trigger ${sql.id(`${table}_no_update`)} before update on ${sql.table(table)} begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`,

@@ -17,7 +17,7 @@ import { installErrorHandling } from './error-handler.ts';
 import type { MetricsAccess } from './metrics-access.ts';
 import type { Metrics } from './metrics.ts';
 import type { LimiterFactory } from '../../app/ports/limiter.ts';
-import { LoginGuard } from './routes/admin/guard.ts';
+import { LoginGuard } from './routes/admin/login-guard.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { agentRoutes } from './routes/agent.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';

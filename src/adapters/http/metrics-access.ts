@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bearerToken } from './headers.ts';
 import type { Metrics } from './metrics.ts';
 
 /**
@@ -23,8 +24,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /** True when the request carries the token (compared in constant time), or no token is required. */
 export function metricsAuthorized(token: string | null, authorization: string | string[] | undefined): boolean {
   if (token === null) return true;
-  const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
+  const presented = bearerToken(authorization);
+  return presented !== null && timingSafeEqual(digest(presented), digest(token));
 }
 
 export const METRICS_CHALLENGE = 'Bearer realm="tillpoint-metrics"';

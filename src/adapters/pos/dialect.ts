@@ -18,7 +18,9 @@ export interface SaleInput {
 
 /**
  * A POS dialect: how one vendor's variant of Loyalty API v1 maps onto Tillpoint's commands and
- * back. Vendor-specific field names live only in dialect modules.
+ * back. Vendor-specific field names live only in dialect modules: one folder per vendor
+ * (`ncr/`, `winrest/`, `tillster/`, `partner/`), each starting from the generic shapes of
+ * `generic.dialect.ts`, registered in `index.ts`.
  *
  * @example
  * const dialect = selectDialect(principal);
@@ -40,41 +42,4 @@ export interface PosDialect {
 /** The vendors an incentive's PLU configs are keyed by, lower case. */
 export function vendorKey(name: string): string {
   return name.trim().toLowerCase();
-}
-
-/** Order lines as every dialect sends them: ids may be numbers, quantities may be strings. */
-export function toRawLines(order: TransactionBodyT['transactionDetails']['order']): RawLine[] {
-  return order.map((l) => ({
-    referenceId: String(l.referenceId),
-    parentReferenceId: l.parentReferenceId === undefined || l.parentReferenceId === null ? null : String(l.parentReferenceId),
-    productId: l.productId,
-    name: l.name,
-    productType: l.productType,
-    quantity: Number(l.quantity),
-    price: l.price,
-    tax: l.tax,
-    incentiveId: l.incentiveId ?? null,
-  }));
-}
-
-const isLoyaltyLine = (l: RawLine): boolean => /^(reward|offer)$/i.test(l.productType);
-
-/**
- * The order's lines, for every dialect. Reward and offer lines may repeat the referenceId of a
- * goods line — the Loyalty API reference's own examples number them independently (an offer line
- * and a combo both "1") — so such a loyalty line gets an internal reference of its own and combo
- * children keep pointing at the goods line. Two goods lines sharing a referenceId stay an error.
- */
-export function orderLines(order: TransactionBodyT['transactionDetails']['order']): RawLine[] {
-  const lines = toRawLines(order);
-  const goodsRefs = new Set(lines.filter((l) => !isLoyaltyLine(l)).map((l) => l.referenceId));
-  const used = new Set(lines.map((l) => l.referenceId));
-  return lines.map((l) => {
-    if (!isLoyaltyLine(l) || !goodsRefs.has(l.referenceId)) return l;
-    const base = `${l.referenceId}~${l.productType.toLowerCase()}`;
-    let ref = base;
-    for (let n = 2; used.has(ref); n++) ref = `${base}${n}`;
-    used.add(ref);
-    return { ...l, referenceId: ref };
-  });
 }

@@ -1,19 +1,21 @@
 import { POS_VENDORS, type PosPrincipal } from '../../app/model.ts';
 import { type PosDialect, vendorKey } from './dialect.ts';
 import { NCR, ncrDialect } from './ncr/ncr.dialect.ts';
-import { genericDialect, partnerDialect, tillsterDialect } from './partner/partner.dialect.ts';
+import { genericDialect } from './generic.dialect.ts';
+import { PARTNER, partnerDialect } from './partner/partner.dialect.ts';
+import { TILLSTER, tillsterDialect } from './tillster/tillster.dialect.ts';
 import { WINREST, winrestDialect } from './winrest/winrest.dialect.ts';
 
 /**
- * The dialect seam. The API key's vendor picks the dialect: NCR and Winrest have their own;
- * Partner, Tillster and every other POS vendor speak the generic shapes. `posVendor.posType` is
+ * The dialect seam. The API key's vendor picks the dialect: one folder per vendor (NCR, Winrest,
+ * Tillster, Partner); every other POS vendor speaks the generic shapes (`generic.dialect.ts`). `posVendor.posType` is
  * the vendor's name as the POS writes it (`$posVendorName`): any text is accepted and stored with
  * the transaction, but it picks nothing — an NCR till that writes "NCR R10" or a Winrest store
  * that writes "Tillster" for its kiosk still gets its key's answers.
  */
 const DIALECTS = new Map<string, PosDialect>([
-  ['partner', partnerDialect],
-  ['tillster', tillsterDialect],
+  [PARTNER, partnerDialect],
+  [TILLSTER, tillsterDialect],
   [NCR, ncrDialect],
   [WINREST, winrestDialect],
 ]);

@@ -17,7 +17,8 @@ import type { Cart, CartLine } from '../../domain/cart.ts';
 import { eligibility, evaluate, type EvaluationContext } from '../../domain/evaluate.ts';
 import { expirationBuckets, type ExpirationBucket } from '../../domain/expiry.ts';
 import type { Incentive } from '../../domain/incentive.ts';
-import type { RuleFailure, StoreRef } from '../../domain/rules/rule.ts';
+import { decidableWith } from '../../domain/rules/registry.ts';
+import type { RuleDependency, RuleFailure, StoreRef } from '../../domain/rules/rule.ts';
 import type { ServiceMode } from '../../domain/service-mode.ts';
 import { type GuestTier, pointsEarnedInWindow, tierFor } from '../../domain/tiers.ts';
 import { type LocalTime, localTimeAt } from '../../domain/time.ts';
@@ -29,18 +30,16 @@ import type { GuestPrincipal } from './guest-auth.service.ts';
 import type { PromoCodes } from './promo-codes.ts';
 
 /**
- * Rules the app cannot decide before there is an order: they depend on the basket or the checkout
- * and are checked by the POS. They are listed per incentive as `checkedAtOrder`, not as failures.
+ * Which rules the app leaves to the till, from what each rule declares it depends on
+ * (`RuleDefinition.dependsOn`): the app knows the time, and the store and service mode when the
+ * guest names them, but never the basket. Deferred rules are listed per incentive as
+ * `checkedAtOrder`, not as failures.
  */
-export const ORDER_RULES: ReadonlySet<string> = new Set(['subtotal-spend', 'total-spend', 'cart-requirements', 'cart-exclusions', 'payment-method']);
-/** Rules about where the order is placed: decided only when the app names a store. */
-export const STORE_RULES: ReadonlySet<string> = new Set(['store-restrictions', 'restaurant-group']);
-/** Rules about how the order is served: decided only when the app names a service mode. */
-export const SERVICE_MODE_RULES: ReadonlySet<string> = new Set(['service-mode']);
-
-/** Which rules the app leaves to the till: the basket's always, the store's and service mode's when not named. */
 function deferredRules(where: Where, store: Store | null): (ruleId: string) => boolean {
-  return (ruleId) => ORDER_RULES.has(ruleId) || (!store && STORE_RULES.has(ruleId)) || (!where.serviceMode && SERVICE_MODE_RULES.has(ruleId));
+  const known = new Set<RuleDependency>(['time']);
+  if (store) known.add('store');
+  if (where.serviceMode) known.add('serviceMode');
+  return (ruleId) => !decidableWith(ruleId, known);
 }
 
 /** The basket the app judges incentives against: none yet. */

@@ -37,8 +37,6 @@ export interface LoyaltyDeps {
 /** What every loyalty use case runs with, built once by `LoyaltyService`. */
 export interface LoyaltyContext {
   db: Tx;
-  /** the database handle with its engine, for repositories that pick a statement per engine */
-  database: Db;
   clock: () => Date;
   randomIndex: (n: number) => number;
   publicUrl: string;

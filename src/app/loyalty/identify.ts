@@ -46,7 +46,7 @@ async function identifyByCode(ctx: LoyaltyContext, principal: PosPrincipal, stor
   const answer = await identifyAnswer(ctx, principal, otp.selections, guest.id, pos);
   const txnId = newId();
   const row = openTransactionRow(ctx, principal, store, guest.id, pos, posKey, txnId, otp.selections, nowIso);
-  const created = await consumeCodeAndOpen(ctx.db, ctx.database.engine, { id: otp.otp_id, at: nowIso, posKey, transactionId: txnId }, row);
+  const created = await consumeCodeAndOpen(ctx.db, { id: otp.otp_id, at: nowIso, posKey, transactionId: txnId }, row);
   if (!created) {
     // Another request used the code between our read and our write: answer as a repeat would.
     const again = await codeUse(ctx.db, otp.otp_id);
@@ -60,7 +60,7 @@ async function identifyByLoyaltyId(ctx: LoyaltyContext, principal: PosPrincipal,
   const answer = await identifyAnswer(ctx, principal, '[]', loyaltyId, pos);
   const row = openTransactionRow(ctx, principal, store, loyaltyId, pos, posKey, newId(), '[]', ctx.clock().toISOString());
   // The guest, and this POS sale's open transaction if it identified before, else `row` inserted.
-  const found = await guestAndOpenTransaction(ctx.db, ctx.database.engine, row);
+  const found = await guestAndOpenTransaction(ctx.db, row);
   if (!found) throw new AppError('IdentifierNotFound', 'No guest has this loyalty id');
   const guest = toGuest(found);
   if (found.inserted_id === null && found.t_id !== null && found.t_selections !== null && found.t_receipt_code !== null) {

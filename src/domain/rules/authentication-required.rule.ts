@@ -19,6 +19,7 @@ export const authenticationRequiredRule = defineRule({
   id: AUTHENTICATION_REQUIRED,
   description: 'Offers only: the guest must be signed in (App/Web channel) or identified with a one-time code, as listed',
   codes: [GUEST_NOT_AUTHENTICATED],
+  dependsOn: [],
   args: Type.Object(
     { via: Type.Array(Type.Union(AUTH_METHODS.map((m) => Type.Literal(m))), { minItems: 1, maxItems: 3, uniqueItems: true }) },
     { additionalProperties: false },

@@ -18,6 +18,7 @@ export const birthdayWindowRule = defineRule({
   id: BIRTHDAY_WINDOW,
   description: "Only within the given days before and after the guest's birthday",
   codes: [OUTSIDE_BIRTHDAY_WINDOW, MISSING_BIRTHDATE],
+  dependsOn: ['time'],
   args: Type.Object(
     { daysBefore: Type.Integer({ minimum: 0, maximum: 180 }), daysAfter: Type.Integer({ minimum: 0, maximum: 180 }) },
     { additionalProperties: false },

@@ -16,6 +16,7 @@ export const cartExclusionsRule = defineRule({
   id: CART_EXCLUSIONS,
   description: 'The order must contain none of the listed products',
   codes: [EXCLUDED_ITEM_IN_CART],
+  dependsOn: ['order'],
   args: Type.Object({ productIds: ProductIds }, { additionalProperties: false }),
   // Product ids as integer keys (see product-keys.ts).
   prepare: (args) => ({ productIds: args.productIds, keys: args.productIds.map((id) => productKey(id)) }),

@@ -18,6 +18,7 @@ export const cartRequirementsRule = defineRule({
   id: CART_REQUIREMENTS,
   description: 'The order must contain any of the listed products (at least minQuantity of them together)',
   codes: [MISSING_REQUIRED_ITEM],
+  dependsOn: ['order'],
   args: Type.Object(
     { productIds: ProductIds, minQuantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1 })) },
     { additionalProperties: false },

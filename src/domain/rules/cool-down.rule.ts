@@ -15,6 +15,7 @@ export const coolDownRule = defineRule({
   id: COOL_DOWN,
   description: "Seconds that must pass after the guest's last redemption of the incentive",
   codes: [COOL_DOWN_ACTIVE],
+  dependsOn: ['time'],
   args: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 31_622_400 }) }, { additionalProperties: false }),
   needs: ['history'],
   check(args, ctx) {

@@ -18,6 +18,7 @@ export const dateSpanRule = defineRule({
   id: DATE_SPAN,
   description: 'Valid between two store-local dates, both inclusive',
   codes: [INVALID_START_DATE, INVALID_END_DATE],
+  dependsOn: ['time'],
   args: Type.Object({ start: Type.Optional(DATE), end: Type.Optional(DATE) }, { additionalProperties: false }),
   validate(args) {
     const problems: string[] = [];

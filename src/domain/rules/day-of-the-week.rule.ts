@@ -16,6 +16,7 @@ export const dayOfTheWeekRule = defineRule({
   id: DAY_OF_THE_WEEK,
   description: 'Only on the listed store-local days of the week (SUN … SAT)',
   codes: [INVALID_DAY_OF_THE_WEEK],
+  dependsOn: ['time'],
   args: Type.Object(
     { days: Type.Array(Type.Union(DAY_NAMES.map((d) => Type.Literal(d))), { minItems: 1, maxItems: 7, uniqueItems: true }) },
     { additionalProperties: false },

@@ -15,6 +15,7 @@ export const firstOrderRule = defineRule({
   id: FIRST_ORDER,
   description: "Only on the guest's first claimed sale",
   codes: [NOT_FIRST_ORDER],
+  dependsOn: [],
   args: Type.Object({}, { additionalProperties: false }),
   needs: ['history'],
   check(_args, ctx) {

@@ -18,6 +18,7 @@ export const guestOfferLimitRule = defineRule({
   id: GUEST_OFFER_LIMIT,
   description: 'Offers only: how many offers of any kind one guest may redeem per period (this one included)',
   codes: [EXCEEDS_GUEST_OFFER_LIMIT],
+  dependsOn: ['time'],
   args: Type.Object(
     { max: Type.Integer({ minimum: 1, maximum: 100_000 }), period: Type.Union(PERIODS.map((p) => Type.Literal(p))) },
     { additionalProperties: false },

@@ -15,6 +15,7 @@ export const limitPerOrderRule = defineRule({
   id: LIMIT_PER_ORDER,
   description: 'How many times the incentive may be redeemed in one order (1 when not configured)',
   codes: [EXCEEDS_LIMIT_PER_ORDER],
+  dependsOn: [],
   args: Type.Object({ max: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.quantity <= args.max) return null;

@@ -17,6 +17,7 @@ export const maxRedemptionRule = defineRule({
   id: MAX_REDEMPTION,
   description: 'How many times one guest may redeem the incentive, per period (lifetime when unset)',
   codes: [EXCEEDS_MAX_REDEMPTION],
+  dependsOn: ['time'],
   args: Type.Object(
     {
       max: Type.Integer({ minimum: 1, maximum: 100_000 }),

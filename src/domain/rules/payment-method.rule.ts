@@ -16,6 +16,7 @@ export const paymentMethodRule = defineRule({
   id: PAYMENT_METHOD,
   description: 'A payment of the order must use one of the listed tender types (undecided, so passing, while the order has no payments)',
   codes: [INVALID_PAYMENT_METHOD],
+  dependsOn: ['order'],
   args: Type.Object(
     { types: Type.Array(Type.String({ pattern: '^[A-Z0-9_]{1,30}$' }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'upper-case tender types' }) },
     { additionalProperties: false },

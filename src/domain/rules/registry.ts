@@ -15,7 +15,7 @@ import { limitPerOrderRule } from './limit-per-order.rule.ts';
 import { maxRedemptionRule } from './max-redemption.rule.ts';
 import { paymentMethodRule } from './payment-method.rule.ts';
 import { restaurantGroupRule } from './restaurant-group.rule.ts';
-import type { RuleDefinition, RuleNeed } from './rule.ts';
+import type { RuleDefinition, RuleDependency, RuleNeed } from './rule.ts';
 import { serviceModeRule } from './service-mode.rule.ts';
 import { stackableRule } from './stackable.rule.ts';
 import { storeRestrictionsRule } from './store-restrictions.rule.ts';
@@ -65,6 +65,8 @@ export interface RuleCatalogueEntry {
   appliesTo: IncentiveKind[];
   /** Guest facts the server loads to evaluate it (informational). */
   needs: RuleNeed[];
+  /** What of the sale the outcome depends on; the guest app leaves the rule to the till while any of it is unknown. */
+  dependsOn: RuleDependency[];
 }
 
 /**
@@ -73,7 +75,7 @@ export interface RuleCatalogueEntry {
  *
  * @example
  * ruleCatalogue().find((r) => r.id === 'stackable')
- * // → { id: 'stackable', description: 'Offers only: …', args: { type: 'object', properties: { withRewards: { type: 'boolean' } }, … }, appliesTo: ['OFFER'], needs: [] }
+ * // → { id: 'stackable', description: 'Offers only: …', args: { type: 'object', properties: { withRewards: { type: 'boolean' } }, … }, appliesTo: ['OFFER'], needs: [], dependsOn: [] }
  */
 export function ruleCatalogue(): RuleCatalogueEntry[] {
   return [...RULES.values()].map((r) => ({
@@ -84,6 +86,7 @@ export function ruleCatalogue(): RuleCatalogueEntry[] {
     args: JSON.parse(JSON.stringify(r.args)) as Record<string, unknown>,
     appliesTo: [...(r.appliesTo ?? ALL_KINDS)],
     needs: [...(r.needs ?? [])],
+    dependsOn: [...r.dependsOn],
   }));
 }
 
@@ -97,6 +100,21 @@ export function needsOf(incentives: Iterable<Incentive>): Set<RuleNeed> {
     }
   }
   return needs;
+}
+
+/**
+ * Whether a rule can be decided knowing only the `known` parts of the sale: every part it
+ * declares in `dependsOn` is known. The guest app knows the time, and the store and service mode
+ * when the guest names them, but never the basket; it leaves the rules it cannot decide to the
+ * till. An unknown rule id is decidable: it fails closed (`unknown-rule`) wherever it is checked.
+ *
+ * @example
+ * decidableWith('subtotal-spend', new Set(['store', 'serviceMode', 'time'])) // → false: it depends on the order
+ * decidableWith('store-restrictions', new Set(['store', 'time']))            // → true
+ */
+export function decidableWith(ruleId: string, known: ReadonlySet<RuleDependency>): boolean {
+  const rule = RULES.get(ruleId);
+  return !rule || rule.dependsOn.every((d) => known.has(d));
 }
 
 const compiled = new Map<string, ReturnType<typeof TypeCompiler.Compile<TSchema>>>();

@@ -16,6 +16,7 @@ export const restaurantGroupRule = defineRule({
   id: RESTAURANT_GROUP,
   description: 'Only at stores in any of the listed restaurant groups',
   codes: [INVALID_RESTAURANT_GROUP],
+  dependsOn: ['store'],
   args: Type.Object(
     { groups: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 100, uniqueItems: true }) },
     { additionalProperties: false },

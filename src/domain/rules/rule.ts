@@ -70,6 +70,20 @@ export interface GuestHistory {
 /** Facts beyond the cart that a rule needs loaded: `history` (redemptions, claimed sales), `birthday`, `identification`. */
 export type RuleNeed = 'history' | 'birthday' | 'identification';
 
+/**
+ * What of the sale a rule's outcome depends on, beyond the incentive itself and the guest:
+ * - `order`: the basket — its goods, totals and payments (not the incentives it redeems: whoever
+ *   knows the guest's selection knows those);
+ * - `store`: where the order is placed (its number, its groups);
+ * - `serviceMode`: how it is served (eat in, drive-thru …);
+ * - `time`: the store-local date or time of day, or the instant (cool-downs).
+ *
+ * A caller that judges incentives before there is a sale — the guest app — decides a rule only
+ * when it knows every part the rule depends on, and leaves the others to the till
+ * (`decidableWith` in registry.ts).
+ */
+export type RuleDependency = 'order' | 'store' | 'serviceMode' | 'time';
+
 /** Figures of the cart, computed once per evaluation so that a thousand rule checks do not each walk the lines. */
 export interface CartFacts {
   /** Goods subtotal in minor units (item and combo lines, before tax and loyalty discounts). */
@@ -136,7 +150,9 @@ export function fail(ctx: RuleContext, code: string, currentValue: unknown, targ
 
 /**
  * A rule is a typed plug-in: an id, the failure codes it answers, a TypeBox schema for its arguments (which also drives the
- * admin form and validates incentives on write) and a pure check. Optional parts:
+ * admin form and validates incentives on write), what of the sale it depends on (`dependsOn`, see
+ * `RuleDependency`; `[]` when only the incentive and the guest matter) and a pure check. Optional
+ * parts:
  * - `appliesTo`: the incentive kinds it may be configured on (both when absent);
  * - `needs`: facts the application must load before evaluating it (`RuleNeed`);
  * - `validate`: checks between arguments the schema cannot express (e.g. start ≤ end), each
@@ -148,6 +164,7 @@ export function fail(ctx: RuleContext, code: string, currentValue: unknown, targ
  *   id: 'service-mode',
  *   description: 'Only in the listed service modes',
  *   codes: ['invalid-service-mode'],
+ *   dependsOn: ['serviceMode'],
  *   args: Type.Object({ modes: Type.Array(Type.String()) }),
  *   check: (args, ctx) => args.modes.includes(ctx.serviceMode ?? '') ? null
  *     : fail(ctx, 'invalid-service-mode', ctx.serviceMode, args.modes, '…'),
@@ -158,6 +175,8 @@ export interface RuleDefinition<S extends TSchema = TSchema, P = Static<S>> {
   description: string;
   /** Every failure `code` the check may answer (documented in docs/rules.md). */
   codes: readonly string[];
+  /** What of the sale the outcome depends on; the guest app defers the rule to the till while any of it is unknown. */
+  dependsOn: readonly RuleDependency[];
   args: S;
   appliesTo?: readonly IncentiveKind[];
   needs?: readonly RuleNeed[];
@@ -171,6 +190,21 @@ export interface RuleDefinition<S extends TSchema = TSchema, P = Static<S>> {
   check(args: P, ctx: RuleContext): RuleOutcome;
 }
 
+/**
+ * Declares a rule with its arguments' types inferred from the schema; list the result in
+ * `registry.ts` (`RULES`) and document it in docs/rules.md.
+ *
+ * @example
+ * export const TIME_SPAN = 'time-span';
+ * export const timeSpanRule = defineRule({
+ *   id: TIME_SPAN,
+ *   description: 'Valid between two store-local times of day',
+ *   codes: ['invalid-time-of-day'],
+ *   dependsOn: ['time'],
+ *   args: Type.Object({ start: TIME, end: TIME }),
+ *   check: (args, ctx) => (inWindow(ctx.nowMinutes, args) ? null : fail(ctx, 'invalid-time-of-day', ctx.now.time, args, 'Not at this time of day')),
+ * });
+ */
 export function defineRule<S extends TSchema, P = Static<S>>(rule: RuleDefinition<S, P>): RuleDefinition<S, P> {
   return rule;
 }

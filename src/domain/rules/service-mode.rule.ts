@@ -15,6 +15,7 @@ export const serviceModeRule = defineRule({
   id: SERVICE_MODE,
   description: 'Only in the listed service modes',
   codes: [INVALID_SERVICE_MODE],
+  dependsOn: ['serviceMode'],
   args: Type.Object(
     { modes: Type.Array(Type.Union(SERVICE_MODES.map((m) => Type.Literal(m))), { minItems: 1 }) },
     { additionalProperties: false },

@@ -15,6 +15,7 @@ export const stackableRule = defineRule({
   id: STACKABLE,
   description: 'Offers only: whether the offer may be combined with rewards in one order',
   codes: [NOT_STACKABLE],
+  dependsOn: [],
   args: Type.Object({ withRewards: Type.Boolean() }, { additionalProperties: false }),
   appliesTo: ['OFFER'],
   check(args, ctx) {

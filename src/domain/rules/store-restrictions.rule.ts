@@ -15,6 +15,7 @@ export const storeRestrictionsRule = defineRule({
   id: STORE_RESTRICTIONS,
   description: 'Only at the listed stores (the POS store ids)',
   codes: [INVALID_STORE_ID],
+  dependsOn: ['store'],
   args: Type.Object({ storeIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (args.storeIds.includes(ctx.store.externalId)) return null;

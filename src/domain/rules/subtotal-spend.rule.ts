@@ -15,6 +15,7 @@ export const subtotalSpendRule = defineRule({
   id: SUBTOTAL_SPEND,
   description: 'Minimum goods subtotal in minor units, before tax and loyalty discounts',
   codes: [INSUFFICIENT_SUBTOTAL_SPEND],
+  dependsOn: ['order'],
   args: Type.Object({ minimumCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.subtotalCents >= args.minimumCents) return null;

@@ -19,6 +19,7 @@ export const timeSpanRule = defineRule({
   id: TIME_SPAN,
   description: 'Valid between two store-local times of day (start inclusive, end exclusive; over midnight when end < start)',
   codes: [INVALID_TIME_OF_DAY],
+  dependsOn: ['time'],
   args: Type.Object({ start: TIME, end: TIME }, { additionalProperties: false }),
   validate: (args) => (args.start === args.end ? ['end: must differ from start (a window of no time, or of all day)'] : []),
   // One object shape for every incentive (a spread would copy the stored arguments' shape).

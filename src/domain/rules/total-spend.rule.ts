@@ -15,6 +15,7 @@ export const totalSpendRule = defineRule({
   id: TOTAL_SPEND,
   description: 'Minimum order total in minor units, tax included, before loyalty discounts',
   codes: [INSUFFICIENT_TOTAL_SPEND],
+  dependsOn: ['order'],
   args: Type.Object({ minimumCents: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.facts.totalCents >= args.minimumCents) return null;

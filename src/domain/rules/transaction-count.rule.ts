@@ -17,6 +17,7 @@ export const transactionCountRule = defineRule({
   id: TRANSACTION_COUNT,
   description: "The guest's earlier claimed sales must number at least min (and at most max when set)",
   codes: [INSUFFICIENT_TRANSACTION_COUNT, EXCEEDS_TRANSACTION_COUNT],
+  dependsOn: [],
   args: Type.Object(
     { min: Type.Integer({ minimum: 0, maximum: 1_000_000 }), max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) },
     { additionalProperties: false },

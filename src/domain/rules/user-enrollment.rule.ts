@@ -19,6 +19,7 @@ export const userEnrollmentRule = defineRule({
   id: USER_ENROLLMENT,
   description: 'Only for guests who enrolled between two dates (inclusive)',
   codes: [INVALID_ENROLLMENT_START_DATE, INVALID_ENROLLMENT_END_DATE],
+  dependsOn: [],
   args: Type.Object({ start: Type.Optional(DATE), end: Type.Optional(DATE) }, { additionalProperties: false }),
   validate(args) {
     const problems: string[] = [];

@@ -299,7 +299,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One batch with its changes */
+        /**
+         * One batch with its changes
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -465,7 +468,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the batch file the register gets (NAXML-MaintenanceRequest 3.4 or JSON) */
+        /**
+         * Download the batch file the register gets (NAXML-MaintenanceRequest 3.4 or JSON)
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -533,7 +539,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a batch again: back to ready for the agent (and the outbox folder) */
+        /**
+         * Send a batch again: back to ready for the agent (and the outbox folder)
+         * @description Requires `support` (roles: owner, program_manager, support).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -640,7 +649,9 @@ export interface paths {
         put?: never;
         /**
          * Assign License to one location
-         * @description The term starts now, or when the location’s current license ends. A license is assigned once: again, or to another location, answers 409 and changes nothing.
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     The term starts now, or when the location’s current license ends. A license is assigned once: again, or to another location, answers 409 and changes nothing.
          */
         post: {
             parameters: {
@@ -754,7 +765,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A location with its license and pending count */
+        /**
+         * A location with its license and pending count
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -917,7 +931,9 @@ export interface paths {
         head?: never;
         /**
          * Change a location (a new outlet id clears a broken-outlet status)
-         * @description registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     registerIds and registerIdStart are fixed once a batch was accepted at the location (409 InvalidTransition).
          */
         patch: {
             parameters: {
@@ -1137,7 +1153,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue the POS agent token of a location (replaces the old one; shown once) */
+        /**
+         * Issue the POS agent token of a location (replaces the old one; shown once)
+         * @description Requires `own` (roles: owner).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1204,7 +1223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** History: accepted batches of a location (who, when, what, state), newest first */
+        /**
+         * History: accepted batches of a location (who, when, what, state), newest first
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1313,7 +1335,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Promotion changes of a location (pending by default), with before and after */
+        /**
+         * Promotion changes of a location (pending by default), with before and after
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1448,7 +1473,9 @@ export interface paths {
         put?: never;
         /**
          * Accept Changes
-         * @description Accepts the named pending changes (or `all: true`) as one update batch for the register, atomically. A change of another location or one already decided fails the request and writes nothing. With an idempotency key (body or Idempotency-Key header) a repeat answers the first batch with `replayed: true`.
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Accepts the named pending changes (or `all: true`) as one update batch for the register, atomically. A change of another location or one already decided fails the request and writes nothing. With an idempotency key (body or Idempotency-Key header) a repeat answers the first batch with `replayed: true`.
          */
         post: {
             parameters: {
@@ -1589,7 +1616,9 @@ export interface paths {
         put?: never;
         /**
          * Reject selected pending changes with a reason
-         * @description A rejected promotion is not queued again while the feed keeps saying the same.
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     A rejected promotion is not queued again while the feed keeps saying the same.
          */
         post: {
             parameters: {
@@ -1740,7 +1769,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** CR current state: the promotions the register has now */
+        /**
+         * CR current state: the promotions the register has now
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1833,7 +1865,9 @@ export interface paths {
         };
         /**
          * Feed records the newest successful sync rejected, and what that meant for the register
-         * @description A rejected record (a bad UPC check digit, a missing amount …) never turns into a change: a promotion the register has keeps its copy (`kept_on_register`), a new one is not added (`not_added`); a record without a readable id holds back every end that day (`unidentified`).
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     A rejected record (a bad UPC check digit, a missing amount …) never turns into a change: a promotion the register has keeps its copy (`kept_on_register`), a new one is not added (`not_added`); a record without a readable id holds back every end that day (`unidentified`).
          */
         get: {
             parameters: {
@@ -1925,7 +1959,9 @@ export interface paths {
         put?: never;
         /**
          * Try RJR again for this location after it refused the outlet
-         * @description Clears the refusal on record (`enrollmentError`; for a single-store enrollment of this outlet also its broken status) without saving the enrollment again, then syncs the location at once and answers the sync run. A new refusal is recorded again.
+         * @description Requires `support` (roles: owner, program_manager, support).
+         *
+         *     Clears the refusal on record (`enrollmentError`; for a single-store enrollment of this outlet also its broken status) without saving the enrollment again, then syncs the location at once and answers the sync run. A new refusal is recorded again.
          */
         post: {
             parameters: {
@@ -2029,7 +2065,9 @@ export interface paths {
         put?: never;
         /**
          * Set the integration status
-         * @description off → pilot → live (live → pilot and anything → off too). Pilot and live need an active Scan Data license.
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     off → pilot → live (live → pilot and anything → off too). Pilot and live need an active Scan Data license.
          */
         post: {
             parameters: {
@@ -2227,7 +2265,9 @@ export interface paths {
         put?: never;
         /**
          * Sync now
-         * @description Runs the sync of one location and answers its sync-run record: succeeded, failed (with errorCode and error; nothing else changed) or skipped (with why).
+         * @description Requires `support` (roles: owner, program_manager, support).
+         *
+         *     Runs the sync of one location and answers its sync-run record: succeeded, failed (with errorCode and error; nothing else changed) or skipped (with why).
          */
         post: {
             parameters: {
@@ -2323,7 +2363,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sync log of a location, newest first */
+        /**
+         * Sync log of a location, newest first
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: {
@@ -2423,7 +2466,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The RJR enrollment, credentials masked */
+        /**
+         * The RJR enrollment, credentials masked
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2502,7 +2548,9 @@ export interface paths {
         };
         /**
          * Enroll with the RJR Discount API
-         * @description Single store: outletId, outletName, email. Chain: accountNumber, clientId, clientSecret (write-only, sealed at rest, answered masked). Updating a chain enrollment may leave credentials out to keep them. Saving clears a broken status.
+         * @description Requires `own` (roles: owner).
+         *
+         *     Single store: outletId, outletName, email. Chain: accountNumber, clientId, clientSecret (write-only, sealed at rest, answered masked). Updating a chain enrollment may leave credentials out to keep them. Saving clears a broken status.
          */
         put: {
             parameters: {
@@ -2621,7 +2669,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Scan Data licenses of a program */
+        /**
+         * Scan Data licenses of a program
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2698,7 +2749,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Buy Scan Data licenses (1 month or 1 year); they start unassigned */
+        /**
+         * Buy Scan Data licenses (1 month or 1 year); they start unassigned
+         * @description Requires `manage` (roles: owner, program_manager).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2804,7 +2858,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the c-store locations of a program, with license and pending count */
+        /**
+         * List the c-store locations of a program, with license and pending count
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2961,7 +3018,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a location (integration status off) */
+        /**
+         * Create a location (integration status off)
+         * @description Requires `manage` (roles: owner, program_manager).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3173,7 +3233,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the pilot is ready for roll-out, and what is missing per pilot location */
+        /**
+         * Whether the pilot is ready for roll-out, and what is missing per pilot location
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3238,7 +3301,9 @@ export interface paths {
         put?: never;
         /**
          * Roll out: the pilot and every other licensed location go live
-         * @description Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Only once the pilot's promotions were reviewed and confirmed: every pilot location synced successfully, has no pending change, accepted at least one batch, no batch failed, and — where the location has a POS agent — every batch was acknowledged as applied. Otherwise 409 PilotNotReady with `details.blockers` (as GET …/rollout shows). Locations without an active license or outlet id are listed in `skipped` with why.
          */
         post: {
             parameters: {
@@ -3320,7 +3385,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One sync run with its rejected records */
+        /**
+         * One sync run with its rejected records
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8301,10 +8369,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description the incentive kinds the rule may be configured on */
+                            appliesTo: ("REWARD" | "OFFER")[];
                             /** @description JSON Schema of the rule’s arguments (drives the admin form) */
                             args: unknown;
+                            /** @description failure codes the rule answers in the RulesError envelope */
+                            codes: string[];
+                            /** @description what of the sale the outcome depends on; the guest app leaves the rule to the till (`checkedAtOrder`) while any of it is unknown */
+                            dependsOn: ("order" | "store" | "serviceMode" | "time")[];
                             description: string;
                             id: string;
+                            /** @description guest facts the server loads to evaluate it */
+                            needs: ("history" | "birthday" | "identification")[];
                         }[];
                     };
                 };

@@ -1,8 +1,8 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Cursor } from '../../../app/pagination.ts';
 import { OPEN_STATUSES, type TransactionStatus } from '../../../domain/transaction-status.ts';
+import { capabilitiesOf } from '../capabilities.ts';
 import { olderThan } from '../keyset.ts';
-import type { Engine } from '../database.ts';
 import { insertLedgerRows, LEDGER_COLUMNS, type LedgerRow } from './points-ledger.repository.ts';
 import { insertEvent } from './outbox.repository.ts';
 import { flattenRows, prepare, type PreparedQuery, prepareRows } from '../prepared.ts';
@@ -71,7 +71,7 @@ export interface GuestAndOpenTransaction extends GuestRow {
 }
 
 /**
- * PostgreSQL, identify by loyalty id in one statement: the guest; this POS sale's open transaction
+ * Identify by loyalty id in one statement (writable CTEs, e.g. PostgreSQL): the guest; this POS sale's open transaction
  * of that guest, if it identified before; and otherwise the new transaction `p`, inserted. No row
  * when there is no such guest (then nothing is inserted). One round trip instead of two.
  */
@@ -111,8 +111,8 @@ const guestAndOpenOrInsert = prepare((db, p: LoyaltyTransactionTable) =>
  * Identify by loyalty id: the guest (`row.guest_id`) and this POS sale's open transaction of that
  * guest, else `row` inserted as the new one. Undefined when there is no such guest.
  */
-export async function guestAndOpenTransaction(db: Kysely<Database>, engine: Engine, row: LoyaltyTransactionTable): Promise<GuestAndOpenTransaction | undefined> {
-  if (engine === 'postgres') return guestAndOpenOrInsert.first(db, row);
+export async function guestAndOpenTransaction(db: Kysely<Database>, row: LoyaltyTransactionTable): Promise<GuestAndOpenTransaction | undefined> {
+  if (capabilitiesOf(db).writableCtes) return guestAndOpenOrInsert.first(db, row);
   // The guest and this POS sale's open transactions, in one query; the guest's own among them.
   const rows = await guestWithOpenTransactions.execute(db, { id: row.guest_id!, programId: row.program_id, posKey: row.pos_key });
   if (rows.length === 0) return undefined;
@@ -190,7 +190,7 @@ const TRANSACTION_COLUMN_NAMES = (
 const TRANSACTION_COLUMNS = TRANSACTION_COLUMN_NAMES.map((c) => `t.${c}` as const);
 
 /**
- * PostgreSQL: marks the code used and inserts the transaction it opens in one statement — atomic
+ * With writable CTEs (PostgreSQL): marks the code used and inserts the transaction it opens in one statement — atomic
  * on its own, one round trip instead of four (BEGIN, the code, the insert, COMMIT).
  */
 const consumeCodeAndInsert = prepare((db, p: LoyaltyTransactionTable & { code_id: string; code_at: string; code_pos_key: string; code_transaction_id: string }) => {
@@ -213,8 +213,8 @@ const consumeCodeAndInsert = prepare((db, p: LoyaltyTransactionTable & { code_id
  * Identify by code: uses the code for this POS sale and inserts the transaction it opens, both or
  * neither. False when another request used the code first (nothing written).
  */
-export async function consumeCodeAndOpen(db: Kysely<Database>, engine: Engine, code: CodeUse, row: LoyaltyTransactionTable): Promise<boolean> {
-  if (engine === 'postgres') {
+export async function consumeCodeAndOpen(db: Kysely<Database>, code: CodeUse, row: LoyaltyTransactionTable): Promise<boolean> {
+  if (capabilitiesOf(db).writableCtes) {
     const params = { ...row, code_id: code.id, code_at: code.at, code_pos_key: code.posKey, code_transaction_id: code.transactionId };
     return (await consumeCodeAndInsert.first(db, params)) !== undefined;
   }

@@ -5,6 +5,7 @@ import type { Location } from '../../../app/cstore/model.ts';
 import type { Cstore } from '../../../app/cstore/cstore.ts';
 import { AppError } from '../../../errors.ts';
 import type { Db } from '../../db/database.ts';
+import { bearer, SECURITY } from '../headers.ts';
 import { AckBody, BatchFileResponse, BatchParams, BatchSchema } from '../schemas/cstore.ts';
 import { errors } from '../schemas/common.ts';
 import { sendContent } from './batch-content.ts';
@@ -16,7 +17,6 @@ declare module 'fastify' {
 }
 
 const TAGS = ['POS agent'];
-const SECURITY = [{ bearer: [] }];
 
 /**
  * /agent/v1: the POS-side agent of one location pulls its ready update batches and acknowledges
@@ -28,10 +28,7 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
   const cs = () => opts.cstore;
 
   app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer\s+(\S{10,200})$/i.exec(header) : null;
-    if (!m) throw new AppError('Unauthorized', 'Authorization: Bearer <agent token> header is missing');
-    request.agentLocation = await cs().locations.authenticateAgent(m[1]!);
+    request.agentLocation = await cs().locations.authenticateAgent(bearer(request));
   });
   const locationOf = (request: FastifyRequest): Location => {
     if (!request.agentLocation) throw new AppError('Unauthorized');
@@ -40,7 +37,7 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
 
   app.get(
     '/batches',
-    { schema: { tags: TAGS, summary: 'Batches to apply: ready, and delivered but not yet acknowledged; oldest first', security: SECURITY, response: { 200: Type.Object({ locationId: Type.String(), batches: Type.Array(BatchSchema) }), ...errors({ 401: 'Unknown agent token' }) } } },
+    { schema: { tags: TAGS, summary: 'Batches to apply: ready, and delivered but not yet acknowledged; oldest first', security: SECURITY.bearer, response: { 200: Type.Object({ locationId: Type.String(), batches: Type.Array(BatchSchema) }), ...errors({ 401: 'Unknown agent token' }) } } },
     async (request) => {
       const loc = locationOf(request);
       return { locationId: loc.id, batches: await cs().delivery.agentQueue(loc.id) };
@@ -49,7 +46,7 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
 
   app.get(
     '/batches/:batchId',
-    { schema: { tags: TAGS, summary: 'Download a batch (NAXML or JSON); a ready batch becomes delivered', security: SECURITY, params: BatchParams, response: { 200: BatchFileResponse, ...errors({ 401: 'Unknown agent token', 404: 'BatchNotFound (or a batch of another location)' }) } } },
+    { schema: { tags: TAGS, summary: 'Download a batch (NAXML or JSON); a ready batch becomes delivered', security: SECURITY.bearer, params: BatchParams, response: { 200: BatchFileResponse, ...errors({ 401: 'Unknown agent token', 404: 'BatchNotFound (or a batch of another location)' }) } } },
     async (request, reply) => {
       const c = await cs().delivery.agentDownload(locationOf(request).id, request.params.batchId);
       void reply.header('x-batch-seq', String(c.batch.seq)).header('x-batch-state', c.batch.state);
@@ -63,7 +60,7 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
       schema: {
         tags: TAGS,
         summary: 'Acknowledge a batch: success → acknowledged, error (with message) → failed',
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: BatchParams,
         body: AckBody,
         response: { 200: BatchSchema, ...errors({ 400: 'ValidationError', 401: 'Unknown agent token', 404: 'BatchNotFound', 409: 'InvalidTransition: the batch was already acknowledged otherwise' }) },

@@ -8,9 +8,9 @@ import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { PromoCodes } from '../../../app/guest/promo-codes.ts';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
 import type { Program } from '../../../app/model.ts';
-import { type LocalTime, parseLocalDateTime } from '../../../domain/time.ts';
-import { AppError, invalidField } from '../../../errors.ts';
+import { AppError } from '../../../errors.ts';
 import type { Db } from '../../db/database.ts';
+import { bearer, SECURITY as SCHEMES } from '../headers.ts';
 import { errors } from '../schemas/common.ts';
 import { signInRoutes, signOutRoutes } from './guest/auth.routes.ts';
 import { balanceRoutes } from './guest/balance.routes.ts';
@@ -42,7 +42,7 @@ export interface GuestPluginOptions {
 
 export const TAGS = ['Guest'];
 // The guest token travels as `Authorization: Bearer`, like the admin token (same scheme, other issuer).
-export const SECURITY = [{ bearer: [] }];
+export const SECURITY = SCHEMES.bearer;
 export const AUTH_ERRORS = errors({
   400: 'ValidationError naming the field',
   401: 'Unauthorized: the bearer token is missing, expired, revoked, tampered with or for another program',
@@ -51,24 +51,9 @@ export const AUTH_ERRORS = errors({
 });
 export const NO_CONTENT = { 204: Type.Null({ description: 'Done' }) };
 
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const m = typeof header === 'string' ? /^Bearer\s+(\S{10,4096})$/i.exec(header) : null;
-  if (!m) throw new AppError('Unauthorized', 'Authorization: Bearer <token> header is missing');
-  return m[1]!;
-}
-
 export function guestOf(request: FastifyRequest): { p: GuestPrincipal; program: Program } {
   if (!request.guest || !request.guestProgram) throw new AppError('Unauthorized');
   return { p: request.guest, program: request.guestProgram };
-}
-
-export function localTime(request: FastifyRequest): LocalTime | null {
-  const header = request.headers['x-user-datetime'];
-  if (header === undefined) return null;
-  const parsed = typeof header === 'string' ? parseLocalDateTime(header) : null;
-  if (!parsed) throw invalidField('x-user-datetime', 'must be the store-local ISO date-time, e.g. 2026-11-25T13:45:00');
-  return parsed;
 }
 
 /**

@@ -8,6 +8,7 @@ import { UUID } from '../../../lib/ids.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { findStoreByExternalId } from '../../db/repositories/config.repository.ts';
 import type { Database } from '../../db/schema.ts';
+import { SECURITY } from '../headers.ts';
 import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { errors } from '../schemas/common.ts';
 import { PosPromoRedeemBody, PosPromoRedeemResponse } from '../schemas/guest.ts';
@@ -28,7 +29,7 @@ export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, pr
         tags: ['POS'],
         summary: 'Redeem a promo code: answers the incentive it unlocks and its PLU for this POS',
         description: 'Counts one use of the code; with `loyaltyId`, a once-per-guest code cannot be redeemed twice by that guest.',
-        security: [{ apiKey: [] }],
+        security: SECURITY.apiKey,
         body: PosPromoRedeemBody,
         response: {
           200: PosPromoRedeemResponse,

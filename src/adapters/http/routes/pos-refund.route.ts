@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
 import type { PosPrincipal } from '../../../app/model.ts';
+import { SECURITY } from '../headers.ts';
 import { errors } from '../schemas/common.ts';
 import { TransactionIdParams } from '../schemas/pos.ts';
 import { RefundBody, type RefundBodyT, RefundResponse } from '../schemas/refund.ts';
@@ -19,7 +20,7 @@ export function posRefundRoute(app: FastifyInstance, loyalty: LoyaltyService, pr
         summary: 'Partial refund of a claimed sale: reverses the points earned on the refunded lines',
         description:
           'Names the refunded lines by referenceId and quantity. Earned points are taken back in proportion to the goods refunded, rounded down (on the running total of the sale’s refunds, so refunding every line takes back every point). A reward or offer is given back only when a line that redeemed it is refunded. Several refunds of one sale may not refund more than was sold (400 naming the line). Idempotent by refundId. A later void reverses only what the refunds have not.',
-        security: [{ apiKey: [] }],
+        security: SECURITY.apiKey,
         params: TransactionIdParams,
         body: RefundBody,
         response: {

@@ -5,11 +5,11 @@ import type { PosPrincipal } from '../../../app/model.ts';
 import { buildCart, CartError } from '../../../domain/cart.ts';
 import { minorDigits } from '../../../domain/money.ts';
 import { normalizeServiceMode } from '../../../domain/service-mode.ts';
-import { type LocalTime, parseLocalDateTime } from '../../../domain/time.ts';
 import { AppError, invalidField } from '../../../errors.ts';
 import { canonicalJson, sha256 } from '../../../lib/ids.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
+import { localTime, SECURITY } from '../headers.ts';
 import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { posPromoCodeRoute } from './pos-promo-code.route.ts';
 import { posRefundRoute } from './pos-refund.route.ts';
@@ -29,21 +29,12 @@ import {
   VoidResponse,
 } from '../schemas/pos.ts';
 
-const SECURITY = [{ apiKey: [] }];
 const COMMON_ERRORS = errors({
   400: 'ValidationError naming the field, or another 400 of the catalogue',
   401: 'Unauthorized: missing or unknown x-api-key',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
 });
-
-function localTime(request: FastifyRequest): LocalTime | null {
-  const header = request.headers['x-user-datetime'];
-  if (header === undefined) return null;
-  const parsed = typeof header === 'string' ? parseLocalDateTime(header) : null;
-  if (!parsed) throw invalidField('x-user-datetime', 'must be the store-local ISO date-time, e.g. 2026-11-25T13:45:00');
-  return parsed;
-}
 
 function principalOf(request: FastifyRequest): PosPrincipal {
   if (!request.principal) throw new AppError('Unauthorized');
@@ -105,7 +96,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
         summary: 'Identify a guest by one-time code or loyalty id and open a loyalty transaction',
         description:
           'The 6-digit code lives 300 s and is single use: the same POS sale (storeId + terminal + transactionId) identifying again gets the same loyalty transaction; any other sale gets 422 OrderSelectionStatusUnclaimable. The balance is net of the pre-selected rewards.',
-        security: SECURITY,
+        security: SECURITY.apiKey,
         body: IdentifyBody,
         response: {
           200: IdentifyResponse,
@@ -133,7 +124,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
       schema: {
         tags: ['POS'],
         summary: 'Dry run of the claim with the current basket; changes nothing',
-        security: SECURITY,
+        security: SECURITY.apiKey,
         params: TransactionIdParams,
         body: TransactionBody,
         response: {
@@ -160,7 +151,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
         summary: 'Update a loyalty transaction: PENDING evaluates and holds, CLAIMED redeems and earns',
         description:
           'A repeated CLAIMED with the same body answers exactly as the first and moves no points; a different body after CLAIMED is TransactionNotClaimable. Concurrent claims on one guest never overdraw.',
-        security: SECURITY,
+        security: SECURITY.apiKey,
         params: TransactionIdParams,
         body: UpdateBody,
         response: {
@@ -187,7 +178,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
         tags: ['POS'],
         summary: 'Record a sale without an identified guest (claimable later by receipt code)',
         description: 'A repeat for the same storeId + terminal + POS transactionId returns the same loyalty transaction and receipt code.',
-        security: SECURITY,
+        security: SECURITY.apiKey,
         body: TransactionBody,
         response: { 200: UnclaimedResponse, ...COMMON_ERRORS, ...errors({ 404: 'StoreNotFound' }) },
       },
@@ -204,7 +195,7 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     tags: ['POS'],
     summary: 'Void / refund a loyalty transaction: reverses everything it earned and redeemed',
     description: 'Repeated voids answer the same. The body (the sale as the POS has it) is optional and not needed to void.',
-    security: SECURITY,
+    security: SECURITY.apiKey,
     params: TransactionIdParams,
     response: { 200: VoidResponse, ...COMMON_ERRORS, ...errors({ 404: 'TransactionNotFoundError' }) },
   };

@@ -500,5 +500,11 @@ export const DeliveryDetail = Type.Composite([
 export const RuleCatalogueEntry = Type.Object({
   id: Type.String(),
   description: Type.String(),
+  codes: Type.Array(Type.String(), { description: 'failure codes the rule answers in the RulesError envelope' }),
   args: Type.Unknown({ description: 'JSON Schema of the rule’s arguments (drives the admin form)' }),
+  appliesTo: Type.Array(Type.Union([Type.Literal('REWARD'), Type.Literal('OFFER')]), { description: 'the incentive kinds the rule may be configured on' }),
+  needs: Type.Array(Type.Union([Type.Literal('history'), Type.Literal('birthday'), Type.Literal('identification')]), { description: 'guest facts the server loads to evaluate it' }),
+  dependsOn: Type.Array(Type.Union([Type.Literal('order'), Type.Literal('store'), Type.Literal('serviceMode'), Type.Literal('time')]), {
+    description: 'what of the sale the outcome depends on; the guest app leaves the rule to the till (`checkedAtOrder`) while any of it is unknown',
+  }),
 });

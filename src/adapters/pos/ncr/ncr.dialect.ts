@@ -4,8 +4,8 @@ import type { PosPrincipal } from '../../../app/model.ts';
 import type { Incentive } from '../../../domain/incentive.ts';
 import { invalidField } from '../../../errors.ts';
 import type { PosVendorBody, TransactionBodyT } from '../../http/schemas/pos.ts';
-import { type PosDialect, type SaleInput, type SaleStatus, orderLines } from '../dialect.ts';
-import { genericPosContext, identifyOrder, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../partner/partner.dialect.ts';
+import type { PosDialect, SaleInput, SaleStatus } from '../dialect.ts';
+import { genericPosContext, identifyOrder, orderLines, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../generic.dialect.ts';
 
 export const NCR = 'ncr';
 

@@ -2,7 +2,7 @@ import type { IdentifyResult, PosContext } from '../../../app/commands.ts';
 import { invalidField } from '../../../errors.ts';
 import type { TransactionBodyT } from '../../http/schemas/pos.ts';
 import { type PosDialect, type SaleStatus, vendorKey } from '../dialect.ts';
-import { genericPosContext, genericSaleInput, identifyOrder, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../partner/partner.dialect.ts';
+import { genericPosContext, genericSaleInput, identifyOrder, renderGenericIdentify, renderGenericSale, renderGenericUnclaimed } from '../generic.dialect.ts';
 
 export const WINREST = 'winrest';
 

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { issueApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../../../app/admin/api-keys.ts';
 import { errors } from '../../schemas/common.ts';
 import { ApiKeyView, entityParams, IssuedKey, NewApiKeyBody, ProgramParams } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: POS keys'];
 const KeyParams = entityParams('keyId');
@@ -23,7 +23,7 @@ export async function apiKeysRoutes(fastify: FastifyInstance, opts: AdminPluginO
         tags: TAGS,
         summary: 'POS keys of a program (prefix only)',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         response: { 200: Type.Array(ApiKeyView), ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -39,7 +39,7 @@ export async function apiKeysRoutes(fastify: FastifyInstance, opts: AdminPluginO
         tags: TAGS,
         summary: 'Issue a POS key (shown once)',
         description: requires('own', 'Only its sha256 is stored: the key in this answer cannot be shown again.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewApiKeyBody,
         response: { 201: IssuedKey, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -56,7 +56,7 @@ export async function apiKeysRoutes(fastify: FastifyInstance, opts: AdminPluginO
         tags: TAGS,
         summary: 'Rotate a POS key: a new key (shown once) for the same vendor and environment; the old one is revoked',
         description: requires('own', CACHE_NOTE),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: KeyParams,
         response: {
           201: Type.Composite([IssuedKey, Type.Object({ revoked: ApiKeyView })]),
@@ -75,7 +75,7 @@ export async function apiKeysRoutes(fastify: FastifyInstance, opts: AdminPluginO
         tags: TAGS,
         summary: 'Revoke a POS key',
         description: requires('own', `Repeating it changes nothing. ${CACHE_NOTE}`),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: KeyParams,
         response: { 200: ApiKeyView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { queryAudit } from '../../../../app/admin/audit-log.ts';
 import { errors } from '../../schemas/common.ts';
 import { AuditEntryView, limitOf, page, PageQuery } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 /**
  * The audit log: read-only by design. There is no route that changes or deletes an entry, and the
@@ -25,7 +25,7 @@ export async function auditRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
           'read',
           'Append-only. Filters combine; newest first. Users of some programs see those programs’ entries; deployment-wide entries (admin users) need access to every program.',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         querystring: Type.Object(
           {
             programId: Type.Optional(Type.String({ maxLength: 100 })),

@@ -6,8 +6,8 @@ import { type Cell, EXPORT_COLUMNS, type Export, type ExportKind, exportRows } f
 import { errors } from '../../schemas/common.ts';
 import { ProgramParams } from '../../schemas/admin.ts';
 import { CsvAnswer, ExportQuery } from '../../schemas/reports.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 /**
  * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
@@ -45,7 +45,7 @@ export async function exportsRoutes(fastify: FastifyInstance, opts: AdminPluginO
           tags: ['Admin: reports'],
           summary: `CSV of the program’s ${kind}`,
           description: requires('read', `${DESCRIPTIONS[kind]} Columns: \`${EXPORT_COLUMNS[kind].join(', ')}\` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.`),
-          security: SECURITY,
+          security: SECURITY.bearer,
           params: ProgramParams,
           querystring: ExportQuery,
           produces: ['text/csv'],

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { adjustPoints, claimReceiptFor, enrollGuest, getGuest, searchGuests, updateGuest } from '../../../../app/admin/guests.ts';
 import { errors } from '../../schemas/common.ts';
 import { AdjustBody, entityParams, GuestPatchBody, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: guests'];
 const GuestParams = entityParams('guestId');
@@ -22,7 +22,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'Search guests by e-mail, loyalty id, receipt code, or part of name / e-mail',
         description: requires('read', 'Filters combine; newest first.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object(
           {
@@ -48,7 +48,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'Enrol a guest (the guest app signs guests up by itself)',
         description: requires('support'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewGuestBody,
         response: { 201: GuestView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: e-mail taken' }) },
@@ -65,7 +65,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'A guest with their tier and points ledger (newest first, paginated)',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: GuestParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
@@ -103,7 +103,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
           'support',
           'Only the fields sent change; `birthdate: null` clears it. The birthdate (YYYY-MM-DD, a calendar date from 1900-01-01 up to today) is what the `birthday-window` rule reads. Audited as `guest.update` with the guest before and after.',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: GuestParams,
         body: GuestPatchBody,
         response: { 200: GuestView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -123,7 +123,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
           'support',
           'Writes an ADJUST ledger entry, an audit entry and a `points.adjusted` event in one database transaction. A debit beyond the balance is refused (400 TransactionInsufficientPoints).',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: GuestParams,
         body: AdjustBody,
         response: {
@@ -147,7 +147,7 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
           'support',
           'The same claim as the guest app’s (an UNCLAIMED sale of this program, once, within the claim window): the sale becomes CLAIMED with its earnable points as EARN, a `receipt.claimed` event is written, and the audit entry `receipt.claim` (with the optional reason) in the same database transaction.',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: GuestParams,
         body: Type.Object(
           {

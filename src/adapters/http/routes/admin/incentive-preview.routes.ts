@@ -8,8 +8,8 @@ import { AppError } from '../../../../errors.ts';
 import { previewIncentive } from '../../../pos/preview.ts';
 import { errors } from '../../schemas/common.ts';
 import { NewIncentiveBody, ProgramParams } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const Presentation = Type.Record(Type.String(), Type.String(), { description: 'receipt lines by field (header, pointsEarned, …)' });
 
@@ -39,7 +39,7 @@ export async function incentivePreviewRoutes(fastify: FastifyInstance, opts: Adm
           'manage',
           'Writes nothing. For every vendor in `incentive.vendorConfigs`: the identify answer a guest who pre-selected the incentive gets (its `order[]` line rendered by that vendor’s dialect) and the receipt lines of the CLAIMED answer with the program’s template for that vendor. Figures come from `sample` (balance before the sale, eligible spend). An invalid draft is `400 ValidationError` with every problem in `details.problems`.',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: Type.Object(
           {

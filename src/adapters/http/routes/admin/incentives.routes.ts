@@ -5,8 +5,8 @@ import { createIncentiveAs, deactivateIncentive, getIncentive, listIncentives, u
 import type { PluConfig } from '../../../../domain/incentive.ts';
 import { errors } from '../../schemas/common.ts';
 import { BoolQuery, entityParams, IncentivePatchBody, IncentiveView, NewIncentiveBody, ProgramParams, StringEnum } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: incentives'];
 const IncentiveParams = entityParams('incentiveId');
@@ -24,7 +24,7 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Rewards and offers of a program',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object({ kind: Type.Optional(StringEnum(['REWARD', 'OFFER'] as const)), active: Type.Optional(BoolQuery) }, { additionalProperties: false }),
         response: { 200: Type.Array(IncentiveView), ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -45,7 +45,7 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Create a reward (point cost) or an offer, with rules and vendor configs',
         description: requires('manage', VALIDATED),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewIncentiveBody,
         response: { 201: IncentiveView, ...errors({ 400: 'ValidationError naming the field; details.problems lists all', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -67,7 +67,7 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'A reward or offer',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: IncentiveParams,
         response: { 200: IncentiveView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -83,7 +83,7 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Change a reward or offer (the kind is fixed)',
         description: requires('manage', `${VALIDATED} The merged result is validated as a whole.`),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: IncentiveParams,
         body: IncentivePatchBody,
         response: { 200: IncentiveView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -108,7 +108,7 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Withdraw a reward or offer (kept for history; PATCH active=true brings it back)',
         description: requires('manage'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: IncentiveParams,
         response: { 200: IncentiveView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },

@@ -5,8 +5,8 @@ import { createProgramAs, getProgram, listPrograms, updateProgram } from '../../
 import type { ExpiryPolicy } from '../../../../app/model.ts';
 import { errors } from '../../schemas/common.ts';
 import { NewProgramBody, ProgramParams, ProgramPatchBody, ProgramView } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: programs'];
 
@@ -22,7 +22,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'The programs this user may see',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         response: { 200: Type.Array(ProgramView), ...errors({ 401: 'Unauthorized', 403: 'Forbidden' }) },
       },
     },
@@ -37,7 +37,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Create a program',
         description: requires('own', 'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH. The loyalty settings `currency` (default USD), `earnRateMilli` (default 0, no earning) and `expiry` (default: never) are optional too: a c-store chain that only takes manufacturer promotions needs only `slug` and `name`.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         body: NewProgramBody,
         response: { 201: ProgramView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict: slug taken' }) },
       },
@@ -57,7 +57,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'A program’s configuration',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         response: { 200: ProgramView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound (also another program’s id)' }) },
       },
@@ -76,7 +76,7 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
           'manage',
           'Only the fields sent change; `tiers: null` removes the tiers. Tiers are refused (400 ValidationError naming the field, e.g. `tiers.tiers[1].name`) unless the window is 1 to 3660 days and the tiers (1 to 20) have unique, non-blank names and unique whole `minPoints` of 0 or more; they are stored lowest first. Audited as `program.update` with before/after. POS calls and the guest app see the change within the configuration cache time (5 s).',
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: ProgramPatchBody,
         response: { 200: ProgramView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },

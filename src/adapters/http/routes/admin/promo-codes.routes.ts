@@ -5,8 +5,8 @@ import { createPromoCodeAs, disablePromoCode, getPromoCode, listPromoCodes } fro
 import { errors } from '../../schemas/common.ts';
 import { BoolQuery, entityParams, Id, ProgramParams } from '../../schemas/admin.ts';
 import { DisablePromoCodeBody, NewPromoCodeBody, PromoCodeView } from '../../schemas/promo-codes.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: promo codes'];
 const PromoCodeParams = entityParams('promoCodeId');
@@ -25,7 +25,7 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Promo codes of a program, newest first, with their use counts',
         description: requires('read', REDEEMED),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object({ active: Type.Optional(BoolQuery), incentiveId: Type.Optional(Id) }, { additionalProperties: false }),
         response: { 200: Type.Array(PromoCodeView), ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -49,7 +49,7 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
           'manage',
           `Audited. The code is stored upper-case and must be unique in the program (409 Conflict). maxUses caps the total redemptions (null: unlimited); oncePerGuest (default true) lets each guest redeem it once; validFrom / validUntil bound when it can be redeemed. ${REDEEMED}`,
         ),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewPromoCodeBody,
         response: {
@@ -69,7 +69,7 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'A promo code, by id or by the code itself',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: PromoCodeParams,
         response: { 200: PromoCodeView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -85,7 +85,7 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
         tags: TAGS,
         summary: 'Disable a promo code (by id or code): it is no longer redeemable; its redemptions stay',
         description: requires('manage', 'Audited with the optional reason. A disabled code answers PromoCodeNotFound to guests and POS. Disabling a disabled code changes nothing.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: PromoCodeParams,
         body: DisablePromoCodeBody,
         response: { 200: PromoCodeView, ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },

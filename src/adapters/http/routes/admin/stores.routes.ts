@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { createStoreAs, getStore, listStores, updateStore } from '../../../../app/admin/stores.ts';
 import { errors } from '../../schemas/common.ts';
 import { entityParams, NewStoreBody, ProgramParams, StorePatchBody, StoreView } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: stores'];
 const StoreParams = entityParams('storeId');
@@ -22,7 +22,7 @@ export async function storesRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'Stores of a program, optionally of one group',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object({ group: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }),
         response: { 200: Type.Array(StoreView), ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -39,7 +39,7 @@ export async function storesRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'Add a store',
         description: requires('manage'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewStoreBody,
         response: { 201: StoreView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: store number taken' }) },
@@ -60,7 +60,7 @@ export async function storesRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'A store',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: StoreParams,
         response: { 200: StoreView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -76,7 +76,7 @@ export async function storesRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         tags: TAGS,
         summary: 'Change a store’s name, time zone, loyalty switch or groups',
         description: requires('manage', 'The store number (externalId) is fixed: POS systems send it.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: StoreParams,
         body: StorePatchBody,
         response: { 200: StoreView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },

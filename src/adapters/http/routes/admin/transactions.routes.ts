@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { getTransaction, searchTransactions, voidTransactionAs } from '../../../../app/admin/transactions.ts';
 import { errors } from '../../schemas/common.ts';
 import { entityParams, limitOf, page, PageQuery, ProgramParams, TransactionDetail, TransactionStatus, TransactionSummary, VoidBody } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: transactions'];
 const TransactionParams = entityParams('transactionId');
@@ -22,7 +22,7 @@ export async function transactionsRoutes(fastify: FastifyInstance, opts: AdminPl
         tags: TAGS,
         summary: 'Search transactions by store, status, guest, receipt code and date',
         description: requires('read', 'from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times. Newest first.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object(
           {
@@ -51,7 +51,7 @@ export async function transactionsRoutes(fastify: FastifyInstance, opts: AdminPl
         tags: TAGS,
         summary: 'A transaction with its cart, redemptions and ledger entries',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: TransactionParams,
         response: { 200: TransactionDetail, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -67,7 +67,7 @@ export async function transactionsRoutes(fastify: FastifyInstance, opts: AdminPl
         tags: TAGS,
         summary: 'Void a transaction: reverses what it earned and redeemed, exactly as a POS void',
         description: requires('support', 'Audited (with the optional reason) and announced as `transaction.voided`. Voiding a voided transaction changes nothing.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: TransactionParams,
         body: VoidBody,
         response: { 200: TransactionDetail, ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: changed meanwhile; retry' }) },

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { createAdminUser, disableAdminUser, listAdminUsers } from '../../../../app/admin/users.ts';
 import { errors } from '../../schemas/common.ts';
 import { AdminUserView, Id, NewAdminUserBody } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: users'];
 
@@ -21,7 +21,7 @@ export async function usersRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
         tags: TAGS,
         summary: 'Back-office users (an owner of some programs sees users of those programs only)',
         description: requires('own'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         response: { 200: Type.Array(AdminUserView), ...errors({ 401: 'Unauthorized', 403: 'Forbidden' }) },
       },
     },
@@ -36,7 +36,7 @@ export async function usersRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
         tags: TAGS,
         summary: 'Create a back-office user with a role and programs',
         description: requires('own', 'Owners can grant only programs they have; "*" only an owner of every program. Passwords: 10+ characters, stored as scrypt.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         body: NewAdminUserBody,
         response: {
           201: AdminUserView,
@@ -55,7 +55,7 @@ export async function usersRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
         tags: TAGS,
         summary: 'Disable a user; their sessions end at once',
         description: requires('own', 'You cannot disable yourself.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: Type.Object({ userId: Id }),
         response: { 200: AdminUserView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: yourself' }) },
       },

@@ -28,8 +28,8 @@ import {
   WebhookView,
   WebhookWithSecret,
 } from '../../schemas/admin.ts';
-import { contextOf, requires, SECURITY } from './guard.ts';
-import type { AdminPluginOptions } from './index.ts';
+import { SECURITY } from '../../headers.ts';
+import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: webhooks'];
 const WebhookParams = entityParams('webhookId');
@@ -50,7 +50,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Webhooks of a program (never their secrets)',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         response: { 200: Type.Array(WebhookView), ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -66,7 +66,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Subscribe a URL to events; answers the signing secret once',
         description: requires('own', `Event types: ${EVENT_TYPE_NAMES.join(', ')}, or * for all. ${SIGNING}`),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         body: NewWebhookBody,
         response: { 201: WebhookWithSecret, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 503: 'ServiceUnavailable: TILLPOINT_SECRET_KEY missing in production' }) },
@@ -83,7 +83,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'A webhook',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: WebhookParams,
         response: { 200: WebhookView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -99,7 +99,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Change a webhook’s URL, event types, description, or switch it off (active=false)',
         description: requires('own', 'Pending deliveries to a switched-off webhook go dead; they can be re-sent later.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: WebhookParams,
         body: WebhookPatchBody,
         response: { 200: WebhookView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
@@ -116,7 +116,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'A new signing secret (shown once); every later attempt is signed with it',
         description: requires('own'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: WebhookParams,
         response: { 201: WebhookWithSecret, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 503: 'ServiceUnavailable' }) },
       },
@@ -132,7 +132,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Deliveries, newest first; status=dead is the dead-letter view',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: ProgramParams,
         querystring: Type.Object(
           {
@@ -158,7 +158,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'A delivery with its event',
         description: requires('read'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: DeliveryParams,
         response: { 200: DeliveryDetail, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
@@ -174,7 +174,7 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         tags: TAGS,
         summary: 'Queue a dead (or delivered) delivery again, with a fresh attempt budget',
         description: requires('manage', 'The event keeps its id, so receivers that already have it can de-duplicate.'),
-        security: SECURITY,
+        security: SECURITY.bearer,
         params: DeliveryParams,
         response: { 200: DeliveryView, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: already queued' }) },
       },

@@ -3,7 +3,8 @@ import { normalizeServiceMode } from '../../../../domain/service-mode.ts';
 import { invalidField } from '../../../../errors.ts';
 import { errors } from '../../schemas/common.ts';
 import { IncentivesQuery, type IncentivesQueryT, IncentivesResponse, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, localTime, SECURITY, TAGS } from '../guest.routes.ts';
+import { localTime } from '../../headers.ts';
+import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
 import type { GuestRouteContext } from './context.ts';
 
 /** `/{program}/incentives`: rewards and offers, each with whether it is eligible now and why not. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { RJR, isCalendarDate, type RjrErrorBody, type RjrPromotionRecord, type RjrPromotionsPage, type RjrTokenResponse } from './rjr.mapping.ts';
+import { RJR, isCalendarDate, type RjrErrorBody, type RjrPromotionRecord, type RjrPromotionsPage, type RjrTokenResponse } from '../../adapters/manufacturers/rjr/rjr.mapping.ts';
 import { SimFeed } from './simulator.feed.ts';
 
 /**

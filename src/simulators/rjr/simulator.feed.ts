@@ -1,6 +1,6 @@
-import { formatMajor } from '../../../domain/money.ts';
-import { upcA } from '../../../domain/promotions/upc.ts';
-import type { RjrPromotionRecord } from './rjr.mapping.ts';
+import { formatMajor } from '../../domain/money.ts';
+import { upcA } from '../../domain/promotions/upc.ts';
+import type { RjrPromotionRecord } from '../../adapters/manufacturers/rjr/rjr.mapping.ts';
 
 /**
  * The simulator's data: a deterministic function of (seed, outlet, day). Nothing is stored; an
