@@ -13,6 +13,9 @@ const APP_MAY_IMPORT = [
   '^src/errors[.]ts$',
   '^src/adapters/db/repositories/',
   '^src/adapters/db/tx[.]ts$',
+  // what the database can do (capability flags instead of `engine === 'postgres'`)
+  '^src/adapters/db/capabilities[.]ts$',
+  '^src/version[.]ts$',
   // npm packages (Node's own modules are allowed by type below); Kysely is forbidden separately.
   '(^|/)node_modules/',
 ];

@@ -1,4 +1,4 @@
-import { claimWriterFor } from '../adapters/db/claim-writers.ts';
+import { claimWriterFor } from '../adapters/db/repositories/claim-writers.ts';
 import type { IdentifyCommand, IdentifyResult, SaleCommand, SaleResult, UnclaimedResult } from './commands.ts';
 import { createCode } from './loyalty/codes.ts';
 import { ConfigCache } from './loyalty/config-cache.ts';

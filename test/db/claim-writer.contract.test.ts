@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesOf } from '../../src/adapters/db/capabilities.ts';
-import { claimWriterFor, SingleStatementClaimWriter, TransactionalClaimWriter } from '../../src/adapters/db/claim-writers.ts';
+import { claimWriterFor, SingleStatementClaimWriter, TransactionalClaimWriter } from '../../src/adapters/db/repositories/claim-writers.ts';
 import { insertTransaction } from '../../src/adapters/db/repositories/loyalty-transactions.repository.ts';
 import { ledgerSum } from '../../src/adapters/db/repositories/points-ledger.repository.ts';
 import type { Database, LoyaltyTransactionTable } from '../../src/adapters/db/schema.ts';

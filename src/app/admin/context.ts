@@ -1,6 +1,5 @@
-import { isUniqueViolation } from '../../adapters/db/db-errors.ts';
 import { type AuditEntry, writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
-import type { Tx } from '../../adapters/db/tx.ts';
+import { orConflict, type Tx } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf, cliActor, type ScopedActor } from '../actor.ts';
 
@@ -47,16 +46,7 @@ export async function audit(
   await writeAudit(trx, row, ctx.now.toISOString());
 }
 
-export { isUniqueViolation };
-
-export async function orConflict<T>(work: Promise<T>, message: string, field: string): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError('Conflict', message, { field });
-    throw e;
-  }
-}
+export { orConflict };
 
 // ---- pages ------------------------------------------------------------------------------------
 

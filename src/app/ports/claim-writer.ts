@@ -5,7 +5,7 @@ import type { ClaimWrite } from '../../adapters/db/repositories/loyalty-transact
  * Writes a CLAIMED update: moves the guest's points, appends the ledger rows, records the
  * redemptions, sets the transaction CLAIMED with its stored answer, enqueues its event and drops the
  * redeemed incentives from the guest's pre-selection — all or nothing. Two implementations
- * (adapters/db/claim-writers.ts): a short database transaction (every engine) and, where the
+ * (adapters/db/repositories/claim-writers.ts): a short database transaction (every engine) and, where the
  * database can (`DbCapabilities.singleStatementClaim`), one autocommit statement that falls back to
  * the transaction. Chosen once, at composition (`claimWriterFor`); the sale use case never asks
  * which engine it runs on.

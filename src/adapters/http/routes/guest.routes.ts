@@ -1,17 +1,13 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GuestAppService } from '../../../app/guest/guest-app.service.ts';
-import { GuestAuthService, type GuestPrincipal } from '../../../app/guest/guest-auth.service.ts';
+import { GuestAuthService } from '../../../app/guest/guest-auth.service.ts';
 import type { GuestOptions } from '../../../app/guest/guest-options.ts';
 import { logLoginCodeSender } from '../../../app/guest/login-code-sender.ts';
 import type { LimiterFactory } from '../../../app/ports/limiter.ts';
 import { PromoCodes } from '../../../app/guest/promo-codes.ts';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
-import type { Program } from '../../../app/model.ts';
-import { AppError } from '../../../errors.ts';
 import type { Db } from '../../db/database.ts';
-import { bearer, SECURITY as SCHEMES } from '../headers.ts';
-import { errors } from '../schemas/common.ts';
+import { bearer } from '../headers.ts';
 import { signInRoutes, signOutRoutes } from './guest/auth.routes.ts';
 import { balanceRoutes } from './guest/balance.routes.ts';
 import { codesRoutes } from './guest/codes.routes.ts';
@@ -24,13 +20,6 @@ import { promoCodeRoutes } from './guest/promo-codes.routes.ts';
 import { receiptClaimRoutes, receiptLookupRoutes } from './guest/receipts.routes.ts';
 import { selectionRoutes } from './guest/selection.routes.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    guest?: GuestPrincipal;
-    guestProgram?: Program;
-  }
-}
-
 export interface GuestPluginOptions {
   db: Db;
   loyalty: LoyaltyService;
@@ -38,22 +27,6 @@ export interface GuestPluginOptions {
   guest?: GuestOptions;
   /** where the login and promo-code limits are held; default: this process */
   limiters?: LimiterFactory;
-}
-
-export const TAGS = ['Guest'];
-// The guest token travels as `Authorization: Bearer`, like the admin token (same scheme, other issuer).
-export const SECURITY = SCHEMES.bearer;
-export const AUTH_ERRORS = errors({
-  400: 'ValidationError naming the field',
-  401: 'Unauthorized: the bearer token is missing, expired, revoked, tampered with or for another program',
-  404: 'NotFound: no such program',
-  503: 'ServiceUnavailable: the external identity provider could not be reached',
-});
-export const NO_CONTENT = { 204: Type.Null({ description: 'Done' }) };
-
-export function guestOf(request: FastifyRequest): { p: GuestPrincipal; program: Program } {
-  if (!request.guest || !request.guestProgram) throw new AppError('Unauthorized');
-  return { p: request.guest, program: request.guestProgram };
 }
 
 /**

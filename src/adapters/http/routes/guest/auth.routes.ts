@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../schemas/common.ts';
 import { AuthStartBody, AuthStartResponse, AuthVerifyBody, AuthVerifyResponse, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, NO_CONTENT, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, NO_CONTENT, SECURITY, TAGS } from './context.ts';
 
 /** Sign-in without a token: e-mail → one-time login code → bearer token. */
 export async function signInRoutes(app: FastifyInstance, { auth, guests }: GuestRouteContext): Promise<void> {

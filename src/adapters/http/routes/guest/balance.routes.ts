@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BalanceResponse, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/balance`: points, expiry buckets and tier. */
 export async function balanceRoutes(app: FastifyInstance, { guests }: GuestRouteContext): Promise<void> {

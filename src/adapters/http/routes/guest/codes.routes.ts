@@ -3,8 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { badRequest, errors } from '../../schemas/common.ts';
 import { CodeParams, type CodeParamsT, CodeResponse, CodeStatusResponse, CreateCodeBody, type CreateCodeBodyT, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/codes`: one-time codes for the POS, their status and their QR images. */
 export async function codesRoutes(app: FastifyInstance, { guests, clock }: GuestRouteContext): Promise<void> {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { LedgerPage, PageQuery, type PageQueryT, ProgramParams, type ProgramParamsT, TransactionsPage } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 const page = (q: PageQueryT) => ({ limit: q.limit ? Number(q.limit) : 20, cursor: q.cursor ?? null });
 

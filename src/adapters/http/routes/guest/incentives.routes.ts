@@ -4,8 +4,7 @@ import { invalidField } from '../../../../errors.ts';
 import { errors } from '../../schemas/common.ts';
 import { IncentivesQuery, type IncentivesQueryT, IncentivesResponse, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
 import { localTime } from '../../headers.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/incentives`: rewards and offers, each with whether it is eligible now and why not. */
 export async function incentivesRoutes(app: FastifyInstance, { guests }: GuestRouteContext): Promise<void> {

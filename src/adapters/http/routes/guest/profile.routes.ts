@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Profile, ProfilePatch, type ProfilePatchT, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/me`: the signed-in guest's profile. */
 export async function profileRoutes(app: FastifyInstance, { guests }: GuestRouteContext): Promise<void> {

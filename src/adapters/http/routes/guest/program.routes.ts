@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../schemas/common.ts';
 import { ProgramParams, type ProgramParamsT, PublicProgram } from '../../schemas/guest.ts';
-import { TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { type GuestRouteContext, TAGS } from './context.ts';
 
 /** `/{program}` (no token): the program's public face, its name, for the guest pages' sign-in. */
 export async function programRoutes(app: FastifyInstance, { auth }: GuestRouteContext): Promise<void> {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../schemas/common.ts';
 import { ProgramParams, type ProgramParamsT, RedeemPromoBody, RedeemPromoResponse } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/promo-codes/redeem`: a promo code unlocks (and pre-selects) an incentive. */
 export async function promoCodeRoutes(app: FastifyInstance, { guests, promoCodes }: GuestRouteContext): Promise<void> {

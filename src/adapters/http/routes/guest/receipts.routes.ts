@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { claimReceipt, lookUpReceipt } from '../../../../app/guest/receipt-claim.ts';
 import { errors } from '../../schemas/common.ts';
 import { ClaimReceiptBody, ClaimReceiptResponse, ProgramParams, type ProgramParamsT, ReceiptLookupResponse, ReceiptParams, type ReceiptParamsT } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/receipts/claim`: a signed-in guest claims an anonymous sale's points. */
 export async function receiptClaimRoutes(app: FastifyInstance, { db, clock }: GuestRouteContext): Promise<void> {

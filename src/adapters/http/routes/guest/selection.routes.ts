@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, errors } from '../../schemas/common.ts';
 import { ProgramParams, type ProgramParamsT, SelectionBody, type SelectionBodyT, SelectionResponse } from '../../schemas/guest.ts';
-import { AUTH_ERRORS, guestOf, NO_CONTENT, SECURITY, TAGS } from '../guest.routes.ts';
-import type { GuestRouteContext } from './context.ts';
+import { AUTH_ERRORS, guestOf, type GuestRouteContext, NO_CONTENT, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/selection`: the rewards and offer the next code carries. */
 export async function selectionRoutes(app: FastifyInstance, { guests }: GuestRouteContext): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { ClaimOutcome, ClaimRequest, ClaimWriter } from '../../app/ports/claim-writer.ts';
-import { capabilitiesOf } from './capabilities.ts';
-import { dropRedeemedFromSelection } from './repositories/guest-selections.repository.ts';
-import { claimInOneStatement, ONE_STATEMENT_LIMITS, writeClaim } from './repositories/loyalty-transactions.repository.ts';
-import { InsufficientPoints, ledgerRows, moveBalance, planEntries } from './repositories/points-ledger.repository.ts';
-import type { Database } from './schema.ts';
+import type { ClaimOutcome, ClaimRequest, ClaimWriter } from '../../../app/ports/claim-writer.ts';
+import { capabilitiesOf } from '../capabilities.ts';
+import { dropRedeemedFromSelection } from './guest-selections.repository.ts';
+import { claimInOneStatement, ONE_STATEMENT_LIMITS, writeClaim } from './loyalty-transactions.repository.ts';
+import { InsufficientPoints, ledgerRows, moveBalance, planEntries } from './points-ledger.repository.ts';
+import type { Database } from '../schema.ts';
 
 /** Thrown inside a database transaction to roll it back when another request got there first. */
 const LOST_RACE = Symbol('lost race');
