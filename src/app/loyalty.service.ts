@@ -12,7 +12,6 @@ import { CodeLookupGuard, memoryLimiters } from './throttle.ts';
 import type { PosPrincipal } from './model.ts';
 
 export type { LoyaltyDeps, LoyaltyObserver } from './loyalty/context.ts';
-export { posKeyOf } from './loyalty/context.ts';
 export { pluFor, resolveIncentiveLines } from './loyalty/incentive-lines.ts';
 export { defaultTemplates, templateFor } from './loyalty/presentation.ts';
 export type { RefundCommand, RefundResult } from './loyalty/refund.ts';

@@ -4,5 +4,3 @@ export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
 /** The statuses of a sale the POS may still update. */
 export const OPEN_STATUSES = ['OPEN', 'PENDING'] as const satisfies readonly TransactionStatus[];
-
-export const isTransactionStatus = (s: string): s is TransactionStatus => (TRANSACTION_STATUSES as readonly string[]).includes(s);

@@ -50,7 +50,7 @@ export { orConflict };
 
 // ---- pages ------------------------------------------------------------------------------------
 
-export { type Cursor, DEFAULT_PAGE, decodeCursor, MAX_PAGE, type Page, type PageRequest, pageLimit, toPage } from '../pagination.ts';
+export { decodeCursor, type Page, type PageRequest, pageLimit, toPage } from '../pagination.ts';
 
 /** `2026-11-25` or a full ISO date-time → an ISO instant for comparisons with stored timestamps. */
 export function instantParam(text: string | undefined, field: string, endOfDay = false): string | undefined {

@@ -125,8 +125,6 @@ export interface Adjustment {
   reason: string;
 }
 
-export { MAX_ADJUSTMENT } from '../../domain/limits.ts';
-
 /**
  * A manual points adjustment: one ADJUST ledger entry through postEntries, an audit entry and a
  * `points.adjusted` event, all in one database transaction. A debit beyond the balance is refused.

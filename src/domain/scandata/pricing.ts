@@ -1,4 +1,4 @@
-import { basketKey, type Funding, type PricingPromotion, type SaleLine } from './sale-line.ts';
+import { basketKey, type PricingPromotion, type SaleLine } from './sale-line.ts';
 
 /**
  * Prices one c-store basket the way the register applied it: which manufacturer and outlet
@@ -253,9 +253,3 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
   return { rows, applications: [...applications.values()].filter((a) => a.units !== 0 || a.totalCents !== 0) };
 }
 
-/** Sum of a row's discounts per funding, per unit. */
-export function perUnitByFunding(row: PricedLine): Record<Funding | 'coupon', number> {
-  const d = row.discounts;
-  const c = (s: DiscountSlot) => d[s]?.perUnitCents ?? 0;
-  return { manufacturer: c('manufacturerBuydown') + c('manufacturerMultipack') + c('manufacturerLoyalty'), outlet: c('outletMultipack') + c('outletDiscount'), coupon: c('coupon') };
-}

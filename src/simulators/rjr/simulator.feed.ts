@@ -130,11 +130,6 @@ function pickFamily(r: Rng): number {
   return 0;
 }
 
-/** Every UPC the simulator can put in a promotion, for tests and demos. */
-export function catalogUpcs(): string[] {
-  return SKUS.flat().map((s) => s.upc);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Promotions
 
