@@ -5,6 +5,13 @@ declare module 'autocannon' {
     errors: number;
     non2xx: number;
   }
-  function autocannon(opts: { url: string; connections?: number; duration?: number; method?: string; headers?: Record<string, string>; body?: string }): Promise<Result>;
+  function autocannon(opts: {
+    url: string;
+    connections?: number;
+    duration?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }): Promise<Result>;
   export default autocannon;
 }

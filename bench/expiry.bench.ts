@@ -35,8 +35,7 @@ import { rng, table, writeResults } from './support.ts';
 
 const GUESTS = Number(process.env.BENCH_EXPIRY_GUESTS ?? process.env.BENCH_GUESTS ?? 1_000_000);
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
-const POLICY: ExpiryPolicy =
-  process.env.BENCH_EXPIRY_POLICY === 'inactivity' ? { kind: 'inactivity', days: 180 } : { kind: 'monthly-buckets', months: 6 };
+const POLICY: ExpiryPolicy = process.env.BENCH_EXPIRY_POLICY === 'inactivity' ? { kind: 'inactivity', days: 180 } : { kind: 'monthly-buckets', months: 6 };
 const SCENARIO = process.env.BENCH_EXPIRY_SCENARIO === 'catch-up' ? 'catch-up' : 'monthly';
 const NOW = new Date(SCENARIO === 'catch-up' ? '2026-11-26T03:15:00.000Z' : '2026-12-01T03:15:00.000Z');
 /** How far back a guest's first earn may lie (days before NOW), by scenario. */
@@ -57,9 +56,7 @@ function seed(file: string, programId: string): { guests: number; ledgerRows: nu
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  const insertGuest = sqlite.prepare(
-    'insert into guests (id, program_id, name, email, balance, last_activity_at, created_at) values (?, ?, ?, null, ?, ?, ?)',
-  );
+  const insertGuest = sqlite.prepare('insert into guests (id, program_id, name, email, balance, last_activity_at, created_at) values (?, ?, ?, null, ?, ?, ?)');
   const insertEntry = sqlite.prepare(
     'insert into points_ledger (id, program_id, guest_id, transaction_id, kind, points, balance_after, reason, created_at) values (?, ?, ?, null, ?, ?, ?, null, ?)',
   );
@@ -104,9 +101,15 @@ export async function main(): Promise<unknown> {
   const db = createDb(`sqlite:${file}`);
   try {
     await migrateToLatest(db);
-    const programId = await createProgram(db.kysely, { slug: 'bench', name: 'Bench', currency: 'USD', earnRateMilli: 10_000, expiry: POLICY }, new Date('2025-01-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'bench', name: 'Bench', currency: 'USD', earnRateMilli: 10_000, expiry: POLICY },
+      new Date('2025-01-01T00:00:00Z'),
+    );
     const seeded = seed(file, programId);
-    process.stdout.write(`seeded ${seeded.guests.toLocaleString('en-US')} guests, ${seeded.ledgerRows.toLocaleString('en-US')} ledger rows in ${seeded.seconds} s\n`);
+    process.stdout.write(
+      `seeded ${seeded.guests.toLocaleString('en-US')} guests, ${seeded.ledgerRows.toLocaleString('en-US')} ledger rows in ${seeded.seconds} s\n`,
+    );
 
     const service = new ExpiryService(db.kysely);
     const loadBefore = loadavg()[0]!;
@@ -132,8 +135,16 @@ export async function main(): Promise<unknown> {
       .where('g.program_id', '=', programId)
       .where(sql<boolean>`(select coalesce(sum(l.points), 0) from points_ledger l where l.guest_id = g.id) != g.balance`)
       .executeTakeFirstOrThrow();
-    const expireRows = await db.kysely.selectFrom('points_ledger').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'EXPIRE').executeTakeFirstOrThrow();
-    const events = await db.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'points.expired').executeTakeFirstOrThrow();
+    const expireRows = await db.kysely
+      .selectFrom('points_ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'EXPIRE')
+      .executeTakeFirstOrThrow();
+    const events = await db.kysely
+      .selectFrom('outbox_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'points.expired')
+      .executeTakeFirstOrThrow();
     const dbMiB = Math.round(statSync(file).size / 2 ** 20);
 
     const figures = {
@@ -152,7 +163,13 @@ export async function main(): Promise<unknown> {
         peakRssMiB: Math.round(runPeakRss / 2 ** 20),
       },
       // What the run wrote: an EXPIRE entry, a balance update and an event per expired guest, and its expiry_runs row.
-      rowsWritten: { ledgerEntries: Number(expireRows.n), guestBalances: first.guestsExpired, outboxEvents: Number(events.n), expiryRuns: 1, total: Number(expireRows.n) + first.guestsExpired + Number(events.n) + 1 },
+      rowsWritten: {
+        ledgerEntries: Number(expireRows.n),
+        guestBalances: first.guestsExpired,
+        outboxEvents: Number(events.n),
+        expiryRuns: 1,
+        total: Number(expireRows.n) + first.guestsExpired + Number(events.n) + 1,
+      },
       rerunSameDay: { ...second, seconds: secondSeconds },
       checks: { guestsWhoseLedgerDiffersFromBalance: Number(check.n), expireEntries: Number(expireRows.n), pointsExpiredEvents: Number(events.n) },
       /** the whole process, seeding included */
@@ -168,7 +185,15 @@ export async function main(): Promise<unknown> {
       table(
         ['run', 'wall s', 'CPU s (user + sys)', 'guests scanned', 'guests expired', 'points expired', 'skipped'],
         [
-          ['first run of the day', seconds, `${figures.run.cpuSeconds} (${figures.run.cpuUserSeconds} + ${figures.run.cpuSystemSeconds})`, first.guestsScanned, first.guestsExpired, first.pointsExpired, first.skipped ?? '—'],
+          [
+            'first run of the day',
+            seconds,
+            `${figures.run.cpuSeconds} (${figures.run.cpuUserSeconds} + ${figures.run.cpuSystemSeconds})`,
+            first.guestsScanned,
+            first.guestsExpired,
+            first.pointsExpired,
+            first.skipped ?? '—',
+          ],
           ['second run, same day', secondSeconds, '', second.guestsScanned, second.guestsExpired, second.pointsExpired, second.skipped ?? '—'],
         ],
       ),

@@ -147,11 +147,33 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
     await db.kysely.transaction().execute(async (trx) => {
       await trx
         .insertInto('guests')
-        .values(chunk.map((id, j) => ({ id, program_id: programId, name: `Bench ${i + j}`, email: null, balance: 1_000_000, last_activity_at: null, created_at: now })))
+        .values(
+          chunk.map((id, j) => ({
+            id,
+            program_id: programId,
+            name: `Bench ${i + j}`,
+            email: null,
+            balance: 1_000_000,
+            last_activity_at: null,
+            created_at: now,
+          })),
+        )
         .execute();
       await trx
         .insertInto('points_ledger')
-        .values(chunk.map((id) => ({ id: newId(), program_id: programId, guest_id: id, transaction_id: null, kind: 'ADJUST' as const, points: 1_000_000, balance_after: 1_000_000, reason: 'bench', created_at: now })))
+        .values(
+          chunk.map((id) => ({
+            id: newId(),
+            program_id: programId,
+            guest_id: id,
+            transaction_id: null,
+            kind: 'ADJUST' as const,
+            points: 1_000_000,
+            balance_after: 1_000_000,
+            reason: 'bench',
+            created_at: now,
+          })),
+        )
         .execute();
     });
   }
@@ -161,7 +183,17 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
   for (let i = 0; i < stores.length; i += 500) {
     await db.kysely
       .insertInto('stores')
-      .values(stores.slice(i, i + 500).map((externalId, j) => ({ id: newId(), program_id: programId, external_id: externalId, name: `Bench store ${i + j}`, time_zone: zones[(i + j) % 3]!, loyalty_enabled: 1, created_at: now })))
+      .values(
+        stores.slice(i, i + 500).map((externalId, j) => ({
+          id: newId(),
+          program_id: programId,
+          external_id: externalId,
+          name: `Bench store ${i + j}`,
+          time_zone: zones[(i + j) % 3]!,
+          loyalty_enabled: 1,
+          created_at: now,
+        })),
+      )
       .execute();
   }
   // Reward sales identify by one-time code with the reward pre-selected, as a guest who picked it
@@ -204,7 +236,10 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
 
 async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -244,7 +279,14 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
   /** The code for sale n when it redeems a reward (one in four, while codes last), else null. */
   const codeFor = (d: Dialect, n: number) => (n % 4 === 0 && next[d] < prep.codes[d].length ? prep.codes[d][next[d]++]! : null);
   /** A sale whose three calls send one body, differing only in `status`. */
-  const sameBodySale = (d: Dialect, w: number, code: string | null, guest: string, posVendor: Record<string, unknown>, body: Record<string, unknown>): Sale => ({
+  const sameBodySale = (
+    d: Dialect,
+    w: number,
+    code: string | null,
+    guest: string,
+    posVendor: Record<string, unknown>,
+    body: Record<string, unknown>,
+  ): Sale => ({
     key: prep.keys[d][w % prep.keys[d].length]!,
     identifier: code ?? guest,
     identifyVendor: posVendor,
@@ -259,7 +301,10 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
       const guest = prep.guests[n % prep.guests.length]!;
       const reward = code !== null;
       const posVendor = { posType: 'Partner', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}`, operator: '1' };
-      const order = [...GOODS, ...(reward ? [{ name: 'Free Small Fries', price: 0, productId: '900101', productType: 'reward', quantity: 1, referenceId: '5', tax: 0 }] : [])];
+      const order = [
+        ...GOODS,
+        ...(reward ? [{ name: 'Free Small Fries', price: 0, productId: '900101', productType: 'reward', quantity: 1, referenceId: '5', tax: 0 }] : []),
+      ];
       const body = {
         channel: 'Restaurant',
         created: new Date().toISOString(),
@@ -274,13 +319,28 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
       const code = codeFor('winrest', n);
       const guest = prep.guests[n % prep.guests.length]!;
       const reward = code !== null;
-      const posVendor = { operator: '300', posType: 'Winrest', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}` };
+      const posVendor = {
+        operator: '300',
+        posType: 'Winrest',
+        storeId: prep.stores[n % prep.stores.length]!,
+        terminal: String(w),
+        transactionId: `${tag}-${n}`,
+      };
       const order = [
         ...GOODS,
         ...(reward
           ? [
               { name: 'Small Fries', price: '3.00', productId: '1201', productType: 'item', quantity: 1, referenceId: '5', tax: 0 },
-              { name: 'Free Small Fries', price: '3.00', productId: '1201', productType: 'reward', incentiveId: 'rwd-small-fries', quantity: 1, referenceId: '6', tax: 0 },
+              {
+                name: 'Free Small Fries',
+                price: '3.00',
+                productId: '1201',
+                productType: 'reward',
+                incentiveId: 'rwd-small-fries',
+                quantity: 1,
+                referenceId: '6',
+                tax: 0,
+              },
             ]
           : []),
       ];
@@ -298,7 +358,14 @@ function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
       const code = codeFor('ncr', n);
       const guest = prep.guests[n % prep.guests.length]!;
       const reward = code !== null;
-      const posVendor = { matchingId: `SMG-${tag}-${n}`, operator: '12', posType: 'NCR', storeId: prep.stores[n % prep.stores.length]!, terminal: String(w), transactionId: `${tag}-${n}` };
+      const posVendor = {
+        matchingId: `SMG-${tag}-${n}`,
+        operator: '12',
+        posType: 'NCR',
+        storeId: prep.stores[n % prep.stores.length]!,
+        terminal: String(w),
+        transactionId: `${tag}-${n}`,
+      };
       // NCR rings the reward's product as an item line with the benefit PLU; payments carry NCR's totals.
       const order = [
         ...GOODS,
@@ -502,7 +569,18 @@ export async function main(): Promise<EngineFigures[]> {
     `Complete sales (identify → validate → PENDING → CLAIMED; every 4th redeems a reward) at ${CONNECTIONS} connections, per POS dialect: ${SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, in ${ROUNDS} alternating round(s); load generator and server on the same machine. Server log level warn. Reward sales identify by one-time code (the reward pre-selected), the others by loyalty id; 1,000 stores.`,
     '',
     table(
-      ['engine', 'dialect', 'sales/s', 'sales/s ÷ generic', 'POS calls/s', 'server CPU ms / sale', 'baseline /healthz req/s', 'POS calls ÷ baseline', 'reward sales', 'errors'],
+      [
+        'engine',
+        'dialect',
+        'sales/s',
+        'sales/s ÷ generic',
+        'POS calls/s',
+        'server CPU ms / sale',
+        'baseline /healthz req/s',
+        'POS calls ÷ baseline',
+        'reward sales',
+        'errors',
+      ],
       figures.flatMap((f) =>
         f.dialects.map((d) => [
           f.engine,
@@ -541,7 +619,11 @@ export async function main(): Promise<EngineFigures[]> {
   if (process.env.BENCH_NO_RESULTS) {
     process.stdout.write(`${md}\n\n(BENCH_NO_RESULTS set: nothing written)\n`);
   } else {
-    const path = writeResults('pos-flow', { connections: CONNECTIONS, secondsPerDialect: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, engines: figures }, md);
+    const path = writeResults(
+      'pos-flow',
+      { connections: CONNECTIONS, secondsPerDialect: SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, engines: figures },
+      md,
+    );
     process.stdout.write(`${md}\n\nwritten ${path}.json and .md\n`);
   }
   return figures;

@@ -34,7 +34,12 @@ const STORE = { id: 's-9999', externalId: '9999', groups: ['northeast', 'franchi
 /** Rule generators: each returns arguments that pass or fail about half the time. */
 const GENERATORS: Record<string, () => Record<string, unknown>> = {
   'date-span': () => (rand(2) ? { start: '2026-11-01', end: '2026-12-31' } : { start: '2026-12-01', end: '2026-12-24' }),
-  'time-span': () => pick([{ start: '11:00', end: '14:00' }, { start: '14:00', end: '17:00' }, { start: '22:00', end: '13:00' }]),
+  'time-span': () =>
+    pick([
+      { start: '11:00', end: '14:00' },
+      { start: '14:00', end: '17:00' },
+      { start: '22:00', end: '13:00' },
+    ]),
   'day-of-the-week': () => ({ days: rand(2) ? ['MON', 'TUE', 'WED', 'THU', 'FRI'] : ['SAT', 'SUN'] }),
   'service-mode': () => ({ modes: rand(2) ? ['EAT_IN', 'TAKEOUT'] : ['DRIVE_THRU'] }),
   'store-restrictions': () => ({ storeIds: rand(2) ? ['9999', '1001', '2002'] : ['1001', '2002'] }),
@@ -56,7 +61,14 @@ function makeIncentives(): Incentive[] {
     while (ids.size < RULES_PER_INCENTIVE) ids.add(pick(RULE_IDS));
     const rules: RuleRef[] = [...ids].map((ruleId) => ({ ruleId, args: GENERATORS[ruleId]!() }));
     const kind = i % 4 === 0 ? 'REWARD' : 'OFFER';
-    const incentive: Incentive = { id: `inc-${i}`, kind, name: `Incentive ${i}`, pointCost: kind === 'REWARD' ? 100 + rand(2000) : 0, rules, vendorConfigs: {} };
+    const incentive: Incentive = {
+      id: `inc-${i}`,
+      kind,
+      name: `Incentive ${i}`,
+      pointCost: kind === 'REWARD' ? 100 + rand(2000) : 0,
+      rules,
+      vendorConfigs: {},
+    };
     const problems = validateRuleRefs(rules, kind);
     if (problems.length > 0) throw new Error(`bench incentive ${i} is invalid: ${problems.join('; ')}`);
     out.push(incentive);
@@ -68,9 +80,19 @@ function makeCart(): Cart {
   const lines: RawLine[] = [];
   for (let i = 0; i < LINES; i++) {
     const cents = 99 + rand(900);
-    lines.push({ referenceId: String(i + 1), productId: product(rand(60)), productType: 'item', quantity: 1 + rand(2), price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, tax: `0.${String(rand(90) + 10)}` });
+    lines.push({
+      referenceId: String(i + 1),
+      productId: product(rand(60)),
+      productType: 'item',
+      quantity: 1 + rand(2),
+      price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+      tax: `0.${String(rand(90) + 10)}`,
+    });
   }
-  return buildCart('USD', lines, [{ type: 'CASH', amount: 2000 }, { type: 'VISA', amount: 9000 }]);
+  return buildCart('USD', lines, [
+    { type: 'CASH', amount: 2000 },
+    { type: 'VISA', amount: 9000 },
+  ]);
 }
 
 function makeHistory(incentives: Incentive[]): GuestHistory {
@@ -110,7 +132,10 @@ function jreConditions(incentive: Incentive): TopLevelCondition {
     const a = args as unknown as Args;
     switch (ruleId) {
       case 'date-span':
-        all.push({ fact: 'date', operator: 'greaterThanInclusive', value: dateNum(a.start) }, { fact: 'date', operator: 'lessThanInclusive', value: dateNum(a.end) });
+        all.push(
+          { fact: 'date', operator: 'greaterThanInclusive', value: dateNum(a.start) },
+          { fact: 'date', operator: 'lessThanInclusive', value: dateNum(a.end) },
+        );
         break;
       case 'time-span': {
         const start = { fact: 'minutes', operator: 'greaterThanInclusive', value: minutes(a.start) };
@@ -160,7 +185,11 @@ function jreConditions(incentive: Incentive): TopLevelCondition {
 function jreEngine(incentives: Incentive[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false });
   for (const incentive of incentives) {
-    const rule: RuleProperties = { name: incentive.id, conditions: jreConditions(incentive), event: { type: 'eligible', params: { incentiveId: incentive.id } } };
+    const rule: RuleProperties = {
+      name: incentive.id,
+      conditions: jreConditions(incentive),
+      event: { type: 'eligible', params: { incentiveId: incentive.id } },
+    };
     engine.addRule(rule);
   }
   engine.addFact('redeemed', async (params: Record<string, string>, almanac) => {
@@ -193,7 +222,10 @@ function jreFacts(cart: Cart, history: GuestHistory, balance: number): Record<st
 
 // ---- the run ---------------------------------------------------------------------------------
 
-async function timed(seconds: number, once: () => unknown | Promise<unknown>): Promise<{ runs: number; seconds: number; perSecond: number; meanMicros: number }> {
+async function timed(
+  seconds: number,
+  once: () => unknown | Promise<unknown>,
+): Promise<{ runs: number; seconds: number; perSecond: number; meanMicros: number }> {
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
   let runs = 0;
@@ -247,9 +279,23 @@ export async function main(): Promise<unknown> {
 
   // For reference: the POS path, evaluate() of the 20-line cart redeeming two of the incentives.
   const posCartLines = [...cart.lines];
-  const redeemable = ours.filter((v) => v.failures.length === 0).map((v) => v.incentive).slice(0, 2);
+  const redeemable = ours
+    .filter((v) => v.failures.length === 0)
+    .map((v) => v.incentive)
+    .slice(0, 2);
   for (const [n, i] of redeemable.entries()) {
-    posCartLines.push({ ref: `L${n}`, parentRef: null, productId: `PLU-${i.id}`, name: i.name, kind: i.kind === 'REWARD' ? 'reward' : 'offer', quantity: 1, unitPriceCents: 0, amountCents: 0, taxCents: 0, incentiveId: i.id });
+    posCartLines.push({
+      ref: `L${n}`,
+      parentRef: null,
+      productId: `PLU-${i.id}`,
+      name: i.name,
+      kind: i.kind === 'REWARD' ? 'reward' : 'offer',
+      quantity: 1,
+      unitPriceCents: 0,
+      amountCents: 0,
+      taxCents: 0,
+      incentiveId: i.id,
+    });
   }
   const posCart: Cart = { ...cart, lines: posCartLines };
   const pos = await timed(1, () => evaluate(posCart, ctx));

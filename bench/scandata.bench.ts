@@ -28,13 +28,83 @@ const TARGETS = { seconds: 60, peakRssMiB: 300 };
 
 const UPCS = Array.from({ length: 60 }, (_, i) => upcA(`0123000${String(1000 + i).padStart(4, '0')}`));
 const PROMOTIONS: PricingPromotion[] = [
-  ...UPCS.slice(0, 20).map((upc, i): PricingPromotion => ({ manufacturer: 'rjr', externalId: `BD-${i}`, type: 'buydown', description: `BUYDOWN ${i} $0.50`, upcs: [upc], startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 50, quantity: 1, maxPerTransaction: null, status: 'active', funding: 'manufacturer', loyaltyOnly: false })),
-  { manufacturer: 'rjr', externalId: 'MP-2', type: 'multipack', description: 'ANY 2 SAVE $1.00', upcs: UPCS.slice(0, 30), startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 100, quantity: 2, maxPerTransaction: 5, status: 'active', funding: 'manufacturer', loyaltyOnly: false },
-  { manufacturer: 'rjr', externalId: 'LOY', type: 'buydown', description: 'REWARDS $0.25', upcs: UPCS.slice(10, 40), startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 25, quantity: 1, maxPerTransaction: 2, status: 'active', funding: 'manufacturer', loyaltyOnly: true },
-  { manufacturer: 'rjr', externalId: 'OUT', type: 'multipack', description: 'STORE 3 FOR DEAL', upcs: UPCS.slice(30, 60), startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 70, quantity: 3, maxPerTransaction: null, status: 'active', funding: 'outlet', loyaltyOnly: false },
+  ...UPCS.slice(0, 20).map(
+    (upc, i): PricingPromotion => ({
+      manufacturer: 'rjr',
+      externalId: `BD-${i}`,
+      type: 'buydown',
+      description: `BUYDOWN ${i} $0.50`,
+      upcs: [upc],
+      startDate: '2026-11-01',
+      endDate: '2026-12-31',
+      amountCents: 50,
+      quantity: 1,
+      maxPerTransaction: null,
+      status: 'active',
+      funding: 'manufacturer',
+      loyaltyOnly: false,
+    }),
+  ),
+  {
+    manufacturer: 'rjr',
+    externalId: 'MP-2',
+    type: 'multipack',
+    description: 'ANY 2 SAVE $1.00',
+    upcs: UPCS.slice(0, 30),
+    startDate: '2026-11-01',
+    endDate: '2026-12-31',
+    amountCents: 100,
+    quantity: 2,
+    maxPerTransaction: 5,
+    status: 'active',
+    funding: 'manufacturer',
+    loyaltyOnly: false,
+  },
+  {
+    manufacturer: 'rjr',
+    externalId: 'LOY',
+    type: 'buydown',
+    description: 'REWARDS $0.25',
+    upcs: UPCS.slice(10, 40),
+    startDate: '2026-11-01',
+    endDate: '2026-12-31',
+    amountCents: 25,
+    quantity: 1,
+    maxPerTransaction: 2,
+    status: 'active',
+    funding: 'manufacturer',
+    loyaltyOnly: true,
+  },
+  {
+    manufacturer: 'rjr',
+    externalId: 'OUT',
+    type: 'multipack',
+    description: 'STORE 3 FOR DEAL',
+    upcs: UPCS.slice(30, 60),
+    startDate: '2026-11-01',
+    endDate: '2026-12-31',
+    amountCents: 70,
+    quantity: 3,
+    maxPerTransaction: null,
+    status: 'active',
+    funding: 'outlet',
+    loyaltyOnly: false,
+  },
 ];
 
-const makeOutlet = (locationId: string): ScanDataOutlet => ({ locationId, outletNumber: `S${locationId.slice(4)}`, name: `Store ${locationId.slice(4)}`, address1: `${locationId.slice(4)} Main St`, address2: null, city: 'Winston-Salem', state: 'NC', zip: '27101', phone: '3365550100', contactName: null, contactEmail: null });
+const makeOutlet = (locationId: string): ScanDataOutlet => ({
+  locationId,
+  outletNumber: `S${locationId.slice(4)}`,
+  name: `Store ${locationId.slice(4)}`,
+  address1: `${locationId.slice(4)} Main St`,
+  address2: null,
+  city: 'Winston-Salem',
+  state: 'NC',
+  zip: '27101',
+  phone: '3365550100',
+  contactName: null,
+  contactEmail: null,
+});
 
 const outlets = new Map<string, ScanDataOutlet>();
 const outlet = (locationId: string) => outlets.get(locationId) ?? outlets.set(locationId, makeOutlet(locationId)).get(locationId)!;
@@ -51,7 +121,25 @@ function* saleLines(): Generator<SaleLine> {
       const n = 1 + r(3);
       for (let i = 1; i <= n; i++) {
         const upc = UPCS[r(UPCS.length)]!;
-        yield { locationId, registerId: String(1 + r(3)), transactionId: `${localDate}-${b}`, lineNumber: i, soldAt: `${localDate}T${localTime}Z`, localDate, localTime, upc, description: `BRAND ${upc.slice(6, 11)} BOX`, unitOfMeasure: 'PACK', quantity: r(40) === 0 ? -1 : 1 + r(3), unitPriceCents: 799 + r(300), tender: 'cash', loyaltyId, ageVerification: 'scanned-id', category: 'cigarettes', coupon: r(50) === 0 ? { id: 'CPN', description: 'MFR COUPON $1', amountCents: 100 } : null };
+        yield {
+          locationId,
+          registerId: String(1 + r(3)),
+          transactionId: `${localDate}-${b}`,
+          lineNumber: i,
+          soldAt: `${localDate}T${localTime}Z`,
+          localDate,
+          localTime,
+          upc,
+          description: `BRAND ${upc.slice(6, 11)} BOX`,
+          unitOfMeasure: 'PACK',
+          quantity: r(40) === 0 ? -1 : 1 + r(3),
+          unitPriceCents: 799 + r(300),
+          tender: 'cash',
+          loyaltyId,
+          ageVerification: 'scanned-id',
+          category: 'cigarettes',
+          coupon: r(50) === 0 ? { id: 'CPN', description: 'MFR COUPON $1', amountCents: 100 } : null,
+        };
       }
     }
   }
@@ -81,7 +169,13 @@ async function measure(phase: string, fn: () => Promise<{ rows: number; fileMiB?
   const t0 = performance.now();
   const out = await fn();
   const used = process.cpuUsage(cpu);
-  const p: Phase = { phase, seconds: +((performance.now() - t0) / 1000).toFixed(2), cpuSeconds: +((used.user + used.system) / 1e6).toFixed(2), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), ...out };
+  const p: Phase = {
+    phase,
+    seconds: +((performance.now() - t0) / 1000).toFixed(2),
+    cpuSeconds: +((used.user + used.system) / 1e6).toFixed(2),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...out,
+  };
   process.stdout.write(`${phase}: ${p.seconds} s, ${p.rows} rows, peak RSS ${p.peakRssMiB} MiB\n`);
   return p;
 }
@@ -89,7 +183,16 @@ async function measure(phase: string, fn: () => Promise<{ rows: number; fileMiB?
 async function writeFile(format: ScanDataFormat, file: string) {
   const out = createWriteStream(file);
   const week = weekContaining('2026-12-02', format.weekStart);
-  const summary = await format.write({ account: { accountNumber: '700123', retailerName: 'Bench Fuels', submitterName: 'Bench Fuels LLC' }, week, outlet, rows: pricedRows, options: formatOptions(format) }, out);
+  const summary = await format.write(
+    {
+      account: { accountNumber: '700123', retailerName: 'Bench Fuels', submitterName: 'Bench Fuels LLC' },
+      week,
+      outlet,
+      rows: pricedRows,
+      options: formatOptions(format),
+    },
+    out,
+  );
   out.end();
   await finished(out);
   return { rows: summary.rows, fileMiB: +(statSync(file).size / 2 ** 20).toFixed(1) };
@@ -100,7 +203,10 @@ export async function main(): Promise<void> {
   const loadStart = loadavg()[0]!;
   const phases: Phase[] = [];
   try {
-    const rjrFile = join(dir, rjrFormat.fileName({ accountNumber: '700123', retailerName: 'Bench Fuels', submitterName: '' }, { date: '2026-12-07', time: '09:00' }));
+    const rjrFile = join(
+      dir,
+      rjrFormat.fileName({ accountNumber: '700123', retailerName: 'Bench Fuels', submitterName: '' }, { date: '2026-12-07', time: '09:00' }),
+    );
     phases.push(await measure('RJR: generate, price, write', () => writeFile(rjrFormat as unknown as ScanDataFormat, rjrFile)));
     phases.push(
       await measure('RJR: validate the file', async () => {
@@ -136,8 +242,8 @@ export async function main(): Promise<void> {
     `Machine load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)} — other work on the machine inflates wall times.`,
     '',
     `Targets (issue #12, 2 cores): RJR generated and validated in < ${TARGETS.seconds} s — ${rjrSeconds < TARGETS.seconds ? 'met' : 'NOT met'} (${rjrSeconds.toFixed(1)} s); peak RSS < ${TARGETS.peakRssMiB} MB — ${rjrPeak < TARGETS.peakRssMiB ? 'met' : 'NOT met'} (${rjrPeak} MiB for RJR, ${peak} MiB over the whole run).`,
-    'The database part (reading the week\'s sales and accepted-promotion history) is not in this figure: it comes with the I/O part.',
-    'Altria writes fewer rows: the synthetic week is Monday–Sunday, and Altria\'s Sunday–Saturday week leaves the last Sunday\'s rows out (counted as outside the week). CPU s is the bench process\'s own (generation included); wall time is inflated by the load above.',
+    "The database part (reading the week's sales and accepted-promotion history) is not in this figure: it comes with the I/O part.",
+    "Altria writes fewer rows: the synthetic week is Monday–Sunday, and Altria's Sunday–Saturday week leaves the last Sunday's rows out (counted as outside the week). CPU s is the bench process's own (generation included); wall time is inflated by the load above.",
   ].join('\n');
   const base = writeResults('scandata', { rows: ROWS, locations: LOCATIONS, loadStart, loadEnd, phases, targets: TARGETS }, md);
   process.stdout.write(`${md}\n\nwritten ${base}.md\n`);

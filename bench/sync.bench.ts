@@ -48,9 +48,28 @@ interface Phase {
 /** The simulator as a separate process; resolves with its URL. */
 async function startSimulator(): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [bin, 'rjr-simulator', '--port', '0', '--seed', 'bench', '--outlets', String(LOCATIONS), '--promotions', String(PROMOTIONS), '--base-date', BASE_DATE, '--change-rate', '0.05'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'rjr-simulator',
+      '--port',
+      '0',
+      '--seed',
+      'bench',
+      '--outlets',
+      String(LOCATIONS),
+      '--promotions',
+      String(PROMOTIONS),
+      '--base-date',
+      BASE_DATE,
+      '--change-rate',
+      '0.05',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (l) => {
@@ -72,7 +91,12 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: n
     const value = await fn();
     peak = Math.max(peak, process.memoryUsage.rss());
     const cpu = process.cpuUsage(c0);
-    return { value, seconds: Math.round((performance.now() - t0) / 10) / 100, cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, peakRssMiB: Math.round(peak / 2 ** 20) };
+    return {
+      value,
+      seconds: Math.round((performance.now() - t0) / 10) / 100,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+      peakRssMiB: Math.round(peak / 2 ** 20),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -81,16 +105,35 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: n
 async function counts(db: Db): Promise<Record<string, number>> {
   const k = db.kysely;
   const n = async (q: Promise<{ n: string | number } | undefined>) => Number((await q)?.n ?? 0);
-  const changes = await k.selectFrom('promotion_changes').select(['status', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy('status').execute();
+  const changes = await k
+    .selectFrom('promotion_changes')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .groupBy('status')
+    .execute();
   const by = Object.fromEntries(changes.map((c) => [c.status, Number(c.n)]));
   return {
     changes: Object.values(by).reduce((a, b) => a + b, 0),
     pending: by.pending ?? 0,
     accepted: by.accepted ?? 0,
     superseded: by.superseded ?? 0,
-    syncRuns: await n(k.selectFrom('sync_runs').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst()),
-    register: await n(k.selectFrom('location_promotions').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst()),
-    batches: await n(k.selectFrom('update_batches').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst()),
+    syncRuns: await n(
+      k
+        .selectFrom('sync_runs')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    register: await n(
+      k
+        .selectFrom('location_promotions')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    batches: await n(
+      k
+        .selectFrom('update_batches')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirst(),
+    ),
   };
 }
 
@@ -146,11 +189,33 @@ async function seed(cstore: Cstore, simUrl: string, at: Date): Promise<string[]>
       await trx.insertInto('locations').values(part).execute();
       await trx
         .insertInto('scan_data_licenses')
-        .values(part.map((l) => ({ id: newId(), program_id: programId, term: '1y' as const, bought_at: iso, location_id: l.id, assigned_at: iso, assigned_by: 'bench', starts_at: iso, expires_at: addTerm(iso, '1y') })))
+        .values(
+          part.map((l) => ({
+            id: newId(),
+            program_id: programId,
+            term: '1y' as const,
+            bought_at: iso,
+            location_id: l.id,
+            assigned_at: iso,
+            assigned_by: 'bench',
+            starts_at: iso,
+            expires_at: addTerm(iso, '1y'),
+          })),
+        )
         .execute();
     }
   });
-  await cstore.enrollments.put(programId, { mode: 'chain', accountNumber: SIM_CHAIN_CLIENT.accountNumber, clientId: SIM_CHAIN_CLIENT.clientId, clientSecret: SIM_CHAIN_CLIENT.clientSecret, baseUrl: simUrl }, SYSTEM_ACTOR);
+  await cstore.enrollments.put(
+    programId,
+    {
+      mode: 'chain',
+      accountNumber: SIM_CHAIN_CLIENT.accountNumber,
+      clientId: SIM_CHAIN_CLIENT.clientId,
+      clientSecret: SIM_CHAIN_CLIENT.clientSecret,
+      baseUrl: simUrl,
+    },
+    SYSTEM_ACTOR,
+  );
   return ids;
 }
 
@@ -178,7 +243,19 @@ export async function main(): Promise<Phase[]> {
       const failed = runs.filter((r) => r.status !== 'succeeded');
       if (failed.length) process.stderr.write(`${failed.length} runs did not succeed, e.g. ${failed[0]!.errorCode}: ${failed[0]!.error}\n`);
       const sum = (k: 'added' | 'modified' | 'ended') => runs.reduce((s, r) => s + r[k], 0);
-      const p: Phase = { phase: name, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMiB: m.peakRssMiB, rowsWritten: w.total, rows: w.rows, succeeded: runs.length - failed.length, failed: failed.length, added: sum('added'), modified: sum('modified'), ended: sum('ended') };
+      const p: Phase = {
+        phase: name,
+        seconds: m.seconds,
+        cpuSeconds: m.cpuSeconds,
+        peakRssMiB: m.peakRssMiB,
+        rowsWritten: w.total,
+        rows: w.rows,
+        succeeded: runs.length - failed.length,
+        failed: failed.length,
+        added: sum('added'),
+        modified: sum('modified'),
+        ended: sum('ended'),
+      };
       phases.push(p);
       process.stdout.write(`${name}: ${p.seconds} s, peak RSS ${p.peakRssMiB} MiB, ${p.rowsWritten} rows, +${p.added} ~${p.modified} -${p.ended}\n`);
     };
@@ -191,7 +268,14 @@ export async function main(): Promise<Phase[]> {
         for (const id of ids) await cstore.review.accept(id, { all: true }, actor);
       });
       const w = written(before, await counts(db));
-      phases.push({ phase: 'accept all (between days)', seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMiB: m.peakRssMiB, rowsWritten: w.total, rows: w.rows });
+      phases.push({
+        phase: 'accept all (between days)',
+        seconds: m.seconds,
+        cpuSeconds: m.cpuSeconds,
+        peakRssMiB: m.peakRssMiB,
+        rowsWritten: w.total,
+        rows: w.rows,
+      });
       process.stdout.write(`accept: ${m.seconds} s, peak RSS ${m.peakRssMiB} MiB\n`);
     }
     await fetch(`${sim.url}/_sim/day`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 1 }) });
@@ -219,7 +303,17 @@ export async function main(): Promise<Phase[]> {
       '',
       table(
         ['phase', 'wall time s', 'CPU s (sync process)', 'peak RSS MiB (sync process)', 'rows written', 'added', 'modified', 'ended', 'runs ok / failed'],
-        phases.map((p) => [p.phase, p.seconds, p.cpuSeconds, p.peakRssMiB, p.rowsWritten, p.added ?? '', p.modified ?? '', p.ended ?? '', p.succeeded === undefined ? '' : `${p.succeeded} / ${p.failed}`]),
+        phases.map((p) => [
+          p.phase,
+          p.seconds,
+          p.cpuSeconds,
+          p.peakRssMiB,
+          p.rowsWritten,
+          p.added ?? '',
+          p.modified ?? '',
+          p.ended ?? '',
+          p.succeeded === undefined ? '' : `${p.succeeded} / ${p.failed}`,
+        ]),
       ),
       '',
       `Peak RSS of the sync process over the whole run: ${processPeak} MiB; of the simulator process: ${simPeak ?? 'n/a'} MiB.`,
@@ -230,7 +324,21 @@ export async function main(): Promise<Phase[]> {
       '',
       `Targets (SQLite, 2 cores): first day < ${TARGETS.firstDaySeconds} s — ${verdict.firstDay ? 'met' : 'MISSED'}; next day < ${TARGETS.nextDaySeconds} s — ${verdict.nextDay ? 'met' : 'MISSED'}; peak RSS < ${TARGETS.peakRssMiB} MB — ${verdict.peakRss ? 'met' : 'MISSED'}.`,
     ].join('\n');
-    const base = writeResults('sync', { locations: LOCATIONS, promotions: PROMOTIONS, concurrency: CONCURRENCY, phases, loadAverage: { start: loadBefore, end: loadavg()[0] }, processPeakRssMiB: processPeak, simulatorPeakRssMiB: simPeak, targets: TARGETS, verdict }, md);
+    const base = writeResults(
+      'sync',
+      {
+        locations: LOCATIONS,
+        promotions: PROMOTIONS,
+        concurrency: CONCURRENCY,
+        phases,
+        loadAverage: { start: loadBefore, end: loadavg()[0] },
+        processPeakRssMiB: processPeak,
+        simulatorPeakRssMiB: simPeak,
+        targets: TARGETS,
+        verdict,
+      },
+      md,
+    );
     process.stdout.write(`\n${md}\n\nwritten ${base}.json and .md\n`);
     return phases;
   } finally {

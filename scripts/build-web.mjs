@@ -25,13 +25,27 @@ function* files(dir) {
 /** A hash of everything the bundle is made from: sources, config, and the locked dependency versions. */
 export function sourceHash() {
   const h = createHash('sha256');
-  const inputs = [...files(join(WEB, 'src')), join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), join(WEB, 'guest.html'), join(WEB, 'vite.guest.config.ts'), join(ROOT, 'package-lock.json')].filter(existsSync).sort();
+  const inputs = [
+    ...files(join(WEB, 'src')),
+    join(WEB, 'index.html'),
+    join(WEB, 'vite.config.ts'),
+    join(WEB, 'guest.html'),
+    join(WEB, 'vite.guest.config.ts'),
+    join(ROOT, 'package-lock.json'),
+  ]
+    .filter(existsSync)
+    .sort();
   for (const f of inputs) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 
 export function isStale() {
-  return !existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, 'guest', 'guest.html')) || !existsSync(STAMP) || readFileSync(STAMP, 'utf8') !== sourceHash();
+  return (
+    !existsSync(join(DIST, 'index.html')) ||
+    !existsSync(join(DIST, 'guest', 'guest.html')) ||
+    !existsSync(STAMP) ||
+    readFileSync(STAMP, 'utf8') !== sourceHash()
+  );
 }
 
 /** Builds when stale; answers whether it built. */

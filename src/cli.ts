@@ -23,9 +23,22 @@ class UsageError extends Error {}
 function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | null = baseUrl ? `${baseUrl}/metrics` : null): void {
   const lines: string[] = [];
   if (baseUrl) {
-    lines.push('', `Tillpoint ${VERSION} is serving on ${baseUrl}`, `  Back office (browser)  ${baseUrl}/admin/`, `  API docs (Swagger UI)  ${baseUrl}/docs`, `  OpenAPI document       ${baseUrl}/openapi.json`, `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`, `  Prometheus metrics     ${metricsUrl}`);
+    lines.push(
+      '',
+      `Tillpoint ${VERSION} is serving on ${baseUrl}`,
+      `  Back office (browser)  ${baseUrl}/admin/`,
+      `  API docs (Swagger UI)  ${baseUrl}/docs`,
+      `  OpenAPI document       ${baseUrl}/openapi.json`,
+      `  health / readiness     ${baseUrl}/healthz  ${baseUrl}/readyz`,
+      `  Prometheus metrics     ${metricsUrl}`,
+    );
   }
-  lines.push('', `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`, '', 'POS API keys (x-api-key):');
+  lines.push(
+    '',
+    `Demo program ${info.program.slug} (${info.program.name}): ${info.program.earning}, expiry ${info.program.expiry}`,
+    '',
+    'POS API keys (x-api-key):',
+  );
   for (const [vendor, key] of Object.entries(info.keys)) lines.push(`  ${vendor.padEnd(9)} ${key}`);
   lines.push('', `Back-office login (POST /admin/v1/auth/login): ${info.admin.email} / ${info.admin.password} (${info.admin.role})`);
   lines.push('', 'Stores (posVendor.storeId):');
@@ -33,7 +46,8 @@ function printDemo(info: DemoInfo, baseUrl: string | null, metricsUrl: string | 
   lines.push('', 'Guests (loyalty id, balance):');
   for (const g of info.guests) lines.push(`  ${g.id}  ${g.name.padEnd(8)} ${String(g.balance).padStart(6)} points`);
   lines.push('', 'Rewards and offers (id, cost, PLU for partner/ncr/tillster, winrest):');
-  for (const i of info.incentives) lines.push(`  ${i.id.padEnd(24)} ${i.kind.padEnd(6)} ${String(i.pointCost).padStart(5)} pts  PLU ${i.plu.partner}  winrest ${i.plu.winrest}  ${i.name}`);
+  for (const i of info.incentives)
+    lines.push(`  ${i.id.padEnd(24)} ${i.kind.padEnd(6)} ${String(i.pointCost).padStart(5)} pts  PLU ${i.plu.partner}  winrest ${i.plu.winrest}  ${i.name}`);
   const guest = info.guests[0];
   lines.push(
     '',
@@ -86,7 +100,10 @@ export function buildCli(): Command {
       }
       const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
       if (demo) printDemo(demo.info, baseUrl, metricsLine);
-      else process.stdout.write(`Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`);
+      else
+        process.stdout.write(
+          `Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`,
+        );
       const cstoreDemo = opts.demo ? await startCstoreDemo(runtime, { baseUrl }) : null;
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
@@ -111,7 +128,8 @@ export function buildCli(): Command {
       const entries = describeConfig(opts);
       if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
       const width = Math.max(...entries.map((e) => e.name.length));
-      for (const e of entries) process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? unsetText(e.defaultText)}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
+      for (const e of entries)
+        process.stdout.write(`${e.name.padEnd(width)}  ${e.value ?? unsetText(e.defaultText)}${e.source === 'default' ? '' : `  (${e.source})`}\n`);
     });
 
   program

@@ -13,7 +13,12 @@ export interface ScopedActor extends Actor {
 }
 
 /** The actor of a logged-in back-office user. */
-export const actorOf = (admin: AdminPrincipal): ScopedActor => ({ type: 'admin', id: admin.userId, name: admin.name || admin.email, programIds: admin.programIds });
+export const actorOf = (admin: AdminPrincipal): ScopedActor => ({
+  type: 'admin',
+  id: admin.userId,
+  name: admin.name || admin.email,
+  programIds: admin.programIds,
+});
 
 /** The CLI acts with full rights; `id` says who ran it (e.g. the OS user). */
 export const cliActor = (id = 'cli'): ScopedActor => ({ type: 'cli', id, name: id, programIds: '*' });

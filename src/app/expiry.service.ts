@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { capabilitiesOf } from '../adapters/db/capabilities.ts';
-import { finishedRunWithCutoff, findExpiryRun, finishExpiryRun, startExpiryRun, takeOverExpiryRun } from '../adapters/db/repositories/expiry-runs.repository.ts';
+import {
+  finishedRunWithCutoff,
+  findExpiryRun,
+  finishExpiryRun,
+  startExpiryRun,
+  takeOverExpiryRun,
+} from '../adapters/db/repositories/expiry-runs.repository.ts';
 import { type GuestActivity, guestActivity, guestsMaybeDue } from '../adapters/db/repositories/guests.repository.ts';
 import { enqueueEvents } from '../adapters/db/repositories/outbox.repository.ts';
 import { type GuestPosting, postEntriesBatch } from '../adapters/db/repositories/points-ledger-batch.repository.ts';
@@ -104,7 +110,14 @@ export class ExpiryService {
    * writing. Buckets already due at `now` (the next run takes them) come with their past
    * `expiresAt`; `onBucket` sees every bucket once.
    */
-  async upcoming(programId: string, policy: ExpiryPolicy, now: Date, until: Date, onBucket: (b: { guestId: string; points: number; expiresAt: string }) => void, batchSize = 1000): Promise<void> {
+  async upcoming(
+    programId: string,
+    policy: ExpiryPolicy,
+    now: Date,
+    until: Date,
+    onBucket: (b: { guestId: string; points: number; expiresAt: string }) => void,
+    batchSize = 1000,
+  ): Promise<void> {
     const cutoff = expiryCutoff(policy, until);
     if (cutoff === null) return;
     const untilIso = until.toISOString();
@@ -114,7 +127,10 @@ export class ExpiryService {
       if (page.length === 0) return;
       after = page[page.length - 1]!.id;
       const candidates = page.filter((g) => g.maybeDue);
-      const ledgers = await ledgerEntries(this.db, candidates.map((g) => g.id));
+      const ledgers = await ledgerEntries(
+        this.db,
+        candidates.map((g) => g.id),
+      );
       for (const g of candidates) {
         for (const b of expirationBuckets(ledgers.get(g.id) ?? [], policy, now, activityOf(g))) {
           if (b.expiresAt !== null && b.expiresAt <= untilIso) onBucket({ guestId: g.id, points: Math.min(b.points, g.balance), expiresAt: b.expiresAt });
@@ -124,7 +140,14 @@ export class ExpiryService {
   }
 
   /** Today's run row for this program, or why not to run. */
-  private async claim(programId: string, runDate: string, policy: ExpiryPolicy, cutoff: string, nowIso: string, options: ExpiryOptions): Promise<{ id: string } | string> {
+  private async claim(
+    programId: string,
+    runDate: string,
+    policy: ExpiryPolicy,
+    cutoff: string,
+    nowIso: string,
+    options: ExpiryOptions,
+  ): Promise<{ id: string } | string> {
     const today = await findExpiryRun(this.db, programId, runDate);
     if (today && options.force) return { id: today.id };
     if (today?.finishedAt) return 'done-today';
@@ -171,8 +194,16 @@ export class ExpiryService {
     const result = { scanned: page.length, last: page[page.length - 1]?.id ?? after, guests: 0, points: 0 };
     let candidates: GuestActivity[] = page.filter((g) => g.maybeDue);
     if (candidates.length === 0) return result;
-    if (capabilitiesOf(trx).skipLocked) candidates = await lockGuests(trx, programId, candidates.map((g) => g.id));
-    const ledgers = await ledgerEntries(trx, candidates.map((g) => g.id));
+    if (capabilitiesOf(trx).skipLocked)
+      candidates = await lockGuests(
+        trx,
+        programId,
+        candidates.map((g) => g.id),
+      );
+    const ledgers = await ledgerEntries(
+      trx,
+      candidates.map((g) => g.id),
+    );
     const nowIso = now.toISOString();
     const postings: GuestPosting[] = [];
     const expiring: { guestId: string; take: number; buckets: ExpirationBucket[] }[] = [];

@@ -25,9 +25,15 @@ export function redeemByGenericDiscount(cart: Cart, discountPlus: readonly strin
     const target =
       line.parentRef !== null
         ? cart.lines.find((l) => l.ref === line.parentRef && isGoods(l) && !isDiscount(l))
-        : cart.lines.slice(0, i).reverse().find((l) => isGoods(l) && !isDiscount(l));
+        : cart.lines
+            .slice(0, i)
+            .reverse()
+            .find((l) => isGoods(l) && !isDiscount(l));
     if (!target) {
-      throw invalidField(`transactionDetails.order[${i}].productId`, `is the generic discount PLU "${line.productId}", but there is no product line before it (or named by its parentReferenceId) to discount`);
+      throw invalidField(
+        `transactionDetails.order[${i}].productId`,
+        `is the generic discount PLU "${line.productId}", but there is no product line before it (or named by its parentReferenceId) to discount`,
+      );
     }
     return {
       ...line,

@@ -22,7 +22,8 @@ export const MAX_PAGE = 200;
 
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new AppError('ValidationError', `limit must be a whole number from 1 to ${MAX_PAGE}`, { field: 'limit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw new AppError('ValidationError', `limit must be a whole number from 1 to ${MAX_PAGE}`, { field: 'limit' });
   return limit;
 }
 

@@ -44,7 +44,8 @@ export async function createProgram(db: Tx, p: NewProgram, at: Date, id = newId(
   const currency = p.currency ?? 'USD';
   if (!/^[A-Z]{3}$/.test(currency)) throw new AppError('ValidationError', 'currency must be an ISO-4217 code', { field: 'currency' });
   const tierProblems = p.tiers ? validateTierConfig(p.tiers) : [];
-  if (tierProblems.length > 0) throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
+  if (tierProblems.length > 0)
+    throw new AppError('ValidationError', tierProblems.join('; '), { field: tierProblems[0]!.split(':')[0], problems: tierProblems });
   if (p.posSettings) validatePosSettings(p.posSettings);
   await insertProgram(db, {
     id,
@@ -72,7 +73,15 @@ export async function createStore(
   id = newId(),
 ): Promise<string> {
   if (!isValidTimeZone(s.timeZone)) throw new AppError('ValidationError', `timeZone "${s.timeZone}" is not an IANA time zone`, { field: 'timeZone' });
-  await insertStore(db, { id, programId, externalId: s.externalId, name: s.name, timeZone: s.timeZone, loyaltyEnabled: s.loyaltyEnabled !== false, createdAt: at.toISOString() });
+  await insertStore(db, {
+    id,
+    programId,
+    externalId: s.externalId,
+    name: s.name,
+    timeZone: s.timeZone,
+    loyaltyEnabled: s.loyaltyEnabled !== false,
+    createdAt: at.toISOString(),
+  });
   return id;
 }
 
@@ -108,7 +117,8 @@ export interface NewIncentive {
 /** Validates rule ids and arguments against the registry, and every vendor config's shape. */
 export function validateIncentive(i: NewIncentive): string[] {
   const problems = validateRuleRefs(i.rules ?? [], i.kind);
-  if (i.kind === 'REWARD' && !(Number.isInteger(i.pointCost) && (i.pointCost ?? 0) > 0)) problems.push('pointCost: a reward costs a whole number of points above 0');
+  if (i.kind === 'REWARD' && !(Number.isInteger(i.pointCost) && (i.pointCost ?? 0) > 0))
+    problems.push('pointCost: a reward costs a whole number of points above 0');
   if (i.kind === 'OFFER' && (i.pointCost ?? 0) !== 0) problems.push('pointCost: offers cost no points');
   if (typeof i.vendorConfigs !== 'object' || i.vendorConfigs === null || Array.isArray(i.vendorConfigs)) {
     problems.push('vendorConfigs: must be an object keyed by POS vendor');

@@ -47,7 +47,11 @@ export class Throttle implements Limiter {
     if (s.lockedUntil > t) throw rateLimited(`Too many failed ${what}; locked out for a while`, s.lockedUntil - t, key.split(':')[0] ?? key);
     const rate = sliding(s.attempts, t, this.limits.windowMs);
     if (rate >= this.limits.limit) {
-      throw rateLimited(`Too many ${what}; at most ${this.limits.limit} per ${Math.round(this.limits.windowMs / 1000)} s`, this.limits.windowMs - ((t - s.attempts.start) % this.limits.windowMs), key.split(':')[0] ?? key);
+      throw rateLimited(
+        `Too many ${what}; at most ${this.limits.limit} per ${Math.round(this.limits.windowMs / 1000)} s`,
+        this.limits.windowMs - ((t - s.attempts.start) % this.limits.windowMs),
+        key.split(':')[0] ?? key,
+      );
     }
     s.attempts.current++;
   }

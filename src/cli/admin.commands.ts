@@ -33,7 +33,13 @@ export function registerAdminCommands(program: Command): void {
     .action(async (opts: { email: string; name?: string; role: AdminRole; programs: string; json?: boolean; database?: string }) => {
       const config = loadConfig(opts);
       const password = config.adminPassword ?? randomBytes(15).toString('base64url');
-      const programIds = opts.programs.trim() === '*' ? '*' : opts.programs.split(',').map((s) => s.trim()).filter(Boolean);
+      const programIds =
+        opts.programs.trim() === '*'
+          ? '*'
+          : opts.programs
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
       const db = createDb(config.databaseUrl);
       try {
         await migrateToLatest(db);

@@ -59,18 +59,23 @@ export function registerConformanceCommands(program: Command): void {
     .command('conformance')
     // `conformance pos --key …`: the options after `pos` are the listener's, not the client's
     .enablePositionalOptions()
-    .description('replay every example of the Loyalty API v1 seed documents against a loyalty server (or, with `pos`, check a POS) and print a pass/fail table per call and field')
+    .description(
+      'replay every example of the Loyalty API v1 seed documents against a loyalty server (or, with `pos`, check a POS) and print a pass/fail table per call and field',
+    )
     .option('--target <baseUrl>', 'the loyalty server under test, e.g. http://127.0.0.1:3000')
     .option('--key <x-api-key>', 'a POS API key of the target for --vendor')
     .addOption(vendorOption())
     .option('--store <storeId>', 'posVendor.storeId of a store of the target (the examples\' "9999")')
     .option('--identifier <code>', "identify's identifier: a fresh one-time code (or loyalty id) of a guest with one incentive pre-selected")
-    .option('--plu <plu>', 'a menu item PLU the target knows ($plu: the sale\'s items)')
+    .option('--plu <plu>', "a menu item PLU the target knows ($plu: the sale's items)")
     .option('--short-identifier <loyaltyId>', 'a guest who cannot afford --reward-plu (the RulesError example)')
     .option('--reward-plu <plu>', 'the PLU of a reward for --vendor that --short-identifier cannot afford')
     .option('--reward-id <incentiveId>', "NCR: that reward's incentive id (NCR stamps it on the applied discount)")
     .option('--set <name=value>', 'a value for any other $placeholder of the examples (repeatable), e.g. smgCode=SMG-0042', collectSet)
-    .option('--config <file>', 'a JSON file with any of these settings: target, key, vendor, store, identifier, plu, shortIdentifier, rewardPlu, rewardId, values')
+    .option(
+      '--config <file>',
+      'a JSON file with any of these settings: target, key, vendor, store, identifier, plu, shortIdentifier, rewardPlu, rewardId, values',
+    )
     .option('--json <file>', 'also write the whole report as JSON to FILE')
     .option('--failures-only', 'print only the failing fields of each call')
     .action(async (opts: KitConfig & { set?: Record<string, string>; config?: string; json?: string; failuresOnly?: boolean }) => {
@@ -116,30 +121,32 @@ export function registerConformanceCommands(program: Command): void {
     .option('--short-identifier <id>', 'identify with this identifier opens a sale whose validate answers the RulesError example')
     .option('--set <name=value>', 'a value for a $placeholder of the answers (repeatable), e.g. benefitPlu=900102', collectSet)
     .option('--json <file>', 'write the whole report as JSON to FILE on exit')
-    .action(async (opts: { port: string; host: string; vendor?: Vendor; key?: string; shortIdentifier?: string; set?: Record<string, string>; json?: string }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new KitUsageError('--port must be a TCP port');
-      const server = await listenAsLoyaltyServer({
-        port,
-        host: opts.host,
-        vendor: opts.vendor,
-        key: opts.key,
-        shortIdentifier: opts.shortIdentifier,
-        values: opts.set ?? {},
-        onCall: (call) => process.stdout.write(formatCall(call)),
-      });
-      process.stdout.write(`Loyalty API v1 conformance, POS side: answering as a loyalty server on ${server.url} (Ctrl-C for the summary)\n\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await server.close();
-      const report = server.report();
-      process.stdout.write(formatSummary(report.calls, 'POS calls'));
-      writeJson(opts.json, report);
-      if (!report.ok) process.exitCode = 1;
-    });
+    .action(
+      async (opts: { port: string; host: string; vendor?: Vendor; key?: string; shortIdentifier?: string; set?: Record<string, string>; json?: string }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new KitUsageError('--port must be a TCP port');
+        const server = await listenAsLoyaltyServer({
+          port,
+          host: opts.host,
+          vendor: opts.vendor,
+          key: opts.key,
+          shortIdentifier: opts.shortIdentifier,
+          values: opts.set ?? {},
+          onCall: (call) => process.stdout.write(formatCall(call)),
+        });
+        process.stdout.write(`Loyalty API v1 conformance, POS side: answering as a loyalty server on ${server.url} (Ctrl-C for the summary)\n\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await server.close();
+        const report = server.report();
+        process.stdout.write(formatSummary(report.calls, 'POS calls'));
+        writeJson(opts.json, report);
+        if (!report.ok) process.exitCode = 1;
+      },
+    );
 }
 
 export { KitUsageError };

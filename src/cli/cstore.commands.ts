@@ -50,7 +50,11 @@ export async function syncTargets(cstore: Cstore, opts: { location?: string[]; a
 }
 
 /** Runs the syncs `concurrency` at a time; `onDone` after each. */
-export async function syncMany(cstore: Cstore, targets: SyncTarget[], opts: { trigger: SyncRun['trigger']; concurrency: number; onDone?: (t: SyncTarget, run: SyncRun) => void }): Promise<SyncRun[]> {
+export async function syncMany(
+  cstore: Cstore,
+  targets: SyncTarget[],
+  opts: { trigger: SyncRun['trigger']; concurrency: number; onDone?: (t: SyncTarget, run: SyncRun) => void },
+): Promise<SyncRun[]> {
   const limit = pLimit(Math.max(1, opts.concurrency));
   return Promise.all(
     targets.map((t) =>
@@ -79,7 +83,17 @@ export function summaryTable(targets: SyncTarget[], runs: SyncRun[]): string {
   ]);
   const sum = (k: 'pages' | 'added' | 'modified' | 'ended' | 'rejected') => String(runs.reduce((s, r) => s + r[k], 0));
   const count = (s: SyncRun['status']) => runs.filter((r) => r.status === s).length;
-  const total = ['total', `${count('succeeded')} ok, ${count('failed')} failed, ${count('skipped')} skipped`, sum('pages'), sum('added'), sum('modified'), sum('ended'), sum('rejected'), '', ''];
+  const total = [
+    'total',
+    `${count('succeeded')} ok, ${count('failed')} failed, ${count('skipped')} skipped`,
+    sum('pages'),
+    sum('added'),
+    sum('modified'),
+    sum('ended'),
+    sum('rejected'),
+    '',
+    '',
+  ];
   const numeric = new Set([2, 3, 4, 5, 6, 7]);
   const table = new Table({
     head,
@@ -89,14 +103,33 @@ export function summaryTable(targets: SyncTarget[], runs: SyncRun[]): string {
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
   table.push(...rows, total);
-  const lines = table.toString().split('\n').map((l) => l.trimEnd());
+  const lines = table
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd());
   // the same rule again above the totals
   lines.splice(lines.length - 1, 0, lines[1]!);
   return lines.join('\n') + '\n';
 }
 
 const NO_FRAME = Object.fromEntries(
-  ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']),
+  [
+    'top',
+    'top-mid',
+    'top-left',
+    'top-right',
+    'bottom',
+    'bottom-mid',
+    'bottom-left',
+    'bottom-right',
+    'left',
+    'left-mid',
+    'mid',
+    'mid-mid',
+    'right',
+    'right-mid',
+    'middle',
+  ].map((k) => [k, '']),
 );
 
 export function registerCstoreCommands(program: Command): void {
@@ -114,7 +147,12 @@ export function registerCstoreCommands(program: Command): void {
       const db = createDb(config.databaseUrl);
       try {
         await migrateToLatest(db);
-        const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`) };
+        const log: Logger = {
+          debug: () => {},
+          info: () => {},
+          warn: () => {},
+          error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`),
+        };
         const cstore = createCstore(db, config, { log });
         const targets = await syncTargets(cstore, opts);
         if (!targets.length) {
@@ -122,11 +160,20 @@ export function registerCstoreCommands(program: Command): void {
           return;
         }
         const bar = new cliProgress.SingleBar(
-          { format: 'RJR sync |{bar}| {value}/{total} locations | {eta_formatted} left | {location}', hideCursor: true, stream: process.stderr, clearOnComplete: false },
+          {
+            format: 'RJR sync |{bar}| {value}/{total} locations | {eta_formatted} left | {location}',
+            hideCursor: true,
+            stream: process.stderr,
+            clearOnComplete: false,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(targets.length, 0, { location: '' });
-        const runs = await syncMany(cstore, targets, { trigger: 'cli', concurrency: cstore.deps.config.syncConcurrency, onDone: (t) => bar.increment(1, { location: t.name }) });
+        const runs = await syncMany(cstore, targets, {
+          trigger: 'cli',
+          concurrency: cstore.deps.config.syncConcurrency,
+          onDone: (t) => bar.increment(1, { location: t.name }),
+        });
         bar.stop();
         if (opts.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
         else process.stdout.write('\n' + summaryTable(targets, runs));
@@ -147,14 +194,25 @@ export function registerCstoreCommands(program: Command): void {
     .option('--day <n>', 'simulated day (0 = base date)', '0')
     .option('--base-date <YYYY-MM-DD>', 'calendar date of day 0 (default today)')
     .option('--change-rate <x>', 'share of promotions changing per day', '0.05')
-    .action(async (opts: { port: string; host: string; seed: string; outlets: string; promotions: string; day: string; baseDate?: string; changeRate: string }) => {
-      const sim = await runSimulatorCli({ port: opts.port, host: opts.host, seed: opts.seed, outlets: opts.outlets, promotionsPerOutlet: opts.promotions, day: opts.day, baseDate: opts.baseDate, changeRate: opts.changeRate });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await sim.close();
-    });
+    .action(
+      async (opts: { port: string; host: string; seed: string; outlets: string; promotions: string; day: string; baseDate?: string; changeRate: string }) => {
+        const sim = await runSimulatorCli({
+          port: opts.port,
+          host: opts.host,
+          seed: opts.seed,
+          outlets: opts.outlets,
+          promotionsPerOutlet: opts.promotions,
+          day: opts.day,
+          baseDate: opts.baseDate,
+          changeRate: opts.changeRate,
+        });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await sim.close();
+      },
+    );
 }
 
 // ---- serve ----
@@ -204,7 +262,10 @@ export function printCstoreDemo(info: CstoreDemoInfo, baseUrl: string): void {
     '',
     `Demo c-store chain ${info.program.slug} (program id ${info.program.id}); RJR simulator on ${info.simulatorUrl}`,
     '  location id                             name                       POS        RJR outlet  status  license            agent token',
-    ...info.locations.map((l) => `  ${l.id}  ${l.name.padEnd(25)}  ${l.posSystem.padEnd(9)}  ${l.outletId.padEnd(10)}  ${l.status.padEnd(6)}  ${l.license.padEnd(17)}  ${l.agentToken}`),
+    ...info.locations.map(
+      (l) =>
+        `  ${l.id}  ${l.name.padEnd(25)}  ${l.posSystem.padEnd(9)}  ${l.outletId.padEnd(10)}  ${l.status.padEnd(6)}  ${l.license.padEnd(17)}  ${l.agentToken}`,
+    ),
     `  unassigned Scan Data license: ${info.freeLicenseId}`,
     '',
     'Walkthrough (docs/cstore.md): log in, then license, pilot, sync, review, accept, push:',

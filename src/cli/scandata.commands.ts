@@ -31,10 +31,16 @@ export function violationTable(report: ValidationReport, shown = 50): string {
     for (const v of report.violations.slice(0, shown)) table.push([String(v.row), v.field ?? '', v.code, v.message, v.value ?? '']);
     lines.push(table.toString());
     if (report.violationCount > shown) lines.push(`… and ${report.violationCount - shown} more (use --json for the first ${report.violations.length})`);
-    lines.push(`by code: ${Object.entries(report.byCode).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    lines.push(
+      `by code: ${Object.entries(report.byCode)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}`,
+    );
   }
   const week = report.week ? `, week ${report.week.start} – ${report.week.end}` : '';
-  lines.push(`${report.format}: ${report.rows} rows${week}: ${report.ok ? 'valid' : `${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}`}`);
+  lines.push(
+    `${report.format}: ${report.rows} rows${week}: ${report.ok ? 'valid' : `${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}`}`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -52,7 +58,9 @@ export function registerScandataCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'the file format').choices([...SCAN_DATA_FORMATS.keys()]).makeOptionMandatory())
     .option('--week <date>', 'any date of the week the file must cover, YYYY-MM-DD (default: the week of its first row)')
     .option('--account <number>', 'the account number (RJR: read from the file name when absent) — outlet numbers must differ from it')
-    .addOption(new Option('--date-separator <sep>', "RJR: require this separator before the time in transactiondate (default: '-' or a space)").choices(['-', 'space']))
+    .addOption(
+      new Option('--date-separator <sep>', "RJR: require this separator before the time in transactiondate (default: '-' or a space)").choices(['-', 'space']),
+    )
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: { format: string; week?: string; account?: string; dateSeparator?: '-' | 'space'; json?: boolean }) => {
       if (opts.week !== undefined && !isDate(opts.week)) throw new AppError('ValidationError', `--week "${opts.week}" is not a date YYYY-MM-DD`);

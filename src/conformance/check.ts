@@ -151,7 +151,8 @@ function checkNode(node: SeedNode, actual: unknown, path: string, ctx: Ctx): voi
     case 'array': {
       if (!Array.isArray(actual)) return push(ctx, path, 'array', actual, false);
       const example = node.items;
-      if (example.length && !actual.length && ctx.requireElements) return push(ctx, path, `array of ${example.length === 1 ? 'an element' : 'elements'} as the example shows`, actual, false);
+      if (example.length && !actual.length && ctx.requireElements)
+        return push(ctx, path, `array of ${example.length === 1 ? 'an element' : 'elements'} as the example shows`, actual, false);
       push(ctx, path, 'array', actual, true);
       for (const [i, item] of actual.entries()) {
         const best = bestMatch(example, item, ctx);
@@ -163,7 +164,13 @@ function checkNode(node: SeedNode, actual: unknown, path: string, ctx: Ctx): voi
       return checkString(node, actual, path, ctx);
     case 'number': {
       const integer = !node.text.includes('.');
-      return push(ctx, path, describe(node), actual, typeof actual === 'number' && (!integer || Number.isInteger(actual)) && (!ctx.exact?.has(path) || actual === node.value));
+      return push(
+        ctx,
+        path,
+        describe(node),
+        actual,
+        typeof actual === 'number' && (!integer || Number.isInteger(actual)) && (!ctx.exact?.has(path) || actual === node.value),
+      );
     }
     case 'boolean':
       return push(ctx, path, 'boolean', actual, typeof actual === 'boolean');
@@ -176,7 +183,14 @@ function checkNode(node: SeedNode, actual: unknown, path: string, ctx: Ctx): voi
       if (strings && node.options.every((o) => o.type === 'string' && WHOLE_PLACEHOLDER.test(o.text))) {
         return push(ctx, path, describe(node), actual, typeof actual === 'string');
       }
-      if (strings) return push(ctx, path, describe(node), actual, node.options.some((o) => o.type === 'string' && o.text === actual));
+      if (strings)
+        return push(
+          ctx,
+          path,
+          describe(node),
+          actual,
+          node.options.some((o) => o.type === 'string' && o.text === actual),
+        );
       const tries = node.options.map((o) => {
         const sub: Ctx = { ...ctx, bindings: new Map(ctx.bindings), out: [] };
         checkNode(o, actual, path, sub);
@@ -247,7 +261,10 @@ export interface FillOptions {
 }
 
 export class MissingValueError extends Error {
-  constructor(readonly placeholder: string, readonly path: string) {
+  constructor(
+    readonly placeholder: string,
+    readonly path: string,
+  ) {
     super(`no value for ${placeholder} (at ${path})`);
   }
 }

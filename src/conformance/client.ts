@@ -42,7 +42,6 @@ export interface RunOptions extends KitValues {
   fetch?: typeof fetch;
 }
 
-
 function source(step: Step): string {
   const file = (s: { source: string }) => `loyalty-api-v1-${s.source}.txt`;
   const r = step.request;
@@ -61,7 +60,16 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
       bindings = chainStart(step.chain, options, chains.get('sale') ?? new Map());
       chains.set(step.chain, bindings);
     }
-    const call: CallResult = { step: step.id, title: step.title, method: step.method, path: step.path, example: source(step), status: { expected: step.status, actual: null }, fields: [], ok: false };
+    const call: CallResult = {
+      step: step.id,
+      title: step.title,
+      method: step.method,
+      path: step.path,
+      example: source(step),
+      status: { expected: step.status, actual: null },
+      fields: [],
+      ok: false,
+    };
     if (step.note) call.note = step.note;
     calls.push(call);
     try {
@@ -74,7 +82,11 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
       if (step.path.includes('{txn}') && !txn) throw new MissingValueError('$loyaltyTransactionId', 'the URL');
       call.path = step.path.replace('{txn}', txn ?? '');
       const body = requestText(step, options, bindings);
-      const res = await doFetch(`${base}${call.path}`, { method: step.method, headers: { 'content-type': 'application/json', 'x-api-key': options.key }, body });
+      const res = await doFetch(`${base}${call.path}`, {
+        method: step.method,
+        headers: { 'content-type': 'application/json', 'x-api-key': options.key },
+        body,
+      });
       call.status.actual = res.status;
       const text = await res.text();
       let answer: unknown;

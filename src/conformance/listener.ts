@@ -82,12 +82,20 @@ function route(method: string, path: string, body: unknown, sale: Sale | undefin
   if (!sale) return 'no-sale';
   const request = sale.vendor === 'ncr' ? ncrBody.request : ref.void.request;
   if (m[1] && !m[3] && method === 'POST') {
-    if (sale.short) return { step: 'rules-error', title: 'Validate (answered with the RulesError example)', request, answer: (winrest ? ref.rulesErrorWinrest : ref.rulesError).answer, status: 400 };
+    if (sale.short)
+      return {
+        step: 'rules-error',
+        title: 'Validate (answered with the RulesError example)',
+        request,
+        answer: (winrest ? ref.rulesErrorWinrest : ref.rulesError).answer,
+        status: 400,
+      };
     return { step: 'validate', title: 'Validate', request, answer: (winrest ? ref.validateWinrest : ref.validate).answer, status: 200 };
   }
   if (!m[1] && m[3] && (method === 'PUT' || method === 'POST')) return { step: 'void', title: 'Void', request, answer: ref.void.answer, status: 200 };
   if (!m[1] && !m[3] && method === 'PUT') {
-    if (sale.vendor === 'ncr') return { step: status === 'PENDING' ? 'pending' : 'claimed', title: `Update ${status === 'PENDING' ? 'PENDING' : 'CLAIMED'}`, ...ncrBody, status: 200 };
+    if (sale.vendor === 'ncr')
+      return { step: status === 'PENDING' ? 'pending' : 'claimed', title: `Update ${status === 'PENDING' ? 'PENDING' : 'CLAIMED'}`, ...ncrBody, status: 200 };
     return { step: 'claimed', title: 'Update', request, answer: (winrest ? ref.updateWinrest : ref.update).answer, status: 200 };
   }
   return null;
@@ -116,7 +124,12 @@ export async function listenAsLoyaltyServer(options: ListenerOptions): Promise<{
       ok: typeof key === 'string' && key.length > 0 && (!options.key || key === options.key),
     });
     const type = req.headers['content-type'] ?? '';
-    fields.push({ path: 'header content-type', expected: 'application/json', actual: type || '(absent)', ok: type.split(';')[0]!.trim() === 'application/json' });
+    fields.push({
+      path: 'header content-type',
+      expected: 'application/json',
+      actual: type || '(absent)',
+      ok: type.split(';')[0]!.trim() === 'application/json',
+    });
 
     let body: unknown;
     try {
@@ -124,7 +137,16 @@ export async function listenAsLoyaltyServer(options: ListenerOptions): Promise<{
     } catch {
       body = undefined;
     }
-    const call: CallLike = { step: '?', title: 'not a Loyalty API v1 call', method, path, example: '-', status: { expected: null, actual: null }, fields, ok: false };
+    const call: CallLike = {
+      step: '?',
+      title: 'not a Loyalty API v1 call',
+      method,
+      path,
+      example: '-',
+      status: { expected: null, actual: null },
+      fields,
+      ok: false,
+    };
     const answer = (status: number, json: string) => {
       call.status.actual = status;
       call.ok = !call.error && fields.every((f) => f.ok);
@@ -148,7 +170,12 @@ export async function listenAsLoyaltyServer(options: ListenerOptions): Promise<{
     let current = sale;
     if (!current) {
       const identifier = (body as { identifier?: unknown } | null)?.identifier;
-      current = { id: randomUUID(), vendor, short: r.step === 'identify' && options.shortIdentifier !== undefined && identifier === options.shortIdentifier, bindings: new Map() };
+      current = {
+        id: randomUUID(),
+        vendor,
+        short: r.step === 'identify' && options.shortIdentifier !== undefined && identifier === options.shortIdentifier,
+        bindings: new Map(),
+      };
       if (r.step === 'identify') sales.set(current.id, current);
       const values = { ...ANSWER_DEFAULTS, ...options.values };
       for (const name of ['$loyaltyTransactionId', '$transactionId']) current.bindings.set(name, current.id);
@@ -168,7 +195,8 @@ export async function listenAsLoyaltyServer(options: ListenerOptions): Promise<{
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: Error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'KitError', statusCode: 500, message: e.message }));
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'KitError', statusCode: 500, message: e.message }));
     });
   });
   await new Promise<void>((resolve, reject) => {

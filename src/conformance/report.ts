@@ -24,7 +24,8 @@ export function formatCall(call: CallLike, options: { failuresOnly?: boolean } =
   const status = call.status.actual === null ? '---' : String(call.status.actual);
   lines.push(`${call.ok ? 'PASS' : 'FAIL'}  ${call.step}: ${call.title}  ${call.method} ${call.path}  → ${status}`);
   lines.push(`      example: ${call.example}${call.note ? `; ${call.note}` : ''}`);
-  if (call.status.expected !== null && call.status.actual !== null && call.status.actual !== call.status.expected) lines.push(`      FAIL  HTTP status  expected ${call.status.expected}, got ${status}`);
+  if (call.status.expected !== null && call.status.actual !== null && call.status.actual !== call.status.expected)
+    lines.push(`      FAIL  HTTP status  expected ${call.status.expected}, got ${status}`);
   if (call.error) lines.push(`      FAIL  ${call.error}`);
   if (call.said && !(options.failuresOnly && call.ok)) lines.push(`      the server said: ${call.said}`);
   const width = Math.min(56, Math.max(12, ...call.fields.map((f) => f.path.length)));
@@ -45,10 +46,11 @@ export function formatSummary(calls: CallLike[], heading: string): string {
   ];
   for (const c of failed) {
     const bad = c.fields.filter((f) => !f.ok).map((f) => f.path);
-    const status = c.status.expected !== null && c.status.actual !== null && c.status.actual !== c.status.expected ? `status ${c.status.actual ?? '---'} (expected ${c.status.expected})` : '';
-    const why = [status, c.error ?? '', status && c.said ? `"${c.said}"` : '', bad.length ? bad.join(', ') : '']
-      .filter(Boolean)
-      .join('; ');
+    const status =
+      c.status.expected !== null && c.status.actual !== null && c.status.actual !== c.status.expected
+        ? `status ${c.status.actual ?? '---'} (expected ${c.status.expected})`
+        : '';
+    const why = [status, c.error ?? '', status && c.said ? `"${c.said}"` : '', bad.length ? bad.join(', ') : ''].filter(Boolean).join('; ');
     lines.push(`  FAIL ${c.step}: ${why}`);
   }
   return lines.join('\n') + '\n';

@@ -75,7 +75,16 @@ export function steps(vendor: Vendor): Step[] {
   const validate = winrest ? ref.validateWinrest : ref.validate;
   const update = winrest ? ref.updateWinrest : ref.update;
   const rulesError = winrest ? ref.rulesErrorWinrest : ref.rulesError;
-  const unclaimed: Step = { id: 'unclaimed', title: 'Unclaimed transaction', method: 'POST', path: '/loyalty/transaction/pos', request: ref.unclaimed.request, answer: ref.unclaimed.answer, status: 200, chain: 'unclaimed' };
+  const unclaimed: Step = {
+    id: 'unclaimed',
+    title: 'Unclaimed transaction',
+    method: 'POST',
+    path: '/loyalty/transaction/pos',
+    request: ref.unclaimed.request,
+    answer: ref.unclaimed.answer,
+    status: 200,
+    chain: 'unclaimed',
+  };
   const errorIdentify = (identify: { request: SeedExample; answer: SeedExample }): Step => ({
     id: 'rules-error.identify',
     title: 'Identify the guest who cannot afford the reward',
@@ -92,10 +101,46 @@ export function steps(vendor: Vendor): Step[] {
     const ORDER_REF = ['$.eligibleDiscounts[0].orderReferenceId'];
     return [
       { id: 'identify', title: 'Identify', method: 'POST', path: '/loyalty/identify', ...ncr.identify, status: 200, chain: 'sale' },
-      { id: 'validate', title: 'Validate (the PENDING cart)', method: 'POST', path: '/loyalty/transaction/pos/validate/{txn}', request: ncr.pending.request, answer: ref.validate.answer, status: 200, chain: 'sale' },
-      { id: 'pending', title: 'Update PENDING', method: 'PUT', path: '/loyalty/transaction/pos/{txn}', ...ncr.pending, status: 200, chain: 'sale', exact: ORDER_REF },
-      { id: 'claimed', title: 'Update CLAIMED', method: 'PUT', path: '/loyalty/transaction/pos/{txn}', ...ncr.claimed, status: 200, chain: 'sale', exact: ORDER_REF },
-      { id: 'void', title: 'Void', method: 'PUT', path: '/loyalty/transaction/pos/{txn}/void', request: ncr.claimed.request, answer: ref.void.answer, status: 200, chain: 'sale' },
+      {
+        id: 'validate',
+        title: 'Validate (the PENDING cart)',
+        method: 'POST',
+        path: '/loyalty/transaction/pos/validate/{txn}',
+        request: ncr.pending.request,
+        answer: ref.validate.answer,
+        status: 200,
+        chain: 'sale',
+      },
+      {
+        id: 'pending',
+        title: 'Update PENDING',
+        method: 'PUT',
+        path: '/loyalty/transaction/pos/{txn}',
+        ...ncr.pending,
+        status: 200,
+        chain: 'sale',
+        exact: ORDER_REF,
+      },
+      {
+        id: 'claimed',
+        title: 'Update CLAIMED',
+        method: 'PUT',
+        path: '/loyalty/transaction/pos/{txn}',
+        ...ncr.claimed,
+        status: 200,
+        chain: 'sale',
+        exact: ORDER_REF,
+      },
+      {
+        id: 'void',
+        title: 'Void',
+        method: 'PUT',
+        path: '/loyalty/transaction/pos/{txn}/void',
+        request: ncr.claimed.request,
+        answer: ref.void.answer,
+        status: 200,
+        chain: 'sale',
+      },
       unclaimed,
       errorIdentify(ncr.identify),
       {

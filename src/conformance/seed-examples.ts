@@ -203,7 +203,13 @@ const WINREST = {
   identify: { request: { block: 0, heading: ['Identify (POST)', 'Expected Request Payload:'] }, answer: { block: 1, heading: ['Expected Response Payload:'] } },
   identifyWinrest: {
     request: { block: 2, heading: ['Identify', 'Example request'], reading: 'winrest', annotated: WINREST_IDENTIFY_REQUEST },
-    answer: { block: 3, heading: ['Example response'], reading: 'winrest', annotated: WINREST_IDENTIFY_ANSWER, continued: { block: 4, annotated: WINREST_IDENTIFY_ANSWER_END } },
+    answer: {
+      block: 3,
+      heading: ['Example response'],
+      reading: 'winrest',
+      annotated: WINREST_IDENTIFY_ANSWER,
+      continued: { block: 4, annotated: WINREST_IDENTIFY_ANSWER_END },
+    },
   },
   validate: { request: SALE, answer: { block: 4, heading: ['Expected Response Payload:'], reading: 'reference', annotated: REFERENCE_VALIDATE_ANSWER } },
   validateWinrest: { request: SALE, answer: { block: 7, heading: ['Example Response'], reading: 'winrest', annotated: WINREST_VALIDATE_ANSWER } },
@@ -225,7 +231,8 @@ function load(source: SeedSource, blocks: SeedBlock[], spec: Spec): SeedExample 
   if (!block) throw new SeedDocumentError(`${SEED_FILES[source]} has no code block #${spec.block}`);
   const context = block.context.join(' | ');
   for (const h of spec.heading) {
-    if (!block.context.includes(h)) throw new SeedDocumentError(`${SEED_FILES[source]} block #${spec.block} (line ${block.line}) is not under "${h}": ${context}`);
+    if (!block.context.includes(h))
+      throw new SeedDocumentError(`${SEED_FILES[source]} block #${spec.block} (line ${block.line}) is not under "${h}": ${context}`);
   }
   let text = spec.annotated === undefined ? block.text : untangle(block, spec.annotated);
   if (spec.continued) {
@@ -237,7 +244,9 @@ function load(source: SeedSource, blocks: SeedBlock[], spec: Spec): SeedExample 
   try {
     parsed = parseSeedJson(text);
   } catch (e) {
-    throw new SeedDocumentError(`${SEED_FILES[source]} block #${spec.block} (line ${block.line}${spec.reading ? `, ${spec.reading} reading` : ''}): ${(e as Error).message}`);
+    throw new SeedDocumentError(
+      `${SEED_FILES[source]} block #${spec.block} (line ${block.line}${spec.reading ? `, ${spec.reading} reading` : ''}): ${(e as Error).message}`,
+    );
   }
   const { value, leniencies } = parsed;
   return {
@@ -262,7 +271,9 @@ export function seedExamples(source: SeedSource): Record<string, SeedPair> {
   if (hit) return hit;
   const blocks = readSeedDocument(seedText(source));
   const specs: Record<string, { request: Spec; answer: Spec }> = source === 'ncr' ? NCR : WINREST;
-  const out = Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { request: load(source, blocks, s.request), answer: load(source, blocks, s.answer) }]));
+  const out = Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, { request: load(source, blocks, s.request), answer: load(source, blocks, s.answer) }]),
+  );
   cache.set(source, out);
   return out;
 }

@@ -143,7 +143,13 @@ export function parseSeedJson(text: string): { value: SeedNode; leniencies: Leni
       const m = STRING_ALTERNATIVES.exec(tok.v);
       if (m && sameKind(m[1]!, m[2]!)) {
         leniencies.push({ kind: 'alternatives-in-string', line: tok.line, text: tok.v });
-        return { type: 'oneOf', options: [{ type: 'string', text: m[1]! }, { type: 'string', text: m[2]! }] };
+        return {
+          type: 'oneOf',
+          options: [
+            { type: 'string', text: m[1]! },
+            { type: 'string', text: m[2]! },
+          ],
+        };
       }
       return { type: 'string', text: tok.v };
     }

@@ -22,9 +22,30 @@ import { TOKEN_PREFIX } from '../lib/tokens.ts';
 export const CSTORE_DEMO_SLUG = 'quickstop';
 
 export const CSTORE_DEMO_LOCATIONS: { id: string; name: string; address: string; timeZone: string; posSystem: PosSystem; outlet: string }[] = [
-  { id: '0c570e00-0000-4000-8000-000000000101', name: 'QuickStop #101 Main St', address: '101 Main St, Springfield, IL 62701', timeZone: 'America/Chicago', posSystem: 'passport', outlet: '7000001' },
-  { id: '0c570e00-0000-4000-8000-000000000102', name: 'QuickStop #102 Route 9', address: '902 Route 9, Albany, NY 12203', timeZone: 'America/New_York', posSystem: 'commander', outlet: '7000002' },
-  { id: '0c570e00-0000-4000-8000-000000000103', name: 'QuickStop #103 Harbor Rd', address: '3 Harbor Rd, Tacoma, WA 98402', timeZone: 'America/Los_Angeles', posSystem: 'other', outlet: '7000003' },
+  {
+    id: '0c570e00-0000-4000-8000-000000000101',
+    name: 'QuickStop #101 Main St',
+    address: '101 Main St, Springfield, IL 62701',
+    timeZone: 'America/Chicago',
+    posSystem: 'passport',
+    outlet: '7000001',
+  },
+  {
+    id: '0c570e00-0000-4000-8000-000000000102',
+    name: 'QuickStop #102 Route 9',
+    address: '902 Route 9, Albany, NY 12203',
+    timeZone: 'America/New_York',
+    posSystem: 'commander',
+    outlet: '7000002',
+  },
+  {
+    id: '0c570e00-0000-4000-8000-000000000103',
+    name: 'QuickStop #103 Harbor Rd',
+    address: '3 Harbor Rd, Tacoma, WA 98402',
+    timeZone: 'America/Los_Angeles',
+    posSystem: 'other',
+    outlet: '7000003',
+  },
 ];
 
 /** The license left unassigned for the walkthrough. */
@@ -48,7 +69,11 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
   let program = await findProgramBySlug(db, CSTORE_DEMO_SLUG);
   const created = !program;
   if (!program) {
-    const programId = await createProgram(db, { slug: CSTORE_DEMO_SLUG, name: 'QuickStop (demo c-store chain)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } }, now);
+    const programId = await createProgram(
+      db,
+      { slug: CSTORE_DEMO_SLUG, name: 'QuickStop (demo c-store chain)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } },
+      now,
+    );
     const at = now.toISOString();
     await inTransaction(db, async (trx) => {
       for (const l of CSTORE_DEMO_LOCATIONS) {
@@ -82,14 +107,21 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
     });
     await cstore.enrollments.put(
       programId,
-      { mode: 'chain', accountNumber: SIM_CHAIN_CLIENT.accountNumber, clientId: SIM_CHAIN_CLIENT.clientId, clientSecret: SIM_CHAIN_CLIENT.clientSecret, baseUrl: simulatorUrl },
+      {
+        mode: 'chain',
+        accountNumber: SIM_CHAIN_CLIENT.accountNumber,
+        clientId: SIM_CHAIN_CLIENT.clientId,
+        clientSecret: SIM_CHAIN_CLIENT.clientSecret,
+        baseUrl: simulatorUrl,
+      },
       SYSTEM_ACTOR,
     );
     program = (await findProgramBySlug(db, CSTORE_DEMO_SLUG))!;
   } else {
     // The simulator may listen elsewhere this time; keep the stored credentials.
     const current = await cstore.enrollments.get(program.id).catch(() => null);
-    if (current?.mode === 'chain' && current.baseUrl !== simulatorUrl) await cstore.enrollments.put(program.id, { mode: 'chain', baseUrl: simulatorUrl }, SYSTEM_ACTOR);
+    if (current?.mode === 'chain' && current.baseUrl !== simulatorUrl)
+      await cstore.enrollments.put(program.id, { mode: 'chain', baseUrl: simulatorUrl }, SYSTEM_ACTOR);
   }
   const locations = await cstore.locations.list(program.id);
   return {

@@ -48,7 +48,14 @@ export const DEMO_INCENTIVES: (NewIncentive & { id: string })[] = [
     pointCost: 250,
     vendorConfigs: plu('900101', '1201', {
       winrestPriceCents: 300,
-      ncr: { pluType: 'sizeBasedPlu', sizeBasedPlu: [{ size: 'small', plu: '900101' }, { size: 'medium', plu: '900111' }, { size: 'large', plu: '900121' }] },
+      ncr: {
+        pluType: 'sizeBasedPlu',
+        sizeBasedPlu: [
+          { size: 'small', plu: '900101' },
+          { size: 'medium', plu: '900111' },
+          { size: 'large', plu: '900121' },
+        ],
+      },
     }),
   },
   { id: 'rwd-whopper', kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: plu('900102', '1001', { winrestPriceCents: 649 }) },
@@ -88,39 +95,49 @@ export async function seedDemo(db: Tx, now = new Date()): Promise<{ created: boo
   let program = await findProgramBySlug(db, DEMO_SLUG);
   const created = !program;
   if (!program) {
-    const programId = await createProgram(db, {
-      slug: DEMO_SLUG,
-      name: 'Royal Perks (demo)',
-      currency: 'USD',
-      earnRateMilli: 10_000,
-      expiry: { kind: 'inactivity', days: 180 },
-      claimWindowDays: 30,
-      receiptTemplates: {
-        default: {
-          claimed: {
-            header: 'Royal Perks',
-            pointsEarned: 'Earned: {pointsEarned}',
-            pointsRedeemed: 'Redeemed: {pointsRedeemed}',
-            totalPoints: 'Balance: {balance}',
-            identifier: 'Transaction ID: {transactionId}',
-            footer: 'Crowns expire 180 days from last purchase. At participating U.S. restaurants.',
-          },
-          unclaimed: {
-            header: 'Royal Perks',
-            marketing: 'Scan within 30 days to earn {pointsEarned} Crowns for this order',
-            identifier: 'Transaction ID: {transactionId}',
-            qrCode: '{claimUrl}',
-            footer: 'Receipt code {receiptCode}',
+    const programId = await createProgram(
+      db,
+      {
+        slug: DEMO_SLUG,
+        name: 'Royal Perks (demo)',
+        currency: 'USD',
+        earnRateMilli: 10_000,
+        expiry: { kind: 'inactivity', days: 180 },
+        claimWindowDays: 30,
+        receiptTemplates: {
+          default: {
+            claimed: {
+              header: 'Royal Perks',
+              pointsEarned: 'Earned: {pointsEarned}',
+              pointsRedeemed: 'Redeemed: {pointsRedeemed}',
+              totalPoints: 'Balance: {balance}',
+              identifier: 'Transaction ID: {transactionId}',
+              footer: 'Crowns expire 180 days from last purchase. At participating U.S. restaurants.',
+            },
+            unclaimed: {
+              header: 'Royal Perks',
+              marketing: 'Scan within 30 days to earn {pointsEarned} Crowns for this order',
+              identifier: 'Transaction ID: {transactionId}',
+              qrCode: '{claimUrl}',
+              footer: 'Receipt code {receiptCode}',
+            },
           },
         },
       },
-    }, now);
+      now,
+    );
     for (const s of DEMO_STORES) await createStore(db, programId, s, now);
     for (const v of DEMO_VENDORS) await createApiKey(db, programId, v, 'demo', now, demoKey(v));
     for (const g of DEMO_GUESTS) await createGuest(db, programId, g, now, g.id);
     for (const i of DEMO_INCENTIVES) await createIncentive(db, programId, i, now, i.id);
     if (!(await adminUserIdByEmail(db, DEMO_ADMIN_EMAIL))) {
-      await new AdminAuthService(db, () => now).createUser({ email: DEMO_ADMIN_EMAIL, name: 'Demo owner', password: demoAdminPassword(), role: 'owner', programIds: '*' });
+      await new AdminAuthService(db, () => now).createUser({
+        email: DEMO_ADMIN_EMAIL,
+        name: 'Demo owner',
+        password: demoAdminPassword(),
+        role: 'owner',
+        programIds: '*',
+      });
     }
     program = (await findProgramBySlug(db, DEMO_SLUG))!;
   }
@@ -129,7 +146,13 @@ export async function seedDemo(db: Tx, now = new Date()): Promise<{ created: boo
     created,
     info: {
       admin: { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword(), role: 'owner' },
-      program: { id: program.id, slug: program.slug, name: program.name, earning: `${program.earn.rateMilli / 1000} points per 1 ${program.currency}`, expiry: JSON.stringify(program.expiry) },
+      program: {
+        id: program.id,
+        slug: program.slug,
+        name: program.name,
+        earning: `${program.earn.rateMilli / 1000} points per 1 ${program.currency}`,
+        expiry: JSON.stringify(program.expiry),
+      },
       stores: DEMO_STORES,
       keys: Object.fromEntries(DEMO_VENDORS.map((v) => [v, demoKey(v)])),
       guests: guests.map((g) => ({ id: g.id, name: g.name, email: g.email ?? '', balance: g.balance })),

@@ -56,7 +56,10 @@ export interface RawPayment {
 
 /** A cart that cannot be built; `path` is relative to the order/payments array of the request. */
 export class CartError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -81,7 +84,8 @@ export function buildCart(currency: string, order: RawLine[], payments: RawPayme
     const unit = money(raw.price, `order[${i}].price`, digits);
     const tax = raw.tax === undefined ? 0 : money(raw.tax, `order[${i}].tax`, digits);
     // unit ≤ MAX_AMOUNT_MINOR and quantity ≤ MAX_QUANTITY: the product is exact (below 2^53).
-    if (unit * raw.quantity > MAX_AMOUNT_MINOR) throw new CartError(`order[${i}].price`, `times quantity must be at most ${formatMajor(MAX_AMOUNT_MINOR, digits)}`);
+    if (unit * raw.quantity > MAX_AMOUNT_MINOR)
+      throw new CartError(`order[${i}].price`, `times quantity must be at most ${formatMajor(MAX_AMOUNT_MINOR, digits)}`);
     lines.push({
       ref: raw.referenceId,
       parentRef: raw.parentReferenceId ?? null,

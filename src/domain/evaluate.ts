@@ -4,17 +4,7 @@ import type { Incentive, IncentiveKind, RuleRef } from './incentive.ts';
 import { type EarnPolicy, pointsForSpend } from './points.ts';
 import { LIMIT_PER_ORDER } from './rules/limit-per-order.rule.ts';
 import { RULES } from './rules/registry.ts';
-import type {
-  AppliedRef,
-  CartFacts,
-  GuestHistory,
-  GuestSnapshot,
-  RuleContext,
-  RuleFailure,
-  RuleNeed,
-  RuleOutcome,
-  StoreRef,
-} from './rules/rule.ts';
+import type { AppliedRef, CartFacts, GuestHistory, GuestSnapshot, RuleContext, RuleFailure, RuleNeed, RuleOutcome, StoreRef } from './rules/rule.ts';
 import type { ServiceMode } from './service-mode.ts';
 import type { LocalTime } from './time.ts';
 
@@ -149,7 +139,8 @@ export function eligibility(cart: Cart, ctx: EvaluationContext, candidates: read
     ruleCtx.incentive = incentive;
     ruleCtx.applied = inCart.length === 0 ? selfOnly : appliedWith(inCart, self);
     let failures = runRules(rulesOf(incentive).alone, ruleCtx, loaded);
-    if (incentive.kind === 'REWARD' && incentive.pointCost > balance) failures = append(failures, insufficientPoints(incentive.id, balance, incentive.pointCost));
+    if (incentive.kind === 'REWARD' && incentive.pointCost > balance)
+      failures = append(failures, insufficientPoints(incentive.id, balance, incentive.pointCost));
     out[c] = { incentive, failures: failures ?? [] };
   }
   return out;
@@ -301,7 +292,13 @@ function runRules(rules: CompiledRule[], ctx: RuleContext, loaded: number): Rule
 function missingNeed(compiled: CompiledRule, incentiveId: string, loaded: number): RuleFailure {
   const ruleId = compiled.ruleId;
   const missing = NEEDS.find((need) => (compiled.needBits & ~loaded & NEED_BITS[need]) !== 0)!;
-  return { code: MISSING_GUEST_HISTORY, ruleId, incentiveId, targetValue: missing, message: `Rule ${ruleId} needs the guest's ${missing}, which was not loaded` };
+  return {
+    code: MISSING_GUEST_HISTORY,
+    ruleId,
+    incentiveId,
+    targetValue: missing,
+    message: `Rule ${ruleId} needs the guest's ${missing}, which was not loaded`,
+  };
 }
 
 /**

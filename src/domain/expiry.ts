@@ -77,7 +77,12 @@ export function expirationBuckets(entries: readonly ExpiryLedgerEntry[], policy:
  * What an expiry run at `now` takes: the points of every bucket that is due (never more than
  * the balance). 0 when nothing is due — which is what makes a rerun write nothing.
  */
-export function pointsDue(entries: readonly ExpiryLedgerEntry[], policy: ExpiryPolicy, now: Date, activity?: GuestActivity): { points: number; buckets: ExpirationBucket[] } {
+export function pointsDue(
+  entries: readonly ExpiryLedgerEntry[],
+  policy: ExpiryPolicy,
+  now: Date,
+  activity?: GuestActivity,
+): { points: number; buckets: ExpirationBucket[] } {
   const due = expirationBuckets(entries, policy, now, activity).filter((b) => b.due);
   return { points: due.reduce((s, b) => s + b.points, 0), buckets: due };
 }
@@ -106,9 +111,13 @@ export function validateExpiryPolicy(policy: unknown): string[] {
     case 'none':
       return [];
     case 'inactivity':
-      return Number.isInteger(p.days) && (p.days as number) >= 1 && (p.days as number) <= 3660 ? [] : ['expiry.days: must be a whole number of days, 1 to 3660'];
+      return Number.isInteger(p.days) && (p.days as number) >= 1 && (p.days as number) <= 3660
+        ? []
+        : ['expiry.days: must be a whole number of days, 1 to 3660'];
     case 'monthly-buckets':
-      return Number.isInteger(p.months) && (p.months as number) >= 0 && (p.months as number) <= 120 ? [] : ['expiry.months: must be a whole number of months, 0 to 120'];
+      return Number.isInteger(p.months) && (p.months as number) >= 0 && (p.months as number) <= 120
+        ? []
+        : ['expiry.months: must be a whole number of months, 0 to 120'];
     default:
       return ['expiry.kind: must be inactivity, monthly-buckets or none'];
   }

@@ -4,15 +4,7 @@
  */
 export type IncentiveKind = 'REWARD' | 'OFFER';
 
-export const PLU_TYPES = [
-  'constantPlu',
-  'discountPlu',
-  'quantityBasedPlu',
-  'sizeBasedPlu',
-  'parentChildPlu',
-  'multiConstantPlus',
-  'ignore',
-] as const;
+export const PLU_TYPES = ['constantPlu', 'discountPlu', 'quantityBasedPlu', 'sizeBasedPlu', 'parentChildPlu', 'multiConstantPlus', 'ignore'] as const;
 export type PluType = (typeof PLU_TYPES)[number];
 
 /** What any vendor config may carry besides its PLUs. */
@@ -26,14 +18,14 @@ export interface PluConfigCommon {
 
 export type PluConfig = PluConfigCommon &
   (
-  | { pluType: 'constantPlu'; constantPlu: string }
-  | { pluType: 'discountPlu'; discountPlu: string }
-  | { pluType: 'quantityBasedPlu'; quantityBasedPlu: { quantity: number; plu: string }[] }
-  /** The first size is the one the incentive is for; later sizes are upsizes redeemed in its place. */
-  | { pluType: 'sizeBasedPlu'; sizeBasedPlu: { size: string; plu: string }[] }
-  | { pluType: 'parentChildPlu'; parentChildPlu: { plu: string; childPlu?: string } }
-  | { pluType: 'multiConstantPlus'; multiConstantPlus: { plu: string; quantity: number }[] }
-  | { pluType: 'ignore' }
+    | { pluType: 'constantPlu'; constantPlu: string }
+    | { pluType: 'discountPlu'; discountPlu: string }
+    | { pluType: 'quantityBasedPlu'; quantityBasedPlu: { quantity: number; plu: string }[] }
+    /** The first size is the one the incentive is for; later sizes are upsizes redeemed in its place. */
+    | { pluType: 'sizeBasedPlu'; sizeBasedPlu: { size: string; plu: string }[] }
+    | { pluType: 'parentChildPlu'; parentChildPlu: { plu: string; childPlu?: string } }
+    | { pluType: 'multiConstantPlus'; multiConstantPlus: { plu: string; quantity: number }[] }
+    | { pluType: 'ignore' }
   );
 
 export interface RuleRef {

@@ -26,7 +26,13 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   // two corrections settle any offset, a third covers a transition between guesses.
   for (let i = 0; i < 3; i++) {
     const local = localTimeAt(new Date(guess), timeZone);
-    const wall = Date.UTC(Number(local.date.slice(0, 4)), Number(local.date.slice(5, 7)) - 1, Number(local.date.slice(8, 10)), Number(local.time.slice(0, 2)), Number(local.time.slice(3, 5)));
+    const wall = Date.UTC(
+      Number(local.date.slice(0, 4)),
+      Number(local.date.slice(5, 7)) - 1,
+      Number(local.date.slice(8, 10)),
+      Number(local.time.slice(0, 2)),
+      Number(local.time.slice(3, 5)),
+    );
     if (wall === target) break;
     guess -= wall - target;
   }

@@ -16,7 +16,10 @@ const DECIMAL = /^(-)?(\d{1,12})(?:\.(\d{1,6}))?$/;
 
 /** A price that cannot be read exactly; `field` is filled in by the adapter that knows the path. */
 export class MoneyFormatError extends Error {
-  constructor(readonly value: unknown, readonly reason: string) {
+  constructor(
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
     super(reason);
   }
 }

@@ -79,7 +79,15 @@ export function validatePluConfig(config: unknown, path: string): string[] {
     }
   };
   twice(allPlus(c), 'PLU');
-  if (c.pluType === 'sizeBasedPlu') twice(c.sizeBasedPlu.map((s) => s.size.toLowerCase()), 'size');
-  if (c.pluType === 'quantityBasedPlu') twice(c.quantityBasedPlu.map((q) => q.quantity), 'quantity');
+  if (c.pluType === 'sizeBasedPlu')
+    twice(
+      c.sizeBasedPlu.map((s) => s.size.toLowerCase()),
+      'size',
+    );
+  if (c.pluType === 'quantityBasedPlu')
+    twice(
+      c.quantityBasedPlu.map((q) => q.quantity),
+      'quantity',
+    );
   return problems;
 }

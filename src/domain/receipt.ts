@@ -18,16 +18,7 @@ export function isReceiptCode(text: string): boolean {
   return text.length === RECEIPT_CODE_LENGTH && [...text].every((c) => RECEIPT_ALPHABET.includes(c));
 }
 
-export const PRESENTATION_FIELDS = [
-  'header',
-  'marketing',
-  'pointsEarned',
-  'pointsRedeemed',
-  'totalPoints',
-  'identifier',
-  'qrCode',
-  'footer',
-] as const;
+export const PRESENTATION_FIELDS = ['header', 'marketing', 'pointsEarned', 'pointsRedeemed', 'totalPoints', 'identifier', 'qrCode', 'footer'] as const;
 export type PresentationField = (typeof PRESENTATION_FIELDS)[number];
 export type PresentationTemplate = Partial<Record<PresentationField, string>>;
 export type Presentation = Partial<Record<PresentationField, string>>;

@@ -79,7 +79,8 @@ export function validateTierConfig(config: unknown): string[] {
   const c = config as Partial<TierConfig> | null;
   if (!c || typeof c !== 'object') return ['tiers: must be { windowDays, tiers: [{ name, minPoints }] }'];
   const problems: string[] = [];
-  if (!Number.isInteger(c.windowDays) || (c.windowDays as number) < 1 || (c.windowDays as number) > 3660) problems.push('tiers.windowDays: must be a whole number of days, 1 to 3660');
+  if (!Number.isInteger(c.windowDays) || (c.windowDays as number) < 1 || (c.windowDays as number) > 3660)
+    problems.push('tiers.windowDays: must be a whole number of days, 1 to 3660');
   if (!Array.isArray(c.tiers) || c.tiers.length === 0 || c.tiers.length > 20) {
     problems.push('tiers.tiers: must list 1 to 20 tiers');
     return problems;

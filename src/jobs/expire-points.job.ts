@@ -25,7 +25,11 @@ export const expirePointsJob = {
     const reports = await new ExpiryService(ctx.db.kysely).runAll((ctx.now ?? (() => new Date()))(), ctx.options);
     const done = reports.filter((r) => !r.skipped);
     for (const r of done) ctx.observer?.pointsExpired(r.programId, r.pointsExpired);
-    if (done.length) ctx.log?.info({ programs: done.map((r) => ({ programId: r.programId, guestsExpired: r.guestsExpired, pointsExpired: r.pointsExpired, ms: r.ms })) }, 'points expired');
+    if (done.length)
+      ctx.log?.info(
+        { programs: done.map((r) => ({ programId: r.programId, guestsExpired: r.guestsExpired, pointsExpired: r.pointsExpired, ms: r.ms })) },
+        'points expired',
+      );
     return reports;
   },
 } satisfies ScheduledJob;

@@ -70,7 +70,13 @@ export async function dueLocations(db: Tx, now: Date, defaultSyncTime: string): 
  * process died mid-sync) is taken over with a conditional UPDATE, again by exactly one.
  */
 export async function claimDay(db: Tx, loc: DueLocation, workerId: string, now: Date, staleMs: number): Promise<boolean> {
-  return takeSyncClaim(db, { locationId: loc.locationId, day: loc.day, workerId, at: now.toISOString(), staleBefore: new Date(now.getTime() - staleMs).toISOString() });
+  return takeSyncClaim(db, {
+    locationId: loc.locationId,
+    day: loc.day,
+    workerId,
+    at: now.toISOString(),
+    staleBefore: new Date(now.getTime() - staleMs).toISOString(),
+  });
 }
 
 /** Shuffled, so processes starting together spread over the locations instead of racing in step. */
@@ -88,7 +94,11 @@ function shuffle<T>(items: T[]): T[] {
  * claim; the claim is marked finished (with the run) whatever the sync's outcome, so a failed
  * sync is not retried by the schedule the same day: the operator re-runs it on demand.
  */
-export async function syncDueLocation(cstore: Cstore, loc: DueLocation, opts: { workerId: string; now: () => Date; staleMs: number }): Promise<{ claimed: boolean; run: SyncRun | null }> {
+export async function syncDueLocation(
+  cstore: Cstore,
+  loc: DueLocation,
+  opts: { workerId: string; now: () => Date; staleMs: number },
+): Promise<{ claimed: boolean; run: SyncRun | null }> {
   const db = cstore.deps.db.kysely;
   if (!(await claimDay(db, loc, opts.workerId, opts.now(), opts.staleMs))) return { claimed: false, run: null };
   let run: SyncRun | null = null;

@@ -60,19 +60,38 @@ describe('the conformance kit against itself', () => {
 
   it('reports a POS call that misses the key, sends a quantity as text and drops a required field', async () => {
     const before = pos.report().calls.length;
-    const sale = JSON.parse(fillExample(seedExamples('winrest').void.request.node, { values: new Map([['$incentivePlu', '1401'], ['$plu', '3001']]) }));
+    const sale = JSON.parse(
+      fillExample(seedExamples('winrest').void.request.node, {
+        values: new Map([
+          ['$incentivePlu', '1401'],
+          ['$plu', '3001'],
+        ]),
+      }),
+    );
     sale.transactionDetails.order[1].quantity = '1';
     delete sale.transactionDetails.currency;
-    const res = await fetch(`${pos.url}/loyalty/transaction/pos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sale) });
+    const res = await fetch(`${pos.url}/loyalty/transaction/pos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(sale),
+    });
     expect(res.status).toBe(200);
     const [call] = pos.report().calls.slice(before);
     expect(call).toMatchObject({ step: 'unclaimed', ok: false });
-    expect(call!.fields.filter((f) => !f.ok).map((f) => f.path)).toEqual(['header x-api-key', '$.transactionDetails.currency', '$.transactionDetails.order[1].quantity']);
+    expect(call!.fields.filter((f) => !f.ok).map((f) => f.path)).toEqual([
+      'header x-api-key',
+      '$.transactionDetails.currency',
+      '$.transactionDetails.order[1].quantity',
+    ]);
   });
 
   it('answers 404 for a loyalty transaction it never opened, and reports it', async () => {
     const before = pos.report().calls.length;
-    const res = await fetch(`${pos.url}/loyalty/transaction/pos/nope`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': 'kit-key' }, body: '{}' });
+    const res = await fetch(`${pos.url}/loyalty/transaction/pos/nope`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'kit-key' },
+      body: '{}',
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'TransactionNotFoundError', statusCode: 404 });
     expect(pos.report().calls.slice(before)).toEqual([expect.objectContaining({ ok: false, error: 'no loyalty transaction nope (identify first)' })]);
@@ -86,7 +105,28 @@ describe('the kit from the command line: tillpoint conformance against tillpoint
     const dir = mkdtempSync(join(tmpdir(), 'tillpoint-kit-cli-'));
     const listener: ChildProcess = spawn(
       process.execPath,
-      [BIN, 'conformance', 'pos', '--listen', '--port', '0', '--vendor', 'ncr', '--key', 'kit-key', '--short-identifier', '000000', '--set', 'benefitPlu=900101', '--set', 'incentivePlu=900101', '--set', 'loyaltyIncentiveId=rwd-small-fries', '--json', join(dir, 'pos.json')],
+      [
+        BIN,
+        'conformance',
+        'pos',
+        '--listen',
+        '--port',
+        '0',
+        '--vendor',
+        'ncr',
+        '--key',
+        'kit-key',
+        '--short-identifier',
+        '000000',
+        '--set',
+        'benefitPlu=900101',
+        '--set',
+        'incentivePlu=900101',
+        '--set',
+        'loyaltyIncentiveId=rwd-small-fries',
+        '--json',
+        join(dir, 'pos.json'),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -101,8 +141,30 @@ describe('the kit from the command line: tillpoint conformance against tillpoint
         listener.once('exit', (code) => reject(new Error(`the listener exited with ${code}: ${out}`)));
       });
       // the client's settings from a config file, one of them overridden by a flag
-      writeFileSync(join(dir, 'kit.json'), JSON.stringify({ target: url, key: 'kit-key', vendor: 'ncr', identifier: '123456', plu: '3001', shortIdentifier: '000000', rewardPlu: '900101', rewardId: 'rwd-small-fries', values: { $smgCode: 'SMG-0042' } }));
-      const client = await promisify(execFile)(process.execPath, [BIN, 'conformance', '--config', join(dir, 'kit.json'), '--store', '1001', '--json', join(dir, 'server.json')]);
+      writeFileSync(
+        join(dir, 'kit.json'),
+        JSON.stringify({
+          target: url,
+          key: 'kit-key',
+          vendor: 'ncr',
+          identifier: '123456',
+          plu: '3001',
+          shortIdentifier: '000000',
+          rewardPlu: '900101',
+          rewardId: 'rwd-small-fries',
+          values: { $smgCode: 'SMG-0042' },
+        }),
+      );
+      const client = await promisify(execFile)(process.execPath, [
+        BIN,
+        'conformance',
+        '--config',
+        join(dir, 'kit.json'),
+        '--store',
+        '1001',
+        '--json',
+        join(dir, 'server.json'),
+      ]);
       expect(client.stdout).toContain(`ncr against ${url}: 8 of 8 calls pass`);
       const server = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8'));
       expect(server).toMatchObject({ kind: 'server', vendor: 'ncr', passed: 8, failed: 0, ok: true });
@@ -128,7 +190,9 @@ describe('the kit from the command line: tillpoint conformance against tillpoint
   }, 60_000);
 
   it('names what is missing, with exit code 2', async () => {
-    const failed = await promisify(execFile)(process.execPath, [BIN, 'conformance', '--target', 'http://127.0.0.1:9']).catch((e: { code: number; stderr: string }) => e);
+    const failed = await promisify(execFile)(process.execPath, [BIN, 'conformance', '--target', 'http://127.0.0.1:9']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('conformance needs --key, --vendor, --identifier') });
   });
 });
@@ -145,26 +209,38 @@ describe('checking a value against an example', () => {
     checkAgainst(example, actual, { bindings, requireElements: true })
       .filter((f) => !f.ok)
       .map((f) => f.path);
-  const good = { transactionId: 't-1', created: '2026-01-02T03:04:05Z', points: 3, order: [{ productType: 'REWARD', quantity: '1', price: '300' }], presentation: { identifier: 'Transaction ID: t-1' } };
+  const good = {
+    transactionId: 't-1',
+    created: '2026-01-02T03:04:05Z',
+    points: 3,
+    order: [{ productType: 'REWARD', quantity: '1', price: '300' }],
+    presentation: { identifier: 'Transaction ID: t-1' },
+  };
 
-  it('passes the example\'s shape, with ids consistent', () => {
+  it("passes the example's shape, with ids consistent", () => {
     expect(failing(good)).toEqual([]);
   });
 
   it('fails a wrong type, a non-integer, a value outside the alternatives, a bad date-time and an inconsistent id', () => {
-    expect(failing({ ...good, points: 3.5, created: 'yesterday', presentation: { identifier: 'Transaction ID: t-2' }, order: [{ productType: 'GIFT', quantity: 1, price: '0' }] })).toEqual([
-      '$.created',
-      '$.points',
-      '$.order[0].productType',
-      '$.order[0].quantity',
-      '$.order[0].price',
-      '$.presentation.identifier',
-    ]);
+    expect(
+      failing({
+        ...good,
+        points: 3.5,
+        created: 'yesterday',
+        presentation: { identifier: 'Transaction ID: t-2' },
+        order: [{ productType: 'GIFT', quantity: 1, price: '0' }],
+      }),
+    ).toEqual(['$.created', '$.points', '$.order[0].productType', '$.order[0].quantity', '$.order[0].price', '$.presentation.identifier']);
     expect(failing(good, new Map([['$loyaltyTransactionId', 't-0']]))).toEqual(['$.transactionId', '$.presentation.identifier']);
   });
 
-  it('a filled example keeps the document\'s spelling of numbers and fills every placeholder', () => {
-    const sale = fillExample(seedExamples('winrest').void.request.node, { values: new Map([['$incentivePlu', '1401'], ['$plu', '3001']]) });
+  it("a filled example keeps the document's spelling of numbers and fills every placeholder", () => {
+    const sale = fillExample(seedExamples('winrest').void.request.node, {
+      values: new Map([
+        ['$incentivePlu', '1401'],
+        ['$plu', '3001'],
+      ]),
+    });
     expect(sale).toContain('"price":5.00,"productId":"1401","productType":"offer"');
     expect(sale).toContain('"type":"CASH"');
     expect(() => fillExample(seedExamples('winrest').void.request.node, { values: new Map() })).toThrow('no value for $incentivePlu');

@@ -52,7 +52,9 @@ async function conformance(args: string[], jsonFile: string): Promise<{ code: nu
   let code = 0;
   let stdout = '';
   try {
-    ({ stdout } = await promisify(execFile)(process.execPath, [BIN, 'conformance', ...args, '--json', jsonFile], { env: { ...process.env, LOG_LEVEL: 'warn' } }));
+    ({ stdout } = await promisify(execFile)(process.execPath, [BIN, 'conformance', ...args, '--json', jsonFile], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    }));
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
     if (typeof err.code !== 'number') throw e;
@@ -93,42 +95,54 @@ describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on
   const guestCode = async (guest: string, incentive: string): Promise<string> =>
     (await tillpoint(['guest', 'code', guest, '--select', incentive, '--database', server.databaseUrl])).stdout.trim();
 
-  it.each(Object.keys(DEMO) as Vendor[])('%s: every seed example, each failure a known one', async (vendor) => {
-    const demo = DEMO[vendor];
-    const args = [
-      '--target', server.url,
-      '--key', demoKey(vendor),
-      '--vendor', vendor,
-      '--store', '9999',
-      '--identifier', await guestCode(FARHAN, demo.select),
-      '--plu', '3001',
-      '--short-identifier', await guestCode(BEN, 'rwd-small-fries'),
-      '--reward-plu', demo.rewardPlu,
-      ...(demo.rewardId ? ['--reward-id', demo.rewardId] : []),
-    ];
-    if (vendor === 'ncr') {
-      // once through the CLI as a vendor runs it: the table, the exit code, the JSON report
-      const { code, stdout, report } = await conformance(args, join(dir, `${vendor}.json`));
-      expect(report.calls.length).toBe(8);
-      expect(failuresOf(report), stdout).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
-      expect(code).toBe(report.ok ? 0 : 1);
-      expect(stdout).toContain(`${vendor} against ${server.url}: ${report.passed} of ${report.calls.length} calls pass`);
-      return;
-    }
-    // the other vendors in-process (the same kit, without a process start each)
-    const option = (name: string) => args[args.indexOf(name) + 1]!;
-    const report = await runConformance({
-      target: server.url,
-      key: demoKey(vendor),
-      vendor,
-      store: '9999',
-      identifier: option('--identifier'),
-      shortIdentifier: option('--short-identifier'),
-      rewardPlu: demo.rewardPlu,
-      values: { $plu: '3001' },
-      runId: `KIT-${vendor}`,
-    });
-    expect(report.calls.length).toBe(7);
-    expect(failuresOf(report), formatSummary(report.calls, vendor)).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
-  }, 60_000);
+  it.each(Object.keys(DEMO) as Vendor[])(
+    '%s: every seed example, each failure a known one',
+    async (vendor) => {
+      const demo = DEMO[vendor];
+      const args = [
+        '--target',
+        server.url,
+        '--key',
+        demoKey(vendor),
+        '--vendor',
+        vendor,
+        '--store',
+        '9999',
+        '--identifier',
+        await guestCode(FARHAN, demo.select),
+        '--plu',
+        '3001',
+        '--short-identifier',
+        await guestCode(BEN, 'rwd-small-fries'),
+        '--reward-plu',
+        demo.rewardPlu,
+        ...(demo.rewardId ? ['--reward-id', demo.rewardId] : []),
+      ];
+      if (vendor === 'ncr') {
+        // once through the CLI as a vendor runs it: the table, the exit code, the JSON report
+        const { code, stdout, report } = await conformance(args, join(dir, `${vendor}.json`));
+        expect(report.calls.length).toBe(8);
+        expect(failuresOf(report), stdout).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
+        expect(code).toBe(report.ok ? 0 : 1);
+        expect(stdout).toContain(`${vendor} against ${server.url}: ${report.passed} of ${report.calls.length} calls pass`);
+        return;
+      }
+      // the other vendors in-process (the same kit, without a process start each)
+      const option = (name: string) => args[args.indexOf(name) + 1]!;
+      const report = await runConformance({
+        target: server.url,
+        key: demoKey(vendor),
+        vendor,
+        store: '9999',
+        identifier: option('--identifier'),
+        shortIdentifier: option('--short-identifier'),
+        rewardPlu: demo.rewardPlu,
+        values: { $plu: '3001' },
+        runId: `KIT-${vendor}`,
+      });
+      expect(report.calls.length).toBe(7);
+      expect(failuresOf(report), formatSummary(report.calls, vendor)).toEqual(KNOWN_SEED_MISMATCHES[vendor]);
+    },
+    60_000,
+  );
 });

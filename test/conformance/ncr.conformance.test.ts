@@ -26,7 +26,6 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
   let txn = '';
   let pendingReceipt = '';
 
-
   const updateValues = () => ({
     ...pos,
     $loyaltyUserId: FARHAN,
@@ -47,7 +46,9 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
     expectShape(answer, NCR_EXAMPLES.identify.response);
 
     expect(answer.balances).toEqual([{ amount: START - WHOPPER.cost, currency: 'points' }]);
-    expect(answer.eligibleDiscounts).toEqual([{ details: { displayName: WHOPPER.name, type: 'REWARD' }, productId: WHOPPER.benefitPlu, referenceId: WHOPPER.id }]);
+    expect(answer.eligibleDiscounts).toEqual([
+      { details: { displayName: WHOPPER.name, type: 'REWARD' }, productId: WHOPPER.benefitPlu, referenceId: WHOPPER.id },
+    ]);
     expect(answer.eligibleDiscounts[0]).not.toHaveProperty('orderReferenceId');
     expect(answer.loyaltyUser).toEqual({ created: expect.stringMatching(ISO_TIME), id: FARHAN, name: 'Farhan' });
     expect(answer.order).toEqual([expect.objectContaining({ name: WHOPPER.name, productId: WHOPPER.benefitPlu, referenceId: '00' })]);
@@ -58,7 +59,11 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
   });
 
   it('Identify with a loyalty id: the same shape, nothing pre-selected', async () => {
-    const res = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: 'POS-1002', '$digitCode or $loyaltyId': FARHAN }));
+    const res = await h.call(
+      'POST',
+      '/loyalty/identify',
+      fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: 'POS-1002', '$digitCode or $loyaltyId': FARHAN }),
+    );
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, NCR_EXAMPLES.identify.response);
@@ -100,8 +105,19 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
       { details: { displayName: WHOPPER.name, type: 'REWARD' }, orderReferenceId: '1', productId: WHOPPER.benefitPlu, referenceId: WHOPPER.id },
     ]);
     // Every line is priced 0 in the example, so nothing is earned; SUBTOTAL/DISCOUNTS/TAXES are totals, not spend.
-    expect(answer).toMatchObject({ points: START - WHOPPER.cost, pointsEarned: 0, pointsRedeemed: WHOPPER.cost, loyaltyId: FARHAN, transactionId: txn, receiptCode: pendingReceipt });
-    expect(answer.presentation).toMatchObject({ identifier: `Transaction ID: ${txn}`, pointsEarned: 'Earned: 0', totalPoints: `Balance: ${START - WHOPPER.cost}` });
+    expect(answer).toMatchObject({
+      points: START - WHOPPER.cost,
+      pointsEarned: 0,
+      pointsRedeemed: WHOPPER.cost,
+      loyaltyId: FARHAN,
+      transactionId: txn,
+      receiptCode: pendingReceipt,
+    });
+    expect(answer.presentation).toMatchObject({
+      identifier: `Transaction ID: ${txn}`,
+      pointsEarned: 'Earned: 0',
+      totalPoints: `Balance: ${START - WHOPPER.cost}`,
+    });
     expect(await h.balanceOf(FARHAN)).toBe(START - WHOPPER.cost);
     const redeemed = await h.db.kysely.selectFrom('redemptions').select(['incentive_id', 'points']).where('transaction_id', '=', txn).execute();
     expect(redeemed).toEqual([{ incentive_id: WHOPPER.id, points: WHOPPER.cost }]);
@@ -113,7 +129,11 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
 
   it('Update (Pending) answers pointsEarned as the seed example does: what the sale would earn; only CLAIMED moves points', async () => {
     const posTxn = 'POS-2001';
-    const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }));
+    const identify = await h.call(
+      'POST',
+      '/loyalty/identify',
+      fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }),
+    );
     const id = identify.json().transactionId as string;
     const values = { ...updateValues(), $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: '4001' };
     const pending = fill(NCR_EXAMPLES.pending.request, values);
@@ -136,7 +156,11 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
 
     it('PENDING answers eligibleDiscounts pointing at the upsize line, and CLAIMED redeems it once NCR stamps it', async () => {
       const posTxn = 'POS-3001';
-      const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }));
+      const identify = await h.call(
+        'POST',
+        '/loyalty/identify',
+        fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': FARHAN }),
+      );
       expect(identify.json().eligibleDiscounts).toEqual([]);
       const id = identify.json().transactionId as string;
       const values = { ...updateValues(), $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: FRIES.upsizePlu, $loyaltyIncentiveId: FRIES.id };
@@ -156,7 +180,11 @@ describe.each(ENGINES)('NCR examples of the Loyalty API v1 document, on %s', (en
 
     it('leaves the upsize out, without failing the sale, for a guest who cannot have the reward', async () => {
       const posTxn = 'POS-3002';
-      const identify = await h.call('POST', '/loyalty/identify', fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': BEN }));
+      const identify = await h.call(
+        'POST',
+        '/loyalty/identify',
+        fill(NCR_EXAMPLES.identify.request, { ...pos, $posTransactionId: posTxn, '$digitCode or $loyaltyId': BEN }),
+      );
       const id = identify.json().transactionId as string;
       const values = { ...updateValues(), $loyaltyUserId: BEN, $posTransactionId: posTxn, $loyaltyTransactionId: id, $benefitPlu: FRIES.upsizePlu };
       const pending = await h.call('PUT', `/loyalty/transaction/pos/${id}`, fill(NCR_EXAMPLES.pending.request, values));

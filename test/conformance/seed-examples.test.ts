@@ -22,7 +22,14 @@ function seedWords(example: unknown): string[] {
 describe('seed examples', () => {
   it('are the kit\'s examples as plain JSON, alternatives as one "A or B" string', () => {
     expect(NCR_EXAMPLES.pending.response.presentation.identifier).toBe('Transaction ID: $loyaltyTransactionId');
-    expect(WINREST_EXAMPLES.identify.request.posVendor).toEqual({ operator: '300', posType: 'Winrest or Tillster', supportingPos: 'Partner', storeId: '9999', terminal: '0', transactionId: '000000000257' });
+    expect(WINREST_EXAMPLES.identify.request.posVendor).toEqual({
+      operator: '300',
+      posType: 'Winrest or Tillster',
+      supportingPos: 'Partner',
+      storeId: '9999',
+      terminal: '0',
+      transactionId: '000000000257',
+    });
     expect(WINREST_EXAMPLES.void.request.transactionDetails.order).toHaveLength(4);
     expect(WINREST_EXAMPLES.identifyReference.response.order[0]).toEqual({
       productId: '$incentivePlu',

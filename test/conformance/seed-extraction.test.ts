@@ -43,7 +43,13 @@ describe('the lenient seed-JSON reader', () => {
       productType: 'REWARD or OFFER',
       url: '$url',
     });
-    expect(fieldOf(value, 'type')?.value).toEqual({ type: 'oneOf', options: [{ type: 'string', text: 'REWARD' }, { type: 'string', text: 'OFFER' }] });
+    expect(fieldOf(value, 'type')?.value).toEqual({
+      type: 'oneOf',
+      options: [
+        { type: 'string', text: 'REWARD' },
+        { type: 'string', text: 'OFFER' },
+      ],
+    });
     expect(fieldOf(value, 'type')?.note).toBe('a comment');
     expect(fieldOf(value, 'tender')?.value.type).toBe('oneOf');
     // prose with "or" in it is one string, not two alternatives
@@ -52,12 +58,25 @@ describe('the lenient seed-JSON reader', () => {
     expect(fieldOf(value, 'price')).toMatchObject({ note: 'price field only returned back for rewards', onlyWhen: { key: 'type', equals: 'REWARD' } });
     expect(fieldOf(value, 'url')?.value).toEqual({ type: 'placeholder', name: '$url' });
     expect(leniencies.map((l) => l.kind).sort()).toEqual(
-      ['alternatives', 'alternatives-in-string', 'alternatives-in-string', 'bare-word', 'comment', 'missing-comma', 'note', 'optional-marker', 'trailing-comma'].sort(),
+      [
+        'alternatives',
+        'alternatives-in-string',
+        'alternatives-in-string',
+        'bare-word',
+        'comment',
+        'missing-comma',
+        'note',
+        'optional-marker',
+        'trailing-comma',
+      ].sort(),
     );
   });
 
   it('keeps a number as the document spells it', () => {
-    expect(parseSeedJson('{"price": 5.00}').value).toEqual({ type: 'object', fields: [{ key: 'price', value: { type: 'number', text: '5.00', value: 5 }, optional: false }] });
+    expect(parseSeedJson('{"price": 5.00}').value).toEqual({
+      type: 'object',
+      fields: [{ key: 'price', value: { type: 'number', text: '5.00', value: 5 }, optional: false }],
+    });
   });
 
   it('refuses what no lenient reading makes sense of, naming the line', () => {
@@ -71,18 +90,31 @@ describe('loyalty-api-v1-ncr.txt', () => {
 
   it('has six examples, each parsed from its own code block', () => {
     expect(readSeedDocument(seedText('ncr'))).toHaveLength(6);
-    expect(Object.fromEntries(Object.entries(ncr).map(([k, p]) => [k, [p.request.line, p.answer.line]]))).toEqual({ identify: [35, 50], pending: [95, 175], claimed: [211, 287] });
+    expect(Object.fromEntries(Object.entries(ncr).map(([k, p]) => [k, [p.request.line, p.answer.line]]))).toEqual({
+      identify: [35, 50],
+      pending: [95, 175],
+      claimed: [211, 287],
+    });
   });
 
   it('identify: the identifier is "$digitCode or $loyaltyId", the answer lists eligibleDiscounts without orderReferenceId', () => {
     expect(toPlainJson(ncr.identify.request.node)).toEqual({
       identifier: '$digitCode or $loyaltyId',
-      posVendor: { matchingId: '$smgCode', operator: '$operatorId', posType: '$posVendorName', storeId: '$rbiStoreId', terminal: '$terminalNumber', transactionId: '$posTransactionId' },
+      posVendor: {
+        matchingId: '$smgCode',
+        operator: '$operatorId',
+        posType: '$posVendorName',
+        storeId: '$rbiStoreId',
+        terminal: '$terminalNumber',
+        transactionId: '$posTransactionId',
+      },
     });
     expect(fieldOf(ncr.identify.request.node, 'identifier')?.value.type).toBe('oneOf');
     expect(toPlainJson(ncr.identify.answer.node)).toEqual({
       balances: [{ amount: 14464, currency: 'points' }],
-      eligibleDiscounts: [{ details: { displayName: 'some display name', type: 'REWARD or OFFER' }, productId: '$benefitPlu', referenceId: '$loyaltyIncentiveId' }],
+      eligibleDiscounts: [
+        { details: { displayName: 'some display name', type: 'REWARD or OFFER' }, productId: '$benefitPlu', referenceId: '$loyaltyIncentiveId' },
+      ],
       loyaltyUser: { created: '2021-08-10T12:18:39.180Z', id: '$loyaltyUserId', name: '$loyaltyUserName' },
       order: [{ name: 'Whopper', productId: '$incentivePlu', referenceId: '00' }],
       transactionId: '$loyaltyTransactionId',
@@ -94,11 +126,25 @@ describe('loyalty-api-v1-ncr.txt', () => {
       expect(pair.answer.leniencies.map((l) => l.kind).sort()).toEqual(['comment', 'trailing-comma', 'alternatives-in-string'].sort());
       const discount = (pair.answer.node as { fields: { key: string; value: { items: unknown[] } }[] }).fields[0]!.value.items[0];
       expect(fieldOf(discount as never, 'orderReferenceId')?.note).toBe('this will be the referenceId on the request order entry');
-      expect(toPlainJson(pair.answer.node)).toMatchObject({ points: 102220, pointsEarned: 5000, pointsRedeemed: 0, receiptCode: 'J25QL1WAH5KJ7P75', presentation: { identifier: 'Transaction ID: $loyaltyTransactionId' } });
+      expect(toPlainJson(pair.answer.node)).toMatchObject({
+        points: 102220,
+        pointsEarned: 5000,
+        pointsRedeemed: 0,
+        receiptCode: 'J25QL1WAH5KJ7P75',
+        presentation: { identifier: 'Transaction ID: $loyaltyTransactionId' },
+      });
     }
     // the PENDING request spells the service mode placeholder "$serivceMode", the CLAIMED one "$serviceMode"
-    expect(toPlainJson(ncr.pending.request.node)).toMatchObject({ serviceMode: '$serivceMode', status: 'PENDING', transactionDetails: { appliedDiscounts: [{ referenceId: '' }] } });
-    expect(toPlainJson(ncr.claimed.request.node)).toMatchObject({ serviceMode: '$serviceMode', status: 'CLAIMED', transactionDetails: { appliedDiscounts: [{ referenceId: '$loyaltyIncentiveId' }] } });
+    expect(toPlainJson(ncr.pending.request.node)).toMatchObject({
+      serviceMode: '$serivceMode',
+      status: 'PENDING',
+      transactionDetails: { appliedDiscounts: [{ referenceId: '' }] },
+    });
+    expect(toPlainJson(ncr.claimed.request.node)).toMatchObject({
+      serviceMode: '$serviceMode',
+      status: 'CLAIMED',
+      transactionDetails: { appliedDiscounts: [{ referenceId: '$loyaltyIncentiveId' }] },
+    });
   });
 });
 
@@ -134,7 +180,16 @@ describe('loyalty-api-v1-winrest.txt (the endpoint reference merged with the Win
     expect(toPlainJson(w.identify.answer.node)).toEqual({
       balances: [{ amount: 14464, currency: 'points' }],
       loyaltyUser: { created: '2021-08-10T12:18:39.180Z', id: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', name: 'Farhan' },
-      order: [{ productId: '$incentivePlu', incentiveId: 'sanity id of reward or offer', quantity: '1', referenceId: '00', productType: 'REWARD or OFFER', price: '0' }],
+      order: [
+        {
+          productId: '$incentivePlu',
+          incentiveId: 'sanity id of reward or offer',
+          quantity: '1',
+          referenceId: '00',
+          productType: 'REWARD or OFFER',
+          price: '0',
+        },
+      ],
       transactionId: 'f4190848-169d-4c69-9f53-f916318c432b',
     });
     expect(w.identify.answer.leniencies.map((l) => l.kind)).toEqual(expect.arrayContaining(['missing-comma', 'note', 'trailing-comma']));
@@ -148,13 +203,28 @@ describe('loyalty-api-v1-winrest.txt (the endpoint reference merged with the Win
     expect(toPlainJson(w.identifyWinrest.answer.node)).toEqual({
       balances: [{ amount: 14464, currency: 'points' }],
       loyaltyUser: { created: '2021-08-10T12:18:39.180Z', id: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', name: 'Farhan' },
-      order: [{ productId: '$incentivePlu', incentiveId: 'sanity id of reward or offer', quantity: '1', referenceId: '00', productType: 'REWARD or OFFER', price: '300' }],
+      order: [
+        {
+          productId: '$incentivePlu',
+          incentiveId: 'sanity id of reward or offer',
+          quantity: '1',
+          referenceId: '00',
+          productType: 'REWARD or OFFER',
+          price: '300',
+        },
+      ],
       transactionId: 'f4190848-169d-4c69-9f53-f916318c432b',
     });
   });
 
   it('validate: the answer, the same on both pages', () => {
-    const answer = { points: 14464, pointsEarned: 50, pointsRedeemed: 750, loyaltyId: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', transactionId: '07e5c312-9e8e-4e67-8980-f42fc499a142' };
+    const answer = {
+      points: 14464,
+      pointsEarned: 50,
+      pointsRedeemed: 750,
+      loyaltyId: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7',
+      transactionId: '07e5c312-9e8e-4e67-8980-f42fc499a142',
+    };
     expect(toPlainJson(w.validate.answer.node)).toEqual(answer);
     expect(w.validateWinrest.answer.node).toEqual(w.validate.answer.node);
   });
@@ -163,7 +233,15 @@ describe('loyalty-api-v1-winrest.txt (the endpoint reference merged with the Win
     expect(toPlainJson(w.rulesError.answer.node)).toEqual({
       code: 'RulesError',
       details: {
-        ruleEvaluation: [{ code: 'insufficient-point-balance', currentValue: 0, message: 'User does not have sufficient funds to redeem reward', ruleId: 'point-balance', targetValue: 250 }],
+        ruleEvaluation: [
+          {
+            code: 'insufficient-point-balance',
+            currentValue: 0,
+            message: 'User does not have sufficient funds to redeem reward',
+            ruleId: 'point-balance',
+            targetValue: 250,
+          },
+        ],
         isEngineError: true,
         errorConfig: { timeout: 0, method: 'put', data: '__REDACTED__', url: '$url' },
       },
@@ -183,7 +261,7 @@ describe('loyalty-api-v1-winrest.txt (the endpoint reference merged with the Win
     expect(toPlainJson(w.void.answer.node)).toEqual({ transactionId: '$transactionId' });
   });
 
-  it('the sale body of every transaction call: Void\'s copy, which the Unclaimed copy repeats where it is readable', () => {
+  it("the sale body of every transaction call: Void's copy, which the Unclaimed copy repeats where it is readable", () => {
     const sale = w.void.request;
     for (const pair of [w.validate, w.update, w.unclaimed, w.rulesError]) expect(pair.request).toStrictEqual(sale);
     expect(toPlainJson(sale.node)).toEqual({

@@ -24,12 +24,29 @@ describe.each(ENGINES)('Winrest seed replay, identify then every transaction exa
     const before = await h.balanceOf(FARHAN);
     expect(before).toBe(START);
     const { code } = await h.loyalty.createCode(h.programId, FARHAN, [c.incentive]);
-    const identify = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': c.posTxn }), 'winrest');
+    const identify = await h.call(
+      'POST',
+      '/loyalty/identify',
+      fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': c.posTxn }),
+      'winrest',
+    );
     expect(identify.statusCode, identify.body).toBe(200);
     const answer = identify.json();
-    expectShape(answer, c.kind === 'REWARD' ? WINREST_EXAMPLES.identify.response : WINREST_EXAMPLES.identifyReference.response, '$', c.kind === 'OFFER' ? { '$.order[0].price': 'price is only returned for rewards' } : {});
+    expectShape(
+      answer,
+      c.kind === 'REWARD' ? WINREST_EXAMPLES.identify.response : WINREST_EXAMPLES.identifyReference.response,
+      '$',
+      c.kind === 'OFFER' ? { '$.order[0].price': 'price is only returned for rewards' } : {},
+    );
     expect(answer.order).toEqual([
-      expect.objectContaining({ productId: c.plu, incentiveId: c.incentive, quantity: '1', referenceId: '00', productType: c.kind, ...(c.price ? { price: c.price } : {}) }),
+      expect.objectContaining({
+        productId: c.plu,
+        incentiveId: c.incentive,
+        quantity: '1',
+        referenceId: '00',
+        productType: c.kind,
+        ...(c.price ? { price: c.price } : {}),
+      }),
     ]);
     if (!c.price) expect(answer.order[0]).not.toHaveProperty('price');
     const txn = answer.transactionId as string;
@@ -70,13 +87,24 @@ describe.each(ENGINES)('Winrest seed replay, identify then every transaction exa
     expect(await h.balanceOf(FARHAN)).toBe(START);
   });
 
-  it('a reward line carrying another vendor\'s PLU of the program resolves when only one incentive has it', async () => {
+  it("a reward line carrying another vendor's PLU of the program resolves when only one incentive has it", async () => {
     const { code } = await h.loyalty.createCode(h.programId, FARHAN, ['rwd-whopper']);
-    const identify = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'X-PLU-1' }), 'winrest');
+    const identify = await h.call(
+      'POST',
+      '/loyalty/identify',
+      fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'X-PLU-1' }),
+      'winrest',
+    );
     expect(identify.statusCode).toBe(200);
     const txn = identify.json().transactionId as string;
     // 900102 is the Free Whopper's Partner/NCR/Tillster PLU; Winrest's is 1001.
-    const body = fill(WINREST_EXAMPLES.validate.request, { $incentivePlu: '900102', $plu: '3001', 'CASH or CARD': 'CASH', 'POS/Kiosk vendor name': 'Winrest', '000000000257': 'X-PLU-1' });
+    const body = fill(WINREST_EXAMPLES.validate.request, {
+      $incentivePlu: '900102',
+      $plu: '3001',
+      'CASH or CARD': 'CASH',
+      'POS/Kiosk vendor name': 'Winrest',
+      '000000000257': 'X-PLU-1',
+    });
     body.transactionDetails.order[0].productType = 'reward';
     const res = await h.call('POST', `/loyalty/transaction/pos/validate/${txn}`, body, 'winrest');
     expect(res.statusCode, res.body).toBe(200);
@@ -87,21 +115,21 @@ describe.each(ENGINES)('Winrest seed replay, identify then every transaction exa
     const DISCOUNT_PLU = '990001';
     // Small fries rung as the item (Winrest PLU 1201, at its 3.00 price), then the discount PLU.
     const friesSale = (posTxn: string, discountLine: Record<string, unknown>) => ({
-        channel: 'Restaurant',
-        created: '2021-05-04T13:39:47Z',
-        serviceMode: 'Eatin',
-        status: 'CLAIMED',
-        transactionDetails: {
-          currency: 'USD',
-          order: [
-            { name: 'whopper', price: 6.49, productId: '3001', productType: 'item', quantity: 1, referenceId: '1', tax: 0 },
-            { name: 'small fries', price: 3.0, productId: '1201', productType: 'item', quantity: 1, referenceId: '2', tax: 0 },
-            { name: 'discount 100%', price: 3.0, productId: DISCOUNT_PLU, quantity: 1, referenceId: '3', tax: 0, productType: 'item', ...discountLine },
-          ],
-          payments: [{ amount: 649, type: 'CASH' }],
-          posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn },
-        },
-      });
+      channel: 'Restaurant',
+      created: '2021-05-04T13:39:47Z',
+      serviceMode: 'Eatin',
+      status: 'CLAIMED',
+      transactionDetails: {
+        currency: 'USD',
+        order: [
+          { name: 'whopper', price: 6.49, productId: '3001', productType: 'item', quantity: 1, referenceId: '1', tax: 0 },
+          { name: 'small fries', price: 3.0, productId: '1201', productType: 'item', quantity: 1, referenceId: '2', tax: 0 },
+          { name: 'discount 100%', price: 3.0, productId: DISCOUNT_PLU, quantity: 1, referenceId: '3', tax: 0, productType: 'item', ...discountLine },
+        ],
+        payments: [{ amount: 649, type: 'CASH' }],
+        posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn },
+      },
+    });
 
     it('is configured per program and vendor through the admin API, none by default', async () => {
       const owner = await demoOwner(h.app);
@@ -117,7 +145,12 @@ describe.each(ENGINES)('Winrest seed replay, identify then every transaction exa
 
     it('an item line followed by the discount PLU redeems the reward whose Winrest PLU the item carries, earning nothing on it', async () => {
       const { code } = await h.loyalty.createCode(h.programId, FARHAN, []);
-      const identify = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'GD-1' }), 'winrest');
+      const identify = await h.call(
+        'POST',
+        '/loyalty/identify',
+        fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'GD-1' }),
+        'winrest',
+      );
       const txn = identify.json().transactionId as string;
       const before = await h.balanceOf(FARHAN);
       const res = await h.call('PUT', `/loyalty/transaction/pos/${txn}`, friesSale('GD-1', {}), 'winrest');
@@ -130,9 +163,19 @@ describe.each(ENGINES)('Winrest seed replay, identify then every transaction exa
 
     it('a discount line pointing at its item with parentReferenceId, sent as a reward line, redeems it too', async () => {
       const { code } = await h.loyalty.createCode(h.programId, FARHAN, []);
-      const identify = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'GD-2' }), 'winrest');
+      const identify = await h.call(
+        'POST',
+        '/loyalty/identify',
+        fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest', '000000000257': 'GD-2' }),
+        'winrest',
+      );
       const txn = identify.json().transactionId as string;
-      const res = await h.call('POST', `/loyalty/transaction/pos/validate/${txn}`, friesSale('GD-2', { productType: 'reward', parentReferenceId: '2', price: 0 }), 'winrest');
+      const res = await h.call(
+        'POST',
+        `/loyalty/transaction/pos/validate/${txn}`,
+        friesSale('GD-2', { productType: 'reward', parentReferenceId: '2', price: 0 }),
+        'winrest',
+      );
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({ pointsRedeemed: 250, pointsEarned: 64 });
     });

@@ -19,14 +19,24 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     fill(WINREST_EXAMPLES.validate.request, { $incentivePlu: COOKIE_PLU, $plu: '3001', 'CASH or CARD': 'CASH', 'POS/Kiosk vendor name': 'Winrest', ...values });
   let txn = '';
 
-
   const identifyFor = async (guest: string, posTxn: string) =>
-    (await h.call('POST', '/loyalty/identify', { identifier: guest, posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn } }, 'winrest')).json()
-      .transactionId as string;
+    (
+      await h.call(
+        'POST',
+        '/loyalty/identify',
+        { identifier: guest, posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: posTxn } },
+        'winrest',
+      )
+    ).json().transactionId as string;
 
   it('Identify (Winrest page): the reward line carries its price as minor-unit text', async () => {
     const { code } = await h.loyalty.createCode(h.programId, FARHAN, [FRIES.id]);
-    const res = await h.call('POST', '/loyalty/identify', fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest' }), 'winrest');
+    const res = await h.call(
+      'POST',
+      '/loyalty/identify',
+      fill(WINREST_EXAMPLES.identify.request, { '123456': code, 'Winrest or Tillster': 'Winrest' }),
+      'winrest',
+    );
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.identify.response);
@@ -34,7 +44,15 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     expect(answer.loyaltyUser).toEqual({ created: expect.stringMatching(ISO_TIME), id: FARHAN, name: 'Farhan' });
     // The key is Winrest's, so Winrest's PLU config answers, whatever supportingPos names.
     expect(answer.order).toEqual([
-      { name: 'Free Small Fries', productId: FRIES.winrestPlu, incentiveId: FRIES.id, quantity: '1', referenceId: '00', productType: 'REWARD', price: FRIES.price },
+      {
+        name: 'Free Small Fries',
+        productId: FRIES.winrestPlu,
+        incentiveId: FRIES.id,
+        quantity: '1',
+        referenceId: '00',
+        productType: 'REWARD',
+        price: FRIES.price,
+      },
     ]);
     expect(answer.transactionId).toMatch(UUID);
   });
@@ -51,7 +69,9 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expectShape(answer, WINREST_EXAMPLES.identifyReference.response);
-    expect(answer.order).toEqual([expect.objectContaining({ productId: plu, incentiveId: FRIES.id, quantity: '1', referenceId: '00', productType: 'REWARD', price })]);
+    expect(answer.order).toEqual([
+      expect.objectContaining({ productId: plu, incentiveId: FRIES.id, quantity: '1', referenceId: '00', productType: 'REWARD', price }),
+    ]);
   });
 
   it('Validate: a dry run that answers the points preview and changes nothing', async () => {
@@ -79,7 +99,12 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     // As the seed: the rules engine refused (isEngineError), and errorConfig describes the refused
     // call — no timeout, its method and URL, its body redacted.
     expect(answer.details.isEngineError).toBe(true);
-    expect(answer.details.errorConfig).toEqual({ timeout: 0, method: 'post', data: '__REDACTED__', url: expect.stringMatching(new RegExp(`^https?://[^/]+/loyalty/transaction/pos/validate/${bens}$`)) });
+    expect(answer.details.errorConfig).toEqual({
+      timeout: 0,
+      method: 'post',
+      data: '__REDACTED__',
+      url: expect.stringMatching(new RegExp(`^https?://[^/]+/loyalty/transaction/pos/validate/${bens}$`)),
+    });
     expect(answer.details.ruleEvaluation).toEqual([
       {
         code: 'insufficient-point-balance',
@@ -110,7 +135,12 @@ describe.each(ENGINES)('Winrest examples of the Loyalty API v1 document, on %s',
     expectShape(answer, WINREST_EXAMPLES.unclaimed.response);
     expect(answer.transactionId).toMatch(UUID);
     expect(answer.receiptCode).toMatch(RECEIPT_CODE);
-    expect(answer.presentation).toMatchObject({ header: 'Royal Perks', identifier: `Transaction ID: ${answer.transactionId}`, marketing: expect.any(String), footer: expect.any(String) });
+    expect(answer.presentation).toMatchObject({
+      header: 'Royal Perks',
+      identifier: `Transaction ID: ${answer.transactionId}`,
+      marketing: expect.any(String),
+      footer: expect.any(String),
+    });
   });
 
   it('Void: reverses the claimed sale and answers its transactionId', async () => {

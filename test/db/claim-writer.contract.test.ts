@@ -154,7 +154,13 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
             points_redeemed: 700,
             claimed_at: at,
           },
-          event: { id: newId(), program_id: programId, type: 'transaction.claimed', payload: JSON.stringify({ transactionId: txnId, balance }), created_at: at },
+          event: {
+            id: newId(),
+            program_id: programId,
+            type: 'transaction.claimed',
+            payload: JSON.stringify({ transactionId: txnId, balance }),
+            created_at: at,
+          },
         },
       }),
     };
@@ -164,19 +170,45 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
   async function stateOf(guestId: string, txnId: string) {
     const k = db.kysely;
     const guest = await k.selectFrom('guests').select(['balance', 'last_activity_at']).where('id', '=', guestId).executeTakeFirstOrThrow();
-    const ledger = await k.selectFrom('points_ledger').select(['kind', 'points', 'balance_after', 'transaction_id', 'reason']).where('guest_id', '=', guestId).orderBy('balance_after', 'desc').execute();
-    const txn = await k.selectFrom('loyalty_transactions').select(['status', 'claim_hash', 'claim_response', 'rule_results', 'points_earned', 'points_redeemed', 'subtotal_cents', 'reserved_points', 'claimed_at']).where('id', '=', txnId).executeTakeFirstOrThrow();
-    const redemptions = await k.selectFrom('redemptions').select(['incentive_id', 'kind', 'quantity', 'points', 'line_refs']).where('transaction_id', '=', txnId).execute();
+    const ledger = await k
+      .selectFrom('points_ledger')
+      .select(['kind', 'points', 'balance_after', 'transaction_id', 'reason'])
+      .where('guest_id', '=', guestId)
+      .orderBy('balance_after', 'desc')
+      .execute();
+    const txn = await k
+      .selectFrom('loyalty_transactions')
+      .select(['status', 'claim_hash', 'claim_response', 'rule_results', 'points_earned', 'points_redeemed', 'subtotal_cents', 'reserved_points', 'claimed_at'])
+      .where('id', '=', txnId)
+      .executeTakeFirstOrThrow();
+    const redemptions = await k
+      .selectFrom('redemptions')
+      .select(['incentive_id', 'kind', 'quantity', 'points', 'line_refs'])
+      .where('transaction_id', '=', txnId)
+      .execute();
     const events = await k.selectFrom('outbox_events').select(['type', 'payload']).where('payload', 'like', `%${txnId}%`).execute();
     const selection = await k.selectFrom('guest_selections').select('incentive_ids').where('guest_id', '=', guestId).executeTakeFirst();
     return {
       balance: Number(guest.balance),
       ledgerSum: await ledgerSum(k, guestId),
       lastActivity: guest.last_activity_at,
-      ledger: ledger.map((r) => ({ ...r, points: Number(r.points), balance_after: Number(r.balance_after), transaction_id: r.transaction_id === txnId ? 'txn' : r.transaction_id })),
-      txn: { ...txn, points_earned: Number(txn.points_earned), points_redeemed: Number(txn.points_redeemed), subtotal_cents: Number(txn.subtotal_cents), reserved_points: Number(txn.reserved_points) },
+      ledger: ledger.map((r) => ({
+        ...r,
+        points: Number(r.points),
+        balance_after: Number(r.balance_after),
+        transaction_id: r.transaction_id === txnId ? 'txn' : r.transaction_id,
+      })),
+      txn: {
+        ...txn,
+        points_earned: Number(txn.points_earned),
+        points_redeemed: Number(txn.points_redeemed),
+        subtotal_cents: Number(txn.subtotal_cents),
+        reserved_points: Number(txn.reserved_points),
+      },
       redemptions: redemptions.map((r) => ({ ...r, quantity: Number(r.quantity), points: Number(r.points) })),
-      events: events.map((e) => ({ type: e.type, payload: JSON.parse(e.payload) as { balance: number } })).map((e) => ({ type: e.type, balance: e.payload.balance })),
+      events: events
+        .map((e) => ({ type: e.type, payload: JSON.parse(e.payload) as { balance: number } }))
+        .map((e) => ({ type: e.type, balance: e.payload.balance })),
       selection: selection?.incentive_ids ?? null,
     };
   }
@@ -205,7 +237,16 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
           { kind: 'EARN', points: 144, balance_after: 444, transaction_id: 'txn', reason: null },
           { kind: 'REDEEM', points: -700, balance_after: 300, transaction_id: 'txn', reason: null },
         ],
-        txn: { status: 'CLAIMED', claim_hash: 'h', claim_response: '{"balance":444}', rule_results: RULE_RESULTS, points_earned: 144, points_redeemed: 700, subtotal_cents: 1447, reserved_points: 0 },
+        txn: {
+          status: 'CLAIMED',
+          claim_hash: 'h',
+          claim_response: '{"balance":444}',
+          rule_results: RULE_RESULTS,
+          points_earned: 144,
+          points_redeemed: 700,
+          subtotal_cents: 1447,
+          reserved_points: 0,
+        },
         redemptions: [{ incentive_id: WHOPPER, kind: 'REWARD', quantity: 1, points: 700, line_refs: '["3"]' }],
         events: [{ type: 'transaction.claimed', balance: 444 }],
         selection: '["ofr-free-cookie"]',
@@ -257,7 +298,14 @@ describe.each(ENGINES)('claim writers on %s', (engine) => {
     });
     for (const { outcome, state } of results.values()) {
       expect(outcome).toEqual({ status: 'insufficient-points', available: 500 });
-      expect(state).toMatchObject({ balance: 500, ledgerSum: 500, txn: { status: 'OPEN' }, redemptions: [], events: [], selection: `["${WHOPPER}","ofr-free-cookie"]` });
+      expect(state).toMatchObject({
+        balance: 500,
+        ledgerSum: 500,
+        txn: { status: 'OPEN' },
+        redemptions: [],
+        events: [],
+        selection: `["${WHOPPER}","ofr-free-cookie"]`,
+      });
     }
   });
 

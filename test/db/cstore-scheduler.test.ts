@@ -14,7 +14,10 @@ const SCHEDULER_WORKER = new URL('../support/job-scheduler-worker.ts', import.me
 
 /** A server process running the scheduler `serve` starts; driven line by line over stdin/stdout. */
 function startSchedulerProcess(url: string, simUrl: string, nowIso: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCHEDULER_WORKER, url, simUrl, nowIso], { env: { ...process.env, TILLPOINT_SECRET_KEY: TEST_SECRET_KEY }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SCHEDULER_WORKER, url, simUrl, nowIso], {
+    env: { ...process.env, TILLPOINT_SECRET_KEY: TEST_SECRET_KEY },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const synced: { pid: number; locationId: string; status: string }[] = [];
   const events: string[] = [];
   const waiters: { want: string; resolve: (line: string) => void }[] = [];
@@ -80,7 +83,12 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     const other = createDb(h.db.url);
     try {
       const mine = h.cstore;
-      const theirs = createCstore(other, undefined, { clock: mine.deps.clock, config: mine.deps.config, connectorFor: mine.deps.connectorFor, log: mine.deps.log });
+      const theirs = createCstore(other, undefined, {
+        clock: mine.deps.clock,
+        config: mine.deps.config,
+        connectorFor: mine.deps.connectorFor,
+        log: mine.deps.log,
+      });
       const [a, b] = await Promise.all([rjrSyncJob.run({ cstore: mine, workerId: 'a' }), rjrSyncJob.run({ cstore: theirs, workerId: 'b' })]);
       expect(a.runs.length + b.runs.length).toBe(locations.length);
       expect([...a.runs, ...b.runs].every((r) => r.status === 'succeeded')).toBe(true);
@@ -99,7 +107,10 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
     const t0 = new Date('2026-12-09T12:00:00Z');
     expect(await claimDay(db, loc, 'dead-process', t0, 60_000)).toBe(true);
     expect(await claimDay(db, loc, 'x', new Date(t0.getTime() + 30_000), 60_000)).toBe(false);
-    const [p, q] = await Promise.all([claimDay(db, loc, 'p', new Date(t0.getTime() + 120_000), 60_000), claimDay(db, loc, 'q', new Date(t0.getTime() + 120_000), 60_000)]);
+    const [p, q] = await Promise.all([
+      claimDay(db, loc, 'p', new Date(t0.getTime() + 120_000), 60_000),
+      claimDay(db, loc, 'q', new Date(t0.getTime() + 120_000), 60_000),
+    ]);
     expect([p, q].filter(Boolean)).toHaveLength(1);
   });
 
@@ -112,7 +123,15 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
       pointsExpired: () => {},
     };
     const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-    const scheduler = await startScheduler({ db: h.db, databaseUrl: h.db.url, cstore: h.cstore, log: quiet, observer, workerId: 'observed', pgBoss: { pollingIntervalSeconds: 0.5 } });
+    const scheduler = await startScheduler({
+      db: h.db,
+      databaseUrl: h.db.url,
+      cstore: h.cstore,
+      log: quiet,
+      observer,
+      workerId: 'observed',
+      pgBoss: { pollingIntervalSeconds: 0.5 },
+    });
     try {
       await scheduler.trigger(RJR_SYNC_JOB_ID);
       await scheduler.trigger(EXPIRE_POINTS_JOB_ID);
@@ -155,7 +174,9 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
       expect(claims.every((c) => c.finished_at && c.run_id && c.claimed_by.startsWith('proc-'))).toBe(true);
       if (engine === 'postgres') {
         const schema = `${h.db.schema}_pgboss`;
-        const schedules = await sql<{ name: string; cron: string }>`select name, cron from ${sql.table(`${schema}.schedule`)} order by name`.execute(h.db.kysely);
+        const schedules = await sql<{ name: string; cron: string }>`select name, cron from ${sql.table(`${schema}.schedule`)} order by name`.execute(
+          h.db.kysely,
+        );
         expect(schedules.rows).toEqual([
           { name: 'expire-points', cron: '15 * * * *' },
           { name: 'rjr-sync', cron: '* * * * *' },

@@ -111,7 +111,11 @@ describe.each(ENGINES)('RJR sync faults on %s', (engine) => {
   });
 
   it('an expired license stops the sync and says so', async () => {
-    await h.db.kysely.updateTable('scan_data_licenses').set({ expires_at: '2026-11-30T00:00:00.000Z', starts_at: '2025-11-30T00:00:00.000Z' }).where('location_id', '=', loc).execute();
+    await h.db.kysely
+      .updateTable('scan_data_licenses')
+      .set({ expires_at: '2026-11-30T00:00:00.000Z', starts_at: '2025-11-30T00:00:00.000Z' })
+      .where('location_id', '=', loc)
+      .execute();
     const before = await snapshot(h, loc);
     const run = await sync();
     expect(run).toMatchObject({ status: 'skipped', errorCode: 'license_expired' });

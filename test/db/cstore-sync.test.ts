@@ -17,7 +17,14 @@ describe.each(ENGINES)('RJR daily sync on %s', (engine) => {
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as SyncRun;
   };
-  const pending = async (locationId: string) => (await h.api('GET', `/admin/v1/cstore/locations/${locationId}/changes`)).json() as { id: string; kind: string; externalId: string; before: unknown; after: { amountCents: number } | null }[];
+  const pending = async (locationId: string) =>
+    (await h.api('GET', `/admin/v1/cstore/locations/${locationId}/changes`)).json() as {
+      id: string;
+      kind: string;
+      externalId: string;
+      before: unknown;
+      after: { amountCents: number } | null;
+    }[];
 
   it('queues one add per live promotion of the feed, with a sync-run record', async () => {
     const loc = await h.pilotLocation();
@@ -72,14 +79,22 @@ describe.each(ENGINES)('RJR daily sync on %s', (engine) => {
     const run = await sync(loc);
     expect(run.batchId).toBeTruthy();
     expect(await pending(loc)).toHaveLength(0);
-    const batches = (await h.api('GET', `/admin/v1/cstore/locations/${loc}/batches`)).json() as { id: string; acceptedBy: string; format: string; changeCount: number }[];
+    const batches = (await h.api('GET', `/admin/v1/cstore/locations/${loc}/batches`)).json() as {
+      id: string;
+      acceptedBy: string;
+      format: string;
+      changeCount: number;
+    }[];
     expect(batches).toEqual([expect.objectContaining({ id: run.batchId, acceptedBy: 'auto-accept', format: 'json', changeCount: run.added })]);
   });
 
   it('fails the run, changing nothing, when the secret key no longer opens the stored credentials', async () => {
     const loc = await h.pilotLocation();
     const before = await snapshot(h, loc);
-    const rekeyed = createCstore(h.db, undefined, { ...h.cstore.deps, config: { ...h.cstore.deps.config, secrets: loadSecretKey({ keyText: 'b'.repeat(64), production: false }).box } });
+    const rekeyed = createCstore(h.db, undefined, {
+      ...h.cstore.deps,
+      config: { ...h.cstore.deps.config, secrets: loadSecretKey({ keyText: 'b'.repeat(64), production: false }).box },
+    });
     const run = await rekeyed.syncLocation(loc, { trigger: 'api' });
     expect(run).toMatchObject({ status: 'failed', errorCode: 'credentials_unreadable' });
     expect(await snapshot(h, loc)).toEqual(before);

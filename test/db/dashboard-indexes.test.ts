@@ -1,7 +1,13 @@
 import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_INDEXES } from '../../src/adapters/db/migrations/0011-rule-results.ts';
-import { pendingPromotionsByLocation, pointsPerDay, salesPerDay, syncFailuresSince, topRewards } from '../../src/adapters/db/repositories/dashboard.repository.ts';
+import {
+  pendingPromotionsByLocation,
+  pointsPerDay,
+  salesPerDay,
+  syncFailuresSince,
+  topRewards,
+} from '../../src/adapters/db/repositories/dashboard.repository.ts';
 import { localDays } from '../../src/domain/local-days.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 

@@ -47,7 +47,10 @@ describe('TILLPOINT_SQLITE_SYNCHRONOUS', () => {
   });
 
   it('reaches the server: serve opens SQLite with the configured mode', async () => {
-    for (const [mode, pragma] of [['full', 2], ['normal', 1]] as const) {
+    for (const [mode, pragma] of [
+      ['full', 2],
+      ['normal', 1],
+    ] as const) {
       const config = loadConfig({ database: `sqlite:${join(dir, `${mode}.db`)}`, port: 0 }, { TILLPOINT_SQLITE_SYNCHRONOUS: mode });
       const runtime = await createRuntime(config, { logger: false });
       try {

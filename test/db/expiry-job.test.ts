@@ -21,8 +21,16 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
     await db.kysely.transaction().execute((trx) => postEntries(trx, programId, guestId, [{ kind, points, transactionId: null }], iso, { touchActivity: true }));
   }
   async function counts(programId: string) {
-    const ledger = await db.kysely.selectFrom('points_ledger').select((eb) => eb.fn.countAll<string | number>().as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
-    const events = await db.kysely.selectFrom('outbox_events').select((eb) => eb.fn.countAll<string | number>().as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
+    const ledger = await db.kysely
+      .selectFrom('points_ledger')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('program_id', '=', programId)
+      .executeTakeFirstOrThrow();
+    const events = await db.kysely
+      .selectFrom('outbox_events')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('program_id', '=', programId)
+      .executeTakeFirstOrThrow();
     return { ledger: Number(ledger.n), events: Number(events.n) };
   }
   async function balance(guestId: string) {
@@ -30,7 +38,11 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
   }
 
   it('monthly buckets: expires what was earned seven months back, oldest spent first, once', async () => {
-    const programId = await createProgram(db.kysely, { slug: 'monthly', name: 'M', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'monthly-buckets', months: 6 } }, at('2025-12-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'monthly', name: 'M', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'monthly-buckets', months: 6 } },
+      at('2025-12-01T00:00:00Z'),
+    );
     const ana = await createGuest(db.kysely, programId, { name: 'Ana', points: 100 }, at('2026-01-15T12:00:00Z'));
     await earn(programId, ana, 50, '2026-03-10T12:00:00.000Z');
     await earn(programId, ana, -30, '2026-04-01T12:00:00.000Z', 'REDEEM');
@@ -47,13 +59,27 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
     const expire = await db.kysely.selectFrom('points_ledger').selectAll().where('guest_id', '=', ana).where('kind', '=', 'EXPIRE').execute();
     expect(expire).toHaveLength(1);
     expect(expire[0]).toMatchObject({ points: -70, balance_after: 50, reason: 'monthly-buckets: earned 2026-01' });
-    const event = await db.kysely.selectFrom('outbox_events').selectAll().where('program_id', '=', programId).where('type', '=', 'points.expired').executeTakeFirstOrThrow();
-    expect(JSON.parse(event.payload)).toMatchObject({ guestId: ana, points: 70, balance: 50, buckets: [{ points: 70, earnedMonth: '2026-01', expiresAt: '2026-08-01T00:00:00.000Z' }] });
+    const event = await db.kysely
+      .selectFrom('outbox_events')
+      .selectAll()
+      .where('program_id', '=', programId)
+      .where('type', '=', 'points.expired')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.payload)).toMatchObject({
+      guestId: ana,
+      points: 70,
+      balance: 50,
+      buckets: [{ points: 70, earnedMonth: '2026-01', expiresAt: '2026-08-01T00:00:00.000Z' }],
+    });
 
     // A second run the same day writes nothing at all; a forced rerun finds nothing due.
     const before = await counts(programId);
     expect((await service.runProgram(programId, { kind: 'monthly-buckets', months: 6 }, at('2026-08-02T09:00:00Z'))).skipped).toBe('done-today');
-    expect(await service.runProgram(programId, { kind: 'monthly-buckets', months: 6 }, now, { force: true })).toMatchObject({ skipped: null, guestsExpired: 0, pointsExpired: 0 });
+    expect(await service.runProgram(programId, { kind: 'monthly-buckets', months: 6 }, now, { force: true })).toMatchObject({
+      skipped: null,
+      guestsExpired: 0,
+      pointsExpired: 0,
+    });
     // Later in the month nothing new can be due.
     expect((await service.runProgram(programId, { kind: 'monthly-buckets', months: 6 }, at('2026-08-20T03:15:00Z'))).skipped).toBe('nothing-new');
     expect(await counts(programId)).toEqual(before);
@@ -65,7 +91,11 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
   });
 
   it('inactivity: the whole balance of guests idle for N days, in batches, once a day', async () => {
-    const programId = await createProgram(db.kysely, { slug: 'idle', name: 'I', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'inactivity', days: 180 } }, at('2025-01-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'idle', name: 'I', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'inactivity', days: 180 } },
+      at('2025-01-01T00:00:00Z'),
+    );
     const idle: string[] = [];
     for (let i = 0; i < 5; i++) {
       const g = await createGuest(db.kysely, programId, { name: `Idle ${i}` }, at('2025-06-01T00:00:00Z'));
@@ -83,7 +113,12 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
       expect(await ledgerSum(db.kysely, g)).toBe(0);
     }
     expect(await balance(active)).toBe(300);
-    const events = await db.kysely.selectFrom('outbox_events').select('payload').where('program_id', '=', programId).where('type', '=', 'points.expired').execute();
+    const events = await db.kysely
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('program_id', '=', programId)
+      .where('type', '=', 'points.expired')
+      .execute();
     expect(events.map((e) => (JSON.parse(e.payload) as { points: number }).points).sort()).toEqual([100, 101, 102, 103, 104]);
 
     const before = await counts(programId);
@@ -93,33 +128,74 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
   });
 
   it('a run under way elsewhere is left alone, a stale one is taken over', async () => {
-    const programId = await createProgram(db.kysely, { slug: 'twice', name: 'T', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'inactivity', days: 30 } }, at('2025-01-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'twice', name: 'T', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'inactivity', days: 30 } },
+      at('2025-01-01T00:00:00Z'),
+    );
     const g = await createGuest(db.kysely, programId, { name: 'G' }, at('2025-01-01T00:00:00Z'));
     await earn(programId, g, 40, '2025-02-01T00:00:00.000Z');
     await db.kysely
       .insertInto('expiry_runs')
-      .values({ id: '00000000-0000-4000-8000-000000000001', program_id: programId, run_date: '2025-06-01', policy: '{}', cutoff: '', started_at: '2025-06-01T03:00:00.000Z', finished_at: null, guests_expired: 0, points_expired: 0 })
+      .values({
+        id: '00000000-0000-4000-8000-000000000001',
+        program_id: programId,
+        run_date: '2025-06-01',
+        policy: '{}',
+        cutoff: '',
+        started_at: '2025-06-01T03:00:00.000Z',
+        finished_at: null,
+        guests_expired: 0,
+        points_expired: 0,
+      })
       .execute();
     const service = new ExpiryService(db.kysely);
     expect((await service.runProgram(programId, { kind: 'inactivity', days: 30 }, at('2025-06-01T03:10:00Z'))).skipped).toBe('running-elsewhere');
     expect(await balance(g)).toBe(40);
-    expect(await service.runProgram(programId, { kind: 'inactivity', days: 30 }, at('2025-06-01T04:00:00Z'))).toMatchObject({ skipped: null, pointsExpired: 40 });
+    expect(await service.runProgram(programId, { kind: 'inactivity', days: 30 }, at('2025-06-01T04:00:00Z'))).toMatchObject({
+      skipped: null,
+      pointsExpired: 40,
+    });
     expect(await balance(g)).toBe(0);
   });
   it('pages and multi-row writes: 1,203 guests over several pages expire exactly as one page would', async () => {
     const policy = { kind: 'monthly-buckets', months: 6 } as const;
-    const programId = await createProgram(db.kysely, { slug: 'many', name: 'Many', currency: 'USD', earnRateMilli: 10_000, expiry: policy }, at('2025-12-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'many', name: 'Many', currency: 'USD', earnRateMilli: 10_000, expiry: policy },
+      at('2025-12-01T00:00:00Z'),
+    );
     // Guest i earned 100 + i in January (due on 1 August) and, every third guest, spent 150 in March;
     // every fifth guest earned 40 more in July (not due). Every seventh guest has nothing.
     const guests: { id: string; program_id: string; name: string; email: null; balance: number; last_activity_at: string; created_at: string }[] = [];
-    const ledger: { id: string; program_id: string; guest_id: string; transaction_id: null; kind: 'EARN' | 'REDEEM'; points: number; balance_after: number; reason: null; created_at: string }[] = [];
+    const ledger: {
+      id: string;
+      program_id: string;
+      guest_id: string;
+      transaction_id: null;
+      kind: 'EARN' | 'REDEEM';
+      points: number;
+      balance_after: number;
+      reason: null;
+      created_at: string;
+    }[] = [];
     const expected = new Map<string, number>();
     for (let i = 0; i < 1203; i++) {
       const id = randomUUID();
       let balance = 0;
       const entry = (kind: 'EARN' | 'REDEEM', points: number, iso: string) => {
         balance += points;
-        ledger.push({ id: randomUUID(), program_id: programId, guest_id: id, transaction_id: null, kind, points, balance_after: balance, reason: null, created_at: iso });
+        ledger.push({
+          id: randomUUID(),
+          program_id: programId,
+          guest_id: id,
+          transaction_id: null,
+          kind,
+          points,
+          balance_after: balance,
+          reason: null,
+          created_at: iso,
+        });
       };
       if (i % 7 !== 0) {
         entry('EARN', 100 + i, '2026-01-15T12:00:00.000Z');
@@ -128,18 +204,44 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
       const dueNow = balance;
       if (i % 5 === 0) entry('EARN', 40, '2026-07-10T12:00:00.000Z');
       if (dueNow > 0) expected.set(id, dueNow);
-      guests.push({ id, program_id: programId, name: `G${i}`, email: null, balance, last_activity_at: '2026-07-10T12:00:00.000Z', created_at: '2025-12-15T00:00:00.000Z' });
+      guests.push({
+        id,
+        program_id: programId,
+        name: `G${i}`,
+        email: null,
+        balance,
+        last_activity_at: '2026-07-10T12:00:00.000Z',
+        created_at: '2025-12-15T00:00:00.000Z',
+      });
     }
-    for (let i = 0; i < guests.length; i += 200) await db.kysely.insertInto('guests').values(guests.slice(i, i + 200)).execute();
-    for (let i = 0; i < ledger.length; i += 200) await db.kysely.insertInto('points_ledger').values(ledger.slice(i, i + 200)).execute();
+    for (let i = 0; i < guests.length; i += 200)
+      await db.kysely
+        .insertInto('guests')
+        .values(guests.slice(i, i + 200))
+        .execute();
+    for (let i = 0; i < ledger.length; i += 200)
+      await db.kysely
+        .insertInto('points_ledger')
+        .values(ledger.slice(i, i + 200))
+        .execute();
 
     const service = new ExpiryService(db.kysely);
     // 600 per page: three pages, and the first two write more than 500 rows (two statements each).
     const report = await service.runProgram(programId, policy, at('2026-08-02T03:15:00Z'), { batchSize: 600 });
     const totalDue = [...expected.values()].reduce((s, n) => s + n, 0);
-    expect(report).toMatchObject({ skipped: null, guestsScanned: guests.filter((g) => g.balance > 0).length, guestsExpired: expected.size, pointsExpired: totalDue });
+    expect(report).toMatchObject({
+      skipped: null,
+      guestsScanned: guests.filter((g) => g.balance > 0).length,
+      guestsExpired: expected.size,
+      pointsExpired: totalDue,
+    });
 
-    const expire = await db.kysely.selectFrom('points_ledger').select(['guest_id', 'points', 'balance_after', 'reason']).where('program_id', '=', programId).where('kind', '=', 'EXPIRE').execute();
+    const expire = await db.kysely
+      .selectFrom('points_ledger')
+      .select(['guest_id', 'points', 'balance_after', 'reason'])
+      .where('program_id', '=', programId)
+      .where('kind', '=', 'EXPIRE')
+      .execute();
     expect(new Map(expire.map((e) => [e.guest_id, -e.points]))).toEqual(expected);
     expect(expire.every((e) => e.reason === 'monthly-buckets: earned 2026-01')).toBe(true);
     const drift = await db.kysely
@@ -151,7 +253,12 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
     expect(Number(drift.n)).toBe(0);
     const byGuest = new Map(guests.map((g) => [g.id, g.balance]));
     for (const e of expire) expect(e.balance_after).toBe(byGuest.get(e.guest_id)! - expected.get(e.guest_id)!);
-    const events = await db.kysely.selectFrom('outbox_events').select(['id', 'payload']).where('program_id', '=', programId).where('type', '=', 'points.expired').execute();
+    const events = await db.kysely
+      .selectFrom('outbox_events')
+      .select(['id', 'payload'])
+      .where('program_id', '=', programId)
+      .where('type', '=', 'points.expired')
+      .execute();
     expect(events).toHaveLength(expected.size);
     expect(new Set(events.map((e) => e.id)).size).toBe(expected.size);
     for (const e of events) {
@@ -162,13 +269,20 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
 
     // Nothing is due any more, whatever the page size.
     const before = await counts(programId);
-    expect(await service.runProgram(programId, policy, at('2026-08-02T03:15:00Z'), { force: true, batchSize: 7 })).toMatchObject({ guestsExpired: 0, pointsExpired: 0 });
+    expect(await service.runProgram(programId, policy, at('2026-08-02T03:15:00Z'), { force: true, batchSize: 7 })).toMatchObject({
+      guestsExpired: 0,
+      pointsExpired: 0,
+    });
     expect(await counts(programId)).toEqual(before);
   });
 
   it('a sale that spends expiring points while the run is under way is never lost', async () => {
     const policy = { kind: 'monthly-buckets', months: 6 } as const;
-    const programId = await createProgram(db.kysely, { slug: 'race', name: 'R', currency: 'USD', earnRateMilli: 10_000, expiry: policy }, at('2025-12-01T00:00:00Z'));
+    const programId = await createProgram(
+      db.kysely,
+      { slug: 'race', name: 'R', currency: 'USD', earnRateMilli: 10_000, expiry: policy },
+      at('2025-12-01T00:00:00Z'),
+    );
     const guest = await createGuest(db.kysely, programId, { name: 'Racer', points: 100 }, at('2026-01-15T12:00:00Z'));
     const service = new ExpiryService(db.kysely);
     const now = at('2026-08-02T03:15:00Z');
@@ -188,7 +302,9 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
       await held;
       const run = service.runProgram(programId, policy, now);
       for (let i = 0; i < 100; i++) {
-        const waiting = await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.kysely);
+        const waiting = await sql<{
+          n: string;
+        }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.kysely);
         if (Number(waiting.rows[0]!.n) > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -203,7 +319,9 @@ describe.each(ENGINES)('points expiry job on %s', (engine) => {
       other.exec('begin immediate');
       other.prepare('update guests set balance = balance - 80 where id = ?').run(guest);
       other
-        .prepare('insert into points_ledger (id, program_id, guest_id, transaction_id, kind, points, balance_after, reason, created_at) values (?, ?, ?, null, ?, ?, ?, null, ?)')
+        .prepare(
+          'insert into points_ledger (id, program_id, guest_id, transaction_id, kind, points, balance_after, reason, created_at) values (?, ?, ?, null, ?, ?, ?, null, ?)',
+        )
         .run(randomUUID(), programId, guest, 'REDEEM', -80, 20, '2026-08-01T12:00:00.000Z');
       await sql`pragma busy_timeout = 100`.execute(db.kysely);
       try {

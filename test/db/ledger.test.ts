@@ -16,10 +16,16 @@ describe.each(ENGINES)('points ledger on %s', (engine) => {
   it('keeps the balance equal to the sum of the ledger', async () => {
     const guest = await createGuest(db.kysely, programId, { name: 'G', points: 500 }, at);
     const after = await db.kysely.transaction().execute((trx) =>
-      postEntries(trx, programId, guest, [
-        { kind: 'REDEEM', points: -200, transactionId: null },
-        { kind: 'EARN', points: 35, transactionId: null },
-      ], at.toISOString()),
+      postEntries(
+        trx,
+        programId,
+        guest,
+        [
+          { kind: 'REDEEM', points: -200, transactionId: null },
+          { kind: 'EARN', points: 35, transactionId: null },
+        ],
+        at.toISOString(),
+      ),
     );
     expect(after).toBe(335);
     expect(await ledgerSum(db.kysely, guest)).toBe(335);
@@ -29,10 +35,16 @@ describe.each(ENGINES)('points ledger on %s', (engine) => {
     const guest = await createGuest(db.kysely, programId, { name: 'H', points: 100 }, at);
     await expect(
       db.kysely.transaction().execute((trx) =>
-        postEntries(trx, programId, guest, [
-          { kind: 'EARN', points: 10, transactionId: null },
-          { kind: 'REDEEM', points: -500, transactionId: null },
-        ], at.toISOString()),
+        postEntries(
+          trx,
+          programId,
+          guest,
+          [
+            { kind: 'EARN', points: 10, transactionId: null },
+            { kind: 'REDEEM', points: -500, transactionId: null },
+          ],
+          at.toISOString(),
+        ),
       ),
     ).rejects.toBeInstanceOf(InsufficientPoints);
     expect(await ledgerSum(db.kysely, guest)).toBe(100);

@@ -83,18 +83,21 @@ describe.each(Object.keys(STORES))('limits held in %s', (kind) => {
     await guard.beforeLookup(keyId, `b-${run}`);
   });
 
-  it(kind === 'memory' ? 'gives each process a budget of its own (why several processes share a store)' : 'counts the misses of every process together', async () => {
-    const one = store.process()(`together-${run}`, LIMITS);
-    const two = store.process()(`together-${run}`, LIMITS);
-    await one.miss('store:x');
-    await two.miss('store:x');
-    // one miss in each process: neither alone reached two; shared, together they lock the key in both
-    if (store.shared) {
-      await expect(one.attempt('store:x')).rejects.toMatchObject({ code: 'RateLimited' });
-      await expect(two.attempt('store:x')).rejects.toMatchObject({ code: 'RateLimited' });
-    } else {
-      await one.attempt('store:x');
-      await two.attempt('store:x');
-    }
-  });
+  it(
+    kind === 'memory' ? 'gives each process a budget of its own (why several processes share a store)' : 'counts the misses of every process together',
+    async () => {
+      const one = store.process()(`together-${run}`, LIMITS);
+      const two = store.process()(`together-${run}`, LIMITS);
+      await one.miss('store:x');
+      await two.miss('store:x');
+      // one miss in each process: neither alone reached two; shared, together they lock the key in both
+      if (store.shared) {
+        await expect(one.attempt('store:x')).rejects.toMatchObject({ code: 'RateLimited' });
+        await expect(two.attempt('store:x')).rejects.toMatchObject({ code: 'RateLimited' });
+      } else {
+        await one.attempt('store:x');
+        await two.attempt('store:x');
+      }
+    },
+  );
 });

@@ -49,7 +49,10 @@ export function runGuide(blocks: GuideBlock[], options: { cwd: string; env: Reco
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
     child.once('exit', (code) => {
-      const outputs = out.split(`\n${MARK}\n`).slice(0, blocks.length).map((o) => o.trim());
+      const outputs = out
+        .split(`\n${MARK}\n`)
+        .slice(0, blocks.length)
+        .map((o) => o.trim());
       if (code === 0 && outputs.length === blocks.length) return resolve(outputs);
       const failed = blocks[Math.min(outputs.length - 1, blocks.length - 1)];
       reject(new Error(`guide block "${failed?.title}" (line ${failed?.line}) exited with ${code}\nstdout:\n${out}\nstderr:\n${err}`));

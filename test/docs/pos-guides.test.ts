@@ -13,9 +13,33 @@ import { normalizer, parseGuide, runGuide } from './guide-runner.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const GUIDES = [
-  { file: 'docs/pos/ncr.md', calls: ['/loyalty/identify', 'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"', '/void', '"$TILLPOINT/loyalty/transaction/pos"'], statuses: ['PENDING', 'CLAIMED'] },
-  { file: 'docs/pos/winrest.md', calls: ['/loyalty/identify', '/loyalty/transaction/pos/validate/', 'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"', '/void', '"$TILLPOINT/loyalty/transaction/pos"'], statuses: ['CLAIMED'] },
-  { file: 'docs/pos/tillster.md', calls: ['/loyalty/identify', '/loyalty/transaction/pos/validate/', 'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"', '/void', '"$TILLPOINT/loyalty/transaction/pos"'], statuses: ['PENDING', 'CLAIMED'] },
+  {
+    file: 'docs/pos/ncr.md',
+    calls: ['/loyalty/identify', 'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"', '/void', '"$TILLPOINT/loyalty/transaction/pos"'],
+    statuses: ['PENDING', 'CLAIMED'],
+  },
+  {
+    file: 'docs/pos/winrest.md',
+    calls: [
+      '/loyalty/identify',
+      '/loyalty/transaction/pos/validate/',
+      'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"',
+      '/void',
+      '"$TILLPOINT/loyalty/transaction/pos"',
+    ],
+    statuses: ['CLAIMED'],
+  },
+  {
+    file: 'docs/pos/tillster.md',
+    calls: [
+      '/loyalty/identify',
+      '/loyalty/transaction/pos/validate/',
+      'PUT "$TILLPOINT/loyalty/transaction/pos/$TXN"',
+      '/void',
+      '"$TILLPOINT/loyalty/transaction/pos"',
+    ],
+    statuses: ['PENDING', 'CLAIMED'],
+  },
 ];
 
 describe.each(GUIDES)('$file', ({ file, calls, statuses }) => {
@@ -44,24 +68,20 @@ describe.each(GUIDES)('$file', ({ file, calls, statuses }) => {
     }
   });
 
-  it(
-    'runs every example against the demo server and gets the answers the guide shows',
-    async () => {
-      const outputs = await runGuide(blocks, { cwd: ROOT, env: { TILLPOINT: server.url, TILLPOINT_DATABASE_URL: server.databaseUrl } });
-      const documented = normalizer();
-      const actual = normalizer();
-      blocks.forEach((b, i) => {
-        if (b.answer === null) return;
-        const expected = documented(JSON.parse(b.answer));
-        let got: unknown;
-        try {
-          got = JSON.parse(outputs[i]!);
-        } catch {
-          throw new Error(`"${b.title}" (line ${b.line}) printed no JSON:\n${outputs[i]}`);
-        }
-        expect(actual(got), `answer of "${b.title}" (${file} line ${b.line})`).toEqual(expected);
-      });
-    },
-    180_000,
-  );
+  it('runs every example against the demo server and gets the answers the guide shows', async () => {
+    const outputs = await runGuide(blocks, { cwd: ROOT, env: { TILLPOINT: server.url, TILLPOINT_DATABASE_URL: server.databaseUrl } });
+    const documented = normalizer();
+    const actual = normalizer();
+    blocks.forEach((b, i) => {
+      if (b.answer === null) return;
+      const expected = documented(JSON.parse(b.answer));
+      let got: unknown;
+      try {
+        got = JSON.parse(outputs[i]!);
+      } catch {
+        throw new Error(`"${b.title}" (line ${b.line}) printed no JSON:\n${outputs[i]}`);
+      }
+      expect(actual(got), `answer of "${b.title}" (${file} line ${b.line})`).toEqual(expected);
+    });
+  }, 180_000);
 });

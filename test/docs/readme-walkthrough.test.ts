@@ -62,7 +62,10 @@ function sortLedgers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortLedgers);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === 'ledger' && Array.isArray(v) ? [...v].sort((a, b) => String(a.kind).localeCompare(String(b.kind))).map(sortLedgers) : sortLedgers(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === 'ledger' && Array.isArray(v) ? [...v].sort((a, b) => String(a.kind).localeCompare(String(b.kind))).map(sortLedgers) : sortLedgers(v),
+      ]),
     );
   }
   return value;
@@ -95,7 +98,13 @@ describe('README "From zero to a sale"', () => {
     ]) {
       expect(code, `the walkthrough calls ${call}`).toContain(call);
     }
-    expect(blocks.filter((b) => b.answer !== null).map((b) => b.title)).toEqual(['the app: rewards, pre-selection, code', 'identify', 'CLAIMED', 'balance', 'history']);
+    expect(blocks.filter((b) => b.answer !== null).map((b) => b.title)).toEqual([
+      'the app: rewards, pre-selection, code',
+      'identify',
+      'CLAIMED',
+      'balance',
+      'history',
+    ]);
   });
 });
 
@@ -119,32 +128,28 @@ describe.each(ENGINES)('README "From zero to a sale" against `npm start` on %s',
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(
-    'runs every block and gets the answers the README shows',
-    async () => {
-      const outputs = await runGuide(blocks, { cwd: dir, env: { TILLPOINT: server.url, TILLPOINT_LOG: server.log } });
-      if (process.env.TILLPOINT_PRINT_GUIDE) blocks.forEach((b, i) => process.stdout.write(`--- ${b.title}\n${outputs[i]}\n`));
-      const documented = normalizer();
-      const actual = normalizer();
-      blocks.forEach((b, i) => {
-        if (b.answer === null) return;
-        const expected = documented(sortLedgers(JSON.parse(b.answer)));
-        let got: unknown;
-        try {
-          got = JSON.parse(outputs[i]!);
-        } catch {
-          throw new Error(`"${b.title}" printed no JSON:\n${outputs[i]}`);
-        }
-        expect(actual(sortLedgers(got)), `answer of "${b.title}" (README "From zero to a sale")`).toEqual(expected);
-      });
-      // The plain-text steps printed what their comments say.
-      const text = Object.fromEntries(blocks.map((b, i) => [b.title, outputs[i]]));
-      expect(text['program, store and POS key']).toBe('T-01');
-      expect(text['guest sign-up']).toBe('true');
-      expect(text['welcome bonus']).toBe('100');
-      expect(text['validate and PENDING']).toBe('95\n50');
-      expect(text['code status']).toBe('used');
-    },
-    120_000,
-  );
+  it('runs every block and gets the answers the README shows', async () => {
+    const outputs = await runGuide(blocks, { cwd: dir, env: { TILLPOINT: server.url, TILLPOINT_LOG: server.log } });
+    if (process.env.TILLPOINT_PRINT_GUIDE) blocks.forEach((b, i) => process.stdout.write(`--- ${b.title}\n${outputs[i]}\n`));
+    const documented = normalizer();
+    const actual = normalizer();
+    blocks.forEach((b, i) => {
+      if (b.answer === null) return;
+      const expected = documented(sortLedgers(JSON.parse(b.answer)));
+      let got: unknown;
+      try {
+        got = JSON.parse(outputs[i]!);
+      } catch {
+        throw new Error(`"${b.title}" printed no JSON:\n${outputs[i]}`);
+      }
+      expect(actual(sortLedgers(got)), `answer of "${b.title}" (README "From zero to a sale")`).toEqual(expected);
+    });
+    // The plain-text steps printed what their comments say.
+    const text = Object.fromEntries(blocks.map((b, i) => [b.title, outputs[i]]));
+    expect(text['program, store and POS key']).toBe('T-01');
+    expect(text['guest sign-up']).toBe('true');
+    expect(text['welcome bonus']).toBe('100');
+    expect(text['validate and PENDING']).toBe('95\n50');
+    expect(text['code status']).toBe('used');
+  }, 120_000);
 });

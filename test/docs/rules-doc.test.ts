@@ -21,7 +21,15 @@ describe('docs/rules.md', () => {
   });
 
   it('documents the built-in checks', () => {
-    for (const text of ['`limit-per-order`', '`exceeds-offers-per-order`', `\`${OFFERS_PER_ORDER}\``, '`insufficient-point-balance`', `\`${POINT_BALANCE}\``, `\`${MISSING_GUEST_HISTORY}\``, '`unknown-rule`']) {
+    for (const text of [
+      '`limit-per-order`',
+      '`exceeds-offers-per-order`',
+      `\`${OFFERS_PER_ORDER}\``,
+      '`insufficient-point-balance`',
+      `\`${POINT_BALANCE}\``,
+      `\`${MISSING_GUEST_HISTORY}\``,
+      '`unknown-rule`',
+    ]) {
       expect(DOC).toContain(text);
     }
   });

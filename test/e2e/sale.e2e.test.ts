@@ -25,7 +25,8 @@ describe.each(ENGINES)('end to end on %s', (engine) => {
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const balance = async (posTxn: string) =>
-    (await post('POST', '/loyalty/identify', { identifier: FARHAN, posVendor: { posType: 'Partner', storeId: '1001', terminal: '9', transactionId: posTxn } })).body.balances[0].amount as number;
+    (await post('POST', '/loyalty/identify', { identifier: FARHAN, posVendor: { posType: 'Partner', storeId: '1001', terminal: '9', transactionId: posTxn } }))
+      .body.balances[0].amount as number;
 
   it('prints URLs and demo keys, and serves health, readiness, metrics and the OpenAPI document', async () => {
     expect(server.output()).toContain(demoKey('ncr'));
@@ -42,7 +43,10 @@ describe.each(ENGINES)('end to end on %s', (engine) => {
     const code = stdout.trim();
     expect(code).toMatch(/^\d{6}$/);
 
-    const identified = await post('POST', '/loyalty/identify', { identifier: code, posVendor: { posType: 'Partner', storeId: '9999', terminal: '2', transactionId: 'E2E-1', operator: '1' } });
+    const identified = await post('POST', '/loyalty/identify', {
+      identifier: code,
+      posVendor: { posType: 'Partner', storeId: '9999', terminal: '2', transactionId: 'E2E-1', operator: '1' },
+    });
     expect(identified.status).toBe(200);
     expect(identified.body.balances[0].amount).toBe(start - 250);
     const txn = identified.body.transactionId as string;

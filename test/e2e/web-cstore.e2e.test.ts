@@ -46,8 +46,21 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
   });
 
   const api = async (token: string, method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  const login = async (email: string, password: string) => ((await (await fetch(`${server.url}/admin/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string }).token;
+    fetch(`${server.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const login = async (email: string, password: string) =>
+    (
+      (await (
+        await fetch(`${server.url}/admin/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        })
+      ).json()) as { token: string }
+    ).token;
 
   it('licenses, enrolls, pilots and syncs a location against the simulator', async () => {
     await signIn(page, server.url, DEMO_ADMIN_EMAIL, demoAdminPassword());
@@ -68,13 +81,23 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await expect(licenses.getByRole('row').filter({ hasText: '1 month' }).count()).resolves.toBe(2);
 
     // Assign License: the demo's free license to the pilot.
-    await licenses.getByRole('row').filter({ hasText: '1 year' }).getByRole('button', { name: /^Assign License/ }).click();
+    await licenses
+      .getByRole('row')
+      .filter({ hasText: '1 year' })
+      .getByRole('button', { name: /^Assign License/ })
+      .click();
     const assign = page.getByRole('dialog', { name: 'Assign License' });
     await assign.getByRole('combobox', { name: 'Location' }).click();
     await page.getByRole('option', { name: PILOT.name }).click();
     await assign.getByRole('button', { name: 'Done' }).click();
     await assign.waitFor({ state: 'hidden' });
-    await expect(page.getByRole('table', { name: 'Scan Data licenses' }).getByRole('row', { name: new RegExp(PILOT.name) }).getByText('active').count()).resolves.toBe(1);
+    await expect(
+      page
+        .getByRole('table', { name: 'Scan Data licenses' })
+        .getByRole('row', { name: new RegExp(PILOT.name) })
+        .getByText('active')
+        .count(),
+    ).resolves.toBe(1);
 
     // Enroll as a chain, against the simulator; the secret is masked and never comes back.
     await page.getByRole('button', { name: 'Change enrollment' }).click();
@@ -95,7 +118,8 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.getByRole('button', { name: 'Turn off' }).waitFor();
 
     // A malformed page fails the sync, saying why; the next sync succeeds and lists the records RJR sent bad.
-    const fault = (body: unknown) => fetch(`${simUrl}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const fault = (body: unknown) =>
+      fetch(`${simUrl}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await fault({ malformedPage: { page: 1, outletId: PILOT.outlet, times: 1 } })).status).toBeLessThan(300);
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByText('Sync failed').waitFor({ timeout: 30_000 });
@@ -139,7 +163,11 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await settings.getByRole('button', { name: 'Save register settings' }).click();
     await page.getByText('Register settings saved').waitFor();
     const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
-    expect(await (await api(owner, 'GET', `/cstore/locations/${PILOT.id}`)).json()).toMatchObject({ registerStoreId: 'QS-101', registerIds: 'numeric', registerIdStart: 500 });
+    expect(await (await api(owner, 'GET', `/cstore/locations/${PILOT.id}`)).json()).toMatchObject({
+      registerStoreId: 'QS-101',
+      registerIds: 'numeric',
+      registerIdStart: 500,
+    });
     await browser.screenshot(page, `cstore-synced-${engine}`);
   });
 
@@ -199,7 +227,11 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     const agent = { authorization: `Bearer ${demoAgentToken(PILOT.id)}` };
     const { batches: ready } = (await (await fetch(`${server.url}/agent/v1/batches`, { headers: agent })).json()) as { batches: { id: string }[] };
     expect((await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}`, { headers: agent })).status).toBe(200);
-    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, { method: 'POST', headers: { ...agent, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'success' }) });
+    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, {
+      method: 'POST',
+      headers: { ...agent, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'success' }),
+    });
     expect(ack.status).toBe(200);
     await page.reload();
     await page.getByRole('tab', { name: /Batches/ }).click();
@@ -211,7 +243,9 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
   it('shows a read-only user the changes without Accept, and the API refuses them', async () => {
     const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
     const email = `reader-${engine}@example.test`;
-    expect((await api(owner, 'POST', '/users', { email, name: 'Rita Reader', password: 'read-only-password', role: 'read_only', programIds: '*' })).status).toBe(201);
+    expect(
+      (await api(owner, 'POST', '/users', { email, name: 'Rita Reader', password: 'read-only-password', role: 'read_only', programIds: '*' })).status,
+    ).toBe(201);
 
     const reader = await browser.page({ width: 820, height: 1180 }); // a tablet
     reader.setDefaultTimeout(15_000);
@@ -267,7 +301,11 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     const agent = { authorization: `Bearer ${demoAgentToken(PILOT.id)}` };
     const { batches: ready } = (await (await fetch(`${server.url}/agent/v1/batches`, { headers: agent })).json()) as { batches: { id: string; seq: number }[] };
     expect(ready.map((b) => b.seq)).toEqual([2]);
-    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, { method: 'POST', headers: { ...agent, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'success' }) });
+    const ack = await fetch(`${server.url}/agent/v1/batches/${ready[0]!.id}/ack`, {
+      method: 'POST',
+      headers: { ...agent, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'success' }),
+    });
     expect(ack.status).toBe(200);
     await page.reload();
     await page.getByText('The pilot’s promotions were reviewed and confirmed').waitFor();

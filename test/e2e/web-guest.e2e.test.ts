@@ -17,12 +17,18 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   let mailer: Awaited<ReturnType<typeof webhookReceiver>>;
 
   const pos = async (path: string, body: unknown) => {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': demoKey('partner') }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': demoKey('partner') },
+      body: JSON.stringify(body),
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field below
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const loginCodeFor = (email: string): string => {
-    const mails = mailer.received.map((r) => JSON.parse(r.body) as { type: string; email: string; code: string }).filter((m) => m.type === 'guest.login_code' && m.email === email);
+    const mails = mailer.received
+      .map((r) => JSON.parse(r.body) as { type: string; email: string; code: string })
+      .filter((m) => m.type === 'guest.login_code' && m.email === email);
     expect(mails.length, `a login code e-mailed to ${email}`).toBeGreaterThan(0);
     return mails.at(-1)!.code;
   };
@@ -30,7 +36,11 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   beforeAll(async () => {
     mailer = await webhookReceiver();
     [server, browser] = await Promise.all([
-      startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_GUEST_LOGIN_SENDER: 'webhook', TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes` }),
+      startServerOn(engine, {
+        TILLPOINT_SCHEDULER: 'off',
+        TILLPOINT_GUEST_LOGIN_SENDER: 'webhook',
+        TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes`,
+      }),
       launchBrowser(),
     ]);
   }, 60_000);
@@ -74,7 +84,10 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     await page.waitForURL(`${server.url}/g/${DEMO_SLUG}/rewards`);
     const whopper = page.getByRole('article', { name: 'Free Whopper', exact: true });
     await whopper.getByText('Not available now').waitFor();
-    await whopper.getByRole('list', { name: 'Why Free Whopper is not available' }).getByText(/sufficient/i).waitFor();
+    await whopper
+      .getByRole('list', { name: 'Why Free Whopper is not available' })
+      .getByText(/sufficient/i)
+      .waitFor();
     await browser.screenshot(page, `guest-rewards-${engine}`);
     await page.getByRole('button', { name: 'Select Free Small Fries' }).click();
 
@@ -94,7 +107,10 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
     expect(identified.body.order).toEqual([expect.objectContaining({ incentiveId: 'rwd-small-fries', productType: 'REWARD' })]);
     expect(identified.body.balances).toEqual([{ amount: 50, currency: 'points' }]);
     // The guest's own token, where the page keeps it, to ask the guest API who signed in.
-    const stored = (await page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(key), `tillpoint.guest.${DEMO_SLUG}`))!;
+    const stored = (await page.evaluate(
+      (key) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(key),
+      `tillpoint.guest.${DEMO_SLUG}`,
+    ))!;
     const { token } = JSON.parse(stored) as { token: string };
     const me = (await (await fetch(`${server.url}/app/v1/${DEMO_SLUG}/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
     expect(identified.body.loyaltyUser.id).toBe(me.id);

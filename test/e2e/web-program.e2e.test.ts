@@ -16,7 +16,11 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   let programName: string;
 
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -55,7 +59,10 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
       await page.getByRole('button', { name: 'Add rule' }).click();
     };
     await addRule('subtotal-spend');
-    await page.getByRole('region', { name: 'Rule 1: subtotal-spend' }).getByLabel(/minimumCents/).fill('500');
+    await page
+      .getByRole('region', { name: 'Rule 1: subtotal-spend' })
+      .getByLabel(/minimumCents/)
+      .fill('500');
     await addRule('time-span');
     const span = page.getByRole('region', { name: 'Rule 2: time-span' });
     await span.getByLabel(/^start/).fill('06:00');
@@ -82,7 +89,13 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   });
 
   it('lets a support user adjust a guest’s points with a reason and find it in the audit log', async () => {
-    const created = await api('POST', '/admin/v1/users', { email: 'sam@support.test', name: 'Sam', password: 'support-pass-123', role: 'support', programIds: [programId] });
+    const created = await api('POST', '/admin/v1/users', {
+      email: 'sam@support.test',
+      name: 'Sam',
+      password: 'support-pass-123',
+      role: 'support',
+      programIds: [programId],
+    });
     expect(created.status).toBe(201);
     const page = await signedIn('sam@support.test', 'support-pass-123', '/guests');
     await page.getByRole('textbox', { name: 'Search for' }).fill('ana@');
@@ -113,7 +126,12 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
     expect(identified.status).toBe(200);
     const txn = identified.body.transactionId as string;
     // $4 does not reach the offer's $10 minimum: the POS is refused, the sale keeps the verdict.
-    const refused = await api('POST', `/loyalty/transaction/pos/validate/${txn}`, saleBody('E2E-RULES', [{ price: '4.00' }, { price: '2.00', productType: 'offer', productId: '900201' }]), partner);
+    const refused = await api(
+      'POST',
+      `/loyalty/transaction/pos/validate/${txn}`,
+      saleBody('E2E-RULES', [{ price: '4.00' }, { price: '2.00', productType: 'offer', productId: '900201' }]),
+      partner,
+    );
     expect(refused.status).toBe(400);
     const page = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword(), `/transactions/${txn}`);
     const results = page.getByRole('region', { name: 'Rule results' });

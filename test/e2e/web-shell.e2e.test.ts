@@ -18,7 +18,16 @@ describe('the back office shell in Chromium', () => {
     const page = await browser.page();
     await signIn(page, server.url, DEMO_ADMIN_EMAIL, demoAdminPassword(), '/');
     const nav = page.getByRole('navigation', { name: 'Screens' });
-    for (const label of ['Cash Register Updates', 'Locations & licenses', 'Rewards & offers', 'Guests', 'Transactions', 'Dashboard', 'Programs, stores, keys, users, webhooks, audit', 'Exports']) {
+    for (const label of [
+      'Cash Register Updates',
+      'Locations & licenses',
+      'Rewards & offers',
+      'Guests',
+      'Transactions',
+      'Dashboard',
+      'Programs, stores, keys, users, webhooks, audit',
+      'Exports',
+    ]) {
       await expect(nav.getByRole('link', { name: new RegExp(label.replace(/[&,]/g, '.')) }).count()).resolves.toBe(1);
     }
     expect(new URL(page.url()).pathname).toBe('/admin/register-updates');

@@ -47,11 +47,23 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
       claimWindowDays: 14,
     });
     expect(program.status).toBe(201);
-    expect(program.body).toMatchObject({ slug: 'coffee-club', currency: 'EUR', earnRateMilli: 5000, minSpendCents: 0, claimWindowDays: 14, expiry: { kind: 'inactivity', days: 365 } });
+    expect(program.body).toMatchObject({
+      slug: 'coffee-club',
+      currency: 'EUR',
+      earnRateMilli: 5000,
+      minSpendCents: 0,
+      claimWindowDays: 14,
+      expiry: { kind: 'inactivity', days: 365 },
+    });
     programId = program.body.id;
     expect((await owner.call('GET', '/programs')).body.map((p: { slug: string }) => p.slug)).toEqual(expect.arrayContaining(['bk-us', 'coffee-club']));
 
-    const store = await owner.call('POST', `/programs/${programId}/stores`, { externalId: 'B-01', name: 'Berlin Mitte', timeZone: 'Europe/Berlin', groups: ['germany', 'berlin'] });
+    const store = await owner.call('POST', `/programs/${programId}/stores`, {
+      externalId: 'B-01',
+      name: 'Berlin Mitte',
+      timeZone: 'Europe/Berlin',
+      groups: ['germany', 'berlin'],
+    });
     expect(store.status).toBe(201);
     expect(store.body).toMatchObject({ externalId: 'B-01', timeZone: 'Europe/Berlin', loyaltyEnabled: true, groups: ['berlin', 'germany'] });
     storeId = store.body.id;
@@ -109,7 +121,13 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
 
     const audit = await owner.call('GET', `/audit?programId=${programId}&action=points.adjust`);
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ entityType: 'guest', entityId: guestId, reason: 'welcome bonus', before: { balance: 0 }, after: expect.objectContaining({ balance: 250 }) }),
+      expect.objectContaining({
+        entityType: 'guest',
+        entityId: guestId,
+        reason: 'welcome bonus',
+        before: { balance: 0 },
+        after: expect.objectContaining({ balance: 250 }),
+      }),
     ]);
     const events = await db.kysely.selectFrom('outbox_events').selectAll().where('program_id', '=', programId).where('type', '=', 'points.adjusted').execute();
     expect(events).toHaveLength(1);
@@ -128,13 +146,19 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
     for (const q of ['email=GRETE@example.com', `id=${guestId}`, 'q=gre']) {
       const found = await owner.call('GET', `/programs/${programId}/guests?${q}`);
       expect(found.status, q).toBe(200);
-      expect(found.body.items.map((g: { id: string }) => g.id), q).toEqual([guestId]);
+      expect(
+        found.body.items.map((g: { id: string }) => g.id),
+        q,
+      ).toEqual([guestId]);
     }
     expect((await owner.call('GET', `/programs/${programId}/guests?email=nobody@example.com`)).body.items).toEqual([]);
   });
 
   it('a POS sale with the new key is claimed (its rule results kept), found, voided from the back office, with events and audit', async () => {
-    const identified = await pos('POST', '/loyalty/identify', key, { identifier: guestId, posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-1' } });
+    const identified = await pos('POST', '/loyalty/identify', key, {
+      identifier: guestId,
+      posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-1' },
+    });
     expect(identified.statusCode).toBe(200);
     const txn = identified.json().transactionId as string;
     const body = sale('C-1', 'B-01', [
@@ -153,7 +177,11 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
           kind: 'REWARD',
           applied: false,
           rules: [
-            { ruleId: 'service-mode', passed: false, failure: { code: 'invalid-service-mode', currentValue: 'DRIVE_THRU', targetValue: ['EAT_IN', 'TAKEOUT'] } },
+            {
+              ruleId: 'service-mode',
+              passed: false,
+              failure: { code: 'invalid-service-mode', currentValue: 'DRIVE_THRU', targetValue: ['EAT_IN', 'TAKEOUT'] },
+            },
             { ruleId: 'date-span', passed: true, failure: null },
           ],
         },
@@ -175,7 +203,18 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
       stage: 'CLAIMED',
       pointsEarned: 20,
       pointsRedeemed: 100,
-      incentives: [{ incentiveId: rewardId, quantity: 1, points: 100, applied: true, rules: [{ ruleId: 'service-mode', passed: true }, { ruleId: 'date-span', passed: true }] }],
+      incentives: [
+        {
+          incentiveId: rewardId,
+          quantity: 1,
+          points: 100,
+          applied: true,
+          rules: [
+            { ruleId: 'service-mode', passed: true },
+            { ruleId: 'date-span', passed: true },
+          ],
+        },
+      ],
     });
     expect(detail.body.ledger.map((e: { kind: string }) => e.kind).sort()).toEqual(['EARN', 'REDEEM']);
     const receipt = await owner.call('GET', `/programs/${programId}/guests?receiptCode=${detail.body.receiptCode}`);
@@ -188,12 +227,27 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
     const again = await owner.call('POST', `/programs/${programId}/transactions/${txn}/void`);
     expect(again.status).toBe(200);
 
-    const types = (await db.kysely.selectFrom('outbox_events').select('type').where('program_id', '=', programId).orderBy('created_at').execute()).map((e) => e.type);
+    const types = (await db.kysely.selectFrom('outbox_events').select('type').where('program_id', '=', programId).orderBy('created_at').execute()).map(
+      (e) => e.type,
+    );
     expect(types).toEqual(['points.adjusted', 'transaction.claimed', 'transaction.voided']);
-    const voidedEvent = await db.kysely.selectFrom('outbox_events').select('payload').where('type', '=', 'transaction.voided').where('program_id', '=', programId).executeTakeFirstOrThrow();
-    expect(JSON.parse(voidedEvent.payload)).toMatchObject({ transactionId: txn, previousStatus: 'CLAIMED', pointsReturned: 100, pointsTakenBack: 20, voidedBy: 'admin' });
+    const voidedEvent = await db.kysely
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('type', '=', 'transaction.voided')
+      .where('program_id', '=', programId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(voidedEvent.payload)).toMatchObject({
+      transactionId: txn,
+      previousStatus: 'CLAIMED',
+      pointsReturned: 100,
+      pointsTakenBack: 20,
+      voidedBy: 'admin',
+    });
     const audit = await owner.call('GET', `/audit?entityType=transaction&entityId=${txn}`);
-    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'transaction.void', reason: 'guest complaint', before: expect.objectContaining({ status: 'CLAIMED' }) })]);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ action: 'transaction.void', reason: 'guest complaint', before: expect.objectContaining({ status: 'CLAIMED' }) }),
+    ]);
   });
 
   it('updates program, store and incentive configuration with before/after in the audit log', async () => {
@@ -211,13 +265,20 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
 
     const store = await owner.call('PATCH', `/programs/${programId}/stores/${storeId}`, { loyaltyEnabled: false, groups: [] });
     expect(store.body).toMatchObject({ loyaltyEnabled: false, groups: [] });
-    const refused = await pos('POST', '/loyalty/identify', key, { identifier: guestId, posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-2' } });
+    const refused = await pos('POST', '/loyalty/identify', key, {
+      identifier: guestId,
+      posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-2' },
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().code).toBe('RedeemRewardError');
     await owner.call('PATCH', `/programs/${programId}/stores/${storeId}`, { loyaltyEnabled: true });
 
     const renamed = await owner.call('PATCH', `/programs/${programId}/incentives/${rewardId}`, { name: 'Free Flat White', validity: null });
-    expect(renamed.body).toMatchObject({ name: 'Free Flat White', validity: null, rules: [{ ruleId: 'service-mode', args: { modes: ['EAT_IN', 'TAKEOUT'] } }] });
+    expect(renamed.body).toMatchObject({
+      name: 'Free Flat White',
+      validity: null,
+      rules: [{ ruleId: 'service-mode', args: { modes: ['EAT_IN', 'TAKEOUT'] } }],
+    });
     const off = await owner.call('POST', `/programs/${programId}/incentives/${rewardId}/deactivate`);
     expect(off.body.active).toBe(false);
     expect((await owner.call('GET', `/programs/${programId}/incentives?active=true`)).body).toEqual([]);
@@ -233,7 +294,10 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
     const fresh = rotated.body.key as string;
     expect(fresh).not.toBe(key);
     expect(await findActiveKey(db.kysely, sha256(key))).toBeNull();
-    const identified = await pos('POST', '/loyalty/identify', fresh, { identifier: guestId, posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-3' } });
+    const identified = await pos('POST', '/loyalty/identify', fresh, {
+      identifier: guestId,
+      posVendor: { posType: 'Partner', storeId: 'B-01', terminal: '1', transactionId: 'C-3' },
+    });
     expect(identified.statusCode).toBe(200);
     expect((await owner.call('POST', `/programs/${programId}/keys/${keyId}/rotate`)).status).toBe(409);
 
@@ -246,11 +310,20 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
   });
 
   it('manages admin users: create with role and programs, disable (sessions end), never shows hashes', async () => {
-    const created = await owner.call('POST', '/users', { email: 'Barista@Example.com', name: 'Barista lead', password: 'espresso-1234', role: 'support', programIds: [programId] });
+    const created = await owner.call('POST', '/users', {
+      email: 'Barista@Example.com',
+      name: 'Barista lead',
+      password: 'espresso-1234',
+      role: 'support',
+      programIds: [programId],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'barista@example.com', role: 'support', programIds: [programId], disabledAt: null });
     expect(created.text).not.toContain('scrypt');
-    expect((await owner.call('POST', '/users', { email: 'barista@example.com', name: 'x', password: 'espresso-1234', role: 'support', programIds: [programId] })).status).toBe(409);
+    expect(
+      (await owner.call('POST', '/users', { email: 'barista@example.com', name: 'x', password: 'espresso-1234', role: 'support', programIds: [programId] }))
+        .status,
+    ).toBe(409);
 
     const session = await app.inject({ method: 'POST', url: '/admin/v1/auth/login', payload: { email: 'barista@example.com', password: 'espresso-1234' } });
     const token = session.json().token as string;
@@ -267,14 +340,23 @@ describe.each(ENGINES)('Admin API walkthrough on %s', (engine) => {
   });
 
   it('documents every admin route with schemas and error answers in /openapi.json', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown>; description?: string }>> };
-    const mine = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.description?.startsWith('Requires `')).map(([method, op]) => [path, method, op] as const));
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; description?: string }>>;
+    };
+    const mine = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.description?.startsWith('Requires `'))
+        .map(([method, op]) => [path, method, op] as const),
+    );
     expect(mine.length).toBeGreaterThan(30);
     for (const [path, method, op] of mine) {
       {
         expect(op.responses['401'], `${method} ${path}`).toBeDefined();
         expect(op.responses['403'], `${method} ${path}`).toBeDefined();
-        expect(Object.keys(op.responses).some((s) => s.startsWith('2')), `${method} ${path}`).toBe(true);
+        expect(
+          Object.keys(op.responses).some((s) => s.startsWith('2')),
+          `${method} ${path}`,
+        ).toBe(true);
       }
     }
   });

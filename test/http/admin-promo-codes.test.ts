@@ -35,10 +35,20 @@ describe.each(ENGINES)('Admin API: promo codes on %s', (engine) => {
   });
 
   const redeemAtPos = (promoCode: string, txn: string, loyaltyId?: string) =>
-    app.inject({ method: 'POST', url: '/loyalty/promo-code/redeem', headers: { 'x-api-key': PARTNER_KEY }, payload: { ...(loyaltyId ? { loyaltyId } : {}), promoCode, posVendor: posVendor(txn) } });
+    app.inject({
+      method: 'POST',
+      url: '/loyalty/promo-code/redeem',
+      headers: { 'x-api-key': PARTNER_KEY },
+      payload: { ...(loyaltyId ? { loyaltyId } : {}), promoCode, posVendor: posVendor(txn) },
+    });
 
   it('creates a promo code (upper-case, audited) that guests and POS can redeem, and lists it with its uses', async () => {
-    const created = await owner.call('POST', `/programs/${programId}/promo-codes`, { code: 'fries-week', incentiveId: 'rwd-small-fries', maxUses: 3, validUntil: '2099-01-01T00:00:00Z' });
+    const created = await owner.call('POST', `/programs/${programId}/promo-codes`, {
+      code: 'fries-week',
+      incentiveId: 'rwd-small-fries',
+      maxUses: 3,
+      validUntil: '2099-01-01T00:00:00Z',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       programId,
@@ -64,11 +74,17 @@ describe.each(ENGINES)('Admin API: promo codes on %s', (engine) => {
     expect((await owner.call('GET', `/programs/${programId}/promo-codes/${created.body.id}`)).body).toMatchObject({ code: 'FRIES-WEEK' });
 
     const audit = await owner.call('GET', `/audit?programId=${programId}&entityType=promo_code`);
-    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'promo_code.create', entityId: created.body.id, after: expect.objectContaining({ code: 'FRIES-WEEK' }) })]);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ action: 'promo_code.create', entityId: created.body.id, after: expect.objectContaining({ code: 'FRIES-WEEK' }) }),
+    ]);
   });
 
   it('disables a promo code: no longer redeemable, audited once with the reason, filtered by active', async () => {
-    const created = await owner.call('POST', `/programs/${programId}/promo-codes`, { code: 'NUGGETS-OFF', incentiveId: 'ofr-drive-thru-nuggets', oncePerGuest: false });
+    const created = await owner.call('POST', `/programs/${programId}/promo-codes`, {
+      code: 'NUGGETS-OFF',
+      incentiveId: 'ofr-drive-thru-nuggets',
+      oncePerGuest: false,
+    });
     expect(created.status).toBe(201);
     expect((await redeemAtPos('NUGGETS-OFF', 'PC-2')).statusCode).toBe(200);
 
@@ -91,15 +107,27 @@ describe.each(ENGINES)('Admin API: promo codes on %s', (engine) => {
 
   it('answers 4xx naming the field for bad input, 409 for a code taken, and never a 500', async () => {
     const post = (body: unknown) => owner.call('POST', `/programs/${programId}/promo-codes`, body);
-    expect((await post({ code: 'FRIES-WEEK', incentiveId: 'rwd-small-fries' })).body).toMatchObject({ code: 'Conflict', statusCode: 409, details: { field: 'code' } });
+    expect((await post({ code: 'FRIES-WEEK', incentiveId: 'rwd-small-fries' })).body).toMatchObject({
+      code: 'Conflict',
+      statusCode: 409,
+      details: { field: 'code' },
+    });
     expect((await post({ code: 'X', incentiveId: 'rwd-small-fries' })).body).toMatchObject({ statusCode: 400, details: { field: 'code' } });
     expect((await post({ code: 'SPACES IN', incentiveId: 'rwd-small-fries' })).body).toMatchObject({ statusCode: 400, details: { field: 'code' } });
     expect((await post({ code: 'NO-SUCH', incentiveId: 'nope' })).body).toMatchObject({ statusCode: 400, details: { field: 'incentiveId' } });
     expect((await post({ code: 'OTHER-PROGRAM', incentiveId: otherIncentiveId })).body).toMatchObject({ statusCode: 400, details: { field: 'incentiveId' } });
     expect((await post({ code: 'ZERO', incentiveId: 'rwd-small-fries', maxUses: 0 })).body).toMatchObject({ statusCode: 400, details: { field: 'maxUses' } });
-    expect((await post({ code: 'BIG', incentiveId: 'rwd-small-fries', maxUses: 1e308 })).body).toMatchObject({ statusCode: 400, details: { field: 'maxUses' } });
-    expect((await post({ code: 'WHEN', incentiveId: 'rwd-small-fries', validFrom: 'tomorrow' })).body).toMatchObject({ statusCode: 400, details: { field: 'validFrom' } });
-    expect((await post({ code: 'BACKWARDS', incentiveId: 'rwd-small-fries', validFrom: '2030-01-02T00:00:00Z', validUntil: '2030-01-01T00:00:00Z' })).body).toMatchObject({
+    expect((await post({ code: 'BIG', incentiveId: 'rwd-small-fries', maxUses: 1e308 })).body).toMatchObject({
+      statusCode: 400,
+      details: { field: 'maxUses' },
+    });
+    expect((await post({ code: 'WHEN', incentiveId: 'rwd-small-fries', validFrom: 'tomorrow' })).body).toMatchObject({
+      statusCode: 400,
+      details: { field: 'validFrom' },
+    });
+    expect(
+      (await post({ code: 'BACKWARDS', incentiveId: 'rwd-small-fries', validFrom: '2030-01-02T00:00:00Z', validUntil: '2030-01-01T00:00:00Z' })).body,
+    ).toMatchObject({
       statusCode: 400,
       details: { field: 'validUntil' },
     });
@@ -125,7 +153,9 @@ describe.each(ENGINES)('Admin API: promo codes on %s', (engine) => {
   });
 
   it('documents the promo-code routes in /openapi.json', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+    };
     expect(doc.paths['/admin/v1/programs/{programId}/promo-codes']?.post?.description).toMatch(/^Requires `manage`/);
     expect(doc.paths['/admin/v1/programs/{programId}/promo-codes']?.get?.description).toMatch(/^Requires `read`/);
     expect(doc.paths['/admin/v1/programs/{programId}/promo-codes/{promoCodeId}/disable']?.post?.responses).toHaveProperty('200');

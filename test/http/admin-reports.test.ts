@@ -34,7 +34,15 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     await seedDemo(db.kysely, new Date(start.getTime() - 100 * DAY));
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false });
+    app = await buildApp({
+      ...appServices(db),
+      db,
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, clock),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+    });
     owner = await demoOwner(app);
   });
   afterAll(async () => {
@@ -42,7 +50,8 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     await db.drop();
   });
 
-  const pos = (method: 'POST' | 'PUT', url: string, body: unknown, key = PARTNER_KEY) => app.inject({ method, url, headers: { 'x-api-key': key }, payload: body as object });
+  const pos = (method: 'POST' | 'PUT', url: string, body: unknown, key = PARTNER_KEY) =>
+    app.inject({ method, url, headers: { 'x-api-key': key }, payload: body as object });
   const P = () => `/programs/${programId}`;
   let claimedTxn: string;
   let unclaimed: { transactionId: string; receiptCode: string };
@@ -53,11 +62,17 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const identified = await pos('POST', '/loyalty/identify', { identifier: code, posVendor: posVendor('D-1') });
     expect(identified.statusCode).toBe(200);
     claimedTxn = identified.json().transactionId;
-    const claimed = await pos('PUT', `/loyalty/transaction/pos/${claimedTxn}`, saleBody('D-1', [{ price: '6.49' }, { price: '0', productId: '900102', productType: 'reward' }]));
+    const claimed = await pos(
+      'PUT',
+      `/loyalty/transaction/pos/${claimedTxn}`,
+      saleBody('D-1', [{ price: '6.49' }, { price: '0', productId: '900102', productType: 'reward' }]),
+    );
     expect(claimed.json()).toMatchObject({ pointsEarned: 64, pointsRedeemed: 700 });
     const detail = await owner.call('GET', `${P()}/transactions/${claimedTxn}`);
     expect(detail.body.posAnswer).toEqual(claimed.json());
-    expect(detail.body.events).toEqual([expect.objectContaining({ type: 'transaction.claimed', at: start.toISOString(), data: expect.objectContaining({ transactionId: claimedTxn }) })]);
+    expect(detail.body.events).toEqual([
+      expect.objectContaining({ type: 'transaction.claimed', at: start.toISOString(), data: expect.objectContaining({ transactionId: claimedTxn }) }),
+    ]);
 
     // 22:30 in New York on the 25th, already the 26th in UTC.
     now = new Date('2026-11-26T03:30:00Z');
@@ -120,7 +135,10 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const readOnly = await userWithRole(app, db, 'read_only', [programId]);
     expect((await readOnly.call('POST', `${P()}/guests/${BEN}/claims`, { receiptCode: unclaimed.receiptCode })).status).toBe(403);
     const before = (await support.call('GET', `${P()}/guests/${BEN}`)).body.guest.balance as number;
-    const res = await support.call('POST', `${P()}/guests/${BEN}/claims`, { receiptCode: `http://tillpoint.test/r/${unclaimed.receiptCode}`, reason: 'ticket 812' });
+    const res = await support.call('POST', `${P()}/guests/${BEN}/claims`, {
+      receiptCode: `http://tillpoint.test/r/${unclaimed.receiptCode}`,
+      reason: 'ticket 812',
+    });
     expect(res.status).toBe(201);
     expect(res.body.claim).toMatchObject({ transactionId: unclaimed.transactionId, receiptCode: unclaimed.receiptCode, pointsEarned: 100 });
     expect(res.body.guest.balance).toBe(before + 100);
@@ -134,14 +152,34 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
 
     const audit = await owner.call('GET', `/audit?programId=${programId}&action=receipt.claim`);
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ actor: { type: 'admin', id: support.id }, entityType: 'guest', entityId: BEN, reason: 'ticket 812', after: expect.objectContaining({ transactionId: unclaimed.transactionId, pointsEarned: 100 }) }),
+      expect.objectContaining({
+        actor: { type: 'admin', id: support.id },
+        entityType: 'guest',
+        entityId: BEN,
+        reason: 'ticket 812',
+        after: expect.objectContaining({ transactionId: unclaimed.transactionId, pointsEarned: 100 }),
+      }),
     ]);
     const ledger = (await owner.call('GET', `${P()}/guests/${BEN}`)).body.ledger.items[0];
     expect(ledger).toMatchObject({ kind: 'EARN', points: 100, transactionId: unclaimed.transactionId, reason: 'receipt claimed by support: ticket 812' });
 
     expect((await owner.call('GET', `${P()}/guests/${BEN}`)).body.tier).toBeNull();
-    await owner.call('PATCH', P(), { tiers: { windowDays: 365, tiers: [{ name: 'Member', minPoints: 0 }, { name: 'Silver', minPoints: 100 }, { name: 'Gold', minPoints: 1000 }] } });
-    expect((await support.call('GET', `${P()}/guests/${BEN}`)).body.tier).toEqual({ name: 'Silver', minPoints: 100, pointsInWindow: 100, next: { name: 'Gold', minPoints: 1000, pointsToGo: 900 } });
+    await owner.call('PATCH', P(), {
+      tiers: {
+        windowDays: 365,
+        tiers: [
+          { name: 'Member', minPoints: 0 },
+          { name: 'Silver', minPoints: 100 },
+          { name: 'Gold', minPoints: 1000 },
+        ],
+      },
+    });
+    expect((await support.call('GET', `${P()}/guests/${BEN}`)).body.tier).toEqual({
+      name: 'Silver',
+      minPoints: 100,
+      pointsInWindow: 100,
+      next: { name: 'Gold', minPoints: 1000, pointsToGo: 900 },
+    });
 
     const sale = await owner.call('GET', `${P()}/transactions/${unclaimed.transactionId}`);
     expect(sale.body).toMatchObject({ status: 'CLAIMED', guestId: BEN, posAnswer: null });
@@ -178,7 +216,28 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
       const id = newId();
       await db.kysely
         .insertInto('locations')
-        .values({ id, program_id: programId, name, address: '1 Main St', time_zone: 'America/New_York', pos_system: 'passport', outlet_ids: '{}', auto_accept: 0, integration_status: 'pilot', sync_time: null, outbox_dir: null, enrollment_error: null, enrollment_error_at: null, agent_token_hash: null, agent_token_prefix: null, batch_seq: 0, register_ids: 'manufacturer', register_id_start: 1, created_at: iso(DAY), updated_at: iso(DAY) })
+        .values({
+          id,
+          program_id: programId,
+          name,
+          address: '1 Main St',
+          time_zone: 'America/New_York',
+          pos_system: 'passport',
+          outlet_ids: '{}',
+          auto_accept: 0,
+          integration_status: 'pilot',
+          sync_time: null,
+          outbox_dir: null,
+          enrollment_error: null,
+          enrollment_error_at: null,
+          agent_token_hash: null,
+          agent_token_prefix: null,
+          batch_seq: 0,
+          register_ids: 'manufacturer',
+          register_id_start: 1,
+          created_at: iso(DAY),
+          updated_at: iso(DAY),
+        })
         .execute();
       return id;
     };
@@ -188,7 +247,28 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
       const id = newId();
       await db.kysely
         .insertInto('sync_runs')
-        .values({ id, program_id: programId, location_id: locationId, manufacturer: 'rjr', trigger: 'schedule', as_of: iso(ago), started_at: iso(ago), finished_at: iso(ago), duration_ms: 5, status, pages: 0, added: 0, modified: 0, ended: 0, rejected: 0, superseded: 0, error_code: error ? 'Unavailable' : null, error, rejected_records: '[]', batch_id: null })
+        .values({
+          id,
+          program_id: programId,
+          location_id: locationId,
+          manufacturer: 'rjr',
+          trigger: 'schedule',
+          as_of: iso(ago),
+          started_at: iso(ago),
+          finished_at: iso(ago),
+          duration_ms: 5,
+          status,
+          pages: 0,
+          added: 0,
+          modified: 0,
+          ended: 0,
+          rejected: 0,
+          superseded: 0,
+          error_code: error ? 'Unavailable' : null,
+          error,
+          rejected_records: '[]',
+          batch_id: null,
+        })
         .execute();
       return id;
     };
@@ -200,7 +280,23 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     for (const [i, kind] of (['add', 'add', 'modify', 'end'] as const).entries()) {
       await db.kysely
         .insertInto('promotion_changes')
-        .values({ id: newId(), program_id: programId, location_id: north, manufacturer: 'rjr', external_id: `PR-${i}`, kind, before: null, after: '{}', status: 'pending', reason: null, sync_run_id: syncRun, batch_id: null, created_at: iso(DAY - i), decided_at: null, decided_by: null })
+        .values({
+          id: newId(),
+          program_id: programId,
+          location_id: north,
+          manufacturer: 'rjr',
+          external_id: `PR-${i}`,
+          kind,
+          before: null,
+          after: '{}',
+          status: 'pending',
+          reason: null,
+          sync_run_id: syncRun,
+          batch_id: null,
+          created_at: iso(DAY - i),
+          decided_at: null,
+          decided_by: null,
+        })
         .execute();
     }
     const res = await owner.call('GET', `${P()}/dashboard`);
@@ -208,7 +304,9 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     expect(res.body.syncFailures).toEqual({
       since: iso(DAY),
       total: 2,
-      locations: [{ locationId: north, name: 'North', failures: 2, lastAt: iso(3_600_000), lastErrorCode: 'Unavailable', lastError: 'manufacturer API answered 503' }],
+      locations: [
+        { locationId: north, name: 'North', failures: 2, lastAt: iso(3_600_000), lastErrorCode: 'Unavailable', lastError: 'manufacturer API answered 503' },
+      ],
     });
   });
 
@@ -232,10 +330,16 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     await support.call('POST', `${P()}/guests/${evil.body.id}/adjustments`, { points: 1, reason: '+1 for the trouble' });
     const balances = parse((await readOnly.call('GET', `${P()}/exports/balances.csv`)).text, { columns: true }) as Record<string, string>[];
     expect(Object.keys(balances[0]!)).toEqual([...EXPORT_COLUMNS.balances]);
-    expect(balances.find((b) => b.guest_id === evil.body.id)).toMatchObject({ name: `'=HYPERLINK("http://evil.test","x")`, balance: '1', as_of: now.toISOString() });
+    expect(balances.find((b) => b.guest_id === evil.body.id)).toMatchObject({
+      name: `'=HYPERLINK("http://evil.test","x")`,
+      balance: '1',
+      as_of: now.toISOString(),
+    });
     expect(balances.find((b) => b.guest_id === FARHAN)).toMatchObject({ email: 'farhan@example.com' });
 
-    const ledger = parse((await readOnly.call('GET', `${P()}/exports/ledger.csv?from=${encodeURIComponent(now.toISOString())}`)).text, { columns: true }) as Record<string, string>[];
+    const ledger = parse((await readOnly.call('GET', `${P()}/exports/ledger.csv?from=${encodeURIComponent(now.toISOString())}`)).text, {
+      columns: true,
+    }) as Record<string, string>[];
     expect(ledger.map((l) => [l.guest_id, l.kind, l.points, l.reason])).toEqual([
       [BEN, 'EARN', '100', 'receipt claimed by support: ticket 812'],
       [evil.body.id, 'ADJUST', '1', "'+1 for the trouble"],
@@ -249,7 +353,11 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
   it('reads the ledger export page by page, in id order, without gaps or repeats', async () => {
     const all = [];
     for await (const row of ledgerRows(db.kysely, programId, {}, 3)) all.push(row);
-    const count = await db.kysely.selectFrom('points_ledger').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
+    const count = await db.kysely
+      .selectFrom('points_ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('program_id', '=', programId)
+      .executeTakeFirstOrThrow();
     expect(all).toHaveLength(Number(count.n));
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
     const ids = all.map((r) => r.id);
@@ -286,7 +394,15 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
     await seedDemo(db.kysely, at);
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock: () => at, configTtlMs: 0 });
-    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, () => at), metrics: new Metrics(), version: 'test', logger: false });
+    app = await buildApp({
+      ...appServices(db),
+      db,
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, () => at),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -296,20 +412,28 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
   it('shows a draft reward as each vendor’s identify line and receipt, and what identify really answers matches it', async () => {
     const manager = await userWithRole(app, db, 'program_manager', [programId]);
     const readOnly = await userWithRole(app, db, 'read_only', [programId]);
-    expect((await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { kind: 'OFFER', name: 'x', vendorConfigs: {} } })).status).toBe(403);
+    expect(
+      (await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { kind: 'OFFER', name: 'x', vendorConfigs: {} } })).status,
+    ).toBe(403);
     const draft = {
       kind: 'REWARD',
       name: 'Free Shake',
       pointCost: 400,
       rules: [{ ruleId: 'service-mode', args: { modes: ['EAT_IN'] } }],
-      vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '7001' }, winrest: { pluType: 'constantPlu', constantPlu: '1501', priceCents: 350 }, ncr: { pluType: 'constantPlu', constantPlu: '7001' } },
+      vendorConfigs: {
+        partner: { pluType: 'constantPlu', constantPlu: '7001' },
+        winrest: { pluType: 'constantPlu', constantPlu: '1501', priceCents: 350 },
+        ncr: { pluType: 'constantPlu', constantPlu: '7001' },
+      },
     };
     const res = await manager.call('POST', `/programs/${programId}/incentives/preview`, { incentive: draft, sample: { balance: 1000, subtotalCents: 1250 } });
     expect(res.status).toBe(200);
     const byVendor = Object.fromEntries(res.body.vendors.map((v: { vendor: string }) => [v.vendor, v]));
     expect(byVendor.partner.orderLine).toMatchObject({ name: 'Free Shake', productId: '7001', incentiveId: 'draft', referenceId: '00', productType: 'REWARD' });
     expect(byVendor.winrest.orderLine).toMatchObject({ productId: '1501', quantity: '1', price: '350' });
-    expect(byVendor.ncr.identify.eligibleDiscounts).toEqual([{ details: { displayName: 'Free Shake', type: 'REWARD' }, productId: '7001', referenceId: 'draft' }]);
+    expect(byVendor.ncr.identify.eligibleDiscounts).toEqual([
+      { details: { displayName: 'Free Shake', type: 'REWARD' }, productId: '7001', referenceId: 'draft' },
+    ]);
     expect(byVendor.partner.identify.balances).toEqual([{ amount: 600, currency: 'points' }]);
     // bk-us earns 10 points per $1: $12.50 → 125; 1000 − 400 + 125 = 725
     expect(byVendor.partner.receipt).toMatchObject({ pointsRedeemed: expect.stringContaining('400'), totalPoints: expect.stringContaining('725') });
@@ -319,9 +443,17 @@ describe.each(ENGINES)('Incentive preview on %s', (engine) => {
       id: 'rwd-whopper',
       incentive: { kind: 'REWARD', name: 'Free Whopper', pointCost: 700, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900102' } } },
     });
-    expect(saved.body.vendors[0].orderLine).toMatchObject({ name: 'Free Whopper', productId: '900102', incentiveId: 'rwd-whopper', referenceId: '00', productType: 'REWARD' });
+    expect(saved.body.vendors[0].orderLine).toMatchObject({
+      name: 'Free Whopper',
+      productId: '900102',
+      incentiveId: 'rwd-whopper',
+      referenceId: '00',
+      productType: 'REWARD',
+    });
 
-    const bad = await manager.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { ...draft, vendorConfigs: { partner: { pluType: 'constantPlu' } } } });
+    const bad = await manager.call('POST', `/programs/${programId}/incentives/preview`, {
+      incentive: { ...draft, vendorConfigs: { partner: { pluType: 'constantPlu' } } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'ValidationError', details: { field: 'incentive.vendorConfigs.partner.constantPlu' } });
     expect(await db.kysely.selectFrom('incentives').select('id').where('name', '=', 'Free Shake').execute()).toEqual([]);

@@ -46,7 +46,11 @@ describe.each(ENGINES)('Admin roles on %s', (engine) => {
     await db.drop();
   });
 
-  const urlOf = (path: string) => `${path.replace('/admin/v1', '').replace('{programId}', programId).replace(/\{\w+\}/g, () => randomUUID())}`;
+  const urlOf = (path: string) =>
+    `${path
+      .replace('/admin/v1', '')
+      .replace('{programId}', programId)
+      .replace(/\{\w+\}/g, () => randomUUID())}`;
 
   it('declares a capability on every management route, matching the roles table', () => {
     const byRoute = new Map(ops.map((o) => [`${o.method} ${o.path}`, o.capability]));
@@ -96,11 +100,19 @@ describe.each(ENGINES)('Admin roles on %s', (engine) => {
     const pm = users.program_manager;
     expect((await pm.call('PATCH', `/programs/${programId}`, { claimWindowDays: 31 })).status).toBe(200);
     expect((await pm.call('POST', `/programs/${programId}/keys`, { vendor: 'ncr', environment: 'production' })).status).toBe(403);
-    expect((await pm.call('POST', '/users', { email: 'x@example.com', name: 'x', password: 'long-enough-1', role: 'owner', programIds: [programId] })).status).toBe(403);
+    expect(
+      (await pm.call('POST', '/users', { email: 'x@example.com', name: 'x', password: 'long-enough-1', role: 'owner', programIds: [programId] })).status,
+    ).toBe(403);
   });
 
   it('an owner of some programs who creates a program gets to manage it, and only it besides their own', async () => {
-    const created = await users.owner.call('POST', '/programs', { slug: 'side-project', name: 'Side', currency: 'USD', earnRateMilli: 1000, expiry: { kind: 'none' } });
+    const created = await users.owner.call('POST', '/programs', {
+      slug: 'side-project',
+      name: 'Side',
+      currency: 'USD',
+      earnRateMilli: 1000,
+      expiry: { kind: 'none' },
+    });
     expect(created.status).toBe(201);
     expect((await users.owner.call('GET', `/programs/${created.body.id}`)).status).toBe(200);
     expect((await users.owner.call('GET', '/programs')).body.map((p: { id: string }) => p.id).sort()).toEqual([programId, created.body.id].sort());
@@ -108,7 +120,13 @@ describe.each(ENGINES)('Admin roles on %s', (engine) => {
   });
 
   it('an owner of some programs cannot grant every program', async () => {
-    const res = await users.owner.call('POST', '/users', { email: 'wide@example.com', name: 'x', password: 'long-enough-1', role: 'read_only', programIds: '*' });
+    const res = await users.owner.call('POST', '/users', {
+      email: 'wide@example.com',
+      name: 'x',
+      password: 'long-enough-1',
+      role: 'read_only',
+      programIds: '*',
+    });
     expect(res.status).toBe(403);
     expect(await db.kysely.selectFrom('admin_users').select('id').where('email', '=', 'wide@example.com').executeTakeFirst()).toBeUndefined();
   });

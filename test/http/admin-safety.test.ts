@@ -7,7 +7,18 @@ import { type AdminClient, clientFor, demoOwner } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { demoApp, FARHAN } from '../support/fixtures.ts';
 
-const TABLES = ['audit_log', 'programs', 'stores', 'incentives', 'api_keys', 'guests', 'points_ledger', 'webhook_subscriptions', 'admin_users', 'outbox_events'] as const;
+const TABLES = [
+  'audit_log',
+  'programs',
+  'stores',
+  'incentives',
+  'api_keys',
+  'guests',
+  'points_ledger',
+  'webhook_subscriptions',
+  'admin_users',
+  'outbox_events',
+] as const;
 
 describe.each(ENGINES)('Admin API bad input and abuse on %s', (engine) => {
   let db: TestDb;
@@ -38,11 +49,23 @@ describe.each(ENGINES)('Admin API bad input and abuse on %s', (engine) => {
 
   const cases: [string, 'POST' | 'PATCH' | 'GET', string, unknown, string][] = [
     ['unknown rule id', 'POST', '/incentives', { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'moon-phase', args: {} }], vendorConfigs: {} }, 'rules[0].ruleId'],
-    ['wrong rule argument type', 'POST', '/incentives', { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'service-mode', args: { modes: 'DRIVE_THRU' } }], vendorConfigs: {} }, 'rules[0].args.modes'],
+    [
+      'wrong rule argument type',
+      'POST',
+      '/incentives',
+      { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'service-mode', args: { modes: 'DRIVE_THRU' } }], vendorConfigs: {} },
+      'rules[0].args.modes',
+    ],
     ['rule without args', 'POST', '/incentives', { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'service-mode' }], vendorConfigs: {} }, 'rules[0].args'],
     ['reward without a point cost', 'POST', '/incentives', { kind: 'REWARD', name: 'x', vendorConfigs: {} }, 'pointCost'],
     ['unknown PLU type', 'POST', '/incentives', { kind: 'OFFER', name: 'x', vendorConfigs: { ncr: { pluType: 'magicPlu' } } }, 'vendorConfigs.ncr.pluType'],
-    ['validity and date-span rule together', 'POST', '/incentives', { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'date-span', args: {} }], validity: { end: '2030-01-01' }, vendorConfigs: {} }, 'validity'],
+    [
+      'validity and date-span rule together',
+      'POST',
+      '/incentives',
+      { kind: 'OFFER', name: 'x', rules: [{ ruleId: 'date-span', args: {} }], validity: { end: '2030-01-01' }, vendorConfigs: {} },
+      'validity',
+    ],
     ['validity that is not a date', 'POST', '/incentives', { kind: 'OFFER', name: 'x', validity: { end: '31/12/2030' }, vendorConfigs: {} }, 'validity.end'],
     ['unknown field', 'PATCH', '', { earnRate: 10 }, 'earnRate'],
     ['a number as a string', 'PATCH', '', { earnRateMilli: '10000' }, 'earnRateMilli'],
@@ -71,12 +94,27 @@ describe.each(ENGINES)('Admin API bad input and abuse on %s', (engine) => {
 
   it('answers malformed JSON and a wrong content type without writing', async () => {
     const before = await counts();
-    const bad = await app.inject({ method: 'POST', url: `/admin/v1/programs/${programId}/stores`, headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, payload: '{"externalId": ' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: `/admin/v1/programs/${programId}/stores`,
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      payload: '{"externalId": ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'ValidationError', details: { field: 'body' } });
-    const proto = await app.inject({ method: 'POST', url: `/admin/v1/programs/${programId}/stores`, headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, payload: '{"__proto__": {"admin": true}}' });
+    const proto = await app.inject({
+      method: 'POST',
+      url: `/admin/v1/programs/${programId}/stores`,
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      payload: '{"__proto__": {"admin": true}}',
+    });
     expect(proto.statusCode).toBe(400);
-    const text = await app.inject({ method: 'POST', url: `/admin/v1/programs/${programId}/stores`, headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await app.inject({
+      method: 'POST',
+      url: `/admin/v1/programs/${programId}/stores`,
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(text.statusCode).toBe(415);
     expect(await counts()).toEqual(before);
   });

@@ -34,7 +34,11 @@ describe.each(ENGINES)('POS agent tokens have their own prefix on %s', (engine) 
   it('keeps agent tokens issued with the old tpg_ prefix working until re-issued', async () => {
     const loc = await h.pilotLocation({ name: 'Legacy agent' });
     const legacy = `${LEGACY_AGENT_TOKEN_PREFIX}${'L'.repeat(43)}`;
-    await h.db.kysely.updateTable('locations').set({ agent_token_hash: sha256(legacy), agent_token_prefix: legacy.slice(0, 10) }).where('id', '=', loc).execute();
+    await h.db.kysely
+      .updateTable('locations')
+      .set({ agent_token_hash: sha256(legacy), agent_token_prefix: legacy.slice(0, 10) })
+      .where('id', '=', loc)
+      .execute();
     expect((await batches(legacy)).json()).toMatchObject({ locationId: loc });
 
     const fresh = (await h.api('POST', `/admin/v1/cstore/locations/${loc}/agent-token`)).json() as { token: string };

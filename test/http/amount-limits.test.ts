@@ -26,7 +26,8 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     await db.drop();
   });
 
-  const call = (method: 'POST' | 'PUT', url: string, body: unknown) => app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, ...(body === undefined ? {} : { payload: body as object }) });
+  const call = (method: 'POST' | 'PUT', url: string, body: unknown) =>
+    app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, ...(body === undefined ? {} : { payload: body as object }) });
   const balanceOf = async (guest: string) => (await db.kysely.selectFrom('guests').select('balance').where('id', '=', guest).executeTakeFirstOrThrow()).balance;
   async function identified(guest: string, posTxn: string): Promise<string> {
     const id = await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor(posTxn) });
@@ -57,7 +58,11 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     expect(await balanceOf(BEN)).toBe(start + 9_999_999_999);
     expect(await ledgerSum(db.kysely, BEN)).toBe(start + 9_999_999_999);
     expect(Number.isSafeInteger(await balanceOf(BEN))).toBe(true);
-    const stored = await db.kysely.selectFrom('loyalty_transactions').select(['subtotal_cents', 'points_earned']).where('id', '=', txn).executeTakeFirstOrThrow();
+    const stored = await db.kysely
+      .selectFrom('loyalty_transactions')
+      .select(['subtotal_cents', 'points_earned'])
+      .where('id', '=', txn)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ subtotal_cents: 99_999_999_990, points_earned: 9_999_999_999 });
     for (const t of await storageClasses(BEN)) expect(t).toBe('integer');
 
@@ -105,7 +110,8 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
   });
 
   it('refuses a line, a sale, a quantity or a payment beyond the limits with a 400 naming the field', async () => {
-    const sale = (lines: Parameters<typeof saleBody>[1], over: Record<string, unknown> = {}) => call('POST', '/loyalty/transaction/pos', saleBody('BIG', lines, over));
+    const sale = (lines: Parameters<typeof saleBody>[1], over: Record<string, unknown> = {}) =>
+      call('POST', '/loyalty/transaction/pos', saleBody('BIG', lines, over));
     expectField(await sale([{ price: '1000000000.00' }]), 'transactionDetails.order[0].price');
     expectField(await sale([{ price: '999999999.99', quantity: 2 }]), 'transactionDetails.order[0].price');
     expectField(await sale([{ price: '999999999.99' }, { price: '0.01' }]), 'transactionDetails.order');
@@ -115,7 +121,10 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     expectField(await sale([{ price: '0.01', quantity: 10_001 }]), 'transactionDetails.order[0].quantity');
     const base = saleBody('BIG', [{ price: '1.00' }]);
     for (const amount of [MAX_AMOUNT_MINOR + 1, 2 ** 53, 1e308]) {
-      expectField(await call('POST', '/loyalty/transaction/pos', { ...base, transactionDetails: { ...base.transactionDetails, payments: [{ amount, type: 'CASH' }] } }), 'transactionDetails.payments[0].amount');
+      expectField(
+        await call('POST', '/loyalty/transaction/pos', { ...base, transactionDetails: { ...base.transactionDetails, payments: [{ amount, type: 'CASH' }] } }),
+        'transactionDetails.payments[0].amount',
+      );
     }
     // The largest quantity, as digits, is fine.
     expect((await sale([{ price: '0.01', quantity: '10000' as unknown as number }])).statusCode).toBe(200);
@@ -143,8 +152,25 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     const start = await balanceOf(CHLOE);
     const gap = MAX_POINTS - MAX_ADJUSTMENT - start;
     await db.kysely.transaction().execute(async (trx) => {
-      await trx.updateTable('guests').set({ balance: start + gap }).where('id', '=', CHLOE).execute();
-      await trx.insertInto('points_ledger').values({ id: '0190e0c0-0000-7000-8000-00000000f00d', program_id: programId, guest_id: CHLOE, transaction_id: null, kind: 'ADJUST', points: gap, balance_after: start + gap, reason: 'setup', created_at: '2026-11-25T16:00:00.000Z' }).execute();
+      await trx
+        .updateTable('guests')
+        .set({ balance: start + gap })
+        .where('id', '=', CHLOE)
+        .execute();
+      await trx
+        .insertInto('points_ledger')
+        .values({
+          id: '0190e0c0-0000-7000-8000-00000000f00d',
+          program_id: programId,
+          guest_id: CHLOE,
+          transaction_id: null,
+          kind: 'ADJUST',
+          points: gap,
+          balance_after: start + gap,
+          reason: 'setup',
+          created_at: '2026-11-25T16:00:00.000Z',
+        })
+        .execute();
     });
     const toMax = await adjust(MAX_ADJUSTMENT);
     expect(toMax.status, toMax.text).toBe(201);
@@ -183,7 +209,12 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     expect(storeId.json()).toMatchObject({ code: 'ValidationError', details: { field: 'posVendor.storeId' } });
     const deep = saleBody('DEEP-1', [{ price: '1.00' }]) as Record<string, unknown>;
     const text = JSON.stringify(deep).slice(0, -1) + ',"extra":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
-    const nested = await app.inject({ method: 'POST', url: '/loyalty/transaction/pos', headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'application/json' }, payload: text });
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/loyalty/transaction/pos',
+      headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'application/json' },
+      payload: text,
+    });
     expect(nested.statusCode).toBe(400);
     expect(nested.json()).toMatchObject({ code: 'ValidationError', details: { field: 'body' } });
   });
@@ -192,7 +223,9 @@ describe.each(ENGINES)('amount limits on %s', (engine) => {
     if (engine !== 'postgres') return;
     const r = await sql<{ table_name: string; column_name: string; data_type: string }>`
       select table_name, column_name, data_type from information_schema.columns
-      where table_schema = current_schema() and (table_name, column_name) in (('guests', 'balance'), ('points_ledger', 'points'), ('points_ledger', 'balance_after'), ('loyalty_transactions', 'subtotal_cents'), ('incentives', 'point_cost'))`.execute(db.kysely);
+      where table_schema = current_schema() and (table_name, column_name) in (('guests', 'balance'), ('points_ledger', 'points'), ('points_ledger', 'balance_after'), ('loyalty_transactions', 'subtotal_cents'), ('incentives', 'point_cost'))`.execute(
+      db.kysely,
+    );
     expect(r.rows).toHaveLength(5);
     for (const row of r.rows) expect(row.data_type, `${row.table_name}.${row.column_name}`).toBe('bigint');
     expect(typeof (await balanceOf(BEN))).toBe('number');

@@ -85,7 +85,15 @@ describe('the back office API types', () => {
   it('match the server’s OpenAPI document (run `npm run web:api` after changing a route schema)', async () => {
     const db = await openTestDb('sqlite');
     try {
-      const app = await buildApp({ ...appServices(db), db, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
+      const app = await buildApp({
+        ...appServices(db),
+        db,
+        loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }),
+        adminAuth: new AdminAuthService(db.kysely),
+        metrics: new Metrics(),
+        version: 'test',
+        logger: false,
+      });
       const document = (await app.inject('/openapi.json')).json() as Record<string, unknown>;
       await app.close();
       expect(await apiTypes(document)).toBe(readFileSync(SCHEMA_FILE, 'utf8'));

@@ -9,7 +9,12 @@ import type { Promotion } from '../../src/domain/promotions/promotion.ts';
 import { ENGINES } from '../support/engines.ts';
 import { CHAIN, type CstoreHarness, cstoreHarness, snapshot } from '../support/cstore.ts';
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (n) => ['ILTDetail', 'ItemListEntry', 'MMTDetail'].includes(n) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  isArray: (n) => ['ILTDetail', 'ItemListEntry', 'MMTDetail'].includes(n),
+});
 
 describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
   let h: CstoreHarness;
@@ -19,11 +24,25 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
   afterAll(() => h.close());
 
   const base = '/admin/v1/cstore';
-  const auditCount = async () => Number((await h.db.kysely.selectFrom('audit_log').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+  const auditCount = async () =>
+    Number(
+      (
+        await h.db.kysely
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const pending = async (loc: string) => (await h.api('GET', `${base}/locations/${loc}/changes`)).json() as Change[];
   const sync = async (loc: string) => (await h.api('POST', `${base}/locations/${loc}/sync`)).json() as SyncRun;
   const newLocation = async (name: string, posSystem = 'passport') => {
-    const r = await h.api('POST', `${base}/programs/${h.programId}/locations`, { name, address: '2 Elm St', timeZone: 'America/Chicago', posSystem, outletIds: { rjr: h.sim.outletIds(7, 1)[0] } });
+    const r = await h.api('POST', `${base}/programs/${h.programId}/locations`, {
+      name,
+      address: '2 Elm St',
+      timeZone: 'America/Chicago',
+      posSystem,
+      outletIds: { rjr: h.sim.outletIds(7, 1)[0] },
+    });
     expect(r.statusCode, r.body).toBe(201);
     return (r.json() as { id: string }).id;
   };
@@ -121,7 +140,14 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       expect(r.statusCode, r.body).toBe(200);
       const { batch, replayed } = r.json() as { batch: Batch; replayed: boolean };
       expect(replayed).toBe(false);
-      expect(batch).toMatchObject({ seq: 1, state: 'ready', format: 'naxml', changeCount: 3, summary: { add: 3, modify: 0, end: 0 }, acceptedByName: 'Demo owner' });
+      expect(batch).toMatchObject({
+        seq: 1,
+        state: 'ready',
+        format: 'naxml',
+        changeCount: 3,
+        summary: { add: 3, modify: 0, end: 0 },
+        acceptedByName: 'Demo owner',
+      });
       const register = (await h.api('GET', `${base}/locations/${loc}/register`)).json() as { promotion: Promotion; batchId: string }[];
       expect(register.map((e) => e.promotion.externalId).sort()).toEqual(pick.map((c) => c.externalId).sort());
       expect((await pending(loc)).length).toBe(queue.length - 3);
@@ -152,7 +178,12 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       const r = await h.api('POST', `${base}/locations/${loc}/changes/reject`, { changeIds: [a!.id, b!.id], reason: 'Brand not sold here' });
       expect(r.statusCode, r.body).toBe(200);
       const rejected = (await h.api('GET', `${base}/locations/${loc}/changes?status=rejected`)).json() as Change[];
-      expect(rejected.map((c) => [c.id, c.reason]).sort()).toEqual([[a!.id, 'Brand not sold here'], [b!.id, 'Brand not sold here']].sort());
+      expect(rejected.map((c) => [c.id, c.reason]).sort()).toEqual(
+        [
+          [a!.id, 'Brand not sold here'],
+          [b!.id, 'Brand not sold here'],
+        ].sort(),
+      );
       const run = await sync(loc);
       expect(run).toMatchObject({ status: 'succeeded', added: 0, modified: 0, ended: 0 });
       expect((await pending(loc)).map((c) => c.externalId)).not.toContain(a!.externalId);
@@ -214,8 +245,19 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       const doc = xml.parse(r.body)['NAXML-MaintenanceRequest'];
       expect(doc['@_version']).toBe('3.4');
       expect(doc.TransmissionHeader.StoreLocationID).toBe(loc);
-      const lists = new Map<string, string[]>((doc.ItemListMaintenance.ILTDetail as { ItemListID: string; ItemListEntry: { ItemCode: { POSCode: string } }[] }[]).map((l) => [l.ItemListID, l.ItemListEntry.map((e) => e.ItemCode.POSCode)]));
-      const mms = doc.MixMatchMaintenance.MMTDetail as { Promotion: { PromotionID: string }; ItemListID: string; StartDate: string; StopDate: string; MixMatchEntry: { MixMatchUnits: string; MixMatchDiscountAmount: string } }[];
+      const lists = new Map<string, string[]>(
+        (doc.ItemListMaintenance.ILTDetail as { ItemListID: string; ItemListEntry: { ItemCode: { POSCode: string } }[] }[]).map((l) => [
+          l.ItemListID,
+          l.ItemListEntry.map((e) => e.ItemCode.POSCode),
+        ]),
+      );
+      const mms = doc.MixMatchMaintenance.MMTDetail as {
+        Promotion: { PromotionID: string };
+        ItemListID: string;
+        StartDate: string;
+        StopDate: string;
+        MixMatchEntry: { MixMatchUnits: string; MixMatchDiscountAmount: string };
+      }[];
       expect(mms).toHaveLength(accepted.length);
       for (const c of accepted) {
         const p = c.after!;
@@ -243,7 +285,12 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       expect(dl.body).toContain('NAXML-MaintenanceRequest');
       const bad = await h.app.inject({ method: 'POST', url: `/agent/v1/batches/${batch.id}/ack`, headers: agent, payload: { status: 'error' } });
       expect(bad.statusCode).toBe(400);
-      const failed = await h.app.inject({ method: 'POST', url: `/agent/v1/batches/${batch.id}/ack`, headers: agent, payload: { status: 'error', message: 'PLU table full' } });
+      const failed = await h.app.inject({
+        method: 'POST',
+        url: `/agent/v1/batches/${batch.id}/ack`,
+        headers: agent,
+        payload: { status: 'error', message: 'PLU table full' },
+      });
       expect(failed.json()).toMatchObject({ state: 'failed', ackMessage: 'PLU table full' });
       const history = (await h.api('GET', `${base}/locations/${loc}/batches?state=failed`)).json() as Batch[];
       expect(history.map((b) => b.id)).toEqual([batch.id]);
@@ -255,7 +302,12 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       expect(ok.json()).toMatchObject({ state: 'acknowledged', deliveryCount: 2 });
       const repeat = await h.app.inject({ method: 'POST', url: `/agent/v1/batches/${batch.id}/ack`, headers: agent, payload: { status: 'success' } });
       expect(repeat.statusCode).toBe(200);
-      const contradict = await h.app.inject({ method: 'POST', url: `/agent/v1/batches/${batch.id}/ack`, headers: agent, payload: { status: 'error', message: 'x' } });
+      const contradict = await h.app.inject({
+        method: 'POST',
+        url: `/agent/v1/batches/${batch.id}/ack`,
+        headers: agent,
+        payload: { status: 'error', message: 'x' },
+      });
       expect(contradict.statusCode).toBe(409);
       expect((await h.app.inject({ method: 'GET', url: '/agent/v1/batches', headers: agent })).json().batches).toEqual([]);
 
@@ -320,12 +372,19 @@ describe.each(ENGINES)('c-store admin and agent API on %s', (engine) => {
       const auth = new AdminAuthService(h.db.kysely);
       await auth.createUser({ email: `ro-${engine}@example.com`, name: 'RO', password: 'read-only-password', role: 'read_only', programIds: [h.programId] });
       const { token } = await auth.login(`ro-${engine}@example.com`, 'read-only-password');
-      const as = (method: 'GET' | 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+      const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
+        h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
       const locs = (await as('GET', `${base}/programs/${h.programId}/locations`)).json() as { id: string }[];
       expect(locs.length).toBeGreaterThan(0);
       expect((await as('POST', `${base}/locations/${locs[0]!.id}/changes/accept`, { all: true })).statusCode).toBe(403);
       expect((await as('GET', `${base}/programs/${h.programId}/enrollments/rjr`)).json().clientSecret).toBe('••••cret');
-      const other = await auth.createUser({ email: `other-${engine}@example.com`, name: 'Other', password: 'other-program-pw', role: 'owner', programIds: ['some-other-program'] });
+      const other = await auth.createUser({
+        email: `other-${engine}@example.com`,
+        name: 'Other',
+        password: 'other-program-pw',
+        role: 'owner',
+        programIds: ['some-other-program'],
+      });
       expect(other).toBeTruthy();
       const { token: t2 } = await auth.login(`other-${engine}@example.com`, 'other-program-pw');
       const peek = await h.app.inject({ method: 'GET', url: `${base}/locations/${locs[0]!.id}`, headers: { authorization: `Bearer ${t2}` } });

@@ -66,7 +66,8 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
   const loc = { pilot: '', second: '', unlicensed: '' };
   let agentToken = '';
 
-  const agent = (method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url: `/agent/v1${url}`, headers: { authorization: `Bearer ${agentToken}` }, ...(payload ? { payload } : {}) });
+  const agent = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url: `/agent/v1${url}`, headers: { authorization: `Bearer ${agentToken}` }, ...(payload ? { payload } : {}) });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const ok = async <T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, status = 200): Promise<T> => {
     const r = await admin.call<T>(method, url, body);
@@ -76,18 +77,40 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
 
   beforeAll(async () => {
     db = await openTestDb(engine);
-    rjr = await startFakeRjrApi({ clientId: 'chain-client', clientSecret: 'chain-secret-value', accountNumber: 'ACCT-9001' }, { clientId: 'platform-provider', clientSecret: 'platform-provider-secret' });
+    rjr = await startFakeRjrApi(
+      { clientId: 'chain-client', clientSecret: 'chain-secret-value', accountNumber: 'ACCT-9001' },
+      { clientId: 'platform-provider', clientSecret: 'platform-provider-secret' },
+    );
     const connectors = new Map<string, ManufacturerConnector>();
     const cstore = createCstore(db, loadConfig({}, { TILLPOINT_SECRET_KEY: 'b'.repeat(64) }), {
       clock: () => (now = new Date(now.getTime() + 1)),
       connectorFor: (baseUrl) => {
         let c = connectors.get(baseUrl);
-        if (!c) connectors.set(baseUrl, (c = createRjrConnector({ baseUrl, provider: rjr.provider, sleep: async () => {}, timeoutMs: 2000, maxRetries: 1, pageSize: 1 })));
+        if (!c)
+          connectors.set(
+            baseUrl,
+            (c = createRjrConnector({ baseUrl, provider: rjr.provider, sleep: async () => {}, timeoutMs: 2000, maxRetries: 1, pageSize: 1 })),
+          );
         return c;
       },
     });
-    app = await buildApp({ db, cstore, secrets: cstore.deps.config.secrets, loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }), adminAuth: new AdminAuthService(db.kysely), metrics: new Metrics(), version: 'test', logger: false });
-    await new AdminAuthService(db.kysely).createUser({ email: 'owner@chain.test', name: 'Owner', password: 'chain owner password', role: 'owner', programIds: '*' });
+    app = await buildApp({
+      db,
+      cstore,
+      secrets: cstore.deps.config.secrets,
+      loyalty: new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test' }),
+      adminAuth: new AdminAuthService(db.kysely),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+    });
+    await new AdminAuthService(db.kysely).createUser({
+      email: 'owner@chain.test',
+      name: 'Owner',
+      password: 'chain owner password',
+      role: 'owner',
+      programIds: '*',
+    });
     admin = await login(app, 'owner@chain.test', 'chain owner password');
   });
   afterAll(async () => {
@@ -100,10 +123,21 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
     const program = await ok<{ id: string; currency: string; earnRateMilli: number }>('POST', '/programs', { slug: 'kwik-chain', name: 'Kwik Chain' }, 201);
     expect(program).toMatchObject({ currency: 'USD', earnRateMilli: 0 });
     programId = program.id;
-    await ok('PUT', `${A}/programs/${programId}/enrollments/rjr`, { mode: 'chain', accountNumber: rjr.client.accountNumber, clientId: rjr.client.clientId, clientSecret: rjr.client.clientSecret, baseUrl: rjr.url });
+    await ok('PUT', `${A}/programs/${programId}/enrollments/rjr`, {
+      mode: 'chain',
+      accountNumber: rjr.client.accountNumber,
+      clientId: rjr.client.clientId,
+      clientSecret: rjr.client.clientSecret,
+      baseUrl: rjr.url,
+    });
 
     const location = (name: string, outlet: string, extra: object = {}) =>
-      ok<{ id: string }>('POST', `${A}/programs/${programId}/locations`, { name, address: '1 Main St', timeZone: 'America/Chicago', posSystem: 'passport', outletIds: { rjr: outlet }, ...extra }, 201);
+      ok<{ id: string }>(
+        'POST',
+        `${A}/programs/${programId}/locations`,
+        { name, address: '1 Main St', timeZone: 'America/Chicago', posSystem: 'passport', outletIds: { rjr: outlet }, ...extra },
+        201,
+      );
     const pilot = await location('Kwik #42', 'OUT-42', { registerStoreId: '0042', registerIds: 'numeric', registerIdStart: 500 });
     expect(pilot).toMatchObject({ registerStoreId: '0042', registerIds: 'numeric', registerIdStart: 500, register: { status: 'no_batches' }, lastSync: null });
     loc.pilot = pilot.id;
@@ -211,11 +245,16 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
     // A record without a readable id could be any promotion: nothing merely missing is ended that day.
     rjr.setFeed('OUT-42', [multipack({ discountAmount: '1.25' }), { promotionType: 'BUYDOWN', description: 'id lost on the way' }]);
     expect(await ok('POST', `${A}/locations/${loc.pilot}/sync`)).toMatchObject({ ended: 0, rejected: 1 });
-    expect((await ok('GET', `${A}/locations/${loc.pilot}/rejected-records`)).records).toEqual([expect.objectContaining({ externalId: null, effect: 'unidentified' })]);
+    expect((await ok('GET', `${A}/locations/${loc.pilot}/rejected-records`)).records).toEqual([
+      expect.objectContaining({ externalId: null, effect: 'unidentified' }),
+    ]);
     // And a promotion really gone from the feed is still ended.
     rjr.setFeed('OUT-42', [multipack({ discountAmount: '1.25' })]);
     expect(await ok('POST', `${A}/locations/${loc.pilot}/sync`)).toMatchObject({ ended: 1 });
-    await ok('POST', `${A}/locations/${loc.pilot}/changes/reject`, { changeIds: (await ok<{ id: string }[]>('GET', `${A}/locations/${loc.pilot}/changes`)).map((c) => c.id), reason: 'keep it for the test' });
+    await ok('POST', `${A}/locations/${loc.pilot}/changes/reject`, {
+      changeIds: (await ok<{ id: string }[]>('GET', `${A}/locations/${loc.pilot}/changes`)).map((c) => c.id),
+      reason: 'keep it for the test',
+    });
   });
 
   it('rolls out once the pilot was reviewed, accepted and applied', async () => {
@@ -244,8 +283,19 @@ describe.each(ENGINES)('a c-store chain from an empty database against an indepe
 
   it('retries a single-store outlet RJR refused: the enrollment is usable again without being re-entered', async () => {
     const solo = await ok<{ id: string }>('POST', '/programs', { slug: 'solo-store', name: 'Solo Store' }, 201);
-    await ok('PUT', `${A}/programs/${solo.id}/enrollments/rjr`, { mode: 'single', outletId: 'OUT-77', outletName: 'Solo', email: 'owner@solo.test', baseUrl: rjr.url });
-    const store = await ok<{ id: string }>('POST', `${A}/programs/${solo.id}/locations`, { name: 'Solo', address: '7 Elm St', timeZone: 'America/Denver', posSystem: 'other' }, 201);
+    await ok('PUT', `${A}/programs/${solo.id}/enrollments/rjr`, {
+      mode: 'single',
+      outletId: 'OUT-77',
+      outletName: 'Solo',
+      email: 'owner@solo.test',
+      baseUrl: rjr.url,
+    });
+    const store = await ok<{ id: string }>(
+      'POST',
+      `${A}/programs/${solo.id}/locations`,
+      { name: 'Solo', address: '7 Elm St', timeZone: 'America/Denver', posSystem: 'other' },
+      201,
+    );
     const [lic] = await ok<{ id: string }[]>('POST', `${A}/programs/${solo.id}/licenses`, { term: '1m' }, 201);
     await ok('POST', `${A}/licenses/${lic!.id}/assign`, { locationId: store.id });
     await ok('POST', `${A}/locations/${store.id}/status`, { status: 'pilot' });

@@ -55,7 +55,16 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
 
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(7), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
     const guest: GuestOptions = { sender, clock, configTtlMs: 0, externalIdp: { 'bk-us': { issuer: ISSUER, jwksUrl: jwks.url, audience: AUDIENCE } } };
-    const options = { db, ...appServices(db), loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest };
+    const options = {
+      db,
+      ...appServices(db),
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, clock),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+      guest,
+    };
     app = await buildApp(options);
 
     // A second program, to prove isolation.
@@ -80,7 +89,11 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
   async function signIn(email: string, name?: string, program = 'bk-us'): Promise<{ token: string; guestId: string; signedUp: boolean }> {
     const start = await app.inject({ method: 'POST', url: `/app/v1/${program}/auth/start`, payload: { email } });
     expect(start.statusCode).toBe(202);
-    const verify = await app.inject({ method: 'POST', url: `/app/v1/${program}/auth/verify`, payload: { email, code: lastCodeFor(email.toLowerCase()), ...(name ? { name } : {}) } });
+    const verify = await app.inject({
+      method: 'POST',
+      url: `/app/v1/${program}/auth/verify`,
+      payload: { email, code: lastCodeFor(email.toLowerCase()), ...(name ? { name } : {}) },
+    });
     expect(verify.statusCode).toBe(200);
     const body = verify.json();
     return { token: body.token, guestId: body.guest.id, signedUp: body.signedUp };
@@ -101,7 +114,11 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     const stored = await db.kysely.selectFrom('guest_login_codes').select('code_hash').where('email', '=', 'new.guest@example.com').executeTakeFirstOrThrow();
     expect(stored.code_hash).not.toContain(message.code);
 
-    const verify = await app.inject({ method: 'POST', url: '/app/v1/bk-us/auth/verify', payload: { email: 'new.guest@example.com', code: message.code, name: 'Nia' } });
+    const verify = await app.inject({
+      method: 'POST',
+      url: '/app/v1/bk-us/auth/verify',
+      payload: { email: 'new.guest@example.com', code: message.code, name: 'Nia' },
+    });
     expect(verify.statusCode).toBe(200);
     const { token, signedUp, guest, tokenType } = verify.json();
     expect({ signedUp, tokenType }).toEqual({ signedUp: true, tokenType: 'Bearer' });
@@ -144,8 +161,13 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     ]);
     const spend = list.offers.find((o: { id: string }) => o.id === 'ofr-2-off-10');
     expect(spend).toMatchObject({ eligible: true, failures: [], checkedAtOrder: ['subtotal-spend'] });
-    const driveThru = (await ana.get('/app/v1/bk-us/incentives?storeId=9999&serviceMode=Eatin')).json().offers.find((o: { id: string }) => o.id === 'ofr-drive-thru-nuggets');
-    expect(driveThru).toMatchObject({ eligible: false, failures: [{ code: 'invalid-service-mode', ruleId: 'service-mode', incentiveId: 'ofr-drive-thru-nuggets' }] });
+    const driveThru = (await ana.get('/app/v1/bk-us/incentives?storeId=9999&serviceMode=Eatin'))
+      .json()
+      .offers.find((o: { id: string }) => o.id === 'ofr-drive-thru-nuggets');
+    expect(driveThru).toMatchObject({
+      eligible: false,
+      failures: [{ code: 'invalid-service-mode', ruleId: 'service-mode', incentiveId: 'ofr-drive-thru-nuggets' }],
+    });
     expect((await ana.get('/app/v1/bk-us/incentives?storeId=nope')).json()).toMatchObject({ code: 'StoreNotFound', details: { field: 'storeId' } });
 
     // Too expensive together: RulesError, and nothing stored.
@@ -208,7 +230,7 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     expect((await ana.get('/app/v1/bk-us/selection')).json()).toMatchObject({ rewardIds: [], pointsReserved: 0 });
   });
 
-  it('refuses expired, revoked, tampered and other programs\' tokens with 401', async () => {
+  it("refuses expired, revoked, tampered and other programs' tokens with 401", async () => {
     const { token } = await signIn('chloe@example.com');
     expect((await as(token).get('/app/v1/bk-us/me')).statusCode).toBe(200);
     expect((await as(`${token.slice(0, -2)}xx`).get('/app/v1/bk-us/me')).statusCode).toBe(401);
@@ -293,7 +315,12 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     const totals = [await ledgerSum(db.kysely, a.guestId), await ledgerSum(db.kysely, b.guestId)].sort();
     expect(totals).toEqual([0, 100]);
-    const events = await db.kysely.selectFrom('outbox_events').select('id').where('type', '=', 'receipt.claimed').where('payload', 'like', `%${sale.transactionId}%`).execute();
+    const events = await db.kysely
+      .selectFrom('outbox_events')
+      .select('id')
+      .where('type', '=', 'receipt.claimed')
+      .where('payload', 'like', `%${sale.transactionId}%`)
+      .execute();
     expect(events).toHaveLength(1);
   });
 
@@ -302,8 +329,15 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     const [g1, g2, g3] = [await signIn('promo1@example.com'), await signIn('promo2@example.com'), await signIn('promo3@example.com')];
     const first = await as(g1.token).send('POST', '/app/v1/bk-us/promo-codes/redeem', { promoCode: 'NUGGETS2' });
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ incentive: { id: 'ofr-drive-thru-nuggets', kind: 'OFFER' }, selected: true, selection: { offerId: 'ofr-drive-thru-nuggets' } });
-    expect((await as(g1.token).send('POST', '/app/v1/bk-us/promo-codes/redeem', { promoCode: 'nuggets2' })).json()).toMatchObject({ code: 'PromoCodeAlreadyRedeemed', statusCode: 409 });
+    expect(first.json()).toMatchObject({
+      incentive: { id: 'ofr-drive-thru-nuggets', kind: 'OFFER' },
+      selected: true,
+      selection: { offerId: 'ofr-drive-thru-nuggets' },
+    });
+    expect((await as(g1.token).send('POST', '/app/v1/bk-us/promo-codes/redeem', { promoCode: 'nuggets2' })).json()).toMatchObject({
+      code: 'PromoCodeAlreadyRedeemed',
+      statusCode: 409,
+    });
     expect((await as(g2.token).send('POST', '/app/v1/bk-us/promo-codes/redeem', { promoCode: 'nuggets2' })).statusCode).toBe(200);
     expect((await as(g3.token).send('POST', '/app/v1/bk-us/promo-codes/redeem', { promoCode: 'nuggets2' })).json()).toMatchObject({
       code: 'PromoCodeNotRedeemable',
@@ -317,9 +351,13 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     const atTill = await pos('POST', '/loyalty/promo-code/redeem', { loyaltyId: ANA, promoCode: 'fries-at-till', posVendor: posVendor('PR-1') });
     expect(atTill.statusCode).toBe(200);
     expect(atTill.json()).toEqual({ incentiveId: 'rwd-small-fries', productId: '900101', productType: 'REWARD', name: 'Free Small Fries' });
-    expect((await pos('POST', '/loyalty/promo-code/redeem', { loyaltyId: ANA, promoCode: 'FRIES-AT-TILL', posVendor: posVendor('PR-2') })).statusCode).toBe(409);
+    expect((await pos('POST', '/loyalty/promo-code/redeem', { loyaltyId: ANA, promoCode: 'FRIES-AT-TILL', posVendor: posVendor('PR-2') })).statusCode).toBe(
+      409,
+    );
     expect((await pos('POST', '/loyalty/promo-code/redeem', { promoCode: 'FRIES-AT-TILL', posVendor: posVendor('PR-3') })).statusCode).toBe(200);
-    expect((await pos('POST', '/loyalty/promo-code/redeem', { promoCode: 'FRIES-AT-TILL', posVendor: posVendor('PR-4') }, other.key)).json()).toMatchObject({ code: 'PromoCodeNotFound' });
+    expect((await pos('POST', '/loyalty/promo-code/redeem', { promoCode: 'FRIES-AT-TILL', posVendor: posVendor('PR-4') }, other.key)).json()).toMatchObject({
+      code: 'PromoCodeNotFound',
+    });
     const missing = await pos('POST', '/loyalty/promo-code/redeem', { posVendor: posVendor('PR-5') });
     expect(missing.json()).toMatchObject({ code: 'ValidationError', details: { field: 'promoCode' } });
 
@@ -396,17 +434,41 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     expect((await as(token).get('/app/v1/bk-us/ledger?cursor=bogus')).json()).toMatchObject({ code: 'ValidationError', details: { field: 'cursor' } });
 
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    for (const path of ['/app/v1/{program}/auth/start', '/app/v1/{program}/codes', '/app/v1/{program}/codes/{code}/qr.png', '/app/v1/{program}/receipts/claim', '/loyalty/promo-code/redeem']) {
+    for (const path of [
+      '/app/v1/{program}/auth/start',
+      '/app/v1/{program}/codes',
+      '/app/v1/{program}/codes/{code}/qr.png',
+      '/app/v1/{program}/receipts/claim',
+      '/loyalty/promo-code/redeem',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/app/v1/{program}/receipts/claim'].post.responses['409']).toBeDefined();
   });
 
-  it('explains eligibility with the guest\'s history as the POS decides it: a once-per-guest offer and a reward in cool-down', async () => {
+  it("explains eligibility with the guest's history as the POS decides it: a once-per-guest offer and a reward in cool-down", async () => {
     const plu = (p: string) => ({ partner: { pluType: 'constantPlu' as const, constantPlu: p } });
-    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'Once per guest', rules: [{ ruleId: 'max-redemption', args: { max: 1 } }], vendorConfigs: plu('920001') }, now, 'ofr-once-per-guest');
-    await createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Hourly cookie', pointCost: 100, rules: [{ ruleId: 'cool-down', args: { seconds: 3600 } }], vendorConfigs: plu('920002') }, now, 'rwd-cool-cookie');
-    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'Web only', rules: [{ ruleId: 'authentication-required', args: { via: ['web'] } }], vendorConfigs: plu('920003') }, now, 'ofr-web-only');
+    await createIncentive(
+      db.kysely,
+      programId,
+      { kind: 'OFFER', name: 'Once per guest', rules: [{ ruleId: 'max-redemption', args: { max: 1 } }], vendorConfigs: plu('920001') },
+      now,
+      'ofr-once-per-guest',
+    );
+    await createIncentive(
+      db.kysely,
+      programId,
+      { kind: 'REWARD', name: 'Hourly cookie', pointCost: 100, rules: [{ ruleId: 'cool-down', args: { seconds: 3600 } }], vendorConfigs: plu('920002') },
+      now,
+      'rwd-cool-cookie',
+    );
+    await createIncentive(
+      db.kysely,
+      programId,
+      { kind: 'OFFER', name: 'Web only', rules: [{ ruleId: 'authentication-required', args: { via: ['web'] } }], vendorConfigs: plu('920003') },
+      now,
+      'ofr-web-only',
+    );
     const { token, guestId } = await signIn('history@example.com', 'Hale');
     await postEntries(db.kysely, programId, guestId, [{ kind: 'ADJUST', points: 500, transactionId: null, reason: 'test points' }], now.toISOString());
     const hale = as(token);
@@ -418,7 +480,10 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     expect(await verdict('ofr-once-per-guest')).toMatchObject({ eligible: true, failures: [], checkedAtOrder: [] });
     expect(await verdict('rwd-cool-cookie')).toMatchObject({ eligible: true, failures: [] });
     // The channel is the one the POS will send: App by default, as for an order placed in the app.
-    expect(await verdict('ofr-web-only')).toMatchObject({ eligible: false, failures: [{ code: 'guest-not-authenticated', ruleId: 'authentication-required', incentiveId: 'ofr-web-only' }] });
+    expect(await verdict('ofr-web-only')).toMatchObject({
+      eligible: false,
+      failures: [{ code: 'guest-not-authenticated', ruleId: 'authentication-required', incentiveId: 'ofr-web-only' }],
+    });
     expect(await verdict('ofr-web-only', '?channel=Web')).toMatchObject({ eligible: true, failures: [] });
     expect((await hale.get('/app/v1/bk-us/incentives?channel=Kiosk')).json()).toMatchObject({ code: 'ValidationError', details: { field: 'channel' } });
 
@@ -428,11 +493,15 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     const identified = await pos('POST', '/loyalty/identify', { identifier: code, posVendor: posVendor('HIST-1') });
     expect(identified.statusCode).toBe(200);
     const txn = identified.json().transactionId as string;
-    const claimed = await pos('PUT', `/loyalty/transaction/pos/${txn}`, saleBody('HIST-1', [
-      { price: '8.00' },
-      { price: '0', productId: '920002', productType: 'reward', incentiveId: 'rwd-cool-cookie' },
-      { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' },
-    ]));
+    const claimed = await pos(
+      'PUT',
+      `/loyalty/transaction/pos/${txn}`,
+      saleBody('HIST-1', [
+        { price: '8.00' },
+        { price: '0', productId: '920002', productType: 'reward', incentiveId: 'rwd-cool-cookie' },
+        { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' },
+      ]),
+    );
     expect(claimed.statusCode).toBe(200);
     expect(claimed.json()).toMatchObject({ pointsRedeemed: 100 });
     // What the sale redeemed leaves the pre-selection: the next code does not carry it again.
@@ -454,13 +523,17 @@ describe.each(ENGINES)('Guest (app) API on %s', (engine) => {
     });
     const refused = await hale.send('PUT', '/app/v1/bk-us/selection', { rewardIds: [], offerId: 'ofr-once-per-guest' });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toMatchObject({ code: 'RulesError', details: { ruleEvaluation: [expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption' })] } });
+    expect(refused.json()).toMatchObject({
+      code: 'RulesError',
+      details: { ruleEvaluation: [expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption' })] },
+    });
     // So would a second sale.
     const again = await pos('POST', '/loyalty/identify', { identifier: guestId, posVendor: posVendor('HIST-2') });
-    const validated = await pos('POST', `/loyalty/transaction/pos/validate/${again.json().transactionId}`, saleBody('HIST-2', [
-      { price: '8.00' },
-      { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' },
-    ], { channel: 'App' }));
+    const validated = await pos(
+      'POST',
+      `/loyalty/transaction/pos/validate/${again.json().transactionId}`,
+      saleBody('HIST-2', [{ price: '8.00' }, { price: '0', productId: '920001', productType: 'offer', incentiveId: 'ofr-once-per-guest' }], { channel: 'App' }),
+    );
     expect(validated.json().details.ruleEvaluation).toEqual([expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption' })]);
 
     // An hour later the cool-down is over; the offer stays used up.

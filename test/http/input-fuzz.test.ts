@@ -175,9 +175,22 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
     tokens.guest = `tpg_${randomBytes(24).toString('base64url')}`;
     await h.db.kysely
       .insertInto('guest_sessions')
-      .values({ id: newId(), program_id: demoProgram.id, guest_id: FARHAN, token_hash: sha256(tokens.guest), created_at: '2026-01-01T00:00:00.000Z', expires_at: '9999-12-31T00:00:00.000Z', revoked_at: null })
+      .values({
+        id: newId(),
+        program_id: demoProgram.id,
+        guest_id: FARHAN,
+        token_hash: sha256(tokens.guest),
+        created_at: '2026-01-01T00:00:00.000Z',
+        expires_at: '9999-12-31T00:00:00.000Z',
+        revoked_at: null,
+      })
       .execute();
-    const identified = await h.app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY }, payload: { identifier: FARHAN, posVendor: posVendor('FZ-0') } });
+    const identified = await h.app.inject({
+      method: 'POST',
+      url: '/loyalty/identify',
+      headers: { 'x-api-key': PARTNER_KEY },
+      payload: { identifier: FARHAN, posVendor: posVendor('FZ-0') },
+    });
     ids.loyaltyTransactionId = (identified.json() as { transactionId: string }).transactionId;
     const doc = h.app.swagger() as unknown as { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } };
     sampler = new Sampler(doc.components.schemas);
@@ -199,7 +212,14 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
 
   /** Bodies that pass validation and reach the handler (a sampled sale is refused early). */
   function knownBody(route: Route): unknown {
-    const sale = saleBody('FZ-2', [{ price: '99999999.99', quantity: 9 }, { price: '1.00', quantity: 2 }], { loyaltyId: FARHAN, status: 'PENDING' });
+    const sale = saleBody(
+      'FZ-2',
+      [
+        { price: '99999999.99', quantity: 9 },
+        { price: '1.00', quantity: 2 },
+      ],
+      { loyaltyId: FARHAN, status: 'PENDING' },
+    );
     switch (`${route.method} ${route.url}`) {
       case 'POST /loyalty/identify':
         return { identifier: FARHAN, posVendor: posVendor('FZ-1') };
@@ -335,8 +355,10 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
             problems.push(`${where} (not JSON)`);
             continue;
           }
-          if (typeof body.code !== 'string' || body.statusCode !== res.statusCode || typeof body.message !== 'string') problems.push(`${where} (not the envelope)`);
-          else if (body.code === 'ValidationError' && (typeof body.details?.field !== 'string' || body.details.field === '')) problems.push(`${where} (names no field)`);
+          if (typeof body.code !== 'string' || body.statusCode !== res.statusCode || typeof body.message !== 'string')
+            problems.push(`${where} (not the envelope)`);
+          else if (body.code === 'ValidationError' && (typeof body.details?.field !== 'string' || body.details.field === ''))
+            problems.push(`${where} (names no field)`);
         }
         if (c.what === 'sampled body') baseValid = !res.body.includes('"ValidationError"');
         if (c.beyondAnyBound && baseValid) {
@@ -345,7 +367,8 @@ describe.each(ENGINES)('no 500 from input on %s', (engine) => {
         }
         if (c.mustBe400) {
           const body = res.json() as { code?: string; details?: { field?: string } };
-          if (res.statusCode !== 400 || body.code !== 'ValidationError' || body.details?.field !== c.field) problems.push(`${where} (expected a 400 naming ${c.field})`);
+          if (res.statusCode !== 400 || body.code !== 'ValidationError' || body.details?.field !== c.field)
+            problems.push(`${where} (expected a 400 naming ${c.field})`);
         }
       }
     }

@@ -21,7 +21,21 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
   let adminB: AdminClient;
   let managerB: AdminClient;
 
-  const A = {} as Record<'programId' | 'storeId' | 'keyId' | 'keyPrefix' | 'incentiveId' | 'guestId' | 'transactionId' | 'receiptCode' | 'webhookId' | 'deliveryId' | 'userId' | 'code', string>;
+  const A = {} as Record<
+    | 'programId'
+    | 'storeId'
+    | 'keyId'
+    | 'keyPrefix'
+    | 'incentiveId'
+    | 'guestId'
+    | 'transactionId'
+    | 'receiptCode'
+    | 'webhookId'
+    | 'deliveryId'
+    | 'userId'
+    | 'code',
+    string
+  >;
   const B = {} as Record<'programId' | 'storeId' | 'key' | 'incentiveId' | 'guestId' | 'transactionId', string>;
   let secretsOfA: string[];
   let paths: { method: string; path: string }[];
@@ -36,16 +50,28 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
 
     // ---- program A: the demo, plus a sale, a webhook, a delivery and a live one-time code ----
     A.programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
-    A.storeId = (await db.kysely.selectFrom('stores').select('id').where('program_id', '=', A.programId).where('external_id', '=', '9999').executeTakeFirstOrThrow()).id;
-    const keyA = await db.kysely.selectFrom('api_keys').select(['id', 'key_prefix']).where('program_id', '=', A.programId).where('vendor', '=', 'partner').executeTakeFirstOrThrow();
+    A.storeId = (
+      await db.kysely.selectFrom('stores').select('id').where('program_id', '=', A.programId).where('external_id', '=', '9999').executeTakeFirstOrThrow()
+    ).id;
+    const keyA = await db.kysely
+      .selectFrom('api_keys')
+      .select(['id', 'key_prefix'])
+      .where('program_id', '=', A.programId)
+      .where('vendor', '=', 'partner')
+      .executeTakeFirstOrThrow();
     A.keyId = keyA.id;
     A.keyPrefix = keyA.key_prefix;
     A.incentiveId = 'rwd-whopper';
     A.guestId = FARHAN;
-    const id = await pos('POST', '/loyalty/identify', PARTNER_KEY, { identifier: FARHAN, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'A-1' } });
+    const id = await pos('POST', '/loyalty/identify', PARTNER_KEY, {
+      identifier: FARHAN,
+      posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'A-1' },
+    });
     A.transactionId = id.json().transactionId;
     expect((await pos('PUT', `/loyalty/transaction/pos/${A.transactionId}`, PARTNER_KEY, saleBody('A-1', [{ price: '9.99' }]))).statusCode).toBe(200);
-    A.receiptCode = (await db.kysely.selectFrom('loyalty_transactions').select('receipt_code').where('id', '=', A.transactionId).executeTakeFirstOrThrow()).receipt_code;
+    A.receiptCode = (
+      await db.kysely.selectFrom('loyalty_transactions').select('receipt_code').where('id', '=', A.transactionId).executeTakeFirstOrThrow()
+    ).receipt_code;
     const hook = await ownerA.call('POST', `/programs/${A.programId}/webhooks`, { url: 'http://127.0.0.1:9/a-only', eventTypes: ['*'] });
     A.webhookId = hook.body.webhook.id;
     await ownerA.call('POST', `/programs/${A.programId}/guests/${FARHAN}/adjustments`, { points: 5, reason: 'program A only' });
@@ -55,21 +81,52 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     A.code = (await loyalty.createCode(A.programId, FARHAN, ['rwd-whopper'])).code;
     // The demo owner administers every program (it even creates B below), so its id appears in B's
     // audit log as the author of B; its e-mail and everything of program A must not.
-    secretsOfA = [A.programId, A.storeId, A.keyId, A.keyPrefix, A.incentiveId, A.guestId, A.transactionId, A.receiptCode, A.webhookId, A.deliveryId, DEMO_ADMIN_EMAIL, 'bk-us', 'farhan@example.com', 'Royal Perks', 'Times Square', 'a-only'];
+    secretsOfA = [
+      A.programId,
+      A.storeId,
+      A.keyId,
+      A.keyPrefix,
+      A.incentiveId,
+      A.guestId,
+      A.transactionId,
+      A.receiptCode,
+      A.webhookId,
+      A.deliveryId,
+      DEMO_ADMIN_EMAIL,
+      'bk-us',
+      'farhan@example.com',
+      'Royal Perks',
+      'Times Square',
+      'a-only',
+    ];
 
     // ---- program B, built through the admin API, with its own owner and manager ----
-    const program = await ownerA.call('POST', '/programs', { slug: 'tea-house', name: 'Tea House', currency: 'GBP', earnRateMilli: 10_000, expiry: { kind: 'none' } });
+    const program = await ownerA.call('POST', '/programs', {
+      slug: 'tea-house',
+      name: 'Tea House',
+      currency: 'GBP',
+      earnRateMilli: 10_000,
+      expiry: { kind: 'none' },
+    });
     B.programId = program.body.id;
     adminB = await userWithRole(app, db, 'owner', [B.programId], 'owner@tea.example');
     managerB = await userWithRole(app, db, 'program_manager', [B.programId], 'manager@tea.example');
     B.storeId = (await adminB.call('POST', `/programs/${B.programId}/stores`, { externalId: 'T1', name: 'Tea One', timeZone: 'Europe/London' })).body.id;
     B.key = (await adminB.call('POST', `/programs/${B.programId}/keys`, { vendor: 'partner', environment: 'production' })).body.key;
     B.incentiveId = (
-      await managerB.call('POST', `/programs/${B.programId}/incentives`, { kind: 'REWARD', name: 'Free Tea', pointCost: 10, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900102' } } })
+      await managerB.call('POST', `/programs/${B.programId}/incentives`, {
+        kind: 'REWARD',
+        name: 'Free Tea',
+        pointCost: 10,
+        vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900102' } },
+      })
     ).body.id;
     B.guestId = (await adminB.call('POST', `/programs/${B.programId}/guests`, { name: 'Tess', email: 'tess@tea.example' })).body.id;
     await adminB.call('POST', `/programs/${B.programId}/guests/${B.guestId}/adjustments`, { points: 100, reason: 'welcome' });
-    const idB = await pos('POST', '/loyalty/identify', B.key, { identifier: B.guestId, posVendor: { posType: 'Partner', storeId: 'T1', terminal: '1', transactionId: 'B-1' } });
+    const idB = await pos('POST', '/loyalty/identify', B.key, {
+      identifier: B.guestId,
+      posVendor: { posType: 'Partner', storeId: 'T1', terminal: '1', transactionId: 'B-1' },
+    });
     B.transactionId = idB.json().transactionId;
 
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
@@ -115,7 +172,11 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     'PATCH /admin/v1/programs/{programId}/webhooks/{webhookId}': { url: 'https://evil.example/hook' },
   };
   const fill = (path: string, programId: string) =>
-    path.replace('/admin/v1', '').replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'programId' ? programId : ENTITY[name] ? A[ENTITY[name]] : '00000000-0000-4000-8000-000000000000'));
+    path
+      .replace('/admin/v1', '')
+      .replace(/\{(\w+)\}/g, (_m, name: string) =>
+        name === 'programId' ? programId : ENTITY[name] ? A[ENTITY[name]] : '00000000-0000-4000-8000-000000000000',
+      );
 
   it('answers 404 to program B’s users for every admin route under program A, with none of A’s data', async () => {
     const underPrograms = paths.filter((p) => p.path.startsWith('/admin/v1/programs/{programId}'));
@@ -132,7 +193,9 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
   });
 
   it('answers 404 when B’s users name A’s entities under program B', async () => {
-    const withEntity = paths.filter((p) => /^\/admin\/v1\/programs\/\{programId\}\/.*\{(storeId|keyId|incentiveId|guestId|transactionId|webhookId|deliveryId)\}/.test(p.path));
+    const withEntity = paths.filter((p) =>
+      /^\/admin\/v1\/programs\/\{programId\}\/.*\{(storeId|keyId|incentiveId|guestId|transactionId|webhookId|deliveryId)\}/.test(p.path),
+    );
     expect(withEntity.length).toBeGreaterThan(15);
     for (const { method, path } of withEntity) {
       const body = method === 'GET' ? undefined : (BODIES[`${method} ${path}`] ?? {});
@@ -168,7 +231,13 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     const users = await adminB.call('GET', '/users');
     expect(users.body.map((u: { email: string }) => u.email).sort()).toEqual(['manager@tea.example', 'owner@tea.example']);
     expect((await adminB.call('POST', `/users/${A.userId}/disable`)).status).toBe(404);
-    const grant = await adminB.call('POST', '/users', { email: 'spy@tea.example', name: 'spy', password: 'long-enough-1', role: 'read_only', programIds: [A.programId] });
+    const grant = await adminB.call('POST', '/users', {
+      email: 'spy@tea.example',
+      name: 'spy',
+      password: 'long-enough-1',
+      role: 'read_only',
+      programIds: [A.programId],
+    });
     expect(grant.status).toBe(404);
     expect(leaks(grant)).toEqual([]);
   });
@@ -210,6 +279,6 @@ describe.each(ENGINES)('Multi-program isolation on %s', (engine) => {
     const bActors = [(await adminB.call('GET', '/me')).body.userId, (await managerB.call('GET', '/me')).body.userId];
     const touched = await db.kysely.selectFrom('audit_log').select('id').where('program_id', '=', A.programId).where('actor_id', 'in', bActors).execute();
     expect(touched).toEqual([]);
-    expect((await db.kysely.selectFrom('stores').select('id').where('program_id', '=', A.programId).where('external_id', '=', 'Z9').execute())).toEqual([]);
+    expect(await db.kysely.selectFrom('stores').select('id').where('program_id', '=', A.programId).where('external_id', '=', 'Z9').execute()).toEqual([]);
   });
 });

@@ -29,8 +29,18 @@ describe('structured logs', () => {
       version: 'test',
       logger: { level: 'info', stream },
     });
-    await app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY, 'x-request-id': 'req-42' }, payload: { identifier: FARHAN, posVendor: posVendor('L-1') } });
-    await app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': 'tpk_wrong_secret_key' }, payload: { identifier: FARHAN, posVendor: posVendor('L-2') } });
+    await app.inject({
+      method: 'POST',
+      url: '/loyalty/identify',
+      headers: { 'x-api-key': PARTNER_KEY, 'x-request-id': 'req-42' },
+      payload: { identifier: FARHAN, posVendor: posVendor('L-1') },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/loyalty/identify',
+      headers: { 'x-api-key': 'tpk_wrong_secret_key' },
+      payload: { identifier: FARHAN, posVendor: posVendor('L-2') },
+    });
     const login = await app.inject({ method: 'POST', url: '/admin/v1/auth/login', payload: { email: 'admin@tillpoint.demo', password: demoAdminPassword() } });
     const token = login.json().token as string;
     await app.inject({ url: '/admin/v1/me', headers: { authorization: `Bearer ${token}` } });

@@ -29,7 +29,16 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely, now); // what `npm start` does on an empty database: it prints the owner login
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://127.0.0.1:3000', clock, configTtlMs: 0 });
-    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    app = await buildApp({
+      ...appServices(db),
+      db,
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, clock),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+      guest: { sender, clock, configTtlMs: 0 },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -40,7 +49,11 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     const res = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
     return { status: res.statusCode, body: res.body ? (res.json() as any) : undefined }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
-  const basket = (posTxn: string, status: 'PENDING' | 'CLAIMED', lines: { name: string; price: string; productId: string; productType: string; incentiveId?: string }[]) => ({
+  const basket = (
+    posTxn: string,
+    status: 'PENDING' | 'CLAIMED',
+    lines: { name: string; price: string; productId: string; productType: string; incentiveId?: string }[],
+  ) => ({
     channel: 'Restaurant',
     created: now.toISOString(),
     serviceMode: 'TAKEOUT',
@@ -57,10 +70,17 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     // 0. The owner login that `npm start` prints.
     const login = await call('POST', '/admin/v1/auth/login', {}, { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword() });
     expect(login.status).toBe(200);
-    const admin = (method: InjectOptions['method'], url: string, body?: unknown) => call(method, `/admin/v1${url}`, { authorization: `Bearer ${login.body.token}` }, body);
+    const admin = (method: InjectOptions['method'], url: string, body?: unknown) =>
+      call(method, `/admin/v1${url}`, { authorization: `Bearer ${login.body.token}` }, body);
 
     // 1. A program: 10 points per dollar, points expire after 180 days without a visit.
-    const program = await admin('POST', '/programs', { slug: 'taco-town', name: 'Taco Town', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'inactivity', days: 180 } });
+    const program = await admin('POST', '/programs', {
+      slug: 'taco-town',
+      name: 'Taco Town',
+      currency: 'USD',
+      earnRateMilli: 10_000,
+      expiry: { kind: 'inactivity', days: 180 },
+    });
     expect(program.status).toBe(201);
     const P = program.body.id as string;
 
@@ -98,7 +118,8 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ signedUp: true, guest: { name: 'Rosa', email: 'rosa@example.com' } });
     const GUEST = verified.body.guest.id as string;
-    const guest = (method: InjectOptions['method'], url: string, body?: unknown) => call(method, `${B}${url}`, { authorization: `Bearer ${verified.body.token}` }, body);
+    const guest = (method: InjectOptions['method'], url: string, body?: unknown) =>
+      call(method, `${B}${url}`, { authorization: `Bearer ${verified.body.token}` }, body);
 
     // 6. Support credits a welcome bonus (with a reason; audited).
     const found = await admin('GET', `/programs/${P}/guests?email=rosa@example.com`);
@@ -120,7 +141,10 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
 
     // 8. The POS identifies the guest by the code: the balance net of the reward, the reward's PLU.
     const pos = (method: InjectOptions['method'], url: string, body: unknown) => call(method, url, { 'x-api-key': KEY }, body);
-    const identified = await pos('POST', '/loyalty/identify', { identifier: CODE, posVendor: { posType: 'Partner', storeId: 'T-01', terminal: '1', transactionId: 'S-1', operator: '7' } });
+    const identified = await pos('POST', '/loyalty/identify', {
+      identifier: CODE,
+      posVendor: { posType: 'Partner', storeId: 'T-01', terminal: '1', transactionId: 'S-1', operator: '7' },
+    });
     expect(identified.status).toBe(200);
     expect(identified.body).toMatchObject({
       balances: [{ amount: 50, currency: 'points' }],
@@ -131,9 +155,18 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
 
     // 9. Validate: a $5 basket is refused by the reward's rule; $9.50 passes.
     const taco = { name: 'Free Taco', price: '0', productId: '5001', productType: 'reward', incentiveId: REWARD };
-    const small = await pos('POST', `/loyalty/transaction/pos/validate/${TXN}`, basket('S-1', 'CLAIMED', [{ name: 'Burrito', price: '5.00', productId: '101', productType: 'item' }, taco]));
+    const small = await pos(
+      'POST',
+      `/loyalty/transaction/pos/validate/${TXN}`,
+      basket('S-1', 'CLAIMED', [{ name: 'Burrito', price: '5.00', productId: '101', productType: 'item' }, taco]),
+    );
     expect(small.status).toBe(400);
-    expect(small.body).toMatchObject({ code: 'RulesError', details: { ruleEvaluation: [{ code: 'insufficient-subtotal-spend', ruleId: 'subtotal-spend', incentiveId: REWARD, currentValue: 500, targetValue: 800 }] } });
+    expect(small.body).toMatchObject({
+      code: 'RulesError',
+      details: {
+        ruleEvaluation: [{ code: 'insufficient-subtotal-spend', ruleId: 'subtotal-spend', incentiveId: REWARD, currentValue: 500, targetValue: 800 }],
+      },
+    });
     const lines = [{ name: 'Burrito Bowl', price: '9.50', productId: '102', productType: 'item' }, taco];
     const validated = await pos('POST', `/loyalty/transaction/pos/validate/${TXN}`, basket('S-1', 'CLAIMED', lines));
     expect(validated.status).toBe(200);
@@ -166,7 +199,11 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
       }),
     ]);
     expect((await guest('GET', '/ledger')).body.items.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual(
-      expect.arrayContaining([['ADJUST', 100], ['REDEEM', -50], ['EARN', 95]]),
+      expect.arrayContaining([
+        ['ADJUST', 100],
+        ['REDEEM', -50],
+        ['EARN', 95],
+      ]),
     );
     // … and so does the back office.
     const sales = await admin('GET', `/programs/${P}/transactions?storeExternalId=T-01&status=CLAIMED`);
@@ -176,21 +213,39 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
     now = new Date('2026-11-28T17:00:00Z');
     const weekend = await guest('GET', '/incentives?storeId=T-01');
     expect(weekend.body.rewards).toEqual([
-      expect.objectContaining({ id: REWARD, eligible: false, failures: [expect.objectContaining({ code: 'invalid-day-of-the-week', ruleId: 'day-of-the-week', currentValue: 'SAT' })] }),
+      expect.objectContaining({
+        id: REWARD,
+        eligible: false,
+        failures: [expect.objectContaining({ code: 'invalid-day-of-the-week', ruleId: 'day-of-the-week', currentValue: 'SAT' })],
+      }),
     ]);
   });
 
   it('gives a deployment started without --demo its first owner: `tillpoint admin create-user`', async () => {
-    const { stdout } = await tillpoint(['admin', 'create-user', '--email', 'First.Owner@Taco.example', '--name', 'First owner', '--json', '--database', db.url]);
+    const { stdout } = await tillpoint([
+      'admin',
+      'create-user',
+      '--email',
+      'First.Owner@Taco.example',
+      '--name',
+      'First owner',
+      '--json',
+      '--database',
+      db.url,
+    ]);
     const { user, password } = JSON.parse(stdout) as { user: { id: string; email: string; role: string; programIds: unknown }; password: string };
     expect(user).toMatchObject({ email: 'first.owner@taco.example', role: 'owner', programIds: '*' });
     expect(password.length).toBeGreaterThanOrEqual(20);
     const login = await call('POST', '/admin/v1/auth/login', {}, { email: 'first.owner@taco.example', password });
     expect(login.status).toBe(200);
     const audit = await call('GET', `/admin/v1/audit?action=admin_user.create&entityId=${user.id}`, { authorization: `Bearer ${login.body.token}` });
-    expect(audit.body.items).toEqual([expect.objectContaining({ entityType: 'admin_user', entityId: user.id, actor: expect.objectContaining({ type: 'cli' }) })]);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ entityType: 'admin_user', entityId: user.id, actor: expect.objectContaining({ type: 'cli' }) }),
+    ]);
     expect(JSON.stringify(audit.body)).not.toContain(password);
-    await expect(tillpoint(['admin', 'create-user', '--email', 'first.owner@taco.example', '--database', db.url])).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
+    await expect(tillpoint(['admin', 'create-user', '--email', 'first.owner@taco.example', '--database', db.url])).rejects.toMatchObject({
+      stderr: expect.stringContaining('already exists'),
+    });
   }, 60_000);
 
   it('documents every route of the walk in the OpenAPI document', async () => {

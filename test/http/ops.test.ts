@@ -39,16 +39,31 @@ describe.each(ENGINES)('operations endpoints on %s', (engine) => {
   });
 
   it('documents every route, with its request body and its error answers', async () => {
-    const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
+    const doc = (await app.inject('/openapi.json')).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/loyalty/identify', '/loyalty/transaction/pos/validate/{loyaltyTransactionId}', '/loyalty/transaction/pos/{loyaltyTransactionId}', '/loyalty/transaction/pos', '/loyalty/transaction/pos/{loyaltyTransactionId}/void']) {
+    for (const path of [
+      '/loyalty/identify',
+      '/loyalty/transaction/pos/validate/{loyaltyTransactionId}',
+      '/loyalty/transaction/pos/{loyaltyTransactionId}',
+      '/loyalty/transaction/pos',
+      '/loyalty/transaction/pos/{loyaltyTransactionId}/void',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (!path.startsWith('/loyalty') && !path.startsWith('/admin') && !path.startsWith('/app')) continue;
-        expect(Object.keys(op.responses).some((s) => s.startsWith('2')), `${method} ${path} documents its answer`).toBe(true);
-        expect(Object.keys(op.responses).some((s) => s.startsWith('4')), `${method} ${path} documents its errors`).toBe(true);
+        expect(
+          Object.keys(op.responses).some((s) => s.startsWith('2')),
+          `${method} ${path} documents its answer`,
+        ).toBe(true);
+        expect(
+          Object.keys(op.responses).some((s) => s.startsWith('4')),
+          `${method} ${path} documents its errors`,
+        ).toBe(true);
         if (method === 'post' && path === '/loyalty/identify') expect(op.requestBody).toBeDefined();
       }
     }

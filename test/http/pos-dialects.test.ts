@@ -33,7 +33,8 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
   const code = async (guestId: string, select: string[]) => (await loyalty.createCode(programId, guestId, select)).code;
   const balanceOf = async (id: string) => (await db.kysely.selectFrom('guests').select('balance').where('id', '=', id).executeTakeFirstOrThrow()).balance;
   const txnRow = (id: string) => db.kysely.selectFrom('loyalty_transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const redemptions = (txn: string) => db.kysely.selectFrom('redemptions').select(['incentive_id', 'quantity', 'points']).where('transaction_id', '=', txn).execute();
+  const redemptions = (txn: string) =>
+    db.kysely.selectFrom('redemptions').select(['incentive_id', 'quantity', 'points']).where('transaction_id', '=', txn).execute();
   const ncrIdentify = async (identifier: string, posTxn: string, over: Record<string, unknown> = {}) =>
     call('POST', '/loyalty/identify', { identifier, posVendor: ncrVendor(posTxn, over) });
 
@@ -62,9 +63,15 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       const res = await call(
         'PUT',
         `/loyalty/transaction/pos/${txn}`,
-        ncrUpdate('N-2', 'PENDING', [{ productId: '4001', price: 6.49, name: 'Whopper' }, { productId: '900101', price: 2.19, name: 'small fries' }], [
-          { orderReferenceId: '2', productId: '900101', referenceId: '' },
-        ]),
+        ncrUpdate(
+          'N-2',
+          'PENDING',
+          [
+            { productId: '4001', price: 6.49, name: 'Whopper' },
+            { productId: '900101', price: 2.19, name: 'small fries' },
+          ],
+          [{ orderReferenceId: '2', productId: '900101', referenceId: '' }],
+        ),
       );
       expect(res.statusCode).toBe(200);
       const body = res.json();
@@ -84,14 +91,22 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
         { productId: '900101', price: 2.19 },
         { productId: '900203', price: '1.00' },
       ];
-      const pending = await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('N-3', 'PENDING', lines, [{ orderReferenceId: '2' }, { orderReferenceId: '3' }]));
+      const pending = await call(
+        'PUT',
+        `/loyalty/transaction/pos/${txn}`,
+        ncrUpdate('N-3', 'PENDING', lines, [{ orderReferenceId: '2' }, { orderReferenceId: '3' }]),
+      );
       expect(pending.json().eligibleDiscounts.map((d: { referenceId: string; orderReferenceId: string }) => [d.referenceId, d.orderReferenceId])).toEqual([
         ['rwd-small-fries', '2'],
         ['ofr-free-cookie', '3'],
       ]);
 
       // NCR applied only the fries: the cookie is rung as an ordinary item.
-      const claimed = await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('N-3', 'CLAIMED', lines, [{ orderReferenceId: '2', referenceId: 'rwd-small-fries' }]));
+      const claimed = await call(
+        'PUT',
+        `/loyalty/transaction/pos/${txn}`,
+        ncrUpdate('N-3', 'CLAIMED', lines, [{ orderReferenceId: '2', referenceId: 'rwd-small-fries' }]),
+      );
       expect(claimed.statusCode).toBe(200);
       const body = claimed.json();
       // goods 9.68 less the 2.19 fries = 7.49 → 74 points at 10 per dollar
@@ -105,10 +120,17 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
     it('redeems the pre-selected reward on a line carrying one of its upsize PLUs', async () => {
       const g = await guest(1000);
       const txn = (await ncrIdentify(await code(g, ['rwd-small-fries']), 'N-4')).json().transactionId;
-      const lines = [{ productId: '4001', price: 6.49 }, { productId: '900111', price: 2.79, name: 'medium fries' }];
+      const lines = [
+        { productId: '4001', price: 6.49 },
+        { productId: '900111', price: 2.79, name: 'medium fries' },
+      ];
       const pending = await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('N-4', 'PENDING', lines, []));
       expect(pending.json().eligibleDiscounts).toEqual([{ details: FRIES, orderReferenceId: '2', productId: '900111', referenceId: 'rwd-small-fries' }]);
-      const claimed = await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('N-4', 'CLAIMED', lines, [{ orderReferenceId: '2', productId: '900111', referenceId: 'rwd-small-fries' }]));
+      const claimed = await call(
+        'PUT',
+        `/loyalty/transaction/pos/${txn}`,
+        ncrUpdate('N-4', 'CLAIMED', lines, [{ orderReferenceId: '2', productId: '900111', referenceId: 'rwd-small-fries' }]),
+      );
       expect(claimed.json()).toMatchObject({ pointsRedeemed: 250, pointsEarned: 64 });
     });
 
@@ -116,7 +138,11 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       const g = await guest(1000);
       const txn = (await ncrIdentify(await code(g, ['rwd-small-fries']), 'N-5')).json().transactionId;
       const lines = [{ productId: '900101', price: 2.19, quantity: 2 }];
-      const claimed = await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('N-5', 'CLAIMED', lines, [{ orderReferenceId: '1', referenceId: 'rwd-small-fries' }]));
+      const claimed = await call(
+        'PUT',
+        `/loyalty/transaction/pos/${txn}`,
+        ncrUpdate('N-5', 'CLAIMED', lines, [{ orderReferenceId: '1', referenceId: 'rwd-small-fries' }]),
+      );
       expect(claimed.statusCode).toBe(200);
       // 4.38 of fries, one of them free → 2.19 earns 21
       expect(claimed.json()).toMatchObject({ pointsRedeemed: 250, pointsEarned: 21 });
@@ -136,28 +162,52 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       expect(await balanceOf(g2)).toBe(1020);
     });
 
-    const badNcr: [string, ReturnType<typeof ncrUpdate>['transactionDetails']['appliedDiscounts'] | null, (b: ReturnType<typeof ncrUpdate>) => void, string][] = [
-      ['an orderReferenceId that is no line', [{ details: { displayName: 'x' }, orderReferenceId: '9', referenceId: '' }], () => {}, 'transactionDetails.appliedDiscounts[0].orderReferenceId'],
+    const badNcr: [string, ReturnType<typeof ncrUpdate>['transactionDetails']['appliedDiscounts'] | null, (b: ReturnType<typeof ncrUpdate>) => void, string][] =
       [
-        'colliding orderReferenceIds',
         [
-          { details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-small-fries' },
-          { details: { displayName: 'y' }, orderReferenceId: '2', referenceId: '' },
+          'an orderReferenceId that is no line',
+          [{ details: { displayName: 'x' }, orderReferenceId: '9', referenceId: '' }],
+          () => {},
+          'transactionDetails.appliedDiscounts[0].orderReferenceId',
         ],
-        () => {},
-        'transactionDetails.appliedDiscounts[1].orderReferenceId',
-      ],
-      ['an incentive the guest did not select', [{ details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-whopper' }], () => {}, 'transactionDetails.appliedDiscounts[0].referenceId'],
-      ['an incentive that does not exist', [{ details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-nope' }], () => {}, 'transactionDetails.appliedDiscounts[0].referenceId'],
-      ['a negative price', null, (b) => (b.transactionDetails.order[0]!.price = '-6.49'), 'transactionDetails.order[0].price'],
-      ['a negative quantity', null, (b) => (b.transactionDetails.order[1]!.quantity = -1), 'transactionDetails.order[1].quantity'],
-      ['a negative payment', null, (b) => (b.transactionDetails.payments[1]!.amount = -400), 'transactionDetails.payments[1].amount'],
-    ];
+        [
+          'colliding orderReferenceIds',
+          [
+            { details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-small-fries' },
+            { details: { displayName: 'y' }, orderReferenceId: '2', referenceId: '' },
+          ],
+          () => {},
+          'transactionDetails.appliedDiscounts[1].orderReferenceId',
+        ],
+        [
+          'an incentive the guest did not select',
+          [{ details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-whopper' }],
+          () => {},
+          'transactionDetails.appliedDiscounts[0].referenceId',
+        ],
+        [
+          'an incentive that does not exist',
+          [{ details: { displayName: 'x' }, orderReferenceId: '2', referenceId: 'rwd-nope' }],
+          () => {},
+          'transactionDetails.appliedDiscounts[0].referenceId',
+        ],
+        ['a negative price', null, (b) => (b.transactionDetails.order[0]!.price = '-6.49'), 'transactionDetails.order[0].price'],
+        ['a negative quantity', null, (b) => (b.transactionDetails.order[1]!.quantity = -1), 'transactionDetails.order[1].quantity'],
+        ['a negative payment', null, (b) => (b.transactionDetails.payments[1]!.amount = -400), 'transactionDetails.payments[1].amount'],
+      ];
     it.each(badNcr)('refuses a CLAIMED with %s with a 400 naming the field, and writes nothing', async (_name, discounts, mutate, field) => {
       const g = await guest(1000);
       const posTxn = `N-bad-${field}`;
       const txn = (await ncrIdentify(await code(g, ['rwd-small-fries']), posTxn)).json().transactionId;
-      const body = ncrUpdate(posTxn, 'CLAIMED', [{ productId: '4001', price: 6.49 }, { productId: '900101', price: 2.19 }], []);
+      const body = ncrUpdate(
+        posTxn,
+        'CLAIMED',
+        [
+          { productId: '4001', price: 6.49 },
+          { productId: '900101', price: 2.19 },
+        ],
+        [],
+      );
       if (discounts) body.transactionDetails.appliedDiscounts = discounts;
       mutate(body);
       const before = await txnRow(txn);
@@ -174,7 +224,15 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
   describe('Winrest', () => {
     it("answers identify with the reward's price as minor-unit text on reward lines only, and the product PLU from the Winrest config", async () => {
       const g = await guest(1000);
-      const res = await call('POST', '/loyalty/identify', { identifier: await code(g, ['rwd-small-fries', 'ofr-free-cookie']), posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-1' } }, 'winrest');
+      const res = await call(
+        'POST',
+        '/loyalty/identify',
+        {
+          identifier: await code(g, ['rwd-small-fries', 'ofr-free-cookie']),
+          posVendor: { operator: '300', posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-1' },
+        },
+        'winrest',
+      );
       expect(res.statusCode).toBe(200);
       expect(res.json().order).toEqual([
         { name: 'Free Small Fries', productId: '1201', incentiveId: 'rwd-small-fries', quantity: '1', referenceId: '00', productType: 'REWARD', price: '300' },
@@ -188,12 +246,26 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       const res = await call(
         'POST',
         '/loyalty/identify',
-        { identifier: await code(g, ['rwd-whopper', 'ofr-free-cookie']), posVendor: { operator: '300', posType: 'Tillster', supportingPos: 'Partner', storeId: '9999', terminal: 'K1', transactionId: 'W-2' } },
+        {
+          identifier: await code(g, ['rwd-whopper', 'ofr-free-cookie']),
+          posVendor: { operator: '300', posType: 'Tillster', supportingPos: 'Partner', storeId: '9999', terminal: 'K1', transactionId: 'W-2' },
+        },
         'winrest',
       );
-      expect(res.json().order).toEqual([{ name: 'Free Whopper', productId: '1001', incentiveId: 'rwd-whopper', quantity: '1', referenceId: '00', productType: 'REWARD', price: '649' }]);
+      expect(res.json().order).toEqual([
+        { name: 'Free Whopper', productId: '1001', incentiveId: 'rwd-whopper', quantity: '1', referenceId: '00', productType: 'REWARD', price: '649' },
+      ]);
       const txn = res.json().transactionId;
-      const sale = genericSale('Tillster', 'W-2', [{ productId: '4001', price: '10.00' }, { productId: '1401', productType: 'offer', price: '1.00' }], {}, { supportingPos: 'Partner', terminal: 'K1' });
+      const sale = genericSale(
+        'Tillster',
+        'W-2',
+        [
+          { productId: '4001', price: '10.00' },
+          { productId: '1401', productType: 'offer', price: '1.00' },
+        ],
+        {},
+        { supportingPos: 'Partner', terminal: 'K1' },
+      );
       const refused = await call('PUT', `/loyalty/transaction/pos/${txn}`, sale, 'winrest');
       expect(refused.statusCode).toBe(400);
       expect(refused.json()).toMatchObject({ code: 'ValidationError', details: { field: 'transactionDetails.order[1].productType' } });
@@ -201,7 +273,14 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
 
     it('redeems a reward line by the Winrest product PLU and refuses a second offer in one order', async () => {
       const g = await guest(1000);
-      const txn = (await call('POST', '/loyalty/identify', { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-3' } }, 'winrest')).json().transactionId;
+      const txn = (
+        await call(
+          'POST',
+          '/loyalty/identify',
+          { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-3' } },
+          'winrest',
+        )
+      ).json().transactionId;
       const twoOffers = genericSale('Winrest', 'W-3', [
         { productId: '4001', price: '12.00' },
         { productId: '1401', productType: 'offer', price: '1.00' },
@@ -211,7 +290,11 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       expect(refused.statusCode).toBe(400);
       expect(refused.json().details.ruleEvaluation).toEqual([expect.objectContaining({ code: 'exceeds-offers-per-order', incentiveId: 'ofr-2-off-10' })]);
 
-      const sale = genericSale('Winrest', 'W-3', [{ productId: '4001', price: '6.00' }, { productId: '1201', productType: 'reward', price: '3.00' }, { productId: '1201', price: '3.00' }]);
+      const sale = genericSale('Winrest', 'W-3', [
+        { productId: '4001', price: '6.00' },
+        { productId: '1201', productType: 'reward', price: '3.00' },
+        { productId: '1201', price: '3.00' },
+      ]);
       const claimed = await call('PUT', `/loyalty/transaction/pos/${txn}`, sale, 'winrest');
       expect(claimed.statusCode).toBe(200);
       expect(claimed.json()).toMatchObject({ pointsRedeemed: 250, pointsEarned: 60, points: 1000 - 250 + 60 });
@@ -220,7 +303,14 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
 
     it('refuses appliedDiscounts, which only NCR sends, as a body mixing dialects', async () => {
       const g = await guest(1000);
-      const txn = (await call('POST', '/loyalty/identify', { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-4' } }, 'winrest')).json().transactionId;
+      const txn = (
+        await call(
+          'POST',
+          '/loyalty/identify',
+          { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'W-4' } },
+          'winrest',
+        )
+      ).json().transactionId;
       const sale = genericSale('Winrest', 'W-4', [{ productId: '4001', price: '6.00' }]);
       const mixed = { ...sale, transactionDetails: { ...sale.transactionDetails, appliedDiscounts: [{ orderReferenceId: '1', referenceId: '' }] } };
       const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, mixed, 'winrest');
@@ -240,11 +330,23 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       const res = await call(
         'POST',
         '/loyalty/identify',
-        { identifier: await code(g, ['rwd-small-fries']), posVendor: { operator: '300', posType: 'Tillster', storeId: '1001', terminal: 'K2', transactionId: `T-${plu}-${supportingPos}`, ...(supportingPos ? { supportingPos } : {}) } },
+        {
+          identifier: await code(g, ['rwd-small-fries']),
+          posVendor: {
+            operator: '300',
+            posType: 'Tillster',
+            storeId: '1001',
+            terminal: 'K2',
+            transactionId: `T-${plu}-${supportingPos}`,
+            ...(supportingPos ? { supportingPos } : {}),
+          },
+        },
         'tillster',
       );
       expect(res.statusCode).toBe(200);
-      expect(res.json().order).toEqual([{ name: 'Free Small Fries', productId: plu, incentiveId: 'rwd-small-fries', quantity: '1', referenceId: '00', productType: 'REWARD', price: '0' }]);
+      expect(res.json().order).toEqual([
+        { name: 'Free Small Fries', productId: plu, incentiveId: 'rwd-small-fries', quantity: '1', referenceId: '00', productType: 'REWARD', price: '0' },
+      ]);
       expect(Object.keys(res.json()).sort()).toEqual(['balances', 'loyaltyUser', 'order', 'transactionId']);
     });
 
@@ -252,7 +354,16 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       const g = await guest(1000);
       const vendor = { operator: '300', posType: 'Tillster', supportingPos: 'Winrest', storeId: '1001', terminal: 'K3', transactionId: 'T-9' };
       const txn = (await call('POST', '/loyalty/identify', { identifier: g, posVendor: vendor }, 'tillster')).json().transactionId;
-      const sale = genericSale('Tillster', 'T-9', [{ productId: '4001', price: '5.00' }, { productId: '1001', productType: 'reward', price: 0 }], {}, { supportingPos: 'Winrest', storeId: '1001', terminal: 'K3' });
+      const sale = genericSale(
+        'Tillster',
+        'T-9',
+        [
+          { productId: '4001', price: '5.00' },
+          { productId: '1001', productType: 'reward', price: 0 },
+        ],
+        {},
+        { supportingPos: 'Winrest', storeId: '1001', terminal: 'K3' },
+      );
       const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, sale, 'tillster');
       expect(res.json()).toMatchObject({ pointsRedeemed: 700, pointsEarned: 50 });
     });
@@ -260,7 +371,12 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
 
   describe('the dialect seam', () => {
     const identifyAs = (vendor: 'ncr' | 'winrest' | 'tillster' | 'partner', posVendor: Record<string, unknown>) =>
-      call('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: { storeId: '2002', terminal: '1', transactionId: 'SEAM', ...posVendor } }, vendor);
+      call(
+        'POST',
+        '/loyalty/identify',
+        { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: { storeId: '2002', terminal: '1', transactionId: 'SEAM', ...posVendor } },
+        vendor,
+      );
 
     it.each([
       ['an unknown posType', 'partner', { posType: 'Micros 3700' }, 'partner'],
@@ -276,7 +392,7 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       expect(await txnRow(res.json().transactionId)).toMatchObject({ pos_type: posVendor.posType, pos_vendor: vendor });
     });
 
-    it('takes any posType on an update too, answering in the key\'s dialect', async () => {
+    it("takes any posType on an update too, answering in the key's dialect", async () => {
       const txn = (await identifyAs('partner', { posType: 'Partner', transactionId: 'SEAM-5' })).json().transactionId;
       const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, genericSale('Aloha', 'SEAM-5', [{ productId: '1', price: 1 }]), 'partner');
       expect(res.statusCode).toBe(200);
@@ -286,7 +402,13 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
 
   describe('vendor configs', () => {
     it('answers VendorConfigMissing, naming the incentive and vendor, when a pre-selected incentive has no config for the asking vendor', async () => {
-      await createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Partner-only Pie', pointCost: 100, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900999' } } }, at, 'rwd-partner-pie');
+      await createIncentive(
+        db.kysely,
+        programId,
+        { kind: 'REWARD', name: 'Partner-only Pie', pointCost: 100, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900999' } } },
+        at,
+        'rwd-partner-pie',
+      );
       loyalty.invalidate();
       const g = await guest(1000);
       const res = await ncrIdentify(await code(g, ['rwd-partner-pie']), 'V-1');
@@ -296,7 +418,13 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
     });
 
     it('leaves the one-time code unused when identify fails on a missing vendor config, so another till can still take it', async () => {
-      await createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Partner-only Tart', pointCost: 100, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900998' } } }, at, 'rwd-partner-tart');
+      await createIncentive(
+        db.kysely,
+        programId,
+        { kind: 'REWARD', name: 'Partner-only Tart', pointCost: 100, vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '900998' } } },
+        at,
+        'rwd-partner-tart',
+      );
       loyalty.invalidate();
       const g = await guest(1000);
       const c = await code(g, ['rwd-partner-tart']);
@@ -304,20 +432,35 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
       expect(failed.statusCode).toBe(422);
       expect(failed.json()).toMatchObject({ code: 'VendorConfigMissing', details: { incentiveId: 'rwd-partner-tart', vendor: 'ncr' } });
       // Nothing was written: the code is not consumed and no loyalty transaction was opened.
-      const otp = await db.kysely.selectFrom('otp_codes').select(['used_at', 'used_pos_key', 'used_transaction_id']).where('code', '=', c).where('guest_id', '=', g).executeTakeFirstOrThrow();
+      const otp = await db.kysely
+        .selectFrom('otp_codes')
+        .select(['used_at', 'used_pos_key', 'used_transaction_id'])
+        .where('code', '=', c)
+        .where('guest_id', '=', g)
+        .executeTakeFirstOrThrow();
       expect(otp).toEqual({ used_at: null, used_pos_key: null, used_transaction_id: null });
       expect(await db.kysely.selectFrom('loyalty_transactions').select('id').where('guest_id', '=', g).execute()).toEqual([]);
       // The same till retrying gets the same set-up error, not "code already used" …
       expect((await ncrIdentify(c, 'V-2')).json()).toMatchObject({ code: 'VendorConfigMissing' });
       // … and a till whose vendor has the config can still identify with the code.
-      const ok = await call('POST', '/loyalty/identify', { identifier: c, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'V-3' } }, 'partner');
+      const ok = await call(
+        'POST',
+        '/loyalty/identify',
+        { identifier: c, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'V-3' } },
+        'partner',
+      );
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toMatchObject({ balances: [{ amount: 900, currency: 'points' }], order: [{ productId: '900998', incentiveId: 'rwd-partner-tart' }] });
     });
 
     it('refuses an incentive whose vendor config is malformed', async () => {
       await expect(
-        createIncentive(db.kysely, programId, { kind: 'REWARD', name: 'Broken', pointCost: 100, vendorConfigs: { ncr: { pluType: 'sizeBasedPlu', sizeBasedPlu: [] } } }, at),
+        createIncentive(
+          db.kysely,
+          programId,
+          { kind: 'REWARD', name: 'Broken', pointCost: 100, vendorConfigs: { ncr: { pluType: 'sizeBasedPlu', sizeBasedPlu: [] } } },
+          at,
+        ),
       ).rejects.toMatchObject({ code: 'ValidationError', details: { field: 'vendorConfigs.ncr.sizeBasedPlu' } });
     });
   });
@@ -340,7 +483,11 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
         default: { claimed: { header: 'Default claimed' }, unclaimed: { header: 'Default unclaimed', identifier: 'U {receiptCode}' } },
         ncr: { claimed: ALL, unclaimed: { ...ALL, header: 'NCR unclaimed' } },
       };
-      await db.kysely.updateTable('programs').set({ receipt_templates: JSON.stringify(templates) }).where('id', '=', programId).execute();
+      await db.kysely
+        .updateTable('programs')
+        .set({ receipt_templates: JSON.stringify(templates) })
+        .where('id', '=', programId)
+        .execute();
       loyalty.invalidate();
     });
     afterAll(async () => {
@@ -351,7 +498,10 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
     it("fills the program's NCR claimed template, every field, on both NCR updates", async () => {
       const g = await guest(1000);
       const txn = (await ncrIdentify(await code(g, ['rwd-small-fries']), 'R-1')).json().transactionId;
-      const lines = [{ productId: '4001', price: '10.00' }, { productId: '900101', price: '2.00' }];
+      const lines = [
+        { productId: '4001', price: '10.00' },
+        { productId: '900101', price: '2.00' },
+      ];
       const pending = (await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('R-1', 'PENDING', lines, [{ orderReferenceId: '2' }]))).json();
       expect(pending.presentation).toEqual({
         header: `H ${txn}`,
@@ -363,7 +513,9 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
         qrCode: `http://tillpoint.test/r/${pending.receiptCode}`,
         footer: 'F',
       });
-      const claimed = (await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('R-1', 'CLAIMED', lines, [{ orderReferenceId: '2', referenceId: 'rwd-small-fries' }]))).json();
+      const claimed = (
+        await call('PUT', `/loyalty/transaction/pos/${txn}`, ncrUpdate('R-1', 'CLAIMED', lines, [{ orderReferenceId: '2', referenceId: 'rwd-small-fries' }]))
+      ).json();
       expect(claimed.receiptCode).toBe(pending.receiptCode);
       // PENDING already previewed what CLAIMED earns.
       expect(claimed.presentation).toEqual(pending.presentation);
@@ -381,11 +533,22 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
         qrCode: `http://tillpoint.test/r/${ncr.receiptCode}`,
         footer: 'F',
       });
-      const winrest = (await call('POST', '/loyalty/transaction/pos', genericSale('Winrest', 'R-3', [{ productId: '4001', price: '10.00' }]), 'winrest')).json();
+      const winrest = (
+        await call('POST', '/loyalty/transaction/pos', genericSale('Winrest', 'R-3', [{ productId: '4001', price: '10.00' }]), 'winrest')
+      ).json();
       expect(winrest.presentation).toEqual({ header: 'Default unclaimed', identifier: `U ${winrest.receiptCode}` });
       const g = await guest(0);
-      const txn = (await call('POST', '/loyalty/identify', { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'R-4' } }, 'winrest')).json().transactionId;
-      const claimed = (await call('PUT', `/loyalty/transaction/pos/${txn}`, genericSale('Winrest', 'R-4', [{ productId: '4001', price: '1.00' }]), 'winrest')).json();
+      const txn = (
+        await call(
+          'POST',
+          '/loyalty/identify',
+          { identifier: g, posVendor: { posType: 'Winrest', storeId: '9999', terminal: '0', transactionId: 'R-4' } },
+          'winrest',
+        )
+      ).json().transactionId;
+      const claimed = (
+        await call('PUT', `/loyalty/transaction/pos/${txn}`, genericSale('Winrest', 'R-4', [{ productId: '4001', price: '1.00' }]), 'winrest')
+      ).json();
       expect(claimed.presentation).toEqual({ header: 'Default claimed' });
     });
   });
@@ -393,7 +556,10 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
   describe('a second code scanned', () => {
     it('opens a new loyalty transaction; voiding the first frees its reserved reward; PENDING with the whole basket works on the new one', async () => {
       const g = await guest(800);
-      const basket = [{ productId: '4001', price: '3.00' }, { productId: '900102', price: '6.49', name: 'Whopper' }];
+      const basket = [
+        { productId: '4001', price: '3.00' },
+        { productId: '900102', price: '6.49', name: 'Whopper' },
+      ];
 
       const first = (await ncrIdentify(await code(g, ['rwd-whopper']), 'S-1')).json();
       expect(first.balances[0].amount).toBe(100);
@@ -413,8 +579,17 @@ describe.each(ENGINES)('POS dialects on %s', (engine) => {
 
       const pending = await call('PUT', `/loyalty/transaction/pos/${second.transactionId}`, ncrUpdate('S-1', 'PENDING', basket, []));
       expect(pending.statusCode).toBe(200);
-      expect(pending.json()).toMatchObject({ pointsRedeemed: 700, pointsEarned: 30, points: 130, eligibleDiscounts: [expect.objectContaining({ orderReferenceId: '2', referenceId: 'rwd-whopper' })] });
-      const claimed = await call('PUT', `/loyalty/transaction/pos/${second.transactionId}`, ncrUpdate('S-1', 'CLAIMED', basket, [{ orderReferenceId: '2', referenceId: 'rwd-whopper' }]));
+      expect(pending.json()).toMatchObject({
+        pointsRedeemed: 700,
+        pointsEarned: 30,
+        points: 130,
+        eligibleDiscounts: [expect.objectContaining({ orderReferenceId: '2', referenceId: 'rwd-whopper' })],
+      });
+      const claimed = await call(
+        'PUT',
+        `/loyalty/transaction/pos/${second.transactionId}`,
+        ncrUpdate('S-1', 'CLAIMED', basket, [{ orderReferenceId: '2', referenceId: 'rwd-whopper' }]),
+      );
       expect(claimed.json()).toMatchObject({ pointsRedeemed: 700, pointsEarned: 30, points: 130 });
       expect(await balanceOf(g)).toBe(130);
 

@@ -145,19 +145,41 @@ describe.each(ENGINES)('Loyalty API v1 sale on %s', (engine) => {
         isEngineError: true,
         errorConfig: { timeout: 0, method: 'put', data: '__REDACTED__', url: `http://localhost:80/loyalty/transaction/pos/${txn}` },
         ruleEvaluation: [
-          { code: 'insufficient-subtotal-spend', ruleId: 'subtotal-spend', incentiveId: 'ofr-2-off-10', currentValue: 400, targetValue: 1000, message: expect.any(String) },
-          { code: 'insufficient-point-balance', ruleId: 'point-balance', incentiveId: 'rwd-small-fries', currentValue: 0, targetValue: 250, message: 'User does not have sufficient funds to redeem reward' },
+          {
+            code: 'insufficient-subtotal-spend',
+            ruleId: 'subtotal-spend',
+            incentiveId: 'ofr-2-off-10',
+            currentValue: 400,
+            targetValue: 1000,
+            message: expect.any(String),
+          },
+          {
+            code: 'insufficient-point-balance',
+            ruleId: 'point-balance',
+            incentiveId: 'rwd-small-fries',
+            currentValue: 0,
+            targetValue: 250,
+            message: 'User does not have sufficient funds to redeem reward',
+          },
         ],
       },
     });
-    const row = await db.kysely.selectFrom('loyalty_transactions').select(['status', 'points_earned', 'rule_results']).where('id', '=', txn).executeTakeFirstOrThrow();
+    const row = await db.kysely
+      .selectFrom('loyalty_transactions')
+      .select(['status', 'points_earned', 'rule_results'])
+      .where('id', '=', txn)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'OPEN', points_earned: 0 });
     // Only the verdict is kept, for the back office's transaction view.
     expect(JSON.parse(row.rule_results!)).toMatchObject({
       stage: 'CLAIMED',
       incentives: [
         { incentiveId: 'rwd-small-fries', applied: false, rules: [{ ruleId: 'point-balance', passed: false }] },
-        { incentiveId: 'ofr-2-off-10', applied: false, rules: [{ ruleId: 'subtotal-spend', passed: false, failure: { code: 'insufficient-subtotal-spend', currentValue: 400, targetValue: 1000 } }] },
+        {
+          incentiveId: 'ofr-2-off-10',
+          applied: false,
+          rules: [{ ruleId: 'subtotal-spend', passed: false, failure: { code: 'insufficient-subtotal-spend', currentValue: 400, targetValue: 1000 } }],
+        },
       ],
     });
   });

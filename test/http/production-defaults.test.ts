@@ -22,10 +22,25 @@ describe('the log login-code sender in production', () => {
   it('refuses to start with NODE_ENV=production unless TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION=true', () => {
     expect(() => guestOptionsFromEnv({ NODE_ENV: 'production' })).toThrow(/TILLPOINT_GUEST_LOGIN_SENDER.*refused in production/);
     expect(() => guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_GUEST_LOGIN_SENDER: 'log' })).toThrow(/refused in production/);
-    expect(() => guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'yes' })).toThrow(/TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION "yes"/);
+    expect(() => guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'yes' })).toThrow(
+      /TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION "yes"/,
+    );
     expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'true' }).sender?.id).toBe('log');
-    expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_GUEST_LOGIN_SENDER: 'webhook', TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: 'https://mailer.example.test/codes' }).sender?.id).toBe('webhook');
-    expect(guestOptionsFromEnv({ NODE_ENV: 'production', TILLPOINT_GUEST_LOGIN_SENDER: 'smtp', TILLPOINT_SMTP_URL: 'smtp://mail.example.test:587', TILLPOINT_SMTP_FROM: 'no-reply@example.test' }).sender?.id).toBe('smtp');
+    expect(
+      guestOptionsFromEnv({
+        NODE_ENV: 'production',
+        TILLPOINT_GUEST_LOGIN_SENDER: 'webhook',
+        TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: 'https://mailer.example.test/codes',
+      }).sender?.id,
+    ).toBe('webhook');
+    expect(
+      guestOptionsFromEnv({
+        NODE_ENV: 'production',
+        TILLPOINT_GUEST_LOGIN_SENDER: 'smtp',
+        TILLPOINT_SMTP_URL: 'smtp://mail.example.test:587',
+        TILLPOINT_SMTP_FROM: 'no-reply@example.test',
+      }).sender?.id,
+    ).toBe('smtp');
     expect(() => guestOptionsFromEnv({ TILLPOINT_GUEST_LOGIN_SENDER: 'smtp' })).toThrow(/needs TILLPOINT_SMTP_URL and TILLPOINT_SMTP_FROM/);
     expect(guestOptionsFromEnv({}).sender?.id).toBe('log');
     expect(guestOptionsFromEnv({ NODE_ENV: 'development' }).sender?.id).toBe('log');
@@ -35,7 +50,11 @@ describe('the log login-code sender in production', () => {
 describe('metrics settings', () => {
   it('validates TILLPOINT_METRICS_TOKEN and TILLPOINT_METRICS_PORT', () => {
     expect(loadConfig({}, {})).toMatchObject({ metricsToken: null, metricsPort: null, metricsHost: '127.0.0.1' });
-    expect(loadConfig({}, { TILLPOINT_METRICS_TOKEN: METRICS_TOKEN, TILLPOINT_METRICS_PORT: '9464', TILLPOINT_METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsToken: METRICS_TOKEN, metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(loadConfig({}, { TILLPOINT_METRICS_TOKEN: METRICS_TOKEN, TILLPOINT_METRICS_PORT: '9464', TILLPOINT_METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      metricsToken: METRICS_TOKEN,
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
+    });
     expect(() => loadConfig({}, { TILLPOINT_METRICS_TOKEN: 'short' })).toThrow(/TILLPOINT_METRICS_TOKEN/);
     expect(() => loadConfig({}, { TILLPOINT_METRICS_TOKEN: 'has spaces in it, sixteen+' })).toThrow(/TILLPOINT_METRICS_TOKEN/);
     for (const bad of ['', 'abc', '70000', '-1', '1.5']) expect(() => loadConfig({}, { TILLPOINT_METRICS_PORT: bad })).toThrow(/TILLPOINT_METRICS_PORT/);
@@ -110,7 +129,12 @@ describe.each(ENGINES)('tillpoint serve with NODE_ENV=production on %s', (engine
   it('refuses to start with the log login-code sender, and starts when it is explicitly allowed, with metrics on their own port behind a token', async () => {
     await expect(startServer(db?.url, PRODUCTION)).rejects.toThrow(/refused in production/);
 
-    const server = await startServer(db?.url, { ...PRODUCTION, TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'true', TILLPOINT_METRICS_PORT: '0', TILLPOINT_METRICS_TOKEN: METRICS_TOKEN });
+    const server = await startServer(db?.url, {
+      ...PRODUCTION,
+      TILLPOINT_ALLOW_LOG_SENDER_IN_PRODUCTION: 'true',
+      TILLPOINT_METRICS_PORT: '0',
+      TILLPOINT_METRICS_TOKEN: METRICS_TOKEN,
+    });
     try {
       const metricsUrl = /Prometheus metrics\s+(http:\/\/\S+\/metrics) \(bearer token\)/.exec(server.output())?.[1];
       expect(metricsUrl, server.output()).toBeDefined();

@@ -33,13 +33,29 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
     noBundle = mkdtempSync(join(tmpdir(), 'tillpoint-web-'));
     withBundle = mkdtempSync(join(tmpdir(), 'tillpoint-web-'));
     mkdirSync(join(withBundle, 'guest', 'assets'), { recursive: true });
-    writeFileSync(join(withBundle, 'guest', 'guest.html'), '<!doctype html><div id="root"></div><script type="module" src="/guest/assets/guest-abc123.js"></script>');
+    writeFileSync(
+      join(withBundle, 'guest', 'guest.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/guest/assets/guest-abc123.js"></script>',
+    );
     writeFileSync(join(withBundle, 'guest', 'assets', 'guest-abc123.js'), 'console.log(1)');
-    const common = { ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } };
+    const common = {
+      ...appServices(db),
+      db,
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, clock),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+      guest: { sender, clock, configTtlMs: 0 },
+    };
     app = await buildApp({ ...common, webRoot: noBundle });
     built = await buildApp({ ...common, webRoot: withBundle });
     // names an admin typed, to prove the page escapes them
-    const odd = await createProgram(db.kysely, { slug: 'odd-names', name: '<script>alert(1)</script> & "Co"', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
+    const odd = await createProgram(
+      db.kysely,
+      { slug: 'odd-names', name: '<script>alert(1)</script> & "Co"', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } },
+      now,
+    );
     await createStore(db.kysely, odd, { externalId: '9999', name: "<img src=x onerror=alert('x')>", timeZone: 'America/New_York' }, now);
     oddKey = (await createApiKey(db.kysely, odd, 'partner', 'test', now)).key;
   });
@@ -52,7 +68,12 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   });
 
   const unclaimedSale = async (posTxn: string, key = PARTNER_KEY) => {
-    const res = await app.inject({ method: 'POST', url: '/loyalty/transaction/pos', headers: { 'x-api-key': key }, payload: saleBody(posTxn, [{ price: '10.00' }]) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/loyalty/transaction/pos',
+      headers: { 'x-api-key': key },
+      payload: saleBody(posTxn, [{ price: '10.00' }]),
+    });
     expect(res.statusCode).toBe(200);
     return res.json() as { transactionId: string; receiptCode: string };
   };
@@ -113,7 +134,8 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
     for (const path of paths) {
       const res = await page(path);
       expect(res.statusCode, path).toBeLessThan(500);
-      if (res.statusCode === 404 && String(res.headers['content-type']).startsWith('text/html')) expect(res.body, path).toContain('This receipt cannot be claimed');
+      if (res.statusCode === 404 && String(res.headers['content-type']).startsWith('text/html'))
+        expect(res.body, path).toContain('This receipt cannot be claimed');
     }
     expect((await page('/r/AAAAAAAAAAAAAAAA')).statusCode).toBe(404);
     expect((await page('/r/not-a-code')).body).toContain('This receipt cannot be claimed');
@@ -142,7 +164,9 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
   });
 
   it('is in the OpenAPI document as an HTML page', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { produces?: string[]; responses: Record<string, unknown> }>> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { produces?: string[]; responses: Record<string, unknown> }>>;
+    };
     expect(doc.paths['/r/{receiptCode}']?.get?.responses).toHaveProperty('404');
   });
 
@@ -207,7 +231,9 @@ describe.each(ENGINES)('Receipt claim page /r/{code} on %s', (engine) => {
     });
 
     it('keeps the slug "receipts" free for the look-up', async () => {
-      await expect(createProgram(db.kysely, { slug: 'receipts', name: 'Receipts', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now)).rejects.toMatchObject({ code: 'ValidationError', details: { field: 'slug' } });
+      await expect(
+        createProgram(db.kysely, { slug: 'receipts', name: 'Receipts', currency: 'USD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now),
+      ).rejects.toMatchObject({ code: 'ValidationError', details: { field: 'slug' } });
     });
   });
 });

@@ -24,7 +24,15 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
   const call = (method: 'POST' | 'PUT', url: string, body?: unknown) =>
     app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, ...(body === undefined ? {} : { payload: body as object }) });
   const balanceOf = async (guest: string) => (await db.kysely.selectFrom('guests').select('balance').where('id', '=', guest).executeTakeFirstOrThrow()).balance;
-  const ledgerRows = async () => Number((await db.kysely.selectFrom('points_ledger').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+  const ledgerRows = async () =>
+    Number(
+      (
+        await db.kysely
+          .selectFrom('points_ledger')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const refund = (txn: string, refundId: string, lines: { referenceId: string | number; quantity: number }[]) =>
     call('POST', `/loyalty/transaction/pos/${txn}/refund`, { refundId, lines });
 
@@ -66,12 +74,23 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
 
     // The reward's line: its 700 points come back, no earned points move.
     const second = await refund(txn, 'POS-REF-2', [{ referenceId: 3, quantity: 1 }]);
-    expect(second.json()).toMatchObject({ pointsReversed: 0, pointsReturned: 700, returnedIncentives: [{ incentiveId: 'rwd-whopper', kind: 'REWARD', quantity: 1, points: 700 }] });
-    const redemption = await db.kysely.selectFrom('redemptions').select(['returned_quantity', 'quantity']).where('transaction_id', '=', txn).executeTakeFirstOrThrow();
+    expect(second.json()).toMatchObject({
+      pointsReversed: 0,
+      pointsReturned: 700,
+      returnedIncentives: [{ incentiveId: 'rwd-whopper', kind: 'REWARD', quantity: 1, points: 700 }],
+    });
+    const redemption = await db.kysely
+      .selectFrom('redemptions')
+      .select(['returned_quantity', 'quantity'])
+      .where('transaction_id', '=', txn)
+      .executeTakeFirstOrThrow();
     expect(redemption).toEqual({ returned_quantity: 1, quantity: 1 });
 
     // The rest of the goods: the running total is 144 × 1447 / 1447, so this one takes 85.
-    const third = await refund(txn, 'POS-REF-3', [{ referenceId: '2', quantity: 1 }, { referenceId: '1', quantity: 1 }]);
+    const third = await refund(txn, 'POS-REF-3', [
+      { referenceId: '2', quantity: 1 },
+      { referenceId: '1', quantity: 1 },
+    ]);
     expect(third.json()).toMatchObject({ pointsReversed: 85, pointsReturned: 0 });
     expect(await balanceOf(FARHAN)).toBe(start);
     expect(await ledgerSum(db.kysely, FARHAN)).toBe(start);
@@ -84,11 +103,17 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
 
   it('a retried refund answers the same and moves nothing; the same refundId with other lines is 409', async () => {
     const txn = await claimedSale(ANA, 'R-2');
-    const first = await refund(txn, 'POS-REF-9', [{ referenceId: '2', quantity: 1 }, { referenceId: '1', quantity: 1 }]);
+    const first = await refund(txn, 'POS-REF-9', [
+      { referenceId: '2', quantity: 1 },
+      { referenceId: '1', quantity: 1 },
+    ]);
     expect(first.statusCode).toBe(200);
     const rows = await ledgerRows();
     const balance = await balanceOf(ANA);
-    const retry = await refund(txn, 'POS-REF-9', [{ referenceId: '1', quantity: 1 }, { referenceId: '2', quantity: 1 }]);
+    const retry = await refund(txn, 'POS-REF-9', [
+      { referenceId: '1', quantity: 1 },
+      { referenceId: '2', quantity: 1 },
+    ]);
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toEqual(first.json());
     expect(await ledgerRows()).toBe(rows);
@@ -106,7 +131,10 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
     const rows = await ledgerRows();
     const balance = await balanceOf(ANA);
 
-    const over = await refund(txn, 'B', [{ referenceId: '2', quantity: 1 }, { referenceId: '1', quantity: 2 }]);
+    const over = await refund(txn, 'B', [
+      { referenceId: '2', quantity: 1 },
+      { referenceId: '1', quantity: 2 },
+    ]);
     expect(over.statusCode).toBe(400);
     expect(over.json()).toMatchObject({ code: 'ValidationError', details: { field: 'lines[1].quantity' } });
     expect(over.json().message).toContain('only 1 of 2 remain unrefunded');
@@ -115,7 +143,10 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ code: 'ValidationError', details: { field: 'lines[0].referenceId' } });
 
-    const twice = await refund(txn, 'D', [{ referenceId: '2', quantity: 1 }, { referenceId: 2, quantity: 1 }]);
+    const twice = await refund(txn, 'D', [
+      { referenceId: '2', quantity: 1 },
+      { referenceId: 2, quantity: 1 },
+    ]);
     expect(twice.json()).toMatchObject({ code: 'ValidationError', details: { field: 'lines[1].referenceId' } });
 
     const zero = await refund(txn, 'E', [{ referenceId: '2', quantity: 0 }]);
@@ -143,7 +174,13 @@ describe.each(ENGINES)('partial refunds on %s', (engine) => {
     expect((await call('PUT', `/loyalty/transaction/pos/${txn}/void`)).statusCode).toBe(200);
     expect(await balanceOf(ANA)).toBe(start);
     expect(await ledgerSum(db.kysely, ANA)).toBe(start);
-    const voidEarn = await db.kysely.selectFrom('points_ledger').select(['kind', 'points']).where('transaction_id', '=', txn).where('kind', '=', 'VOID_EARN').orderBy('points').execute();
+    const voidEarn = await db.kysely
+      .selectFrom('points_ledger')
+      .select(['kind', 'points'])
+      .where('transaction_id', '=', txn)
+      .where('kind', '=', 'VOID_EARN')
+      .orderBy('points')
+      .execute();
     expect(voidEarn.map((r) => r.points).sort((a, b) => a - b)).toEqual([-85, -59]);
 
     const afterVoid = await refund(txn, 'P-2', [{ referenceId: '2', quantity: 1 }]);

@@ -23,27 +23,55 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
     ({ app, loyalty } = await demoApp(db, { now: () => now }));
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     const plu = (p: string) => ({ partner: { pluType: 'constantPlu' as const, constantPlu: p } });
-    await createIncentive(db.kysely, programId, {
-      kind: 'OFFER',
-      name: 'Once, signed in',
-      rules: [{ ruleId: 'max-redemption', args: { max: 1 } }, { ruleId: 'authentication-required', args: { via: ['app', 'code'] } }],
-      vendorConfigs: plu('910001'),
-    }, now, 'ofr-once');
-    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'Welcome', rules: [{ ruleId: 'first-order', args: {} }], vendorConfigs: plu('910002') }, now, 'ofr-first');
-    await createIncentive(db.kysely, programId, {
-      kind: 'OFFER',
-      name: 'Birthday treat',
-      rules: [{ ruleId: 'birthday-window', args: { daysBefore: 3, daysAfter: 3 } }],
-      vendorConfigs: plu('910003'),
-    }, now, 'ofr-birthday');
-    await createIncentive(db.kysely, programId, { kind: 'OFFER', name: 'West only', rules: [{ ruleId: 'restaurant-group', args: { groups: ['west'] } }], vendorConfigs: plu('910004') }, now, 'ofr-west');
+    await createIncentive(
+      db.kysely,
+      programId,
+      {
+        kind: 'OFFER',
+        name: 'Once, signed in',
+        rules: [
+          { ruleId: 'max-redemption', args: { max: 1 } },
+          { ruleId: 'authentication-required', args: { via: ['app', 'code'] } },
+        ],
+        vendorConfigs: plu('910001'),
+      },
+      now,
+      'ofr-once',
+    );
+    await createIncentive(
+      db.kysely,
+      programId,
+      { kind: 'OFFER', name: 'Welcome', rules: [{ ruleId: 'first-order', args: {} }], vendorConfigs: plu('910002') },
+      now,
+      'ofr-first',
+    );
+    await createIncentive(
+      db.kysely,
+      programId,
+      {
+        kind: 'OFFER',
+        name: 'Birthday treat',
+        rules: [{ ruleId: 'birthday-window', args: { daysBefore: 3, daysAfter: 3 } }],
+        vendorConfigs: plu('910003'),
+      },
+      now,
+      'ofr-birthday',
+    );
+    await createIncentive(
+      db.kysely,
+      programId,
+      { kind: 'OFFER', name: 'West only', rules: [{ ruleId: 'restaurant-group', args: { groups: ['west'] } }], vendorConfigs: plu('910004') },
+      now,
+      'ofr-west',
+    );
   });
   afterAll(async () => {
     await app.close();
     await db.drop();
   });
 
-  const call = (method: 'POST' | 'PUT', url: string, body: unknown) => app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, payload: body as object });
+  const call = (method: 'POST' | 'PUT', url: string, body: unknown) =>
+    app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, payload: body as object });
 
   /** Identifies `identifier` (loyalty id or code) and claims goods plus the offer with PLU `plu`. */
   async function sale(identifier: string, plu: string, over: Record<string, unknown> = {}) {
@@ -51,7 +79,18 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
     const id = await call('POST', '/loyalty/identify', { identifier, posVendor: posVendor(posTxn) });
     expect(id.statusCode).toBe(200);
     const txn = id.json().transactionId as string;
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody(posTxn, [{ price: '8.00', referenceId: '1' }, { price: '0', productId: plu, productType: 'offer', referenceId: '2' }], over));
+    const res = await call(
+      'PUT',
+      `/loyalty/transaction/pos/${txn}`,
+      saleBody(
+        posTxn,
+        [
+          { price: '8.00', referenceId: '1' },
+          { price: '0', productId: plu, productType: 'offer', referenceId: '2' },
+        ],
+        over,
+      ),
+    );
     return { txn, res, identify: id.json() };
   }
   const failure = (res: { json(): unknown }) => (res.json() as { details: { ruleEvaluation: { code: string; ruleId: string }[] } }).details.ruleEvaluation;
@@ -59,7 +98,9 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
   it('authentication-required: a loyalty id at the counter is not enough, an app code or an App sale is', async () => {
     const byId = await sale(BEN, '910001');
     expect(byId.res.statusCode).toBe(400);
-    expect(failure(byId.res)).toEqual([expect.objectContaining({ code: 'guest-not-authenticated', ruleId: 'authentication-required', incentiveId: 'ofr-once' })]);
+    expect(failure(byId.res)).toEqual([
+      expect.objectContaining({ code: 'guest-not-authenticated', ruleId: 'authentication-required', incentiveId: 'ofr-once' }),
+    ]);
 
     const { code } = await loyalty.createCode(programId, FARHAN, []);
     const byCode = await sale(code, '910001');
@@ -71,7 +112,9 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
     expect(first.res.statusCode).toBe(200);
     const second = await sale(ANA, '910001', { channel: 'App' });
     expect(second.res.statusCode).toBe(400);
-    expect(failure(second.res)).toEqual([expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption', currentValue: 2, targetValue: 1 })]);
+    expect(failure(second.res)).toEqual([
+      expect.objectContaining({ code: 'exceeds-max-redemption', ruleId: 'max-redemption', currentValue: 2, targetValue: 1 }),
+    ]);
 
     const refunded = await call('POST', `/loyalty/transaction/pos/${first.txn}/refund`, { refundId: 'RF-1', lines: [{ referenceId: '2', quantity: 1 }] });
     expect(refunded.json().returnedIncentives).toEqual([{ incentiveId: 'ofr-once', kind: 'OFFER', quantity: 1, points: 0 }]);
@@ -92,12 +135,25 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
   });
 
   it('restaurant-group: uses the store’s groups', async () => {
-    const store = await db.kysely.selectFrom('stores').select('id').where('program_id', '=', programId).where('external_id', '=', '9999').executeTakeFirstOrThrow();
-    await db.kysely.updateTable('stores').set({ store_groups: JSON.stringify(['northeast']) }).where('id', '=', store.id).execute();
+    const store = await db.kysely
+      .selectFrom('stores')
+      .select('id')
+      .where('program_id', '=', programId)
+      .where('external_id', '=', '9999')
+      .executeTakeFirstOrThrow();
+    await db.kysely
+      .updateTable('stores')
+      .set({ store_groups: JSON.stringify(['northeast']) })
+      .where('id', '=', store.id)
+      .execute();
     loyalty.invalidate();
     const east = await sale(FARHAN, '910004');
     expect(failure(east.res)).toEqual([expect.objectContaining({ code: 'invalid-restaurant-group', currentValue: ['northeast'], targetValue: ['west'] })]);
-    await db.kysely.updateTable('stores').set({ store_groups: JSON.stringify(['northeast', 'west']) }).where('id', '=', store.id).execute();
+    await db.kysely
+      .updateTable('stores')
+      .set({ store_groups: JSON.stringify(['northeast', 'west']) })
+      .where('id', '=', store.id)
+      .execute();
     loyalty.invalidate();
     expect((await sale(FARHAN, '910004')).res.statusCode).toBe(200);
   });
@@ -107,7 +163,16 @@ describe.each(ENGINES)('rules with guest history on %s', (engine) => {
     expect(plain.json()).not.toHaveProperty('tier');
     await db.kysely
       .updateTable('programs')
-      .set({ tier_config: JSON.stringify({ windowDays: 365, tiers: [{ name: 'Member', minPoints: 0 }, { name: 'Silver', minPoints: 100 }, { name: 'Gold', minPoints: 100_000 }] }) })
+      .set({
+        tier_config: JSON.stringify({
+          windowDays: 365,
+          tiers: [
+            { name: 'Member', minPoints: 0 },
+            { name: 'Silver', minPoints: 100 },
+            { name: 'Gold', minPoints: 100_000 },
+          ],
+        }),
+      })
       .where('id', '=', programId)
       .execute();
     loyalty.invalidate();

@@ -26,8 +26,14 @@ describe.each(ENGINES)('safety on %s', (engine) => {
     app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY, ...headers }, payload: payload as string });
   const countRows = async () => {
     const [t, l] = await Promise.all([
-      db.kysely.selectFrom('loyalty_transactions').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-      db.kysely.selectFrom('points_ledger').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
+      db.kysely
+        .selectFrom('loyalty_transactions')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow(),
+      db.kysely
+        .selectFrom('points_ledger')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return [Number(t.n), Number(l.n)];
   };
@@ -122,9 +128,16 @@ describe.each(ENGINES)('safety on %s', (engine) => {
   it("takes what a sale redeemed out of the guest's pre-selection and keeps the rest, in the claim", async () => {
     const guest = await createGuest(db.kysely, programId, { name: 'Selector', points: 1000 }, at);
     const selection = ['rwd-whopper', 'rwd-small-fries', 'rwd-whopper'];
-    await db.kysely.insertInto('guest_selections').values({ guest_id: guest, program_id: programId, incentive_ids: JSON.stringify(selection), updated_at: at.toISOString() }).execute();
+    await db.kysely
+      .insertInto('guest_selections')
+      .values({ guest_id: guest, program_id: programId, incentive_ids: JSON.stringify(selection), updated_at: at.toISOString() })
+      .execute();
     const txn = (await call('POST', '/loyalty/identify', { identifier: guest, posVendor: posVendor('SEL-1') })).json().transactionId;
-    const res = await call('PUT', `/loyalty/transaction/pos/${txn}`, saleBody('SEL-1', [{ price: '1.00' }, { price: 0, productType: 'reward', productId: '900101' }]));
+    const res = await call(
+      'PUT',
+      `/loyalty/transaction/pos/${txn}`,
+      saleBody('SEL-1', [{ price: '1.00' }, { price: 0, productType: 'reward', productId: '900101' }]),
+    );
     expect(res.statusCode).toBe(200);
     const row = await db.kysely.selectFrom('guest_selections').select('incentive_ids').where('guest_id', '=', guest).executeTakeFirstOrThrow();
     expect(row.incentive_ids).toBe(JSON.stringify(['rwd-whopper', 'rwd-whopper']));
@@ -200,19 +213,34 @@ describe.each(ENGINES)('safety on %s', (engine) => {
 
     it('refuses an oversized body with 413 in the envelope', async () => {
       const huge = JSON.stringify({ identifier: 'x'.repeat(300_000), posVendor: posVendor('Z') });
-      const res = await app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'application/json' }, payload: huge });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/loyalty/identify',
+        headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'application/json' },
+        payload: huge,
+      });
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ code: 'PayloadTooLarge', statusCode: 413 });
     });
 
     it('refuses a body that is not JSON with 415', async () => {
-      const res = await app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'text/plain' }, payload: 'hello' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/loyalty/identify',
+        headers: { 'x-api-key': PARTNER_KEY, 'content-type': 'text/plain' },
+        payload: 'hello',
+      });
       expect(res.statusCode).toBe(415);
       expect(res.json().code).toBe('UnsupportedMediaType');
     });
 
     it('names a bad x-user-datetime header', async () => {
-      const res = await call('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('H-1') }, { 'x-user-datetime': 'noon' });
+      const res = await call(
+        'POST',
+        '/loyalty/identify',
+        { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('H-1') },
+        { 'x-user-datetime': 'noon' },
+      );
       expect(res.json()).toMatchObject({ code: 'ValidationError', details: { field: 'x-user-datetime' } });
     });
   });
@@ -221,11 +249,18 @@ describe.each(ENGINES)('safety on %s', (engine) => {
     const other = await createProgram(db.kysely, { slug: 'plk-ca', name: 'Other', currency: 'CAD', earnRateMilli: 1000, expiry: { kind: 'none' } }, at);
     await createStore(db.kysely, other, { externalId: '5555', name: 'Toronto', timeZone: 'America/Toronto' }, at);
     const { key } = await createApiKey(db.kysely, other, 'partner', 'test', at);
-    const bkTxn = (await call('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-1') })).json().transactionId;
+    const bkTxn = (await call('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-1') })).json()
+      .transactionId;
     const asOther = (method: 'POST' | 'PUT', url: string, body: unknown) => app.inject({ method, url, headers: { 'x-api-key': key }, payload: body as object });
 
-    expect((await asOther('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-2', { storeId: '5555' }) })).json().code).toBe('IdentifierNotFound');
-    expect((await asOther('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-2') })).json().code).toBe('StoreNotFound');
+    expect(
+      (
+        await asOther('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-2', { storeId: '5555' }) })
+      ).json().code,
+    ).toBe('IdentifierNotFound');
+    expect((await asOther('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('X-2') })).json().code).toBe(
+      'StoreNotFound',
+    );
     expect((await asOther('POST', `/loyalty/transaction/pos/validate/${bkTxn}`, saleBody('X-1', [{ price: 1 }]))).json().code).toBe('TransactionNotFoundError');
     expect((await asOther('PUT', `/loyalty/transaction/pos/${bkTxn}`, saleBody('X-1', [{ price: 1 }]))).json().code).toBe('TransactionNotFoundError');
     expect((await asOther('PUT', `/loyalty/transaction/pos/${bkTxn}/void`, undefined)).json().code).toBe('TransactionNotFoundError');
@@ -235,7 +270,10 @@ describe.each(ENGINES)('safety on %s', (engine) => {
 
   it('answers RedeemRewardError where loyalty is switched off', async () => {
     await createStore(db.kysely, programId, { externalId: '7777', name: 'Closed', timeZone: 'America/Denver', loyaltyEnabled: false }, at);
-    const res = await call('POST', '/loyalty/identify', { identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7', posVendor: posVendor('L-1', { storeId: '7777' }) });
+    const res = await call('POST', '/loyalty/identify', {
+      identifier: '4711fc2a-3a8f-414f-a9e7-44dd5231dca7',
+      posVendor: posVendor('L-1', { storeId: '7777' }),
+    });
     expect(res.json()).toMatchObject({ code: 'RedeemRewardError', statusCode: 400 });
   });
 });

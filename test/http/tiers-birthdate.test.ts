@@ -37,24 +37,40 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     otherProgramId = await createProgram(db.kysely, { slug: 'plk-ca', name: 'Other', currency: 'CAD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
     const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({ ...appServices(db), db, loyalty, adminAuth: new AdminAuthService(db.kysely, clock), metrics: new Metrics(), version: 'test', logger: false, guest: { sender, clock, configTtlMs: 0 } });
+    app = await buildApp({
+      ...appServices(db),
+      db,
+      loyalty,
+      adminAuth: new AdminAuthService(db.kysely, clock),
+      metrics: new Metrics(),
+      version: 'test',
+      logger: false,
+      guest: { sender, clock, configTtlMs: 0 },
+    });
     owner = await demoOwner(app);
     manager = await userWithRole(app, db, 'program_manager', [programId]);
     support = await userWithRole(app, db, 'support', [programId]);
     readOnly = await userWithRole(app, db, 'read_only', [programId]);
-    await createIncentive(db.kysely, programId, {
-      kind: 'OFFER',
-      name: 'Birthday treat',
-      rules: [{ ruleId: 'birthday-window', args: { daysBefore: 3, daysAfter: 3 } }],
-      vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '930001' } },
-    }, now, 'ofr-birthday');
+    await createIncentive(
+      db.kysely,
+      programId,
+      {
+        kind: 'OFFER',
+        name: 'Birthday treat',
+        rules: [{ ruleId: 'birthday-window', args: { daysBefore: 3, daysAfter: 3 } }],
+        vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '930001' } },
+      },
+      now,
+      'ofr-birthday',
+    );
   });
   afterAll(async () => {
     await app.close();
     await db.drop();
   });
 
-  const pos = (method: 'POST' | 'PUT', url: string, body: unknown) => app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, payload: body as object });
+  const pos = (method: 'POST' | 'PUT', url: string, body: unknown) =>
+    app.inject({ method, url, headers: { 'x-api-key': PARTNER_KEY }, payload: body as object });
   const as = (token: string) => ({
     get: (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }),
     send: (method: 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown) =>
@@ -76,20 +92,40 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
     const claimed = await pos('PUT', `/loyalty/transaction/pos/${txn}`, saleBody(posTxn, lines));
     return { txn, identified: identified.json(), claimed };
   }
-  const BIRTHDAY_SALE = [{ price: '8.00', referenceId: '1' }, { price: '0', productId: '930001', productType: 'offer', referenceId: '2' }];
+  const BIRTHDAY_SALE = [
+    { price: '8.00', referenceId: '1' },
+    { price: '0', productId: '930001', productType: 'offer', referenceId: '2' },
+  ];
   const auditOf = async (query: string) => (await owner.call('GET', `/audit?${query}`)).body.items as { action: string; before: unknown; after: unknown }[];
-  const LADDER = { windowDays: 365, tiers: [{ name: 'Member', minPoints: 0 }, { name: 'Silver', minPoints: 100 }, { name: 'Gold', minPoints: 1000 }] };
+  const LADDER = {
+    windowDays: 365,
+    tiers: [
+      { name: 'Member', minPoints: 0 },
+      { name: 'Silver', minPoints: 100 },
+      { name: 'Gold', minPoints: 1000 },
+    ],
+  };
 
   it('documents tiers, the guest’s tier and birthdates in the OpenAPI document', async () => {
     type Schema = { properties?: Record<string, unknown>; required?: string[] };
-    const doc = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>> };
+    const doc = (await app.inject('/openapi.json')).json() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }
+        >
+      >;
+    };
     const body = (path: string, method: string) => doc.paths[path]![method]!.requestBody!.content['application/json']!.schema;
     const answer = (path: string, method: string, status = '200') => doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema;
     expect(Object.keys(body('/admin/v1/programs', 'post').properties!)).toContain('tiers');
     expect(Object.keys(body('/admin/v1/programs/{programId}', 'patch').properties!)).toContain('tiers');
     expect(answer('/admin/v1/programs/{programId}', 'get').required).toContain('tiers');
     expect(Object.keys(body('/admin/v1/programs/{programId}/guests/{guestId}', 'patch').properties!)).toEqual(['name', 'birthdate']);
-    expect(Object.keys(doc.paths['/admin/v1/programs/{programId}/guests/{guestId}']!.patch!.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '404']));
+    expect(Object.keys(doc.paths['/admin/v1/programs/{programId}/guests/{guestId}']!.patch!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '403', '404']),
+    );
     expect(answer('/admin/v1/programs/{programId}/guests/{guestId}', 'patch').required).toContain('birthdate');
     expect(Object.keys(body('/app/v1/{program}/me', 'patch').properties!)).toEqual(['name', 'birthdate']);
     expect(Object.keys(doc.paths['/app/v1/{program}/me']!.patch!.responses)).toContain('400');
@@ -105,17 +141,42 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
         currency: 'USD',
         earnRateMilli: 10_000,
         expiry: { kind: 'none' },
-        tiers: { windowDays: 90, tiers: [{ name: 'Gold', minPoints: 500 }, { name: 'Base', minPoints: 0 }] },
+        tiers: {
+          windowDays: 90,
+          tiers: [
+            { name: 'Gold', minPoints: 500 },
+            { name: 'Base', minPoints: 0 },
+          ],
+        },
       });
       expect(created.status, created.text).toBe(201);
       // Stored lowest tier first.
-      expect(created.body.tiers).toEqual({ windowDays: 90, tiers: [{ name: 'Base', minPoints: 0 }, { name: 'Gold', minPoints: 500 }] });
+      expect(created.body.tiers).toEqual({
+        windowDays: 90,
+        tiers: [
+          { name: 'Base', minPoints: 0 },
+          { name: 'Gold', minPoints: 500 },
+        ],
+      });
       expect((await owner.call('GET', `/programs/${created.body.id}`)).body.tiers).toEqual(created.body.tiers);
       expect((await owner.call('GET', `/programs/${programId}`)).body.tiers).toBeNull();
       const [entry] = await auditOf(`entityType=program&entityId=${created.body.id}&action=program.create`);
       expect(entry!.after).toMatchObject({ tiers: created.body.tiers });
 
-      const bad = await owner.call('POST', '/programs', { slug: 'bad-tiers', name: 'x', currency: 'USD', earnRateMilli: 1, expiry: { kind: 'none' }, tiers: { windowDays: 30, tiers: [{ name: 'A', minPoints: 0 }, { name: 'A', minPoints: 5 }] } });
+      const bad = await owner.call('POST', '/programs', {
+        slug: 'bad-tiers',
+        name: 'x',
+        currency: 'USD',
+        earnRateMilli: 1,
+        expiry: { kind: 'none' },
+        tiers: {
+          windowDays: 30,
+          tiers: [
+            { name: 'A', minPoints: 0 },
+            { name: 'A', minPoints: 5 },
+          ],
+        },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ code: 'ValidationError', details: { field: 'tiers.tiers[1].name' } });
       expect(await db.kysely.selectFrom('programs').select('id').where('slug', '=', 'bad-tiers').executeTakeFirst()).toBeUndefined();
@@ -132,8 +193,26 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
         [{ windowDays: 30, tiers: [{ name: '   ', minPoints: 0 }] }, 'tiers.tiers[0].name'],
         [{ windowDays: 30, tiers: [{ name: 'A', minPoints: -1 }] }, 'tiers.tiers[0].minPoints'],
         [{ windowDays: 30, tiers: [{ name: 'A', minPoints: 2.5 }] }, 'tiers.tiers[0].minPoints'],
-        [{ windowDays: 30, tiers: [{ name: 'A', minPoints: 0 }, { name: 'B', minPoints: 0 }] }, 'tiers.tiers[1].minPoints'],
-        [{ windowDays: 30, tiers: [{ name: 'A', minPoints: 0 }, { name: 'A', minPoints: 10 }] }, 'tiers.tiers[1].name'],
+        [
+          {
+            windowDays: 30,
+            tiers: [
+              { name: 'A', minPoints: 0 },
+              { name: 'B', minPoints: 0 },
+            ],
+          },
+          'tiers.tiers[1].minPoints',
+        ],
+        [
+          {
+            windowDays: 30,
+            tiers: [
+              { name: 'A', minPoints: 0 },
+              { name: 'A', minPoints: 10 },
+            ],
+          },
+          'tiers.tiers[1].name',
+        ],
         [{ windowDays: 30, tiers: [{ name: 'A', minPoints: 0, colour: 'red' }] }, 'tiers.tiers[0].colour'],
         ['Gold', 'tiers'],
       ];
@@ -175,7 +254,12 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
 
       await manager.call('PATCH', `/programs/${programId}`, { tiers: LADDER });
       // Ana's 3000 points are an opening balance (an adjustment), not earned by sales.
-      expect((await ana.get('/app/v1/bk-us/balance')).json().tier).toEqual({ name: 'Member', minPoints: 0, pointsInWindow: 0, next: { name: 'Silver', minPoints: 100, pointsToGo: 100 } });
+      expect((await ana.get('/app/v1/bk-us/balance')).json().tier).toEqual({
+        name: 'Member',
+        minPoints: 0,
+        pointsInWindow: 0,
+        next: { name: 'Silver', minPoints: 100, pointsToGo: 100 },
+      });
 
       const { claimed } = await sale(ANA, [{ price: '12.00' }]);
       expect(claimed.statusCode, claimed.body).toBe(200);
@@ -235,7 +319,7 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
         expect(bad.status, birthdate).toBe(400);
         expect(bad.body, birthdate).toMatchObject({ code: 'ValidationError', details: { field: 'birthdate' } });
       }
-      expect((await auditOf(`entityType=guest&entityId=${BEN}&action=guest.update`))).toEqual([]);
+      expect(await auditOf(`entityType=guest&entityId=${BEN}&action=guest.update`)).toEqual([]);
 
       const res = await support.call('PATCH', `/programs/${programId}/guests/${BEN}`, { birthdate: '1985-11-24' });
       expect(res.status, res.text).toBe(200);

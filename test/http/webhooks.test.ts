@@ -86,7 +86,9 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     expect(req.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
     // The receiver verifies with the off-the-shelf Standard Webhooks library and the secret it was shown.
     expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toEqual(envelope);
-    expect(() => new Webhook(`whsec_${Buffer.from('another secret of 32 bytes here!').toString('base64')}`).verify(req.body, req.headers as Record<string, string>)).toThrow(/No matching signature/);
+    expect(() =>
+      new Webhook(`whsec_${Buffer.from('another secret of 32 bytes here!').toString('base64')}`).verify(req.body, req.headers as Record<string, string>),
+    ).toThrow(/No matching signature/);
     expect(() => new Webhook(secret).verify(req.body.replace('40', '41'), req.headers as Record<string, string>)).toThrow(/No matching signature/);
 
     expect(await deliverer().runOnce()).toMatchObject({ dispatched: 0, delivered: 0 });
@@ -99,14 +101,26 @@ describe.each(ENGINES)('Events and webhook delivery on %s', (engine) => {
     await subscribe(['transaction.claimed', 'transaction.voided'], '/sales');
     await subscribe(['points.adjusted'], '/points');
     const principal = { keyId: 'k', programId, vendor: 'partner', environment: 'demo' };
-    const id = await app.inject({ method: 'POST', url: '/loyalty/identify', headers: { 'x-api-key': PARTNER_KEY }, payload: { identifier: FARHAN, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'W-1' } } });
+    const id = await app.inject({
+      method: 'POST',
+      url: '/loyalty/identify',
+      headers: { 'x-api-key': PARTNER_KEY },
+      payload: { identifier: FARHAN, posVendor: { posType: 'Partner', storeId: '9999', terminal: '1', transactionId: 'W-1' } },
+    });
     const txn = id.json().transactionId as string;
-    const claim = await app.inject({ method: 'PUT', url: `/loyalty/transaction/pos/${txn}`, headers: { 'x-api-key': PARTNER_KEY }, payload: saleBody('W-1', [{ price: '5.00' }]) });
+    const claim = await app.inject({
+      method: 'PUT',
+      url: `/loyalty/transaction/pos/${txn}`,
+      headers: { 'x-api-key': PARTNER_KEY },
+      payload: saleBody('W-1', [{ price: '5.00' }]),
+    });
     expect(claim.statusCode).toBe(200);
     await loyalty.void(principal, txn);
 
     await deliverer().runOnce();
-    expect(receiver.received.map((r) => `${r.path} ${r.headers[WEBHOOK_HEADERS.eventType]}`)).toEqual(expect.arrayContaining(['/sales transaction.claimed', '/sales transaction.voided']));
+    expect(receiver.received.map((r) => `${r.path} ${r.headers[WEBHOOK_HEADERS.eventType]}`)).toEqual(
+      expect.arrayContaining(['/sales transaction.claimed', '/sales transaction.voided']),
+    );
     expect(receiver.received).toHaveLength(2);
     const claimed = JSON.parse(receiver.received.find((r) => r.headers[WEBHOOK_HEADERS.eventType] === 'transaction.claimed')!.body);
     expect(claimed.data).toMatchObject({ transactionId: txn, guestId: FARHAN, pointsEarned: 50, pointsRedeemed: 0, posTransactionId: 'W-1' });

@@ -34,14 +34,26 @@ describe('renderBatch: the register’s own ids from the location', () => {
   it('files promotions under the manufacturer id and the location id by default', () => {
     const doc = JSON.parse(render(location()).content) as { location: { storeLocationId: string }; promotions: { promotionId: string; itemListId: string }[] };
     expect(doc.location.storeLocationId).toBe('0c570e00-0000-4000-8000-000000000101');
-    expect(doc.promotions.map((p) => [p.promotionId, p.itemListId])).toEqual([['RJ-1', 'RJ-1'], ['RJ-M', 'RJ-M']]);
+    expect(doc.promotions.map((p) => [p.promotionId, p.itemListId])).toEqual([
+      ['RJ-1', 'RJ-1'],
+      ['RJ-M', 'RJ-M'],
+    ]);
   });
 
   it('uses registerStoreId and the numbers handed out for a numeric register', () => {
-    const numbers = new Map([[promotionKey(aPromotion()), 500], [promotionKey(aMultipack()), 77]]);
-    const json = JSON.parse(render(location({ registerStoreId: '101', registerIds: 'numeric' }), numbers).content) as { location: { storeLocationId: string }; promotions: { action: string; promotionId: string; itemListId: string }[] };
+    const numbers = new Map([
+      [promotionKey(aPromotion()), 500],
+      [promotionKey(aMultipack()), 77],
+    ]);
+    const json = JSON.parse(render(location({ registerStoreId: '101', registerIds: 'numeric' }), numbers).content) as {
+      location: { storeLocationId: string };
+      promotions: { action: string; promotionId: string; itemListId: string }[];
+    };
     expect(json.location.storeLocationId).toBe('101');
-    expect(json.promotions.map((p) => [p.action, p.promotionId, p.itemListId])).toEqual([['upsert', '500', '500'], ['delete', '77', '77']]);
+    expect(json.promotions.map((p) => [p.action, p.promotionId, p.itemListId])).toEqual([
+      ['upsert', '500', '500'],
+      ['delete', '77', '77'],
+    ]);
     const xml = render(location({ posSystem: 'passport', registerStoreId: '101', registerIds: 'numeric' }), numbers).content;
     expect(xml).toContain('<StoreLocationID>101</StoreLocationID>');
     expect(xml).toContain('<PromotionID>500</PromotionID>');

@@ -10,7 +10,15 @@ describe('renderJson', () => {
 
   it('carries every promotion of the batch with its action, UPCs, dates and amount', () => {
     const doc = JSON.parse(renderJson(GOLDEN_BATCH, VENDOR)) as PricebookJson;
-    expect(doc).toMatchObject({ format: PRICEBOOK_JSON_FORMAT, formatVersion: 1, batchId: GOLDEN_BATCH.batchId, createdAt: GOLDEN_BATCH.createdAt, currency: 'USD', location: GOLDEN_BATCH.location, vendor: VENDOR });
+    expect(doc).toMatchObject({
+      format: PRICEBOOK_JSON_FORMAT,
+      formatVersion: 1,
+      batchId: GOLDEN_BATCH.batchId,
+      createdAt: GOLDEN_BATCH.createdAt,
+      currency: 'USD',
+      location: GOLDEN_BATCH.location,
+      vendor: VENDOR,
+    });
     const byId = new Map(doc.promotions.map((p) => [p.promotionId, p]));
     for (const c of GOLDEN_BATCH.changes) {
       const p = (c.after ?? c.before)!;

@@ -77,7 +77,16 @@ function expected(batch: PricebookBatch): ReadBack[] {
   return batch.changes
     .map((c) => {
       const p = (c.after ?? c.before)!;
-      return { action: c.kind === 'end' ? 'delete' : 'addchange', promotionId: p.externalId, description: p.description, upcs: p.upcs, startDate: p.startDate, endDate: p.endDate, quantity: p.quantity, amountCents: p.amountCents };
+      return {
+        action: c.kind === 'end' ? 'delete' : 'addchange',
+        promotionId: p.externalId,
+        description: p.description,
+        upcs: p.upcs,
+        startDate: p.startDate,
+        endDate: p.endDate,
+        quantity: p.quantity,
+        amountCents: p.amountCents,
+      };
     })
     .sort((a, b) => (a.promotionId < b.promotionId ? -1 : 1));
 }
@@ -103,7 +112,15 @@ describe('renderNaxml', () => {
     const read = (day: number): Promotion[] => feed.feed(0, day, feed.dateOf(day)).map((r) => (mapRecord(r) as { ok: Promotion }).ok);
     const day0 = read(0);
     const first: PricebookBatch = { ...GOLDEN_BATCH, changes: diffPromotions([], [], day0, '2026-12-01') };
-    const next: PricebookBatch = { ...GOLDEN_BATCH, changes: diffPromotions(day0.filter((p) => p.status === 'active'), [], read(1), '2026-12-02') };
+    const next: PricebookBatch = {
+      ...GOLDEN_BATCH,
+      changes: diffPromotions(
+        day0.filter((p) => p.status === 'active'),
+        [],
+        read(1),
+        '2026-12-02',
+      ),
+    };
     expect(first.changes.length).toBeGreaterThan(190);
     expect(new Set(next.changes.map((c) => c.kind))).toEqual(new Set(['add', 'modify', 'end']));
     for (const batch of [first, next]) {
@@ -114,12 +131,21 @@ describe('renderNaxml', () => {
 
   it('renders a buydown as a one-unit mix-match with the per-unit discount', () => {
     const xml = renderNaxml({ ...GOLDEN_BATCH, changes: [add(aPromotion({ amountCents: 35 }))] }, VENDOR);
-    expect(xml).toContain(['<MixMatchEntry>', '        <MixMatchUnits>1</MixMatchUnits>', '        <MixMatchDiscountAmount>0.35</MixMatchDiscountAmount>'].join('\n'));
+    expect(xml).toContain(
+      ['<MixMatchEntry>', '        <MixMatchUnits>1</MixMatchUnits>', '        <MixMatchDiscountAmount>0.35</MixMatchDiscountAmount>'].join('\n'),
+    );
   });
 
   it('escapes markup and drops characters XML cannot carry', () => {
     expect(xmlEscape(`a&b<c>"d"'e'\u0001`)).toBe('a&amp;b&lt;c&gt;&quot;d&quot;&apos;e&apos;');
-    const xml = renderNaxml({ ...GOLDEN_BATCH, location: { storeLocationId: '7<&>', name: 'x -- y' }, changes: [add(aPromotion({ description: 'Bad\u0000 </MixMatchDescription><x>' }))] }, VENDOR);
+    const xml = renderNaxml(
+      {
+        ...GOLDEN_BATCH,
+        location: { storeLocationId: '7<&>', name: 'x -- y' },
+        changes: [add(aPromotion({ description: 'Bad\u0000 </MixMatchDescription><x>' }))],
+      },
+      VENDOR,
+    );
     const back = readBack(xml);
     expect(back.storeLocationId).toBe('7<&>');
     expect(back.promotions[0]!.description).toBe('Bad </MixMatchDescription><x>');

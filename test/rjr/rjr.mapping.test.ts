@@ -46,8 +46,26 @@ describe('mapRecord', () => {
   });
 
   it('maps a mix-and-match into a multipack and normalizes EAN-13/GTIN-14 codes', () => {
-    const r = mapRecord(aRecord({ promotionType: 'MIX_AND_MATCH', quantity: 2, discountAmount: '1.00', upcs: ['0012300000017', '00026100000016'], status: 'CANCELLED', brand: null, maxPerTransaction: undefined }));
-    expect('ok' in r && r.ok).toMatchObject({ type: 'multipack', quantity: 2, amountCents: 100, upcs: ['012300000017', '026100000016'], status: 'cancelled', brand: null, maxPerTransaction: null });
+    const r = mapRecord(
+      aRecord({
+        promotionType: 'MIX_AND_MATCH',
+        quantity: 2,
+        discountAmount: '1.00',
+        upcs: ['0012300000017', '00026100000016'],
+        status: 'CANCELLED',
+        brand: null,
+        maxPerTransaction: undefined,
+      }),
+    );
+    expect('ok' in r && r.ok).toMatchObject({
+      type: 'multipack',
+      quantity: 2,
+      amountCents: 100,
+      upcs: ['012300000017', '026100000016'],
+      status: 'cancelled',
+      brand: null,
+      maxPerTransaction: null,
+    });
   });
 
   it.each([
@@ -64,7 +82,11 @@ describe('mapRecord', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['a wrong check digit', { upcs: ['012300000017', '026100000017'] }, 'upcs[1] "026100000017" UPC-A check digit is 7, expected 6'],
-    ['an EAN-13 outside the US', { upcs: ['4006381333931'] }, 'upcs[0] "4006381333931" EAN-13 outside the US/Canada range (leading digit not 0) has no UPC-A form'],
+    [
+      'an EAN-13 outside the US',
+      { upcs: ['4006381333931'] },
+      'upcs[0] "4006381333931" EAN-13 outside the US/Canada range (leading digit not 0) has no UPC-A form',
+    ],
     ['no UPCs', { upcs: [] }, 'upcs is empty'],
     ['a numeric UPC', { upcs: [12300000017] }, 'upcs[0] 12300000017 must be a string of digits'],
     ['a misspelt amount', { discountAmount: '0.5O' }, 'discountAmount "0.5O" must be a decimal amount like "5.00"'],
@@ -110,7 +132,9 @@ describe('page, token and error answers', () => {
   });
 
   it('prefers the error description', () => {
-    expect(readErrorReason({ error: 'forbidden', error_description: 'Outlet has not authorized this provider' })).toBe('Outlet has not authorized this provider');
+    expect(readErrorReason({ error: 'forbidden', error_description: 'Outlet has not authorized this provider' })).toBe(
+      'Outlet has not authorized this provider',
+    );
     expect(readErrorReason({ message: 'nope' })).toBe('nope');
     expect(readErrorReason('text')).toBeNull();
   });

@@ -34,7 +34,9 @@ describe('simulated feed', () => {
     const records = [0, 1, 2, 3, 4, 1999].flatMap((o) => feed.records(o, 0));
     expect(records).toHaveLength(6 * 200);
     const promotions = mapAll(records);
-    expect(new Set(promotions.map((p) => p.brand))).toEqual(new Set(['Camel', 'Newport', 'Pall Mall', 'Kool', 'Doral', 'Natural American Spirit', 'Grizzly', 'Kodiak', 'Camel Snus', 'Velo', 'Vuse']));
+    expect(new Set(promotions.map((p) => p.brand))).toEqual(
+      new Set(['Camel', 'Newport', 'Pall Mall', 'Kool', 'Doral', 'Natural American Spirit', 'Grizzly', 'Kodiak', 'Camel Snus', 'Velo', 'Vuse']),
+    );
     expect(promotions.every((p) => p.upcs.every(isValidUpcA))).toBe(true);
     expect(records.some((r) => r.upcs.some((u) => u.length > 12))).toBe(true); // EAN-13 / GTIN-14 spellings occur
     expect(records.flatMap((r) => r.upcs).every((u) => normalizeUpc(u).ok)).toBe(true);
@@ -66,7 +68,9 @@ describe('simulated feed', () => {
     expect(kinds.add).toBeGreaterThan(0);
     expect(kinds.modify).toBeGreaterThan(0);
     expect(kinds.end).toBeGreaterThan(0);
-    const cancelled = Array.from({ length: 60 }, (_, o) => feed.records(o, 1)).flat().filter((r) => r.status === 'CANCELLED');
+    const cancelled = Array.from({ length: 60 }, (_, o) => feed.records(o, 1))
+      .flat()
+      .filter((r) => r.status === 'CANCELLED');
     expect(cancelled.length).toBeGreaterThan(0);
   });
 
@@ -85,8 +89,14 @@ describe('simulator server', () => {
   });
   afterAll(() => sim.close());
 
-  const post = (path: string, body: unknown) => fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const token = (form: Record<string, string>) => fetch(`${sim.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  const post = (path: string, body: unknown) =>
+    fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const token = (form: Record<string, string>) =>
+    fetch(`${sim.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
 
   it('serves 2,000 outlets × 200 promotions lazily, any outlet on demand', async () => {
     const client = new RjrClient({ baseUrl: sim.url, pageSize: 100 });
@@ -109,10 +119,14 @@ describe('simulator server', () => {
 
   it('refuses promotions without a valid token and unknown outlets with 403', async () => {
     expect((await fetch(`${sim.url}/discount/v1/outlets/7000001/promotions?asOf=${BASE}`)).status).toBe(401);
-    const t = (await (await token({ grant_type: 'client_credentials', client_id: SIM_PROVIDER_CLIENT.clientId, client_secret: SIM_PROVIDER_CLIENT.clientSecret })).json()) as { access_token: string };
+    const t = (await (
+      await token({ grant_type: 'client_credentials', client_id: SIM_PROVIDER_CLIENT.clientId, client_secret: SIM_PROVIDER_CLIENT.clientSecret })
+    ).json()) as { access_token: string };
     const res = await fetch(`${sim.url}/discount/v1/outlets/9999999/promotions?asOf=${BASE}`, { headers: { authorization: `Bearer ${t.access_token}` } });
     expect(res.status).toBe(403);
-    const bad = await fetch(`${sim.url}/discount/v1/outlets/7000001/promotions?asOf=${BASE}&pageSize=5000`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    const bad = await fetch(`${sim.url}/discount/v1/outlets/7000001/promotions?asOf=${BASE}&pageSize=5000`, {
+      headers: { authorization: `Bearer ${t.access_token}` },
+    });
     expect(bad.status).toBe(400);
   });
 

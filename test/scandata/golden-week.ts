@@ -21,14 +21,38 @@ export const GOLDEN_BASKETS = [
   aBasket([{ upc: CAMEL_BLUE, quantity: 2 }], { transactionId: 'T1', ...at('2026-11-30', '09:05:00') }),
   aBasket(
     [
-      { upc: NEWPORT, description: 'NEWPORT BOX KS', unitPriceCents: 949, manufacturerName: 'ITG Brands', coupon: { id: 'CPN-NP1', description: 'NEWPORT $1 OFF', amountCents: 100 }, tender: 'cash' },
+      {
+        upc: NEWPORT,
+        description: 'NEWPORT BOX KS',
+        unitPriceCents: 949,
+        manufacturerName: 'ITG Brands',
+        coupon: { id: 'CPN-NP1', description: 'NEWPORT $1 OFF', amountCents: 100 },
+        tender: 'cash',
+      },
       { upc: CAMEL_CRUSH, description: 'CAMEL CRUSH BOX', unitPriceCents: 909 },
     ],
     { transactionId: 'T2', registerId: '2', ...at('2026-12-01', '12:30:00') },
   ),
-  aBasket([{ upc: GRIZZLY, description: 'GRIZZLY WINTERGREEN LC', unitOfMeasure: 'CAN', unitPriceCents: 529, category: 'smokeless', manufacturerName: 'American Snuff', consumerPhone: '(336) 555-0199' }], { transactionId: 'T3', loyaltyId: 'L-555', ...at('2026-12-02', '18:45:10') }),
+  aBasket(
+    [
+      {
+        upc: GRIZZLY,
+        description: 'GRIZZLY WINTERGREEN LC',
+        unitOfMeasure: 'CAN',
+        unitPriceCents: 529,
+        category: 'smokeless',
+        manufacturerName: 'American Snuff',
+        consumerPhone: '(336) 555-0199',
+      },
+    ],
+    { transactionId: 'T3', loyaltyId: 'L-555', ...at('2026-12-02', '18:45:10') },
+  ),
   aBasket([{ quantity: 1 }, { quantity: -1 }], { transactionId: 'T4', ...at('2026-12-03', '07:10:00') }),
-  aBasket([{ upc: MARLBORO, description: 'MARLBORO RED BOX', unitPriceCents: 849, quantity: 2, manufacturerName: 'Philip Morris USA' }], { transactionId: 'T5', ageVerification: 'manual-entry', ...at('2026-12-04', '21:00:00') }),
+  aBasket([{ upc: MARLBORO, description: 'MARLBORO RED BOX', unitPriceCents: 849, quantity: 2, manufacturerName: 'Philip Morris USA' }], {
+    transactionId: 'T5',
+    ageVerification: 'manual-entry',
+    ...at('2026-12-04', '21:00:00'),
+  }),
 ];
 
 export const goldenRows = () => GOLDEN_BASKETS.flatMap((b) => priceTransaction(b, GOLDEN_PROMOTIONS).rows);

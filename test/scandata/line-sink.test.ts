@@ -39,6 +39,11 @@ describe('streaming a file', () => {
 
   it('refuses a row of a location the account has no outlet for', async () => {
     const out = new Writable({ write: (_c, _e, done) => done() });
-    await expect(rjrFormat.write({ account: ACCOUNT, week: weekContaining('2026-12-01', 'monday'), outlet: () => undefined, rows: goldenRows, options: formatOptions(rjrFormat) }, out)).rejects.toThrow(/no outlet of account 700123 for location loc-1/);
+    await expect(
+      rjrFormat.write(
+        { account: ACCOUNT, week: weekContaining('2026-12-01', 'monday'), outlet: () => undefined, rows: goldenRows, options: formatOptions(rjrFormat) },
+        out,
+      ),
+    ).rejects.toThrow(/no outlet of account 700123 for location loc-1/);
   });
 });

@@ -14,9 +14,14 @@ const lineArb = fc.record({
   upc: fc.constantFrom(...UPCS),
   quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: -3, max: -1 })),
   unitPriceCents: fc.integer({ min: 0, max: 1500 }),
-  coupon: fc.option(fc.record({ id: fc.constantFrom('CPN-1', 'CPN-2'), description: fc.constant('MFR COUPON'), amountCents: fc.integer({ min: 1, max: 300 }) }), { nil: null }),
+  coupon: fc.option(
+    fc.record({ id: fc.constantFrom('CPN-1', 'CPN-2'), description: fc.constant('MFR COUPON'), amountCents: fc.integer({ min: 1, max: 300 }) }),
+    { nil: null },
+  ),
 });
-const basketArb = fc.tuple(fc.array(lineArb, { minLength: 1, maxLength: 6 }), fc.option(fc.constant('L-777'), { nil: null })).map(([lines, loyaltyId]) => aBasket(lines, { loyaltyId }));
+const basketArb = fc
+  .tuple(fc.array(lineArb, { minLength: 1, maxLength: 6 }), fc.option(fc.constant('L-777'), { nil: null }))
+  .map(([lines, loyaltyId]) => aBasket(lines, { loyaltyId }));
 const positiveBasketArb = basketArb.map((b) => b.map((l) => ({ ...l, quantity: Math.abs(l.quantity) })));
 
 const promoArb = fc
@@ -32,7 +37,17 @@ const promoArb = fc
   })
   .map(
     (p): PricingPromotion =>
-      aBuydown({ externalId: `P-${p.id}`, type: p.type, description: `PROMO ${p.type.toUpperCase()} ${p.id}`, upcs: p.upcs, amountCents: p.amountCents, quantity: p.type === 'buydown' ? 1 : p.quantity, maxPerTransaction: p.maxPerTransaction, funding: p.funding, loyaltyOnly: p.loyaltyOnly }),
+      aBuydown({
+        externalId: `P-${p.id}`,
+        type: p.type,
+        description: `PROMO ${p.type.toUpperCase()} ${p.id}`,
+        upcs: p.upcs,
+        amountCents: p.amountCents,
+        quantity: p.type === 'buydown' ? 1 : p.quantity,
+        maxPerTransaction: p.maxPerTransaction,
+        funding: p.funding,
+        loyaltyOnly: p.loyaltyOnly,
+      }),
   );
 const promosArb = fc.uniqueArray(promoArb, { maxLength: 5, selector: (p) => p.externalId });
 
@@ -101,7 +116,13 @@ describe('pricing properties', () => {
   it('the files written from any baskets validate clean: flags agree with amounts, descriptions where amounts are, totals match', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(basketArb, { minLength: 1, maxLength: 4 }), promosArb, async (baskets, promos) => {
-        const rows = baskets.flatMap((b, i) => priceTransaction(b.map((l) => ({ ...l, transactionId: `T${i}` })), promos).rows);
+        const rows = baskets.flatMap(
+          (b, i) =>
+            priceTransaction(
+              b.map((l) => ({ ...l, transactionId: `T${i}` })),
+              promos,
+            ).rows,
+        );
         const rjr = await writeToText(rjrFormat, rows);
         const rjrReport = await rjrFormat.validate(textLines(rjr.text), { accountNumber: '700123' });
         expect(rjrReport.violations).toEqual([]);
@@ -111,7 +132,9 @@ describe('pricing properties', () => {
         // the file's totals are the sales' totals
         const qty = rows.reduce((s, r) => s + r.quantity, 0);
         expect(altria.text.split('\n')[0]!.split('|').slice(0, 2)).toEqual([String(rows.length), String(qty)]);
-        const rjrQty = textLines(rjr.text).slice(1).reduce((s, l) => s + Number(l.split('|')[11]), 0);
+        const rjrQty = textLines(rjr.text)
+          .slice(1)
+          .reduce((s, l) => s + Number(l.split('|')[11]), 0);
         expect(rjrQty).toBe(qty);
       }),
       { numRuns: 60 },

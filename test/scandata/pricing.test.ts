@@ -19,12 +19,18 @@ describe('pricing a c-store basket', () => {
   });
 
   it('ignores promotions not live on the store-local date of the sale, or cancelled', () => {
-    const { rows } = priceTransaction([aLine()], [aBuydown({ startDate: '2026-12-02' }), aBuydown({ externalId: 'BD-2', endDate: '2026-11-30' }), aBuydown({ externalId: 'BD-3', status: 'cancelled' })]);
+    const { rows } = priceTransaction(
+      [aLine()],
+      [aBuydown({ startDate: '2026-12-02' }), aBuydown({ externalId: 'BD-2', endDate: '2026-11-30' }), aBuydown({ externalId: 'BD-3', status: 'cancelled' })],
+    );
     expect(brief(rows)).toEqual([{ line: 1, qty: 1, final: 899 }]);
   });
 
   it('takes the highest buydown first and stops at the per-transaction limit in units', () => {
-    const { rows } = priceTransaction([aLine({ quantity: 3 })], [aBuydown({ externalId: 'BD-small', amountCents: 25 }), aBuydown({ externalId: 'BD-big', amountCents: 75, maxPerTransaction: 2 })]);
+    const { rows } = priceTransaction(
+      [aLine({ quantity: 3 })],
+      [aBuydown({ externalId: 'BD-small', amountCents: 25 }), aBuydown({ externalId: 'BD-big', amountCents: 75, maxPerTransaction: 2 })],
+    );
     expect(brief(rows)).toEqual([
       { line: 1, qty: 2, final: 824, manufacturerBuydown: 75 },
       { line: 1, qty: 1, final: 874, manufacturerBuydown: 25 },
@@ -32,7 +38,13 @@ describe('pricing a c-store basket', () => {
   });
 
   it('forms multipack sets across lines (mix and match) and splits the line whose units differ', () => {
-    const { rows, applications } = priceTransaction(aBasket([{ upc: CAMEL_BLUE, quantity: 1 }, { upc: CAMEL_CRUSH, quantity: 2 }]), [aMultipack()]);
+    const { rows, applications } = priceTransaction(
+      aBasket([
+        { upc: CAMEL_BLUE, quantity: 1 },
+        { upc: CAMEL_CRUSH, quantity: 2 },
+      ]),
+      [aMultipack()],
+    );
     expect(brief(rows)).toEqual([
       { line: 1, qty: 1, final: 849, manufacturerMultipack: 50 },
       { line: 2, qty: 1, final: 849, manufacturerMultipack: 50 },
@@ -52,7 +64,10 @@ describe('pricing a c-store basket', () => {
   });
 
   it('applies multipacks greedily, highest set value first, within the per-transaction set limit', () => {
-    const promos = [aMultipack({ externalId: 'MP-2for100', amountCents: 100 }), aMultipack({ externalId: 'MP-3for200', quantity: 3, amountCents: 200, maxPerTransaction: 1 })];
+    const promos = [
+      aMultipack({ externalId: 'MP-2for100', amountCents: 100 }),
+      aMultipack({ externalId: 'MP-3for200', quantity: 3, amountCents: 200, maxPerTransaction: 1 }),
+    ];
     const { applications } = priceTransaction([aLine({ quantity: 7 })], promos);
     // 3-pack first (once, its limit), then 2-packs over the 4 units left
     expect(applications.map((a) => [a.promotionId, a.sets, a.totalCents])).toEqual([
@@ -63,9 +78,25 @@ describe('pricing a c-store basket', () => {
 
   it('stacks a buydown with a multipack, and keeps outlet-funded and coupon discounts apart', () => {
     const lines = aBasket([{ quantity: 2, coupon: { id: 'CPN-1', description: 'CAMEL $1 OFF', amountCents: 100 } }]);
-    const promos = [aBuydown(), aMultipack(), aMultipack({ externalId: 'OUT-MP', funding: 'outlet', amountCents: 40, description: 'STORE 2 FOR DEAL' }), aBuydown({ externalId: 'OUT-BD', funding: 'outlet', amountCents: 10, description: 'STORE PRICE' })];
+    const promos = [
+      aBuydown(),
+      aMultipack(),
+      aMultipack({ externalId: 'OUT-MP', funding: 'outlet', amountCents: 40, description: 'STORE 2 FOR DEAL' }),
+      aBuydown({ externalId: 'OUT-BD', funding: 'outlet', amountCents: 10, description: 'STORE PRICE' }),
+    ];
     const { rows } = priceTransaction(lines, promos);
-    expect(brief(rows)).toEqual([{ line: 1, qty: 2, final: 899 - 50 - 50 - 20 - 10 - 50, manufacturerBuydown: 50, manufacturerMultipack: 50, outletMultipack: 20, outletDiscount: 10, coupon: 50 }]);
+    expect(brief(rows)).toEqual([
+      {
+        line: 1,
+        qty: 2,
+        final: 899 - 50 - 50 - 20 - 10 - 50,
+        manufacturerBuydown: 50,
+        manufacturerMultipack: 50,
+        outletMultipack: 20,
+        outletDiscount: 10,
+        coupon: 50,
+      },
+    ]);
   });
 
   it('gives loyalty-only promotions only to a basket with a loyalty id, in their own slot', () => {
@@ -103,9 +134,29 @@ describe('pricing a c-store basket', () => {
   });
 
   it('prices the promotions the RJR sync accepted, as manufacturer-funded', () => {
-    const accepted = { manufacturer: 'rjr' as const, externalId: 'RJ-1', type: 'buydown' as const, description: 'CAMEL $0.50', brand: 'CAMEL', upcs: [CAMEL_BLUE], startDate: '2026-11-01', endDate: '2026-12-31', amountCents: 50, quantity: 1, maxPerTransaction: null, status: 'active' as const, lastModified: null };
+    const accepted = {
+      manufacturer: 'rjr' as const,
+      externalId: 'RJ-1',
+      type: 'buydown' as const,
+      description: 'CAMEL $0.50',
+      brand: 'CAMEL',
+      upcs: [CAMEL_BLUE],
+      startDate: '2026-11-01',
+      endDate: '2026-12-31',
+      amountCents: 50,
+      quantity: 1,
+      maxPerTransaction: null,
+      status: 'active' as const,
+      lastModified: null,
+    };
     const { rows } = priceTransaction([aLine()], [pricingPromotion(accepted)]);
-    expect(rows[0]!.discounts.manufacturerBuydown).toEqual({ promotionId: 'RJ-1', description: 'CAMEL $0.50', perUnitCents: 50, setSize: 1, manufacturer: 'rjr' });
+    expect(rows[0]!.discounts.manufacturerBuydown).toEqual({
+      promotionId: 'RJ-1',
+      description: 'CAMEL $0.50',
+      perUnitCents: 50,
+      setSize: 1,
+      manufacturer: 'rjr',
+    });
   });
 
   it('refuses lines of two baskets and impossible quantities', () => {

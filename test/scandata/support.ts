@@ -5,7 +5,11 @@ import { weekContaining } from '../../src/domain/scandata/week.ts';
 import { ACCOUNT, anOutlet } from './builders.ts';
 
 /** Writes `rows` in `format` for the builders' account and outlet; returns the file's text. */
-export async function writeToText(format: ScanDataFormat, rows: readonly PricedLine[], opts: { week?: string; options?: unknown } = {}): Promise<{ text: string; summary: WriteSummary }> {
+export async function writeToText(
+  format: ScanDataFormat,
+  rows: readonly PricedLine[],
+  opts: { week?: string; options?: unknown } = {},
+): Promise<{ text: string; summary: WriteSummary }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));

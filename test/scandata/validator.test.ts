@@ -42,20 +42,26 @@ describe('RJR validator', async () => {
   it('needs transactiondate YYYY-MM-DD-HH:MM:SS', () => fails(m(2, { transactiondate: '2026/11/30 09:05' }), 2, 'transactiondate', 'date-format'));
   it('holds to the separator it is told', () => fails(good, 2, 'transactiondate', 'date-format', { ...OPTS, dateSeparator: ' ' }));
   it('needs dates inside the Monday–Sunday week', () => fails(m(3, { transactiondate: '2026-12-07-08:00:00' }), 3, 'transactiondate', 'date-outside-week'));
-  it('infers the week from the first row when none is given', () => fails(m(3, { transactiondate: '2026-11-29-08:00:00' }), 3, 'transactiondate', 'date-outside-week', { accountNumber: '700123' }));
+  it('infers the week from the first row when none is given', () =>
+    fails(m(3, { transactiondate: '2026-11-29-08:00:00' }), 3, 'transactiondate', 'date-outside-week', { accountNumber: '700123' }));
   it('needs a quantity other than zero', () => fails(m(2, { quantity: '0' }), 2, 'quantity', 'quantity'));
   it('needs amounts with 2 decimals', () => fails(m(2, { price: '7.9' }), 2, 'price', 'amount-format'));
-  it('refuses per-unit discounts above the unit price (a line total reported per unit)', () => fails(m(2, { price: '-0.01' }), 2, 'price', 'discount-exceeds-price'));
+  it('refuses per-unit discounts above the unit price (a line total reported per unit)', () =>
+    fails(m(2, { price: '-0.01' }), 2, 'price', 'discount-exceeds-price'));
   it('needs a negative price on a void', () => fails(m(7, { price: '8.99' }), 7, 'price', 'amount-sign'));
-  it('needs discount amounts signed like the quantity', () => fails(m(7, { promotionflag: 'Y', manufacturerbuydownamt: '0.50', manufacturerbuydowndesc: 'CAMEL' }), 7, 'manufacturerbuydownamt', 'amount-sign'));
+  it('needs discount amounts signed like the quantity', () =>
+    fails(m(7, { promotionflag: 'Y', manufacturerbuydownamt: '0.50', manufacturerbuydowndesc: 'CAMEL' }), 7, 'manufacturerbuydownamt', 'amount-sign'));
   it('needs promotionflag to agree with the amounts', () => fails(m(2, { promotionflag: 'N' }), 2, 'promotionflag', 'flag-amount'));
   it('needs the multipack flag to agree with its amount', () => fails(m(2, { manufacturermultipackflag: 'N' }), 2, 'manufacturermultipackflag', 'flag-amount'));
   it('needs an outlet multipack amount when its flag is Y', () => fails(m(8, { outletmultipackdiscountamt: '' }), 8, 'outletmultipackflag', 'flag-amount'));
-  it('needs a multipack quantity of at least 2', () => fails(m(2, { manufacturermultipackquantity: '1' }), 2, 'manufacturermultipackquantity', 'multipack-quantity'));
+  it('needs a multipack quantity of at least 2', () =>
+    fails(m(2, { manufacturermultipackquantity: '1' }), 2, 'manufacturermultipackquantity', 'multipack-quantity'));
   it('needs Y or N in flags', () => fails(m(3, { pidcoupon: 'X' }), 3, 'pidcoupon', 'flag'));
   it('needs the coupon flag to agree with its amount', () => fails(m(3, { pidcoupon: 'N' }), 3, 'pidcoupon', 'flag-amount'));
-  it('needs a multipack description with a multipack amount', () => fails(m(2, { manufacturermultipackdesc: '' }), 2, 'manufacturermultipackdesc', 'description-missing'));
-  it('refuses a number as a manufacturer description', () => fails(m(4, { manufacturerbuydowndesc: '0.50' }), 4, 'manufacturerbuydowndesc', 'description-numeric'));
+  it('needs a multipack description with a multipack amount', () =>
+    fails(m(2, { manufacturermultipackdesc: '' }), 2, 'manufacturermultipackdesc', 'description-missing'));
+  it('refuses a number as a manufacturer description', () =>
+    fails(m(4, { manufacturerbuydowndesc: '0.50' }), 4, 'manufacturerbuydowndesc', 'description-numeric'));
   it('needs an item description', () => fails(m(4, { upcdescription: '' }), 4, 'upcdescription', 'description-missing'));
   it('needs the loyalty id on a loyalty discount row', () => fails(m(5, { accountloyaltyidnumber: '' }), 5, 'accountloyaltyidnumber', 'loyalty-id-missing'));
   it('needs a coupon description with a coupon amount', () => fails(m(3, { coupondesc: '' }), 3, 'coupondesc', 'description-missing'));
@@ -96,9 +102,11 @@ describe('Altria validator', async () => {
   it('needs UPC check digits', () => fails(m(2, { UPCCode: '012300001015' }), 2, 'UPCCode', 'upc-check-digit'));
   it('needs MultiUnitIndicator to agree with the multi-unit amount', () => fails(m(2, { MultiUnitIndicator: 'N' }), 2, 'MultiUnitIndicator', 'flag-amount'));
   it('needs a name with a coupon amount', () => fails(m(3, { CouponDiscountName: '' }), 3, 'CouponDiscountName', 'description-missing'));
-  it('refuses a number as a discount name', () => fails(m(4, { OtherManufacturerDiscountName: '50' }), 4, 'OtherManufacturerDiscountName', 'description-numeric'));
+  it('refuses a number as a discount name', () =>
+    fails(m(4, { OtherManufacturerDiscountName: '50' }), 4, 'OtherManufacturerDiscountName', 'description-numeric'));
   it('needs the loyalty id on a loyalty discount row', () => fails(m(5, { LoyaltyIDNumber: '' }), 5, 'LoyaltyIDNumber', 'loyalty-id-missing'));
-  it('needs the consumer phone cut to its last 6 digits', () => fails(m(5, { AdultTobConsumerPhoneNum: '3365550199' }), 5, 'AdultTobConsumerPhoneNum', 'phone'));
+  it('needs the consumer phone cut to its last 6 digits', () =>
+    fails(m(5, { AdultTobConsumerPhoneNum: '3365550199' }), 5, 'AdultTobConsumerPhoneNum', 'phone'));
   it('needs FinalSalesPrice with 2 decimals', () => fails(m(2, { FinalSalesPrice: '15.9' }), 2, 'FinalSalesPrice', 'amount-format'));
   it('refuses discounts above the price', () => fails(m(2, { FinalSalesPrice: '-1.00' }), 2, 'FinalSalesPrice', 'discount-exceeds-price'));
 });

@@ -55,10 +55,36 @@ describe('Altria weekly file', () => {
   it('iterates the rows twice (totals, then rows) and refuses a source that changed in between', async () => {
     let calls = 0;
     const rows = goldenRows();
-    const job = { account: ACCOUNT, week: { start: '2026-11-29', end: '2026-12-05' }, outlet: () => undefined, rows: () => (++calls === 1 ? rows : rows.slice(1)), options: formatOptions(altriaFormat) };
+    const job = {
+      account: ACCOUNT,
+      week: { start: '2026-11-29', end: '2026-12-05' },
+      outlet: () => undefined,
+      rows: () => (++calls === 1 ? rows : rows.slice(1)),
+      options: formatOptions(altriaFormat),
+    };
     const { PassThrough } = await import('node:stream');
     const out = new PassThrough().resume();
-    await expect(altriaFormat.write({ ...job, outlet: (id: string) => ({ locationId: id, outletNumber: '1042', name: 'X', address1: '1 A St', address2: null, city: 'C', state: 'NC', zip: '27101', phone: null, contactName: null, contactEmail: null }) }, out)).rejects.toThrow(/changed between/);
+    await expect(
+      altriaFormat.write(
+        {
+          ...job,
+          outlet: (id: string) => ({
+            locationId: id,
+            outletNumber: '1042',
+            name: 'X',
+            address1: '1 A St',
+            address2: null,
+            city: 'C',
+            state: 'NC',
+            zip: '27101',
+            phone: null,
+            contactName: null,
+            contactEmail: null,
+          }),
+        },
+        out,
+      ),
+    ).rejects.toThrow(/changed between/);
     expect(calls).toBe(2);
   });
 });

@@ -28,7 +28,12 @@ export function clientFor(app: FastifyInstance, token: string): AdminClient {
   return {
     token,
     async call(method, url, body) {
-      const res = await app.inject({ method, url: `/admin/v1${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+      const res = await app.inject({
+        method,
+        url: `/admin/v1${url}`,
+        headers: { authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       let parsed: unknown = undefined;
       try {
         parsed = res.body ? JSON.parse(res.body) : undefined;
@@ -45,7 +50,13 @@ export const demoOwner = (app: FastifyInstance) => login(app, DEMO_ADMIN_EMAIL, 
 export const PASSWORD = 'correct horse battery';
 
 /** Creates a user directly (no audit) and logs them in. */
-export async function userWithRole(app: FastifyInstance, db: TestDb, role: AdminRole, programIds: string[] | '*', email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`): Promise<AdminClient & { id: string }> {
+export async function userWithRole(
+  app: FastifyInstance,
+  db: TestDb,
+  role: AdminRole,
+  programIds: string[] | '*',
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`,
+): Promise<AdminClient & { id: string }> {
   const id = await new AdminAuthService(db.kysely).createUser({ email, name: role, password: PASSWORD, role, programIds });
   return { ...(await login(app, email, PASSWORD)), id };
 }

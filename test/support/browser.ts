@@ -17,7 +17,17 @@ export interface TestBrowser {
 
 /** One headless Chromium per test file, reused by its tests; each page gets its own context. */
 export async function launchBrowser(): Promise<TestBrowser> {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ];
   // Playwright gives every launch a fresh temporary user-data-dir and removes it on close.
   // Chromium hangs under libfaketime (npm run test:next-year): it runs on the real clock. Time in
   // the page is only shown, never decided on; the server keeps the clock the test gave it.

@@ -60,11 +60,20 @@ export interface CstoreHarness {
   close(): Promise<void>;
 }
 
-export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?: number; outlets?: number; changeRate?: number; db?: TestDb } = {}): Promise<CstoreHarness> {
+export async function cstoreHarness(
+  engine: Engine,
+  opts: { promotionsPerOutlet?: number; outlets?: number; changeRate?: number; db?: TestDb } = {},
+): Promise<CstoreHarness> {
   const db = opts.db ?? (await openTestDb(engine));
   await seedDemo(db.kysely);
   const clock = new TestClock();
-  const sim = await startRjrSimulator({ seed: 'cstore-tests', outlets: opts.outlets ?? 8, promotionsPerOutlet: opts.promotionsPerOutlet ?? 30, baseDate: BASE_DATE, changeRate: opts.changeRate ?? 0.2 });
+  const sim = await startRjrSimulator({
+    seed: 'cstore-tests',
+    outlets: opts.outlets ?? 8,
+    promotionsPerOutlet: opts.promotionsPerOutlet ?? 30,
+    baseDate: BASE_DATE,
+    changeRate: opts.changeRate ?? 0.2,
+  });
   const logs: string[] = [];
   const stream = new Writable({ write: (chunk, _enc, done) => (logs.push(...String(chunk).split('\n').filter(Boolean)), done()) });
   const logger = pino({ level: 'debug' }, stream);
@@ -93,12 +102,21 @@ export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?
     version: 'test',
     logger: { level: 'debug', stream },
   });
-  const programId = await createProgram(db.kysely, { slug: 'quickstop-test', name: 'QuickStop (test)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } }, clock.now);
+  const programId = await createProgram(
+    db.kysely,
+    { slug: 'quickstop-test', name: 'QuickStop (test)', currency: 'USD', earnRateMilli: 0, expiry: { kind: 'none' } },
+    clock.now,
+  );
   const login = await app.inject({ method: 'POST', url: '/admin/v1/auth/login', payload: { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword() } });
   const token = (login.json() as { token: string }).token;
   const bodies: string[] = [];
   const api: CstoreHarness['api'] = async (method, url, body, headers = {}) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers }, ...(body === undefined ? {} : { payload: body as object }) });
+    const r = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     bodies.push(r.body);
     return r;
   };
@@ -118,7 +136,13 @@ export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?
     api,
     async pilotLocation(o = {}) {
       if (!enrolled) {
-        const r = await api('PUT', `/admin/v1/cstore/programs/${programId}/enrollments/rjr`, { mode: 'chain', accountNumber: CHAIN.accountNumber, clientId: CHAIN.clientId, clientSecret: CHAIN.clientSecret, baseUrl: sim.url });
+        const r = await api('PUT', `/admin/v1/cstore/programs/${programId}/enrollments/rjr`, {
+          mode: 'chain',
+          accountNumber: CHAIN.accountNumber,
+          clientId: CHAIN.clientId,
+          clientSecret: CHAIN.clientSecret,
+          baseUrl: sim.url,
+        });
         if (r.statusCode !== 200) throw new Error(`enroll: ${r.body}`);
         enrolled = true;
       }
@@ -156,8 +180,18 @@ export async function cstoreHarness(engine: Engine, opts: { promotionsPerOutlet?
 
 /** Counts rows the review queue and register hold for a location, to prove nothing was lost. */
 export async function snapshot(h: CstoreHarness, locationId: string) {
-  const changes = await h.db.kysely.selectFrom('promotion_changes').select(['id', 'status', 'after']).where('location_id', '=', locationId).orderBy('id').execute();
-  const register = await h.db.kysely.selectFrom('location_promotions').select(['external_id', 'promotion']).where('location_id', '=', locationId).orderBy('external_id').execute();
+  const changes = await h.db.kysely
+    .selectFrom('promotion_changes')
+    .select(['id', 'status', 'after'])
+    .where('location_id', '=', locationId)
+    .orderBy('id')
+    .execute();
+  const register = await h.db.kysely
+    .selectFrom('location_promotions')
+    .select(['external_id', 'promotion'])
+    .where('location_id', '=', locationId)
+    .orderBy('external_id')
+    .execute();
   const batches = await h.db.kysely.selectFrom('update_batches').select(['id', 'state']).where('location_id', '=', locationId).orderBy('id').execute();
   return { changes, register, batches };
 }

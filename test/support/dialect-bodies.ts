@@ -74,7 +74,13 @@ export function ncrUpdate(posTxn: string, status: 'PENDING' | 'CLAIMED', lines: 
 }
 
 /** A generic/Winrest transaction body. */
-export function genericSale(posType: string, posTxn: string, lines: Record<string, unknown>[], over: Record<string, unknown> = {}, vendorOver: Record<string, unknown> = {}) {
+export function genericSale(
+  posType: string,
+  posTxn: string,
+  lines: Record<string, unknown>[],
+  over: Record<string, unknown> = {},
+  vendorOver: Record<string, unknown> = {},
+) {
   return {
     channel: 'Restaurant',
     created: '2026-11-25T13:39:47Z',

@@ -26,7 +26,14 @@ export async function openTestDb(engine: Engine, options: { poolSize?: number } 
     const url = `sqlite:${join(dir, 'test.db')}`;
     const db = createDb(url);
     await migrateToLatest(db);
-    return { ...db, url, drop: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      ...db,
+      url,
+      drop: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });

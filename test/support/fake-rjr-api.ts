@@ -77,7 +77,12 @@ export async function startFakeRjrApi(client: FakeRjrClient, provider: FakeRjrPr
         if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' }, call);
         const id = form.get('client_id');
         const secret = form.get('client_secret');
-        const who = id === client.clientId && secret === client.clientSecret ? 'chain' : provider && id === provider.clientId && secret === provider.clientSecret ? 'provider' : null;
+        const who =
+          id === client.clientId && secret === client.clientSecret
+            ? 'chain'
+            : provider && id === provider.clientId && secret === provider.clientSecret
+              ? 'provider'
+              : null;
         if (!who) return send(res, 401, { error: 'invalid_client', error_description: 'unknown client' }, call);
         const token = randomBytes(16).toString('hex');
         tokens.set(token, who);
@@ -89,7 +94,8 @@ export async function startFakeRjrApi(client: FakeRjrClient, provider: FakeRjrPr
         call.outletId = outletId;
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
         if (!bearer || !tokens.has(bearer)) return send(res, 401, { error: 'invalid_token' }, call);
-        if (tokens.get(bearer) === 'chain' && req.headers['x-account-number'] !== client.accountNumber) return send(res, 403, { message: 'account number does not match the client' }, call);
+        if (tokens.get(bearer) === 'chain' && req.headers['x-account-number'] !== client.accountNumber)
+          return send(res, 403, { message: 'account number does not match the client' }, call);
         const refusal = forbidden.get(outletId);
         if (refusal !== undefined) return send(res, 403, { error: 'access_denied', error_description: refusal }, call);
         const records = feeds.get(outletId);

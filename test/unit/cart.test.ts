@@ -5,12 +5,16 @@ const line = (over: Partial<RawLine>): RawLine => ({ referenceId: '1', productId
 
 describe('canonical cart', () => {
   it('prices combos with their children and multiplies quantities', () => {
-    const cart = buildCart('usd', [
-      line({ referenceId: '1', productType: 'combo', price: '5.00', quantity: 2 }),
-      line({ referenceId: '2', parentReferenceId: '1', price: 0 }),
-      line({ referenceId: '3', parentReferenceId: '1', price: 0 }),
-      line({ referenceId: '4', price: 1.5, quantity: 3 }),
-    ], [{ type: 'CASH', amount: 1450 }]);
+    const cart = buildCart(
+      'usd',
+      [
+        line({ referenceId: '1', productType: 'combo', price: '5.00', quantity: 2 }),
+        line({ referenceId: '2', parentReferenceId: '1', price: 0 }),
+        line({ referenceId: '3', parentReferenceId: '1', price: 0 }),
+        line({ referenceId: '4', price: 1.5, quantity: 3 }),
+      ],
+      [{ type: 'CASH', amount: 1450 }],
+    );
     expect(cart.currency).toBe('USD');
     expect(goodsSubtotal(cart)).toBe(1000 + 450);
   });
@@ -22,14 +26,21 @@ describe('canonical cart', () => {
   });
 
   it("separates NCR's SUBTOTAL, DISCOUNTS and TAXES totals from tenders", () => {
-    const cart = buildCart('USD', [], [
-      { type: 'CREDIT', amount: 500 },
-      { type: 'cash', amount: 400 },
-      { type: 'SUBTOTAL', amount: 1000 },
-      { type: 'DISCOUNTS', amount: 300 },
-      { type: 'TAXES', amount: 200 },
+    const cart = buildCart(
+      'USD',
+      [],
+      [
+        { type: 'CREDIT', amount: 500 },
+        { type: 'cash', amount: 400 },
+        { type: 'SUBTOTAL', amount: 1000 },
+        { type: 'DISCOUNTS', amount: 300 },
+        { type: 'TAXES', amount: 200 },
+      ],
+    );
+    expect(cart.tenders).toEqual([
+      { type: 'CREDIT', amountCents: 500 },
+      { type: 'CASH', amountCents: 400 },
     ]);
-    expect(cart.tenders).toEqual([{ type: 'CREDIT', amountCents: 500 }, { type: 'CASH', amountCents: 400 }]);
     expect(cart.totals).toEqual({ SUBTOTAL: 1000, DISCOUNTS: 300, TAXES: 200 });
   });
 

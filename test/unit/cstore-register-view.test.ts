@@ -3,7 +3,11 @@ import { registerView } from '../../src/app/cstore/locations.service.ts';
 
 describe('registerView: where a location’s register stands', () => {
   it('has nothing to say before the first batch', () => {
-    expect(registerView({ counts: {}, lastSeq: null, lastApplied: null }, true)).toMatchObject({ status: 'no_batches', label: 'No update sent yet', unappliedBatches: 0 });
+    expect(registerView({ counts: {}, lastSeq: null, lastApplied: null }, true)).toMatchObject({
+      status: 'no_batches',
+      label: 'No update sent yet',
+      unappliedBatches: 0,
+    });
   });
 
   it('is up to date when the agent acknowledged every batch', () => {
@@ -13,14 +17,23 @@ describe('registerView: where a location’s register stands', () => {
   });
 
   it('waits for the agent while a batch is ready or delivered', () => {
-    expect(registerView({ counts: { acknowledged: 1, delivered: 1 }, lastSeq: 2, lastApplied: { seq: 1, at: 'x' } }, true)).toMatchObject({ status: 'waiting', unappliedBatches: 1 });
+    expect(registerView({ counts: { acknowledged: 1, delivered: 1 }, lastSeq: 2, lastApplied: { seq: 1, at: 'x' } }, true)).toMatchObject({
+      status: 'waiting',
+      unappliedBatches: 1,
+    });
   });
 
   it('says failed as soon as the register refused a batch, whatever came after', () => {
-    expect(registerView({ counts: { failed: 1, acknowledged: 1 }, lastSeq: 2, lastApplied: { seq: 2, at: 'x' } }, true)).toMatchObject({ status: 'failed', failedBatches: 1 });
+    expect(registerView({ counts: { failed: 1, acknowledged: 1 }, lastSeq: 2, lastApplied: { seq: 2, at: 'x' } }, true)).toMatchObject({
+      status: 'failed',
+      failedBatches: 1,
+    });
   });
 
   it('cannot confirm anything at a location without a POS agent', () => {
-    expect(registerView({ counts: { ready: 1, delivered: 1 }, lastSeq: 2, lastApplied: null }, false)).toMatchObject({ status: 'unconfirmed', unappliedBatches: 2 });
+    expect(registerView({ counts: { ready: 1, delivered: 1 }, lastSeq: 2, lastApplied: null }, false)).toMatchObject({
+      status: 'unconfirmed',
+      unappliedBatches: 2,
+    });
   });
 });

@@ -22,12 +22,19 @@ const driveThru: Incentive = {
   kind: 'OFFER',
   name: 'Drive-thru only',
   pointCost: 0,
-  rules: [{ ruleId: 'service-mode', args: { modes: ['DRIVE_THRU'] } }, { ruleId: 'store-restrictions', args: { storeIds: ['1001'] } }],
+  rules: [
+    { ruleId: 'service-mode', args: { modes: ['DRIVE_THRU'] } },
+    { ruleId: 'store-restrictions', args: { storeIds: ['1001'] } },
+  ],
   vendorConfigs: {},
 };
 
 function aCart(...lines: Partial<RawLine>[]) {
-  return buildCart('USD', lines.map((l, i) => ({ referenceId: String(i + 1), productId: `P${i}`, productType: 'item', quantity: 1, price: '0', ...l })), []);
+  return buildCart(
+    'USD',
+    lines.map((l, i) => ({ referenceId: String(i + 1), productId: `P${i}`, productType: 'item', quantity: 1, price: '0', ...l })),
+    [],
+  );
 }
 
 function context(over: Partial<EvaluationContext> = {}): EvaluationContext {
@@ -77,7 +84,10 @@ describe('evaluate', () => {
   });
 
   it('refuses a reward the balance cannot cover, with current and target values', () => {
-    const result = evaluate(aCart({ productType: 'reward', incentiveId: 'rwd-whopper' }, { productType: 'reward', incentiveId: 'rwd-fries' }), context({ guest: { id: 'g', balance: 800, enrolledAt: '' } }));
+    const result = evaluate(
+      aCart({ productType: 'reward', incentiveId: 'rwd-whopper' }, { productType: 'reward', incentiveId: 'rwd-fries' }),
+      context({ guest: { id: 'g', balance: 800, enrolledAt: '' } }),
+    );
     expect(result.failures).toEqual([
       {
         code: 'insufficient-point-balance',
@@ -106,7 +116,10 @@ describe('evaluate', () => {
 describe('ruleResults', () => {
   it('names every configured rule of every incentive with its verdict, then the order-wide checks that failed', () => {
     const ctx = context({ now: { date: '2026-12-01', time: '09:00', dayOfWeek: 2 } });
-    const evaluation = evaluate(aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }, { productType: 'offer', incentiveId: 'ofr-dt' }), ctx);
+    const evaluation = evaluate(
+      aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }, { productType: 'offer', incentiveId: 'ofr-dt' }),
+      ctx,
+    );
     const results = ruleResults(evaluation, ctx.incentives, 'PENDING', '2026-12-01T14:00:00.000Z');
     expect(results).toMatchObject({ stage: 'PENDING', at: '2026-12-01T14:00:00.000Z', pointsEarned: evaluation.pointsEarned });
     expect(results.incentives.map((i) => [i.incentiveId, i.applied, i.rules.map((r) => [r.ruleId, r.passed, r.failure?.code ?? null])])).toEqual([
@@ -132,7 +145,12 @@ describe('ruleResults', () => {
 
   it('says an incentive applied when every rule passed', () => {
     const ctx = context();
-    const results = ruleResults(evaluate(aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }), ctx), ctx.incentives, 'CLAIMED', '2026-11-25T17:00:00.000Z');
+    const results = ruleResults(
+      evaluate(aCart({ price: '12.00' }, { productType: 'offer', incentiveId: 'ofr-2-off' }), ctx),
+      ctx.incentives,
+      'CLAIMED',
+      '2026-11-25T17:00:00.000Z',
+    );
     expect(results.incentives).toEqual([
       {
         incentiveId: 'ofr-2-off',

@@ -3,11 +3,20 @@ import { expirationBuckets, type ExpiryLedgerEntry, expiryCutoff, pointsDue, val
 import { pointsEarnedInWindow, tierFor, validateTierConfig } from '../../src/domain/tiers.ts';
 
 const MONTHLY = { kind: 'monthly-buckets', months: 6 } as const;
-const e = (kind: string, points: number, createdAt: string, transactionId: string | null = null): ExpiryLedgerEntry => ({ kind, points, createdAt, transactionId });
+const e = (kind: string, points: number, createdAt: string, transactionId: string | null = null): ExpiryLedgerEntry => ({
+  kind,
+  points,
+  createdAt,
+  transactionId,
+});
 
 describe('monthly-buckets expiry', () => {
   it('buckets credits by month; each expires on the first day of the seventh month after', () => {
-    const buckets = expirationBuckets([e('EARN', 100, '2026-01-15T12:00:00Z'), e('EARN', 50, '2026-02-10T12:00:00Z'), e('EARN', 25, '2026-02-20T12:00:00Z')], MONTHLY, new Date('2026-05-01T00:00:00Z'));
+    const buckets = expirationBuckets(
+      [e('EARN', 100, '2026-01-15T12:00:00Z'), e('EARN', 50, '2026-02-10T12:00:00Z'), e('EARN', 25, '2026-02-20T12:00:00Z')],
+      MONTHLY,
+      new Date('2026-05-01T00:00:00Z'),
+    );
     expect(buckets).toEqual([
       { points: 100, expiresAt: '2026-08-01T00:00:00.000Z', earnedMonth: '2026-01', due: false },
       { points: 75, expiresAt: '2026-09-01T00:00:00.000Z', earnedMonth: '2026-02', due: false },
@@ -15,7 +24,12 @@ describe('monthly-buckets expiry', () => {
   });
 
   it('redemptions consume the oldest bucket first (FIFO), across buckets', () => {
-    const ledger = [e('EARN', 100, '2026-01-15T12:00:00Z'), e('EARN', 50, '2026-02-10T12:00:00Z'), e('REDEEM', -120, '2026-03-01T12:00:00Z'), e('EARN', 40, '2026-03-01T12:00:00Z')];
+    const ledger = [
+      e('EARN', 100, '2026-01-15T12:00:00Z'),
+      e('EARN', 50, '2026-02-10T12:00:00Z'),
+      e('REDEEM', -120, '2026-03-01T12:00:00Z'),
+      e('EARN', 40, '2026-03-01T12:00:00Z'),
+    ];
     expect(expirationBuckets(ledger, MONTHLY, new Date('2026-04-01T00:00:00Z')).map((b) => [b.earnedMonth, b.points])).toEqual([
       ['2026-02', 30],
       ['2026-03', 40],
@@ -23,7 +37,11 @@ describe('monthly-buckets expiry', () => {
   });
 
   it('a void takes the points back from the bucket its sale earned into', () => {
-    const ledger = [e('EARN', 100, '2026-01-15T12:00:00Z', 't1'), e('EARN', 60, '2026-02-10T12:00:00Z', 't2'), e('VOID_EARN', -60, '2026-02-11T12:00:00Z', 't2')];
+    const ledger = [
+      e('EARN', 100, '2026-01-15T12:00:00Z', 't1'),
+      e('EARN', 60, '2026-02-10T12:00:00Z', 't2'),
+      e('VOID_EARN', -60, '2026-02-11T12:00:00Z', 't2'),
+    ];
     expect(expirationBuckets(ledger, MONTHLY, new Date('2026-03-01T00:00:00Z')).map((b) => [b.earnedMonth, b.points])).toEqual([['2026-01', 100]]);
   });
 
@@ -39,7 +57,13 @@ describe('monthly-buckets expiry', () => {
   });
 
   it('the buckets always sum to the balance', () => {
-    const ledger = [e('ADJUST', 500, '2025-12-01T00:00:00Z'), e('EARN', 80, '2026-01-05T00:00:00Z'), e('REDEEM', -250, '2026-01-06T00:00:00Z'), e('VOID_REDEEM', 250, '2026-02-01T00:00:00Z'), e('REDEEM', -560, '2026-03-01T00:00:00Z')];
+    const ledger = [
+      e('ADJUST', 500, '2025-12-01T00:00:00Z'),
+      e('EARN', 80, '2026-01-05T00:00:00Z'),
+      e('REDEEM', -250, '2026-01-06T00:00:00Z'),
+      e('VOID_REDEEM', 250, '2026-02-01T00:00:00Z'),
+      e('REDEEM', -560, '2026-03-01T00:00:00Z'),
+    ];
     const balance = ledger.reduce((s, x) => s + x.points, 0);
     expect(balance).toBe(20);
     const buckets = expirationBuckets(ledger, MONTHLY, new Date('2026-03-02T00:00:00Z'));
@@ -59,17 +83,33 @@ describe('inactivity expiry', () => {
   it('the whole balance expires N days after the last activity', () => {
     const ledger = [e('EARN', 100, '2026-01-10T12:00:00Z'), e('REDEEM', -40, '2026-02-01T12:00:00Z')];
     const activity = { lastActivityAt: '2026-02-01T12:00:00.000Z', createdAt: '2025-06-01T00:00:00.000Z' };
-    expect(expirationBuckets(ledger, POLICY, new Date('2026-03-01T00:00:00Z'), activity)).toEqual([{ points: 60, expiresAt: '2026-07-31T12:00:00.000Z', due: false }]);
+    expect(expirationBuckets(ledger, POLICY, new Date('2026-03-01T00:00:00Z'), activity)).toEqual([
+      { points: 60, expiresAt: '2026-07-31T12:00:00.000Z', due: false },
+    ]);
     expect(pointsDue(ledger, POLICY, new Date('2026-07-31T12:00:00Z'), activity).points).toBe(60);
   });
   it('a later manual credit restarts the clock; a guest without activity counts from sign-up', () => {
     const ledger = [e('ADJUST', 100, '2026-05-01T00:00:00Z')];
-    expect(expirationBuckets(ledger, POLICY, new Date('2026-06-01T00:00:00Z'), { lastActivityAt: '2025-01-01T00:00:00.000Z', createdAt: '2024-01-01T00:00:00.000Z' })[0]!.expiresAt).toBe('2026-10-28T00:00:00.000Z');
-    expect(expirationBuckets([e('ADJUST', 5, '2024-01-01T00:00:00Z')], POLICY, new Date('2024-02-01T00:00:00Z'), { lastActivityAt: null, createdAt: '2024-01-01T00:00:00.000Z' })[0]!.expiresAt).toBe('2024-06-29T00:00:00.000Z');
+    expect(
+      expirationBuckets(ledger, POLICY, new Date('2026-06-01T00:00:00Z'), {
+        lastActivityAt: '2025-01-01T00:00:00.000Z',
+        createdAt: '2024-01-01T00:00:00.000Z',
+      })[0]!.expiresAt,
+    ).toBe('2026-10-28T00:00:00.000Z');
+    expect(
+      expirationBuckets([e('ADJUST', 5, '2024-01-01T00:00:00Z')], POLICY, new Date('2024-02-01T00:00:00Z'), {
+        lastActivityAt: null,
+        createdAt: '2024-01-01T00:00:00.000Z',
+      })[0]!.expiresAt,
+    ).toBe('2024-06-29T00:00:00.000Z');
   });
   it('nothing for an empty balance; never for the none policy', () => {
-    expect(expirationBuckets([e('EARN', 10, '2026-01-01T00:00:00Z'), e('EXPIRE', -10, '2026-07-01T00:00:00Z')], POLICY, new Date('2026-08-01T00:00:00Z'))).toEqual([]);
-    expect(expirationBuckets([e('EARN', 10, '2020-01-01T00:00:00Z')], { kind: 'none' }, new Date('2026-08-01T00:00:00Z'))).toEqual([{ points: 10, expiresAt: null, due: false }]);
+    expect(
+      expirationBuckets([e('EARN', 10, '2026-01-01T00:00:00Z'), e('EXPIRE', -10, '2026-07-01T00:00:00Z')], POLICY, new Date('2026-08-01T00:00:00Z')),
+    ).toEqual([]);
+    expect(expirationBuckets([e('EARN', 10, '2020-01-01T00:00:00Z')], { kind: 'none' }, new Date('2026-08-01T00:00:00Z'))).toEqual([
+      { points: 10, expiresAt: null, due: false },
+    ]);
   });
   it('validates policies', () => {
     expect(validateExpiryPolicy({ kind: 'inactivity', days: 180 })).toEqual([]);
@@ -79,7 +119,14 @@ describe('inactivity expiry', () => {
 });
 
 describe('tiers', () => {
-  const CONFIG = { windowDays: 365, tiers: [{ name: 'Gold', minPoints: 5000 }, { name: 'Member', minPoints: 0 }, { name: 'Silver', minPoints: 1000 }] };
+  const CONFIG = {
+    windowDays: 365,
+    tiers: [
+      { name: 'Gold', minPoints: 5000 },
+      { name: 'Member', minPoints: 0 },
+      { name: 'Silver', minPoints: 1000 },
+    ],
+  };
   it('picks the highest tier reached and the next one up', () => {
     expect(tierFor(CONFIG, 1200)).toEqual({ name: 'Silver', minPoints: 1000, pointsInWindow: 1200, next: { name: 'Gold', minPoints: 5000, pointsToGo: 3800 } });
     expect(tierFor(CONFIG, 0)!.name).toBe('Member');
@@ -101,7 +148,15 @@ describe('tiers', () => {
   });
   it('validates configurations', () => {
     expect(validateTierConfig(CONFIG)).toEqual([]);
-    expect(validateTierConfig({ windowDays: 0, tiers: [{ name: 'A', minPoints: 1 }, { name: 'A', minPoints: 1 }] })).toEqual([
+    expect(
+      validateTierConfig({
+        windowDays: 0,
+        tiers: [
+          { name: 'A', minPoints: 1 },
+          { name: 'A', minPoints: 1 },
+        ],
+      }),
+    ).toEqual([
       'tiers.windowDays: must be a whole number of days, 1 to 3660',
       'tiers.tiers[1].name: "A" is listed twice',
       'tiers.tiers[1].minPoints: two tiers cannot start at the same points',

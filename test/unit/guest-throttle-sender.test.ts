@@ -74,7 +74,9 @@ describe('login code senders', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
-    await expect(webhookLoginCodeSender({ url: 'http://127.0.0.1:1/nothing', timeoutMs: 500 }).send(message, { log: silent })).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    await expect(webhookLoginCodeSender({ url: 'http://127.0.0.1:1/nothing', timeoutMs: 500 }).send(message, { log: silent })).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+    });
   });
 
   it('log: writes the code to the request log at info', async () => {
@@ -91,7 +93,7 @@ describe('guest helpers', () => {
     expect(() => parseReceiptCode('J25QL1WAH5KJ7P7O')).toThrow(AppError);
   });
 
-  it('splits a monthly-buckets balance by month, debits taking the oldest points first (the guest balance uses the expiry job\'s computation)', () => {
+  it("splits a monthly-buckets balance by month, debits taking the oldest points first (the guest balance uses the expiry job's computation)", () => {
     const ledger = [
       { kind: 'EARN', points: 100, createdAt: '2026-01-10T00:00:00.000Z' },
       { kind: 'EARN', points: 50, createdAt: '2026-02-03T00:00:00.000Z' },

@@ -23,13 +23,26 @@ const incentives = new Map(
 const cart = (...lines: { productId: string; productType: string; price?: string; parentReferenceId?: string }[]) =>
   buildCart(
     'USD',
-    lines.map((l, i) => ({ referenceId: String(i + 1), productId: l.productId, productType: l.productType, quantity: 1, price: l.price ?? '0', parentReferenceId: l.parentReferenceId ?? null })),
+    lines.map((l, i) => ({
+      referenceId: String(i + 1),
+      productId: l.productId,
+      productType: l.productType,
+      quantity: 1,
+      price: l.price ?? '0',
+      parentReferenceId: l.parentReferenceId ?? null,
+    })),
     [],
   );
 
 describe('resolving loyalty lines', () => {
   it("takes the vendor's own PLU first, else one that a single incentive has for another vendor", () => {
-    const { cart: resolved } = resolveIncentiveLines(cart({ productId: '1201', productType: 'reward' }, { productId: '900555', productType: 'reward' }), incentives, 'winrest', [], null);
+    const { cart: resolved } = resolveIncentiveLines(
+      cart({ productId: '1201', productType: 'reward' }, { productId: '900555', productType: 'reward' }),
+      incentives,
+      'winrest',
+      [],
+      null,
+    );
     expect(resolved.lines.map((l) => l.incentiveId)).toEqual(['rwd-fries', 'rwd-shake']);
   });
 
@@ -40,20 +53,38 @@ describe('resolving loyalty lines', () => {
 
   it('answers 404 naming the line when two incentives have the PLU for other vendors', () => {
     expect(() => resolveIncentiveLines(cart({ productId: '900777', productType: 'reward' }), incentives, 'winrest', [], null)).toThrow(
-      expect.objectContaining({ code: 'RewardNotFoundError', details: { field: 'transactionDetails.order[0].productId' }, message: expect.stringContaining('rwd-pie, ofr-pie') }),
+      expect.objectContaining({
+        code: 'RewardNotFoundError',
+        details: { field: 'transactionDetails.order[0].productId' },
+        message: expect.stringContaining('rwd-pie, ofr-pie'),
+      }),
     );
   });
 });
 
 describe('the generic discount PLU', () => {
   it('turns the discount line into a reward line for one unit of the product before it, at its price', () => {
-    const rung = redeemByGenericDiscount(cart({ productId: '3001', productType: 'item', price: '6.49' }, { productId: '1201', productType: 'item', price: '3.00' }, { productId: '990001', productType: 'item', price: '3.00' }), ['990001']);
+    const rung = redeemByGenericDiscount(
+      cart(
+        { productId: '3001', productType: 'item', price: '6.49' },
+        { productId: '1201', productType: 'item', price: '3.00' },
+        { productId: '990001', productType: 'item', price: '3.00' },
+      ),
+      ['990001'],
+    );
     expect(rung.lines[2]).toMatchObject({ ref: '3', kind: 'reward', productId: '1201', quantity: 1, unitPriceCents: 300, amountCents: 300, incentiveId: null });
     expect(rung.lines.slice(0, 2).map((l) => l.kind)).toEqual(['item', 'item']);
   });
 
   it('follows parentReferenceId when the discount line names its product', () => {
-    const rung = redeemByGenericDiscount(cart({ productId: '1201', productType: 'item', price: '3.00' }, { productId: '3001', productType: 'item', price: '6.49' }, { productId: '990001', productType: 'reward', parentReferenceId: '1' }), ['990001']);
+    const rung = redeemByGenericDiscount(
+      cart(
+        { productId: '1201', productType: 'item', price: '3.00' },
+        { productId: '3001', productType: 'item', price: '6.49' },
+        { productId: '990001', productType: 'reward', parentReferenceId: '1' },
+      ),
+      ['990001'],
+    );
     expect(rung.lines[2]).toMatchObject({ productId: '1201', amountCents: 300, parentRef: null });
   });
 

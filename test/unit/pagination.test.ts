@@ -16,14 +16,28 @@ describe('one cursor codec for every paged list', () => {
     expect(decodeCursor(undefined)).toBeNull();
     expect(decodeCursor(null)).toBeNull();
     expect(decodeCursor('')).toBeNull();
-    expect(() => decodeCursor('not-a-cursor')).toThrow(expect.objectContaining({ code: 'ValidationError', details: expect.objectContaining({ field: 'cursor' }) }));
+    expect(() => decodeCursor('not-a-cursor')).toThrow(
+      expect.objectContaining({ code: 'ValidationError', details: expect.objectContaining({ field: 'cursor' }) }),
+    );
   });
 
   it('a page of limit + 1 rows has a cursor to its last item', () => {
     const rows = [3, 2, 1].map((n) => ({ at: `2026-01-0${n}T00:00:00.000Z`, id: `id-${n}` }));
-    const page = toPage(rows, 2, (r) => [r.at, r.id], (r) => r.id);
+    const page = toPage(
+      rows,
+      2,
+      (r) => [r.at, r.id],
+      (r) => r.id,
+    );
     expect(page.items).toEqual(['id-3', 'id-2']);
     expect(decodeCursor(page.nextCursor)).toEqual({ at: '2026-01-02T00:00:00.000Z', id: 'id-2' });
-    expect(toPage(rows.slice(0, 2), 2, (r) => [r.at, r.id], (r) => r.id).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows.slice(0, 2),
+        2,
+        (r) => [r.at, r.id],
+        (r) => r.id,
+      ).nextCursor,
+    ).toBeNull();
   });
 });

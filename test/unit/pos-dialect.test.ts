@@ -52,11 +52,25 @@ describe('POS dialects', () => {
       { price: 0, productId: '900101', productType: 'item', quantity: 1, referenceId: '1' },
       { price: 0, productId: '4002', productType: 'item', quantity: 1, referenceId: '2' },
     ];
-    const pending = ncrDialect.saleInput(body('NCR', order, { appliedDiscounts: [{ orderReferenceId: '1', productId: '900101', referenceId: '' }] }), 'PENDING');
+    const pending = ncrDialect.saleInput(
+      body('NCR', order, { appliedDiscounts: [{ orderReferenceId: '1', productId: '900101', referenceId: '' }] }),
+      'PENDING',
+    );
     expect(pending.appliedIncentiveIds).toBeNull();
-    expect(pending.itemLineRedemption).toEqual({ pins: [{ lineRef: '1', incentiveId: null, field: 'transactionDetails.appliedDiscounts[0].referenceId' }], upsizes: true });
+    expect(pending.itemLineRedemption).toEqual({
+      pins: [{ lineRef: '1', incentiveId: null, field: 'transactionDetails.appliedDiscounts[0].referenceId' }],
+      upsizes: true,
+    });
 
-    const claimed = ncrDialect.saleInput(body('NCR', order, { appliedDiscounts: [{ orderReferenceId: '1', referenceId: 'rwd-small-fries' }, { orderReferenceId: '2', referenceId: ' ' }] }), 'CLAIMED');
+    const claimed = ncrDialect.saleInput(
+      body('NCR', order, {
+        appliedDiscounts: [
+          { orderReferenceId: '1', referenceId: 'rwd-small-fries' },
+          { orderReferenceId: '2', referenceId: ' ' },
+        ],
+      }),
+      'CLAIMED',
+    );
     expect(claimed.appliedIncentiveIds).toEqual(['rwd-small-fries']);
     expect(ncrDialect.saleInput(body('NCR', order), 'CLAIMED').appliedIncentiveIds).toEqual([]);
     expect(ncrDialect.saleInput(body('NCR', order), 'VALIDATE').appliedIncentiveIds).toBeNull();

@@ -4,7 +4,14 @@ import { renderPresentation } from '../../src/domain/receipt.ts';
 
 /** A program without receipt templates prints the Loyalty API v1 documents' lines. */
 describe('default receipts', () => {
-  const figures = { transactionId: 'f4190848-169d-4c69-9f53-f916318c432b', receiptCode: 'J25QL1WAH5KJ7P75', pointsEarned: 5000, pointsRedeemed: 0, balance: 102220, claimUrl: 'https://x.test/r/J25QL1WAH5KJ7P75' };
+  const figures = {
+    transactionId: 'f4190848-169d-4c69-9f53-f916318c432b',
+    receiptCode: 'J25QL1WAH5KJ7P75',
+    pointsEarned: 5000,
+    pointsRedeemed: 0,
+    balance: 102220,
+    claimUrl: 'https://x.test/r/J25QL1WAH5KJ7P75',
+  };
 
   it('claimed: the program name, Earned, Balance, "Transaction ID: …" and an expiry footer, as in the NCR example', () => {
     const t = defaultTemplates({ name: 'Royal Perks', expiry: { kind: 'inactivity', days: 180 } });

@@ -43,7 +43,10 @@ describe('planRefund', () => {
       pointsReturned: 700,
       returns: [{ redemptionId: 'r1', incentiveId: 'whopper', kind: 'REWARD', quantity: 1, points: 700 }],
     });
-    expect(planRefund(sale({ redemptions: [{ ...whopper, returnedQuantity: 1 }] }), [{ referenceId: '3', quantity: 1 }])).toMatchObject({ pointsReturned: 0, returns: [] });
+    expect(planRefund(sale({ redemptions: [{ ...whopper, returnedQuantity: 1 }] }), [{ referenceId: '3', quantity: 1 }])).toMatchObject({
+      pointsReturned: 0,
+      returns: [],
+    });
   });
 
   it('gives back whole points of a reward redeemed several times, and all of them once every unit is back', () => {
@@ -52,9 +55,10 @@ describe('planRefund', () => {
     const threeDrinks: Cart = { ...cart, lines: [line('1', 599, 2), line('3', 0, 3, 'reward')] };
     const one = planRefund(sale({ cart: threeDrinks, redemptions: [drinks] }), [{ referenceId: '3', quantity: 1 }]);
     expect(one).toMatchObject({ ok: true, pointsReturned: 333, returns: [{ quantity: 1, points: 333 }] });
-    const two = planRefund(sale({ cart: threeDrinks, redemptions: [{ ...drinks, returnedQuantity: 1 }], prior: [{ lines: [{ referenceId: '3', quantity: 1 }], goodsCents: 0 }] }), [
-      { referenceId: '3', quantity: 2 },
-    ]);
+    const two = planRefund(
+      sale({ cart: threeDrinks, redemptions: [{ ...drinks, returnedQuantity: 1 }], prior: [{ lines: [{ referenceId: '3', quantity: 1 }], goodsCents: 0 }] }),
+      [{ referenceId: '3', quantity: 2 }],
+    );
     expect(two).toMatchObject({ ok: true, pointsReturned: 667 });
   });
 
@@ -67,7 +71,9 @@ describe('planRefund', () => {
   });
 
   it('reverses nothing of a sale without goods', () => {
-    expect(planRefund(sale({ cart: { ...cart, lines: [line('3', 0, 1, 'reward')] }, redemptions: [] }), [{ referenceId: '3', quantity: 1 }])).toMatchObject({ pointsDue: 0 });
+    expect(planRefund(sale({ cart: { ...cart, lines: [line('3', 0, 1, 'reward')] }, redemptions: [] }), [{ referenceId: '3', quantity: 1 }])).toMatchObject({
+      pointsDue: 0,
+    });
   });
 });
 
@@ -77,18 +83,31 @@ describe('refund lines', () => {
   });
   it('refuses no lines, a line twice and a quantity below 1', () => {
     expect(refundLines([])).toMatchObject({ ok: false, field: 'lines' });
-    expect(refundLines([{ referenceId: '1', quantity: 1 }, { referenceId: '1', quantity: 1 }])).toMatchObject({ ok: false, field: 'lines[1].referenceId' });
+    expect(
+      refundLines([
+        { referenceId: '1', quantity: 1 },
+        { referenceId: '1', quantity: 1 },
+      ]),
+    ).toMatchObject({ ok: false, field: 'lines[1].referenceId' });
     expect(refundLines([{ referenceId: '1', quantity: 0.5 }])).toMatchObject({ ok: false, field: 'lines[0].quantity' });
   });
   it('names the first line that is no line of the sale', () => {
-    expect(unknownRefundLine(cart, [{ referenceId: '2', quantity: 1 }, { referenceId: '9', quantity: 1 }])).toEqual({ ok: false, field: 'lines[1].referenceId', message: '"9" is no line of this sale' });
+    expect(
+      unknownRefundLine(cart, [
+        { referenceId: '2', quantity: 1 },
+        { referenceId: '9', quantity: 1 },
+      ]),
+    ).toEqual({ ok: false, field: 'lines[1].referenceId', message: '"9" is no line of this sale' });
     expect(unknownRefundLine(cart, [{ referenceId: '2', quantity: 1 }])).toBeNull();
   });
 });
 
 describe('netOfRefunds', () => {
   it('leaves a void what partial refunds have not moved, never below zero', () => {
-    expect(netOfRefunds({ pointsEarned: 144, pointsRedeemed: 700 }, [{ pointsReversed: 24, pointsReturned: 700 }])).toEqual({ pointsEarned: 120, pointsRedeemed: 0 });
+    expect(netOfRefunds({ pointsEarned: 144, pointsRedeemed: 700 }, [{ pointsReversed: 24, pointsReturned: 700 }])).toEqual({
+      pointsEarned: 120,
+      pointsRedeemed: 0,
+    });
     expect(netOfRefunds({ pointsEarned: 10, pointsRedeemed: 0 }, [{ pointsReversed: 24, pointsReturned: 0 }])).toEqual({ pointsEarned: 0, pointsRedeemed: 0 });
   });
 });

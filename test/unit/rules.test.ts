@@ -84,9 +84,20 @@ describe('date-span', () => {
   });
   it('fails before the start and after the end, naming both dates', () => {
     expect(failuresOf('date-span', only('date-span', { start: '2026-12-01' }))).toEqual([
-      { code: 'invalid-start-date', ruleId: 'date-span', incentiveId: 'ofr-1', currentValue: '2026-11-25', targetValue: '2026-12-01', message: 'Incentive is not valid yet' },
+      {
+        code: 'invalid-start-date',
+        ruleId: 'date-span',
+        incentiveId: 'ofr-1',
+        currentValue: '2026-11-25',
+        targetValue: '2026-12-01',
+        message: 'Incentive is not valid yet',
+      },
     ]);
-    expect(failuresOf('date-span', only('date-span', { end: '2026-11-24' }))[0]).toMatchObject({ code: 'invalid-end-date', currentValue: '2026-11-25', targetValue: '2026-11-24' });
+    expect(failuresOf('date-span', only('date-span', { end: '2026-11-24' }))[0]).toMatchObject({
+      code: 'invalid-end-date',
+      currentValue: '2026-11-25',
+      targetValue: '2026-11-24',
+    });
   });
 });
 
@@ -144,7 +155,9 @@ describe('max-redemption', () => {
   it('counts the guest’s earlier redemptions and this order, in total by default', () => {
     const o = only('max-redemption', { max: 2 });
     expect(failuresOf('max-redemption', o, { history: history({ redemptions: [redeemed('ofr-1', '2025-01-10')] }) })).toEqual([]);
-    expect(failuresOf('max-redemption', o, { history: history({ redemptions: [redeemed('ofr-1', '2025-01-10'), redeemed('ofr-1', '2026-02-01')] }) })[0]).toMatchObject({
+    expect(
+      failuresOf('max-redemption', o, { history: history({ redemptions: [redeemed('ofr-1', '2025-01-10'), redeemed('ofr-1', '2026-02-01')] }) })[0],
+    ).toMatchObject({
       code: 'exceeds-max-redemption',
       ruleId: 'max-redemption',
       currentValue: 3,
@@ -160,7 +173,9 @@ describe('max-redemption', () => {
     expect(failuresOf('max-redemption', daily, { history: history({ redemptions: [redeemed('ofr-1', '2026-11-24')] }) })).toEqual([]);
   });
   it('ignores other incentives', () => {
-    expect(failuresOf('max-redemption', only('max-redemption', { max: 1 }), { history: history({ redemptions: [redeemed('ofr-other', '2026-11-25')] }) })).toEqual([]);
+    expect(
+      failuresOf('max-redemption', only('max-redemption', { max: 1 }), { history: history({ redemptions: [redeemed('ofr-other', '2026-11-25')] }) }),
+    ).toEqual([]);
   });
 });
 
@@ -202,14 +217,22 @@ describe('cart-exclusions', () => {
   });
   it('fails with them, naming what was found', () => {
     const cart = aCart().item('BUNDLE', '20.00').redeem(noBundle).build();
-    expect(failuresOf('cart-exclusions', noBundle, {}, cart)[0]).toMatchObject({ code: 'excluded-item-in-cart', currentValue: ['BUNDLE'], targetValue: ['BUNDLE'] });
+    expect(failuresOf('cart-exclusions', noBundle, {}, cart)[0]).toMatchObject({
+      code: 'excluded-item-in-cart',
+      currentValue: ['BUNDLE'],
+      targetValue: ['BUNDLE'],
+    });
   });
 });
 
 describe('store-restrictions and restaurant-group', () => {
   it('store list: passes at a listed store, fails elsewhere', () => {
     expect(failuresOf('store-restrictions', only('store-restrictions', { storeIds: ['9999'] }))).toEqual([]);
-    expect(failuresOf('store-restrictions', only('store-restrictions', { storeIds: ['1001'] }))[0]).toMatchObject({ code: 'invalid-store-id', currentValue: '9999', targetValue: ['1001'] });
+    expect(failuresOf('store-restrictions', only('store-restrictions', { storeIds: ['1001'] }))[0]).toMatchObject({
+      code: 'invalid-store-id',
+      currentValue: '9999',
+      targetValue: ['1001'],
+    });
   });
   it('groups: passes at a store of a listed group, fails elsewhere and for a store in no group', () => {
     expect(failuresOf('restaurant-group', only('restaurant-group', { groups: ['west', 'northeast'] }))).toEqual([]);
@@ -219,21 +242,31 @@ describe('store-restrictions and restaurant-group', () => {
       currentValue: ['northeast'],
       targetValue: ['west'],
     });
-    expect(failuresOf('restaurant-group', only('restaurant-group', { groups: ['west'] }), { store: { id: 's', externalId: '1' } })[0]?.currentValue).toEqual([]);
+    expect(failuresOf('restaurant-group', only('restaurant-group', { groups: ['west'] }), { store: { id: 's', externalId: '1' } })[0]?.currentValue).toEqual(
+      [],
+    );
   });
 });
 
 describe('service-mode', () => {
   it('passes in a listed mode and fails in another', () => {
     expect(failuresOf('service-mode', only('service-mode', { modes: ['EAT_IN'] }))).toEqual([]);
-    expect(failuresOf('service-mode', only('service-mode', { modes: ['DRIVE_THRU'] }))[0]).toMatchObject({ code: 'invalid-service-mode', currentValue: 'EAT_IN', targetValue: ['DRIVE_THRU'] });
+    expect(failuresOf('service-mode', only('service-mode', { modes: ['DRIVE_THRU'] }))[0]).toMatchObject({
+      code: 'invalid-service-mode',
+      currentValue: 'EAT_IN',
+      targetValue: ['DRIVE_THRU'],
+    });
   });
 });
 
 describe('subtotal-spend and total-spend', () => {
   it('subtotal: goods before tax', () => {
     expect(failuresOf('subtotal-spend', only('subtotal-spend', { minimumCents: 1000 }))).toEqual([]);
-    expect(failuresOf('subtotal-spend', only('subtotal-spend', { minimumCents: 1001 }))[0]).toMatchObject({ code: 'insufficient-subtotal-spend', currentValue: 1000, targetValue: 1001 });
+    expect(failuresOf('subtotal-spend', only('subtotal-spend', { minimumCents: 1001 }))[0]).toMatchObject({
+      code: 'insufficient-subtotal-spend',
+      currentValue: 1000,
+      targetValue: 1001,
+    });
   });
   it('total: goods plus the lines’ tax', () => {
     const o = only('total-spend', { minimumCents: 1080 });
@@ -269,10 +302,14 @@ describe('cool-down', () => {
   const day = only('cool-down', { seconds: 86_400 });
   it('passes without an earlier redemption and after the cool-down', () => {
     expect(failuresOf('cool-down', day)).toEqual([]);
-    expect(failuresOf('cool-down', day, { history: history({ redemptions: [redeemed('ofr-1', '2026-11-24', { at: '2026-11-24T17:00:00.000Z' })] }) })).toEqual([]);
+    expect(failuresOf('cool-down', day, { history: history({ redemptions: [redeemed('ofr-1', '2026-11-24', { at: '2026-11-24T17:00:00.000Z' })] }) })).toEqual(
+      [],
+    );
   });
   it('fails within it, with the seconds elapsed', () => {
-    expect(failuresOf('cool-down', day, { history: history({ redemptions: [redeemed('ofr-1', '2026-11-25', { at: '2026-11-25T16:58:20.000Z' })] }) })[0]).toMatchObject({
+    expect(
+      failuresOf('cool-down', day, { history: history({ redemptions: [redeemed('ofr-1', '2026-11-25', { at: '2026-11-25T16:58:20.000Z' })] }) })[0],
+    ).toMatchObject({
       code: 'cool-down-active',
       ruleId: 'cool-down',
       currentValue: 100,
@@ -382,21 +419,33 @@ describe('stackable', () => {
 describe('guest history', () => {
   it('a rule whose history was not loaded fails closed', () => {
     expect(failuresOf('first-order', only('first-order', {}), { history: null })[0]).toMatchObject({ code: MISSING_GUEST_HISTORY, targetValue: 'history' });
-    expect(failuresOf('birthday-window', only('birthday-window', { daysBefore: 1, daysAfter: 1 }), { history: { asOf: AS_OF, redemptions: [], claimedTransactions: 0 } })[0]).toMatchObject({
+    expect(
+      failuresOf('birthday-window', only('birthday-window', { daysBefore: 1, daysAfter: 1 }), {
+        history: { asOf: AS_OF, redemptions: [], claimedTransactions: 0 },
+      })[0],
+    ).toMatchObject({
       code: MISSING_GUEST_HISTORY,
       targetValue: 'birthday',
     });
   });
   it('needsOf names what the incentives need, nothing for plain ones', () => {
     expect([...needsOf([offer([{ ruleId: 'service-mode', args: { modes: ['EAT_IN'] } }])])]).toEqual([]);
-    expect(needsOf([only('cool-down', { seconds: 1 }), only('birthday-window', { daysBefore: 0, daysAfter: 0 }), only('authentication-required', { via: ['code'] })])).toEqual(
-      new Set(['history', 'birthday', 'identification']),
-    );
+    expect(
+      needsOf([
+        only('cool-down', { seconds: 1 }),
+        only('birthday-window', { daysBefore: 0, daysAfter: 0 }),
+        only('authentication-required', { via: ['code'] }),
+      ]),
+    ).toEqual(new Set(['history', 'birthday', 'identification']));
   });
 });
 
 describe('what rules depend on', () => {
-  const dependingOn = (d: string) => [...RULES.values()].filter((r) => (r.dependsOn as readonly string[]).includes(d)).map((r) => r.id).sort();
+  const dependingOn = (d: string) =>
+    [...RULES.values()]
+      .filter((r) => (r.dependsOn as readonly string[]).includes(d))
+      .map((r) => r.id)
+      .sort();
   it('every rule declares it: the basket’s, the store’s, the service mode’s and the clock’s', () => {
     expect(dependingOn('order')).toEqual(['cart-exclusions', 'cart-requirements', 'payment-method', 'subtotal-spend', 'total-spend']);
     expect(dependingOn('store')).toEqual(['restaurant-group', 'store-restrictions']);
@@ -421,14 +470,18 @@ describe('eligibility', () => {
     const cheap = reward([], 'rwd-cheap', 100);
     const dear = reward([], 'rwd-dear', 5000);
     const weekend = offer([{ ruleId: 'day-of-the-week', args: { days: ['SAT', 'SUN'] } }], 'ofr-weekend');
-    const result = eligibility(aCart().item('P1', '10.00').build(), {
-      now: NOW,
-      store: { id: 's1', externalId: '9999' },
-      serviceMode: null,
-      guest: { id: 'g', balance: 1000, enrolledAt: '2026-01-01T00:00:00Z' },
-      earn: { rateMilli: 10_000, minimumSpendCents: 0, currencyDigits: 2 },
-      incentives: new Map(),
-    }, [cheap, dear, weekend]);
+    const result = eligibility(
+      aCart().item('P1', '10.00').build(),
+      {
+        now: NOW,
+        store: { id: 's1', externalId: '9999' },
+        serviceMode: null,
+        guest: { id: 'g', balance: 1000, enrolledAt: '2026-01-01T00:00:00Z' },
+        earn: { rateMilli: 10_000, minimumSpendCents: 0, currencyDigits: 2 },
+        incentives: new Map(),
+      },
+      [cheap, dear, weekend],
+    );
     expect(result.map((v) => [v.incentive.id, v.failures.map((f) => f.code)])).toEqual([
       ['rwd-cheap', []],
       ['rwd-dear', ['insufficient-point-balance']],
@@ -462,13 +515,25 @@ describe('eligibility', () => {
 describe('rule registry on write', () => {
   it('refuses unknown rules, a rule twice, bad arguments and offer-only rules on rewards', () => {
     expect(validateRuleRefs([{ ruleId: 'nope', args: {} }], 'OFFER')).toEqual(['rules[0].ruleId: unknown rule "nope"']);
-    expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-01-01' } }, { ruleId: 'date-span', args: { end: '2026-12-31' } }], 'OFFER')[0]).toMatch(/^rules\[1\]\.ruleId: "date-span" is configured twice/);
+    expect(
+      validateRuleRefs(
+        [
+          { ruleId: 'date-span', args: { start: '2026-01-01' } },
+          { ruleId: 'date-span', args: { end: '2026-12-31' } },
+        ],
+        'OFFER',
+      )[0],
+    ).toMatch(/^rules\[1\]\.ruleId: "date-span" is configured twice/);
     expect(validateRuleRefs([{ ruleId: 'cool-down', args: { seconds: 'soon' } }], 'OFFER')[0]).toMatch(/^rules\[0\]\.args\.seconds: /);
-    expect(validateRuleRefs([{ ruleId: 'stackable', args: { withRewards: false } }], 'REWARD')).toEqual(['rules[0].ruleId: "stackable" applies to OFFER only, not to REWARD']);
+    expect(validateRuleRefs([{ ruleId: 'stackable', args: { withRewards: false } }], 'REWARD')).toEqual([
+      'rules[0].ruleId: "stackable" applies to OFFER only, not to REWARD',
+    ]);
     expect(validateRuleRefs([{ ruleId: 'stackable', args: { withRewards: false } }], 'OFFER')).toEqual([]);
   });
   it('refuses arguments that contradict themselves', () => {
-    expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-12-01', end: '2026-11-01' } }], 'OFFER')).toEqual(['rules[0].args.end: is before start']);
+    expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-12-01', end: '2026-11-01' } }], 'OFFER')).toEqual([
+      'rules[0].args.end: is before start',
+    ]);
     expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-02-30' } }], 'OFFER')).toEqual(['rules[0].args.start: is not a calendar date']);
     expect(validateRuleRefs([{ ruleId: 'transaction-count', args: { min: 5, max: 2 } }], 'OFFER')).toEqual(['rules[0].args.max: must not be below min']);
     expect(validateRuleRefs([{ ruleId: 'time-span', args: { start: '10:00', end: '10:00' } }], 'OFFER')).toHaveLength(1);
@@ -484,19 +549,55 @@ describe('rule registry on write', () => {
     );
     expect(both).toHaveLength(1);
     expect(both[0]).toMatch(/^rules\[1\]\.args\.productIds: B both required/);
-    expect(validateRuleRefs([{ ruleId: 'first-order', args: {} }, { ruleId: 'transaction-count', args: { min: 1 } }], 'OFFER')[0]).toMatch(/^rules\[1\]\.args\.min:/);
+    expect(
+      validateRuleRefs(
+        [
+          { ruleId: 'first-order', args: {} },
+          { ruleId: 'transaction-count', args: { min: 1 } },
+        ],
+        'OFFER',
+      )[0],
+    ).toMatch(/^rules\[1\]\.args\.min:/);
     // 28 and 29 November 2026 are a Saturday and a Sunday.
-    expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-11-28', end: '2026-11-29' } }, { ruleId: 'day-of-the-week', args: { days: ['MON'] } }], 'OFFER')[0]).toMatch(/^rules\[1\]\.args\.days:/);
+    expect(
+      validateRuleRefs(
+        [
+          { ruleId: 'date-span', args: { start: '2026-11-28', end: '2026-11-29' } },
+          { ruleId: 'day-of-the-week', args: { days: ['MON'] } },
+        ],
+        'OFFER',
+      )[0],
+    ).toMatch(/^rules\[1\]\.args\.days:/);
     // Contradictory-looking but satisfiable pairs are fine.
-    expect(validateRuleRefs([{ ruleId: 'service-mode', args: { modes: ['DRIVE_THRU'] } }, { ruleId: 'store-restrictions', args: { storeIds: ['1'] } }], 'OFFER')).toEqual([]);
-    expect(validateRuleRefs([{ ruleId: 'date-span', args: { start: '2026-11-28', end: '2026-11-29' } }, { ruleId: 'day-of-the-week', args: { days: ['SUN'] } }], 'OFFER')).toEqual([]);
+    expect(
+      validateRuleRefs(
+        [
+          { ruleId: 'service-mode', args: { modes: ['DRIVE_THRU'] } },
+          { ruleId: 'store-restrictions', args: { storeIds: ['1'] } },
+        ],
+        'OFFER',
+      ),
+    ).toEqual([]);
+    expect(
+      validateRuleRefs(
+        [
+          { ruleId: 'date-span', args: { start: '2026-11-28', end: '2026-11-29' } },
+          { ruleId: 'day-of-the-week', args: { days: ['SUN'] } },
+        ],
+        'OFFER',
+      ),
+    ).toEqual([]);
   });
   it('serves a catalogue with every rule, its codes, JSON Schema arguments and kinds', () => {
     const catalogue = ruleCatalogue();
     expect(catalogue.map((r) => r.id)).toEqual([...RULES.keys()]);
     expect(catalogue.length).toBeGreaterThanOrEqual(21);
     const stackable = catalogue.find((r) => r.id === 'stackable')!;
-    expect(stackable).toMatchObject({ appliesTo: ['OFFER'], codes: ['not-stackable-with-rewards'], args: { type: 'object', properties: { withRewards: { type: 'boolean' } } } });
+    expect(stackable).toMatchObject({
+      appliesTo: ['OFFER'],
+      codes: ['not-stackable-with-rewards'],
+      args: { type: 'object', properties: { withRewards: { type: 'boolean' } } },
+    });
     expect(catalogue.find((r) => r.id === 'date-span')!.appliesTo).toEqual(['REWARD', 'OFFER']);
     expect(catalogue.find((r) => r.id === 'service-mode')!.dependsOn).toEqual(['serviceMode']);
     expect(JSON.parse(JSON.stringify(catalogue))).toEqual(catalogue);

@@ -21,7 +21,9 @@ describe('tracing', () => {
     upstream = createServer((req, res) => res.end(JSON.stringify({ traceparent: req.headers.traceparent ?? null })));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
-    app = Fastify({ logger: { level: 'info', mixin: tracing.logMixin!, stream: { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) } } });
+    app = Fastify({
+      logger: { level: 'info', mixin: tracing.logMixin!, stream: { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) } },
+    });
     await app.register(tracing.fastifyPlugin!);
     app.get('/work', async (request) => {
       await sql`select 1 as one`.execute(db.kysely);

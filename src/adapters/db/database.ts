@@ -3,7 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { type DatabaseIntrospector, type DatabaseMetadataOptions, Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql, type TableMetadata } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadataOptions,
+  Kysely,
+  type LogEvent,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import { PREPARED_STATEMENTS } from './prepared.ts';
 import type { Database } from './schema.ts';
@@ -84,7 +93,14 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   });
   pool.on('connect', namePreparedStatements);
   const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
-  return { kysely, engine, pgPool: pool, schema: options.schema ?? schemaFromUrl(target), describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'), close: () => kysely.destroy() };
+  return {
+    kysely,
+    engine,
+    pgPool: pool,
+    schema: options.schema ?? schemaFromUrl(target),
+    describe: target.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'),
+    close: () => kysely.destroy(),
+  };
 }
 
 /**
@@ -211,7 +227,15 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     const base = super.createIntrospector(db);
     const getTables = async (): Promise<TableMetadata[]> => {
-      const { rows } = await sql<{ schema: string; table: string; type: string; column: string | null; data_type: string | null; nullable: string | null; has_default: boolean | null }>`
+      const { rows } = await sql<{
+        schema: string;
+        table: string;
+        type: string;
+        column: string | null;
+        data_type: string | null;
+        nullable: string | null;
+        has_default: boolean | null;
+      }>`
         select t.table_schema as schema, t.table_name as table, t.table_type as type, c.column_name as column,
                c.udt_name as data_type, c.is_nullable as nullable, c.column_default is not null as has_default
         from information_schema.tables t
@@ -223,7 +247,13 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
         let t = tables.get(r.table);
         if (!t) tables.set(r.table, (t = { name: r.table, schema: r.schema, isView: r.type === 'VIEW', columns: [] }));
         if (r.column !== null) {
-          t.columns.push({ name: r.column, dataType: r.data_type ?? '', isNullable: r.nullable === 'YES', hasDefaultValue: r.has_default === true, isAutoIncrementing: false });
+          t.columns.push({
+            name: r.column,
+            dataType: r.data_type ?? '',
+            isNullable: r.nullable === 'YES',
+            hasDefaultValue: r.has_default === true,
+            isAutoIncrementing: false,
+          });
         }
       }
       return [...tables.values()];

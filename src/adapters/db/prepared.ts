@@ -68,7 +68,11 @@ export class PreparedQuery<P extends object, R> {
 }
 
 /** A prepared multi-row insert whose parameters are named `column_row`. */
-export function prepareRows(table: 'redemptions' | 'points_ledger' | 'outbox_events', columns: readonly string[], n: number): PreparedQuery<Record<string, unknown>, unknown> {
+export function prepareRows(
+  table: 'redemptions' | 'points_ledger' | 'outbox_events',
+  columns: readonly string[],
+  n: number,
+): PreparedQuery<Record<string, unknown>, unknown> {
   return prepare((db, p: Record<string, unknown>) =>
     db.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c) => [c, p[`${c}_${i}`]])) as never)),
   );

@@ -15,7 +15,19 @@ import type { TransactionStatus } from '../../domain/transaction-status.ts';
  * The domain's enums, re-exported for modules that still import them from here; new code imports
  * them from `src/domain` (one module per concept).
  */
-export type { AdminRole, BatchState, ChangeStatus, DeliveryStatus, EventType, IntegrationStatus, LedgerKind, PosSystem, RegisterIdMode, SyncRunStatus, TransactionStatus };
+export type {
+  AdminRole,
+  BatchState,
+  ChangeStatus,
+  DeliveryStatus,
+  EventType,
+  IntegrationStatus,
+  LedgerKind,
+  PosSystem,
+  RegisterIdMode,
+  SyncRunStatus,
+  TransactionStatus,
+};
 
 /**
  * Table types for Kysely. Both engines store the same shapes: ids are UUID text, timestamps are

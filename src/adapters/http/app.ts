@@ -64,7 +64,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger:
       opts.logger === false
         ? false
-        : { ...(opts.logger === true ? {} : opts.logger), ...(opts.tracing?.logMixin ? { mixin: opts.tracing.logMixin } : {}), redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], remove: true } },
+        : {
+            ...(opts.logger === true ? {} : opts.logger),
+            ...(opts.tracing?.logMixin ? { mixin: opts.tracing.logMixin } : {}),
+            redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization'], remove: true },
+          },
     // One log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
@@ -83,7 +87,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
-    if (nestsDeeperThan(text)) return done(new AppError('ValidationError', `body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    if (nestsDeeperThan(text))
+      return done(new AppError('ValidationError', `body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
     let parsed: unknown;
     try {
       parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -104,7 +109,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // Path and query before any authentication hook looks a program or token up by them.
   app.addHook('onRequest', async (request) => {
-    for (const [where, value] of [['params', request.params], ['querystring', request.query]] as const) {
+    for (const [where, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+    ] as const) {
       const path = controlCharField(value);
       if (path !== null) throw controlCharError(where, path);
     }
@@ -157,12 +165,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(opsRoutes, { db: opts.db, metrics: opts.metrics, version: opts.version, ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}) });
+  await app.register(opsRoutes, {
+    db: opts.db,
+    metrics: opts.metrics,
+    version: opts.version,
+    ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
+  });
   await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely, ...(opts.limiters ? { limiters: opts.limiters } : {}) });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   const guestRoot = opts.webRoot ? join(opts.webRoot, 'guest') : undefined;
   await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}), ...(guestRoot ? { guestRoot } : {}) });
-  await app.register(adminRoutes, { prefix: '/admin/v1', db: opts.db, loyalty: opts.loyalty, auth: opts.adminAuth, cstore: opts.cstore, secrets: opts.secrets, ...(opts.limiters ? { loginGuard: new LoginGuard(undefined, opts.limiters) } : {}) });
+  await app.register(adminRoutes, {
+    prefix: '/admin/v1',
+    db: opts.db,
+    loyalty: opts.loyalty,
+    auth: opts.adminAuth,
+    cstore: opts.cstore,
+    secrets: opts.secrets,
+    ...(opts.limiters ? { loginGuard: new LoginGuard(undefined, opts.limiters) } : {}),
+  });
   await app.register(agentRoutes, { prefix: '/agent/v1', db: opts.db, cstore: opts.cstore });
   await app.register(webRoutes, opts.webRoot ? { root: opts.webRoot } : {});
   await app.register(guestWebRoutes, guestRoot ? { root: guestRoot } : {});

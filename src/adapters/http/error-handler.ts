@@ -73,7 +73,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     const body = toEnvelope(err);
     if (body.code === 'RulesError' && body.details) {
       // As the Loyalty API v1 seed's envelope: the refused call, its body redacted.
-      body.details = { ...body.details, errorConfig: { timeout: 0, method: request.method.toLowerCase(), data: '__REDACTED__', url: `${request.protocol}://${request.host}${request.url}` } };
+      body.details = {
+        ...body.details,
+        errorConfig: { timeout: 0, method: request.method.toLowerCase(), data: '__REDACTED__', url: `${request.protocol}://${request.host}${request.url}` },
+      };
     }
     if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);

@@ -39,8 +39,10 @@ export interface MetricsServer {
 export async function startMetricsServer(metrics: Metrics, opts: { host: string; port: number; token: string | null }): Promise<MetricsServer> {
   const answer = async (req: IncomingMessage): Promise<{ status: number; type: string; body: string; headers?: Record<string, string> }> => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return { status: 404, type: 'text/plain', body: 'Not found: this port serves GET /metrics\n' };
-    if (!metricsAuthorized(opts.token, req.headers.authorization)) return { status: 401, type: 'text/plain', body: 'Unauthorized\n', headers: { 'www-authenticate': METRICS_CHALLENGE } };
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return { status: 404, type: 'text/plain', body: 'Not found: this port serves GET /metrics\n' };
+    if (!metricsAuthorized(opts.token, req.headers.authorization))
+      return { status: 401, type: 'text/plain', body: 'Unauthorized\n', headers: { 'www-authenticate': METRICS_CHALLENGE } };
     return { status: 200, type: metrics.registry.contentType, body: await metrics.registry.metrics() };
   };
   const server: Server = createServer((req, res) => {

@@ -14,11 +14,31 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly claims = new Counter({ name: 'tillpoint_claims_total', help: 'CLAIMED sales', labelNames: ['program'] as const, registers: [this.registry] });
-  readonly voids = new Counter({ name: 'tillpoint_voids_total', help: 'Voided loyalty transactions', labelNames: ['program'] as const, registers: [this.registry] });
-  readonly pointsEarned = new Counter({ name: 'tillpoint_points_earned_total', help: 'Points earned at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
-  readonly pointsRedeemed = new Counter({ name: 'tillpoint_points_redeemed_total', help: 'Points redeemed at CLAIMED', labelNames: ['program'] as const, registers: [this.registry] });
+  readonly voids = new Counter({
+    name: 'tillpoint_voids_total',
+    help: 'Voided loyalty transactions',
+    labelNames: ['program'] as const,
+    registers: [this.registry],
+  });
+  readonly pointsEarned = new Counter({
+    name: 'tillpoint_points_earned_total',
+    help: 'Points earned at CLAIMED',
+    labelNames: ['program'] as const,
+    registers: [this.registry],
+  });
+  readonly pointsRedeemed = new Counter({
+    name: 'tillpoint_points_redeemed_total',
+    help: 'Points redeemed at CLAIMED',
+    labelNames: ['program'] as const,
+    registers: [this.registry],
+  });
 
-  readonly jobRuns = new Counter({ name: 'tillpoint_job_runs_total', help: 'Scheduled job ticks and queued jobs run by this process', labelNames: ['job', 'outcome'] as const, registers: [this.registry] });
+  readonly jobRuns = new Counter({
+    name: 'tillpoint_job_runs_total',
+    help: 'Scheduled job ticks and queued jobs run by this process',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'tillpoint_job_duration_seconds',
     help: 'Duration of scheduled job ticks and queued jobs',
@@ -26,8 +46,18 @@ export class Metrics {
     buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
     registers: [this.registry],
   });
-  readonly promotionSyncs = new Counter({ name: 'tillpoint_promotion_sync_runs_total', help: 'Scheduled manufacturer promotion syncs by sync-run status', labelNames: ['status'] as const, registers: [this.registry] });
-  readonly pointsExpired = new Counter({ name: 'tillpoint_points_expired_total', help: 'Points expired by the expiry job', labelNames: ['program'] as const, registers: [this.registry] });
+  readonly promotionSyncs = new Counter({
+    name: 'tillpoint_promotion_sync_runs_total',
+    help: 'Scheduled manufacturer promotion syncs by sync-run status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly pointsExpired = new Counter({
+    name: 'tillpoint_points_expired_total',
+    help: 'Points expired by the expiry job',
+    labelNames: ['program'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tillpoint_' });

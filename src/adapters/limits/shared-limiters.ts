@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import {
+  type IRateLimiterOptions,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterStoreAbstract,
+} from 'rate-limiter-flexible';
 import type { Limiter, LimiterFactory, ThrottleLimits } from '../../app/ports/limiter.ts';
 import { rateLimited } from '../../app/throttle.ts';
 

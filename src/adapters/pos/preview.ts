@@ -42,7 +42,16 @@ export function previewIncentive(program: Program, incentive: Incentive, sample:
   return Object.entries(incentive.vendorConfigs).map(([vendor, config]) => {
     const principal: PosPrincipal = { keyId: 'preview', programId: program.id, vendor, environment: 'preview' };
     const dialect = selectDialect(principal);
-    const pos: PosContext = { storeId: 'preview', terminal: '1', posTransactionId: 'preview', operator: null, matchingId: null, posType: vendor, pluVendor: vendor, dialect: dialect.id };
+    const pos: PosContext = {
+      storeId: 'preview',
+      terminal: '1',
+      posTransactionId: 'preview',
+      operator: null,
+      matchingId: null,
+      posType: vendor,
+      pluVendor: vendor,
+      dialect: dialect.id,
+    };
     const result: IdentifyResult = {
       transactionId: SAMPLE_TRANSACTION,
       guest: SAMPLE_GUEST,

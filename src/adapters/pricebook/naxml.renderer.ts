@@ -18,13 +18,7 @@ const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Escapes text for element content and attribute values. */
 export function xmlEscape(text: string): string {
-  return text
-    .replace(INVALID_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** A comment cannot contain "--" or end in "-". */
@@ -71,7 +65,9 @@ export function renderNaxml(batch: PricebookBatch, vendor: PricebookVendor, opts
   const upserts = entries.filter((e) => e.action === 'upsert').length;
   const x = new Xml();
   x.raw('<?xml version="1.0" encoding="UTF-8"?>');
-  x.raw(`<!-- ${commentText(`Tillpoint price-book batch ${batch.batchId} for ${batch.location.name}, accepted ${batch.createdAt}: ${upserts} addchange, ${entries.length - upserts} delete`)} -->`);
+  x.raw(
+    `<!-- ${commentText(`Tillpoint price-book batch ${batch.batchId} for ${batch.location.name}, accepted ${batch.createdAt}: ${upserts} addchange, ${entries.length - upserts} delete`)} -->`,
+  );
   x.open('NAXML-MaintenanceRequest', ` xmlns="${NAXML_NAMESPACE}" version="${NAXML_VERSION}"`);
   x.open('TransmissionHeader')
     .leaf('StoreLocationID', batch.location.storeLocationId)
@@ -84,7 +80,13 @@ export function renderNaxml(batch: PricebookBatch, vendor: PricebookVendor, opts
       const p = e.promotion;
       x.open('ILTDetail').empty('RecordAction', 'type', recordAction(e)).leaf('ItemListID', e.ids.itemListId).leaf('ItemListDescription', p.description);
       for (const upc of p.upcs) {
-        x.open('ItemListEntry').open('ItemCode').empty('POSCodeFormat', 'format', 'upcA').leaf('POSCode', upc).leaf('POSCodeModifier', '0').close('ItemCode').close('ItemListEntry');
+        x.open('ItemListEntry')
+          .open('ItemCode')
+          .empty('POSCodeFormat', 'format', 'upcA')
+          .leaf('POSCode', upc)
+          .leaf('POSCodeModifier', '0')
+          .close('ItemCode')
+          .close('ItemListEntry');
       }
       x.close('ILTDetail');
     }

@@ -81,7 +81,11 @@ const AGE: Record<AgeVerification, string> = { 'scanned-id': 'SCAN', 'manual-ent
 
 const AltriaOptions = Type.Object(
   {
-    manufacturer: Type.String({ default: 'altria', minLength: 1, description: "promotions of this manufacturer are ManufacturerOffer; other manufacturers' are OtherManufacturerDiscount" }),
+    manufacturer: Type.String({
+      default: 'altria',
+      minLength: 1,
+      description: "promotions of this manufacturer are ManufacturerOffer; other manufacturers' are OtherManufacturerDiscount",
+    }),
   },
   { additionalProperties: false },
 );
@@ -174,7 +178,14 @@ export async function validateAltria(lines: AsyncIterable<string> | Iterable<str
     const f = splitRow(line);
     if (n === 1) {
       summary = f;
-      if (f.length !== SUMMARY_FIELDS.length) v.add(1, null, 'summary', `the first line is the summary recordCount|totalQtySold|totalFinalSalesPrice|submitterName (4 fields), this one has ${f.length}`, line.slice(0, 80));
+      if (f.length !== SUMMARY_FIELDS.length)
+        v.add(
+          1,
+          null,
+          'summary',
+          `the first line is the summary recordCount|totalQtySold|totalFinalSalesPrice|submitterName (4 fields), this one has ${f.length}`,
+          line.slice(0, 80),
+        );
       continue;
     }
     if (line.trim() === '') {
@@ -190,14 +201,23 @@ export async function validateAltria(lines: AsyncIterable<string> | Iterable<str
     check.required(v, n, 'AccountNumber', get('AccountNumber'));
     const account = opts.accountNumber ?? get('AccountNumber');
     const wed = ymd(get('WeekEndDate'));
-    if (!wed || !isDate(wed) || weekday(wed) !== 6) v.add(n, 'WeekEndDate', 'week-end-date', 'WeekEndDate must be the Saturday ending the week, YYYYMMDD', get('WeekEndDate'));
+    if (!wed || !isDate(wed) || weekday(wed) !== 6)
+      v.add(n, 'WeekEndDate', 'week-end-date', 'WeekEndDate must be the Saturday ending the week, YYYYMMDD', get('WeekEndDate'));
     else {
       week ??= { start: addDays(wed, -6), end: wed };
-      if (wed !== week.end) v.add(n, 'WeekEndDate', 'week-end-date', `WeekEndDate must be ${compact(week.end)} for the week ${week.start} – ${week.end}`, get('WeekEndDate'));
+      if (wed !== week.end)
+        v.add(n, 'WeekEndDate', 'week-end-date', `WeekEndDate must be ${compact(week.end)} for the week ${week.start} – ${week.end}`, get('WeekEndDate'));
     }
     const td = ymd(get('TransactionDate'));
     if (!td || !isDate(td)) v.add(n, 'TransactionDate', 'date-format', 'TransactionDate must be YYYYMMDD', get('TransactionDate'));
-    else if (week && !inWeek(week, td)) v.add(n, 'TransactionDate', 'date-outside-week', `TransactionDate is outside the week ${week.start} (Sunday) – ${week.end} (Saturday)`, get('TransactionDate'));
+    else if (week && !inWeek(week, td))
+      v.add(
+        n,
+        'TransactionDate',
+        'date-outside-week',
+        `TransactionDate is outside the week ${week.start} (Sunday) – ${week.end} (Saturday)`,
+        get('TransactionDate'),
+      );
     if (!TIME.test(get('TransactionTime'))) v.add(n, 'TransactionTime', 'date-format', 'TransactionTime must be HH:MM:SS', get('TransactionTime'));
     check.required(v, n, 'TransactionID', get('TransactionID'));
     if (check.required(v, n, 'StoreNumber', get('StoreNumber')) && account && get('StoreNumber').trim() === account.trim()) {
@@ -213,12 +233,20 @@ export async function validateAltria(lines: AsyncIterable<string> | Iterable<str
     check.description(v, n, 'ItemDescription', get('ItemDescription'), 'on every row');
     check.required(v, n, 'UnitMeasure', get('UnitMeasure'));
     const qty = check.quantity(v, n, 'QtySold', get('QtySold'));
-    if (get('ConsumerUnits') !== '' && !/^[1-9]\d{0,3}$/.test(get('ConsumerUnits'))) v.add(n, 'ConsumerUnits', 'consumer-units', 'ConsumerUnits must be a whole number ≥ 1', get('ConsumerUnits'));
+    if (get('ConsumerUnits') !== '' && !/^[1-9]\d{0,3}$/.test(get('ConsumerUnits')))
+      v.add(n, 'ConsumerUnits', 'consumer-units', 'ConsumerUnits must be a whole number ≥ 1', get('ConsumerUnits'));
     const multiAmt = check.amount(v, n, 'TotalMultiUnitDiscountAmt', get('TotalMultiUnitDiscountAmt'));
     check.sign(v, n, 'TotalMultiUnitDiscountAmt', multiAmt, qty);
     const multi = check.flag(v, n, 'MultiUnitIndicator', get('MultiUnitIndicator'));
     check.flagAgrees(v, n, 'MultiUnitIndicator', multi, 'TotalMultiUnitDiscountAmt', multiAmt);
-    if (multi && !/^-?[1-9]\d*$/.test(get('TotalMultiUnitDiscountQty'))) v.add(n, 'TotalMultiUnitDiscountQty', 'multipack-quantity', 'TotalMultiUnitDiscountQty must be the units sold in the multi-unit deal', get('TotalMultiUnitDiscountQty'));
+    if (multi && !/^-?[1-9]\d*$/.test(get('TotalMultiUnitDiscountQty')))
+      v.add(
+        n,
+        'TotalMultiUnitDiscountQty',
+        'multipack-quantity',
+        'TotalMultiUnitDiscountQty must be the units sold in the multi-unit deal',
+        get('TotalMultiUnitDiscountQty'),
+      );
     for (const [name, amount] of [
       ['RetailerFundedDiscountName', 'RetailerFundedDiscountAmt'],
       ['CouponDiscountName', 'CouponDiscountAmt'],
@@ -229,14 +257,22 @@ export async function validateAltria(lines: AsyncIterable<string> | Iterable<str
       const cents = check.amount(v, n, amount, get(amount));
       check.sign(v, n, amount, cents, qty);
       if ((cents !== null && cents !== 0) || get(name).trim() !== '') check.description(v, n, name, get(name), `with ${amount}`);
-      if (amount === 'LoyaltyDiscountAmt' && cents && get('LoyaltyIDNumber').trim() === '') v.add(n, 'LoyaltyIDNumber', 'loyalty-id-missing', 'a loyalty discount row must carry the loyalty id');
+      if (amount === 'LoyaltyDiscountAmt' && cents && get('LoyaltyIDNumber').trim() === '')
+        v.add(n, 'LoyaltyIDNumber', 'loyalty-id-missing', 'a loyalty discount row must carry the loyalty id');
     }
     const sales = check.amount(v, n, 'FinalSalesPrice', get('FinalSalesPrice'), { required: true });
     if (sales !== null && qty !== null && sales !== 0 && Math.sign(sales) !== Math.sign(qty)) {
       if (qty > 0) v.add(n, 'FinalSalesPrice', 'discount-exceeds-price', 'FinalSalesPrice is negative: the discounts exceed the price', get('FinalSalesPrice'));
       else v.add(n, 'FinalSalesPrice', 'amount-sign', 'FinalSalesPrice must be negative on a void or refund row', get('FinalSalesPrice'));
     }
-    if (!/^(\d{6})?$/.test(get('AdultTobConsumerPhoneNum'))) v.add(n, 'AdultTobConsumerPhoneNum', 'phone', "AdultTobConsumerPhoneNum must be blank or the last 6 digits of the consumer's phone", get('AdultTobConsumerPhoneNum'));
+    if (!/^(\d{6})?$/.test(get('AdultTobConsumerPhoneNum')))
+      v.add(
+        n,
+        'AdultTobConsumerPhoneNum',
+        'phone',
+        "AdultTobConsumerPhoneNum must be blank or the last 6 digits of the consumer's phone",
+        get('AdultTobConsumerPhoneNum'),
+      );
     if (qty !== null) qtySum += qty;
     if (sales !== null) salesSum += sales;
   }
@@ -246,7 +282,8 @@ export async function validateAltria(lines: AsyncIterable<string> | Iterable<str
     if (!/^\d+$/.test(count) || Number(count) !== rows) v.add(1, 'recordCount', 'summary', `recordCount must be the number of data rows, ${rows}`, count);
     if (!/^-?\d+$/.test(qty) || Number(qty) !== qtySum) v.add(1, 'totalQtySold', 'summary', `totalQtySold must be the sum of QtySold, ${qtySum}`, qty);
     const cents = check.amount(v, 1, 'totalFinalSalesPrice', total, { required: true });
-    if (cents !== null && cents !== salesSum) v.add(1, 'totalFinalSalesPrice', 'summary', `totalFinalSalesPrice must be the sum of FinalSalesPrice, ${formatMajor(salesSum)}`, total);
+    if (cents !== null && cents !== salesSum)
+      v.add(1, 'totalFinalSalesPrice', 'summary', `totalFinalSalesPrice must be the sum of FinalSalesPrice, ${formatMajor(salesSum)}`, total);
     check.required(v, 1, 'submitterName', submitter);
   }
   return v.report(ALTRIA_FORMAT, rows, week);
@@ -282,7 +319,8 @@ export const altriaFormat = defineFormat({
   weekStart: 'sunday',
   options: AltriaOptions,
   passes: 2,
-  fileName: (account, generatedAt) => `${fileNamePart(account.accountNumber)}_${generatedAt.date.replace(/-/g, '')}_${generatedAt.time.replace(':', '').slice(0, 4)}_${fileNamePart(account.retailerName)}_altria.txt`,
+  fileName: (account, generatedAt) =>
+    `${fileNamePart(account.accountNumber)}_${generatedAt.date.replace(/-/g, '')}_${generatedAt.time.replace(':', '').slice(0, 4)}_${fileNamePart(account.retailerName)}_altria.txt`,
   async write(job, out): Promise<WriteSummary> {
     const expected = await totals(job);
     const sink = new LineSink(out);

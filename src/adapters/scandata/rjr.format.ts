@@ -55,7 +55,10 @@ const at = Object.fromEntries(RJR_FIELDS.map((f, i) => [f, i])) as Record<RjrFie
 
 const RjrOptions = Type.Object(
   {
-    dateSeparator: Type.Union([Type.Literal('-'), Type.Literal(' ')], { default: '-', description: "between date and time in transactiondate: '-' (YYYY-MM-DD-HH:MM:SS) or ' '" }),
+    dateSeparator: Type.Union([Type.Literal('-'), Type.Literal(' ')], {
+      default: '-',
+      description: "between date and time in transactiondate: '-' (YYYY-MM-DD-HH:MM:SS) or ' '",
+    }),
   },
   { additionalProperties: false },
 );
@@ -121,7 +124,13 @@ export async function validateRjr(lines: AsyncIterable<string> | Iterable<string
     if (n === 1) {
       if (f.length !== RJR_FIELDS.length || f.some((name, i) => name.trim().toLowerCase() !== RJR_FIELDS[i])) {
         const wrong = RJR_FIELDS.findIndex((name, i) => f[i]?.trim().toLowerCase() !== name);
-        v.add(n, wrong >= 0 ? RJR_FIELDS[wrong]! : null, 'header', `the first row must be the header of the 34 fields in order${wrong >= 0 ? `; field ${wrong + 1} should be "${RJR_FIELDS[wrong]}"` : ''}`, f[wrong] ?? '');
+        v.add(
+          n,
+          wrong >= 0 ? RJR_FIELDS[wrong]! : null,
+          'header',
+          `the first row must be the header of the 34 fields in order${wrong >= 0 ? `; field ${wrong + 1} should be "${RJR_FIELDS[wrong]}"` : ''}`,
+          f[wrong] ?? '',
+        );
       }
       continue;
     }
@@ -148,7 +157,14 @@ export async function validateRjr(lines: AsyncIterable<string> | Iterable<string
       v.add(n, 'transactiondate', 'date-format', `transactiondate must be YYYY-MM-DD${opts.dateSeparator ?? '-'}HH:MM:SS`, get('transactiondate'));
     } else {
       week ??= weekContaining(td[1]!, 'monday');
-      if (!inWeek(week, td[1]!)) v.add(n, 'transactiondate', 'date-outside-week', `transactiondate is outside the week ${week.start} (Monday) – ${week.end} (Sunday)`, get('transactiondate'));
+      if (!inWeek(week, td[1]!))
+        v.add(
+          n,
+          'transactiondate',
+          'date-outside-week',
+          `transactiondate is outside the week ${week.start} (Monday) – ${week.end} (Sunday)`,
+          get('transactiondate'),
+        );
     }
     check.required(v, n, 'marketbasketid', get('marketbasketid'));
     if (!/^\d{1,6}$/.test(get('scanid'))) v.add(n, 'scanid', 'scanid', 'scanid must be the line number within the basket', get('scanid'));
@@ -156,16 +172,31 @@ export async function validateRjr(lines: AsyncIterable<string> | Iterable<string
     const qty = check.quantity(v, n, 'quantity', get('quantity'));
     const price = check.amount(v, n, 'price', get('price'), { required: true });
     if (price !== null && qty !== null && price !== 0 && Math.sign(price) !== Math.sign(qty)) {
-      if (qty > 0) v.add(n, 'price', 'discount-exceeds-price', "price is negative: the row's discounts exceed the unit price (a line total reported as a per-unit discount?)", get('price'));
+      if (qty > 0)
+        v.add(
+          n,
+          'price',
+          'discount-exceeds-price',
+          "price is negative: the row's discounts exceed the unit price (a line total reported as a per-unit discount?)",
+          get('price'),
+        );
       else v.add(n, 'price', 'amount-sign', 'price must be negative on a void or refund row', get('price'));
     }
     if (!/^\d{8,14}$/.test(get('upccode'))) v.add(n, 'upccode', 'upc', 'upccode must be 8 to 14 digits', get('upccode'));
     check.description(v, n, 'upcdescription', get('upcdescription'), 'on every row');
-    if (!/^[A-Z][A-Z0-9 ]*$/.test(get('unitofmeasure'))) v.add(n, 'unitofmeasure', 'unit-of-measure', 'unitofmeasure must be an upper-case unit like PACK, CARTON, CAN', get('unitofmeasure'));
+    if (!/^[A-Z][A-Z0-9 ]*$/.test(get('unitofmeasure')))
+      v.add(n, 'unitofmeasure', 'unit-of-measure', 'unitofmeasure must be an upper-case unit like PACK, CARTON, CAN', get('unitofmeasure'));
 
     const promo = check.flag(v, n, 'promotionflag', get('promotionflag'));
     const amounts: Partial<Record<RjrField, number | null>> = {};
-    for (const name of ['outletmultipackdiscountamt', 'acctdiscountamt', 'manufacturerdiscountamt', 'pidcoupondiscountamt', 'manufacturermultipackdiscountamt', 'manufacturerbuydownamt'] as const) {
+    for (const name of [
+      'outletmultipackdiscountamt',
+      'acctdiscountamt',
+      'manufacturerdiscountamt',
+      'pidcoupondiscountamt',
+      'manufacturermultipackdiscountamt',
+      'manufacturerbuydownamt',
+    ] as const) {
       const cents = check.amount(v, n, name, get(name));
       check.sign(v, n, name, cents, qty);
       amounts[name] = cents;
@@ -220,7 +251,8 @@ export const rjrFormat = defineFormat({
   weekStart: 'monday',
   options: RjrOptions,
   passes: 1,
-  fileName: (account, generatedAt) => `${fileNamePart(account.accountNumber)}_${generatedAt.date.replace(/-/g, '')}_${generatedAt.time.replace(':', '').slice(0, 4)}_${fileNamePart(account.retailerName)}.txt`,
+  fileName: (account, generatedAt) =>
+    `${fileNamePart(account.accountNumber)}_${generatedAt.date.replace(/-/g, '')}_${generatedAt.time.replace(':', '').slice(0, 4)}_${fileNamePart(account.retailerName)}.txt`,
   async write(job, out): Promise<WriteSummary> {
     const sink = new LineSink(out);
     await sink.line(RJR_FIELDS.join('|'));

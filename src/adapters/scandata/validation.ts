@@ -105,7 +105,9 @@ export function textLines(text: string): string[] {
 }
 
 export const US_STATES = new Set(
-  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP'.split(' '),
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP'.split(
+    ' ',
+  ),
 );
 const ZIP = /^\d{5}(-\d{4})?$/;
 const PO_BOX = /\b(P\.?\s*O\.?\s*B(?:OX)?|POST\s+OFFICE\s+BOX|POB)\b/i;
@@ -164,7 +166,8 @@ export const check = {
   /** a discount amount carries the quantity's sign (negative on a void or refund row) */
   sign(v: Violations, row: number, name: string, cents: number | null, quantity: number | null): void {
     if (cents === null || quantity === null || cents === 0) return;
-    if (Math.sign(cents) !== Math.sign(quantity)) v.add(row, name, 'amount-sign', `${name} must have the sign of the quantity (negative on a void or refund)`, (cents / 100).toFixed(2));
+    if (Math.sign(cents) !== Math.sign(quantity))
+      v.add(row, name, 'amount-sign', `${name} must have the sign of the quantity (negative on a void or refund)`, (cents / 100).toFixed(2));
   },
   quantity(v: Violations, row: number, name: string, value: string): number | null {
     if (!/^-?\d{1,6}$/.test(value) || Number(value) === 0) {

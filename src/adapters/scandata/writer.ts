@@ -106,7 +106,10 @@ export function formatOptions<S extends TObject>(format: ScanDataFormat<S>, inpu
 export class LineSink {
   private buffer: string[] = [];
   private size = 0;
-  constructor(private readonly out: Writable, private readonly chunk = 64 * 1024) {}
+  constructor(
+    private readonly out: Writable,
+    private readonly chunk = 64 * 1024,
+  ) {}
 
   async line(text: string): Promise<void> {
     this.buffer.push(text, '\n');
@@ -131,5 +134,10 @@ export function field(text: string | null | undefined): string {
 
 /** A file-name-safe retailer name: letters and digits, other characters dropped, spaces as "_". */
 export function fileNamePart(text: string): string {
-  return text.trim().replace(/\s+/g, '_').replace(/[^A-Za-z0-9_-]/g, '') || 'retailer';
+  return (
+    text
+      .trim()
+      .replace(/\s+/g, '_')
+      .replace(/[^A-Za-z0-9_-]/g, '') || 'retailer'
+  );
 }

@@ -64,7 +64,14 @@ export async function rotateApiKey(ctx: AdminContext, programId: string, keyId: 
     const { id, key } = await createApiKey(trx, programId, old.vendor, old.environment, ctx.now);
     const revoked = apiKeyView(await keyRow(trx, programId, keyId));
     const view = apiKeyView(await keyRow(trx, programId, id));
-    await audit(trx, ctx, { programId, action: 'api_key.rotate', entityType: 'api_key', entityId: keyId, before: apiKeyView(old), after: { revoked, successor: view } });
+    await audit(trx, ctx, {
+      programId,
+      action: 'api_key.rotate',
+      entityType: 'api_key',
+      entityId: keyId,
+      before: apiKeyView(old),
+      after: { revoked, successor: view },
+    });
     return { apiKey: view, key, revoked };
   });
 }

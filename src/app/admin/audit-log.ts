@@ -33,5 +33,10 @@ export async function queryAudit(ctx: AdminContext, f: AuditQuery): Promise<Page
   const cursor = decodeCursor(f.cursor);
   const filter: AuditFilter = { programIds, entityType: f.entityType, entityId: f.entityId, actorId: f.actorId, action: f.action, from, to };
   const rows = await searchAudit(ctx.db, filter, cursor, limit + 1);
-  return toPage(rows, limit, (r) => [r.at, r.id], (r) => r);
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.at, r.id],
+    (r) => r,
+  );
 }

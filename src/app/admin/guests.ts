@@ -1,7 +1,20 @@
-import { findGuestRecord, type GuestRecord, guestIdByEmail, insertGuest, searchGuests as searchGuestRecords, updateGuestProfile } from '../../adapters/db/repositories/guests.repository.ts';
+import {
+  findGuestRecord,
+  type GuestRecord,
+  guestIdByEmail,
+  insertGuest,
+  searchGuests as searchGuestRecords,
+  updateGuestProfile,
+} from '../../adapters/db/repositories/guests.repository.ts';
 import { guestIdByReceiptCode } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { enqueueEvent } from '../../adapters/db/repositories/outbox.repository.ts';
-import { guestLedgerPage, InsufficientPoints, type LedgerEntryRecord, postedEntry, postEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
+import {
+  guestLedgerPage,
+  InsufficientPoints,
+  type LedgerEntryRecord,
+  postedEntry,
+  postEntries,
+} from '../../adapters/db/repositories/points-ledger.repository.ts';
 import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
 import { inTransaction } from '../../adapters/db/tx.ts';
 import { AppError, invalidField } from '../../errors.ts';
@@ -13,7 +26,18 @@ import { claimReceipt, type ReceiptClaimed } from '../guest/receipt-claim.ts';
 import { findProgram } from '../../adapters/db/repositories/config.repository.ts';
 import type { GuestTier } from '../../domain/tiers.ts';
 import { guestTier } from '../tiers.service.ts';
-import { type AdminContext, assertProgramInScope, audit, decodeCursor, notFound, orConflict, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
+import {
+  type AdminContext,
+  assertProgramInScope,
+  audit,
+  decodeCursor,
+  notFound,
+  orConflict,
+  type Page,
+  type PageRequest,
+  pageLimit,
+  toPage,
+} from './context.ts';
 
 export type GuestView = GuestRecord;
 
@@ -46,7 +70,12 @@ export async function searchGuests(ctx: AdminContext, programId: string, s: Gues
   }
   const text = s.q !== undefined && s.q.trim() !== '' ? s.q.trim() : undefined;
   const rows = await searchGuestRecords(ctx.db, programId, { email: s.email, id, text }, decodeCursor(s.cursor), limit + 1);
-  return toPage(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.createdAt, r.id],
+    (r) => r,
+  );
 }
 
 export interface GuestDetail {
@@ -62,9 +91,21 @@ export async function getGuest(ctx: AdminContext, programId: string, guestId: st
   const limit = pageLimit(ledger.limit);
   const guest = UUID.test(guestId) ? await findGuestRecord(ctx.db, programId, guestId.toLowerCase()) : null;
   if (!guest) throw notFound('guest', guestId);
-  const [entries, program] = await Promise.all([guestLedgerPage(ctx.db, programId, guest.id, decodeCursor(ledger.cursor), limit + 1), findProgram(ctx.db, programId)]);
+  const [entries, program] = await Promise.all([
+    guestLedgerPage(ctx.db, programId, guest.id, decodeCursor(ledger.cursor), limit + 1),
+    findProgram(ctx.db, programId),
+  ]);
   const tier = program ? await guestTier(ctx.db, program, guest.id, ctx.now) : null;
-  return { guest, tier, ledger: toPage(entries, limit, (r) => [r.createdAt, r.id], (r) => r) };
+  return {
+    guest,
+    tier,
+    ledger: toPage(
+      entries,
+      limit,
+      (r) => [r.createdAt, r.id],
+      (r) => r,
+    ),
+  };
 }
 
 /** Enrols a guest at the counter (the app signs guests up itself). */
@@ -78,7 +119,16 @@ export async function enrollGuest(ctx: AdminContext, programId: string, input: {
   return inTransaction(ctx.db, async (trx) => {
     if (!(await programExists(trx, programId))) throw notFound('program', programId);
     if (email && (await guestIdByEmail(trx, programId, email))) throw new AppError('Conflict', clash, { field: 'email' });
-    const view: GuestView = { id, programId, name: input.name.trim(), email, balance: 0, birthdate: null, lastActivityAt: null, createdAt: ctx.now.toISOString() };
+    const view: GuestView = {
+      id,
+      programId,
+      name: input.name.trim(),
+      email,
+      balance: 0,
+      birthdate: null,
+      lastActivityAt: null,
+      createdAt: ctx.now.toISOString(),
+    };
     await orConflict(insertGuest(trx, view), clash, 'email');
     await audit(trx, ctx, { programId, action: 'guest.create', entityType: 'guest', entityId: id, after: view });
     return view;
@@ -129,7 +179,12 @@ export interface Adjustment {
  * A manual points adjustment: one ADJUST ledger entry through postEntries, an audit entry and a
  * `points.adjusted` event, all in one database transaction. A debit beyond the balance is refused.
  */
-export async function adjustPoints(ctx: AdminContext, programId: string, guestId: string, adj: Adjustment): Promise<{ guest: GuestView; entry: LedgerEntryView }> {
+export async function adjustPoints(
+  ctx: AdminContext,
+  programId: string,
+  guestId: string,
+  adj: Adjustment,
+): Promise<{ guest: GuestView; entry: LedgerEntryView }> {
   assertProgramInScope(ctx.actor, programId);
   if (!Number.isInteger(adj.points) || adj.points === 0 || Math.abs(adj.points) > MAX_ADJUSTMENT) {
     throw invalidField('points', `must be a whole number other than 0, at most ${MAX_ADJUSTMENT} either way`);
@@ -157,7 +212,17 @@ export async function adjustPoints(ctx: AdminContext, programId: string, guestId
         trx,
         programId,
         'points.adjusted',
-        { ...({ guestId: before.id, points: adj.points, balance, reason, ledgerEntryId: entry.id, adjustedBy: ctx.actor.type, adjustedAt: at } satisfies PointsAdjustedData) },
+        {
+          ...({
+            guestId: before.id,
+            points: adj.points,
+            balance,
+            reason,
+            ledgerEntryId: entry.id,
+            adjustedBy: ctx.actor.type,
+            adjustedAt: at,
+          } satisfies PointsAdjustedData),
+        },
         at,
       );
       const after = (await findGuestRecord(trx, programId, before.id))!;

@@ -1,4 +1,10 @@
-import { findIncentiveRecord, type IncentiveRecord, insertIncentive, listIncentiveRecords, updateIncentiveFields } from '../../adapters/db/repositories/incentives.repository.ts';
+import {
+  findIncentiveRecord,
+  type IncentiveRecord,
+  insertIncentive,
+  listIncentiveRecords,
+  updateIncentiveFields,
+} from '../../adapters/db/repositories/incentives.repository.ts';
 import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
 import { inTransaction } from '../../adapters/db/tx.ts';
 import type { IncentiveKind, PluConfig, RuleRef } from '../../domain/incentive.ts';
@@ -72,7 +78,8 @@ function withValidity(rules: RuleRef[], validity: Validity | null | undefined, r
   if (validity === null) return others;
   for (const k of ['start', 'end'] as const) {
     const v = validity[k];
-    if (v !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw invalidField(`validity.${k}`, 'must be a store-local date YYYY-MM-DD');
+    if (v !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))))
+      throw invalidField(`validity.${k}`, 'must be a store-local date YYYY-MM-DD');
   }
   if (validity.start && validity.end && validity.start > validity.end) throw invalidField('validity.end', 'is before validity.start');
   const args: Record<string, string> = {};
@@ -117,7 +124,13 @@ export async function createIncentiveAs(ctx: AdminContext, programId: string, in
 }
 
 /** Changes an incentive; the merged result is validated as a whole. The kind is fixed. */
-export async function updateIncentive(ctx: AdminContext, programId: string, incentiveId: string, patch: IncentivePatch, action = 'incentive.update'): Promise<IncentiveView> {
+export async function updateIncentive(
+  ctx: AdminContext,
+  programId: string,
+  incentiveId: string,
+  patch: IncentivePatch,
+  action = 'incentive.update',
+): Promise<IncentiveView> {
   assertProgramInScope(ctx.actor, programId);
   return inTransaction(ctx.db, async (trx) => {
     const row = await findIncentiveRecord(trx, programId, incentiveId);

@@ -1,4 +1,11 @@
-import { findProgramRecord, listProgramRecords, type ProgramRecord, type ProgramSettings, programIdBySlug, updateProgramSettings } from '../../adapters/db/repositories/programs.repository.ts';
+import {
+  findProgramRecord,
+  listProgramRecords,
+  type ProgramRecord,
+  type ProgramSettings,
+  programIdBySlug,
+  updateProgramSettings,
+} from '../../adapters/db/repositories/programs.repository.ts';
 import { setAdminUserPrograms } from '../../adapters/db/repositories/admin-users.repository.ts';
 import { inTransaction } from '../../adapters/db/tx.ts';
 import { PRESENTATION_FIELDS } from '../../domain/receipt.ts';
@@ -28,21 +35,22 @@ export interface ProgramPatch {
   posSettings?: PosSettings;
 }
 
-
 /** Checks the configurable fields of a program; throws a ValidationError naming the first bad one. */
 export function validateProgramFields(p: ProgramPatch): void {
   if (p.name !== undefined && (p.name.trim() === '' || p.name.length > 200)) throw invalidField('name', 'must be 1 to 200 characters');
   if (p.earnRateMilli !== undefined && !(Number.isInteger(p.earnRateMilli) && p.earnRateMilli >= 0 && p.earnRateMilli <= MAX_EARN_RATE_MILLI)) {
     throw invalidField('earnRateMilli', `must be a whole number from 0 to ${MAX_EARN_RATE_MILLI} (thousandths of a point per currency unit)`);
   }
-  if (p.minSpendCents !== undefined && !(Number.isInteger(p.minSpendCents) && p.minSpendCents >= 0)) throw invalidField('minSpendCents', 'must be a whole number of minor units, 0 or more');
+  if (p.minSpendCents !== undefined && !(Number.isInteger(p.minSpendCents) && p.minSpendCents >= 0))
+    throw invalidField('minSpendCents', 'must be a whole number of minor units, 0 or more');
   if (p.claimWindowDays !== undefined && !(Number.isInteger(p.claimWindowDays) && p.claimWindowDays >= 0 && p.claimWindowDays <= 3650)) {
     throw invalidField('claimWindowDays', 'must be a whole number of days from 0 to 3650');
   }
   if (p.expiry !== undefined) validateExpiry(p.expiry);
   if (p.receiptTemplates !== undefined) validateTemplates(p.receiptTemplates);
   if (p.posSettings !== undefined) validatePosSettings(p.posSettings);
-  if (p.publicUrl !== undefined && p.publicUrl !== null && !/^https?:\/\/[^\s/]+/.test(p.publicUrl)) throw invalidField('publicUrl', 'must be an http(s) URL or null');
+  if (p.publicUrl !== undefined && p.publicUrl !== null && !/^https?:\/\/[^\s/]+/.test(p.publicUrl))
+    throw invalidField('publicUrl', 'must be an http(s) URL or null');
   if (p.tiers !== undefined && p.tiers !== null) {
     const problems = validateTierConfig(p.tiers);
     if (problems.length > 0) throw new AppError('ValidationError', problems.join('; '), { field: problems[0]!.split(':')[0], problems });
@@ -51,7 +59,10 @@ export function validateProgramFields(p: ProgramPatch): void {
 
 /** The tiers as stored: lowest first (the order does not change their meaning), only the known fields. */
 export function normalizeTiers(config: TierConfig): TierConfig {
-  return { windowDays: config.windowDays, tiers: [...config.tiers].sort((a, b) => a.minPoints - b.minPoints).map((t) => ({ name: t.name, minPoints: t.minPoints })) };
+  return {
+    windowDays: config.windowDays,
+    tiers: [...config.tiers].sort((a, b) => a.minPoints - b.minPoints).map((t) => ({ name: t.name, minPoints: t.minPoints })),
+  };
 }
 
 function validateExpiry(e: ExpiryPolicy): void {
@@ -61,7 +72,8 @@ function validateExpiry(e: ExpiryPolicy): void {
       if (!(Number.isInteger(e.days) && e.days >= 1 && e.days <= 3650)) throw invalidField('expiry.days', 'must be a whole number of days from 1 to 3650');
       return;
     case 'monthly-buckets':
-      if (!(Number.isInteger(e.months) && e.months >= 1 && e.months <= 120)) throw invalidField('expiry.months', 'must be a whole number of months from 1 to 120');
+      if (!(Number.isInteger(e.months) && e.months >= 1 && e.months <= 120))
+        throw invalidField('expiry.months', 'must be a whole number of months from 1 to 120');
       return;
     case 'none':
       return;
@@ -80,7 +92,8 @@ function validateTemplates(t: ReceiptTemplates): void {
         if (!(PRESENTATION_FIELDS as readonly string[]).includes(field)) {
           throw invalidField(`receiptTemplates.${vendor}.${kind}.${field}`, `is not a receipt line (${PRESENTATION_FIELDS.join(', ')})`);
         }
-        if (typeof text !== 'string' || text.length > 500) throw invalidField(`receiptTemplates.${vendor}.${kind}.${field}`, 'must be text of at most 500 characters');
+        if (typeof text !== 'string' || text.length > 500)
+          throw invalidField(`receiptTemplates.${vendor}.${kind}.${field}`, 'must be text of at most 500 characters');
       }
     }
   }
@@ -106,7 +119,11 @@ export async function createProgramAs(ctx: AdminContext, input: NewProgram): Pro
   const id = newId();
   return inTransaction(ctx.db, async (trx) => {
     if (await programIdBySlug(trx, input.slug)) throw new AppError('Conflict', `A program with slug "${input.slug}" already exists`, { field: 'slug' });
-    await orConflict(createProgram(trx, { ...input, tiers: input.tiers ? normalizeTiers(input.tiers) : null }, ctx.now, id), `A program with slug "${input.slug}" already exists`, 'slug');
+    await orConflict(
+      createProgram(trx, { ...input, tiers: input.tiers ? normalizeTiers(input.tiers) : null }, ctx.now, id),
+      `A program with slug "${input.slug}" already exists`,
+      'slug',
+    );
     const { actor } = ctx;
     if (actor.type === 'admin' && actor.programIds !== '*') await setAdminUserPrograms(trx, actor.id, [...actor.programIds, id]);
     const program = (await findProgramRecord(trx, id))!;

@@ -1,5 +1,10 @@
 import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
-import { disablePromoCode as disableCode, findPromoCodeRecord, listPromoCodeRecords, type PromoCodeRecord } from '../../adapters/db/repositories/promo-codes.repository.ts';
+import {
+  disablePromoCode as disableCode,
+  findPromoCodeRecord,
+  listPromoCodeRecords,
+  type PromoCodeRecord,
+} from '../../adapters/db/repositories/promo-codes.repository.ts';
 import { inTransaction } from '../../adapters/db/tx.ts';
 import { createPromoCode, type NewPromoCode, normalizePromoCode } from '../guest/promo-codes.ts';
 import { type AdminContext, assertProgramInScope, audit, notFound } from './context.ts';
@@ -49,7 +54,8 @@ export async function disablePromoCode(ctx: AdminContext, programId: string, idO
     const at = ctx.now.toISOString();
     await disableCode(trx, programId, before.id, at);
     const after = (await findPromoCodeRecord(trx, programId, { id: before.id }))!;
-    if (after.disabledAt === at) await audit(trx, ctx, { programId, action: 'promo_code.disable', entityType: 'promo_code', entityId: before.id, before, after, reason });
+    if (after.disabledAt === at)
+      await audit(trx, ctx, { programId, action: 'promo_code.disable', entityType: 'promo_code', entityId: before.id, before, after, reason });
     return after;
   });
 }

@@ -1,5 +1,11 @@
 import { programExists } from '../../adapters/db/repositories/programs.repository.ts';
-import { findStoreRecord, listStoreRecords, type StoreRecord, storeIdByExternalId, updateStoreFields } from '../../adapters/db/repositories/stores.repository.ts';
+import {
+  findStoreRecord,
+  listStoreRecords,
+  type StoreRecord,
+  storeIdByExternalId,
+  updateStoreFields,
+} from '../../adapters/db/repositories/stores.repository.ts';
 import { inTransaction } from '../../adapters/db/tx.ts';
 import { isValidTimeZone } from '../../domain/time.ts';
 import { AppError, invalidField } from '../../errors.ts';
@@ -28,7 +34,8 @@ export interface StorePatch {
 const GROUP = /^[\w .:/-]{1,60}$/;
 
 function validateStore(s: StorePatch & { externalId?: string }): void {
-  if (s.externalId !== undefined && !/^[\w.-]{1,40}$/.test(s.externalId)) throw invalidField('externalId', 'must be 1 to 40 letters, digits, dots, dashes or underscores');
+  if (s.externalId !== undefined && !/^[\w.-]{1,40}$/.test(s.externalId))
+    throw invalidField('externalId', 'must be 1 to 40 letters, digits, dots, dashes or underscores');
   if (s.name !== undefined && (s.name.trim() === '' || s.name.length > 200)) throw invalidField('name', 'must be 1 to 200 characters');
   if (s.timeZone !== undefined && !isValidTimeZone(s.timeZone)) throw invalidField('timeZone', `"${s.timeZone}" is not an IANA time zone`);
   if (s.groups !== undefined) {
@@ -77,7 +84,12 @@ export async function updateStore(ctx: AdminContext, programId: string, storeId:
     const before = await findStoreRecord(trx, programId, storeId);
     if (!before) throw notFound('store', storeId);
     const { name, timeZone, loyaltyEnabled } = patch;
-    const changed = await updateStoreFields(trx, programId, storeId, { name, timeZone, loyaltyEnabled, groups: patch.groups === undefined ? undefined : normalizeGroups(patch.groups) });
+    const changed = await updateStoreFields(trx, programId, storeId, {
+      name,
+      timeZone,
+      loyaltyEnabled,
+      groups: patch.groups === undefined ? undefined : normalizeGroups(patch.groups),
+    });
     if (!changed) return before;
     const after = (await findStoreRecord(trx, programId, storeId))!;
     await audit(trx, ctx, { programId, action: 'store.update', entityType: 'store', entityId: storeId, before, after });

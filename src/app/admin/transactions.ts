@@ -11,7 +11,18 @@ import type { RuleResults } from '../../domain/rule-results.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import { UUID } from '../../lib/ids.ts';
 import type { LoyaltyService } from '../loyalty.service.ts';
-import { type AdminContext, assertProgramInScope, audit, decodeCursor, instantParam, notFound, type Page, type PageRequest, pageLimit, toPage } from './context.ts';
+import {
+  type AdminContext,
+  assertProgramInScope,
+  audit,
+  decodeCursor,
+  instantParam,
+  notFound,
+  type Page,
+  type PageRequest,
+  pageLimit,
+  toPage,
+} from './context.ts';
 import type { LedgerEntryView } from './guests.ts';
 
 export { TRANSACTION_STATUSES };
@@ -53,8 +64,42 @@ export interface TransactionDetail extends TransactionSummary {
 }
 
 function summary(t: TransactionRecord): TransactionSummary {
-  const { id, storeId, storeExternalId, guestId, status, posVendor, terminal, posTransactionId, receiptCode, subtotalCents, pointsEarned, pointsRedeemed, createdAt, updatedAt, claimedAt, voidedAt } = t;
-  return { id, storeId, storeExternalId, guestId, status, posVendor, terminal, posTransactionId, receiptCode, subtotalCents, pointsEarned, pointsRedeemed, createdAt, updatedAt, claimedAt, voidedAt };
+  const {
+    id,
+    storeId,
+    storeExternalId,
+    guestId,
+    status,
+    posVendor,
+    terminal,
+    posTransactionId,
+    receiptCode,
+    subtotalCents,
+    pointsEarned,
+    pointsRedeemed,
+    createdAt,
+    updatedAt,
+    claimedAt,
+    voidedAt,
+  } = t;
+  return {
+    id,
+    storeId,
+    storeExternalId,
+    guestId,
+    status,
+    posVendor,
+    terminal,
+    posTransactionId,
+    receiptCode,
+    subtotalCents,
+    pointsEarned,
+    pointsRedeemed,
+    createdAt,
+    updatedAt,
+    claimedAt,
+    voidedAt,
+  };
 }
 
 export interface TransactionSearch extends PageRequest {
@@ -117,7 +162,13 @@ export async function getTransaction(ctx: AdminContext, programId: string, trans
  * Voids a sale from the back office through the same use case the POS calls (so the points move
  * exactly as for a POS void), with the audit entry written inside the void's own transaction.
  */
-export async function voidTransactionAs(ctx: AdminContext, loyalty: LoyaltyService, programId: string, transactionId: string, reason?: string): Promise<TransactionDetail> {
+export async function voidTransactionAs(
+  ctx: AdminContext,
+  loyalty: LoyaltyService,
+  programId: string,
+  transactionId: string,
+  reason?: string,
+): Promise<TransactionDetail> {
   assertProgramInScope(ctx.actor, programId);
   if (reason !== undefined && reason.length > 500) throw invalidField('reason', 'must be at most 500 characters');
   const current = await getTransaction(ctx, programId, transactionId);

@@ -47,7 +47,8 @@ export function validateWebhookUrl(url: string): void {
 function validateEventTypes(types: string[]): EventTypeFilter[] {
   if (types.length === 0) throw invalidField('eventTypes', 'must list at least one event type, or "*"');
   types.forEach((t, i) => {
-    if (t !== '*' && !(EVENT_TYPE_NAMES as string[]).includes(t)) throw invalidField(`eventTypes[${i}]`, `"${t}" is not an event type (${EVENT_TYPE_NAMES.join(', ')}, or *)`);
+    if (t !== '*' && !(EVENT_TYPE_NAMES as string[]).includes(t))
+      throw invalidField(`eventTypes[${i}]`, `"${t}" is not an event type (${EVENT_TYPE_NAMES.join(', ')}, or *)`);
   });
   const unique = [...new Set(types)] as EventTypeFilter[];
   return unique.includes('*') ? ['*'] : unique.sort();
@@ -75,7 +76,12 @@ function sealed(box: SecretBox): SealedSecret & { secret: string } {
 }
 
 /** Subscribes a URL to event types; the answer carries the signing secret, once. */
-export async function createWebhook(ctx: AdminContext, box: SecretBox, programId: string, input: { url: string; eventTypes: string[]; description?: string }): Promise<WebhookWithSecret> {
+export async function createWebhook(
+  ctx: AdminContext,
+  box: SecretBox,
+  programId: string,
+  input: { url: string; eventTypes: string[]; description?: string },
+): Promise<WebhookWithSecret> {
   assertProgramInScope(ctx.actor, programId);
   validateWebhookUrl(input.url);
   const eventTypes = validateEventTypes(input.eventTypes);
@@ -85,21 +91,42 @@ export async function createWebhook(ctx: AdminContext, box: SecretBox, programId
   const at = ctx.now.toISOString();
   return inTransaction(ctx.db, async (trx) => {
     if (!(await programExists(trx, programId))) throw notFound('program', programId);
-    const webhook: WebhookView = { id, programId, url: input.url, description: input.description ?? '', eventTypes, secretPrefix: stored.secretPrefix, active: true, createdAt: at, updatedAt: at };
+    const webhook: WebhookView = {
+      id,
+      programId,
+      url: input.url,
+      description: input.description ?? '',
+      eventTypes,
+      secretPrefix: stored.secretPrefix,
+      active: true,
+      createdAt: at,
+      updatedAt: at,
+    };
     await insertWebhook(trx, { ...webhook, ...stored });
     await audit(trx, ctx, { programId, action: 'webhook.create', entityType: 'webhook', entityId: id, after: webhook });
     return { webhook, secret };
   });
 }
 
-export async function updateWebhook(ctx: AdminContext, programId: string, webhookId: string, patch: { url?: string; eventTypes?: string[]; description?: string; active?: boolean }): Promise<WebhookView> {
+export async function updateWebhook(
+  ctx: AdminContext,
+  programId: string,
+  webhookId: string,
+  patch: { url?: string; eventTypes?: string[]; description?: string; active?: boolean },
+): Promise<WebhookView> {
   assertProgramInScope(ctx.actor, programId);
   if (patch.url !== undefined) validateWebhookUrl(patch.url);
   const eventTypes = patch.eventTypes === undefined ? undefined : validateEventTypes(patch.eventTypes);
   if ((patch.description ?? '').length > 500) throw invalidField('description', 'must be at most 500 characters');
   return inTransaction(ctx.db, async (trx) => {
     const before = await webhookRow(trx, programId, webhookId);
-    await updateWebhookRecord(trx, before.id, { url: patch.url, eventTypes, description: patch.description, active: patch.active, updatedAt: ctx.now.toISOString() });
+    await updateWebhookRecord(trx, before.id, {
+      url: patch.url,
+      eventTypes,
+      description: patch.description,
+      active: patch.active,
+      updatedAt: ctx.now.toISOString(),
+    });
     const after = await webhookRow(trx, programId, webhookId);
     await audit(trx, ctx, { programId, action: 'webhook.update', entityType: 'webhook', entityId: before.id, before, after });
     return after;
@@ -138,8 +165,19 @@ export async function listDeliveries(ctx: AdminContext, programId: string, f: De
   assertProgramInScope(ctx.actor, programId);
   const limit = pageLimit(f.limit);
   if (f.status !== undefined && !DELIVERY_STATUSES.includes(f.status)) throw invalidField('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
-  const rows = await searchDeliveries(ctx.db, programId, { status: f.status, webhookId: f.webhookId, eventType: f.eventType, eventId: f.eventId }, decodeCursor(f.cursor), limit + 1);
-  return toPage(rows, limit, (r) => [r.createdAt, r.id], (r) => r);
+  const rows = await searchDeliveries(
+    ctx.db,
+    programId,
+    { status: f.status, webhookId: f.webhookId, eventType: f.eventType, eventId: f.eventId },
+    decodeCursor(f.cursor),
+    limit + 1,
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.createdAt, r.id],
+    (r) => r,
+  );
 }
 
 export interface DeliveryDetail extends DeliveryView {

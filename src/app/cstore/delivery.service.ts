@@ -101,8 +101,22 @@ export class DeliveryService {
       if (row.state !== 'ready' && row.state !== 'delivered') {
         throw new AppError('InvalidTransition', `batch ${row.seq} is already ${row.state}; an admin can send it again`, { state: row.state });
       }
-      if (!(await settleBatch(trx, batchId, row.state, { state: target, ackMessage: message, deliveredAt: row.delivered_at ?? now, at: now }))) throw new AppError('Conflict', 'the batch changed meanwhile; read it again');
-      await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: `batch.${target}`, entity_type: 'update_batch', entity_id: batchId, before: { state: row.state }, after: { state: target }, reason: message }, now);
+      if (!(await settleBatch(trx, batchId, row.state, { state: target, ackMessage: message, deliveredAt: row.delivered_at ?? now, at: now })))
+        throw new AppError('Conflict', 'the batch changed meanwhile; read it again');
+      await writeAudit(
+        trx,
+        {
+          program_id: row.program_id,
+          ...auditActor(actor),
+          action: `batch.${target}`,
+          entity_type: 'update_batch',
+          entity_id: batchId,
+          before: { state: row.state },
+          after: { state: target },
+          reason: message,
+        },
+        now,
+      );
       return toBatch({ ...row, state: target, acknowledged_at: now, ack_message: message, delivered_at: row.delivered_at ?? now, updated_at: now });
     });
   }
@@ -114,7 +128,20 @@ export class DeliveryService {
       const row = await findBatch(trx, batchId);
       if (!row) throw new AppError('BatchNotFound', `No update batch ${batchId}`);
       await markReadyAgain(trx, batchId, now);
-      await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'batch.resent', entity_type: 'update_batch', entity_id: batchId, before: { state: row.state, ackMessage: row.ack_message }, after: { state: 'ready' }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: row.program_id,
+          ...auditActor(actor),
+          action: 'batch.resent',
+          entity_type: 'update_batch',
+          entity_id: batchId,
+          before: { state: row.state, ackMessage: row.ack_message },
+          after: { state: 'ready' },
+          reason: null,
+        },
+        now,
+      );
       return row;
     });
     await this.writeOutbox(row.location_id);

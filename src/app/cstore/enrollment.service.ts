@@ -132,7 +132,16 @@ export class EnrollmentService {
       });
       await writeAudit(
         trx,
-        { program_id: programId, ...auditActor(actor), action: 'enrollment.saved', entity_type: 'enrollment', entity_id: `${programId}:${manufacturer}`, before: existing ? shown(existing) : undefined, after: shown(values), reason: null },
+        {
+          program_id: programId,
+          ...auditActor(actor),
+          action: 'enrollment.saved',
+          entity_type: 'enrollment',
+          entity_id: `${programId}:${manufacturer}`,
+          before: existing ? shown(existing) : undefined,
+          after: shown(values),
+          reason: null,
+        },
         now,
       );
     });
@@ -158,7 +167,8 @@ export class EnrollmentService {
       if (!OUTLET_ID.test(input.outletId!)) throw bad('outletId', 'must be 1-64 letters, digits, dots, dashes or underscores');
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email!)) throw bad('email', 'is not an e-mail address');
     } else {
-      if (input.accountNumber !== undefined && !/^[A-Za-z0-9-]{4,40}$/.test(input.accountNumber)) throw bad('accountNumber', 'must be 4-40 letters, digits or dashes');
+      if (input.accountNumber !== undefined && !/^[A-Za-z0-9-]{4,40}$/.test(input.accountNumber))
+        throw bad('accountNumber', 'must be 4-40 letters, digits or dashes');
       if (input.clientSecret !== undefined && input.clientSecret.length < 8) throw bad('clientSecret', 'is too short to be a client secret');
     }
     if (input.baseUrl !== undefined && input.baseUrl !== null) {
@@ -168,7 +178,8 @@ export class EnrollmentService {
       } catch {
         url = null;
       }
-      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) throw bad('baseUrl', 'must be an http(s) URL without credentials');
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
+        throw bad('baseUrl', 'must be an http(s) URL without credentials');
     }
     return {
       ...input,
@@ -184,8 +195,21 @@ export class EnrollmentService {
     const connectorEnrollment: ManufacturerEnrollment =
       row.mode === 'single'
         ? { mode: 'single_store', outletId: row.outlet_id! }
-        : { mode: 'chain', accountNumber: box.open(row.account_number_enc!), clientId: box.open(row.client_id_enc!), clientSecret: box.open(row.client_secret_enc!) };
-    return { id: row.id, mode: row.mode, status: row.status, statusReason: row.status_reason, baseUrl: row.base_url, outletId: row.outlet_id, connectorEnrollment };
+        : {
+            mode: 'chain',
+            accountNumber: box.open(row.account_number_enc!),
+            clientId: box.open(row.client_id_enc!),
+            clientSecret: box.open(row.client_secret_enc!),
+          };
+    return {
+      id: row.id,
+      mode: row.mode,
+      status: row.status,
+      statusReason: row.status_reason,
+      baseUrl: row.base_url,
+      outletId: row.outlet_id,
+      connectorEnrollment,
+    };
   }
 
   /** The manufacturer refuses the enrollment itself (single store): stop syncing until it is saved again. */

@@ -193,17 +193,29 @@ export class LocationsService {
     const licenses = await licensesOfProgram(this.db, programId, now, { assignedOnly: true });
     const pendingBy = await pendingCountsOfProgram(this.db, programId);
     const registers = await this.registerViews(rows);
-    const syncs = await lastSyncs(this.db, rows.map((r) => r.id));
+    const syncs = await lastSyncs(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => {
       const own = licenses.filter((l) => l.locationId === row.id);
       const best = own.find((l) => l.state === 'active') ?? own.sort((a, b) => String(b.expiresAt).localeCompare(String(a.expiresAt)))[0];
-      return { ...toLocation(row), license: best ?? null, pendingChanges: pendingBy.get(row.id) ?? 0, register: registers.get(row.id)!, lastSync: syncs.get(row.id) ?? null };
+      return {
+        ...toLocation(row),
+        license: best ?? null,
+        pendingChanges: pendingBy.get(row.id) ?? 0,
+        register: registers.get(row.id)!,
+        lastSync: syncs.get(row.id) ?? null,
+      };
     });
   }
 
   /** Register status per location, from its batches counted by state (a few queries for all of them). */
   private async registerViews(rows: Pick<LocationRow, 'id' | 'agent_token_hash'>[]): Promise<Map<string, RegisterView>> {
-    const tallies = await batchTallies(this.db, rows.map((r) => r.id));
+    const tallies = await batchTallies(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return new Map(rows.map((r) => [r.id, registerView(tallies.get(r.id)!, r.agent_token_hash !== null)]));
   }
 
@@ -243,7 +255,11 @@ export class LocationsService {
     };
     await inTransaction(this.db, async (trx) => {
       await insertLocation(trx, location);
-      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'location.created', entity_type: 'location', entity_id: id, after: location, reason: null }, now);
+      await writeAudit(
+        trx,
+        { program_id: programId, ...auditActor(actor), action: 'location.created', entity_type: 'location', entity_id: id, after: location, reason: null },
+        now,
+      );
     });
     return this.get(id);
   }
@@ -261,9 +277,17 @@ export class LocationsService {
     if (v.syncTime !== undefined) set.syncTime = v.syncTime;
     if (v.outboxDir !== undefined) set.outboxDir = v.outboxDir;
     if (v.registerStoreId !== undefined) set.registerStoreId = v.registerStoreId;
-    if ((v.registerIds !== undefined && v.registerIds !== before.register_ids) || (v.registerIdStart !== undefined && v.registerIdStart !== before.register_id_start)) {
+    if (
+      (v.registerIds !== undefined && v.registerIds !== before.register_ids) ||
+      (v.registerIdStart !== undefined && v.registerIdStart !== before.register_id_start)
+    ) {
       // The register files what it has under the old ids; new ids would leave those records behind.
-      if (await hasBatches(this.db, locationId)) throw new AppError('InvalidTransition', 'registerIds and registerIdStart cannot change once a batch was accepted at this location: the register files its promotions under the ids it was sent', { field: v.registerIds !== undefined ? 'registerIds' : 'registerIdStart' });
+      if (await hasBatches(this.db, locationId))
+        throw new AppError(
+          'InvalidTransition',
+          'registerIds and registerIdStart cannot change once a batch was accepted at this location: the register files its promotions under the ids it was sent',
+          { field: v.registerIds !== undefined ? 'registerIds' : 'registerIdStart' },
+        );
       if (v.registerIds !== undefined) set.registerIds = v.registerIds;
       if (v.registerIdStart !== undefined) set.registerIdStart = v.registerIdStart;
     }
@@ -274,7 +298,20 @@ export class LocationsService {
     }
     await inTransaction(this.db, async (trx) => {
       await updateLocations(trx, locationId, set);
-      await writeAudit(trx, { program_id: before.program_id, ...auditActor(actor), action: 'location.updated', entity_type: 'location', entity_id: locationId, before: toLocation(before), after: patch, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: before.program_id,
+          ...auditActor(actor),
+          action: 'location.updated',
+          entity_type: 'location',
+          entity_id: locationId,
+          before: toLocation(before),
+          after: patch,
+          reason: null,
+        },
+        now,
+      );
     });
     return this.get(locationId);
   }
@@ -284,24 +321,46 @@ export class LocationsService {
    * Scan Data license. Going live straight from off is what roll-out is for.
    */
   async setStatus(locationId: string, status: IntegrationStatus, actor: Actor): Promise<LocationSummary> {
-    if (!INTEGRATION_STATUSES.includes(status)) throw new AppError('ValidationError', `status must be one of ${INTEGRATION_STATUSES.join(', ')}`, { field: 'status' });
+    if (!INTEGRATION_STATUSES.includes(status))
+      throw new AppError('ValidationError', `status must be one of ${INTEGRATION_STATUSES.join(', ')}`, { field: 'status' });
     const row = await this.row(locationId);
     const from = row.integration_status;
     if (from === status) return this.get(locationId);
-    const allowed = status === 'off' || (from === 'off' && status === 'pilot') || (from === 'pilot' && status === 'live') || (from === 'live' && status === 'pilot');
+    const allowed =
+      status === 'off' || (from === 'off' && status === 'pilot') || (from === 'pilot' && status === 'live') || (from === 'live' && status === 'pilot');
     if (!allowed) {
-      throw new AppError('InvalidTransition', `integration status cannot go from ${from} to ${status}; start with a pilot, then roll out`, { from, to: status });
+      throw new AppError('InvalidTransition', `integration status cannot go from ${from} to ${status}; start with a pilot, then roll out`, {
+        from,
+        to: status,
+      });
     }
     const now = this.now();
     if (status !== 'off') {
       const lic = await currentLicense(this.db, locationId, now);
       if (!lic || licenseState(lic, now) !== 'active') {
-        throw new AppError('NotLicensed', `${row.name} has no active Scan Data license${lic?.expires_at && lic.expires_at <= now ? ` (it expired ${lic.expires_at})` : ''}; assign one first`, { locationId });
+        throw new AppError(
+          'NotLicensed',
+          `${row.name} has no active Scan Data license${lic?.expires_at && lic.expires_at <= now ? ` (it expired ${lic.expires_at})` : ''}; assign one first`,
+          { locationId },
+        );
       }
     }
     await inTransaction(this.db, async (trx) => {
       await updateLocations(trx, locationId, { integrationStatus: status, updatedAt: now });
-      await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.status', entity_type: 'location', entity_id: locationId, before: { status: from }, after: { status }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: row.program_id,
+          ...auditActor(actor),
+          action: 'location.status',
+          entity_type: 'location',
+          entity_id: locationId,
+          before: { status: from },
+          after: { status },
+          reason: null,
+        },
+        now,
+      );
     });
     return this.get(locationId);
   }
@@ -334,8 +393,10 @@ export class LocationsService {
       }
       const reg = registers.get(p.id)!;
       if (reg.status === 'no_batches') block('pilot_nothing_accepted', `no promotions were accepted at ${p.name} yet; review them and Accept Changes first`);
-      else if (reg.status === 'failed') block('pilot_batch_failed', `the register at ${p.name} refused ${reg.failedBatches} update batch(es); fix and re-send before rolling out`);
-      else if (reg.status === 'waiting') block('pilot_batch_not_applied', `the POS agent at ${p.name} has not reported ${reg.unappliedBatches} update batch(es) as applied yet`);
+      else if (reg.status === 'failed')
+        block('pilot_batch_failed', `the register at ${p.name} refused ${reg.failedBatches} update batch(es); fix and re-send before rolling out`);
+      else if (reg.status === 'waiting')
+        block('pilot_batch_not_applied', `the POS agent at ${p.name} has not reported ${reg.unappliedBatches} update batch(es) as applied yet`);
     }
     return { ready: pilots.length > 0 && blockers.length === 0, pilot: pilots.map((p) => p.id), blockers };
   }
@@ -348,9 +409,14 @@ export class LocationsService {
    */
   async rollOut(programId: string, actor: Actor): Promise<RollOutResult> {
     const readiness = await this.rollOutReadiness(programId);
-    if (readiness.pilot.length === 0) throw new AppError('InvalidTransition', 'no location is in pilot; put one location in pilot, sync and accept there first', { code: 'no_pilot' });
+    if (readiness.pilot.length === 0)
+      throw new AppError('InvalidTransition', 'no location is in pilot; put one location in pilot, sync and accept there first', { code: 'no_pilot' });
     if (!readiness.ready) {
-      throw new AppError('PilotNotReady', `roll-out waits until the pilot's promotions were reviewed and confirmed: ${readiness.blockers.map((b) => b.reason).join('; ')}`, { blockers: readiness.blockers });
+      throw new AppError(
+        'PilotNotReady',
+        `roll-out waits until the pilot's promotions were reviewed and confirmed: ${readiness.blockers.map((b) => b.reason).join('; ')}`,
+        { blockers: readiness.blockers },
+      );
     }
     const now = this.now();
     const rows = await locationsOfProgram(this.db, programId);
@@ -366,14 +432,37 @@ export class LocationsService {
       const lic = await currentLicense(this.db, r.id, now);
       const state = lic ? licenseState(lic, now) : 'unassigned';
       const outlet = (JSON.parse(r.outlet_ids) as Location['outletIds']).rjr ?? (enrollment?.mode === 'single' ? enrollment.outlet_id : null);
-      if (state !== 'active') result.skipped.push({ locationId: r.id, name: r.name, reason: state === 'expired' ? `Scan Data license expired ${lic!.expires_at}` : state === 'scheduled' ? `Scan Data license starts ${lic!.starts_at}` : 'no Scan Data license assigned' });
+      if (state !== 'active')
+        result.skipped.push({
+          locationId: r.id,
+          name: r.name,
+          reason:
+            state === 'expired'
+              ? `Scan Data license expired ${lic!.expires_at}`
+              : state === 'scheduled'
+                ? `Scan Data license starts ${lic!.starts_at}`
+                : 'no Scan Data license assigned',
+        });
       else if (!outlet) result.skipped.push({ locationId: r.id, name: r.name, reason: 'no RJR outlet id' });
       else toLive.push(r.id);
     }
     if (toLive.length) {
       await inTransaction(this.db, async (trx) => {
         await updateLocations(trx, toLive, { integrationStatus: 'live', updatedAt: now });
-        await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'cstore.rollout', entity_type: 'program', entity_id: programId, before: { pilot: result.pilot }, after: { live: toLive, skipped: result.skipped }, reason: null }, now);
+        await writeAudit(
+          trx,
+          {
+            program_id: programId,
+            ...auditActor(actor),
+            action: 'cstore.rollout',
+            entity_type: 'program',
+            entity_id: programId,
+            before: { pilot: result.pilot },
+            after: { live: toLive, skipped: result.skipped },
+            reason: null,
+          },
+          now,
+        );
       });
     }
     result.turnedLive = toLive;
@@ -390,7 +479,19 @@ export class LocationsService {
     const ids = Array.from({ length: count }, () => newId());
     return inTransaction(this.db, async (trx) => {
       const licenses = await insertLicenses(trx, programId, term, ids, now);
-      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'license.bought', entity_type: 'program', entity_id: programId, after: { term, count, ids }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: programId,
+          ...auditActor(actor),
+          action: 'license.bought',
+          entity_type: 'program',
+          entity_id: programId,
+          after: { term, count, ids },
+          reason: null,
+        },
+        now,
+      );
       return licenses;
     });
   }
@@ -416,12 +517,17 @@ export class LocationsService {
     const lic = await findLicense(this.db, licenseId, now);
     if (!lic) throw new AppError('LicenseNotFound', `No license ${licenseId}`);
     const loc = await findLocationRow(this.db, locationId);
-    if (!loc || loc.program_id !== lic.programId) throw new AppError('LocationNotFound', `No location ${locationId} in this license's program`, { field: 'locationId' });
+    if (!loc || loc.program_id !== lic.programId)
+      throw new AppError('LocationNotFound', `No location ${locationId} in this license's program`, { field: 'locationId' });
     const alreadyAssigned = (to: string) =>
-      new AppError('LicenseAlreadyAssigned', to === locationId ? 'This license is already assigned to this location' : 'This license is already assigned to another location; buy another license', {
-        licenseId,
-        assignedTo: to,
-      });
+      new AppError(
+        'LicenseAlreadyAssigned',
+        to === locationId ? 'This license is already assigned to this location' : 'This license is already assigned to another location; buy another license',
+        {
+          licenseId,
+          assignedTo: to,
+        },
+      );
     if (lic.locationId) throw alreadyAssigned(lic.locationId);
     return inTransaction(this.db, async (trx) => {
       const startsAt = (await coveredUntil(trx, locationId, now)) ?? now;
@@ -431,7 +537,19 @@ export class LocationsService {
         const again = await findLicense(trx, licenseId, now);
         throw alreadyAssigned(again?.locationId ?? '');
       }
-      await writeAudit(trx, { program_id: lic.programId, ...auditActor(actor), action: 'license.assigned', entity_type: 'license', entity_id: licenseId, after: { locationId, startsAt, expiresAt }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: lic.programId,
+          ...auditActor(actor),
+          action: 'license.assigned',
+          entity_type: 'license',
+          entity_id: licenseId,
+          after: { locationId, startsAt, expiresAt },
+          reason: null,
+        },
+        now,
+      );
       return (await findLicense(trx, licenseId, now))!;
     });
   }
@@ -451,7 +569,20 @@ export class LocationsService {
     await inTransaction(this.db, async (trx) => {
       await updateLocations(trx, locationId, { enrollmentError: null, updatedAt: now });
       if (singleOfThisOutlet) await setEnrollmentStatus(trx, { id: enrollment.id }, 'ok', null, now);
-      await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.outlet_retry', entity_type: 'location', entity_id: locationId, before: { enrollmentError: row.enrollment_error }, after: { enrollmentError: null }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: row.program_id,
+          ...auditActor(actor),
+          action: 'location.outlet_retry',
+          entity_type: 'location',
+          entity_id: locationId,
+          before: { enrollmentError: row.enrollment_error },
+          after: { enrollmentError: null },
+          reason: null,
+        },
+        now,
+      );
     });
     return { cleared: true };
   }
@@ -466,7 +597,19 @@ export class LocationsService {
     const now = this.now();
     await inTransaction(this.db, async (trx) => {
       await updateLocations(trx, locationId, { agentToken: { hash: sha256(token), prefix }, updatedAt: now });
-      await writeAudit(trx, { program_id: row.program_id, ...auditActor(actor), action: 'location.agent_token', entity_type: 'location', entity_id: locationId, after: { prefix }, reason: null }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: row.program_id,
+          ...auditActor(actor),
+          action: 'location.agent_token',
+          entity_type: 'location',
+          entity_id: locationId,
+          after: { prefix },
+          reason: null,
+        },
+        now,
+      );
     });
     return { token, prefix };
   }
@@ -515,7 +658,8 @@ function validateLocation(input: LocationPatch, creating: boolean): LocationPatc
     out.syncTime = input.syncTime;
   }
   if (input.registerStoreId !== undefined) {
-    if (input.registerStoreId !== null && (typeof input.registerStoreId !== 'string' || !REGISTER_STORE_ID.test(input.registerStoreId))) throw bad('registerStoreId', 'must be 1-20 letters, digits, dots, dashes or underscores (the store number the register knows)');
+    if (input.registerStoreId !== null && (typeof input.registerStoreId !== 'string' || !REGISTER_STORE_ID.test(input.registerStoreId)))
+      throw bad('registerStoreId', 'must be 1-20 letters, digits, dots, dashes or underscores (the store number the register knows)');
     out.registerStoreId = input.registerStoreId;
   }
   if (input.registerIds !== undefined) {
@@ -523,11 +667,13 @@ function validateLocation(input: LocationPatch, creating: boolean): LocationPatc
     out.registerIds = input.registerIds;
   }
   if (input.registerIdStart !== undefined) {
-    if (!Number.isInteger(input.registerIdStart) || input.registerIdStart < 1 || input.registerIdStart > MAX_REGISTER_ID_START) throw bad('registerIdStart', `must be a whole number from 1 to ${MAX_REGISTER_ID_START}`);
+    if (!Number.isInteger(input.registerIdStart) || input.registerIdStart < 1 || input.registerIdStart > MAX_REGISTER_ID_START)
+      throw bad('registerIdStart', `must be a whole number from 1 to ${MAX_REGISTER_ID_START}`);
     out.registerIdStart = input.registerIdStart;
   }
   if (input.outboxDir !== undefined) {
-    if (input.outboxDir !== null && (!input.outboxDir.startsWith('/') || input.outboxDir.includes('\0') || input.outboxDir.length > 500)) throw bad('outboxDir', 'must be an absolute folder path');
+    if (input.outboxDir !== null && (!input.outboxDir.startsWith('/') || input.outboxDir.includes('\0') || input.outboxDir.length > 500))
+      throw bad('outboxDir', 'must be an absolute folder path');
     out.outboxDir = input.outboxDir;
   }
   return out;

@@ -71,7 +71,8 @@ export class ReviewService {
    * Any id that is not a pending change of this location fails the whole request, writing nothing.
    */
   async accept(locationId: string, req: AcceptRequest, actor: Actor): Promise<AcceptResult> {
-    if (!req.all && !(req.changeIds && req.changeIds.length)) throw new AppError('ValidationError', 'send changeIds, or all: true to accept every pending change', { field: 'changeIds' });
+    if (!req.all && !(req.changeIds && req.changeIds.length))
+      throw new AppError('ValidationError', 'send changeIds, or all: true to accept every pending change', { field: 'changeIds' });
     if (req.all && req.changeIds?.length) throw new AppError('ValidationError', 'send either changeIds or all: true, not both', { field: 'all' });
     const now = this.deps.clock().toISOString();
     const out = await inTransaction(this.db, async (trx) => {
@@ -101,7 +102,19 @@ export class ReviewService {
       const ids = rows.map((r) => r.id);
       await decideChanges(trx, ids, { status: 'rejected', reason: why, at: now, by: actor.id });
       const programId = rows[0]!.program_id;
-      await writeAudit(trx, { program_id: programId, ...auditActor(actor), action: 'changes.rejected', entity_type: 'location', entity_id: locationId, after: { changeIds: ids }, reason: why }, now);
+      await writeAudit(
+        trx,
+        {
+          program_id: programId,
+          ...auditActor(actor),
+          action: 'changes.rejected',
+          entity_type: 'location',
+          entity_id: locationId,
+          after: { changeIds: ids },
+          reason: why,
+        },
+        now,
+      );
       return { rejected: rows.map((r) => toChange({ ...r, status: 'rejected', reason: why, decided_at: now, decided_by: actor.id })) };
     });
   }
@@ -112,10 +125,13 @@ export class ReviewService {
     const rows = await changesByIds(trx, ids);
     const found = new Map(rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => found.get(id)?.location_id !== locationId);
-    if (missing.length) throw new AppError('ChangeNotFound', `${missing.length} change(s) are not changes of this location`, { changeIds: missing.slice(0, 50) });
+    if (missing.length)
+      throw new AppError('ChangeNotFound', `${missing.length} change(s) are not changes of this location`, { changeIds: missing.slice(0, 50) });
     const decided = rows.filter((r) => r.status !== 'pending');
     if (decided.length) {
-      throw new AppError('ChangeNotPending', `${decided.length} change(s) were already decided`, { changes: decided.slice(0, 50).map((r) => ({ id: r.id, status: r.status, batchId: r.batch_id })) });
+      throw new AppError('ChangeNotPending', `${decided.length} change(s) were already decided`, {
+        changes: decided.slice(0, 50).map((r) => ({ id: r.id, status: r.status, batchId: r.batch_id })),
+      });
     }
     return ids.map((id) => found.get(id)!).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
@@ -177,8 +193,24 @@ export async function acceptRows(
   const puts = rows.filter((r) => r.after !== null).map((r) => ({ manufacturer: r.manufacturer, externalId: r.external_id, promotion: r.after! }));
   const ends = rows.filter((r) => r.after === null).map((r) => ({ manufacturer: r.manufacturer, externalId: r.external_id }));
   await applyToRegister(trx, loc.id, batchId, now, puts, ends);
-  await markAccepted(trx, rows.map((r) => r.id), { batchId, at: now, by: actor.id });
-  await writeAudit(trx, { program_id: loc.program_id, ...auditActor(actor), action: 'changes.accepted', entity_type: 'update_batch', entity_id: batchId, after: { locationId: loc.id, seq, summary, changes: rows.length }, reason: null }, now);
+  await markAccepted(
+    trx,
+    rows.map((r) => r.id),
+    { batchId, at: now, by: actor.id },
+  );
+  await writeAudit(
+    trx,
+    {
+      program_id: loc.program_id,
+      ...auditActor(actor),
+      action: 'changes.accepted',
+      entity_type: 'update_batch',
+      entity_id: batchId,
+      after: { locationId: loc.id, seq, summary, changes: rows.length },
+      reason: null,
+    },
+    now,
+  );
   return batch;
 }
 

@@ -56,15 +56,29 @@ export class SyncService {
     if (loc.integration_status === 'off') return { code: 'integration_off', message: `integration is off at ${loc.name}; set it to pilot or live` };
     const lic = await currentLicense(this.db, loc.id, iso);
     const state = lic ? licenseState(lic, iso) : 'unassigned';
-    if (state === 'expired') return { code: 'license_expired', message: `Scan Data license expired ${lic!.expires_at}; assign a new license to resume the sync` };
-    if (state !== 'active') return { code: 'not_licensed', message: state === 'scheduled' ? `Scan Data license starts ${lic!.starts_at}` : `${loc.name} has no Scan Data license; assign one to sync` };
+    if (state === 'expired')
+      return { code: 'license_expired', message: `Scan Data license expired ${lic!.expires_at}; assign a new license to resume the sync` };
+    if (state !== 'active')
+      return {
+        code: 'not_licensed',
+        message: state === 'scheduled' ? `Scan Data license starts ${lic!.starts_at}` : `${loc.name} has no Scan Data license; assign one to sync`,
+      };
     const enrollment = await findEnrollment(this.db, loc.program_id, manufacturer);
     if (!enrollment) return { code: 'no_enrollment', message: `the program has no ${manufacturer.toUpperCase()} enrollment` };
-    if (enrollment.status === 'broken') return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} enrollment is broken: ${enrollment.status_reason ?? 'no reason given'}; save the enrollment again once fixed` };
-    if (loc.enrollment_error) return { code: 'enrollment_broken', message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; once fixed at RJR, retry the location (POST …/retry-outlet), or change the outlet id` };
+    if (enrollment.status === 'broken')
+      return {
+        code: 'enrollment_broken',
+        message: `${manufacturer.toUpperCase()} enrollment is broken: ${enrollment.status_reason ?? 'no reason given'}; save the enrollment again once fixed`,
+      };
+    if (loc.enrollment_error)
+      return {
+        code: 'enrollment_broken',
+        message: `${manufacturer.toUpperCase()} refuses this outlet: ${loc.enrollment_error}; once fixed at RJR, retry the location (POST …/retry-outlet), or change the outlet id`,
+      };
     const outlet = outletOf(loc, manufacturer, enrollment);
     if (!outlet) return { code: 'no_outlet_id', message: `${loc.name} has no ${manufacturer.toUpperCase()} outlet id` };
-    if (enrollment.mode === 'single' && outlet !== enrollment.outlet_id) return { code: 'no_outlet_id', message: `the single-store enrollment covers outlet ${enrollment.outlet_id} only, not ${outlet}` };
+    if (enrollment.mode === 'single' && outlet !== enrollment.outlet_id)
+      return { code: 'no_outlet_id', message: `the single-store enrollment covers outlet ${enrollment.outlet_id} only, not ${outlet}` };
     return null;
   }
 
@@ -84,7 +98,11 @@ export class SyncService {
       enrollment = (await this.enrollments.forSync(loc.program_id, manufacturer))!;
     } catch {
       // A changed TILLPOINT_SECRET_KEY: the sealed credentials no longer open.
-      return this.record(base, { status: 'failed', errorCode: 'credentials_unreadable', error: 'the stored enrollment credentials cannot be opened with the configured TILLPOINT_SECRET_KEY; save the enrollment again' });
+      return this.record(base, {
+        status: 'failed',
+        errorCode: 'credentials_unreadable',
+        error: 'the stored enrollment credentials cannot be opened with the configured TILLPOINT_SECRET_KEY; save the enrollment again',
+      });
     }
     const outlet = outletOf(loc, manufacturer, enrollment)!;
     let feed: FetchPromotionsResult;
@@ -98,17 +116,38 @@ export class SyncService {
         await updateLocations(this.db, loc.id, { enrollmentError: { reason: e.reason, at: now } });
         if (enrollment.mode === 'single') await this.enrollments.markBroken(loc.program_id, manufacturer, e.reason);
       }
-      const run = await this.record(base, { status: 'failed', errorCode: err?.code ?? 'internal', error: err ? err.message : `unexpected error: ${(e as Error).message}` });
+      const run = await this.record(base, {
+        status: 'failed',
+        errorCode: err?.code ?? 'internal',
+        error: err ? err.message : `unexpected error: ${(e as Error).message}`,
+      });
       this.deps.log.warn({ locationId: loc.id, runId: run.id, errorCode: run.errorCode, error: run.error }, 'promotion sync failed');
       return run;
     }
 
     try {
       const run = await inTransaction(this.db, (trx) => this.apply(trx, base, feed));
-      this.deps.log.info({ locationId: loc.id, runId: run.id, added: run.added, modified: run.modified, ended: run.ended, rejected: run.rejected, pages: run.pages, ms: run.durationMs }, 'promotion sync finished');
+      this.deps.log.info(
+        {
+          locationId: loc.id,
+          runId: run.id,
+          added: run.added,
+          modified: run.modified,
+          ended: run.ended,
+          rejected: run.rejected,
+          pages: run.pages,
+          ms: run.durationMs,
+        },
+        'promotion sync finished',
+      );
       return run;
     } catch (e) {
-      const run = await this.record(base, { status: 'failed', errorCode: 'storage', error: `could not store the changes: ${(e as Error).message}`, pages: feed.pages });
+      const run = await this.record(base, {
+        status: 'failed',
+        errorCode: 'storage',
+        error: `could not store the changes: ${(e as Error).message}`,
+        pages: feed.pages,
+      });
       this.deps.log.error({ locationId: loc.id, runId: run.id, err: e }, 'promotion sync could not store its changes');
       return run;
     }
@@ -136,7 +175,11 @@ export class SyncService {
     const now = this.deps.clock().toISOString();
     const runId = newId();
     const withdrawn = (plan.superseded as typeof input).map((c) => c.row).filter((r) => r.status === 'pending');
-    await decideChanges(trx, withdrawn.map((r) => r.id), { status: 'superseded', at: now, by: `sync:${runId}` });
+    await decideChanges(
+      trx,
+      withdrawn.map((r) => r.id),
+      { status: 'superseded', at: now, by: `sync:${runId}` },
+    );
     const rows: ChangeRow[] = plan.changes.map((c) => ({
       id: newId(),
       program_id: loc.program_id,
@@ -280,7 +323,11 @@ interface RunFields extends SyncCounts {
 
 const parse = (text: string | null): Promotion | null => (text === null ? null : (JSON.parse(text) as Promotion));
 
-export function outletOf(loc: Pick<LocationRow, 'outlet_ids'>, manufacturer: Manufacturer, enrollment: { mode: 'single' | 'chain'; outlet_id?: string | null; outletId?: string | null }): string | null {
+export function outletOf(
+  loc: Pick<LocationRow, 'outlet_ids'>,
+  manufacturer: Manufacturer,
+  enrollment: { mode: 'single' | 'chain'; outlet_id?: string | null; outletId?: string | null },
+): string | null {
   const own = (JSON.parse(loc.outlet_ids) as Location['outletIds'])[manufacturer];
   if (own) return own;
   return enrollment.mode === 'single' ? (enrollment.outlet_id ?? enrollment.outletId ?? null) : null;
@@ -291,12 +338,20 @@ export function outletOf(loc: Pick<LocationRow, 'outlet_ids'>, manufacturer: Man
  * is pending: the same offer is not queued again every morning. The latest rejection per
  * promotion counts; a feed that changes the promotion again queues it again.
  */
-async function rememberedRejections(trx: Tx, locationId: string, manufacturer: Manufacturer, register: Promotion[], pending: ChangeRow[]): Promise<ChangeRow[]> {
+async function rememberedRejections(
+  trx: Tx,
+  locationId: string,
+  manufacturer: Manufacturer,
+  register: Promotion[],
+  pending: ChangeRow[],
+): Promise<ChangeRow[]> {
   const rows = await rejectedChanges(trx, locationId, manufacturer);
   if (!rows.length) return [];
   const onRegister = new Map(register.map((p) => [promotionKey(p), p]));
   const pendingIds = new Set(pending.map((r) => r.external_id));
   const latest = new Map<string, ChangeRow>();
   for (const r of rows) latest.set(r.external_id, r);
-  return [...latest.values()].filter((r) => !pendingIds.has(r.external_id) && sameOnRegister(parse(r.before), onRegister.get(promotionKey({ manufacturer, externalId: r.external_id })) ?? null));
+  return [...latest.values()].filter(
+    (r) => !pendingIds.has(r.external_id) && sameOnRegister(parse(r.before), onRegister.get(promotionKey({ manufacturer, externalId: r.external_id })) ?? null),
+  );
 }

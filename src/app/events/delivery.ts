@@ -153,7 +153,12 @@ export class WebhookDeliverer {
     const nowIso = now.toISOString();
     const token = newId();
     // Leased to this worker (one statement, atomic on both engines); lapsed leases are taken again.
-    const claimed = await claimDueDeliveries(this.db, { token, now: nowIso, leaseUntil: new Date(now.getTime() + this.config.leaseMs).toISOString(), limit: this.config.batchSize });
+    const claimed = await claimDueDeliveries(this.db, {
+      token,
+      now: nowIso,
+      leaseUntil: new Date(now.getTime() + this.config.leaseMs).toISOString(),
+      limit: this.config.batchSize,
+    });
     const outcome = { delivered: 0, retrying: 0, dead: 0 };
     if (claimed.length === 0) return outcome;
 
@@ -168,7 +173,12 @@ export class WebhookDeliverer {
     return outcome;
   }
 
-  private async attempt(d: DeliveryRow, sub: SubscriptionRow | undefined, event: OutboxEventRow | undefined, token: string): Promise<'delivered' | 'retrying' | 'dead'> {
+  private async attempt(
+    d: DeliveryRow,
+    sub: SubscriptionRow | undefined,
+    event: OutboxEventRow | undefined,
+    token: string,
+  ): Promise<'delivered' | 'retrying' | 'dead'> {
     if (!sub || !event) return this.fail(d, token, null, 'webhook or event no longer exists', true);
     if (sub.active !== 1) return this.fail(d, token, null, 'webhook is disabled', true);
     if (sub.key_fingerprint !== this.deps.secrets.fingerprint()) {
@@ -180,7 +190,13 @@ export class WebhookDeliverer {
     } catch {
       return this.fail(d, token, null, 'the webhook secret cannot be opened with this TILLPOINT_SECRET_KEY; rotate the webhook secret', false);
     }
-    const envelope: EventEnvelope<unknown> = { id: event.id, type: event.type, programId: event.program_id, createdAt: event.created_at, data: JSON.parse(event.payload) };
+    const envelope: EventEnvelope<unknown> = {
+      id: event.id,
+      type: event.type,
+      programId: event.program_id,
+      createdAt: event.created_at,
+      data: JSON.parse(event.payload),
+    };
     const body = JSON.stringify(envelope);
     try {
       const res = await this.fetch(sub.url, {
@@ -202,7 +218,10 @@ export class WebhookDeliverer {
       return this.fail(d, token, res.status, `HTTP ${res.status}${text ? `: ${text}` : ''}`, false);
     } catch (e) {
       const err = e as Error;
-      const why = err.name === 'TimeoutError' ? `no answer within ${this.config.timeoutMs} ms` : `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`;
+      const why =
+        err.name === 'TimeoutError'
+          ? `no answer within ${this.config.timeoutMs} ms`
+          : `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`;
       return this.fail(d, token, null, why, false);
     }
   }

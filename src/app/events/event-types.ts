@@ -43,7 +43,13 @@ export interface TransactionClaimedData {
   claimedAt: string;
 }
 
-export function claimedEventData(txn: LoyaltyTransactionTable, guestId: string, e: { subtotalCents: number; pointsEarned: number; pointsRedeemed: number; applied: AppliedIncentive[] }, balance: number, at: string): TransactionClaimedData {
+export function claimedEventData(
+  txn: LoyaltyTransactionTable,
+  guestId: string,
+  e: { subtotalCents: number; pointsEarned: number; pointsRedeemed: number; applied: AppliedIncentive[] },
+  balance: number,
+  at: string,
+): TransactionClaimedData {
   return {
     transactionId: txn.id,
     guestId,
@@ -77,7 +83,12 @@ export interface TransactionVoidedData {
   voidedAt: string;
 }
 
-export function voidedEventData(txn: LoyaltyTransactionTable, moved: { pointsReturned: number; pointsTakenBack: number }, voidedBy: 'pos' | 'admin', at: string): TransactionVoidedData {
+export function voidedEventData(
+  txn: LoyaltyTransactionTable,
+  moved: { pointsReturned: number; pointsTakenBack: number },
+  voidedBy: 'pos' | 'admin',
+  at: string,
+): TransactionVoidedData {
   return {
     transactionId: txn.id,
     guestId: txn.guest_id,

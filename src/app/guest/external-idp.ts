@@ -65,8 +65,10 @@ export class ExternalIdpVerifier {
       throw new AppError('ServiceUnavailable', 'The identity provider could not be reached to verify the token');
     }
     const sub = payload.sub;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) throw new AppError('Unauthorized', 'Token has no usable sub claim', { reason: 'invalid' });
-    const email = typeof payload.email === 'string' && /^[^@\s]+@[^@\s]+$/.test(payload.email) && payload.email.length <= 254 ? payload.email.toLowerCase() : null;
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255)
+      throw new AppError('Unauthorized', 'Token has no usable sub claim', { reason: 'invalid' });
+    const email =
+      typeof payload.email === 'string' && /^[^@\s]+@[^@\s]+$/.test(payload.email) && payload.email.length <= 254 ? payload.email.toLowerCase() : null;
     const name = typeof payload.name === 'string' ? payload.name.slice(0, 100) : null;
     return { issuer: config.issuer, subject: sub, email, emailVerified: email !== null && payload.email_verified === true, name };
   }

@@ -152,7 +152,14 @@ export class GuestAppService {
   async balance(
     p: GuestPrincipal,
     program: Program,
-  ): Promise<{ balance: number; pointsReserved: number; available: number; buckets: ExpirationBucket[]; expiryPolicy: Program['expiry']; tier: GuestTier | null }> {
+  ): Promise<{
+    balance: number;
+    pointsReserved: number;
+    available: number;
+    buckets: ExpirationBucket[];
+    expiryPolicy: Program['expiry'];
+    tier: GuestTier | null;
+  }> {
     // guestRow checks the guest is this program's, so its ledger is too.
     const [guest, ledgers, selection] = await Promise.all([this.guestRow(p), ledgerEntries(this.db, [p.guestId]), this.selection(p)]);
     const entries = ledgers.get(p.guestId) ?? [];
@@ -169,7 +176,11 @@ export class GuestAppService {
 
   /** Every active reward and offer, each evaluated alone against the guest's balance and history, now, as the POS would. */
   async incentives(p: GuestPrincipal, program: Program, where: Where): Promise<{ rewards: IncentiveAvailability[]; offers: IncentiveAvailability[] }> {
-    const [guest, incentives, store] = await Promise.all([this.guestRow(p), listActiveIncentives(this.db, p.programId), this.store(p.programId, where.storeId)]);
+    const [guest, incentives, store] = await Promise.all([
+      this.guestRow(p),
+      listActiveIncentives(this.db, p.programId),
+      this.store(p.programId, where.storeId),
+    ]);
     const ctx = await this.context(program, guest, store, where, incentives);
     const sorted = incentives.sort((a, b) => a.kind.localeCompare(b.kind) || a.pointCost - b.pointCost || a.name.localeCompare(b.name));
     // Every incentive judged alone against an empty basket, in one pass of the rules engine.
@@ -206,7 +217,13 @@ export class GuestAppService {
   async select(p: GuestPrincipal, program: Program, rewardIds: string[], offerId: string | null): Promise<SelectionView> {
     const picked = await this.resolveSelection(p, program, rewardIds, offerId);
     const nowIso = this.clock().toISOString();
-    await saveSelection(this.db, p.programId, p.guestId, picked.map((i) => i.id), nowIso);
+    await saveSelection(
+      this.db,
+      p.programId,
+      p.guestId,
+      picked.map((i) => i.id),
+      nowIso,
+    );
     return selectionView(picked, nowIso);
   }
 
@@ -215,23 +232,31 @@ export class GuestAppService {
   }
 
   /** A one-time code carrying the given selection, or the stored one when none is given. */
-  async createCode(p: GuestPrincipal, program: Program, explicit: { rewardIds: string[]; offerId: string | null } | null): Promise<{ code: string; expiresAt: string; selection: SelectionView }> {
+  async createCode(
+    p: GuestPrincipal,
+    program: Program,
+    explicit: { rewardIds: string[]; offerId: string | null } | null,
+  ): Promise<{ code: string; expiresAt: string; selection: SelectionView }> {
     let selection: SelectionView;
     if (explicit) {
       selection = selectionView(await this.resolveSelection(p, program, explicit.rewardIds, explicit.offerId), null);
     } else {
       const stored = await this.selection(p);
       // Re-check the stored selection: the balance or the rules may have changed since.
-      selection = stored.incentives.length > 0 ? { ...selectionView(await this.resolveSelection(p, program, stored.rewardIds, stored.offerId), stored.updatedAt) } : stored;
+      selection =
+        stored.incentives.length > 0
+          ? { ...selectionView(await this.resolveSelection(p, program, stored.rewardIds, stored.offerId), stored.updatedAt) }
+          : stored;
     }
-    const { code, expiresAt } = await this.loyalty.createCode(p.programId, p.guestId, [...selection.rewardIds, ...(selection.offerId ? [selection.offerId] : [])]);
+    const { code, expiresAt } = await this.loyalty.createCode(p.programId, p.guestId, [
+      ...selection.rewardIds,
+      ...(selection.offerId ? [selection.offerId] : []),
+    ]);
     return { code, expiresAt, selection };
   }
 
   async codeStatus(p: GuestPrincipal, code: string): Promise<CodeStatus> {
-    const row = /^\d{6}$/.test(code)
-      ? await newestCodeOfGuest(this.db, p.programId, p.guestId, code)
-      : undefined;
+    const row = /^\d{6}$/.test(code) ? await newestCodeOfGuest(this.db, p.programId, p.guestId, code) : undefined;
     if (!row) throw new AppError('NotFound', 'You have no code with these digits', { field: 'code' });
     const nowIso = this.clock().toISOString();
     return {
@@ -249,7 +274,11 @@ export class GuestAppService {
   async transactions(p: GuestPrincipal, limit: number, cursor: string | null): Promise<Page<TransactionItem>> {
     const rows = await transactionsOfGuest(this.db, p.programId, p.guestId, decodeCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
-    const entries = await ledgerOfTransactions(this.db, p.guestId, page.map((r) => r.id));
+    const entries = await ledgerOfTransactions(
+      this.db,
+      p.guestId,
+      page.map((r) => r.id),
+    );
     return {
       items: page.map((r) => ({ ...r, ledger: entries.filter((e) => e.transactionId === r.id).map(toLedgerItem) })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null,
@@ -270,7 +299,12 @@ export class GuestAppService {
    * Redeems a promo code for the guest. An offer it unlocks becomes the selected offer (replacing
    * any other); a reward is only returned, since pre-selecting it spends points.
    */
-  async redeemPromo(p: GuestPrincipal, program: Program, promoCodes: PromoCodes, code: string): Promise<{ incentive: IncentiveSummary; selected: boolean; selection: SelectionView }> {
+  async redeemPromo(
+    p: GuestPrincipal,
+    program: Program,
+    promoCodes: PromoCodes,
+    code: string,
+  ): Promise<{ incentive: IncentiveSummary; selected: boolean; selection: SelectionView }> {
     const { incentive } = await promoCodes.redeem({ programId: p.programId, guestId: p.guestId, code, channel: 'app', caller: `guest:${p.guestId}` });
     let selection = await this.selection(p);
     let selected = false;
@@ -294,12 +328,14 @@ export class GuestAppService {
     const picked: Incentive[] = [];
     rewardIds.forEach((id, i) => {
       const incentive = incentives.get(id);
-      if (!incentive || incentive.kind !== 'REWARD') throw new AppError('RewardNotFoundError', `No active reward ${id} in this program`, { field: `rewardIds[${i}]`, incentiveId: id });
+      if (!incentive || incentive.kind !== 'REWARD')
+        throw new AppError('RewardNotFoundError', `No active reward ${id} in this program`, { field: `rewardIds[${i}]`, incentiveId: id });
       picked.push(incentive);
     });
     if (offerId !== null) {
       const incentive = incentives.get(offerId);
-      if (!incentive || incentive.kind !== 'OFFER') throw new AppError('OfferNotFoundError', `No active offer ${offerId} in this program`, { field: 'offerId', incentiveId: offerId });
+      if (!incentive || incentive.kind !== 'OFFER')
+        throw new AppError('OfferNotFoundError', `No active offer ${offerId} in this program`, { field: 'offerId', incentiveId: offerId });
       picked.push(incentive);
     }
     if (picked.length > 0) {
@@ -432,6 +468,7 @@ export function encodeCursor(at: string, id: string): string {
 export function decodeCursor(cursor: string | null): { at: string; id: string } | null {
   if (cursor === null || cursor === '') return null;
   const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || extra !== undefined || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at)) throw new AppError('ValidationError', 'cursor is not a cursor this API returned', { field: 'cursor' });
+  if (!at || !id || extra !== undefined || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at))
+    throw new AppError('ValidationError', 'cursor is not a cursor this API returned', { field: 'cursor' });
   return { at, id };
 }

@@ -134,7 +134,16 @@ export class GuestAuthService {
     const codeHash = await hashCode(code);
     const known = await guestIdWithEmail(this.db, program.id, email);
     const id = newId();
-    await insertLoginCode(this.db, { id, program_id: program.id, email, code_hash: codeHash, attempts: 0, created_at: now.toISOString(), expires_at: expiresAt, consumed_at: null });
+    await insertLoginCode(this.db, {
+      id,
+      program_id: program.id,
+      email,
+      code_hash: codeHash,
+      attempts: 0,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      consumed_at: null,
+    });
     try {
       await this.opts.sender.send({ programSlug: program.slug, programName: program.name, email, code, expiresAt, signUp: !known }, { log });
     } catch (err) {
@@ -153,7 +162,12 @@ export class GuestAuthService {
    * Exchanges e-mail + login code for a bearer token; signs the guest up on first use. A code
    * takes `loginCodeAttempts` wrong entries, and repeated misses lock the e-mail out for a while.
    */
-  async verify(program: Program, rawEmail: string, code: string, name: string | null): Promise<{ token: string; expiresAt: string; guestId: string; signedUp: boolean }> {
+  async verify(
+    program: Program,
+    rawEmail: string,
+    code: string,
+    name: string | null,
+  ): Promise<{ token: string; expiresAt: string; guestId: string; signedUp: boolean }> {
     const email = normalizeEmail(rawEmail);
     if (!/^\d{6}$/.test(code)) throw new AppError('ValidationError', 'code must be the 6 digits sent by e-mail', { field: 'code' });
     const key = `${program.id}|${email}`;
@@ -224,7 +238,11 @@ export class GuestAuthService {
    * The guest behind an external identity, created on first sight. A verified e-mail links to the
    * program's guest with that e-mail; an unverified one is never trusted to link (account takeover).
    */
-  private async guestForIdentity(programId: string, identity: { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string | null }, nowIso: string): Promise<string> {
+  private async guestForIdentity(
+    programId: string,
+    identity: { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string | null },
+    nowIso: string,
+  ): Promise<string> {
     const find = () => guestIdForIdentity(this.db, programId, identity.issuer, identity.subject);
     const known = await find();
     if (known) return known;
@@ -234,7 +252,13 @@ export class GuestAuthService {
         let guestId = verifiedEmail ? await guestIdWithEmail(trx, programId, verifiedEmail) : undefined;
         if (!guestId) {
           guestId = newId();
-          await signUpGuest(trx, { id: guestId, programId, name: (identity.name ?? identity.email?.split('@')[0] ?? 'Guest').slice(0, 100), email: verifiedEmail, at: nowIso });
+          await signUpGuest(trx, {
+            id: guestId,
+            programId,
+            name: (identity.name ?? identity.email?.split('@')[0] ?? 'Guest').slice(0, 100),
+            email: verifiedEmail,
+            at: nowIso,
+          });
         }
         await linkIdentity(trx, { id: newId(), programId, issuer: identity.issuer, subject: identity.subject, guestId, at: nowIso });
         return guestId;

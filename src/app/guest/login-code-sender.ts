@@ -38,7 +38,10 @@ export function logLoginCodeSender(): LoginCodeSender {
   return {
     id: 'log',
     async send(message, { log }) {
-      log.info({ email: message.email, program: message.programSlug, loginCode: message.code, expiresAt: message.expiresAt }, 'guest login code (log sender: development only)');
+      log.info(
+        { email: message.email, program: message.programSlug, loginCode: message.code, expiresAt: message.expiresAt },
+        'guest login code (log sender: development only)',
+      );
     },
   };
 }

@@ -52,7 +52,8 @@ export async function createPromoCode(db: Tx, programId: string, p: NewPromoCode
   const validFrom = isoInstant(p.validFrom, 'validFrom');
   const validUntil = isoInstant(p.validUntil, 'validUntil');
   if (validFrom && validUntil && validFrom >= validUntil) throw new AppError('ValidationError', 'validUntil must be after validFrom', { field: 'validUntil' });
-  if (!(await incentiveExists(db, programId, p.incentiveId))) throw new AppError('ValidationError', `incentiveId names no incentive of this program`, { field: 'incentiveId' });
+  if (!(await incentiveExists(db, programId, p.incentiveId)))
+    throw new AppError('ValidationError', `incentiveId names no incentive of this program`, { field: 'incentiveId' });
   const inserted = await insertPromoCode(db, {
     id,
     programId,
@@ -103,15 +104,15 @@ export class PromoCodes {
     await this.throttle.attempt(r.caller, 'promo code attempts');
     const code = normalizePromoCode(r.code);
     const now = this.clock().toISOString();
-    const promo = PROMO_CODE.test(code)
-      ? await enabledPromoCode(this.db, r.programId, code)
-      : undefined;
+    const promo = PROMO_CODE.test(code) ? await enabledPromoCode(this.db, r.programId, code) : undefined;
     if (!promo) {
       await this.throttle.miss(r.caller);
       throw new AppError('PromoCodeNotFound', 'No such promo code in this program', { field: 'promoCode' });
     }
-    if (promo.valid_from && promo.valid_from > now) throw new AppError('PromoCodeNotRedeemable', 'This promo code is not valid yet', { reason: 'not-yet-valid', validFrom: promo.valid_from });
-    if (promo.valid_until && promo.valid_until <= now) throw new AppError('PromoCodeNotRedeemable', 'This promo code has expired', { reason: 'expired', validUntil: promo.valid_until });
+    if (promo.valid_from && promo.valid_from > now)
+      throw new AppError('PromoCodeNotRedeemable', 'This promo code is not valid yet', { reason: 'not-yet-valid', validFrom: promo.valid_from });
+    if (promo.valid_until && promo.valid_until <= now)
+      throw new AppError('PromoCodeNotRedeemable', 'This promo code has expired', { reason: 'expired', validUntil: promo.valid_until });
     const incentive = await activeIncentive(this.db, r.programId, promo.incentive_id);
     if (!incentive) throw new AppError('PromoCodeNotRedeemable', 'The incentive of this promo code is no longer available', { reason: 'incentive-withdrawn' });
     r.check?.(incentive);

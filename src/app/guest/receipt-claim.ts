@@ -120,7 +120,16 @@ export async function claimReceipt(
       trx,
       program.id,
       'receipt.claimed',
-      { transactionId: txn.id, receiptCode, guestId, storeId: txn.storeId, pointsEarned: txn.earnablePoints, balance, saleCreatedAt: txn.createdAt, claimedAt: nowIso },
+      {
+        transactionId: txn.id,
+        receiptCode,
+        guestId,
+        storeId: txn.storeId,
+        pointsEarned: txn.earnablePoints,
+        balance,
+        saleCreatedAt: txn.createdAt,
+        claimedAt: nowIso,
+      },
       nowIso,
     );
     const claimed = { transactionId: txn.id, receiptCode, pointsEarned: txn.earnablePoints, balance, claimedAt: nowIso };

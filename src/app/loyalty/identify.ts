@@ -22,7 +22,14 @@ export async function identify(ctx: LoyaltyContext, principal: PosPrincipal, cmd
   throw new AppError('InvalidIdentifier', 'identifier must be a 6-digit code or a loyalty id (UUID)', { field: 'identifier' });
 }
 
-async function identifyByCode(ctx: LoyaltyContext, principal: PosPrincipal, store: Store, code: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
+async function identifyByCode(
+  ctx: LoyaltyContext,
+  principal: PosPrincipal,
+  store: Store,
+  code: string,
+  pos: PosContext,
+  posKey: string,
+): Promise<IdentifyResult> {
   await ctx.codeGuard.beforeLookup(principal.keyId, store.id);
   const nowIso = ctx.clock().toISOString();
   const otp = await activeCode.first(ctx.db, { programId: principal.programId, code, now: nowIso });
@@ -55,7 +62,14 @@ async function identifyByCode(ctx: LoyaltyContext, principal: PosPrincipal, stor
   return answer(row, guest);
 }
 
-async function identifyByLoyaltyId(ctx: LoyaltyContext, principal: PosPrincipal, store: Store, loyaltyId: string, pos: PosContext, posKey: string): Promise<IdentifyResult> {
+async function identifyByLoyaltyId(
+  ctx: LoyaltyContext,
+  principal: PosPrincipal,
+  store: Store,
+  loyaltyId: string,
+  pos: PosContext,
+  posKey: string,
+): Promise<IdentifyResult> {
   // Everything that can refuse this call runs before anything is written, as for a code.
   const answer = await identifyAnswer(ctx, principal, '[]', loyaltyId, pos);
   const row = openTransactionRow(ctx, principal, store, loyaltyId, pos, posKey, newId(), '[]', ctx.clock().toISOString());

@@ -54,9 +54,13 @@ export function resolveIncentiveLines(
         if (anyVendor.length === 1) incentive = anyVendor[0];
         else {
           const why = anyVendor.length > 1 ? `; ${anyVendor.length} incentives have it for other vendors (${anyVendor.map((c) => c.id).join(', ')})` : '';
-          throw new AppError(line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError', `No ${line.kind} with PLU "${line.productId}" for vendor ${vendor}${why}`, {
-            field: `transactionDetails.order[${i}].productId`,
-          });
+          throw new AppError(
+            line.kind === 'offer' ? 'OfferNotFoundError' : 'RewardNotFoundError',
+            `No ${line.kind} with PLU "${line.productId}" for vendor ${vendor}${why}`,
+            {
+              field: `transactionDetails.order[${i}].productId`,
+            },
+          );
         }
       }
     }

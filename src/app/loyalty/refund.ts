@@ -99,7 +99,13 @@ async function applyRefund(db: Tx, principal: PosPrincipal, txn: LoyaltyTransact
 
     for (const r of plan.returns) await returnRedemption(trx, r.redemptionId, r.quantity);
     const reason = `partial refund ${cmd.refundId}${cmd.reason ? `: ${cmd.reason}` : ''}`.slice(0, 500);
-    const afterCredit = await postEntries(trx, txn.program_id, guestId, [{ kind: 'VOID_REDEEM', points: plan.pointsReturned, transactionId: txn.id, reason }], nowIso);
+    const afterCredit = await postEntries(
+      trx,
+      txn.program_id,
+      guestId,
+      [{ kind: 'VOID_REDEEM', points: plan.pointsReturned, transactionId: txn.id, reason }],
+      nowIso,
+    );
     // As for a void: take back only what the balance covers (the guest may have spent the points).
     const due = plan.pointsDue;
     const takeBack = Math.min(due, afterCredit);

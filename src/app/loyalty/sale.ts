@@ -23,7 +23,6 @@ import { presentationFor } from './presentation.ts';
  * the pure `evaluate`.
  */
 
-
 /** Dry run of a claim: eligibility and points preview; changes nothing. */
 export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: SaleCommand): Promise<SaleResult> {
   const txn = await ctx.transactions.row(principal, transactionId);
@@ -42,7 +41,13 @@ export async function validateSale(ctx: LoyaltyContext, principal: PosPrincipal,
  * `render` turns the result into the dialect's answer, which is stored so that a retried CLAIMED
  * with the same body gets the very same answer.
  */
-export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, cmd: SaleCommand, render: (r: SaleResult) => unknown): Promise<unknown> {
+export async function updateSale(
+  ctx: LoyaltyContext,
+  principal: PosPrincipal,
+  transactionId: string,
+  cmd: SaleCommand,
+  render: (r: SaleResult) => unknown,
+): Promise<unknown> {
   const txn = await ctx.transactions.row(principal, transactionId);
   if (txn.status === 'CLAIMED' || txn.status === 'VOIDED' || txn.status === 'UNCLAIMED') {
     return replayOrRefuse(txn, cmd);
@@ -68,7 +73,9 @@ export async function updateSale(ctx: LoyaltyContext, principal: PosPrincipal, t
     if (!updated) return replayOrRefuse(await ctx.transactions.row(principal, txn.id), cmd);
     // The answer previews the claim, as the NCR seed's PENDING example does (pointsEarned: what
     // the sale would earn); only CLAIMED moves points.
-    return render(saleResult(ctx, program, txn, guest, cmd, evaluation, incentiveLines, Math.max(0, guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned)));
+    return render(
+      saleResult(ctx, program, txn, guest, cmd, evaluation, incentiveLines, Math.max(0, guest.balance - evaluation.pointsRedeemed + evaluation.pointsEarned)),
+    );
   }
 
   const entries: LedgerEntryInput[] = [
@@ -177,7 +184,14 @@ async function evaluateSale(ctx: LoyaltyContext, principal: PosPrincipal, txn: L
   const selections = JSON.parse(txn.selections) as string[];
   const rung = redeemByGenericDiscount(cmd.cart, program.posSettings?.[cmd.pos.pluVendor]?.genericDiscountPlus ?? []);
   const resolve = (refused: ReadonlySet<string>) =>
-    resolveIncentiveLines(rung, incentives, cmd.pos.pluVendor, selections, cmd.appliedIncentiveIds, cmd.itemLineRedemption ? { ...cmd.itemLineRedemption, refused } : null);
+    resolveIncentiveLines(
+      rung,
+      incentives,
+      cmd.pos.pluVendor,
+      selections,
+      cmd.appliedIncentiveIds,
+      cmd.itemLineRedemption ? { ...cmd.itemLineRedemption, refused } : null,
+    );
   let { cart, incentiveLines, offered } = resolve(new Set());
   // Guest history only when an incentive in the cart has a rule that needs it (rule-facts.ts).
   const history = await loadGuestHistory(ctx.db, {

@@ -22,7 +22,12 @@ export interface VoidOptions {
  * back only as far as the balance allows (the guest may have spent them since); the ledger
  * records exactly what moved. A repeated void answers the same.
  */
-export async function voidSale(ctx: LoyaltyContext, principal: PosPrincipal, transactionId: string, options: VoidOptions = {}): Promise<{ transactionId: string }> {
+export async function voidSale(
+  ctx: LoyaltyContext,
+  principal: PosPrincipal,
+  transactionId: string,
+  options: VoidOptions = {},
+): Promise<{ transactionId: string }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const txn = await ctx.transactions.row(principal, transactionId);
     if (txn.status === 'VOIDED') return { transactionId: txn.id };
@@ -39,7 +44,13 @@ export async function voidSale(ctx: LoyaltyContext, principal: PosPrincipal, tra
           { pointsEarned: txn.points_earned, pointsRedeemed: txn.points_redeemed },
           refunds.map((r) => ({ pointsReversed: r.points_reversed, pointsReturned: r.points_returned })),
         );
-        const afterCredit = await postEntries(trx, txn.program_id, txn.guest_id, [{ kind: 'VOID_REDEEM', points: net.pointsRedeemed, transactionId: txn.id }], nowIso);
+        const afterCredit = await postEntries(
+          trx,
+          txn.program_id,
+          txn.guest_id,
+          [{ kind: 'VOID_REDEEM', points: net.pointsRedeemed, transactionId: txn.id }],
+          nowIso,
+        );
         const takeBack = Math.min(net.pointsEarned, afterCredit);
         Object.assign(moved, { pointsReturned: net.pointsRedeemed, pointsTakenBack: takeBack });
         await postEntries(

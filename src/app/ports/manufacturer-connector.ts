@@ -57,7 +57,14 @@ export interface ManufacturerConnector {
  * - `invalid_request`: Tillpoint's own arguments are wrong (bad date, outlet of another enrollment).
  * - `aborted`: the caller's signal fired.
  */
-export type ConnectorErrorCode = 'enrollment_broken' | 'auth_failed' | 'unavailable' | 'malformed_response' | 'request_rejected' | 'invalid_request' | 'aborted';
+export type ConnectorErrorCode =
+  | 'enrollment_broken'
+  | 'auth_failed'
+  | 'unavailable'
+  | 'malformed_response'
+  | 'request_rejected'
+  | 'invalid_request'
+  | 'aborted';
 
 /** A failed fetch. Messages never contain secrets or tokens. */
 export class ConnectorError extends Error {

@@ -94,7 +94,13 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * planPromotionChanges(register, pending, feed, '2026-12-01', { externalIds: ['RJ-7'] });
  * // RJ-7's record failed validation: the register's RJ-7 is neither modified nor ended
  */
-export function planPromotionChanges<C extends PromotionChange>(registerState: readonly Promotion[], pending: readonly C[], feed: readonly Promotion[], today: string, hold: FeedHold = {}): PromotionPlan<C> {
+export function planPromotionChanges<C extends PromotionChange>(
+  registerState: readonly Promotion[],
+  pending: readonly C[],
+  feed: readonly Promotion[],
+  today: string,
+  hold: FeedHold = {},
+): PromotionPlan<C> {
   if (!DATE.test(today)) throw new RangeError(`today must be YYYY-MM-DD, got "${today}"`);
   const held = new Set(hold.externalIds ?? []);
   const register = new Map<string, Promotion>();
@@ -156,7 +162,12 @@ export function planPromotionChanges<C extends PromotionChange>(registerState: r
  * as end). See {@link planPromotionChanges} for the pending changes these supersede.
  * @example diffPromotions([], [], [promo], '2026-12-01') // [{ kind: 'add', … }]
  */
-export function diffPromotions(registerState: readonly Promotion[], pending: readonly PromotionChange[], feed: readonly Promotion[], today: string): PromotionChange[] {
+export function diffPromotions(
+  registerState: readonly Promotion[],
+  pending: readonly PromotionChange[],
+  feed: readonly Promotion[],
+  today: string,
+): PromotionChange[] {
   return planPromotionChanges(registerState, pending, feed, today).changes;
 }
 

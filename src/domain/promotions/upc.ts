@@ -58,7 +58,10 @@ export function normalizeUpc(input: unknown): UpcResult {
   if (/[^0]/.test(padding)) {
     return {
       ok: false,
-      reason: kind === 'EAN-13' ? 'EAN-13 outside the US/Canada range (leading digit not 0) has no UPC-A form' : 'GTIN-14 with a packaging indicator or non-US prefix has no UPC-A form',
+      reason:
+        kind === 'EAN-13'
+          ? 'EAN-13 outside the US/Canada range (leading digit not 0) has no UPC-A form'
+          : 'GTIN-14 with a packaging indicator or non-US prefix has no UPC-A form',
     };
   }
   return { ok: true, upc: code.slice(-12) };

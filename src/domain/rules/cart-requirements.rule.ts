@@ -5,7 +5,12 @@ import { defineRule, fail } from './rule.ts';
 export const CART_REQUIREMENTS = 'cart-requirements';
 export const MISSING_REQUIRED_ITEM = 'missing-required-item';
 
-export const ProductIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 500, uniqueItems: true, description: 'POS product ids (PLUs)' });
+export const ProductIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+  minItems: 1,
+  maxItems: 500,
+  uniqueItems: true,
+  description: 'POS product ids (PLUs)',
+});
 
 /**
  * The order must contain any of the listed products (item or combo lines, combo children

@@ -21,7 +21,12 @@ export const maxRedemptionRule = defineRule({
   args: Type.Object(
     {
       max: Type.Integer({ minimum: 1, maximum: 100_000 }),
-      period: Type.Optional(Type.Union(PERIODS.map((p) => Type.Literal(p)), { default: 'lifetime' })),
+      period: Type.Optional(
+        Type.Union(
+          PERIODS.map((p) => Type.Literal(p)),
+          { default: 'lifetime' },
+        ),
+      ),
     },
     { additionalProperties: false },
   ),

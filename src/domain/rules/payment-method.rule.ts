@@ -18,7 +18,14 @@ export const paymentMethodRule = defineRule({
   codes: [INVALID_PAYMENT_METHOD],
   dependsOn: ['order'],
   args: Type.Object(
-    { types: Type.Array(Type.String({ pattern: '^[A-Z0-9_]{1,30}$' }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'upper-case tender types' }) },
+    {
+      types: Type.Array(Type.String({ pattern: '^[A-Z0-9_]{1,30}$' }), {
+        minItems: 1,
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'upper-case tender types',
+      }),
+    },
     { additionalProperties: false },
   ),
   check(args, ctx) {

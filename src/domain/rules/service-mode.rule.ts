@@ -16,10 +16,7 @@ export const serviceModeRule = defineRule({
   description: 'Only in the listed service modes',
   codes: [INVALID_SERVICE_MODE],
   dependsOn: ['serviceMode'],
-  args: Type.Object(
-    { modes: Type.Array(Type.Union(SERVICE_MODES.map((m) => Type.Literal(m))), { minItems: 1 }) },
-    { additionalProperties: false },
-  ),
+  args: Type.Object({ modes: Type.Array(Type.Union(SERVICE_MODES.map((m) => Type.Literal(m))), { minItems: 1 }) }, { additionalProperties: false }),
   check(args, ctx) {
     if (ctx.serviceMode && (args.modes as string[]).includes(ctx.serviceMode)) return null;
     return fail(ctx, INVALID_SERVICE_MODE, ctx.serviceMode, args.modes, 'Incentive is not available in this service mode');

@@ -89,7 +89,15 @@ interface Unit {
 }
 
 const SLOT_OF = (p: PricingPromotion): DiscountSlot =>
-  p.funding === 'manufacturer' ? (p.type === 'multipack' ? 'manufacturerMultipack' : p.loyaltyOnly ? 'manufacturerLoyalty' : 'manufacturerBuydown') : p.type === 'multipack' ? 'outletMultipack' : 'outletDiscount';
+  p.funding === 'manufacturer'
+    ? p.type === 'multipack'
+      ? 'manufacturerMultipack'
+      : p.loyaltyOnly
+        ? 'manufacturerLoyalty'
+        : 'manufacturerBuydown'
+    : p.type === 'multipack'
+      ? 'outletMultipack'
+      : 'outletDiscount';
 
 const funder = (p: PricingPromotion): string | null => (p.funding === 'manufacturer' ? p.manufacturer : null);
 
@@ -107,9 +115,12 @@ function checkLines(lines: readonly SaleLine[]): void {
   const key = basketKey(lines[0]!);
   for (const l of lines) {
     if (basketKey(l) !== key) throw new PricingInputError(`line ${l.lineNumber} belongs to another basket (${l.transactionId})`);
-    if (!Number.isInteger(l.quantity) || l.quantity === 0 || Math.abs(l.quantity) > MAX_LINE_QUANTITY) throw new PricingInputError(`line ${l.lineNumber}: quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}, negative for a void`);
-    if (!Number.isInteger(l.unitPriceCents) || l.unitPriceCents < 0) throw new PricingInputError(`line ${l.lineNumber}: unitPriceCents must be whole minor units ≥ 0`);
-    if (l.coupon && (!Number.isInteger(l.coupon.amountCents) || l.coupon.amountCents <= 0)) throw new PricingInputError(`line ${l.lineNumber}: coupon amountCents must be whole minor units > 0`);
+    if (!Number.isInteger(l.quantity) || l.quantity === 0 || Math.abs(l.quantity) > MAX_LINE_QUANTITY)
+      throw new PricingInputError(`line ${l.lineNumber}: quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}, negative for a void`);
+    if (!Number.isInteger(l.unitPriceCents) || l.unitPriceCents < 0)
+      throw new PricingInputError(`line ${l.lineNumber}: unitPriceCents must be whole minor units ≥ 0`);
+    if (l.coupon && (!Number.isInteger(l.coupon.amountCents) || l.coupon.amountCents <= 0))
+      throw new PricingInputError(`line ${l.lineNumber}: coupon amountCents must be whole minor units > 0`);
   }
 }
 
@@ -191,7 +202,17 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
     a.sets += sets;
     a.totalCents += sign * cents;
   };
-  const give = (u: Unit, slot: DiscountSlot, promotionId: string, description: string, manufacturer: string | null, amount: number, setSize: number, sign: number, setStart: boolean) => {
+  const give = (
+    u: Unit,
+    slot: DiscountSlot,
+    promotionId: string,
+    description: string,
+    manufacturer: string | null,
+    amount: number,
+    setSize: number,
+    sign: number,
+    setStart: boolean,
+  ) => {
     const cents = Math.min(amount, u.remaining);
     record(promotionId, slot, sign, cents, setStart ? sign : 0);
     if (cents === 0) return;
@@ -200,7 +221,10 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
   };
 
   const basketUpcs = new Set(tobacco.map((l) => l.upc));
-  for (const [pool, sign] of [[kept, 1], [refunded, -1]] as const) {
+  for (const [pool, sign] of [
+    [kept, 1],
+    [refunded, -1],
+  ] as const) {
     if (pool.length === 0) continue;
     for (const slot of DISCOUNT_SLOTS) {
       for (const { promotion: p, upcs } of bySlot[slot]) {
@@ -214,7 +238,8 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
           let sets = Math.floor(free.length / p.quantity);
           if (p.maxPerTransaction !== null) sets = Math.min(sets, p.maxPerTransaction);
           for (let s = 0; s < sets; s++) {
-            for (let i = 0; i < p.quantity; i++) give(free[s * p.quantity + i]!, slot, p.externalId, p.description, funder(p), spread(p.amountCents, p.quantity, i), p.quantity, sign, i === 0);
+            for (let i = 0; i < p.quantity; i++)
+              give(free[s * p.quantity + i]!, slot, p.externalId, p.description, funder(p), spread(p.amountCents, p.quantity, i), p.quantity, sign, i === 0);
           }
         }
       }
@@ -247,9 +272,15 @@ export function priceTransaction(lines: readonly SaleLine[], promotions: readonl
       g.count++;
     }
     for (const g of groups.values()) {
-      rows.push({ line: l, quantity: Math.sign(l.quantity) * g.count, discounts: g.discounts, discountPerUnitCents: g.total, finalUnitPriceCents: l.unitPriceCents - g.total, loyaltyId });
+      rows.push({
+        line: l,
+        quantity: Math.sign(l.quantity) * g.count,
+        discounts: g.discounts,
+        discountPerUnitCents: g.total,
+        finalUnitPriceCents: l.unitPriceCents - g.total,
+        loyaltyId,
+      });
     }
   });
   return { rows, applications: [...applications.values()].filter((a) => a.units !== 0 || a.totalCents !== 0) };
 }
-

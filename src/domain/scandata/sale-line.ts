@@ -114,4 +114,5 @@ export function pricingPromotion(p: Promotion, opts: { funding?: Funding; loyalt
 }
 
 /** The identity of a basket. */
-export const basketKey = (l: Pick<SaleLine, 'locationId' | 'registerId' | 'transactionId'>): string => `${l.locationId}\u0000${l.registerId}\u0000${l.transactionId}`;
+export const basketKey = (l: Pick<SaleLine, 'locationId' | 'registerId' | 'transactionId'>): string =>
+  `${l.locationId}\u0000${l.registerId}\u0000${l.transactionId}`;

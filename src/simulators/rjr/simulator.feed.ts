@@ -92,17 +92,76 @@ const CAN = { name: 'Can', noun: 'can', factor: 1 };
 const ROLL = { name: '5-Can Roll', noun: 'roll', factor: 5 };
 
 const FAMILIES: Family[] = [
-  { brand: 'Camel', prefix: '012300', category: 'cigarettes', weight: 20, styles: ['Blue', 'Filters', 'Crush', 'Crush Silver', 'Turkish Royal', '99s', 'Menthol', 'Non-Filter', 'Turkish Gold', 'Wides'], packs: [PACK, PACK100, SOFT, CARTON] },
-  { brand: 'Newport', prefix: '026100', category: 'cigarettes', weight: 18, styles: ['Menthol', 'Menthol Gold', 'Non-Menthol', 'Red', 'Platinum'], packs: [PACK, PACK100, SOFT, CARTON] },
-  { brand: 'Pall Mall', prefix: '012301', category: 'cigarettes', weight: 14, styles: ['Red', 'Blue', 'Orange', 'White', 'Black', 'Menthol Green'], packs: [PACK, PACK100, CARTON] },
-  { brand: 'Kool', prefix: '012302', category: 'cigarettes', weight: 5, styles: ['Blue', 'Green', 'Filter Kings', 'Menthol Gold'], packs: [PACK, PACK100, CARTON] },
+  {
+    brand: 'Camel',
+    prefix: '012300',
+    category: 'cigarettes',
+    weight: 20,
+    styles: ['Blue', 'Filters', 'Crush', 'Crush Silver', 'Turkish Royal', '99s', 'Menthol', 'Non-Filter', 'Turkish Gold', 'Wides'],
+    packs: [PACK, PACK100, SOFT, CARTON],
+  },
+  {
+    brand: 'Newport',
+    prefix: '026100',
+    category: 'cigarettes',
+    weight: 18,
+    styles: ['Menthol', 'Menthol Gold', 'Non-Menthol', 'Red', 'Platinum'],
+    packs: [PACK, PACK100, SOFT, CARTON],
+  },
+  {
+    brand: 'Pall Mall',
+    prefix: '012301',
+    category: 'cigarettes',
+    weight: 14,
+    styles: ['Red', 'Blue', 'Orange', 'White', 'Black', 'Menthol Green'],
+    packs: [PACK, PACK100, CARTON],
+  },
+  {
+    brand: 'Kool',
+    prefix: '012302',
+    category: 'cigarettes',
+    weight: 5,
+    styles: ['Blue', 'Green', 'Filter Kings', 'Menthol Gold'],
+    packs: [PACK, PACK100, CARTON],
+  },
   { brand: 'Doral', prefix: '012303', category: 'cigarettes', weight: 3, styles: ['Gold', 'Silver', 'Red', 'Menthol'], packs: [PACK, PACK100, CARTON] },
-  { brand: 'Natural American Spirit', prefix: '014300', category: 'cigarettes', weight: 5, styles: ['Sky Blue', 'Gold', 'Turquoise', 'Green', 'Celedon Green', 'Black'], packs: [PACK, CARTON] },
-  { brand: 'Grizzly', prefix: '073100', category: 'snuff', weight: 12, styles: ['Wintergreen Long Cut', 'Straight Long Cut', 'Mint Long Cut', 'Wintergreen Pouches', 'Dark Wintergreen', 'Natural Fine Cut'], packs: [CAN, ROLL] },
+  {
+    brand: 'Natural American Spirit',
+    prefix: '014300',
+    category: 'cigarettes',
+    weight: 5,
+    styles: ['Sky Blue', 'Gold', 'Turquoise', 'Green', 'Celedon Green', 'Black'],
+    packs: [PACK, CARTON],
+  },
+  {
+    brand: 'Grizzly',
+    prefix: '073100',
+    category: 'snuff',
+    weight: 12,
+    styles: ['Wintergreen Long Cut', 'Straight Long Cut', 'Mint Long Cut', 'Wintergreen Pouches', 'Dark Wintergreen', 'Natural Fine Cut'],
+    packs: [CAN, ROLL],
+  },
   { brand: 'Kodiak', prefix: '073101', category: 'snuff', weight: 2, styles: ['Wintergreen Long Cut', 'Premium Wintergreen', 'Straight'], packs: [CAN, ROLL] },
-  { brand: 'Camel Snus', prefix: '012304', category: 'pouches', weight: 4, styles: ['Frost', 'Mellow', 'Mint', 'Robust', 'Winterchill'], packs: [{ name: 'Tin', noun: 'tin', factor: 1 }] },
+  {
+    brand: 'Camel Snus',
+    prefix: '012304',
+    category: 'pouches',
+    weight: 4,
+    styles: ['Frost', 'Mellow', 'Mint', 'Robust', 'Winterchill'],
+    packs: [{ name: 'Tin', noun: 'tin', factor: 1 }],
+  },
   { brand: 'Velo', prefix: '012305', category: 'pouches', weight: 5, styles: ['Citrus', 'Mint', 'Cinnamon', 'Wintergreen', 'Smooth', 'Coffee'], packs: [CAN] },
-  { brand: 'Vuse', prefix: '071080', category: 'vapor', weight: 12, styles: ['Alto Golden Tobacco', 'Alto Rich Tobacco', 'Alto Menthol', 'Solo Original', 'Vibe Original'], packs: [{ name: '2-Pod Pack', noun: 'pack', factor: 1 }, { name: 'Power Unit', noun: 'device', factor: 3 }] },
+  {
+    brand: 'Vuse',
+    prefix: '071080',
+    category: 'vapor',
+    weight: 12,
+    styles: ['Alto Golden Tobacco', 'Alto Rich Tobacco', 'Alto Menthol', 'Solo Original', 'Vibe Original'],
+    packs: [
+      { name: '2-Pod Pack', noun: 'pack', factor: 1 },
+      { name: 'Power Unit', noun: 'device', factor: 3 },
+    ],
+  },
 ];
 
 interface Sku {
@@ -239,7 +298,8 @@ export class SimFeed {
 
   constructor(readonly opts: FeedOptions) {
     if (!Number.isInteger(opts.outlets) || opts.outlets < 1) throw new RangeError('outlets must be a positive whole number');
-    if (!Number.isInteger(opts.promotionsPerOutlet) || opts.promotionsPerOutlet < 0 || opts.promotionsPerOutlet > 10_000) throw new RangeError('promotionsPerOutlet must be 0…10000');
+    if (!Number.isInteger(opts.promotionsPerOutlet) || opts.promotionsPerOutlet < 0 || opts.promotionsPerOutlet > 10_000)
+      throw new RangeError('promotionsPerOutlet must be 0…10000');
     if (!(opts.changeRate >= 0 && opts.changeRate <= 1)) throw new RangeError('changeRate must be between 0 and 1');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.baseDate)) throw new RangeError('baseDate must be YYYY-MM-DD');
     this.seedHash = hashText(String(opts.seed));

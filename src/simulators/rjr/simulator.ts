@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { RJR, isCalendarDate, type RjrErrorBody, type RjrPromotionRecord, type RjrPromotionsPage, type RjrTokenResponse } from '../../adapters/manufacturers/rjr/rjr.mapping.ts';
+import {
+  RJR,
+  isCalendarDate,
+  type RjrErrorBody,
+  type RjrPromotionRecord,
+  type RjrPromotionsPage,
+  type RjrTokenResponse,
+} from '../../adapters/manufacturers/rjr/rjr.mapping.ts';
 import { SimFeed } from './simulator.feed.ts';
 
 /**
@@ -68,12 +75,41 @@ const Times = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 export const FaultsBody = Type.Object(
   {
     expireTokens: Type.Optional(Type.Boolean()),
-    rateLimit: Type.Optional(Type.Object({ times: Type.Optional(Times), retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })), httpDate: Type.Optional(Type.Boolean()), target: Type.Optional(Target) }, { additionalProperties: false })),
-    serverErrors: Type.Optional(Type.Object({ times: Type.Optional(Times), status: Type.Optional(Type.Integer({ minimum: 500, maximum: 599 })), target: Type.Optional(Target) }, { additionalProperties: false })),
-    slow: Type.Optional(Type.Object({ times: Type.Optional(Times), delayMs: Type.Integer({ minimum: 0, maximum: 600_000 }), target: Type.Optional(Target) }, { additionalProperties: false })),
-    malformedPage: Type.Optional(Type.Object({ times: Type.Optional(Times), page: Type.Optional(Type.Integer({ minimum: 1 })), outletId: Type.Optional(Type.String()) }, { additionalProperties: false })),
-    invalidRecords: Type.Optional(Type.Object({ count: Type.Integer({ minimum: 0, maximum: 10_000 }), outletId: Type.Optional(Type.String()) }, { additionalProperties: false })),
-    forbidOutlets: Type.Optional(Type.Array(Type.Object({ outletId: Type.String({ minLength: 1 }), reason: Type.Optional(Type.String()) }, { additionalProperties: false }))),
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          times: Type.Optional(Times),
+          retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+          httpDate: Type.Optional(Type.Boolean()),
+          target: Type.Optional(Target),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    serverErrors: Type.Optional(
+      Type.Object(
+        { times: Type.Optional(Times), status: Type.Optional(Type.Integer({ minimum: 500, maximum: 599 })), target: Type.Optional(Target) },
+        { additionalProperties: false },
+      ),
+    ),
+    slow: Type.Optional(
+      Type.Object(
+        { times: Type.Optional(Times), delayMs: Type.Integer({ minimum: 0, maximum: 600_000 }), target: Type.Optional(Target) },
+        { additionalProperties: false },
+      ),
+    ),
+    malformedPage: Type.Optional(
+      Type.Object(
+        { times: Type.Optional(Times), page: Type.Optional(Type.Integer({ minimum: 1 })), outletId: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
+    invalidRecords: Type.Optional(
+      Type.Object({ count: Type.Integer({ minimum: 0, maximum: 10_000 }), outletId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    ),
+    forbidOutlets: Type.Optional(
+      Type.Array(Type.Object({ outletId: Type.String({ minLength: 1 }), reason: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    ),
     allowOutlets: Type.Optional(Type.Array(Type.String())),
   },
   { additionalProperties: false },
@@ -99,7 +135,12 @@ export class SimFaults {
 
   /** The next `times` requests get 429 with `Retry-After` (delta-seconds, or an HTTP date). */
   rateLimit(opts: { times?: number; retryAfterSeconds?: number; httpDate?: boolean; target?: FaultTarget } = {}): void {
-    this.state.rateLimit = { remaining: opts.times ?? 1, retryAfterSeconds: opts.retryAfterSeconds ?? 1, httpDate: opts.httpDate ?? false, target: opts.target ?? 'promotions' };
+    this.state.rateLimit = {
+      remaining: opts.times ?? 1,
+      retryAfterSeconds: opts.retryAfterSeconds ?? 1,
+      httpDate: opts.httpDate ?? false,
+      target: opts.target ?? 'promotions',
+    };
   }
 
   /** The next `times` requests get a 5xx (500 unless `status`). */
@@ -292,9 +333,11 @@ export async function startRjrSimulator(opts: RjrSimulatorOptions = {}): Promise
     stats.tokenRequests++;
     if (await commonFaults('token', reply)) return reply;
     const form = (req.body ?? {}) as Record<string, string>;
-    if (form[RJR.form.grantType] !== RJR.grantType) return error(reply, 400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
+    if (form[RJR.form.grantType] !== RJR.grantType)
+      return error(reply, 400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' });
     const client = clients.find((c) => c.clientId === form[RJR.form.clientId]);
-    if (!client || client.clientSecret !== form[RJR.form.clientSecret]) return error(reply, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    if (!client || client.clientSecret !== form[RJR.form.clientSecret])
+      return error(reply, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     const token = `sim_${randomBytes(18).toString('base64url')}`;
     tokens.set(token, { client, expiresAt: now() + tokenTtl * 1000, epoch: faults.tokenEpoch });
     stats.tokensIssued++;
@@ -302,44 +345,59 @@ export async function startRjrSimulator(opts: RjrSimulatorOptions = {}): Promise
     return reply.type('application/json').send(JSON.stringify(body));
   });
 
-  app.get('/discount/v1/outlets/:outletId/promotions', async (req: FastifyRequest<{ Params: { outletId: string }; Querystring: Record<string, string | undefined> }>, reply) => {
-    stats.promotionRequests++;
-    if (await commonFaults('promotions', reply)) return reply;
-    const auth = req.headers.authorization ?? '';
-    const held = auth.startsWith('Bearer ') ? tokens.get(auth.slice(7)) : undefined;
-    if (!held || held.expiresAt <= now() || held.epoch !== faults.tokenEpoch) {
-      void reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      return error(reply, 401, { error: 'invalid_token', error_description: 'Access token is missing, unknown or expired' });
-    }
-    const { outletId } = req.params;
-    if (held.client.accountNumber !== undefined && req.headers[RJR.accountHeader.toLowerCase()] !== held.client.accountNumber) {
-      return error(reply, 403, { error: 'account_mismatch', error_description: `${RJR.accountHeader} does not match this client's retailer account` });
-    }
-    const forbidden = faults.forbidden(outletId);
-    const index = feed.outletIndex(outletId);
-    if (forbidden !== null || index === null) {
-      return error(reply, 403, { error: 'outlet_not_authorized', error_description: forbidden ?? `Outlet ${outletId} has not authorized this provider` });
-    }
-    const q = req.query;
-    const asOf = q[RJR.query.asOf] ?? feed.dateOf(day);
-    if (!isCalendarDate(asOf)) return error(reply, 400, { error: 'invalid_request', error_description: 'asOf must be YYYY-MM-DD' });
-    const page = q[RJR.query.page] === undefined ? 1 : Number(q[RJR.query.page]);
-    const pageSize = q[RJR.query.pageSize] === undefined ? 100 : Number(q[RJR.query.pageSize]);
-    if (!Number.isInteger(page) || page < 1) return error(reply, 400, { error: 'invalid_request', error_description: 'page must be a positive whole number' });
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) return error(reply, 400, { error: 'invalid_request', error_description: `pageSize must be 1…${maxPageSize}` });
-    const all = withInvalidRecords(feed.feed(index, day, asOf), faults.invalidCount(outletId));
-    const body: RjrPromotionsPage = {
-      page,
-      pageSize,
-      totalPages: Math.ceil(all.length / pageSize),
-      promotions: all.slice((page - 1) * pageSize, page * pageSize),
-    };
-    const text = JSON.stringify(body);
-    return reply.type('application/json').send(faults.takeMalformed(outletId, page) ? text.slice(0, Math.floor(text.length / 2)) : text);
-  });
+  app.get(
+    '/discount/v1/outlets/:outletId/promotions',
+    async (req: FastifyRequest<{ Params: { outletId: string }; Querystring: Record<string, string | undefined> }>, reply) => {
+      stats.promotionRequests++;
+      if (await commonFaults('promotions', reply)) return reply;
+      const auth = req.headers.authorization ?? '';
+      const held = auth.startsWith('Bearer ') ? tokens.get(auth.slice(7)) : undefined;
+      if (!held || held.expiresAt <= now() || held.epoch !== faults.tokenEpoch) {
+        void reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        return error(reply, 401, { error: 'invalid_token', error_description: 'Access token is missing, unknown or expired' });
+      }
+      const { outletId } = req.params;
+      if (held.client.accountNumber !== undefined && req.headers[RJR.accountHeader.toLowerCase()] !== held.client.accountNumber) {
+        return error(reply, 403, { error: 'account_mismatch', error_description: `${RJR.accountHeader} does not match this client's retailer account` });
+      }
+      const forbidden = faults.forbidden(outletId);
+      const index = feed.outletIndex(outletId);
+      if (forbidden !== null || index === null) {
+        return error(reply, 403, { error: 'outlet_not_authorized', error_description: forbidden ?? `Outlet ${outletId} has not authorized this provider` });
+      }
+      const q = req.query;
+      const asOf = q[RJR.query.asOf] ?? feed.dateOf(day);
+      if (!isCalendarDate(asOf)) return error(reply, 400, { error: 'invalid_request', error_description: 'asOf must be YYYY-MM-DD' });
+      const page = q[RJR.query.page] === undefined ? 1 : Number(q[RJR.query.page]);
+      const pageSize = q[RJR.query.pageSize] === undefined ? 100 : Number(q[RJR.query.pageSize]);
+      if (!Number.isInteger(page) || page < 1)
+        return error(reply, 400, { error: 'invalid_request', error_description: 'page must be a positive whole number' });
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize)
+        return error(reply, 400, { error: 'invalid_request', error_description: `pageSize must be 1…${maxPageSize}` });
+      const all = withInvalidRecords(feed.feed(index, day, asOf), faults.invalidCount(outletId));
+      const body: RjrPromotionsPage = {
+        page,
+        pageSize,
+        totalPages: Math.ceil(all.length / pageSize),
+        promotions: all.slice((page - 1) * pageSize, page * pageSize),
+      };
+      const text = JSON.stringify(body);
+      return reply.type('application/json').send(faults.takeMalformed(outletId, page) ? text.slice(0, Math.floor(text.length / 2)) : text);
+    },
+  );
 
   // -- admin ----------------------------------------------------------------------------------
-  const state = () => ({ seed, outlets: feed.opts.outlets, promotionsPerOutlet: feed.opts.promotionsPerOutlet, baseDate: feed.opts.baseDate, day, date: feed.dateOf(day), changeRate: feed.opts.changeRate, faults: faults.snapshot(), stats });
+  const state = () => ({
+    seed,
+    outlets: feed.opts.outlets,
+    promotionsPerOutlet: feed.opts.promotionsPerOutlet,
+    baseDate: feed.opts.baseDate,
+    day,
+    date: feed.dateOf(day),
+    changeRate: feed.opts.changeRate,
+    faults: faults.snapshot(),
+    stats,
+  });
   app.get('/_sim/state', async () => state());
   app.post('/_sim/faults', { schema: { body: FaultsBody } }, async (req) => {
     faults.apply(req.body);
@@ -349,14 +407,33 @@ export async function startRjrSimulator(opts: RjrSimulatorOptions = {}): Promise
     faults.clear();
     return state();
   });
-  app.post('/_sim/day', { schema: { body: Type.Object({ day: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })), advance: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }, { additionalProperties: false }) } }, async (req) => {
-    day = checkDay(req.body.day ?? day + (req.body.advance ?? 1));
-    return state();
-  });
-  app.get('/_sim/outlets', { schema: { querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }) } }, async (req) => ({
-    outletIds: outletIds(req.query.offset ?? 0, req.query.limit ?? 100),
-    total: feed.opts.outlets,
-  }));
+  app.post(
+    '/_sim/day',
+    {
+      schema: {
+        body: Type.Object(
+          { day: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })), advance: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      day = checkDay(req.body.day ?? day + (req.body.advance ?? 1));
+      return state();
+    },
+  );
+  app.get(
+    '/_sim/outlets',
+    {
+      schema: {
+        querystring: Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
+      },
+    },
+    async (req) => ({
+      outletIds: outletIds(req.query.offset ?? 0, req.query.limit ?? 100),
+      total: feed.opts.outlets,
+    }),
+  );
 
   function outletIds(offset = 0, limit = feed.opts.outlets): string[] {
     const out: string[] = [];

@@ -22,7 +22,17 @@ export function aPromotion(overrides: Partial<Promotion> = {}): Promotion {
 
 /** A multipack: buy `quantity`, save `amountCents` on the group. */
 export function aMultipack(overrides: Partial<Promotion> = {}): Promotion {
-  return aPromotion({ externalId: 'RJ-M', type: 'multipack', description: 'Grizzly buy 2 save $1.00', brand: 'Grizzly', upcs: ['073100000010', '073100000027'], quantity: 2, amountCents: 100, maxPerTransaction: 3, ...overrides });
+  return aPromotion({
+    externalId: 'RJ-M',
+    type: 'multipack',
+    description: 'Grizzly buy 2 save $1.00',
+    brand: 'Grizzly',
+    upcs: ['073100000010', '073100000027'],
+    quantity: 2,
+    amountCents: 100,
+    maxPerTransaction: 3,
+    ...overrides,
+  });
 }
 
 export const add = (after: Promotion): PromotionChange => ({ kind: 'add', externalId: after.externalId, before: null, after });

@@ -41,25 +41,52 @@ export const keys = {
 };
 
 export const useLocations = (programId: string | null) =>
-  useQuery({ queryKey: keys.locations(programId ?? ''), enabled: Boolean(programId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId: programId! } } })) });
+  useQuery({
+    queryKey: keys.locations(programId ?? ''),
+    enabled: Boolean(programId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId: programId! } } })),
+  });
 
-export const useLocation = (locationId: string) => useQuery({ queryKey: keys.location(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}', locationPath(locationId))) });
+export const useLocation = (locationId: string) =>
+  useQuery({ queryKey: keys.location(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}', locationPath(locationId))) });
 
 export const useChanges = (locationId: string, status: ChangeStatus = 'pending') =>
-  useQuery({ queryKey: keys.changes(locationId, status), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/changes', { params: { path: { locationId }, query: { status, limit: '5000' } } })) });
+  useQuery({
+    queryKey: keys.changes(locationId, status),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/changes', { params: { path: { locationId }, query: { status, limit: '5000' } } })),
+  });
 
-export const useRegister = (locationId: string) => useQuery({ queryKey: keys.register(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/register', locationPath(locationId))) });
+export const useRegister = (locationId: string) =>
+  useQuery({
+    queryKey: keys.register(locationId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/register', locationPath(locationId))),
+  });
 
-export const useBatches = (locationId: string) => useQuery({ queryKey: keys.batches(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/batches', { params: { path: { locationId }, query: { limit: '1000' } } })) });
+export const useBatches = (locationId: string) =>
+  useQuery({
+    queryKey: keys.batches(locationId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/batches', { params: { path: { locationId }, query: { limit: '1000' } } })),
+  });
 
 export const useSyncRuns = (locationId: string, limit = 50) =>
-  useQuery({ queryKey: [...keys.runs(locationId), limit], queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/sync-runs', { params: { path: { locationId }, query: { limit: String(limit) } } })) });
+  useQuery({
+    queryKey: [...keys.runs(locationId), limit],
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/sync-runs', { params: { path: { locationId }, query: { limit: String(limit) } } })),
+  });
 
 export const useSyncRun = (runId: string | null) =>
-  useQuery({ queryKey: ['cstore', 'run', runId], enabled: Boolean(runId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/sync-runs/{runId}', { params: { path: { runId: runId! } } })) });
+  useQuery({
+    queryKey: ['cstore', 'run', runId],
+    enabled: Boolean(runId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/sync-runs/{runId}', { params: { path: { runId: runId! } } })),
+  });
 
 export const useLicenses = (programId: string | null) =>
-  useQuery({ queryKey: keys.licenses(programId ?? ''), enabled: Boolean(programId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/licenses', { params: { path: { programId: programId! } } })) });
+  useQuery({
+    queryKey: keys.licenses(programId ?? ''),
+    enabled: Boolean(programId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/licenses', { params: { path: { programId: programId! } } })),
+  });
 
 /** The program's RJR enrollment; null when it has none yet (404). */
 export const useEnrollment = (programId: string | null) =>
@@ -75,11 +102,18 @@ export const useEnrollment = (programId: string | null) =>
 
 /** Whether the pilot is ready for roll-out and, per pilot location, what is still missing. */
 export const useRollOutReadiness = (programId: string | null) =>
-  useQuery({ queryKey: keys.readiness(programId ?? ''), enabled: Boolean(programId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId: programId! } } })) });
+  useQuery({
+    queryKey: keys.readiness(programId ?? ''),
+    enabled: Boolean(programId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId: programId! } } })),
+  });
 
 /** The feed records the newest successful sync rejected, with what each meant for the register. */
 export const useRejectedRecords = (locationId: string) =>
-  useQuery({ queryKey: keys.rejectedRecords(locationId), queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/rejected-records', locationPath(locationId))) });
+  useQuery({
+    queryKey: keys.rejectedRecords(locationId),
+    queryFn: () => unwrap(api.GET('/admin/v1/cstore/locations/{locationId}/rejected-records', locationPath(locationId))),
+  });
 
 /** Everything c-store in the cache is stale after a write: lists, counts, register, batches. */
 export function useCstoreMutation<V, R>(fn: (v: V) => Promise<R>) {
@@ -88,26 +122,35 @@ export function useCstoreMutation<V, R>(fn: (v: V) => Promise<R>) {
 }
 
 export const cstoreApi = {
-  accept: (locationId: string, body: { changeIds?: string[]; all?: boolean; idempotencyKey?: string }) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/accept', { ...locationPath(locationId), body })),
-  reject: (locationId: string, changeIds: string[], reason: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/reject', { ...locationPath(locationId), body: { changeIds, reason } })),
-  patchLocation: (locationId: string, body: LocationPatch) => unwrap(api.PATCH('/admin/v1/cstore/locations/{locationId}', { ...locationPath(locationId), body })),
-  setStatus: (locationId: string, status: 'off' | 'pilot' | 'live') => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/status', { ...locationPath(locationId), body: { status } })),
+  accept: (locationId: string, body: { changeIds?: string[]; all?: boolean; idempotencyKey?: string }) =>
+    unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/accept', { ...locationPath(locationId), body })),
+  reject: (locationId: string, changeIds: string[], reason: string) =>
+    unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/changes/reject', { ...locationPath(locationId), body: { changeIds, reason } })),
+  patchLocation: (locationId: string, body: LocationPatch) =>
+    unwrap(api.PATCH('/admin/v1/cstore/locations/{locationId}', { ...locationPath(locationId), body })),
+  setStatus: (locationId: string, status: 'off' | 'pilot' | 'live') =>
+    unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/status', { ...locationPath(locationId), body: { status } })),
   sync: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/sync', locationPath(locationId))),
   resend: (batchId: string) => unwrap(api.POST('/admin/v1/cstore/batches/{batchId}/resend', { params: { path: { batchId } } })),
-  buyLicenses: (programId: string, term: '1m' | '1y', count: number) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/licenses', { params: { path: { programId } }, body: { term, count } })),
-  assignLicense: (licenseId: string, locationId: string) => unwrap(api.POST('/admin/v1/cstore/licenses/{licenseId}/assign', { params: { path: { licenseId } }, body: { locationId } })),
-  enroll: (programId: string, body: EnrollmentInput) => unwrap(api.PUT('/admin/v1/cstore/programs/{programId}/enrollments/rjr', { params: { path: { programId } }, body })),
+  buyLicenses: (programId: string, term: '1m' | '1y', count: number) =>
+    unwrap(api.POST('/admin/v1/cstore/programs/{programId}/licenses', { params: { path: { programId } }, body: { term, count } })),
+  assignLicense: (licenseId: string, locationId: string) =>
+    unwrap(api.POST('/admin/v1/cstore/licenses/{licenseId}/assign', { params: { path: { licenseId } }, body: { locationId } })),
+  enroll: (programId: string, body: EnrollmentInput) =>
+    unwrap(api.PUT('/admin/v1/cstore/programs/{programId}/enrollments/rjr', { params: { path: { programId } }, body })),
   /** A refusal for an unready pilot is an answer here, not an error: the screen shows its blockers. */
   rollOut: async (programId: string): Promise<RollOutOutcome> => {
     try {
       return { done: await unwrap(api.POST('/admin/v1/cstore/programs/{programId}/rollout', { params: { path: { programId } } })) };
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'PilotNotReady') return { refused: { message: e.message, blockers: (e.details?.blockers ?? []) as PilotBlocker[] } };
+      if (e instanceof ApiError && e.code === 'PilotNotReady')
+        return { refused: { message: e.message, blockers: (e.details?.blockers ?? []) as PilotBlocker[] } };
       throw e;
     }
   },
   issueAgentToken: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/agent-token', locationPath(locationId))),
-  createLocation: (programId: string, body: NewLocation) => unwrap(api.POST('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId } }, body })),
+  createLocation: (programId: string, body: NewLocation) =>
+    unwrap(api.POST('/admin/v1/cstore/programs/{programId}/locations', { params: { path: { programId } }, body })),
   retryOutlet: (locationId: string) => unwrap(api.POST('/admin/v1/cstore/locations/{locationId}/retry-outlet', locationPath(locationId))),
 };
 

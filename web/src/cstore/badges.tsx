@@ -13,7 +13,12 @@ export const IntegrationBadge = ({ status }: { status: Location['integrationStat
 
 const LICENSE = { unassigned: 'gray', scheduled: 'blue', active: 'green', expired: 'red' } as const;
 export function LicenseBadge({ license }: { license: License | null }) {
-  if (!license) return <Badge color="gray" variant="outline">no license</Badge>;
+  if (!license)
+    return (
+      <Badge color="gray" variant="outline">
+        no license
+      </Badge>
+    );
   return (
     <Tooltip label={license.expiresAt ? `expires ${when(license.expiresAt)}` : 'not assigned yet'}>
       <Badge color={LICENSE[license.state]} variant="light">
@@ -60,7 +65,8 @@ export function RegisterBadge({ register }: { register: Location['register'] }) 
 export const localTimes = (label: string) => label.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, (iso) => when(iso));
 
 /** "batch #3, Dec 1, 2026, 3:02 PM" — the newest batch the POS agent acknowledged as applied. */
-export const lastApplied = (register: Location['register']) => (register.lastAppliedSeq === null ? 'none yet' : `batch #${register.lastAppliedSeq}, ${when(register.lastAppliedAt)}`);
+export const lastApplied = (register: Location['register']) =>
+  register.lastAppliedSeq === null ? 'none yet' : `batch #${register.lastAppliedSeq}, ${when(register.lastAppliedAt)}`;
 
 const EFFECT = { kept_on_register: 'blue', not_added: 'orange', unidentified: 'red' } as const;
 export const EffectBadge = ({ effect }: { effect: RejectedRecords['records'][number]['effect'] }) => (

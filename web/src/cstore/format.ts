@@ -45,5 +45,10 @@ export const fieldLabel = (f: string) => FIELD_LABEL[f] ?? f;
 export function matches(p: Promotion | null, q: string): boolean {
   if (!p || !q) return !q;
   const s = q.trim().toLowerCase();
-  return p.description.toLowerCase().includes(s) || (p.brand ?? '').toLowerCase().includes(s) || p.externalId.toLowerCase().includes(s) || p.upcs.some((u) => u.includes(s));
+  return (
+    p.description.toLowerCase().includes(s) ||
+    (p.brand ?? '').toLowerCase().includes(s) ||
+    p.externalId.toLowerCase().includes(s) ||
+    p.upcs.some((u) => u.includes(s))
+  );
 }

@@ -22,7 +22,10 @@ export function SignInForm({ program, intro, onSignedIn }: { program: string; in
     },
   });
   const verify = useMutation({
-    mutationFn: () => unwrap(api.POST('/app/v1/{program}/auth/verify', { ...path, body: { email: sentTo!, code: code.trim(), ...(name.trim() ? { name: name.trim() } : {}) } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/app/v1/{program}/auth/verify', { ...path, body: { email: sentTo!, code: code.trim(), ...(name.trim() ? { name: name.trim() } : {}) } }),
+      ),
     onSuccess: (signedIn) => {
       const session = { token: signedIn.token, expiresAt: signedIn.expiresAt, name: signedIn.guest.name };
       sessions.set(program, session);
@@ -39,7 +42,15 @@ export function SignInForm({ program, intro, onSignedIn }: { program: string; in
       <form onSubmit={submit} aria-label="Sign in">
         <Stack gap="sm">
           <Text>{intro ?? 'Sign in or join with your e-mail. We send you a 6-digit login code; no password needed.'}</Text>
-          <TextInput label="E-mail" type="email" autoComplete="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <TextInput
+            label="E-mail"
+            type="email"
+            autoComplete="email"
+            required
+            maxLength={254}
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
           {start.error && (
             <Alert color="red" role="alert" title="The code could not be sent">
               {start.error.message}
@@ -74,7 +85,14 @@ export function SignInForm({ program, intro, onSignedIn }: { program: string; in
           onChange={(e) => setCode(e.currentTarget.value)}
           autoFocus
         />
-        <TextInput label="Your name" description="Only when you are new here" autoComplete="name" maxLength={100} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput
+          label="Your name"
+          description="Only when you are new here"
+          autoComplete="name"
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
         {verify.error && (
           <Alert color="red" role="alert" title="That code did not work">
             {verify.error.message} Check the code in the e-mail, or send a new one.

@@ -121,7 +121,8 @@ describe('the receipt claim form', () => {
 
   it('is reachable by keyboard: Tab to the claim button, Enter claims', async () => {
     const onClaimed = vi.fn();
-    server.answer = async () => json(200, { transactionId: 't-1', receiptCode: 'J25QL1WAH5KJ7P75', pointsEarned: 300, balance: 300, claimedAt: '2026-11-25T12:00:00.000Z' });
+    server.answer = async () =>
+      json(200, { transactionId: 't-1', receiptCode: 'J25QL1WAH5KJ7P75', pointsEarned: 300, balance: 300, claimedAt: '2026-11-25T12:00:00.000Z' });
     renderUi(form({ onClaimed }));
     await userEvent.tab();
     await userEvent.tab();

@@ -67,7 +67,13 @@ export function Pager({ page, pages, onChange, label }: { page: number; pages: n
   if (pages <= 1) return null;
   return (
     <Group justify="center" mt="sm">
-      <Pagination total={pages} value={page} onChange={onChange} aria-label={`${label} pages`} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />
+      <Pagination
+        total={pages}
+        value={page}
+        onChange={onChange}
+        aria-label={`${label} pages`}
+        getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+      />
     </Group>
   );
 }

@@ -15,7 +15,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // JSON string[]: the cart lines (referenceIds) that redeemed the incentive.
   await db.schema.alterTable('redemptions').addColumn('line_refs', 'text').execute();
   // How many of `quantity` partial refunds gave back (the guest may redeem them again).
-  await db.schema.alterTable('redemptions').addColumn('returned_quantity', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('redemptions')
+    .addColumn('returned_quantity', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('redemptions_transaction').on('redemptions').column('transaction_id').execute();
   // `authentication-required` asks whether a transaction was identified with a one-time code.
   await db.schema.createIndex('otp_codes_used_transaction').on('otp_codes').column('used_transaction_id').execute();

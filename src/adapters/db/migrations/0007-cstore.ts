@@ -171,7 +171,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['sync_claims', 'promotion_changes', 'update_batches', 'sync_runs', 'location_promotions', 'manufacturer_enrollments', 'scan_data_licenses', 'locations']) {
+  for (const t of [
+    'sync_claims',
+    'promotion_changes',
+    'update_batches',
+    'sync_runs',
+    'location_promotions',
+    'manufacturer_enrollments',
+    'scan_data_licenses',
+    'locations',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

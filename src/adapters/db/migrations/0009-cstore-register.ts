@@ -8,8 +8,14 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('locations').addColumn('register_store_id', 'text').execute();
-  await db.schema.alterTable('locations').addColumn('register_ids', 'text', (c) => c.notNull().defaultTo('manufacturer')).execute();
-  await db.schema.alterTable('locations').addColumn('register_id_start', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('locations')
+    .addColumn('register_ids', 'text', (c) => c.notNull().defaultTo('manufacturer'))
+    .execute();
+  await db.schema
+    .alterTable('locations')
+    .addColumn('register_id_start', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema
     .createTable('location_register_ids')
     .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))

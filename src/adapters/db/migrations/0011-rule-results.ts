@@ -18,7 +18,10 @@ export const DASHBOARD_INDEXES = [
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('loyalty_transactions').addColumn('rule_results', 'text').execute();
   for (const i of DASHBOARD_INDEXES) {
-    const index = db.schema.createIndex(i.name).on(i.table).columns([...i.columns]);
+    const index = db.schema
+      .createIndex(i.name)
+      .on(i.table)
+      .columns([...i.columns]);
     await ('where' in i ? index.where(sql.raw<boolean>(i.where)) : index).execute();
   }
 }

@@ -15,7 +15,15 @@ export interface AdminUserRecord {
 
 function toRecord(row: Omit<AdminUserTable, 'password_hash'>): AdminUserRecord {
   const ids = JSON.parse(row.program_ids) as string[];
-  return { id: row.id, email: row.email, name: row.name, role: row.role, programIds: ids.includes('*') ? '*' : ids, createdAt: row.created_at, disabledAt: row.disabled_at };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    programIds: ids.includes('*') ? '*' : ids,
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
 }
 
 const COLUMNS = ['id', 'email', 'name', 'role', 'program_ids', 'created_at', 'disabled_at'] as const;
@@ -24,7 +32,16 @@ const programIdsJson = (ids: readonly string[] | '*'): string => JSON.stringify(
 export async function insertAdminUser(db: Tx, u: Omit<AdminUserRecord, 'disabledAt'> & { passwordHash: string }): Promise<void> {
   await db
     .insertInto('admin_users')
-    .values({ id: u.id, email: u.email, name: u.name, password_hash: u.passwordHash, role: u.role, program_ids: programIdsJson(u.programIds), created_at: u.createdAt, disabled_at: null })
+    .values({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      password_hash: u.passwordHash,
+      role: u.role,
+      program_ids: programIdsJson(u.programIds),
+      created_at: u.createdAt,
+      disabled_at: null,
+    })
     .execute();
 }
 
@@ -49,7 +66,11 @@ export async function listAdminUsers(db: Tx): Promise<AdminUserRecord[]> {
 }
 
 export async function setAdminUserPrograms(db: Tx, id: string, programIds: readonly string[] | '*'): Promise<void> {
-  await db.updateTable('admin_users').set({ program_ids: programIdsJson(programIds) }).where('id', '=', id).execute();
+  await db
+    .updateTable('admin_users')
+    .set({ program_ids: programIdsJson(programIds) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Disables a user and revokes their open sessions (call in one transaction). */

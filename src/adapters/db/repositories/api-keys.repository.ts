@@ -20,7 +20,15 @@ export interface ApiKeyRecord {
 const COLUMNS = ['id', 'program_id', 'vendor', 'environment', 'key_prefix', 'created_at', 'revoked_at'] as const;
 
 function toRecord(row: Omit<ApiKeyTable, 'key_hash'>): ApiKeyRecord {
-  return { id: row.id, programId: row.program_id, vendor: row.vendor, environment: row.environment, prefix: row.key_prefix, createdAt: row.created_at, revokedAt: row.revoked_at };
+  return {
+    id: row.id,
+    programId: row.program_id,
+    vendor: row.vendor,
+    environment: row.environment,
+    prefix: row.key_prefix,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 export async function findApiKey(db: Tx, programId: string, keyId: string): Promise<ApiKeyRecord | null> {
@@ -45,13 +53,28 @@ export async function insertApiKey(
   const id = newId();
   await db
     .insertInto('api_keys')
-    .values({ id, program_id: programId, vendor: vendor.toLowerCase(), environment, key_hash: sha256(key), key_prefix: key.slice(0, 12), created_at: at.toISOString(), revoked_at: null })
+    .values({
+      id,
+      program_id: programId,
+      vendor: vendor.toLowerCase(),
+      environment,
+      key_hash: sha256(key),
+      key_prefix: key.slice(0, 12),
+      created_at: at.toISOString(),
+      revoked_at: null,
+    })
     .execute();
   return { id, key };
 }
 
 /** Revokes a key not yet revoked; false when it already was (someone else won). */
 export async function revokeApiKey(db: Tx, keyId: string, at: Date): Promise<boolean> {
-  const won = await db.updateTable('api_keys').set({ revoked_at: at.toISOString() }).where('id', '=', keyId).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+  const won = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at.toISOString() })
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   return won !== undefined;
 }

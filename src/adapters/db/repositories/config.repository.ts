@@ -57,7 +57,16 @@ export async function findProgramBySlug(db: Kysely<Database>, slug: string): Pro
 }
 
 /** Every column, named: a prepared statement must not change shape when a migration adds one. */
-const STORE_COLUMNS = ['id', 'program_id', 'external_id', 'name', 'time_zone', 'loyalty_enabled', 'created_at', 'store_groups'] as const satisfies readonly (keyof StoreTable)[];
+const STORE_COLUMNS = [
+  'id',
+  'program_id',
+  'external_id',
+  'name',
+  'time_zone',
+  'loyalty_enabled',
+  'created_at',
+  'store_groups',
+] as const satisfies readonly (keyof StoreTable)[];
 
 /**
  * Identify's store look-up, prepared (prepared.ts): the store cache lives seconds, so with many

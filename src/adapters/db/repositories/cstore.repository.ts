@@ -183,7 +183,11 @@ export const BATCH_COLUMNS = [
  * Returns false when the location does not exist.
  */
 export async function lockLocation(trx: Kysely<Database>, locationId: string): Promise<boolean> {
-  const r = await trx.updateTable('locations').set((eb) => ({ batch_seq: eb.ref('batch_seq') })).where('id', '=', locationId).executeTakeFirst();
+  const r = await trx
+    .updateTable('locations')
+    .set((eb) => ({ batch_seq: eb.ref('batch_seq') }))
+    .where('id', '=', locationId)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -20,12 +20,19 @@ function splitMinute(days: readonly LocalDay[]): number | null {
 /** The grouping columns: the UTC hour, and whether the row is past the split minute. */
 function hourBuckets(column: string, minute: number) {
   const hour = sql<string>`substr(${sql.ref(column)}, 1, 13)`;
-  const late = minute === 0 ? sql<number>`0` : sql<number>`case when substr(${sql.ref(column)}, 15, 2) >= ${sql.lit(String(minute).padStart(2, '0'))} then 1 else 0 end`;
+  const late =
+    minute === 0 ? sql<number>`0` : sql<number>`case when substr(${sql.ref(column)}, 15, 2) >= ${sql.lit(String(minute).padStart(2, '0'))} then 1 else 0 end`;
   return { hour, late };
 }
 
 /** Adds hour buckets into the local days they fall in; days without rows stay at zero. */
-function foldIntoDays<R extends { hour: string; late: unknown }, T>(rows: R[], days: readonly LocalDay[], minute: number, zero: (day: string) => T, add: (into: T, row: R) => void): T[] {
+function foldIntoDays<R extends { hour: string; late: unknown }, T>(
+  rows: R[],
+  days: readonly LocalDay[],
+  minute: number,
+  zero: (day: string) => T,
+  add: (into: T, row: R) => void,
+): T[] {
   const out = days.map((d) => zero(d.day));
   const ends = days.map((d) => d.end);
   for (const r of rows) {
@@ -59,7 +66,13 @@ function grouping(column: string, days: readonly LocalDay[]) {
   return { minute, ...hourBuckets(column, minute), byDay: false as const };
 }
 
-function fold<R extends { hour: string; late: unknown }, T>(g: ReturnType<typeof grouping>, rows: R[], days: readonly LocalDay[], zero: (day: string) => T, add: (into: T, row: R) => void): T[] {
+function fold<R extends { hour: string; late: unknown }, T>(
+  g: ReturnType<typeof grouping>,
+  rows: R[],
+  days: readonly LocalDay[],
+  zero: (day: string) => T,
+  add: (into: T, row: R) => void,
+): T[] {
   if (!g.byDay) return foldIntoDays(rows, days, g.minute, zero, add);
   const out = days.map((d) => zero(d.day));
   const index = new Map(days.map((d, i) => [d.day, i]));
@@ -142,7 +155,15 @@ export async function salesPerDay(db: Kysely<Database>, programId: string, days:
   const cents = (status: string) => sql<number>`coalesce(sum(case when status = ${status} then subtotal_cents else 0 end), 0)`;
   const rows = await db
     .selectFrom('loyalty_transactions')
-    .select([g.hour.as('hour'), g.late.as('late'), count('CLAIMED').as('claimed'), count('UNCLAIMED').as('unclaimed'), count('VOIDED').as('voided'), cents('CLAIMED').as('claimed_cents'), cents('UNCLAIMED').as('unclaimed_cents')])
+    .select([
+      g.hour.as('hour'),
+      g.late.as('late'),
+      count('CLAIMED').as('claimed'),
+      count('UNCLAIMED').as('unclaimed'),
+      count('VOIDED').as('voided'),
+      cents('CLAIMED').as('claimed_cents'),
+      cents('UNCLAIMED').as('unclaimed_cents'),
+    ])
     .where('program_id', '=', programId)
     .where('status', 'in', ['CLAIMED', 'UNCLAIMED', 'VOIDED'])
     .where('created_at', '>=', days[0]!.start)
@@ -210,14 +231,30 @@ export async function pendingPromotionsByLocation(db: Kysely<Database>, programI
   const rows = await db
     .selectFrom('promotion_changes as c')
     .innerJoin('locations as l', 'l.id', 'c.location_id')
-    .select(['c.location_id', 'l.name', kind('add').as('adds'), kind('modify').as('modifies'), kind('end').as('ends'), sql<number>`count(*)`.as('total'), sql<string>`min(c.created_at)`.as('oldest_at')])
+    .select([
+      'c.location_id',
+      'l.name',
+      kind('add').as('adds'),
+      kind('modify').as('modifies'),
+      kind('end').as('ends'),
+      sql<number>`count(*)`.as('total'),
+      sql<string>`min(c.created_at)`.as('oldest_at'),
+    ])
     .where('c.program_id', '=', programId)
     .where('c.status', '=', 'pending')
     .groupBy(['c.location_id', 'l.name'])
     .orderBy(sql`count(*)`, 'desc')
     .orderBy('l.name')
     .execute();
-  return rows.map((r) => ({ locationId: r.location_id, name: r.name, add: num(r.adds), modify: num(r.modifies), end: num(r.ends), total: num(r.total), oldestAt: r.oldest_at }));
+  return rows.map((r) => ({
+    locationId: r.location_id,
+    name: r.name,
+    add: num(r.adds),
+    modify: num(r.modifies),
+    end: num(r.ends),
+    total: num(r.total),
+    oldestAt: r.oldest_at,
+  }));
 }
 
 export interface SyncFailuresAtLocation {
@@ -258,7 +295,14 @@ export async function syncFailuresSince(db: Kysely<Database>, programId: string,
     .execute();
   return rows.map((r) => {
     const last = latest.find((l) => l.location_id === r.location_id && l.started_at === r.last_at);
-    return { locationId: r.location_id, name: r.name, failures: num(r.failures), lastAt: r.last_at, lastErrorCode: last?.error_code ?? null, lastError: last?.error ?? null };
+    return {
+      locationId: r.location_id,
+      name: r.name,
+      failures: num(r.failures),
+      lastAt: r.last_at,
+      lastErrorCode: last?.error_code ?? null,
+      lastError: last?.error ?? null,
+    };
   });
 }
 

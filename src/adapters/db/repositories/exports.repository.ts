@@ -18,7 +18,6 @@ export interface ExportRange {
   to?: string;
 }
 
-
 export interface TransactionExportRow {
   id: string;
   created_at: string;
@@ -37,14 +36,36 @@ export interface TransactionExportRow {
   voided_at: string | null;
 }
 
-export async function* transactionRows(db: Kysely<Database>, programId: string, range: ExportRange, pageSize = EXPORT_PAGE): AsyncGenerator<TransactionExportRow> {
+export async function* transactionRows(
+  db: Kysely<Database>,
+  programId: string,
+  range: ExportRange,
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<TransactionExportRow> {
   // Stores are few: one read up front instead of a join in every page (which the planner may turn into a whole-table join).
-  const stores = new Map((await db.selectFrom('stores').select(['id', 'external_id', 'name']).where('program_id', '=', programId).execute()).map((st) => [st.id, st]));
+  const stores = new Map(
+    (await db.selectFrom('stores').select(['id', 'external_id', 'name']).where('program_id', '=', programId).execute()).map((st) => [st.id, st]),
+  );
   let last = '';
   for (;;) {
     let q = db
       .selectFrom('loyalty_transactions')
-      .select(['id', 'created_at', 'store_id', 'pos_vendor', 'terminal', 'pos_transaction_id', 'receipt_code', 'status', 'guest_id', 'subtotal_cents', 'points_earned', 'points_redeemed', 'claimed_at', 'voided_at'])
+      .select([
+        'id',
+        'created_at',
+        'store_id',
+        'pos_vendor',
+        'terminal',
+        'pos_transaction_id',
+        'receipt_code',
+        'status',
+        'guest_id',
+        'subtotal_cents',
+        'points_earned',
+        'points_redeemed',
+        'claimed_at',
+        'voided_at',
+      ])
       .where('program_id', '=', programId);
     if (range.from) q = q.where('created_at', '>=', range.from);
     if (range.to) q = q.where('created_at', '<=', range.to);
@@ -83,7 +104,9 @@ export async function* ledgerRows(db: Kysely<Database>, programId: string, range
     // The page's receipt codes by primary key, rather than a join the planner may run over both tables.
     const txnIds = [...new Set(rows.flatMap((r) => (r.transaction_id ? [r.transaction_id] : [])))];
     const codes = new Map(
-      txnIds.length === 0 ? [] : (await db.selectFrom('loyalty_transactions').select(['id', 'receipt_code']).where('id', 'in', txnIds).execute()).map((t) => [t.id, t.receipt_code]),
+      txnIds.length === 0
+        ? []
+        : (await db.selectFrom('loyalty_transactions').select(['id', 'receipt_code']).where('id', 'in', txnIds).execute()).map((t) => [t.id, t.receipt_code]),
     );
     for (const r of rows) yield { ...r, receipt_code: r.transaction_id ? (codes.get(r.transaction_id) ?? null) : null };
     if (rows.length < pageSize) return;

@@ -43,7 +43,15 @@ export interface GuestLedgerEntry {
 
 const LEDGER_FIELDS = ['id', 'transaction_id', 'kind', 'points', 'balance_after', 'reason', 'created_at'] as const;
 
-const toEntry = (e: { id: string; transaction_id: string | null; kind: string; points: number; balance_after: number; reason: string | null; created_at: string }): GuestLedgerEntry => ({
+const toEntry = (e: {
+  id: string;
+  transaction_id: string | null;
+  kind: string;
+  points: number;
+  balance_after: number;
+  reason: string | null;
+  created_at: string;
+}): GuestLedgerEntry => ({
   id: e.id,
   kind: e.kind,
   points: e.points,
@@ -108,7 +116,14 @@ export async function transactionsOfGuest(db: Tx, programId: string, guestId: st
 /** The guest's ledger entries caused by these transactions, oldest first. */
 export async function ledgerOfTransactions(db: Tx, guestId: string, transactionIds: readonly string[]): Promise<GuestLedgerEntry[]> {
   if (!transactionIds.length) return [];
-  const rows = await db.selectFrom('points_ledger').select(LEDGER_FIELDS).where('guest_id', '=', guestId).where('transaction_id', 'in', transactionIds).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('points_ledger')
+    .select(LEDGER_FIELDS)
+    .where('guest_id', '=', guestId)
+    .where('transaction_id', 'in', transactionIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toEntry);
 }
 

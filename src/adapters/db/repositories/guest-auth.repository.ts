@@ -66,7 +66,13 @@ export async function retireLoginCode(db: Tx, id: string, at: string): Promise<v
 
 /** Uses the code if it is still open; false when a parallel request used it first. */
 export async function consumeLoginCode(db: Tx, id: string, at: string): Promise<boolean> {
-  const consumed = await db.updateTable('guest_login_codes').set({ consumed_at: at }).where('id', '=', id).where('consumed_at', 'is', null).returning('id').executeTakeFirst();
+  const consumed = await db
+    .updateTable('guest_login_codes')
+    .set({ consumed_at: at })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   return !!consumed;
 }
 
@@ -82,18 +88,30 @@ export async function guestIdWithEmail(db: Tx, programId: string, email: string)
  * A new guest with a balance of 0. With `unlessEmailTaken`, a guest who already has the e-mail
  * (a parallel sign-up) wins and nothing is written; returns whether this one was created.
  */
-export async function signUpGuest(db: Tx, g: { id: string; programId: string; name: string; email: string | null; at: string }, opts: { unlessEmailTaken?: boolean } = {}): Promise<boolean> {
-  const q = db.insertInto('guests').values({ id: g.id, program_id: g.programId, name: g.name, email: g.email, balance: 0, last_activity_at: null, created_at: g.at });
+export async function signUpGuest(
+  db: Tx,
+  g: { id: string; programId: string; name: string; email: string | null; at: string },
+  opts: { unlessEmailTaken?: boolean } = {},
+): Promise<boolean> {
+  const q = db
+    .insertInto('guests')
+    .values({ id: g.id, program_id: g.programId, name: g.name, email: g.email, balance: 0, last_activity_at: null, created_at: g.at });
   if (!opts.unlessEmailTaken) {
     await q.execute();
     return true;
   }
-  return !!(await q.onConflict((oc) => oc.columns(['program_id', 'email']).doNothing()).returning('id').executeTakeFirst());
+  return !!(await q
+    .onConflict((oc) => oc.columns(['program_id', 'email']).doNothing())
+    .returning('id')
+    .executeTakeFirst());
 }
 
 // ---- sessions ----
 
-export async function insertSession(db: Tx, s: { id: string; programId: string; guestId: string; tokenHash: string; at: string; expiresAt: string }): Promise<void> {
+export async function insertSession(
+  db: Tx,
+  s: { id: string; programId: string; guestId: string; tokenHash: string; at: string; expiresAt: string },
+): Promise<void> {
   await db
     .insertInto('guest_sessions')
     .values({ id: s.id, program_id: s.programId, guest_id: s.guestId, token_hash: s.tokenHash, created_at: s.at, expires_at: s.expiresAt, revoked_at: null })

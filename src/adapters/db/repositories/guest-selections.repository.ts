@@ -7,7 +7,12 @@ import type { Tx } from '../tx.ts';
  * code does not carry a reward already spent (or an offer now used up) and get refused. Runs in
  * the claim's transaction; no selection, or none of these in it, writes nothing.
  */
-export async function dropRedeemedFromSelection(db: Kysely<Database> | Transaction<Database>, guestId: string, redeemed: readonly string[], nowIso: string): Promise<void> {
+export async function dropRedeemedFromSelection(
+  db: Kysely<Database> | Transaction<Database>,
+  guestId: string,
+  redeemed: readonly string[],
+  nowIso: string,
+): Promise<void> {
   if (redeemed.length === 0) return;
   const row = await db.selectFrom('guest_selections').select('incentive_ids').where('guest_id', '=', guestId).executeTakeFirst();
   if (!row) return;
@@ -15,7 +20,12 @@ export async function dropRedeemedFromSelection(db: Kysely<Database> | Transacti
   const left = selected.filter((id) => !redeemed.includes(id));
   if (left.length === selected.length) return;
   if (left.length === 0) await db.deleteFrom('guest_selections').where('guest_id', '=', guestId).execute();
-  else await db.updateTable('guest_selections').set({ incentive_ids: JSON.stringify(left), updated_at: nowIso }).where('guest_id', '=', guestId).execute();
+  else
+    await db
+      .updateTable('guest_selections')
+      .set({ incentive_ids: JSON.stringify(left), updated_at: nowIso })
+      .where('guest_id', '=', guestId)
+      .execute();
 }
 
 /** The guest's pre-selection: incentive ids, and when it was saved. */

@@ -43,7 +43,12 @@ export async function searchGuests(db: Tx, programId: string, f: GuestFilter, cu
   if (f.id !== undefined) q = q.where('id', '=', f.id);
   if (f.text !== undefined) {
     const like = `%${f.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb(sql<string>`lower(name)`, 'like', sql<string>`${like} escape '\\'`), eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${like} escape '\\'`)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(name)`, 'like', sql<string>`${like} escape '\\'`),
+        eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${like} escape '\\'`),
+      ]),
+    );
   }
   if (cursor) q = q.where(olderThan(cursor, 'created_at', 'id'));
   return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toRecord);
@@ -56,7 +61,12 @@ export async function findGuestRecord(db: Tx, programId: string, id: string): Pr
 
 /** The guest with this e-mail in any case, if any. */
 export async function guestIdByEmail(db: Tx, programId: string, email: string): Promise<string | null> {
-  const row = await db.selectFrom('guests').select('id').where('program_id', '=', programId).where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('guests')
+    .select('id')
+    .where('program_id', '=', programId)
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
   return row?.id ?? null;
 }
 
@@ -67,7 +77,10 @@ export async function guestBirthdate(db: Tx, programId: string, id: string): Pro
 
 /** A new guest with a balance of 0 (opening points go through the ledger). */
 export async function insertGuest(db: Tx, g: { id: string; programId: string; name: string; email: string | null; createdAt: string }): Promise<void> {
-  await db.insertInto('guests').values({ id: g.id, program_id: g.programId, name: g.name, email: g.email, balance: 0, last_activity_at: null, created_at: g.createdAt }).execute();
+  await db
+    .insertInto('guests')
+    .values({ id: g.id, program_id: g.programId, name: g.name, email: g.email, balance: 0, last_activity_at: null, created_at: g.createdAt })
+    .execute();
 }
 
 /** Writes the given profile fields; false when there was nothing to write. */
@@ -89,7 +102,12 @@ export interface GuestActivity {
 }
 
 export async function guestActivity(db: Tx, programId: string, id: string): Promise<GuestActivity | null> {
-  const row = await db.selectFrom('guests').select(['id', 'balance', 'last_activity_at', 'created_at']).where('program_id', '=', programId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('guests')
+    .select(['id', 'balance', 'last_activity_at', 'created_at'])
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? { id: row.id, balance: row.balance, lastActivityAt: row.last_activity_at, createdAt: row.created_at } : null;
 }
 
@@ -126,5 +144,12 @@ export async function guestsMaybeDue(
 
 /** A program's guests by balance (largest first), then name. */
 export async function topGuestsByBalance(db: Tx, programId: string, limit: number): Promise<Pick<Guest, 'id' | 'name' | 'email' | 'balance'>[]> {
-  return db.selectFrom('guests').select(['id', 'name', 'email', 'balance']).where('program_id', '=', programId).orderBy('balance', 'desc').orderBy('name').limit(limit).execute();
+  return db
+    .selectFrom('guests')
+    .select(['id', 'name', 'email', 'balance'])
+    .where('program_id', '=', programId)
+    .orderBy('balance', 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
 }

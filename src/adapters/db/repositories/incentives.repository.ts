@@ -65,7 +65,14 @@ export async function insertIncentive(db: Tx, i: { id: string; programId: string
 export async function updateIncentiveFields(db: Tx, programId: string, id: string, f: IncentiveFields, at: string): Promise<void> {
   await db
     .updateTable('incentives')
-    .set({ name: f.name, point_cost: f.pointCost, rules: JSON.stringify(f.rules), vendor_configs: JSON.stringify(f.vendorConfigs), active: f.active ? 1 : 0, updated_at: at })
+    .set({
+      name: f.name,
+      point_cost: f.pointCost,
+      rules: JSON.stringify(f.rules),
+      vendor_configs: JSON.stringify(f.vendorConfigs),
+      active: f.active ? 1 : 0,
+      updated_at: at,
+    })
     .where('id', '=', id)
     .where('program_id', '=', programId)
     .execute();

@@ -96,7 +96,12 @@ export async function updateLocations(db: Tx, ids: string | readonly string[], c
 
 /** Saving an enrollment again forgives every refused outlet of the program: the next sync tries again. */
 export async function clearEnrollmentErrors(db: Tx, programId: string): Promise<void> {
-  await db.updateTable('locations').set({ enrollment_error: null, enrollment_error_at: null }).where('program_id', '=', programId).where('enrollment_error', 'is not', null).execute();
+  await db
+    .updateTable('locations')
+    .set({ enrollment_error: null, enrollment_error_at: null })
+    .where('program_id', '=', programId)
+    .where('enrollment_error', 'is not', null)
+    .execute();
 }
 
 export async function locationByAgentTokenHash(db: Tx, tokenHash: string): Promise<Location | undefined> {

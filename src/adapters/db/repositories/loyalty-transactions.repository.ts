@@ -78,7 +78,11 @@ export interface GuestAndOpenTransaction extends GuestRow {
 const guestAndOpenOrInsert = prepare((db, p: LoyaltyTransactionTable) =>
   db
     .with('g', (c) =>
-      c.selectFrom('guests').select(['id', 'program_id', 'name', 'email', 'balance', 'created_at']).where('id', '=', p.guest_id).where('program_id', '=', p.program_id),
+      c
+        .selectFrom('guests')
+        .select(['id', 'program_id', 'name', 'email', 'balance', 'created_at'])
+        .where('id', '=', p.guest_id)
+        .where('program_id', '=', p.program_id),
     )
     .with('open', (c) =>
       c
@@ -104,7 +108,18 @@ const guestAndOpenOrInsert = prepare((db, p: LoyaltyTransactionTable) =>
     .selectFrom('g')
     .leftJoin('open', (j) => j.onTrue())
     .leftJoin('inserted', (j) => j.onTrue())
-    .select(['g.id', 'g.program_id', 'g.name', 'g.email', 'g.balance', 'g.created_at', 'open.id as t_id', 'open.selections as t_selections', 'open.receipt_code as t_receipt_code', 'inserted.id as inserted_id']),
+    .select([
+      'g.id',
+      'g.program_id',
+      'g.name',
+      'g.email',
+      'g.balance',
+      'g.created_at',
+      'open.id as t_id',
+      'open.selections as t_selections',
+      'open.receipt_code as t_receipt_code',
+      'inserted.id as inserted_id',
+    ]),
 );
 
 /**
@@ -153,61 +168,61 @@ export const insertTransaction = prepare((db, p: LoyaltyTransactionTable) =>
 );
 
 /** Every column, named: a prepared statement must not change shape when a migration adds one. */
-const TRANSACTION_COLUMN_NAMES = (
-  [
-    'id',
-    'program_id',
-    'store_id',
-    'guest_id',
-    'status',
-    'pos_vendor',
-    'pos_type',
-    'pos_key',
-    'dedupe_key',
-    'terminal',
-    'pos_transaction_id',
-    'operator',
-    'matching_id',
-    'selections',
-    'service_mode',
-    'channel',
-    'cart',
-    'subtotal_cents',
-    'points_earned',
-    'points_redeemed',
-    'reserved_points',
-    'earnable_points',
-    'receipt_code',
-    'claim_hash',
-    'claim_response',
-    'rule_results',
-    'created_at',
-    'updated_at',
-    'claimed_at',
-    'voided_at',
-  ] as const satisfies readonly (keyof LoyaltyTransactionTable)[]
-);
+const TRANSACTION_COLUMN_NAMES = [
+  'id',
+  'program_id',
+  'store_id',
+  'guest_id',
+  'status',
+  'pos_vendor',
+  'pos_type',
+  'pos_key',
+  'dedupe_key',
+  'terminal',
+  'pos_transaction_id',
+  'operator',
+  'matching_id',
+  'selections',
+  'service_mode',
+  'channel',
+  'cart',
+  'subtotal_cents',
+  'points_earned',
+  'points_redeemed',
+  'reserved_points',
+  'earnable_points',
+  'receipt_code',
+  'claim_hash',
+  'claim_response',
+  'rule_results',
+  'created_at',
+  'updated_at',
+  'claimed_at',
+  'voided_at',
+] as const satisfies readonly (keyof LoyaltyTransactionTable)[];
 const TRANSACTION_COLUMNS = TRANSACTION_COLUMN_NAMES.map((c) => `t.${c}` as const);
 
 /**
  * With writable CTEs (PostgreSQL): marks the code used and inserts the transaction it opens in one statement — atomic
  * on its own, one round trip instead of four (BEGIN, the code, the insert, COMMIT).
  */
-const consumeCodeAndInsert = prepare((db, p: LoyaltyTransactionTable & { code_id: string; code_at: string; code_pos_key: string; code_transaction_id: string }) => {
-  const qc = db.with('consumed', (c) =>
-    c
-      .updateTable('otp_codes')
-      .set({ used_at: p.code_at, used_pos_key: p.code_pos_key, used_transaction_id: p.code_transaction_id })
-      .where('id', '=', p.code_id)
-      .where('used_at', 'is', null)
-      .returning('id'),
-  );
-  return qc
-    .insertInto('loyalty_transactions')
-    .columns([...TRANSACTION_COLUMN_NAMES])
-    .expression((eb) => eb.selectFrom('consumed').select((e) => TRANSACTION_COLUMN_NAMES.map((c) => e.val(p[c]).as(c))))
-    .returning('id');
-});
+const consumeCodeAndInsert = prepare(
+  (db, p: LoyaltyTransactionTable & { code_id: string; code_at: string; code_pos_key: string; code_transaction_id: string }) => {
+    const qc = db.with('consumed', (c) =>
+      c
+        .updateTable('otp_codes')
+        .set({ used_at: p.code_at, used_pos_key: p.code_pos_key, used_transaction_id: p.code_transaction_id })
+        .where('id', '=', p.code_id)
+        .where('used_at', 'is', null)
+        .returning('id'),
+    );
+    return qc
+      .insertInto('loyalty_transactions')
+      .columns([...TRANSACTION_COLUMN_NAMES])
+      .expression((eb) => eb.selectFrom('consumed').select((e) => TRANSACTION_COLUMN_NAMES.map((c) => e.val(p[c]).as(c))))
+      .returning('id');
+  },
+);
 
 /**
  * Identify by code: uses the code for this POS sale and inserts the transaction it opens, both or
@@ -321,17 +336,24 @@ function claimSet(p: ClaimFields) {
 }
 
 function claimUpdate(db: QueryCreator<Database>, p: ClaimFields) {
-  return db
-    .updateTable('loyalty_transactions')
-    .set(claimSet(p))
-    .where('id', '=', p.id)
-    .where('status', 'in', OPEN_STATES)
-    .returning('id');
+  return db.updateTable('loyalty_transactions').set(claimSet(p)).where('id', '=', p.id).where('status', 'in', OPEN_STATES).returning('id');
 }
 
 export type NewRedemption = Omit<RedemptionTable, 'returned_quantity'>;
 
-const REDEMPTION_COLUMNS = ['id', 'program_id', 'guest_id', 'transaction_id', 'incentive_id', 'kind', 'quantity', 'points', 'created_at', 'voided_at', 'line_refs'] as const;
+const REDEMPTION_COLUMNS = [
+  'id',
+  'program_id',
+  'guest_id',
+  'transaction_id',
+  'incentive_id',
+  'kind',
+  'quantity',
+  'points',
+  'created_at',
+  'voided_at',
+  'line_refs',
+] as const;
 
 const redemptionInserts = new Map<number, PreparedQuery<Record<string, unknown>, unknown>>();
 
@@ -403,7 +425,10 @@ export interface OneStatementClaim {
 /** Most ledger rows and redemptions a one-statement claim writes; a bigger claim goes the transactional way. */
 export const ONE_STATEMENT_LIMITS = { ledger: 2, redemptions: 8 } as const;
 
-type OneStatementParams = ClaimFields & { guestId: string; programId: string; expectedBalance: number; net: number; at: string; redeemed: string[] } & Record<string, unknown>;
+type OneStatementParams = ClaimFields & { guestId: string; programId: string; expectedBalance: number; net: number; at: string; redeemed: string[] } & Record<
+    string,
+    unknown
+  >;
 
 const oneStatementClaims = new Map<string, PreparedQuery<OneStatementParams, { id: string }>>();
 
@@ -481,7 +506,13 @@ function oneStatementClaim(ledgerRows: number, redemptionRows: number, dropSelec
           .returning('guests.balance'),
       ) as unknown as QueryCreator<Database & { claimed: { id: string } }>;
     // One INSERT … SELECT … FROM claimed per row: nothing is inserted unless the claim applied.
-    const insertRow = (name: string, table: 'points_ledger' | 'redemptions' | 'outbox_events', columns: readonly string[], prefix: string, i: number | null) => {
+    const insertRow = (
+      name: string,
+      table: 'points_ledger' | 'redemptions' | 'outbox_events',
+      columns: readonly string[],
+      prefix: string,
+      i: number | null,
+    ) => {
       qc = qc.with(name, (c) =>
         c
           .insertInto(table)
@@ -599,7 +630,13 @@ export async function voidRedemptions(trx: Kysely<Database>, transactionId: stri
 
 /** Locks a CLAIMED sale's row (touching `updated_at`); false when it is no longer CLAIMED. */
 export async function lockClaimedSale(trx: Kysely<Database>, id: string, at: string): Promise<boolean> {
-  const locked = await trx.updateTable('loyalty_transactions').set({ updated_at: at }).where('id', '=', id).where('status', '=', 'CLAIMED').returning('id').executeTakeFirst();
+  const locked = await trx
+    .updateTable('loyalty_transactions')
+    .set({ updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'CLAIMED')
+    .returning('id')
+    .executeTakeFirst();
   return locked !== undefined;
 }
 
@@ -694,7 +731,13 @@ function toTransactionRecord(row: LoyaltyTransactionTable & { store_external_id:
 }
 
 /** A program's sales, newest first, up to `limit` after `cursor`. */
-export async function searchTransactions(db: Kysely<Database>, programId: string, f: TransactionFilter, cursor: Cursor | null, limit: number): Promise<TransactionRecord[]> {
+export async function searchTransactions(
+  db: Kysely<Database>,
+  programId: string,
+  f: TransactionFilter,
+  cursor: Cursor | null,
+  limit: number,
+): Promise<TransactionRecord[]> {
   let q = db
     .selectFrom('loyalty_transactions as t')
     .innerJoin('stores as s', (j) => j.onRef('s.id', '=', 't.store_id').onRef('s.program_id', '=', 't.program_id'))
@@ -720,13 +763,25 @@ export async function findTransactionRecord(db: Kysely<Database>, programId: str
 
 /** What a sale redeemed, oldest first. */
 export async function transactionRedemptions(db: Kysely<Database>, programId: string, transactionId: string) {
-  const rows = await db.selectFrom('redemptions').selectAll().where('program_id', '=', programId).where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('redemptions')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .where('transaction_id', '=', transactionId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ incentiveId: r.incentive_id, kind: r.kind, quantity: r.quantity, points: r.points, voidedAt: r.voided_at }));
 }
 
 /** The guest of the sale with this receipt code, if the sale had one. */
 export async function guestIdByReceiptCode(db: Kysely<Database>, programId: string, receiptCode: string): Promise<string | null> {
-  const row = await db.selectFrom('loyalty_transactions').select('guest_id').where('program_id', '=', programId).where('receipt_code', '=', receiptCode).executeTakeFirst();
+  const row = await db
+    .selectFrom('loyalty_transactions')
+    .select('guest_id')
+    .where('program_id', '=', programId)
+    .where('receipt_code', '=', receiptCode)
+    .executeTakeFirst();
   return row?.guest_id ?? null;
 }
 
@@ -756,6 +811,11 @@ export async function countClaimedTransactions(db: Kysely<Database>, programId: 
 
 /** Whether a one-time code identified this sale (else the guest's loyalty id did). */
 export async function identifiedByCode(db: Kysely<Database>, programId: string, transactionId: string): Promise<boolean> {
-  const otp = await db.selectFrom('otp_codes').select('id').where('program_id', '=', programId).where('used_transaction_id', '=', transactionId).executeTakeFirst();
+  const otp = await db
+    .selectFrom('otp_codes')
+    .select('id')
+    .where('program_id', '=', programId)
+    .where('used_transaction_id', '=', transactionId)
+    .executeTakeFirst();
   return otp !== undefined;
 }

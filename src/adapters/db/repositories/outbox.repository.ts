@@ -60,7 +60,14 @@ export async function eventsOfTransaction(db: Kysely<Database>, programId: strin
 const EVENT_ROWS = 500;
 
 /** Many events at once, as multi-row inserts (a night's expiry writes one per guest). */
-export async function enqueueEvents(trx: Kysely<Database>, events: readonly { id: string; programId: string; type: EventType; payload: Record<string, unknown>; at: string }[]): Promise<void> {
+export async function enqueueEvents(
+  trx: Kysely<Database>,
+  events: readonly { id: string; programId: string; type: EventType; payload: Record<string, unknown>; at: string }[],
+): Promise<void> {
   const rows = events.map((e) => ({ id: e.id, program_id: e.programId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.at }));
-  for (let i = 0; i < rows.length; i += EVENT_ROWS) await trx.insertInto('outbox_events').values(rows.slice(i, i + EVENT_ROWS)).execute();
+  for (let i = 0; i < rows.length; i += EVENT_ROWS)
+    await trx
+      .insertInto('outbox_events')
+      .values(rows.slice(i, i + EVENT_ROWS))
+      .execute();
 }

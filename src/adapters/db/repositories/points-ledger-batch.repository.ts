@@ -53,6 +53,10 @@ export async function postEntriesBatch(
     }
   }
   const rows = moves.flatMap((m) => ledgerRows(programId, m.guestId, m.moving, at, balances.get(m.guestId)! - m.net, makeId));
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) await trx.insertInto('points_ledger').values(rows.slice(i, i + BATCH_ROWS)).execute();
+  for (let i = 0; i < rows.length; i += BATCH_ROWS)
+    await trx
+      .insertInto('points_ledger')
+      .values(rows.slice(i, i + BATCH_ROWS))
+      .execute();
   return balances;
 }

@@ -17,7 +17,10 @@ export interface LedgerEntryInput {
 }
 
 export class InsufficientPoints extends Error {
-  constructor(readonly available: number | null, readonly required: number) {
+  constructor(
+    readonly available: number | null,
+    readonly required: number,
+  ) {
     super('insufficient points');
   }
 }
@@ -78,7 +81,14 @@ export function planEntries(entries: LedgerEntryInput[]): { moving: LedgerEntryI
 }
 
 /** The ledger rows of entries applied in order to a balance of `before`; `makeId` names them (default random UUIDs). */
-export function ledgerRows(programId: string, guestId: string, moving: LedgerEntryInput[], at: string, before: number, makeId: () => string = newId): LedgerRow[] {
+export function ledgerRows(
+  programId: string,
+  guestId: string,
+  moving: LedgerEntryInput[],
+  at: string,
+  before: number,
+  makeId: () => string = newId,
+): LedgerRow[] {
   let balance = before;
   return moving.map((e) => {
     balance += e.points;
@@ -142,7 +152,11 @@ function ledgerInsert(n: number): PreparedQuery<Record<string, unknown>, unknown
  * — guest first — and never deadlock on PostgreSQL.
  */
 export async function lockGuest(trx: Kysely<Database>, guestId: string): Promise<void> {
-  await trx.updateTable('guests').set((eb) => ({ balance: eb.ref('balance') })).where('id', '=', guestId).execute();
+  await trx
+    .updateTable('guests')
+    .set((eb) => ({ balance: eb.ref('balance') }))
+    .where('id', '=', guestId)
+    .execute();
 }
 
 /**
@@ -214,11 +228,25 @@ export interface LedgerEntryRecord {
 }
 
 function toEntry(row: PointsLedgerTable): LedgerEntryRecord {
-  return { id: row.id, kind: row.kind, points: row.points, balanceAfter: row.balance_after, transactionId: row.transaction_id, reason: row.reason, createdAt: row.created_at };
+  return {
+    id: row.id,
+    kind: row.kind,
+    points: row.points,
+    balanceAfter: row.balance_after,
+    transactionId: row.transaction_id,
+    reason: row.reason,
+    createdAt: row.created_at,
+  };
 }
 
 /** A guest's entries, newest first, up to `limit` after `cursor`. */
-export async function guestLedgerPage(db: Kysely<Database>, programId: string, guestId: string, cursor: Cursor | null, limit: number): Promise<LedgerEntryRecord[]> {
+export async function guestLedgerPage(
+  db: Kysely<Database>,
+  programId: string,
+  guestId: string,
+  cursor: Cursor | null,
+  limit: number,
+): Promise<LedgerEntryRecord[]> {
   let q = db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('guest_id', '=', guestId);
   if (cursor) q = q.where(olderThan(cursor, 'created_at', 'id'));
   return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toEntry);
@@ -226,7 +254,14 @@ export async function guestLedgerPage(db: Kysely<Database>, programId: string, g
 
 /** The entries one sale wrote, oldest first. */
 export async function transactionLedger(db: Kysely<Database>, programId: string, transactionId: string): Promise<LedgerEntryRecord[]> {
-  const rows = await db.selectFrom('points_ledger').selectAll().where('program_id', '=', programId).where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('points_ledger')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .where('transaction_id', '=', transactionId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toEntry);
 }
 

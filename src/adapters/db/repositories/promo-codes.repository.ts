@@ -13,14 +13,30 @@ export async function incentiveExists(db: Tx, programId: string, incentiveId: st
 
 /** The incentive if it is still active in the program. */
 export async function activeIncentive(db: Tx, programId: string, incentiveId: string): Promise<Incentive | undefined> {
-  const row = await db.selectFrom('incentives').selectAll().where('id', '=', incentiveId).where('program_id', '=', programId).where('active', '=', 1).executeTakeFirst();
+  const row = await db
+    .selectFrom('incentives')
+    .selectAll()
+    .where('id', '=', incentiveId)
+    .where('program_id', '=', programId)
+    .where('active', '=', 1)
+    .executeTakeFirst();
   return row && toIncentive(row);
 }
 
 /** Inserts the code unless the program has it already; returns whether it was inserted. */
 export async function insertPromoCode(
   db: Tx,
-  c: { id: string; programId: string; code: string; incentiveId: string; maxUses: number | null; oncePerGuest: boolean; validFrom: string | null; validUntil: string | null; at: string },
+  c: {
+    id: string;
+    programId: string;
+    code: string;
+    incentiveId: string;
+    maxUses: number | null;
+    oncePerGuest: boolean;
+    validFrom: string | null;
+    validUntil: string | null;
+    at: string;
+  },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('promo_codes')
@@ -45,7 +61,13 @@ export async function insertPromoCode(
 
 /** The program's enabled promo code with this (normalized) code. */
 export async function enabledPromoCode(db: Tx, programId: string, code: string): Promise<PromoCodeRow | undefined> {
-  return db.selectFrom('promo_codes').selectAll().where('program_id', '=', programId).where('code', '=', code).where('disabled_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('promo_codes')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .where('code', '=', code)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /**
@@ -54,7 +76,16 @@ export async function enabledPromoCode(db: Tx, programId: string, code: string):
  */
 export async function recordPromoRedemption(
   db: Tx,
-  r: { id: string; programId: string; promoCodeId: string; incentiveId: string; guestId: string | null; guestOnceKey: string | null; channel: 'app' | 'pos'; at: string },
+  r: {
+    id: string;
+    programId: string;
+    promoCodeId: string;
+    incentiveId: string;
+    guestId: string | null;
+    guestOnceKey: string | null;
+    channel: 'app' | 'pos';
+    at: string;
+  },
 ): Promise<boolean> {
   const recorded = await db
     .insertInto('promo_redemptions')
@@ -146,5 +177,11 @@ export async function findPromoCodeRecord(db: Tx, programId: string, by: { id: s
 
 /** Disables a code not yet disabled (a no-op otherwise). */
 export async function disablePromoCode(db: Tx, programId: string, id: string, at: string): Promise<void> {
-  await db.updateTable('promo_codes').set({ disabled_at: at }).where('id', '=', id).where('program_id', '=', programId).where('disabled_at', 'is', null).execute();
+  await db
+    .updateTable('promo_codes')
+    .set({ disabled_at: at })
+    .where('id', '=', id)
+    .where('program_id', '=', programId)
+    .where('disabled_at', 'is', null)
+    .execute();
 }

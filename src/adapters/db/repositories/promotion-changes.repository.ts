@@ -36,7 +36,10 @@ export async function changesOfLocation(db: Tx, locationId: string, q: { status?
   if (q.status) query = query.where('status', '=', q.status);
   if (q.before) {
     const cursor = await db.selectFrom('promotion_changes').select(['created_at', 'id']).where('id', '=', q.before).executeTakeFirst();
-    if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]));
+    if (cursor)
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]),
+      );
   }
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
   return rows.map(toChange);
@@ -51,7 +54,14 @@ export async function changesByIds(db: Tx, ids: readonly string[]): Promise<Chan
 
 /** Pending changes of a location, oldest first. */
 export async function pendingChanges(db: Tx, locationId: string): Promise<ChangeRow[]> {
-  return db.selectFrom('promotion_changes').selectAll().where('location_id', '=', locationId).where('status', '=', 'pending').orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('promotion_changes')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Rejected changes of one manufacturer at a location, oldest first. */
@@ -78,7 +88,11 @@ export async function insertChanges(db: Tx, rows: readonly ChangeRow[]): Promise
 }
 
 /** Rejected (with a reason) or superseded (by a sync): decided by someone other than Accept. */
-export async function decideChanges(db: Tx, ids: readonly string[], d: { status: 'rejected' | 'superseded'; reason?: string; at: string; by: string }): Promise<void> {
+export async function decideChanges(
+  db: Tx,
+  ids: readonly string[],
+  d: { status: 'rejected' | 'superseded'; reason?: string; at: string; by: string },
+): Promise<void> {
   for (const part of chunks(ids, 1)) {
     await db
       .updateTable('promotion_changes')
@@ -91,6 +105,11 @@ export async function decideChanges(db: Tx, ids: readonly string[], d: { status:
 /** The still-pending ones among these changes go into the batch. */
 export async function markAccepted(db: Tx, ids: readonly string[], d: { batchId: string; at: string; by: string }): Promise<void> {
   for (const part of chunks(ids, 1)) {
-    await db.updateTable('promotion_changes').set({ status: 'accepted', batch_id: d.batchId, decided_at: d.at, decided_by: d.by }).where('id', 'in', part).where('status', '=', 'pending').execute();
+    await db
+      .updateTable('promotion_changes')
+      .set({ status: 'accepted', batch_id: d.batchId, decided_at: d.at, decided_by: d.by })
+      .where('id', 'in', part)
+      .where('status', '=', 'pending')
+      .execute();
   }
 }

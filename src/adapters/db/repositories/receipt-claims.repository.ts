@@ -19,7 +19,17 @@ export async function saleByReceiptCode(db: Tx, receiptCode: string): Promise<Re
     .selectFrom('loyalty_transactions as t')
     .innerJoin('programs as p', 'p.id', 't.program_id')
     .innerJoin('stores as s', 's.id', 't.store_id')
-    .select(['t.status', 't.guest_id', 't.created_at', 't.earnable_points', 'p.slug', 'p.name as program_name', 'p.claim_window_days', 's.name as store_name', 's.time_zone'])
+    .select([
+      't.status',
+      't.guest_id',
+      't.created_at',
+      't.earnable_points',
+      'p.slug',
+      'p.name as program_name',
+      'p.claim_window_days',
+      's.name as store_name',
+      's.time_zone',
+    ])
     .where('t.receipt_code', '=', receiptCode)
     .executeTakeFirst();
   return (
@@ -51,7 +61,9 @@ export async function saleOfProgramByReceiptCode(db: Tx, programId: string, rece
     .where('program_id', '=', programId)
     .where('receipt_code', '=', receiptCode)
     .executeTakeFirst();
-  return row && { id: row.id, status: row.status, guestId: row.guest_id, storeId: row.store_id, createdAt: row.created_at, earnablePoints: row.earnable_points };
+  return (
+    row && { id: row.id, status: row.status, guestId: row.guest_id, storeId: row.store_id, createdAt: row.created_at, earnablePoints: row.earnable_points }
+  );
 }
 
 /**

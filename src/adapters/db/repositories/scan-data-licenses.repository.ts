@@ -30,15 +30,32 @@ export async function insertLicenses(db: Tx, programId: string, term: LicenseTer
     starts_at: null,
     expires_at: null,
   }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('scan_data_licenses').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('scan_data_licenses')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return rows.map((r) => toLicense(r, now));
 }
 
 /** A license already assigned (the demo seed): bought, assigned and started at `at`. */
-export async function insertAssignedLicense(db: Tx, l: { id: string; programId: string; term: LicenseTerm; locationId: string; at: string; by: string; expiresAt: string }): Promise<void> {
+export async function insertAssignedLicense(
+  db: Tx,
+  l: { id: string; programId: string; term: LicenseTerm; locationId: string; at: string; by: string; expiresAt: string },
+): Promise<void> {
   await db
     .insertInto('scan_data_licenses')
-    .values({ id: l.id, program_id: l.programId, term: l.term, bought_at: l.at, location_id: l.locationId, assigned_at: l.at, assigned_by: l.by, starts_at: l.at, expires_at: l.expiresAt })
+    .values({
+      id: l.id,
+      program_id: l.programId,
+      term: l.term,
+      bought_at: l.at,
+      location_id: l.locationId,
+      assigned_at: l.at,
+      assigned_by: l.by,
+      starts_at: l.at,
+      expires_at: l.expiresAt,
+    })
     .execute();
 }
 
@@ -58,7 +75,10 @@ export async function coveredUntil(db: Tx, locationId: string, now: string): Pro
  * Binds the license to the location unless it is bound already: the guard in WHERE makes two
  * racing assignments end with exactly one winner. Returns whether this one won.
  */
-export async function assignLicenseIfFree(db: Tx, a: { licenseId: string; locationId: string; at: string; by: string; startsAt: string; expiresAt: string }): Promise<boolean> {
+export async function assignLicenseIfFree(
+  db: Tx,
+  a: { licenseId: string; locationId: string; at: string; by: string; startsAt: string; expiresAt: string },
+): Promise<boolean> {
   const r = await db
     .updateTable('scan_data_licenses')
     .set({ location_id: a.locationId, assigned_at: a.at, assigned_by: a.by, starts_at: a.startsAt, expires_at: a.expiresAt })

@@ -41,7 +41,10 @@ export async function storeIdByExternalId(db: Tx, programId: string, externalId:
   return (await db.selectFrom('stores').select('id').where('program_id', '=', programId).where('external_id', '=', externalId).executeTakeFirst())?.id ?? null;
 }
 
-export async function insertStore(db: Tx, s: { id: string; programId: string; externalId: string; createdAt: string } & Omit<StoreFields, 'groups'> & { groups?: string[] }): Promise<void> {
+export async function insertStore(
+  db: Tx,
+  s: { id: string; programId: string; externalId: string; createdAt: string } & Omit<StoreFields, 'groups'> & { groups?: string[] },
+): Promise<void> {
   await db
     .insertInto('stores')
     .values({

@@ -13,10 +13,24 @@ export async function lastSyncs(db: Tx, locationIds: readonly string[]): Promise
       .selectFrom('sync_runs as r')
       .select(['r.id', 'r.location_id', 'r.status', 'r.as_of', 'r.finished_at', 'r.rejected', 'r.error_code', 'r.error'])
       .where('r.location_id', 'in', part)
-      .where('r.started_at', '=', (eb) => eb.selectFrom('sync_runs as n').select((e) => e.fn.max('n.started_at').as('s')).whereRef('n.location_id', '=', 'r.location_id'))
+      .where('r.started_at', '=', (eb) =>
+        eb
+          .selectFrom('sync_runs as n')
+          .select((e) => e.fn.max('n.started_at').as('s'))
+          .whereRef('n.location_id', '=', 'r.location_id'),
+      )
       .orderBy('r.id')
       .execute();
-    for (const r of runs) out.set(r.location_id, { runId: r.id, status: r.status, asOf: r.as_of, finishedAt: r.finished_at, rejected: Number(r.rejected), errorCode: r.error_code, error: r.error });
+    for (const r of runs)
+      out.set(r.location_id, {
+        runId: r.id,
+        status: r.status,
+        asOf: r.as_of,
+        finishedAt: r.finished_at,
+        rejected: Number(r.rejected),
+        errorCode: r.error_code,
+        error: r.error,
+      });
   }
   return out;
 }
@@ -32,12 +46,27 @@ export async function insertSyncRun(db: Tx, row: SyncRunTable): Promise<SyncRun>
 
 /** A location's runs, newest first. */
 export async function runsOfLocation(db: Tx, locationId: string, limit: number): Promise<SyncRun[]> {
-  const rows = await db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(toSyncRun);
 }
 
 export async function latestSucceededRun(db: Tx, locationId: string): Promise<SyncRunDetail | undefined> {
-  const row = await db.selectFrom('sync_runs').selectAll().where('location_id', '=', locationId).where('status', '=', 'succeeded').orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'succeeded')
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row && toSyncRunDetail(row);
 }
 
@@ -52,7 +81,12 @@ export async function findSyncRun(db: Tx, runId: string): Promise<SyncRunDetail 
 export async function claimedOn(db: Tx, day: string, locationIds: readonly string[]): Promise<Set<string>> {
   const claimed = new Set<string>();
   for (let i = 0; i < locationIds.length; i += 5000) {
-    const rows = await db.selectFrom('sync_claims').select('location_id').where('day', '=', day).where('location_id', 'in', locationIds.slice(i, i + 5000)).execute();
+    const rows = await db
+      .selectFrom('sync_claims')
+      .select('location_id')
+      .where('day', '=', day)
+      .where('location_id', 'in', locationIds.slice(i, i + 5000))
+      .execute();
     for (const row of rows) claimed.add(row.location_id);
   }
   return claimed;

@@ -31,7 +31,13 @@ export async function batchTallies(db: Tx, locationIds: readonly string[]): Prom
       .select(['b.location_id', 'b.seq', 'b.acknowledged_at'])
       .where('b.location_id', 'in', part)
       .where('b.state', '=', 'acknowledged')
-      .where('b.seq', '=', (eb) => eb.selectFrom('update_batches as n').select((e) => e.fn.max('n.seq').as('s')).whereRef('n.location_id', '=', 'b.location_id').where('n.state', '=', 'acknowledged'))
+      .where('b.seq', '=', (eb) =>
+        eb
+          .selectFrom('update_batches as n')
+          .select((e) => e.fn.max('n.seq').as('s'))
+          .whereRef('n.location_id', '=', 'b.location_id')
+          .where('n.state', '=', 'acknowledged'),
+      )
       .execute();
     for (const a of applied) tallies.get(a.location_id)!.lastApplied = { seq: Number(a.seq), at: a.acknowledged_at };
   }
@@ -65,13 +71,26 @@ export async function batchesOfLocation(db: Tx, locationId: string, state: Batch
 
 /** Ready and delivered batches of a location, oldest first: what its POS agent still has to apply. */
 export async function openBatches(db: Tx, locationId: string, limit: number): Promise<Batch[]> {
-  const rows = await db.selectFrom('update_batches').select(BATCH_COLUMNS).where('location_id', '=', locationId).where('state', 'in', ['ready', 'delivered']).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('update_batches')
+    .select(BATCH_COLUMNS)
+    .where('location_id', '=', locationId)
+    .where('state', 'in', ['ready', 'delivered'])
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows.map(toBatch);
 }
 
 /** Ready batches of a location with their files, oldest first. */
 export async function readyBatchFiles(db: Tx, locationId: string): Promise<{ id: string; filename: string; content: string }[]> {
-  return db.selectFrom('update_batches').select(['id', 'filename', 'content']).where('location_id', '=', locationId).where('state', '=', 'ready').orderBy('seq').execute();
+  return db
+    .selectFrom('update_batches')
+    .select(['id', 'filename', 'content'])
+    .where('location_id', '=', locationId)
+    .where('state', '=', 'ready')
+    .orderBy('seq')
+    .execute();
 }
 
 export async function insertBatch(db: Tx, batch: UpdateBatchTable): Promise<void> {
@@ -83,7 +102,12 @@ export async function markDownloaded(db: Tx, batchId: string, now: string): Prom
   await db
     .updateTable('update_batches')
     .set((eb) => ({
-      state: eb.case().when('state', '=', 'ready').then('delivered' as BatchState).else(eb.ref('state')).end(),
+      state: eb
+        .case()
+        .when('state', '=', 'ready')
+        .then('delivered' as BatchState)
+        .else(eb.ref('state'))
+        .end(),
       delivered_at: eb.fn.coalesce('delivered_at', eb.val(now)),
       delivery_count: eb('delivery_count', '+', 1),
       updated_at: now,
@@ -103,7 +127,12 @@ export async function markWrittenToOutbox(db: Tx, batchId: string, path: string,
 }
 
 /** The agent's answer, applied only while the batch is still in state `from`. Returns whether it was. */
-export async function settleBatch(db: Tx, batchId: string, from: BatchState, s: { state: BatchState; ackMessage: string | null; deliveredAt: string; at: string }): Promise<boolean> {
+export async function settleBatch(
+  db: Tx,
+  batchId: string,
+  from: BatchState,
+  s: { state: BatchState; ackMessage: string | null; deliveredAt: string; at: string },
+): Promise<boolean> {
   const r = await db
     .updateTable('update_batches')
     .set({ state: s.state, acknowledged_at: s.at, ack_message: s.ackMessage, delivered_at: s.deliveredAt, updated_at: s.at })
@@ -121,7 +150,13 @@ export async function markReadyAgain(db: Tx, batchId: string, now: string): Prom
 // ---- register state ----
 
 export async function registerEntries(db: Tx, locationId: string): Promise<RegisterEntry[]> {
-  const rows = await db.selectFrom('location_promotions').selectAll().where('location_id', '=', locationId).orderBy('manufacturer').orderBy('external_id').execute();
+  const rows = await db
+    .selectFrom('location_promotions')
+    .selectAll()
+    .where('location_id', '=', locationId)
+    .orderBy('manufacturer')
+    .orderBy('external_id')
+    .execute();
   return rows.map((r) => ({ promotion: JSON.parse(r.promotion) as Promotion, batchId: r.batch_id, acceptedAt: r.accepted_at }));
 }
 
@@ -133,17 +168,42 @@ export interface RegisterPut {
 }
 
 /** Adds and modifies put the after-state on the register, ends remove it. */
-export async function applyToRegister(db: Tx, locationId: string, batchId: string, at: string, puts: readonly RegisterPut[], ends: readonly { manufacturer: string; externalId: string }[]): Promise<void> {
-  const upserts = puts.map((p) => ({ location_id: locationId, manufacturer: p.manufacturer, external_id: p.externalId, promotion: p.promotion, batch_id: batchId, accepted_at: at }));
+export async function applyToRegister(
+  db: Tx,
+  locationId: string,
+  batchId: string,
+  at: string,
+  puts: readonly RegisterPut[],
+  ends: readonly { manufacturer: string; externalId: string }[],
+): Promise<void> {
+  const upserts = puts.map((p) => ({
+    location_id: locationId,
+    manufacturer: p.manufacturer,
+    external_id: p.externalId,
+    promotion: p.promotion,
+    batch_id: batchId,
+    accepted_at: at,
+  }));
   for (const part of chunks(upserts, 6)) {
     await db
       .insertInto('location_promotions')
       .values(part)
-      .onConflict((oc) => oc.columns(['location_id', 'manufacturer', 'external_id']).doUpdateSet((eb) => ({ promotion: eb.ref('excluded.promotion'), batch_id: eb.ref('excluded.batch_id'), accepted_at: eb.ref('excluded.accepted_at') })))
+      .onConflict((oc) =>
+        oc.columns(['location_id', 'manufacturer', 'external_id']).doUpdateSet((eb) => ({
+          promotion: eb.ref('excluded.promotion'),
+          batch_id: eb.ref('excluded.batch_id'),
+          accepted_at: eb.ref('excluded.accepted_at'),
+        })),
+      )
       .execute();
   }
   for (const e of ends) {
-    await db.deleteFrom('location_promotions').where('location_id', '=', locationId).where('manufacturer', '=', e.manufacturer).where('external_id', '=', e.externalId).execute();
+    await db
+      .deleteFrom('location_promotions')
+      .where('location_id', '=', locationId)
+      .where('manufacturer', '=', e.manufacturer)
+      .where('external_id', '=', e.externalId)
+      .execute();
   }
 }
 
@@ -155,11 +215,21 @@ export interface RegisterNumber {
 
 /** The register numbers handed out at a (numeric) location. */
 export async function registerNumbers(db: Tx, locationId: string): Promise<RegisterNumber[]> {
-  const rows = await db.selectFrom('location_register_ids').select(['manufacturer', 'external_id', 'register_no']).where('location_id', '=', locationId).execute();
+  const rows = await db
+    .selectFrom('location_register_ids')
+    .select(['manufacturer', 'external_id', 'register_no'])
+    .where('location_id', '=', locationId)
+    .execute();
   return rows.map((r) => ({ manufacturer: r.manufacturer, externalId: r.external_id, registerNo: r.register_no }));
 }
 
 export async function insertRegisterNumbers(db: Tx, locationId: string, numbers: readonly RegisterNumber[], at: string): Promise<void> {
-  const rows = numbers.map((n) => ({ location_id: locationId, manufacturer: n.manufacturer, external_id: n.externalId, register_no: n.registerNo, created_at: at }));
+  const rows = numbers.map((n) => ({
+    location_id: locationId,
+    manufacturer: n.manufacturer,
+    external_id: n.externalId,
+    register_no: n.registerNo,
+    created_at: at,
+  }));
   for (const part of chunks(rows, 5)) await db.insertInto('location_register_ids').values(part).execute();
 }

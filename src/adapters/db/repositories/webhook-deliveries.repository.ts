@@ -30,7 +30,13 @@ export async function takeUndispatchedEvents(trx: Tx, at: string, limit: number)
     .limit(limit)
     .$if(capabilitiesOf(trx).skipLocked, (q) => q.forUpdate().skipLocked());
   // The write comes first, so that on SQLite the transaction holds the write lock from its start.
-  return trx.updateTable('outbox_events').set({ dispatched_at: at }).where('id', 'in', pick).where('dispatched_at', 'is', null).returning(['id', 'program_id', 'type', 'created_at']).execute();
+  return trx
+    .updateTable('outbox_events')
+    .set({ dispatched_at: at })
+    .where('id', 'in', pick)
+    .where('dispatched_at', 'is', null)
+    .returning(['id', 'program_id', 'type', 'created_at'])
+    .execute();
 }
 
 export async function activeSubscriptionsOf(db: Tx, programIds: readonly string[]): Promise<SubscriptionRow[]> {
@@ -91,7 +97,8 @@ export async function settleDelivery(
   db: Tx,
   id: string,
   token: string,
-  s: Pick<DeliveryRow, 'status' | 'last_status_code' | 'last_error' | 'updated_at'> & Partial<Pick<DeliveryRow, 'next_attempt_at' | 'dead_at' | 'delivered_at'>>,
+  s: Pick<DeliveryRow, 'status' | 'last_status_code' | 'last_error' | 'updated_at'> &
+    Partial<Pick<DeliveryRow, 'next_attempt_at' | 'dead_at' | 'delivered_at'>>,
 ): Promise<void> {
   await db
     .updateTable('webhook_deliveries')

@@ -51,7 +51,9 @@ export async function findWebhook(db: Tx, programId: string, id: string): Promis
 }
 
 export async function listWebhooks(db: Tx, programId: string): Promise<WebhookRecord[]> {
-  return (await db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').execute()).map(toWebhook);
+  return (await db.selectFrom('webhook_subscriptions').selectAll().where('program_id', '=', programId).orderBy('created_at').orderBy('id').execute()).map(
+    toWebhook,
+  );
 }
 
 export async function insertWebhook(db: Tx, w: Omit<WebhookRecord, 'secretPrefix'> & SealedSecret): Promise<void> {

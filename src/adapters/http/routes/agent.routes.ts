@@ -37,7 +37,14 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
 
   app.get(
     '/batches',
-    { schema: { tags: TAGS, summary: 'Batches to apply: ready, and delivered but not yet acknowledged; oldest first', security: SECURITY.bearer, response: { 200: Type.Object({ locationId: Type.String(), batches: Type.Array(BatchSchema) }), ...errors({ 401: 'Unknown agent token' }) } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Batches to apply: ready, and delivered but not yet acknowledged; oldest first',
+        security: SECURITY.bearer,
+        response: { 200: Type.Object({ locationId: Type.String(), batches: Type.Array(BatchSchema) }), ...errors({ 401: 'Unknown agent token' }) },
+      },
+    },
     async (request) => {
       const loc = locationOf(request);
       return { locationId: loc.id, batches: await cs().delivery.agentQueue(loc.id) };
@@ -46,7 +53,15 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
 
   app.get(
     '/batches/:batchId',
-    { schema: { tags: TAGS, summary: 'Download a batch (NAXML or JSON); a ready batch becomes delivered', security: SECURITY.bearer, params: BatchParams, response: { 200: BatchFileResponse, ...errors({ 401: 'Unknown agent token', 404: 'BatchNotFound (or a batch of another location)' }) } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Download a batch (NAXML or JSON); a ready batch becomes delivered',
+        security: SECURITY.bearer,
+        params: BatchParams,
+        response: { 200: BatchFileResponse, ...errors({ 401: 'Unknown agent token', 404: 'BatchNotFound (or a batch of another location)' }) },
+      },
+    },
     async (request, reply) => {
       const c = await cs().delivery.agentDownload(locationOf(request).id, request.params.batchId);
       void reply.header('x-batch-seq', String(c.batch.seq)).header('x-batch-state', c.batch.state);
@@ -63,12 +78,24 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
         security: SECURITY.bearer,
         params: BatchParams,
         body: AckBody,
-        response: { 200: BatchSchema, ...errors({ 400: 'ValidationError', 401: 'Unknown agent token', 404: 'BatchNotFound', 409: 'InvalidTransition: the batch was already acknowledged otherwise' }) },
+        response: {
+          200: BatchSchema,
+          ...errors({
+            400: 'ValidationError',
+            401: 'Unknown agent token',
+            404: 'BatchNotFound',
+            409: 'InvalidTransition: the batch was already acknowledged otherwise',
+          }),
+        },
       },
     },
     async (request) => {
       const loc = locationOf(request);
-      return cs().delivery.acknowledge(loc.id, request.params.batchId, request.body, { type: 'system', id: `agent:${loc.id}`, name: `POS agent of ${loc.name}` });
+      return cs().delivery.acknowledge(loc.id, request.params.batchId, request.body, {
+        type: 'system',
+        id: `agent:${loc.id}`,
+        name: `POS agent of ${loc.name}`,
+      });
     },
   );
 }

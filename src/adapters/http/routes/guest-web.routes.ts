@@ -10,7 +10,8 @@ export const GUEST_WEB_DIST = join(WEB_DIST, 'guest');
 const ENTRY = 'guest.html';
 
 /** The guest pages talk to the guest API only; images are the QR codes they draw (data: URLs). */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Not available yet</title></head>
 <body><h1>This page is not available yet</h1><p>The guest pages are not built on this server. Please try again later.</p>
@@ -20,13 +21,15 @@ export const guestAppBuilt = (root: string): boolean => existsSync(join(root, EN
 
 /** Sends the guest pages' HTML; the browser app routes by path (/r/…, /g/…). */
 export function sendGuestApp(reply: FastifyReply, status = 200): FastifyReply {
-  return reply
-    .status(status)
-    .header('cache-control', 'no-store')
-    // receipt codes are in the URL: do not hand them to other sites
-    .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', CSP)
-    .sendFile(ENTRY, { cacheControl: false });
+  return (
+    reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      // receipt codes are in the URL: do not hand them to other sites
+      .header('referrer-policy', 'no-referrer')
+      .header('content-security-policy', CSP)
+      .sendFile(ENTRY, { cacheControl: false })
+  );
 }
 
 /**
@@ -42,7 +45,9 @@ export async function guestWebRoutes(app: FastifyInstance, opts: { root?: string
     if (!guestAppBuilt(root)) return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     return sendGuestApp(reply);
   };
-  app.get<{ Params: { program: string } }>('/g/:program', { schema: { hide: true } }, async (request, reply) => reply.redirect(`/g/${encodeURIComponent(request.params.program)}/`));
+  app.get<{ Params: { program: string } }>('/g/:program', { schema: { hide: true } }, async (request, reply) =>
+    reply.redirect(`/g/${encodeURIComponent(request.params.program)}/`),
+  );
   app.get('/g/:program/*', { schema: { hide: true } }, async (_request, reply) => page(reply));
 
   app.get<{ Params: { '*': string } }>('/guest/*', { schema: { hide: true } }, async (request, reply) => {

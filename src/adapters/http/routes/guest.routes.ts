@@ -61,7 +61,17 @@ export async function guestRoutes(app: FastifyInstance, opts: GuestPluginOptions
       request.guest = await ctx.auth.authenticate(program, token);
       request.guestProgram = program;
     });
-    for (const routes of [signOutRoutes, profileRoutes, balanceRoutes, incentivesRoutes, selectionRoutes, codesRoutes, historyRoutes, receiptClaimRoutes, promoCodeRoutes]) {
+    for (const routes of [
+      signOutRoutes,
+      profileRoutes,
+      balanceRoutes,
+      incentivesRoutes,
+      selectionRoutes,
+      codesRoutes,
+      historyRoutes,
+      receiptClaimRoutes,
+      promoCodeRoutes,
+    ]) {
       await authed.register(routes, ctx);
     }
   });

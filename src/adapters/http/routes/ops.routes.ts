@@ -57,7 +57,10 @@ export async function opsRoutes(app: FastifyInstance, opts: { db: Db; metrics: M
         description:
           'Open unless TILLPOINT_METRICS_TOKEN is set; then `Authorization: Bearer <token>` is required (401 otherwise). With TILLPOINT_METRICS_PORT the metrics are served on that port instead and this route does not exist. Counters labelled `program` carry the program id (README, Operations).',
         produces: ['text/plain'],
-        response: { 200: { type: 'string', description: 'Prometheus text format' }, ...errors({ 401: 'Unauthorized: TILLPOINT_METRICS_TOKEN is set and the bearer token is missing or wrong' }) },
+        response: {
+          200: { type: 'string', description: 'Prometheus text format' },
+          ...errors({ 401: 'Unauthorized: TILLPOINT_METRICS_TOKEN is set and the bearer token is missing or wrong' }),
+        },
       },
     },
     async (request, reply) => {

@@ -20,7 +20,12 @@ import type { PosVendorBody } from '../schemas/pos.ts';
  * `loyaltyId`, the guest's once-per-guest redemption). 10 wrong codes per key in 10 minutes lock
  * the key out of this route for 15 minutes.
  */
-export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, principalOf: (request: FastifyRequest) => PosPrincipal, limiters?: LimiterFactory): void {
+export function posPromoCodeRoute(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  principalOf: (request: FastifyRequest) => PosPrincipal,
+  limiters?: LimiterFactory,
+): void {
   const promoCodes = new PromoCodes(db, undefined, undefined, limiters);
   app.post<{ Body: { loyaltyId?: string | null; promoCode: string; posVendor: PosVendorBody } }>(
     '/loyalty/promo-code/redeem',
@@ -54,7 +59,12 @@ export function posPromoCodeRoute(app: FastifyInstance, db: Kysely<Database>, pr
       const loyaltyId = request.body.loyaltyId?.trim();
       if (loyaltyId) {
         const guest = UUID.test(loyaltyId)
-          ? await db.selectFrom('guests').select('id').where('id', '=', loyaltyId.toLowerCase()).where('program_id', '=', principal.programId).executeTakeFirst()
+          ? await db
+              .selectFrom('guests')
+              .select('id')
+              .where('id', '=', loyaltyId.toLowerCase())
+              .where('program_id', '=', principal.programId)
+              .executeTakeFirst()
           : undefined;
         if (!guest) throw new AppError('UserNotFoundError', 'No guest has this loyalty id', { field: 'loyaltyId' });
         guestId = guest.id;

@@ -42,7 +42,12 @@ function principalOf(request: FastifyRequest): PosPrincipal {
 }
 
 /** Transaction body → SaleCommand: exact money, canonical cart, normalized service mode. */
-export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, principal: PosPrincipal, status: 'PENDING' | 'CLAIMED' | 'VALIDATE'): SaleCommand {
+export function toSaleCommand(
+  request: FastifyRequest,
+  body: TransactionBodyT,
+  principal: PosPrincipal,
+  status: 'PENDING' | 'CLAIMED' | 'VALIDATE',
+): SaleCommand {
   const details = body.transactionDetails;
   // Vendor shapes stop here: the dialect reads posVendor, the order and its own discount fields.
   const dialect = selectDialect(principal);
@@ -50,12 +55,7 @@ export function toSaleCommand(request: FastifyRequest, body: TransactionBodyT, p
   const input = dialect.saleInput(body, status);
   let cart;
   try {
-    cart = buildCart(
-      details.currency,
-      input.order,
-      details.payments ?? [],
-      minorDigits(details.currency),
-    );
+    cart = buildCart(details.currency, input.order, details.payments ?? [], minorDigits(details.currency));
   } catch (e) {
     if (e instanceof CartError) throw invalidField(`transactionDetails.${e.path}`, e.message);
     throw e;
@@ -158,7 +158,10 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
           200: SaleResponse,
           ...COMMON_ERRORS,
           400: badRequest('RulesError, ValidationError, TransactionNotClaimable or RedeemRewardError'),
-          ...errors({ 404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError', 422: 'VendorConfigMissing, or PointsLimitExceeded (the balance would pass 999,999,999,999 points)' }),
+          ...errors({
+            404: 'TransactionNotFoundError, RewardNotFoundError, OfferNotFoundError',
+            422: 'VendorConfigMissing, or PointsLimitExceeded (the balance would pass 999,999,999,999 points)',
+          }),
         },
       },
     },

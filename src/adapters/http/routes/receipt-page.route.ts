@@ -26,7 +26,7 @@ export async function receiptPageRoutes(app: FastifyInstance, opts: { db: Db; cl
         tags: ['Guest'],
         summary: 'Receipt claim page (HTML): the URL printed on receipts',
         description:
-          'A mobile-first page showing the program, store, date and points of an unclaimed receipt, that signs in with an e-mail login code and claims it through the guest API (the guest pages\' browser app; a small server-rendered page when that is not built). 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.',
+          "A mobile-first page showing the program, store, date and points of an unclaimed receipt, that signs in with an e-mail login code and claims it through the guest API (the guest pages' browser app; a small server-rendered page when that is not built). 404 (an HTML page) when the code is unknown, malformed, already claimed, voided or past the claim window.",
         params: Type.Object({ receiptCode: Type.String({ maxLength: 64, description: 'the 16-character code (spaces and dashes ignored)' }) }),
         produces: ['text/html'],
         response: {
@@ -53,7 +53,10 @@ function sendPage(reply: FastifyReply, receipt: ReceiptLookup): FastifyReply {
     .header('cache-control', 'no-store')
     // the receipt code is in the URL: do not hand it to other sites
     .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`);
+    .header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    );
   return reply.send(receipt.claimable ? claimPage(receipt, nonce) : unknownPage(nonce));
 }
 

@@ -46,9 +46,13 @@ const Template = Type.Object(Object.fromEntries(PRESENTATION_FIELDS.map((f) => [
   ...strict,
   description: 'receipt lines; placeholders {pointsEarned} {pointsRedeemed} {balance} {transactionId} {receiptCode} {claimUrl}',
 });
-export const ReceiptTemplates = Type.Record(Type.String({ maxLength: 30 }), Type.Object({ claimed: Type.Optional(Template), unclaimed: Type.Optional(Template) }, strict), {
-  description: 'per POS vendor, or "default"',
-});
+export const ReceiptTemplates = Type.Record(
+  Type.String({ maxLength: 30 }),
+  Type.Object({ claimed: Type.Optional(Template), unclaimed: Type.Optional(Template) }, strict),
+  {
+    description: 'per POS vendor, or "default"',
+  },
+);
 
 export const ExpiryPolicy = Type.Object(
   {
@@ -61,7 +65,11 @@ export const ExpiryPolicy = Type.Object(
 
 export const TierConfig = Type.Object(
   {
-    windowDays: Type.Integer({ minimum: 1, maximum: 3660, description: 'length of the rolling window in days: a guest’s tier follows the points earned by sales in the last windowDays days' }),
+    windowDays: Type.Integer({
+      minimum: 1,
+      maximum: 3660,
+      description: 'length of the rolling window in days: a guest’s tier follows the points earned by sales in the last windowDays days',
+    }),
     tiers: Type.Array(
       Type.Object(
         {
@@ -78,7 +86,11 @@ export const TierConfig = Type.Object(
 
 const programFields = {
   name: Line({ minLength: 1, maxLength: 200 }),
-  earnRateMilli: Int({ minimum: 0, maximum: MAX_EARN_RATE_MILLI, description: 'points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit' }),
+  earnRateMilli: Int({
+    minimum: 0,
+    maximum: MAX_EARN_RATE_MILLI,
+    description: 'points per currency unit × 1000: 10 points per $1 → 10000; at most 1,000 points per unit',
+  }),
   minSpendCents: AmountMinor({ description: 'eligible spend below this earns nothing (minor units)' }),
   expiry: ExpiryPolicy,
   claimWindowDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'days an anonymous receipt can be claimed' }),
@@ -92,7 +104,8 @@ const programFields = {
         genericDiscountPlus: Type.Optional(
           Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$' }), {
             maxItems: 20,
-            description: "PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries",
+            description:
+              "PLUs of the POS's generic 100% discount: a line carrying one after a product line redeems the reward whose PLU (for this vendor) the product carries",
           }),
         ),
       },
@@ -116,7 +129,9 @@ export const NewProgramBody = Type.Object(
     currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO-4217, e.g. USD; default USD' })),
     name: programFields.name,
     // Loyalty settings are optional: a c-store chain (manufacturer promotions only) needs none.
-    earnRateMilli: Type.Optional(Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning)' })),
+    earnRateMilli: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'points per currency unit × 1000: 10 points per $1 → 10000; default 0 (no earning)' }),
+    ),
     expiry: Type.Optional(programFields.expiry),
     minSpendCents: Type.Optional(programFields.minSpendCents),
     claimWindowDays: Type.Optional(programFields.claimWindowDays),
@@ -310,7 +325,11 @@ export const LedgerEntryView = Type.Object({
 
 export const AdjustBody = Type.Object(
   {
-    points: Type.Integer({ minimum: -MAX_ADJUSTMENT, maximum: MAX_ADJUSTMENT, description: `signed: 500 credits, -500 debits; not 0, at most ${MAX_ADJUSTMENT} either way; no balance may exceed ${MAX_POINTS} (422 PointsLimitExceeded)` }),
+    points: Type.Integer({
+      minimum: -MAX_ADJUSTMENT,
+      maximum: MAX_ADJUSTMENT,
+      description: `signed: 500 credits, -500 debits; not 0, at most ${MAX_ADJUSTMENT} either way; no balance may exceed ${MAX_POINTS} (422 PointsLimitExceeded)`,
+    }),
     reason: Type.String({ minLength: 3, maxLength: 500, description: 'why: kept on the ledger entry, the audit log and the event' }),
   },
   strict,
@@ -365,7 +384,9 @@ export const RuleResults = Type.Object(
         quantity: Type.Integer(),
         points: Type.Integer(),
         applied: Type.Boolean({ description: 'every rule passed' }),
-        rules: Type.Array(RuleVerdict, { description: 'the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …)' }),
+        rules: Type.Array(RuleVerdict, {
+          description: 'the configured rules in order, then order-wide checks that failed (offers-per-order, point-balance …)',
+        }),
       }),
     ),
   },
@@ -380,11 +401,19 @@ export const TransactionDetail = Type.Composite([
     channel: Nullable(Type.String()),
     cart: Type.Unknown({ description: 'the canonical cart of the last update' }),
     selections: Type.Array(Type.String()),
-    redemptions: Type.Array(Type.Object({ incentiveId: Type.String(), kind: Type.String(), quantity: Type.Integer(), points: Type.Integer(), voidedAt: Nullable(Instant) })),
+    redemptions: Type.Array(
+      Type.Object({ incentiveId: Type.String(), kind: Type.String(), quantity: Type.Integer(), points: Type.Integer(), voidedAt: Nullable(Instant) }),
+    ),
     ledger: Type.Array(LedgerEntryView),
     posAnswer: Type.Unknown({ description: 'the answer the POS got to its CLAIMED update (points, receipt lines); null before' }),
     events: Type.Array(
-      Type.Object({ id: Type.String(), type: Type.String(), at: Instant, dispatchedAt: Nullable(Instant), data: Type.Object({}, { additionalProperties: true }) }),
+      Type.Object({
+        id: Type.String(),
+        type: Type.String(),
+        at: Instant,
+        dispatchedAt: Nullable(Instant),
+        data: Type.Object({}, { additionalProperties: true }),
+      }),
       { description: 'events the sale announced, oldest first' },
     ),
     ruleResults: Nullable(RuleResults),
@@ -397,7 +426,9 @@ export const VoidBody = Nullable(Type.Object({ reason: Type.Optional(Type.String
 // ---- users ---------------------------------------------------------------------------------------
 
 const Role = StringEnum(ADMIN_ROLES);
-const ProgramIds = Type.Union([Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 }), Type.Literal('*')], { description: 'program ids, or "*" for every program' });
+const ProgramIds = Type.Union([Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 }), Type.Literal('*')], {
+  description: 'program ids, or "*" for every program',
+});
 
 export const AdminUserView = Type.Object({
   id: Type.String(),
@@ -503,7 +534,9 @@ export const RuleCatalogueEntry = Type.Object({
   codes: Type.Array(Type.String(), { description: 'failure codes the rule answers in the RulesError envelope' }),
   args: Type.Unknown({ description: 'JSON Schema of the rule’s arguments (drives the admin form)' }),
   appliesTo: Type.Array(Type.Union([Type.Literal('REWARD'), Type.Literal('OFFER')]), { description: 'the incentive kinds the rule may be configured on' }),
-  needs: Type.Array(Type.Union([Type.Literal('history'), Type.Literal('birthday'), Type.Literal('identification')]), { description: 'guest facts the server loads to evaluate it' }),
+  needs: Type.Array(Type.Union([Type.Literal('history'), Type.Literal('birthday'), Type.Literal('identification')]), {
+    description: 'guest facts the server loads to evaluate it',
+  }),
   dependsOn: Type.Array(Type.Union([Type.Literal('order'), Type.Literal('store'), Type.Literal('serviceMode'), Type.Literal('time')]), {
     description: 'what of the sale the outcome depends on; the guest app leaves the rule to the till (`checkedAtOrder`) while any of it is unknown',
   }),

@@ -14,7 +14,10 @@ export const PosSystem = Type.Union([Type.Literal('passport'), Type.Literal('com
   description: 'Passport, Commander and Radiant get NAXML; other POS systems get the JSON batch',
 });
 export const IntegrationStatus = Type.Union([Type.Literal('off'), Type.Literal('pilot'), Type.Literal('live')]);
-const OutletIds = Type.Object({ rjr: Type.Optional(Type.String({ minLength: 1, maxLength: 64, examples: ['7000001'] })) }, { additionalProperties: false, description: "the location's outlet id per manufacturer" });
+const OutletIds = Type.Object(
+  { rjr: Type.Optional(Type.String({ minLength: 1, maxLength: 64, examples: ['7000001'] })) },
+  { additionalProperties: false, description: "the location's outlet id per manufacturer" },
+);
 const HhMm = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'store-local HH:MM', examples: ['03:00'] });
 
 export const LicenseSchema = Type.Object({
@@ -29,16 +32,23 @@ export const LicenseSchema = Type.Object({
   state: Type.Union([Type.Literal('unassigned'), Type.Literal('scheduled'), Type.Literal('active'), Type.Literal('expired')]),
 });
 
-const RegisterStoreId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,20}$', description: 'the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id', examples: ['101'] });
+const RegisterStoreId = Type.String({
+  pattern: '^[A-Za-z0-9._-]{1,20}$',
+  description:
+    'the store number the register knows itself by, sent as NAXML StoreLocationID (and `location.storeLocationId` in JSON batches); null: the Tillpoint location id',
+  examples: ['101'],
+});
 export const RegisterIdMode = Type.Union([Type.Literal('manufacturer'), Type.Literal('numeric')], {
-  description: 'how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location.',
+  description:
+    'how the register files promotions: `manufacturer` (default) under the manufacturer id (`RJD-4F2A91-17.0`); `numeric` under a number per promotion, from `registerIdStart` up, the same for the mix-match PromotionID and the ItemListID, stable per location. Fixed once a batch was accepted at the location.',
 });
 const RegisterIdStart = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'numeric mode: the first number handed out (default 1)' });
 
 export const RegisterViewSchema = Type.Object(
   {
     status: Type.Union([Type.Literal('no_batches'), Type.Literal('up_to_date'), Type.Literal('failed'), Type.Literal('waiting'), Type.Literal('unconfirmed')], {
-      description: 'no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed',
+      description:
+        'no_batches: nothing accepted yet; up_to_date: every batch acknowledged as applied by the POS agent; failed: the register refused a batch; waiting: the location has a POS agent and a batch is ready or delivered without its acknowledgement; unconfirmed: the location has no POS agent (outbox folder or download), so nobody confirms the register applied the batches, and none failed',
     }),
     label: Type.String({ description: 'the status in words', examples: ['Register up to date (batch #3 applied 2026-12-01T15:02:11.000Z)'] }),
     lastBatchSeq: Nullable(Type.Integer()),
@@ -97,7 +107,9 @@ export const LocationBody = Type.Object(
     outletIds: Type.Optional(OutletIds),
     autoAccept: Type.Optional(Type.Boolean({ description: 'accept every synced change at once, skipping review' })),
     syncTime: Type.Optional(Nullable(HhMm)),
-    outboxDir: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'absolute folder on the server the batches are also written to (owner only)' }))),
+    outboxDir: Type.Optional(
+      Nullable(Type.String({ maxLength: 500, description: 'absolute folder on the server the batches are also written to (owner only)' })),
+    ),
     registerStoreId: Type.Optional(Nullable(RegisterStoreId)),
     registerIds: Type.Optional(RegisterIdMode),
     registerIdStart: Type.Optional(RegisterIdStart),
@@ -118,7 +130,13 @@ export const RollOutResponse = Type.Object({
 const PilotBlockerSchema = Type.Object({
   locationId: Type.String(),
   name: Type.String(),
-  code: Type.Union([Type.Literal('pilot_not_synced'), Type.Literal('pilot_changes_pending'), Type.Literal('pilot_nothing_accepted'), Type.Literal('pilot_batch_failed'), Type.Literal('pilot_batch_not_applied')]),
+  code: Type.Union([
+    Type.Literal('pilot_not_synced'),
+    Type.Literal('pilot_changes_pending'),
+    Type.Literal('pilot_nothing_accepted'),
+    Type.Literal('pilot_batch_failed'),
+    Type.Literal('pilot_batch_not_applied'),
+  ]),
   reason: Type.String(),
 });
 export const RollOutReadinessSchema = Type.Object({
@@ -135,7 +153,9 @@ export const AssignLicenseBody = Type.Object({ locationId: Id }, { additionalPro
 
 export const EnrollmentBody = Type.Object(
   {
-    mode: Type.Union([Type.Literal('single'), Type.Literal('chain')], { description: 'single: outletId, outletName, email. chain: accountNumber, clientId, clientSecret' }),
+    mode: Type.Union([Type.Literal('single'), Type.Literal('chain')], {
+      description: 'single: outletId, outletName, email. chain: accountNumber, clientId, clientSecret',
+    }),
     outletId: Type.Optional(Type.String({ maxLength: 64 })),
     outletName: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Type.String({ maxLength: 200 })),
@@ -203,7 +223,9 @@ export const ChangeSchema = Type.Object({
 
 export const ChangesQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected'), Type.Literal('superseded')], { default: 'pending' })),
+    status: Type.Optional(
+      Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected'), Type.Literal('superseded')], { default: 'pending' }),
+    ),
     limit: Type.Optional(Limit('1-5000, default 500')),
     before: Type.Optional(Type.String({ description: 'a change id: answer older changes (paging)' })),
   },
@@ -214,11 +236,16 @@ export const AcceptBody = Type.Object(
   {
     changeIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 5000 })),
     all: Type.Optional(Type.Boolean({ description: 'accept every pending change of the location' })),
-    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a repeated Accept with the same key answers the first batch (also: Idempotency-Key header)' })),
+    idempotencyKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'a repeated Accept with the same key answers the first batch (also: Idempotency-Key header)' }),
+    ),
   },
   { additionalProperties: false },
 );
-export const RejectBody = Type.Object({ changeIds: Type.Array(Id, { minItems: 1, maxItems: 5000 }), reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const RejectBody = Type.Object(
+  { changeIds: Type.Array(Id, { minItems: 1, maxItems: 5000 }), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 
 export const SyncRunSchema = Type.Object({
   id: Type.String(),
@@ -237,7 +264,12 @@ export const SyncRunSchema = Type.Object({
   ended: Type.Integer(),
   rejected: Type.Integer(),
   superseded: Type.Integer({ description: 'pending changes the feed overtook' }),
-  errorCode: Nullable(Type.String({ description: 'skipped: integration_off, not_licensed, license_expired, no_enrollment, enrollment_broken, no_outlet_id; failed: enrollment_broken, auth_failed, unavailable, malformed_response, request_rejected, storage …' })),
+  errorCode: Nullable(
+    Type.String({
+      description:
+        'skipped: integration_off, not_licensed, license_expired, no_enrollment, enrollment_broken, no_outlet_id; failed: enrollment_broken, auth_failed, unavailable, malformed_response, request_rejected, storage …',
+    }),
+  ),
   error: Nullable(Type.String()),
   batchId: Nullable(Type.String({ description: 'the batch an auto-accepting location produced' })),
 });
@@ -259,7 +291,8 @@ export const RejectedRecordsSchema = Type.Object({
       raw: Type.Unknown({ description: 'the record as the manufacturer sent it' }),
       onRegister: Type.Boolean(),
       effect: Type.Union([Type.Literal('kept_on_register'), Type.Literal('not_added'), Type.Literal('unidentified')], {
-        description: "kept_on_register: the register keeps its copy of the promotion; not_added: a new promotion was not queued; unidentified: no readable id, so no promotion was ended that day",
+        description:
+          'kept_on_register: the register keeps its copy of the promotion; not_added: a new promotion was not queued; unidentified: no readable id, so no promotion was ended that day',
       }),
       label: Type.String(),
     }),
@@ -293,18 +326,27 @@ export const BatchSchema = Type.Object({
   updatedAt: IsoTime,
 });
 export const BatchDetailSchema = Type.Composite([BatchSchema, Type.Object({ changes: Type.Array(ChangeSchema) })]);
-export const BatchesQuery = Type.Object({ state: Type.Optional(BatchState), limit: Type.Optional(Limit('1-1000, default 100')) }, { additionalProperties: false });
+export const BatchesQuery = Type.Object(
+  { state: Type.Optional(BatchState), limit: Type.Optional(Limit('1-1000, default 100')) },
+  { additionalProperties: false },
+);
 export const RunsQuery = Type.Object({ limit: Type.Optional(Limit('1-500, default 50')) }, { additionalProperties: false });
 
 export const AcceptResponse = Type.Object({ batch: BatchSchema, replayed: Type.Boolean() });
 export const RegisterEntrySchema = Type.Object({ promotion: PromotionRef, batchId: Type.String(), acceptedAt: IsoTime });
 
 export const AckBody = Type.Object(
-  { status: Type.Union([Type.Literal('success'), Type.Literal('error')]), message: Type.Optional(Type.String({ maxLength: 2000, description: 'required with error' })) },
+  {
+    status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
+    message: Type.Optional(Type.String({ maxLength: 2000, description: 'required with error' })),
+  },
   { additionalProperties: false },
 );
 
-export const AgentTokenResponse = Type.Object({ token: Type.String({ description: 'tpagt_… (the agent prefix); shown once; send as Authorization: Bearer <token> to /agent/v1' }), prefix: Type.String() });
+export const AgentTokenResponse = Type.Object({
+  token: Type.String({ description: 'tpagt_… (the agent prefix); shown once; send as Authorization: Bearer <token> to /agent/v1' }),
+  prefix: Type.String(),
+});
 
 export const ProgramParams = Type.Object({ programId: Id });
 export const LocationParams = Type.Object({ locationId: Id });

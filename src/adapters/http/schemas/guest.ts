@@ -11,10 +11,7 @@ const strict = { additionalProperties: false } as const;
 const Iso = Type.String({ description: 'ISO-8601 UTC date-time' });
 const IncentiveId = Type.String({ minLength: 1, maxLength: 64 });
 
-export const ProgramParams = Type.Object(
-  { program: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$', description: 'program slug, e.g. bk-us' }) },
-  strict,
-);
+export const ProgramParams = Type.Object({ program: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,40}$', description: 'program slug, e.g. bk-us' }) }, strict);
 export type ProgramParamsT = Static<typeof ProgramParams>;
 
 export const CodeParams = Type.Object(
@@ -75,10 +72,18 @@ export const GuestTierSchema = Type.Object(
   {
     name: TierName,
     minPoints: Type.Integer({ description: 'points in the window this tier starts at' }),
-    pointsInWindow: Type.Integer({ description: 'points earned by sales in the program’s rolling window (net of voids and refunds; redeeming does not lower it)' }),
-    next: Type.Union([Type.Object({ name: TierName, minPoints: Type.Integer(), pointsToGo: Type.Integer({ description: 'points still to earn in the window' }) }), Type.Null()], {
-      description: 'the next tier up; null at the top',
+    pointsInWindow: Type.Integer({
+      description: 'points earned by sales in the program’s rolling window (net of voids and refunds; redeeming does not lower it)',
     }),
+    next: Type.Union(
+      [
+        Type.Object({ name: TierName, minPoints: Type.Integer(), pointsToGo: Type.Integer({ description: 'points still to earn in the window' }) }),
+        Type.Null(),
+      ],
+      {
+        description: 'the next tier up; null at the top',
+      },
+    ),
   },
   { description: 'the guest’s tier' },
 );
@@ -103,11 +108,14 @@ export const BalanceResponse = Type.Object({
 export const IncentivesQuery = Type.Object(
   {
     storeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'POS store id; without it, store rules are left to the POS' })),
-    serviceMode: Type.Optional(Type.String({ maxLength: 30, description: 'EAT_IN, TAKEOUT, DRIVE_THRU, …; without it, service-mode rules are left to the POS' })),
+    serviceMode: Type.Optional(
+      Type.String({ maxLength: 30, description: 'EAT_IN, TAKEOUT, DRIVE_THRU, …; without it, service-mode rules are left to the POS' }),
+    ),
     channel: Type.Optional(
       Type.Union([Type.Literal('Restaurant'), Type.Literal('App'), Type.Literal('Web')], {
         default: 'App',
-        description: 'the `channel` the POS will send for the order (Loyalty API v1): `App` (default, an order placed in the app), `Restaurant` (the code shown at the till) or `Web`; decides `authentication-required`',
+        description:
+          'the `channel` the POS will send for the order (Loyalty API v1): `App` (default, an order placed in the app), `Restaurant` (the code shown at the till) or `Web`; decides `authentication-required`',
       }),
     ),
   },
@@ -127,7 +135,12 @@ export const IncentiveAvailability = Type.Object({
 
 export const IncentivesResponse = Type.Object({ rewards: Type.Array(IncentiveAvailability), offers: Type.Array(IncentiveAvailability) });
 
-const IncentiveSummary = Type.Object({ id: Type.String(), kind: Type.Union([Type.Literal('REWARD'), Type.Literal('OFFER')]), name: Type.String(), pointCost: Type.Integer() });
+const IncentiveSummary = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('REWARD'), Type.Literal('OFFER')]),
+  name: Type.String(),
+  pointCost: Type.Integer(),
+});
 
 export const SelectionBody = Type.Object(
   {
@@ -267,7 +280,10 @@ export const ReceiptLookupResponse = Type.Union(
       pointsToEarn: Type.Integer(),
       claimableUntil: Iso,
     }),
-    Type.Object({ claimable: Type.Literal(false) }, { description: 'unknown, malformed, already claimed, voided or past the claim window: one answer for all' }),
+    Type.Object(
+      { claimable: Type.Literal(false) },
+      { description: 'unknown, malformed, already claimed, voided or past the claim window: one answer for all' },
+    ),
   ],
   { description: 'what the receipt page shows before the guest signs in' },
 );

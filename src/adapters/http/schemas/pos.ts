@@ -27,8 +27,7 @@ export const PosVendor = Type.Object(
     supportingPos: Type.Optional(
       Type.String({
         maxLength: 50,
-        description:
-          'Accepted as the POS sends it (kiosks name the store POS) and ignored: answers carry the PLUs of the API key vendor\'s config.',
+        description: "Accepted as the POS sends it (kiosks name the store POS) and ignored: answers carry the PLUs of the API key vendor's config.",
       }),
     ),
   },
@@ -55,7 +54,9 @@ export const OrderLine = Type.Object(
     price: Money,
     productId: Line({ minLength: 1, maxLength: 64 }),
     productType: Type.String({ minLength: 1, maxLength: 20, description: 'item | combo | offer | reward' }),
-    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_QUANTITY }), Type.String({ maxLength: 5, pattern: '^0*(?:\\d{1,4}|10000)$' })], { description: `0 … ${MAX_QUANTITY}, as a number or as digits` }),
+    quantity: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_QUANTITY }), Type.String({ maxLength: 5, pattern: '^0*(?:\\d{1,4}|10000)$' })], {
+      description: `0 … ${MAX_QUANTITY}, as a number or as digits`,
+    }),
     referenceId: RefId,
     parentReferenceId: Type.Optional(Type.Union([...RefId.anyOf, Type.Null()])),
     tax: Type.Optional(Money),
@@ -173,7 +174,7 @@ export const IdentifyResponse = Type.Object({
       price: Type.Optional(
         Type.String({
           description:
-            "Rewards only: the price at which the POS rings the reward's product before its own 100% discount, minor units as text (\"300\" = 3.00); priceCents of the reward's config for the API key's vendor, \"0\" when unset",
+            'Rewards only: the price at which the POS rings the reward\'s product before its own 100% discount, minor units as text ("300" = 3.00); priceCents of the reward\'s config for the API key\'s vendor, "0" when unset',
         }),
       ),
     }),
@@ -194,7 +195,9 @@ export const SaleResponse = Type.Object({
   receiptCode: Type.Optional(Type.String()),
   presentation: Type.Optional(Type.Ref(Presentation)),
   eligibleDiscounts: Type.Optional(
-    Type.Array(EligibleDiscount, { description: "NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU)" }),
+    Type.Array(EligibleDiscount, {
+      description: 'NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU)',
+    }),
   ),
 });
 

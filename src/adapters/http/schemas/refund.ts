@@ -7,11 +7,14 @@ export const RefundBody = Type.Object(
     refundId: Type.String({
       minLength: 1,
       maxLength: 64,
-      description: "The POS's refund transaction id: the idempotency key. A retry with the same refundId and lines answers the same and moves nothing; the same refundId with other lines is 409 Conflict.",
+      description:
+        "The POS's refund transaction id: the idempotency key. A retry with the same refundId and lines answers the same and moves nothing; the same refundId with other lines is 409 Conflict.",
     }),
     lines: Type.Array(
       Type.Object({
-        referenceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], { description: 'referenceId of the sale line, as in the claimed order' }),
+        referenceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
+          description: 'referenceId of the sale line, as in the claimed order',
+        }),
         quantity: Type.Integer({ minimum: 1, maximum: 10_000, description: 'units of the line refunded' }),
       }),
       { minItems: 1, maxItems: 500, description: 'The refunded lines; each referenceId once' },

@@ -10,7 +10,9 @@ export const DashboardQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ maxLength: 10, description: 'first day, YYYY-MM-DD (default: 29 days before to)' })),
     to: Type.Optional(Type.String({ maxLength: 10, description: 'last day, inclusive (default: today in the time zone); at most 366 days after from' })),
-    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone the days are counted in (default: the zone most of the program’s stores use, else UTC)' })),
+    timeZone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA zone the days are counted in (default: the zone most of the program’s stores use, else UTC)' }),
+    ),
     top: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$', description: 'top rewards to list, 1–50 (default 10)' })),
   },
   { additionalProperties: false },
@@ -34,7 +36,10 @@ export const DashboardView = Type.Object({
     }),
   ),
   sales: Type.Array(
-    Type.Object({ day: Day, claimed: Int, unclaimed: Int, voided: Int, claimedCents: Int, unclaimedCents: Int }, { description: 'closed sales by the day of the sale and their status now' }),
+    Type.Object(
+      { day: Day, claimed: Int, unclaimed: Int, voided: Int, claimedCents: Int, unclaimedCents: Int },
+      { description: 'closed sales by the day of the sale and their status now' },
+    ),
   ),
   totals: Type.Object({ earned: Int, redeemed: Int, claimedSales: Int, unclaimedSales: Int, claimedCents: Int }),
   topRewards: Type.Array(
@@ -61,7 +66,14 @@ export const DashboardView = Type.Object({
     since: Instant,
     total: Int,
     locations: Type.Array(
-      Type.Object({ locationId: Type.String(), name: Type.String(), failures: Int, lastAt: Instant, lastErrorCode: Nullable(Type.String()), lastError: Nullable(Type.String()) }),
+      Type.Object({
+        locationId: Type.String(),
+        name: Type.String(),
+        failures: Int,
+        lastAt: Instant,
+        lastErrorCode: Nullable(Type.String()),
+        lastError: Nullable(Type.String()),
+      }),
     ),
   }),
 });

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
-import {
-  ConnectorError,
-  EnrollmentBroken,
-  type FetchPromotionsOptions,
-  type FetchPromotionsResult,
-} from '../../../app/ports/manufacturer-connector.ts';
+import { ConnectorError, EnrollmentBroken, type FetchPromotionsOptions, type FetchPromotionsResult } from '../../../app/ports/manufacturer-connector.ts';
 import type { Logger } from '../../../app/ports/logger.ts';
 import type { Promotion, RejectedRecord } from '../../../domain/promotions/promotion.ts';
 import { RJR, isCalendarDate, mapRecord, promotionsQuery, readErrorReason, readPage, readToken, type FeedPage } from './rjr.mapping.ts';
@@ -139,7 +134,8 @@ export class RjrClient {
    */
   async fetchPromotions(credentials: RjrCredentials, outletId: string, asOf: string, opts: FetchPromotionsOptions = {}): Promise<FetchPromotionsResult> {
     if (!isCalendarDate(asOf)) throw new ConnectorError('invalid_request', 'rjr', `asOf "${asOf}" is not a date YYYY-MM-DD`);
-    if (typeof outletId !== 'string' || outletId.trim() === '' || outletId.length > 64) throw new ConnectorError('invalid_request', 'rjr', 'outlet id is empty or too long');
+    if (typeof outletId !== 'string' || outletId.trim() === '' || outletId.length > 64)
+      throw new ConnectorError('invalid_request', 'rjr', 'outlet id is empty or too long');
     if (credentials.kind === 'single_store' && credentials.outletId !== outletId) {
       throw new ConnectorError('invalid_request', 'rjr', `a single-store enrollment covers outlet ${credentials.outletId} only, not ${outletId}`, { outletId });
     }
@@ -152,7 +148,8 @@ export class RjrClient {
     for (; page <= totalPages; page++) {
       this.checkAborted(opts.signal);
       const body = await this.fetchPage(credentials, outletId, asOf, page, opts.signal);
-      const malformed = (why: string) => new ConnectorError('malformed_response', 'rjr', `RJR promotions page ${page} for outlet ${outletId}: ${why}`, { outletId, page });
+      const malformed = (why: string) =>
+        new ConnectorError('malformed_response', 'rjr', `RJR promotions page ${page} for outlet ${outletId}: ${why}`, { outletId, page });
       if (body.page !== page) throw malformed(`answered page ${body.page} instead`);
       if (page === 1) {
         firstTotal = body.totalPages;
@@ -202,7 +199,8 @@ export class RjrClient {
       const res = await this.withRetries(ctx, () => this.exchange(url, { method: 'GET', headers }, signal), signal);
       if (res.status === 401) {
         this.forgetToken(credentials, token);
-        if (refreshed) throw new ConnectorError('auth_failed', 'rjr', `${ctx.what}: the API refused a freshly issued token (HTTP 401)`, { status: 401, outletId, page });
+        if (refreshed)
+          throw new ConnectorError('auth_failed', 'rjr', `${ctx.what}: the API refused a freshly issued token (HTTP 401)`, { status: 401, outletId, page });
         refreshed = true;
         this.log?.debug({ outletId, page }, 'rjr token refused, refreshing once');
         continue;
@@ -216,7 +214,12 @@ export class RjrClient {
       try {
         json = JSON.parse(res.text);
       } catch {
-        throw new ConnectorError('malformed_response', 'rjr', `${ctx.what}: the answer is not valid JSON (${res.text.length} bytes); the run fails rather than keep part of the feed`, { outletId, page, status: res.status });
+        throw new ConnectorError(
+          'malformed_response',
+          'rjr',
+          `${ctx.what}: the answer is not valid JSON (${res.text.length} bytes); the run fails rather than keep part of the feed`,
+          { outletId, page, status: res.status },
+        );
       }
       const read = readPage(json);
       if ('malformed' in read) throw new ConnectorError('malformed_response', 'rjr', `${ctx.what}: ${read.malformed}`, { outletId, page, status: res.status });
@@ -255,13 +258,21 @@ export class RjrClient {
     const options: oauth.TokenEndpointRequestOptions = {
       [oauth.allowInsecureRequests]: this.baseUrl.startsWith('http:'),
       [oauth.customFetch]: async (url, init) => {
-        answer = await this.withRetries(ctx, () => this.exchange(url, { method: init.method, headers: init.headers, body: init.body, redirect: init.redirect }));
+        answer = await this.withRetries(ctx, () =>
+          this.exchange(url, { method: init.method, headers: init.headers, body: init.body, redirect: init.redirect }),
+        );
         // the answer was read whole inside the timeout; what oauth4webapi gets back is not looked at
         return new Response(null, { status: 204 });
       },
     };
     try {
-      await oauth.clientCredentialsGrantRequest(this.authServer, { client_id: c.clientId }, oauth.ClientSecretPost(c.clientSecret), new URLSearchParams(), options);
+      await oauth.clientCredentialsGrantRequest(
+        this.authServer,
+        { client_id: c.clientId },
+        oauth.ClientSecretPost(c.clientSecret),
+        new URLSearchParams(),
+        options,
+      );
     } catch (e) {
       if (e instanceof ConnectorError) throw e;
       // e.g. an empty client id or secret, refused before any call; the message names no value
@@ -285,7 +296,11 @@ export class RjrClient {
 
   private rejectedRequest(ctx: CallContext, res: Exchange, c: RjrCredentials): ConnectorError {
     const reason = this.redact(readErrorReason(safeJson(res.text)) ?? 'no reason given', c);
-    return new ConnectorError('request_rejected', 'rjr', `${ctx.what}: HTTP ${res.status} (${reason})`, { status: res.status, outletId: ctx.outletId, page: ctx.page });
+    return new ConnectorError('request_rejected', 'rjr', `${ctx.what}: HTTP ${res.status} (${reason})`, {
+      status: res.status,
+      outletId: ctx.outletId,
+      page: ctx.page,
+    });
   }
 
   /** One HTTP exchange within the timeout; the body is read inside it too. */
@@ -325,7 +340,12 @@ export class RjrClient {
           status = 429;
           wait = parseRetryAfter(res.headers.get('retry-after'), this.now());
           if (wait !== null && wait > this.maxRetryAfterMs) {
-            throw new ConnectorError('unavailable', 'rjr', `${ctx.what}: rate limited, Retry-After ${Math.ceil(wait / 1000)} s is longer than ${this.maxRetryAfterMs / 1000} s`, { status, attempts: attempt, outletId: ctx.outletId, page: ctx.page });
+            throw new ConnectorError(
+              'unavailable',
+              'rjr',
+              `${ctx.what}: rate limited, Retry-After ${Math.ceil(wait / 1000)} s is longer than ${this.maxRetryAfterMs / 1000} s`,
+              { status, attempts: attempt, outletId: ctx.outletId, page: ctx.page },
+            );
           }
           failure = 'HTTP 429 rate limited';
         } else if (res.status >= 500) {
@@ -339,7 +359,12 @@ export class RjrClient {
         failure = e.message;
       }
       if (attempt > this.maxRetries) {
-        throw new ConnectorError('unavailable', 'rjr', `${ctx.what} failed after ${attempt} attempts: ${failure}`, { status, attempts: attempt, outletId: ctx.outletId, page: ctx.page });
+        throw new ConnectorError('unavailable', 'rjr', `${ctx.what} failed after ${attempt} attempts: ${failure}`, {
+          status,
+          attempts: attempt,
+          outletId: ctx.outletId,
+          page: ctx.page,
+        });
       }
       const delay = wait ?? this.backoff(attempt);
       this.log?.warn({ outletId: ctx.outletId, page: ctx.page, attempt, failure, delayMs: delay }, 'rjr request failed, retrying');

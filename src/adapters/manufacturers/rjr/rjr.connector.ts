@@ -35,7 +35,9 @@ export class RjrConnector implements ManufacturerConnector {
       credentials = { kind: 'chain', accountNumber, clientId, clientSecret };
     } else {
       if (!this.provider) {
-        return Promise.reject(new ConnectorError('invalid_request', 'rjr', 'single-store enrollments need Tillpoint’s RJR provider credentials, and none are configured'));
+        return Promise.reject(
+          new ConnectorError('invalid_request', 'rjr', 'single-store enrollments need Tillpoint’s RJR provider credentials, and none are configured'),
+        );
       }
       credentials = { kind: 'single_store', outletId: enrollment.outletId, ...this.provider };
     }

@@ -37,14 +37,21 @@ export const winrestDialect: PosDialect = {
     const input = genericSaleInput(body);
     if (isKiosk(body.transactionDetails.posVendor.posType)) {
       const i = body.transactionDetails.order.findIndex((l) => /^offer$/i.test(l.productType));
-      if (i >= 0) throw invalidField(`transactionDetails.order[${i}].productType`, `is an offer; kiosks (posType ${body.transactionDetails.posVendor.posType}) cannot redeem offers in Winrest stores`);
+      if (i >= 0)
+        throw invalidField(
+          `transactionDetails.order[${i}].productType`,
+          `is an offer; kiosks (posType ${body.transactionDetails.posVendor.posType}) cannot redeem offers in Winrest stores`,
+        );
     }
     return input;
   },
 
   renderIdentify(r: IdentifyResult, pos: PosContext) {
     const kiosk = isKiosk(pos.posType);
-    return renderGenericIdentify(r, identifyOrder(r, pos, (s) => !(kiosk && s.incentive.kind === 'OFFER')));
+    return renderGenericIdentify(
+      r,
+      identifyOrder(r, pos, (s) => !(kiosk && s.incentive.kind === 'OFFER')),
+    );
   },
 
   renderSale: (r) => renderGenericSale(r),

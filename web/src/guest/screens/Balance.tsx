@@ -47,8 +47,7 @@ export function Balance() {
           <List spacing={4}>
             {b.buckets.map((bucket, i) => (
               <List.Item key={i}>
-                {points(bucket.points)}{' '}
-                {bucket.expiresAt === null ? 'do not expire' : bucket.due ? 'are expiring now' : `expire on ${date(bucket.expiresAt)}`}
+                {points(bucket.points)} {bucket.expiresAt === null ? 'do not expire' : bucket.due ? 'are expiring now' : `expire on ${date(bucket.expiresAt)}`}
               </List.Item>
             ))}
           </List>

@@ -57,7 +57,9 @@ function ShownCode({ created }: { created: Created }) {
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void QRCode.toString(created.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }).then((svg) => live && setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`));
+    void QRCode.toString(created.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }).then(
+      (svg) => live && setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`),
+    );
     return () => {
       live = false;
     };

@@ -13,7 +13,9 @@ export function History() {
     queryKey: [program, session.token, 'transactions'],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/app/v1/{program}/transactions', { params: { path: { program }, query: pageParam ? { cursor: pageParam } : {} }, ...bearer(session.token) })),
+      unwrap(
+        api.GET('/app/v1/{program}/transactions', { params: { path: { program }, query: pageParam ? { cursor: pageParam } : {} }, ...bearer(session.token) }),
+      ),
     getNextPageParam: (page) => page.nextCursor,
   });
   const unauthorized = history.error instanceof ApiError && history.error.statusCode === 401;

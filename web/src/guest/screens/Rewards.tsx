@@ -20,7 +20,8 @@ export function Rewards() {
   // The code is shown at the till: the POS will send channel Restaurant.
   const incentives = useGuestQuery({
     queryKey: ['incentives'],
-    queryFn: () => unwrap(api.GET('/app/v1/{program}/incentives', { params: { path: { program }, query: { channel: 'Restaurant' } }, ...bearer(session.token) })),
+    queryFn: () =>
+      unwrap(api.GET('/app/v1/{program}/incentives', { params: { path: { program }, query: { channel: 'Restaurant' } }, ...bearer(session.token) })),
   });
   const selection = useGuestQuery({ queryKey: ['selection'], queryFn: () => unwrap(api.GET('/app/v1/{program}/selection', path)) });
   const select = useMutation({
@@ -37,7 +38,8 @@ export function Rewards() {
   });
 
   const failed = incentives.error ?? selection.error;
-  if (failed) return <ErrorState title="Your rewards could not be loaded" error={failed} onRetry={() => (void incentives.refetch(), void selection.refetch())} />;
+  if (failed)
+    return <ErrorState title="Your rewards could not be loaded" error={failed} onRetry={() => (void incentives.refetch(), void selection.refetch())} />;
   if (!incentives.data || !selection.data) return <Loading what="your rewards" />;
   const chosen = selection.data;
 
@@ -51,7 +53,13 @@ export function Rewards() {
             <Text fw={600}>{i.name}</Text>
             {i.pointCost > 0 && <Text size="sm">{points(i.pointCost)}</Text>}
           </div>
-          {selected ? <Badge color="teal">Selected</Badge> : i.eligible ? <Badge variant="light">Available</Badge> : <Badge color="gray">Not available now</Badge>}
+          {selected ? (
+            <Badge color="teal">Selected</Badge>
+          ) : i.eligible ? (
+            <Badge variant="light">Available</Badge>
+          ) : (
+            <Badge color="gray">Not available now</Badge>
+          )}
         </Group>
         {!i.eligible && i.failures.length > 0 && (
           <List size="sm" mt="xs" c="dimmed" aria-label={`Why ${i.name} is not available`}>
@@ -66,7 +74,13 @@ export function Rewards() {
           </Text>
         )}
         {i.eligible && !selected && (
-          <Button mt="sm" variant="light" onClick={choose} loading={select.isPending && select.variables?.rewardIds.includes(i.id)} aria-label={`Select ${i.name}`}>
+          <Button
+            mt="sm"
+            variant="light"
+            onClick={choose}
+            loading={select.isPending && select.variables?.rewardIds.includes(i.id)}
+            aria-label={`Select ${i.name}`}
+          >
             Select
           </Button>
         )}
@@ -96,7 +110,11 @@ export function Rewards() {
           </Group>
         </Alert>
       )}
-      {rewards.length === 0 ? <Empty title="No rewards yet">This program has no rewards to redeem right now. Check back after your next visit.</Empty> : rewards.map(card)}
+      {rewards.length === 0 ? (
+        <Empty title="No rewards yet">This program has no rewards to redeem right now. Check back after your next visit.</Empty>
+      ) : (
+        rewards.map(card)
+      )}
       {offers.length > 0 && (
         <>
           <Title order={2}>Offers</Title>

@@ -36,7 +36,14 @@ describe('the rewards screen', () => {
                 name: 'Free Whopper',
                 pointCost: 700,
                 eligible: false,
-                failures: [{ code: 'insufficient-point-balance', ruleId: 'point-balance', incentiveId: 'rwd-whopper', message: 'User does not have sufficient funds to redeem reward' }],
+                failures: [
+                  {
+                    code: 'insufficient-point-balance',
+                    ruleId: 'point-balance',
+                    incentiveId: 'rwd-whopper',
+                    message: 'User does not have sufficient funds to redeem reward',
+                  },
+                ],
                 checkedAtOrder: [],
               },
             ],
@@ -87,7 +94,15 @@ describe('the code screen', () => {
             qr: { svg: '/app/v1/bk-us/codes/381920/qr.svg', png: '/app/v1/bk-us/codes/381920/qr.png' },
           });
         case 'GET /app/v1/bk-us/codes/381920':
-          return json(200, { code: '381920', status: 'used', createdAt: '2026-11-25T12:00:00.000Z', expiresAt: '2026-11-25T12:05:00.000Z', usedAt: '2026-11-25T12:01:00.000Z', transactionId: 't-1', selection: ['rwd-small-fries'] });
+          return json(200, {
+            code: '381920',
+            status: 'used',
+            createdAt: '2026-11-25T12:00:00.000Z',
+            expiresAt: '2026-11-25T12:05:00.000Z',
+            usedAt: '2026-11-25T12:01:00.000Z',
+            transactionId: 't-1',
+            selection: ['rwd-small-fries'],
+          });
         default:
           return json(404, { code: 'NotFound', statusCode: 404, message: route(r) });
       }

@@ -77,21 +77,54 @@ function DashboardBody({ d }: { d: Dashboard }) {
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <ChartCard
           title="Points earned and redeemed per day"
-          chart={<BarChart h={240} data={d.points} dataKey="day" series={[{ name: 'earned', color: 'teal.6' }, { name: 'redeemed', color: 'orange.6' }]} tickLine="y" />}
+          chart={
+            <BarChart
+              h={240}
+              data={d.points}
+              dataKey="day"
+              series={[
+                { name: 'earned', color: 'teal.6' },
+                { name: 'redeemed', color: 'orange.6' },
+              ]}
+              tickLine="y"
+            />
+          }
           columns={['day', 'earned', 'redeemed', 'adjusted', 'expired', 'reversedEarn', 'returnedRedeem']}
           rows={[...d.points].reverse()}
           empty={d.totals.earned === 0 && d.totals.redeemed === 0 ? 'No points moved in this range.' : null}
         />
         <ChartCard
           title="Claimed and unclaimed sales per day"
-          chart={<BarChart h={240} type="stacked" data={d.sales} dataKey="day" series={[{ name: 'claimed', color: 'teal.6' }, { name: 'unclaimed', color: 'yellow.6' }, { name: 'voided', color: 'gray.5' }]} tickLine="y" />}
+          chart={
+            <BarChart
+              h={240}
+              type="stacked"
+              data={d.sales}
+              dataKey="day"
+              series={[
+                { name: 'claimed', color: 'teal.6' },
+                { name: 'unclaimed', color: 'yellow.6' },
+                { name: 'voided', color: 'gray.5' },
+              ]}
+              tickLine="y"
+            />
+          }
           columns={['day', 'claimed', 'unclaimed', 'voided', 'claimedCents', 'unclaimedCents']}
           rows={[...d.sales].reverse()}
           empty={d.totals.claimedSales + d.totals.unclaimedSales === 0 ? 'No sales in this range yet: they appear as soon as a POS sends them.' : null}
         />
         <ChartCard
           title="Top rewards and offers"
-          chart={<BarChart h={240} orientation="vertical" data={d.topRewards} dataKey="name" series={[{ name: 'redeemed', color: 'grape.6' }]} yAxisProps={{ width: 160 }} />}
+          chart={
+            <BarChart
+              h={240}
+              orientation="vertical"
+              data={d.topRewards}
+              dataKey="name"
+              series={[{ name: 'redeemed', color: 'grape.6' }]}
+              yAxisProps={{ width: 160 }}
+            />
+          }
           columns={['name', 'kind', 'redeemed', 'sales', 'points']}
           rows={d.topRewards}
           empty={d.topRewards.length === 0 ? 'Nothing redeemed in this range.' : null}
@@ -149,7 +182,21 @@ function DashboardBody({ d }: { d: Dashboard }) {
 }
 
 /** A chart with its numbers one click away (the same rows as a table; day series newest first). */
-function ChartCard<T extends object>({ title, subtitle, chart, columns, rows, empty }: { title: string; subtitle?: string; chart: ReactNode; columns: (keyof T & string)[]; rows: T[]; empty: string | null }) {
+function ChartCard<T extends object>({
+  title,
+  subtitle,
+  chart,
+  columns,
+  rows,
+  empty,
+}: {
+  title: string;
+  subtitle?: string;
+  chart: ReactNode;
+  columns: (keyof T & string)[];
+  rows: T[];
+  empty: string | null;
+}) {
   const [view, setView] = useState('chart');
   return (
     <Card withBorder component="section" aria-label={title}>
@@ -162,7 +209,16 @@ function ChartCard<T extends object>({ title, subtitle, chart, columns, rows, em
             </Text>
           ) : null}
         </div>
-        <SegmentedControl size="xs" aria-label={`${title}: view`} data={[{ value: 'chart', label: 'Chart' }, { value: 'numbers', label: 'Numbers' }]} value={view} onChange={setView} />
+        <SegmentedControl
+          size="xs"
+          aria-label={`${title}: view`}
+          data={[
+            { value: 'chart', label: 'Chart' },
+            { value: 'numbers', label: 'Numbers' },
+          ]}
+          value={view}
+          onChange={setView}
+        />
       </Group>
       {empty && view === 'chart' ? (
         <Empty title={empty} />

@@ -6,8 +6,18 @@ import { useProgram } from '../../shell/program';
 import { Loading } from '../../shell/states';
 
 const EXPORTS = [
-  { kind: 'transactions', title: 'Transactions', text: 'Every sale created in the range: store, receipt code, status, subtotal, points earned and redeemed.', ranged: true },
-  { kind: 'ledger', title: 'Points ledger', text: 'Every points movement in the range with its kind, balance after, sale and reason — the whole story of every balance.', ranged: true },
+  {
+    kind: 'transactions',
+    title: 'Transactions',
+    text: 'Every sale created in the range: store, receipt code, status, subtotal, points earned and redeemed.',
+    ranged: true,
+  },
+  {
+    kind: 'ledger',
+    title: 'Points ledger',
+    text: 'Every points movement in the range with its kind, balance after, sale and reason — the whole story of every balance.',
+    ranged: true,
+  },
   { kind: 'balances', title: 'Balances', text: 'Every guest with the balance now.', ranged: false },
 ] as const;
 

@@ -43,7 +43,10 @@ function GuestSearch() {
     queryFn: () =>
       unwrap(
         api.GET('/admin/v1/programs/{programId}/guests', {
-          params: { path: { programId: programId! }, query: { ...(text ? { [by]: text } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}), limit: '25' } },
+          params: {
+            path: { programId: programId! },
+            query: { ...(text ? { [by]: text } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}), limit: '25' },
+          },
         }),
       ),
   });
@@ -56,8 +59,22 @@ function GuestSearch() {
       <Title order={2}>Guests</Title>
       <form onSubmit={submit} aria-label="Find a guest">
         <Group align="flex-end">
-          <Select label="Search by" data={[...BY]} value={draftBy} onChange={(v) => v && setDraftBy(v as By)} allowDeselect={false} w={220} comboboxProps={{ withinPortal: true }} />
-          <TextInput label="Search for" value={draftText} onChange={(e) => setDraftText(e.currentTarget.value)} w={{ base: '100%', sm: 340 }} placeholder="grete@example.com, a loyalty id, the 16 characters on a receipt…" />
+          <Select
+            label="Search by"
+            data={[...BY]}
+            value={draftBy}
+            onChange={(v) => v && setDraftBy(v as By)}
+            allowDeselect={false}
+            w={220}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <TextInput
+            label="Search for"
+            value={draftText}
+            onChange={(e) => setDraftText(e.currentTarget.value)}
+            w={{ base: '100%', sm: 340 }}
+            placeholder="grete@example.com, a loyalty id, the 16 characters on a receipt…"
+          />
           <Button type="submit">Search</Button>
         </Group>
       </form>
@@ -96,7 +113,11 @@ function GuestDetail() {
     queryKey: ['guest', programId, guestId, pages.cursor],
     enabled: !!programId,
     queryFn: () =>
-      unwrap(api.GET('/admin/v1/programs/{programId}/guests/{guestId}', { params: { path: { programId: programId!, guestId }, query: { limit: '20', ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+      unwrap(
+        api.GET('/admin/v1/programs/{programId}/guests/{guestId}', {
+          params: { path: { programId: programId!, guestId }, query: { limit: '20', ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   if (!programId || detail.isPending) return <Loading what="the guest" />;
   if (detail.error) return <ErrorState error={detail.error} what="the guest" retry={() => void detail.refetch()} />;
@@ -137,7 +158,18 @@ function GuestDetail() {
               columns={[
                 { key: 'when', header: 'When', cell: (e) => when(e.createdAt) },
                 { key: 'kind', header: 'Kind', cell: (e) => e.kind },
-                { key: 'points', header: 'Points', cell: (e) => (e.points < 0 ? <Text span c="red" inherit>{e.points}</Text> : `+${e.points}`) },
+                {
+                  key: 'points',
+                  header: 'Points',
+                  cell: (e) =>
+                    e.points < 0 ? (
+                      <Text span c="red" inherit>
+                        {e.points}
+                      </Text>
+                    ) : (
+                      `+${e.points}`
+                    ),
+                },
                 { key: 'after', header: 'Balance after', cell: (e) => e.balanceAfter },
                 {
                   key: 'why',
@@ -171,14 +203,19 @@ function GuestDetail() {
   );
 }
 
-
 /** Adjust points by hand: the reason is mandatory and goes to the ledger and the audit log. */
 export function AdjustForm({ programId, guestId }: { programId: string; guestId: string }) {
   const queryClient = useQueryClient();
   const [points, setPoints] = useState<number | ''>('');
   const [reason, setReason] = useState('');
   const adjust = useMutation({
-    mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/guests/{guestId}/adjustments', { params: { path: { programId, guestId } }, body: { points: Number(points), reason } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/admin/v1/programs/{programId}/guests/{guestId}/adjustments', {
+          params: { path: { programId, guestId } },
+          body: { points: Number(points), reason },
+        }),
+      ),
     onSuccess: async (r) => {
       notifications.show({ color: 'teal', message: `Adjusted by ${r.entry.points}; balance now ${r.guest.balance}` });
       setPoints('');
@@ -192,8 +229,23 @@ export function AdjustForm({ programId, guestId }: { programId: string; guestId:
         Adjust points
       </Title>
       <Stack gap="xs">
-        <NumberInput label="Points (negative takes away)" required allowDecimal={false} value={points} onChange={(v) => setPoints(v === '' ? '' : Number(v))} error={fieldError(adjust.error, 'points')} />
-        <Textarea label="Reason" description="Required; kept in the ledger and the audit log" required minLength={3} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(adjust.error, 'reason')} />
+        <NumberInput
+          label="Points (negative takes away)"
+          required
+          allowDecimal={false}
+          value={points}
+          onChange={(v) => setPoints(v === '' ? '' : Number(v))}
+          error={fieldError(adjust.error, 'points')}
+        />
+        <Textarea
+          label="Reason"
+          description="Required; kept in the ledger and the audit log"
+          required
+          minLength={3}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={fieldError(adjust.error, 'reason')}
+        />
         <Button type="submit" loading={adjust.isPending} disabled={points === '' || points === 0 || reason.trim().length < 3}>
           Adjust
         </Button>
@@ -208,7 +260,13 @@ export function ClaimForm({ programId, guestId }: { programId: string; guestId: 
   const [code, setCode] = useState('');
   const [reason, setReason] = useState('');
   const claim = useMutation({
-    mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/guests/{guestId}/claims', { params: { path: { programId, guestId } }, body: { receiptCode: code, ...(reason.trim() ? { reason } : {}) } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/admin/v1/programs/{programId}/guests/{guestId}/claims', {
+          params: { path: { programId, guestId } },
+          body: { receiptCode: code, ...(reason.trim() ? { reason } : {}) },
+        }),
+      ),
     onSuccess: async (r) => {
       notifications.show({ color: 'teal', message: `Claimed ${r.claim.pointsEarned} points; balance now ${r.guest.balance}` });
       setCode('');
@@ -222,7 +280,14 @@ export function ClaimForm({ programId, guestId }: { programId: string; guestId: 
         Claim a missed sale
       </Title>
       <Stack gap="xs">
-        <TextInput label="Receipt code" description="The 16 characters on the receipt, or its QR link" required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fieldError(claim.error, 'receiptCode')} />
+        <TextInput
+          label="Receipt code"
+          description="The 16 characters on the receipt, or its QR link"
+          required
+          value={code}
+          onChange={(e) => setCode(e.currentTarget.value)}
+          error={fieldError(claim.error, 'receiptCode')}
+        />
         <TextInput label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         {claim.error && !fieldError(claim.error, 'receiptCode') ? (
           <Alert color="red" role="alert">

@@ -18,7 +18,6 @@ function answer(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-
 describe('adjusting a guest’s points', () => {
   it('needs points and a reason before it sends, then posts both', async () => {
     const fetch = vi.fn(async (_req: Request) => answer(201, { guest: { balance: 125 }, entry: { points: 25 } }));
@@ -38,7 +37,13 @@ describe('adjusting a guest’s points', () => {
   });
 
   it('shows the server’s complaint at the field it names', async () => {
-    server.answer = async () => answer(400, { code: 'TransactionInsufficientPoints', statusCode: 400, message: 'The guest has 10 points; a debit of 50 would overdraw', details: { field: 'points' } });
+    server.answer = async () =>
+      answer(400, {
+        code: 'TransactionInsufficientPoints',
+        statusCode: 400,
+        message: 'The guest has 10 points; a debit of 50 would overdraw',
+        details: { field: 'points' },
+      });
     renderUi(<AdjustForm programId={PROGRAM} guestId={GUEST} />);
     await userEvent.type(screen.getByRole('textbox', { name: /Points/ }), '-50');
     await userEvent.type(screen.getByRole('textbox', { name: /Reason/ }), 'wrong credit');
@@ -49,7 +54,9 @@ describe('adjusting a guest’s points', () => {
 
 describe('claiming a missed sale', () => {
   it('sends the receipt code and explains a refusal', async () => {
-    const fetch = vi.fn(async (_req: Request) => answer(409, { code: 'ReceiptAlreadyClaimed', statusCode: 409, message: 'This receipt has already been claimed' }));
+    const fetch = vi.fn(async (_req: Request) =>
+      answer(409, { code: 'ReceiptAlreadyClaimed', statusCode: 409, message: 'This receipt has already been claimed' }),
+    );
     server.answer = fetch;
     renderUi(<ClaimForm programId={PROGRAM} guestId={GUEST} />);
     await userEvent.type(screen.getByRole('textbox', { name: /Receipt code/ }), 'J25QL1WAH5KJ7P75');

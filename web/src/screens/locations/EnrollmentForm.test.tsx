@@ -31,7 +31,9 @@ describe('EnrollmentForm', () => {
     fireEvent.change(field('Client ID'), { target: { value: 'demo-chain' } });
     fireEvent.change(field('Client secret'), { target: { value: 'sim-chain-secret' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save enrollment' }));
-    await waitFor(() => expect(sent).toEqual([{ mode: 'chain', accountNumber: '700100', clientId: 'demo-chain', clientSecret: 'sim-chain-secret', baseUrl: null }]));
+    await waitFor(() =>
+      expect(sent).toEqual([{ mode: 'chain', accountNumber: '700100', clientId: 'demo-chain', clientSecret: 'sim-chain-secret', baseUrl: null }]),
+    );
     await waitFor(() => expect(field('Client secret').value).toBe(''));
     expect(document.body.innerHTML).not.toContain('sim-chain-secret');
   });

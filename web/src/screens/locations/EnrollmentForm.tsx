@@ -9,7 +9,15 @@ type Mode = 'single' | 'chain';
  * (account number, client id, client secret). Credentials are write-only: the stored ones are
  * shown only as the server masks them, the fields start empty, and are cleared once sent.
  */
-export function EnrollmentForm({ current, busy, onSubmit }: { current: Enrollment | null; busy?: boolean; onSubmit: (body: EnrollmentInput) => Promise<unknown> | void }) {
+export function EnrollmentForm({
+  current,
+  busy,
+  onSubmit,
+}: {
+  current: Enrollment | null;
+  busy?: boolean;
+  onSubmit: (body: EnrollmentInput) => Promise<unknown> | void;
+}) {
   const [mode, setMode] = useState<Mode>(current?.mode ?? 'chain');
   const [single, setSingle] = useState({ outletId: current?.outletId ?? '', outletName: current?.outletName ?? '', email: current?.email ?? '' });
   const [secrets, setSecrets] = useState({ accountNumber: '', clientId: '', clientSecret: '' });
@@ -18,7 +26,8 @@ export function EnrollmentForm({ current, busy, onSubmit }: { current: Enrollmen
   // Updating a chain enrollment may leave credentials out: the stored ones stay.
   const keeps = current?.mode === 'chain' && mode === 'chain';
 
-  const stored = (field: 'accountNumber' | 'clientId' | 'clientSecret') => (keeps && current?.[field] ? `stored: ${current[field]} — leave empty to keep` : undefined);
+  const stored = (field: 'accountNumber' | 'clientId' | 'clientSecret') =>
+    keeps && current?.[field] ? `stored: ${current[field]} — leave empty to keep` : undefined;
 
   function validate(): Record<string, string> {
     const e: Record<string, string> = {};
@@ -80,9 +89,28 @@ export function EnrollmentForm({ current, busy, onSubmit }: { current: Enrollmen
         </Stack>
         {mode === 'single' ? (
           <>
-            <TextInput label="Outlet ID" required value={single.outletId} error={errors.outletId} onChange={(e) => setSingle({ ...single, outletId: e.currentTarget.value })} />
-            <TextInput label="Outlet name" required value={single.outletName} error={errors.outletName} onChange={(e) => setSingle({ ...single, outletName: e.currentTarget.value })} />
-            <TextInput label="RJR sign-up e-mail" type="email" required value={single.email} error={errors.email} onChange={(e) => setSingle({ ...single, email: e.currentTarget.value })} />
+            <TextInput
+              label="Outlet ID"
+              required
+              value={single.outletId}
+              error={errors.outletId}
+              onChange={(e) => setSingle({ ...single, outletId: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Outlet name"
+              required
+              value={single.outletName}
+              error={errors.outletName}
+              onChange={(e) => setSingle({ ...single, outletName: e.currentTarget.value })}
+            />
+            <TextInput
+              label="RJR sign-up e-mail"
+              type="email"
+              required
+              value={single.email}
+              error={errors.email}
+              onChange={(e) => setSingle({ ...single, email: e.currentTarget.value })}
+            />
           </>
         ) : (
           <>
@@ -91,12 +119,43 @@ export function EnrollmentForm({ current, busy, onSubmit }: { current: Enrollmen
                 Credentials are stored sealed and never shown. Fill a field only to replace it.
               </Alert>
             ) : null}
-            <PasswordInput label="Retailer account number" autoComplete="off" required={!keeps} description={stored('accountNumber')} value={secrets.accountNumber} error={errors.accountNumber} onChange={(e) => setSecrets({ ...secrets, accountNumber: e.currentTarget.value })} />
-            <PasswordInput label="Client ID" autoComplete="off" required={!keeps} description={stored('clientId')} value={secrets.clientId} error={errors.clientId} onChange={(e) => setSecrets({ ...secrets, clientId: e.currentTarget.value })} />
-            <PasswordInput label="Client secret" autoComplete="new-password" required={!keeps} description={stored('clientSecret')} value={secrets.clientSecret} error={errors.clientSecret} onChange={(e) => setSecrets({ ...secrets, clientSecret: e.currentTarget.value })} />
+            <PasswordInput
+              label="Retailer account number"
+              autoComplete="off"
+              required={!keeps}
+              description={stored('accountNumber')}
+              value={secrets.accountNumber}
+              error={errors.accountNumber}
+              onChange={(e) => setSecrets({ ...secrets, accountNumber: e.currentTarget.value })}
+            />
+            <PasswordInput
+              label="Client ID"
+              autoComplete="off"
+              required={!keeps}
+              description={stored('clientId')}
+              value={secrets.clientId}
+              error={errors.clientId}
+              onChange={(e) => setSecrets({ ...secrets, clientId: e.currentTarget.value })}
+            />
+            <PasswordInput
+              label="Client secret"
+              autoComplete="new-password"
+              required={!keeps}
+              description={stored('clientSecret')}
+              value={secrets.clientSecret}
+              error={errors.clientSecret}
+              onChange={(e) => setSecrets({ ...secrets, clientSecret: e.currentTarget.value })}
+            />
           </>
         )}
-        <TextInput label="API base URL" description="Leave empty for the RJR Discount API; set it to try the simulator" placeholder="https://…" value={baseUrl} error={errors.baseUrl} onChange={(e) => setBaseUrl(e.currentTarget.value)} />
+        <TextInput
+          label="API base URL"
+          description="Leave empty for the RJR Discount API; set it to try the simulator"
+          placeholder="https://…"
+          value={baseUrl}
+          error={errors.baseUrl}
+          onChange={(e) => setBaseUrl(e.currentTarget.value)}
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={busy}>
             Save enrollment

@@ -26,7 +26,6 @@ export function LocationDetail() {
   const retry = useCstoreMutation(() => cstoreApi.retryOutlet(locationId));
   const settings = useCstoreMutation((patch: LocationPatch) => cstoreApi.patchLocation(locationId, patch));
 
-
   if (location.isPending) return <Loading what="the location" />;
   if (location.isError) return <ErrorState error={location.error} retry={() => void location.refetch()} what="the location" />;
   const l = location.data;
@@ -68,7 +67,10 @@ export function LocationDetail() {
                     retry.mutate(undefined, {
                       onSuccess: (r) => {
                         setLastSync(r.run);
-                        notifications.show({ color: r.run.status === 'succeeded' ? 'teal' : 'red', message: r.run.status === 'succeeded' ? `RJR answered for ${l.name} again.` : `Retried ${l.name}: RJR still does not answer for it.` });
+                        notifications.show({
+                          color: r.run.status === 'succeeded' ? 'teal' : 'red',
+                          message: r.run.status === 'succeeded' ? `RJR answered for ${l.name} again.` : `Retried ${l.name}: RJR still does not answer for it.`,
+                        });
                       },
                     })
                   }
@@ -89,7 +91,11 @@ export function LocationDetail() {
           <Group mt={4}>
             <IntegrationBadge status={l.integrationStatus} />
             <Text size="sm" c="dimmed">
-              {l.integrationStatus === 'off' ? 'not synced' : l.integrationStatus === 'pilot' ? 'synced daily; roll out when its changes look right' : 'synced daily'}
+              {l.integrationStatus === 'off'
+                ? 'not synced'
+                : l.integrationStatus === 'pilot'
+                  ? 'synced daily; roll out when its changes look right'
+                  : 'synced daily'}
             </Text>
           </Group>
           {can('manage') ? (
@@ -105,7 +111,13 @@ export function LocationDetail() {
                 </Button>
               ) : null}
               {l.integrationStatus !== 'off' ? (
-                <Button size="xs" variant="default" color="red" loading={status.isPending} onClick={() => setStatus('off', `${l.name} is off; it is no longer synced.`)}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  color="red"
+                  loading={status.isPending}
+                  onClick={() => setStatus('off', `${l.name} is off; it is no longer synced.`)}
+                >
                   Turn off
                 </Button>
               ) : null}
@@ -163,7 +175,10 @@ export function LocationDetail() {
           query={runs}
           rows={runs.data}
           rowKey={(r) => r.id}
-          empty={{ title: 'Never synced', hint: l.integrationStatus === 'off' ? 'Start the pilot first, then Sync now.' : 'The daily sync runs at the store’s sync time; or Sync now.' }}
+          empty={{
+            title: 'Never synced',
+            hint: l.integrationStatus === 'off' ? 'Start the pilot first, then Sync now.' : 'The daily sync runs at the store’s sync time; or Sync now.',
+          }}
           pageSize={PAGE_SIZE}
           minWidth={820}
           highlightOnHover
@@ -211,11 +226,17 @@ export function LocationDetail() {
             location={l}
             locked={l.register.status !== 'no_batches'}
             busy={settings.isPending}
-            onSubmit={(patch) => settings.mutateAsync(patch).then(() => notifications.show({ color: 'teal', message: 'Register settings saved; the next batch uses them.' }), () => undefined)}
+            onSubmit={(patch) =>
+              settings.mutateAsync(patch).then(
+                () => notifications.show({ color: 'teal', message: 'Register settings saved; the next batch uses them.' }),
+                () => undefined,
+              )
+            }
           />
         ) : (
           <Text size="sm">
-            Store number {l.registerStoreId ?? 'not set (the Tillpoint location id is sent)'} · promotion ids: {l.registerIds === 'numeric' ? `numbers from ${l.registerIdStart}` : 'manufacturer ids'}
+            Store number {l.registerStoreId ?? 'not set (the Tillpoint location id is sent)'} · promotion ids:{' '}
+            {l.registerIds === 'numeric' ? `numbers from ${l.registerIdStart}` : 'manufacturer ids'}
           </Text>
         )}
       </Card>
@@ -250,7 +271,8 @@ export function AgentTokenCard({ locationId, prefix }: { locationId: string; pre
             variant="light"
             loading={issue.isPending}
             onClick={() =>
-              (!prefix || window.confirm('Issue a new agent token? The current one stops working at once.')) && issue.mutate(undefined, { onSuccess: (t) => setShown(t.token) })
+              (!prefix || window.confirm('Issue a new agent token? The current one stops working at once.')) &&
+              issue.mutate(undefined, { onSuccess: (t) => setShown(t.token) })
             }
           >
             {prefix ? 'Replace agent token' : 'Issue agent token'}
@@ -291,10 +313,15 @@ function RunModal({ runId, onClose }: { runId: string | null; onClose: () => voi
           <Group>
             <RunBadge status={run.data.status} />
             <Text size="sm">
-              {when(run.data.startedAt)} · as of {run.data.asOf} · {run.data.pages} pages · {run.data.added} add · {run.data.modified} modify · {run.data.ended} end · {run.data.superseded} superseded
+              {when(run.data.startedAt)} · as of {run.data.asOf} · {run.data.pages} pages · {run.data.added} add · {run.data.modified} modify · {run.data.ended}{' '}
+              end · {run.data.superseded} superseded
             </Text>
           </Group>
-          {run.data.error ? <Alert color="red" title={run.data.errorCode ?? 'failed'}>{run.data.error}</Alert> : null}
+          {run.data.error ? (
+            <Alert color="red" title={run.data.errorCode ?? 'failed'}>
+              {run.data.error}
+            </Alert>
+          ) : null}
           <Title order={5}>Rejected records ({run.data.rejectedRecords.length})</Title>
           <DataTable
             label="Rejected records"

@@ -22,12 +22,17 @@ export function LocationsOverview() {
     <Stack>
       <Title order={2}>Locations &amp; licenses</Title>
       <Text c="dimmed">
-        Each location needs an active Scan Data license and an RJR outlet id; the program needs an RJR enrollment. Pilot one location, review its first promotions, then roll out.
+        Each location needs an active Scan Data license and an RJR outlet id; the program needs an RJR enrollment. Pilot one location, review its first
+        promotions, then roll out.
       </Text>
 
       <EnrollmentCard programId={programId} />
 
-      <RollOutCard programId={programId} hasLocations={(locations.data?.length ?? 0) > 0} liveCount={locations.data?.filter((l) => l.integrationStatus === 'live').length ?? 0} />
+      <RollOutCard
+        programId={programId}
+        hasLocations={(locations.data?.length ?? 0) > 0}
+        liveCount={locations.data?.filter((l) => l.integrationStatus === 'live').length ?? 0}
+      />
 
       <Card withBorder>
         <Group justify="space-between" mb="sm">
@@ -120,7 +125,6 @@ export function LocationsOverview() {
       </Card>
 
       <LicensesCard programId={programId} locations={locations.data ?? []} />
-
     </Stack>
   );
 }
@@ -164,7 +168,11 @@ function EnrollmentCard({ programId }: { programId: string | null }) {
               outlet {e.outletId} ({e.outletName}) · {e.email}
             </Text>
           )}
-          {e.baseUrl ? <Text size="xs" c="dimmed">API {e.baseUrl}</Text> : null}
+          {e.baseUrl ? (
+            <Text size="xs" c="dimmed">
+              API {e.baseUrl}
+            </Text>
+          ) : null}
           <Text size="xs" c="dimmed">
             updated {when(e.updatedAt)}
           </Text>
@@ -234,9 +242,28 @@ function LicensesCard({ programId, locations }: { programId: string | null; loca
               </>
             ),
           },
-          { key: 'term', header: 'Term', cell: (lic) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{lic.term === '1y' ? '1 year' : '1 month'}</Text> },
+          {
+            key: 'term',
+            header: 'Term',
+            cell: (lic) => (
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {lic.term === '1y' ? '1 year' : '1 month'}
+              </Text>
+            ),
+          },
           { key: 'state', header: 'State', width: 130, cell: (lic) => <LicenseBadge license={lic} /> },
-          { key: 'location', header: 'Location', cell: (lic) => (lic.locationId ? (byId.get(lic.locationId) ?? lic.locationId) : <Text c="dimmed" size="sm">unassigned</Text>) },
+          {
+            key: 'location',
+            header: 'Location',
+            cell: (lic) =>
+              lic.locationId ? (
+                (byId.get(lic.locationId) ?? lic.locationId)
+              ) : (
+                <Text c="dimmed" size="sm">
+                  unassigned
+                </Text>
+              ),
+          },
           { key: 'period', header: 'Period', cell: (lic) => <Text size="xs">{lic.startsAt ? `${when(lic.startsAt)} – ${when(lic.expiresAt)}` : '—'}</Text> },
         ]}
         rowActions={
@@ -265,10 +292,22 @@ const POS_SYSTEMS = [
 
 /** A new store of the chain: its name, address, register and RJR outlet id; it starts with integration off. */
 export function NewLocationModal({ programId, opened, onClose }: { programId: string | null; opened: boolean; onClose: () => void }) {
-  const empty = { name: '', address: '', posSystem: 'passport' as NewLocation['posSystem'], outlet: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+  const empty = {
+    name: '',
+    address: '',
+    posSystem: 'passport' as NewLocation['posSystem'],
+    outlet: '',
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
   const [draft, setDraft] = useState(empty);
   const create = useCstoreMutation(() =>
-    cstoreApi.createLocation(programId!, { name: draft.name, address: draft.address, posSystem: draft.posSystem, timeZone: draft.timeZone, ...(draft.outlet.trim() ? { outletIds: { rjr: draft.outlet.trim() } } : {}) }),
+    cstoreApi.createLocation(programId!, {
+      name: draft.name,
+      address: draft.address,
+      posSystem: draft.posSystem,
+      timeZone: draft.timeZone,
+      ...(draft.outlet.trim() ? { outletIds: { rjr: draft.outlet.trim() } } : {}),
+    }),
   );
   return (
     <Modal opened={opened} onClose={onClose} title="Add location">
@@ -285,12 +324,48 @@ export function NewLocationModal({ programId, opened, onClose }: { programId: st
         }}
       >
         <Stack>
-          <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
-          <TextInput label="Address" required value={draft.address} onChange={(e) => setDraft({ ...draft, address: e.currentTarget.value })} error={fieldError(create.error, 'address')} />
-          <Select label="Register (POS system)" data={[...POS_SYSTEMS]} value={draft.posSystem} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, posSystem: v as NewLocation['posSystem'] })} comboboxProps={{ withinPortal: true }} />
-          <TextInput label="Time zone" description="the store’s, for its daily sync time and local dates" required value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })} error={fieldError(create.error, 'timeZone')} />
-          <TextInput label="RJR outlet id" description="optional now; needed before the first sync" value={draft.outlet} onChange={(e) => setDraft({ ...draft, outlet: e.currentTarget.value })} error={fieldError(create.error, 'outletIds.rjr')} />
-          {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? <Text c="red" size="sm">{(create.error as Error).message}</Text> : null}
+          <TextInput
+            label="Name"
+            required
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+            error={fieldError(create.error, 'name')}
+          />
+          <TextInput
+            label="Address"
+            required
+            value={draft.address}
+            onChange={(e) => setDraft({ ...draft, address: e.currentTarget.value })}
+            error={fieldError(create.error, 'address')}
+          />
+          <Select
+            label="Register (POS system)"
+            data={[...POS_SYSTEMS]}
+            value={draft.posSystem}
+            allowDeselect={false}
+            onChange={(v) => v && setDraft({ ...draft, posSystem: v as NewLocation['posSystem'] })}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <TextInput
+            label="Time zone"
+            description="the store’s, for its daily sync time and local dates"
+            required
+            value={draft.timeZone}
+            onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })}
+            error={fieldError(create.error, 'timeZone')}
+          />
+          <TextInput
+            label="RJR outlet id"
+            description="optional now; needed before the first sync"
+            value={draft.outlet}
+            onChange={(e) => setDraft({ ...draft, outlet: e.currentTarget.value })}
+            error={fieldError(create.error, 'outletIds.rjr')}
+          />
+          {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? (
+            <Text c="red" size="sm">
+              {(create.error as Error).message}
+            </Text>
+          ) : null}
           <Button type="submit" loading={create.isPending}>
             Add location
           </Button>
@@ -322,7 +397,15 @@ function BuyModal({ programId, opened, onClose }: { programId: string | null; op
             <Text size="sm" fw={500} id="license-term">
               Term
             </Text>
-            <SegmentedControl aria-labelledby="license-term" value={term} onChange={(v) => setTerm(v as '1m' | '1y')} data={[{ value: '1m', label: '1 month' }, { value: '1y', label: '1 year' }]} />
+            <SegmentedControl
+              aria-labelledby="license-term"
+              value={term}
+              onChange={(v) => setTerm(v as '1m' | '1y')}
+              data={[
+                { value: '1m', label: '1 month' },
+                { value: '1y', label: '1 year' },
+              ]}
+            />
           </Stack>
           <NumberInput label="How many" min={1} max={5000} value={count} onChange={setCount} required />
           <Group justify="flex-end">

@@ -11,7 +11,17 @@ const MAX_START = 99_999_999;
  * numbered on it. The numbering is fixed once a batch was accepted (the server refuses a change
  * then; `locked` says so up front, from the server's register status).
  */
-export function RegisterSettingsForm({ location, locked, busy, onSubmit }: { location: Location; locked: boolean; busy?: boolean; onSubmit: (patch: LocationPatch) => Promise<unknown> | void }) {
+export function RegisterSettingsForm({
+  location,
+  locked,
+  busy,
+  onSubmit,
+}: {
+  location: Location;
+  locked: boolean;
+  busy?: boolean;
+  onSubmit: (patch: LocationPatch) => Promise<unknown> | void;
+}) {
   const [storeId, setStoreId] = useState(location.registerStoreId ?? '');
   const [mode, setMode] = useState<Mode>(location.registerIds);
   const [start, setStart] = useState<number | string>(location.registerIdStart);
@@ -21,7 +31,8 @@ export function RegisterSettingsForm({ location, locked, busy, onSubmit }: { loc
     const e: Record<string, string> = {};
     if (storeId.trim() && !STORE_ID.test(storeId.trim())) e.registerStoreId = 'Up to 20 letters, digits, dots, dashes or underscores';
     const n = Number(start);
-    if (!locked && mode === 'numeric' && (!Number.isInteger(n) || n < 1 || n > MAX_START)) e.registerIdStart = `A whole number from 1 to ${MAX_START.toLocaleString('en-US')}`;
+    if (!locked && mode === 'numeric' && (!Number.isInteger(n) || n < 1 || n > MAX_START))
+      e.registerIdStart = `A whole number from 1 to ${MAX_START.toLocaleString('en-US')}`;
     return e;
   }
 
@@ -66,10 +77,22 @@ export function RegisterSettingsForm({ location, locked, busy, onSubmit }: { loc
             ]}
           />
           <Text size="xs" c="dimmed">
-            Manufacturer ids file each promotion under RJR’s id; numbers give each promotion its own PromotionID and ItemListID, for price books that take only numbers.
+            Manufacturer ids file each promotion under RJR’s id; numbers give each promotion its own PromotionID and ItemListID, for price books that take only
+            numbers.
           </Text>
         </Stack>
-        {mode === 'numeric' ? <NumberInput label="First number" min={1} max={MAX_START} allowDecimal={false} disabled={locked} value={start} error={errors.registerIdStart} onChange={setStart} /> : null}
+        {mode === 'numeric' ? (
+          <NumberInput
+            label="First number"
+            min={1}
+            max={MAX_START}
+            allowDecimal={false}
+            disabled={locked}
+            value={start}
+            error={errors.registerIdStart}
+            onChange={setStart}
+          />
+        ) : null}
         {locked ? (
           <Alert color="gray" variant="light">
             The promotion ids are fixed: this location accepted a batch, and its register files what it has under the ids it was sent.

@@ -37,7 +37,8 @@ export function RejectedRecordsPanel({ locationId }: { locationId: string }) {
         ) : (
           <>
             <Text size="sm">
-              {r!.total} record{r!.total === 1 ? ' was' : 's were'} rejected. A rejected record never changes the register: its promotion stays as the register has it{r!.total > r!.records.length ? ` (the first ${r!.records.length} are listed)` : ''}.
+              {r!.total} record{r!.total === 1 ? ' was' : 's were'} rejected. A rejected record never changes the register: its promotion stays as the register
+              has it{r!.total > r!.records.length ? ` (the first ${r!.records.length} are listed)` : ''}.
             </Text>
             <DataTable
               label="Rejected feed records"
@@ -46,7 +47,15 @@ export function RejectedRecordsPanel({ locationId }: { locationId: string }) {
               minWidth={760}
               verticalSpacing="xs"
               columns={[
-                { key: 'promotion', header: 'Promotion', cell: (rec) => <Text size="sm" ff="monospace">{rec.externalId ?? '—'}</Text> },
+                {
+                  key: 'promotion',
+                  header: 'Promotion',
+                  cell: (rec) => (
+                    <Text size="sm" ff="monospace">
+                      {rec.externalId ?? '—'}
+                    </Text>
+                  ),
+                },
                 {
                   key: 'effect',
                   header: 'Effect',

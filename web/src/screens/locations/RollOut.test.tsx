@@ -5,9 +5,24 @@ import { renderUi } from '../../test/render';
 import { Blockers } from './RollOut';
 
 const BLOCKERS: PilotBlocker[] = [
-  { locationId: 'loc-1', name: 'QuickStop #101', code: 'pilot_changes_pending', reason: 'QuickStop #101 has 3 promotion change(s) waiting for review; accept or reject them first' },
-  { locationId: 'loc-2', name: 'QuickStop #102', code: 'pilot_batch_not_applied', reason: 'the POS agent at QuickStop #102 has not reported 1 update batch(es) as applied yet' },
-  { locationId: 'loc-3', name: 'QuickStop #103', code: 'pilot_not_synced', reason: 'QuickStop #103 has not synced successfully yet; sync it and review its promotions' },
+  {
+    locationId: 'loc-1',
+    name: 'QuickStop #101',
+    code: 'pilot_changes_pending',
+    reason: 'QuickStop #101 has 3 promotion change(s) waiting for review; accept or reject them first',
+  },
+  {
+    locationId: 'loc-2',
+    name: 'QuickStop #102',
+    code: 'pilot_batch_not_applied',
+    reason: 'the POS agent at QuickStop #102 has not reported 1 update batch(es) as applied yet',
+  },
+  {
+    locationId: 'loc-3',
+    name: 'QuickStop #103',
+    code: 'pilot_not_synced',
+    reason: 'QuickStop #103 has not synced successfully yet; sync it and review its promotions',
+  },
 ];
 
 describe('Blockers', () => {

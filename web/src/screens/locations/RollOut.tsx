@@ -59,7 +59,12 @@ export function RollOutCard({ programId, hasLocations, liveCount }: { programId:
           ) : null}
         </Group>
         {can('manage') && r && r.pilot.length > 0 ? (
-          <Button variant="light" loading={roll.isPending} onClick={() => roll.mutate(undefined, { onSuccess: setOutcome })} title="The pilot and every other licensed location with an outlet id go live">
+          <Button
+            variant="light"
+            loading={roll.isPending}
+            onClick={() => roll.mutate(undefined, { onSuccess: setOutcome })}
+            title="The pilot and every other licensed location with an outlet id go live"
+          >
             Roll out to all locations
           </Button>
         ) : null}
@@ -70,10 +75,13 @@ export function RollOutCard({ programId, hasLocations, liveCount }: { programId:
         <ErrorState error={readiness.error} retry={() => void readiness.refetch()} what="the roll-out readiness" />
       ) : r!.pilot.length === 0 ? (
         <Text size="sm" c="dimmed">
-          {liveCount > 0 ? `${liveCount} location${liveCount === 1 ? ' is' : 's are'} live. ` : ''}No location is in pilot: to roll out to locations licensed since, put one in pilot, sync it and review its promotions first.
+          {liveCount > 0 ? `${liveCount} location${liveCount === 1 ? ' is' : 's are'} live. ` : ''}No location is in pilot: to roll out to locations licensed
+          since, put one in pilot, sync it and review its promotions first.
         </Text>
       ) : r!.ready ? (
-        <Text size="sm">The pilot’s promotions were reviewed and confirmed: every pilot location synced, has nothing pending, and its register applied what was accepted.</Text>
+        <Text size="sm">
+          The pilot’s promotions were reviewed and confirmed: every pilot location synced, has nothing pending, and its register applied what was accepted.
+        </Text>
       ) : (
         <Stack gap="xs">
           <Text size="sm">Roll-out waits until the pilot’s promotions were reviewed and confirmed:</Text>

@@ -43,7 +43,14 @@ describe('the store agent token', () => {
     server.answer = async (r) => {
       switch (route(r)) {
         case 'GET /admin/v1/auth/me':
-          return json(200, { userId: 'u1', email: 'o@example.test', name: 'O', role: 'owner', programIds: '*', capabilities: ['read', 'support', 'manage', 'own'] });
+          return json(200, {
+            userId: 'u1',
+            email: 'o@example.test',
+            name: 'O',
+            role: 'owner',
+            programIds: '*',
+            capabilities: ['read', 'support', 'manage', 'own'],
+          });
         case 'POST /admin/v1/cstore/locations/l1/agent-token':
           return json(201, { prefix: 'tpagt_ab12', token: 'tpagt_ab12-the-whole-secret' });
         default:

@@ -29,7 +29,15 @@ export function BatchHistory({ locationId, batches }: { locationId: string; batc
         columns={[
           { key: 'seq', header: 'Batch', cell: (b) => `#${b.seq}` },
           { key: 'accepted', header: 'Accepted', cell: (b) => <TwoLines main={b.acceptedByName} sub={when(b.acceptedAt)} /> },
-          { key: 'changes', header: 'Changes', cell: (b) => <Text size="sm">{b.summary.add} add · {b.summary.modify} modify · {b.summary.end} end</Text> },
+          {
+            key: 'changes',
+            header: 'Changes',
+            cell: (b) => (
+              <Text size="sm">
+                {b.summary.add} add · {b.summary.modify} modify · {b.summary.end} end
+              </Text>
+            ),
+          },
           {
             key: 'register',
             header: 'Register',
@@ -39,7 +47,11 @@ export function BatchHistory({ locationId, batches }: { locationId: string; batc
                   <BatchBadge state={b.state} />
                 </Group>
                 <Text size="xs" c="dimmed">
-                  {b.acknowledgedAt ? `acknowledged ${when(b.acknowledgedAt)}` : b.deliveredAt ? `delivered ${when(b.deliveredAt)} (${b.deliveryCount}×), not acknowledged yet` : 'waiting for the store’s agent'}
+                  {b.acknowledgedAt
+                    ? `acknowledged ${when(b.acknowledgedAt)}`
+                    : b.deliveredAt
+                      ? `delivered ${when(b.deliveredAt)} (${b.deliveryCount}×), not acknowledged yet`
+                      : 'waiting for the store’s agent'}
                 </Text>
                 {b.ackMessage ? (
                   <Text size="xs" c={b.state === 'failed' ? 'red' : 'dimmed'}>
@@ -59,12 +71,25 @@ export function BatchHistory({ locationId, batches }: { locationId: string; batc
                     size="xs"
                     variant="light"
                     aria-label={`Download ${b.format === 'naxml' ? 'NAXML' : 'JSON'} of batch ${b.seq}`}
-                    onClick={() => download(batchContentPath(b.id), b.filename).catch((e: Error) => notifications.show({ color: 'red', title: 'Download failed', message: e.message }))}
+                    onClick={() =>
+                      download(batchContentPath(b.id), b.filename).catch((e: Error) =>
+                        notifications.show({ color: 'red', title: 'Download failed', message: e.message }),
+                      )
+                    }
                   >
                     {b.format === 'naxml' ? 'NAXML' : 'JSON'}
                   </Button>
                   {can('support') && b.state !== 'ready' ? (
-                    <Button size="xs" variant="subtle" loading={resend.isPending && resend.variables === b.id} onClick={() => resend.mutate(b.id, { onSuccess: () => notifications.show({ color: 'teal', message: `Batch #${b.seq} is ready for the agent again.` }) })}>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      loading={resend.isPending && resend.variables === b.id}
+                      onClick={() =>
+                        resend.mutate(b.id, {
+                          onSuccess: () => notifications.show({ color: 'teal', message: `Batch #${b.seq} is ready for the agent again.` }),
+                        })
+                      }
+                    >
                       Send again
                     </Button>
                   ) : null}

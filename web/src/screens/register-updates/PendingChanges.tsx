@@ -33,14 +33,26 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
   const shown = useMemo(
     () =>
       all
-        .filter((c) => (kind === 'all' || c.kind === kind) && (!brand || (promo(c).brand ?? '(no brand)') === brand) && (matches(c.after, search) || matches(c.before, search)))
-        .sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || (promo(a).brand ?? '').localeCompare(promo(b).brand ?? '') || promo(a).description.localeCompare(promo(b).description)),
+        .filter(
+          (c) =>
+            (kind === 'all' || c.kind === kind) &&
+            (!brand || (promo(c).brand ?? '(no brand)') === brand) &&
+            (matches(c.after, search) || matches(c.before, search)),
+        )
+        .sort(
+          (a, b) =>
+            KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
+            (promo(a).brand ?? '').localeCompare(promo(b).brand ?? '') ||
+            promo(a).description.localeCompare(promo(b).description),
+        ),
     [all, kind, brand, search],
   );
   // Selection only ever holds changes that are still pending.
   const live = new Set([...selected].filter((id) => all.some((c) => c.id === id)));
 
-  const accept = useCstoreMutation((v: { ids: string[] | 'all'; key: string }) => cstoreApi.accept(location.id, v.ids === 'all' ? { all: true, idempotencyKey: v.key } : { changeIds: v.ids, idempotencyKey: v.key }));
+  const accept = useCstoreMutation((v: { ids: string[] | 'all'; key: string }) =>
+    cstoreApi.accept(location.id, v.ids === 'all' ? { all: true, idempotencyKey: v.key } : { changeIds: v.ids, idempotencyKey: v.key }),
+  );
   const reject = useCstoreMutation((v: { ids: string[]; reason: string }) => cstoreApi.reject(location.id, v.ids, v.reason));
 
   if (changes.isPending) return <Loading what="pending changes" />;
@@ -57,12 +69,13 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
       </Empty>
     );
 
-  const toggle = (id: string, on: boolean) => setSelected((s) => {
-    const n = new Set(s);
-    if (on) n.add(id);
-    else n.delete(id);
-    return n;
-  });
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
   const shownIds = shown.map((c) => c.id);
   const allShownSelected = shownIds.length > 0 && shownIds.every((id) => live.has(id));
   const askAccept = (ids: string[] | 'all') => setConfirm({ ids, key: crypto.randomUUID() });
@@ -70,7 +83,14 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
   return (
     <Stack>
       <Group align="flex-end" wrap="wrap">
-        <TextInput label="Search" description="UPC, brand, description or promotion id" placeholder="e.g. 012300000017 or Camel" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={{ base: '100%', sm: 300 }} />
+        <TextInput
+          label="Search"
+          description="UPC, brand, description or promotion id"
+          placeholder="e.g. 012300000017 or Camel"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={{ base: '100%', sm: 300 }}
+        />
         <Select label="Brand" placeholder="All brands" data={brands} value={brand} onChange={setBrand} clearable searchable w={{ base: '100%', sm: 200 }} />
         <Stack gap={4}>
           <Text size="sm" fw={500} id="kind-filter">
@@ -80,14 +100,22 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
             aria-labelledby="kind-filter"
             value={kind}
             onChange={(v) => setKind(v as typeof kind)}
-            data={[{ value: 'all', label: `All (${all.length})` }, ...KINDS.map((k) => ({ value: k, label: `${k[0]!.toUpperCase()}${k.slice(1)} (${all.filter((c) => c.kind === k).length})` }))]}
+            data={[
+              { value: 'all', label: `All (${all.length})` },
+              ...KINDS.map((k) => ({ value: k, label: `${k[0]!.toUpperCase()}${k.slice(1)} (${all.filter((c) => c.kind === k).length})` })),
+            ]}
           />
         </Stack>
       </Group>
 
       {mayDecide ? (
         <Group justify="space-between" wrap="wrap">
-          <Checkbox label={`Select all ${shown.length} shown`} checked={allShownSelected} indeterminate={!allShownSelected && shownIds.some((id) => live.has(id))} onChange={(e) => setSelected(e.currentTarget.checked ? new Set([...live, ...shownIds]) : new Set([...live].filter((id) => !shownIds.includes(id))))} />
+          <Checkbox
+            label={`Select all ${shown.length} shown`}
+            checked={allShownSelected}
+            indeterminate={!allShownSelected && shownIds.some((id) => live.has(id))}
+            onChange={(e) => setSelected(e.currentTarget.checked ? new Set([...live, ...shownIds]) : new Set([...live].filter((id) => !shownIds.includes(id))))}
+          />
           <Group>
             <Button variant="default" color="red" disabled={live.size === 0} onClick={() => setRejecting(true)}>
               Reject selected…
@@ -122,15 +150,35 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
                   header: '',
                   width: 40,
                   cell: (c: Change) => (
-                    <Checkbox aria-label={`Select ${c.kind} ${promo(c).description} (${promo(c).externalId})`} checked={live.has(c.id)} onChange={(e) => toggle(c.id, e.currentTarget.checked)} />
+                    <Checkbox
+                      aria-label={`Select ${c.kind} ${promo(c).description} (${promo(c).externalId})`}
+                      checked={live.has(c.id)}
+                      onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                    />
                   ),
                 },
               ]
             : []),
           { key: 'promotion', header: 'Promotion', cell: (c) => <TwoLines main={promo(c).description} sub={`${promo(c).externalId} · ${promo(c).type}`} /> },
-          { key: 'upcs', header: 'UPCs', cell: (c) => <Text size="xs" ff="monospace">{upcList(promo(c).upcs)}</Text> },
+          {
+            key: 'upcs',
+            header: 'UPCs',
+            cell: (c) => (
+              <Text size="xs" ff="monospace">
+                {upcList(promo(c).upcs)}
+              </Text>
+            ),
+          },
           { key: 'deal', header: 'Deal', cell: (c) => <Text size="sm">{deal(promo(c))}</Text> },
-          { key: 'dates', header: 'Dates', cell: (c) => <Text size="xs">{promo(c).startDate} – {promo(c).endDate}</Text> },
+          {
+            key: 'dates',
+            header: 'Dates',
+            cell: (c) => (
+              <Text size="xs">
+                {promo(c).startDate} – {promo(c).endDate}
+              </Text>
+            ),
+          },
           { key: 'change', header: 'Before → after', cell: (c) => <BeforeAfter change={c} /> },
         ]}
         body={(rows, row) => {
@@ -168,8 +216,9 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
       <Modal opened={confirm !== null} onClose={() => setConfirm(null)} title="Accept Changes">
         <Stack>
           <Text>
-            Accept {confirm?.ids === 'all' ? `all ${all.length}` : confirm?.ids.length} change{(confirm?.ids === 'all' ? all.length : confirm?.ids.length) === 1 ? '' : 's'} for {location.name}? They become one update batch for the
-            register ({location.posSystem === 'other' ? 'JSON' : 'NAXML'}), which the store’s agent picks up.
+            Accept {confirm?.ids === 'all' ? `all ${all.length}` : confirm?.ids.length} change
+            {(confirm?.ids === 'all' ? all.length : confirm?.ids.length) === 1 ? '' : 's'} for {location.name}? They become one update batch for the register (
+            {location.posSystem === 'other' ? 'JSON' : 'NAXML'}), which the store’s agent picks up.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirm(null)}>
@@ -183,7 +232,11 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
                   onSuccess: ({ batch }) => {
                     setConfirm(null);
                     setSelected(new Set());
-                    notifications.show({ color: 'teal', title: `Batch #${batch.seq} is ready for the register`, message: `${batch.changeCount} changes, accepted by ${batch.acceptedByName}.` });
+                    notifications.show({
+                      color: 'teal',
+                      title: `Batch #${batch.seq} is ready for the register`,
+                      message: `${batch.changeCount} changes, accepted by ${batch.acceptedByName}.`,
+                    });
                     onAccepted();
                   },
                 })
@@ -207,7 +260,10 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
               onSuccess: ({ rejected }) => {
                 setRejecting(false);
                 setSelected(new Set());
-                notifications.show({ color: 'teal', message: `Rejected ${rejected.length} change${rejected.length === 1 ? '' : 's'}; they will not come back while the feed says the same.` });
+                notifications.show({
+                  color: 'teal',
+                  message: `Rejected ${rejected.length} change${rejected.length === 1 ? '' : 's'}; they will not come back while the feed says the same.`,
+                });
               },
             },
           )
@@ -218,9 +274,24 @@ export function PendingChanges({ location, changes, onAccepted }: { location: Lo
 }
 
 function BeforeAfter({ change }: { change: Change }) {
-  if (change.kind === 'add') return <Text size="xs" c="dimmed">new on the register</Text>;
-  if (change.kind === 'end') return <Text size="xs" c="dimmed">removed from the register</Text>;
-  if (change.changedFields.length === 0) return <Text size="xs" c="dimmed">no visible difference</Text>;
+  if (change.kind === 'add')
+    return (
+      <Text size="xs" c="dimmed">
+        new on the register
+      </Text>
+    );
+  if (change.kind === 'end')
+    return (
+      <Text size="xs" c="dimmed">
+        removed from the register
+      </Text>
+    );
+  if (change.changedFields.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        no visible difference
+      </Text>
+    );
   return (
     <Stack gap={2}>
       {change.changedFields.map((f) => (
@@ -238,7 +309,19 @@ function BeforeAfter({ change }: { change: Change }) {
   );
 }
 
-export function RejectModal({ opened, count, busy, onClose, onReject }: { opened: boolean; count: number; busy: boolean; onClose: () => void; onReject: (reason: string) => void }) {
+export function RejectModal({
+  opened,
+  count,
+  busy,
+  onClose,
+  onReject,
+}: {
+  opened: boolean;
+  count: number;
+  busy: boolean;
+  onClose: () => void;
+  onReject: (reason: string) => void;
+}) {
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
   const error = touched && !reason.trim() ? 'Say why, so the next reviewer knows' : null;
@@ -253,7 +336,18 @@ export function RejectModal({ opened, count, busy, onClose, onReject }: { opened
         }}
       >
         <Stack>
-          <Textarea label="Reason" description="Kept with the change and shown in the history" required maxLength={500} value={reason} error={error} onChange={(e) => setReason(e.currentTarget.value)} onBlur={() => setTouched(true)} rows={3} data-autofocus />
+          <Textarea
+            label="Reason"
+            description="Kept with the change and shown in the history"
+            required
+            maxLength={500}
+            value={reason}
+            error={error}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            onBlur={() => setTouched(true)}
+            rows={3}
+            data-autofocus
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -123,7 +123,11 @@ function Manager() {
           disabled={!can('manage') || autoAccept.isPending}
           onChange={(e) =>
             autoAccept.mutate(e.currentTarget.checked, {
-              onSuccess: (loc) => notifications.show({ color: 'teal', message: loc.autoAccept ? 'Synced changes now go straight to the register.' : 'Synced changes now wait for review.' }),
+              onSuccess: (loc) =>
+                notifications.show({
+                  color: 'teal',
+                  message: loc.autoAccept ? 'Synced changes now go straight to the register.' : 'Synced changes now wait for review.',
+                }),
             })
           }
         />

@@ -22,7 +22,14 @@ export interface Draft {
   active: boolean;
 }
 
-export const EMPTY_DRAFT: Draft = { kind: 'REWARD', name: '', pointCost: 100, rules: [], vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '' } }, active: true };
+export const EMPTY_DRAFT: Draft = {
+  kind: 'REWARD',
+  name: '',
+  pointCost: 100,
+  rules: [],
+  vendorConfigs: { partner: { pluType: 'constantPlu', constantPlu: '' } },
+  active: true,
+};
 
 /** The body the admin API takes for a draft: offers carry no point cost. */
 export function toBody(d: Draft): NewIncentive {
@@ -48,13 +55,21 @@ export function IncentiveEditor({ incentiveId }: { incentiveId: string | null })
   const existing = useQuery({
     queryKey: ['incentive', programId, incentiveId],
     enabled: !!programId && incentiveId !== null,
-    queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/incentives/{incentiveId}', { params: { path: { programId: programId!, incentiveId: incentiveId! } } })),
+    queryFn: () =>
+      unwrap(api.GET('/admin/v1/programs/{programId}/incentives/{incentiveId}', { params: { path: { programId: programId!, incentiveId: incentiveId! } } })),
   });
   const [draft, setDraft] = useState<Draft | null>(incentiveId === null ? EMPTY_DRAFT : null);
   useEffect(() => {
     if (existing.data && draft === null) {
       const i = existing.data;
-      setDraft({ kind: i.kind, name: i.name, pointCost: i.pointCost, rules: i.rules as RuleRef[], vendorConfigs: i.vendorConfigs as Record<string, PluConfig>, active: i.active });
+      setDraft({
+        kind: i.kind,
+        name: i.name,
+        pointCost: i.pointCost,
+        rules: i.rules as RuleRef[],
+        vendorConfigs: i.vendorConfigs as Record<string, PluConfig>,
+        active: i.active,
+      });
     }
   }, [existing.data, draft]);
 
@@ -62,10 +77,26 @@ export function IncentiveEditor({ incentiveId }: { incentiveId: string | null })
   if (existing.error) return <ErrorState error={existing.error} what="the incentive" retry={() => void existing.refetch()} />;
   if (catalogue.error) return <ErrorState error={catalogue.error} what="the rule registry" retry={() => void catalogue.refetch()} />;
   if (!draft || catalogue.isPending) return <Loading what="the incentive" />;
-  return <EditorForm programId={programId} incentiveId={incentiveId} catalogue={catalogue.data ?? []} draft={draft} setDraft={setDraft} readOnly={!can('manage')} />;
+  return (
+    <EditorForm programId={programId} incentiveId={incentiveId} catalogue={catalogue.data ?? []} draft={draft} setDraft={setDraft} readOnly={!can('manage')} />
+  );
 }
 
-function EditorForm({ programId, incentiveId, catalogue, draft, setDraft, readOnly }: { programId: string; incentiveId: string | null; catalogue: RuleEntry[]; draft: Draft; setDraft: (d: Draft) => void; readOnly: boolean }) {
+function EditorForm({
+  programId,
+  incentiveId,
+  catalogue,
+  draft,
+  setDraft,
+  readOnly,
+}: {
+  programId: string;
+  incentiveId: string | null;
+  catalogue: RuleEntry[];
+  draft: Draft;
+  setDraft: (d: Draft) => void;
+  readOnly: boolean;
+}) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft({ ...draft, [k]: v });
@@ -103,14 +134,37 @@ function EditorForm({ programId, incentiveId, catalogue, draft, setDraft, readOn
                     <Text size="sm" fw={500} id="kind-label">
                       Kind
                     </Text>
-                    <SegmentedControl aria-labelledby="kind-label" data={[{ value: 'REWARD', label: 'Reward (costs points)' }, { value: 'OFFER', label: 'Offer (free)' }]} value={draft.kind} onChange={(v) => set('kind', v as Draft['kind'])} />
+                    <SegmentedControl
+                      aria-labelledby="kind-label"
+                      data={[
+                        { value: 'REWARD', label: 'Reward (costs points)' },
+                        { value: 'OFFER', label: 'Offer (free)' },
+                      ]}
+                      value={draft.kind}
+                      onChange={(v) => set('kind', v as Draft['kind'])}
+                    />
                   </div>
                 ) : (
                   <Badge variant="light">{draft.kind}</Badge>
                 )}
                 <TextInput label="Name" required value={draft.name} onChange={(e) => set('name', e.currentTarget.value)} disabled={readOnly} />
-                {draft.kind === 'REWARD' ? <NumberInput label="Point cost" required min={1} allowDecimal={false} value={draft.pointCost} onChange={(v) => set('pointCost', Number(v) || 0)} disabled={readOnly} /> : null}
-                <Switch label="Active (offered to guests and the POS)" checked={draft.active} onChange={(e) => set('active', e.currentTarget.checked)} disabled={readOnly} />
+                {draft.kind === 'REWARD' ? (
+                  <NumberInput
+                    label="Point cost"
+                    required
+                    min={1}
+                    allowDecimal={false}
+                    value={draft.pointCost}
+                    onChange={(v) => set('pointCost', Number(v) || 0)}
+                    disabled={readOnly}
+                  />
+                ) : null}
+                <Switch
+                  label="Active (offered to guests and the POS)"
+                  checked={draft.active}
+                  onChange={(e) => set('active', e.currentTarget.checked)}
+                  disabled={readOnly}
+                />
               </Stack>
             </Card>
             <Card withBorder component="section" aria-label="Rules">
@@ -166,7 +220,12 @@ function PosPreview({ programId, incentiveId, draft }: { programId: string; ince
     enabled: ready,
     retry: false,
     queryFn: () =>
-      unwrap(api.POST('/admin/v1/programs/{programId}/incentives/preview', { params: { path: { programId } }, body: { incentive: toBody(debounced), ...(incentiveId ? { id: incentiveId } : {}) } })),
+      unwrap(
+        api.POST('/admin/v1/programs/{programId}/incentives/preview', {
+          params: { path: { programId } },
+          body: { incentive: toBody(debounced), ...(incentiveId ? { id: incentiveId } : {}) },
+        }),
+      ),
   });
   return (
     <Card withBorder component="section" aria-label="POS preview" pos="sticky" top={76}>
@@ -189,7 +248,10 @@ function PosPreview({ programId, incentiveId, draft }: { programId: string; ince
           {preview.data.vendors.map((v) => (
             <div key={v.vendor}>
               <Text fw={600}>
-                {v.vendor} <Text span c="dimmed" size="sm">({v.dialect} dialect)</Text>
+                {v.vendor}{' '}
+                <Text span c="dimmed" size="sm">
+                  ({v.dialect} dialect)
+                </Text>
               </Text>
               <Text size="xs" c="dimmed">
                 identify → order[] line

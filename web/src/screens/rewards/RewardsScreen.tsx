@@ -31,7 +31,11 @@ function IncentiveList() {
     queryKey: ['incentives', programId, kind],
     enabled: !!programId,
     queryFn: () =>
-      unwrap(api.GET('/admin/v1/programs/{programId}/incentives', { params: { path: { programId: programId! }, query: kind === 'all' ? {} : { kind: kind as 'REWARD' | 'OFFER' } } })),
+      unwrap(
+        api.GET('/admin/v1/programs/{programId}/incentives', {
+          params: { path: { programId: programId! }, query: kind === 'all' ? {} : { kind: kind as 'REWARD' | 'OFFER' } },
+        }),
+      ),
   });
   return (
     <Stack>
@@ -46,7 +50,11 @@ function IncentiveList() {
       <SegmentedControl
         aria-label="Show"
         w="fit-content"
-        data={[{ value: 'all', label: 'All' }, { value: 'REWARD', label: 'Rewards' }, { value: 'OFFER', label: 'Offers' }]}
+        data={[
+          { value: 'all', label: 'All' },
+          { value: 'REWARD', label: 'Rewards' },
+          { value: 'OFFER', label: 'Offers' },
+        ]}
         value={kind}
         onChange={setKind}
       />
@@ -57,7 +65,10 @@ function IncentiveList() {
         query={list}
         rows={list.data}
         rowKey={(i) => i.id}
-        empty={{ title: 'No rewards or offers yet', hint: 'Create one with “New reward or offer”: give it a name, a point cost, rules and the PLU each POS rings it with.' }}
+        empty={{
+          title: 'No rewards or offers yet',
+          hint: 'Create one with “New reward or offer”: give it a name, a point cost, rules and the PLU each POS rings it with.',
+        }}
         pageSize={25}
         minWidth={640}
         striped
@@ -66,7 +77,16 @@ function IncentiveList() {
           { key: 'name', header: 'Name', cell: (i) => <Link to={`/rewards/${i.id}`}>{i.name}</Link> },
           { key: 'kind', header: 'Kind', cell: (i) => i.kind },
           { key: 'points', header: 'Points', cell: (i) => (i.kind === 'REWARD' ? i.pointCost : '—') },
-          { key: 'rules', header: 'Rules', cell: (i) => i.rules.map((r) => r.ruleId).join(', ') || <Text c="dimmed" span>none</Text> },
+          {
+            key: 'rules',
+            header: 'Rules',
+            cell: (i) =>
+              i.rules.map((r) => r.ruleId).join(', ') || (
+                <Text c="dimmed" span>
+                  none
+                </Text>
+              ),
+          },
           { key: 'vendors', header: 'POS vendors', cell: (i) => Object.keys(i.vendorConfigs).join(', ') },
           {
             key: 'status',

@@ -23,7 +23,17 @@ const UI: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
  * rule type added on the server needs no change here. Rendered with rjsf's Mantine theme
  * (@rjsf/mantine), so its inputs are the kit's own labelled, accessible fields.
  */
-export function RuleArgsForm({ rule, value, onChange, idPrefix }: { rule: RuleEntry; value: Record<string, unknown>; onChange: (args: Record<string, unknown>) => void; idPrefix: string }) {
+export function RuleArgsForm({
+  rule,
+  value,
+  onChange,
+  idPrefix,
+}: {
+  rule: RuleEntry;
+  value: Record<string, unknown>;
+  onChange: (args: Record<string, unknown>) => void;
+  idPrefix: string;
+}) {
   return (
     <Form
       schema={{ title: '', ...(rule.args as RJSFSchema) }}
@@ -46,7 +56,11 @@ export function RuleBuilder({ catalogue, rules, onChange }: { catalogue: RuleEnt
   const replace = (i: number, args: Record<string, unknown>) => onChange(rules.map((r, j) => (j === i ? { ...r, args } : r)));
   return (
     <Stack gap="sm">
-      {rules.length === 0 ? <Text c="dimmed" size="sm">No rules: the incentive is always eligible (rewards still need the points).</Text> : null}
+      {rules.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          No rules: the incentive is always eligible (rewards still need the points).
+        </Text>
+      ) : null}
       {rules.map((r, i) => {
         const entry = byId.get(r.ruleId);
         return (

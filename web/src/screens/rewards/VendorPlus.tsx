@@ -45,7 +45,13 @@ export function VendorPlus({ value, onChange }: { value: Record<string, PluConfi
         {
           key: 'vendor',
           header: 'POS vendor',
-          cell: (vendor) => <Checkbox label={vendor} checked={!!value[vendor]} onChange={(e) => set(vendor, e.currentTarget.checked ? { pluType: 'constantPlu', constantPlu: '' } : null)} />,
+          cell: (vendor) => (
+            <Checkbox
+              label={vendor}
+              checked={!!value[vendor]}
+              onChange={(e) => set(vendor, e.currentTarget.checked ? { pluType: 'constantPlu', constantPlu: '' } : null)}
+            />
+          ),
         },
         {
           key: 'type',
@@ -81,7 +87,11 @@ export function VendorPlus({ value, onChange }: { value: Record<string, PluConfi
             const config = value[vendor];
             const type = config?.pluType ?? 'constantPlu';
             return config && (SIMPLE as readonly string[]).includes(type) ? (
-              <TextInput aria-label={`${vendor} PLU`} value={String(config[type] ?? '')} onChange={(e) => set(vendor, { ...config, [type]: e.currentTarget.value })} />
+              <TextInput
+                aria-label={`${vendor} PLU`}
+                value={String(config[type] ?? '')}
+                onChange={(e) => set(vendor, { ...config, [type]: e.currentTarget.value })}
+              />
             ) : config && type !== 'ignore' ? (
               <JsonField label={`${vendor} ${type}`} value={config[type]} onChange={(v) => set(vendor, { ...config, [type]: v })} />
             ) : null;

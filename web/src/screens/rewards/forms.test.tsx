@@ -27,7 +27,10 @@ const CATALOGUE: RuleEntry[] = [
 ];
 
 function Harness({ onRules }: { onRules: (r: RuleRef[]) => void }) {
-  const [rules, setRules] = useState<RuleRef[]>([{ ruleId: 'subtotal-spend', args: {} }, { ruleId: 'time-span', args: {} }]);
+  const [rules, setRules] = useState<RuleRef[]>([
+    { ruleId: 'subtotal-spend', args: {} },
+    { ruleId: 'time-span', args: {} },
+  ]);
   return (
     <RuleBuilder
       catalogue={CATALOGUE}
@@ -75,7 +78,15 @@ describe('the PLU per vendor form', () => {
     let latest: Record<string, PluConfig> = {};
     function Plus() {
       const [value, setValue] = useState<Record<string, PluConfig>>({});
-      return <VendorPlus value={value} onChange={(v) => { setValue(v); latest = v; }} />;
+      return (
+        <VendorPlus
+          value={value}
+          onChange={(v) => {
+            setValue(v);
+            latest = v;
+          }}
+        />
+      );
     }
     renderUi(<Plus />);
     fireEvent.click(screen.getByRole('checkbox', { name: 'winrest' }));

@@ -23,9 +23,12 @@ export function AuditLog() {
   const users = useQuery({ queryKey: ['users'], enabled: can('own'), queryFn: () => unwrap(api.GET('/admin/v1/users')) });
   const names = new Map((users.data ?? []).map((u) => [u.id, u.email]));
   // Owners pick any user; others can filter on themselves (the user list is an owner's to read).
-  const actors = [...new Map([...(me ? [[me.userId, `you (${me.email})`] as const] : []), ...(users.data ?? []).filter((u) => u.id !== me?.userId).map((u) => [u.id, u.email] as const)])].map(
-    ([value, label]) => ({ value, label }),
-  );
+  const actors = [
+    ...new Map([
+      ...(me ? [[me.userId, `you (${me.email})`] as const] : []),
+      ...(users.data ?? []).filter((u) => u.id !== me?.userId).map((u) => [u.id, u.email] as const),
+    ]),
+  ].map(([value, label]) => ({ value, label }));
   if (current.actorId && !actors.some((a) => a.value === current.actorId)) actors.push({ value: current.actorId, label: current.actorId });
   const list = useQuery({
     queryKey: ['audit', programId, params.toString(), pages.cursor],
@@ -33,7 +36,14 @@ export function AuditLog() {
     queryFn: () =>
       unwrap(
         api.GET('/admin/v1/audit', {
-          params: { query: { programId: programId!, limit: '25', ...Object.fromEntries(Object.entries(current).filter(([, v]) => v)), ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+          params: {
+            query: {
+              programId: programId!,
+              limit: '25',
+              ...Object.fromEntries(Object.entries(current).filter(([, v]) => v)),
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+            },
+          },
         }),
       ),
   });
@@ -58,9 +68,24 @@ export function AuditLog() {
             w={240}
             comboboxProps={{ withinPortal: true }}
           />
-          <Select label="Entity type" clearable placeholder="Any" data={ENTITY_TYPES} value={draft.entityType || null} onChange={(v) => setDraft({ ...draft, entityType: v ?? '' })} w={160} comboboxProps={{ withinPortal: true }} />
+          <Select
+            label="Entity type"
+            clearable
+            placeholder="Any"
+            data={ENTITY_TYPES}
+            value={draft.entityType || null}
+            onChange={(v) => setDraft({ ...draft, entityType: v ?? '' })}
+            w={160}
+            comboboxProps={{ withinPortal: true }}
+          />
           <TextInput label="Entity id" value={draft.entityId} onChange={(e) => setDraft({ ...draft, entityId: e.currentTarget.value })} w={220} />
-          <TextInput label="Action" placeholder="points.adjust" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })} w={160} />
+          <TextInput
+            label="Action"
+            placeholder="points.adjust"
+            value={draft.action}
+            onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
+            w={160}
+          />
           <TextInput type="date" label="From (UTC)" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
           <TextInput type="date" label="To (UTC)" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
           <Button type="submit">Filter</Button>

@@ -1,4 +1,21 @@
-import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  PasswordInput,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -10,7 +27,6 @@ import { DataTable, TwoLines } from '../../shell/DataTable';
 import { ShownOnce } from '../../shell/ShownOnce';
 import { Loading, when } from '../../shell/states';
 import { VENDORS } from '../rewards/VendorPlus';
-
 
 // ---- programs -------------------------------------------------------------------------------
 
@@ -33,9 +49,28 @@ function NewProgram() {
         New program
       </Title>
       <Group align="flex-end">
-        <TextInput label="Slug" description="lower-case letters, digits and dashes" required value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })} error={fieldError(create.error, 'slug')} />
-        <TextInput label="Program name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
-        <TextInput label="Currency" w={100} value={draft.currency} onChange={(e) => setDraft({ ...draft, currency: e.currentTarget.value.toUpperCase() })} error={fieldError(create.error, 'currency')} />
+        <TextInput
+          label="Slug"
+          description="lower-case letters, digits and dashes"
+          required
+          value={draft.slug}
+          onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })}
+          error={fieldError(create.error, 'slug')}
+        />
+        <TextInput
+          label="Program name"
+          required
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+          error={fieldError(create.error, 'name')}
+        />
+        <TextInput
+          label="Currency"
+          w={100}
+          value={draft.currency}
+          onChange={(e) => setDraft({ ...draft, currency: e.currentTarget.value.toUpperCase() })}
+          error={fieldError(create.error, 'currency')}
+        />
         <Button type="submit" loading={create.isPending}>
           Create program
         </Button>
@@ -85,9 +120,31 @@ function ProgramForm() {
     <Card withBorder component="form" aria-label="Program" onSubmit={(e: FormEvent) => (e.preventDefault(), save.mutate())}>
       <Stack maw={520}>
         <Title order={3}>Program {program.slug}</Title>
-        <TextInput label="Name" value={current.name} disabled={readOnly} onChange={(e) => setForm({ ...current, name: e.currentTarget.value })} error={fieldError(save.error, 'name')} />
-        <NumberInput label={`Points per 1 ${program.currency}`} decimalScale={3} min={0} value={current.earn} disabled={readOnly} onChange={(v) => setForm({ ...current, earn: Number(v) || 0 })} error={fieldError(save.error, 'earnRateMilli')} />
-        <NumberInput label="Claim window (days)" min={0} allowDecimal={false} value={current.claim} disabled={readOnly} onChange={(v) => setForm({ ...current, claim: Number(v) || 0 })} error={fieldError(save.error, 'claimWindowDays')} />
+        <TextInput
+          label="Name"
+          value={current.name}
+          disabled={readOnly}
+          onChange={(e) => setForm({ ...current, name: e.currentTarget.value })}
+          error={fieldError(save.error, 'name')}
+        />
+        <NumberInput
+          label={`Points per 1 ${program.currency}`}
+          decimalScale={3}
+          min={0}
+          value={current.earn}
+          disabled={readOnly}
+          onChange={(v) => setForm({ ...current, earn: Number(v) || 0 })}
+          error={fieldError(save.error, 'earnRateMilli')}
+        />
+        <NumberInput
+          label="Claim window (days)"
+          min={0}
+          allowDecimal={false}
+          value={current.claim}
+          disabled={readOnly}
+          onChange={(v) => setForm({ ...current, claim: Number(v) || 0 })}
+          error={fieldError(save.error, 'claimWindowDays')}
+        />
         <Text size="sm" c="dimmed">
           Expiry: {JSON.stringify(program.expiry)} · currency {program.currency}
         </Text>
@@ -109,7 +166,11 @@ export function StoreSettings() {
   const { programId } = useProgram();
   const canManage = useAuth().can('manage');
   const queryClient = useQueryClient();
-  const stores = useQuery({ queryKey: ['stores', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } } })) });
+  const stores = useQuery({
+    queryKey: ['stores', programId],
+    enabled: !!programId,
+    queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } } })),
+  });
   const [draft, setDraft] = useState({ externalId: '', name: '', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/stores', { params: { path: { programId: programId! } }, body: draft })),
@@ -120,7 +181,12 @@ export function StoreSettings() {
   });
   const toggle = useMutation({
     mutationFn: (s: { id: string; loyaltyEnabled: boolean }) =>
-      unwrap(api.PATCH('/admin/v1/programs/{programId}/stores/{storeId}', { params: { path: { programId: programId!, storeId: s.id } }, body: { loyaltyEnabled: s.loyaltyEnabled } })),
+      unwrap(
+        api.PATCH('/admin/v1/programs/{programId}/stores/{storeId}', {
+          params: { path: { programId: programId!, storeId: s.id } },
+          body: { loyaltyEnabled: s.loyaltyEnabled },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['stores', programId] }),
   });
   return (
@@ -143,22 +209,43 @@ export function StoreSettings() {
           {
             key: 'loyalty',
             header: 'Loyalty',
-            cell: (s) => (
+            cell: (s) =>
               canManage ? (
-                <Switch aria-label={`Loyalty at ${s.name}`} checked={s.loyaltyEnabled} onChange={(e) => toggle.mutate({ id: s.id, loyaltyEnabled: e.currentTarget.checked })} />
+                <Switch
+                  aria-label={`Loyalty at ${s.name}`}
+                  checked={s.loyaltyEnabled}
+                  onChange={(e) => toggle.mutate({ id: s.id, loyaltyEnabled: e.currentTarget.checked })}
+                />
               ) : (
                 <Badge color={s.loyaltyEnabled ? 'teal' : 'gray'}>{s.loyaltyEnabled ? 'on' : 'off'}</Badge>
-              )
-            ),
+              ),
           },
         ]}
       />
       <Can capability="manage">
         <Card withBorder component="form" aria-label="New store" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
-            <TextInput label="Store number" required value={draft.externalId} onChange={(e) => setDraft({ ...draft, externalId: e.currentTarget.value })} error={fieldError(create.error, 'externalId')} />
-            <TextInput label="Store name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
-            <TextInput label="Time zone" required value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })} error={fieldError(create.error, 'timeZone')} />
+            <TextInput
+              label="Store number"
+              required
+              value={draft.externalId}
+              onChange={(e) => setDraft({ ...draft, externalId: e.currentTarget.value })}
+              error={fieldError(create.error, 'externalId')}
+            />
+            <TextInput
+              label="Store name"
+              required
+              value={draft.name}
+              onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+              error={fieldError(create.error, 'name')}
+            />
+            <TextInput
+              label="Time zone"
+              required
+              value={draft.timeZone}
+              onChange={(e) => setDraft({ ...draft, timeZone: e.currentTarget.value })}
+              error={fieldError(create.error, 'timeZone')}
+            />
             <Button type="submit" loading={create.isPending}>
               Add store
             </Button>
@@ -177,18 +264,24 @@ export function KeySettings() {
   const queryClient = useQueryClient();
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ vendor: 'partner', environment: 'production' });
-  const keys = useQuery({ queryKey: ['keys', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/keys', { params: { path: { programId: programId! } } })) });
+  const keys = useQuery({
+    queryKey: ['keys', programId],
+    enabled: !!programId,
+    queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/keys', { params: { path: { programId: programId! } } })),
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['keys', programId] });
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/keys', { params: { path: { programId: programId! } }, body: draft })),
     onSuccess: async (r) => (setShown(r.key), await refresh()),
   });
   const rotate = useMutation({
-    mutationFn: (keyId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/rotate', { params: { path: { programId: programId!, keyId } } })),
+    mutationFn: (keyId: string) =>
+      unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/rotate', { params: { path: { programId: programId!, keyId } } })),
     onSuccess: async (r) => (setShown(r.key), await refresh()),
   });
   const revoke = useMutation({
-    mutationFn: (keyId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/revoke', { params: { path: { programId: programId!, keyId } } })),
+    mutationFn: (keyId: string) =>
+      unwrap(api.POST('/admin/v1/programs/{programId}/keys/{keyId}/revoke', { params: { path: { programId: programId!, keyId } } })),
     onSuccess: refresh,
   });
   return (
@@ -218,7 +311,12 @@ export function KeySettings() {
                     <Button size="xs" variant="light" onClick={() => rotate.mutate(k.id)}>
                       Rotate
                     </Button>
-                    <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Revoke the ${k.vendor} ${k.environment} key? POS calls with it stop working.`) && revoke.mutate(k.id)}>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="red"
+                      onClick={() => window.confirm(`Revoke the ${k.vendor} ${k.environment} key? POS calls with it stop working.`) && revoke.mutate(k.id)}
+                    >
                       Revoke
                     </Button>
                   </Group>
@@ -229,8 +327,20 @@ export function KeySettings() {
       <Can capability="own">
         <Card withBorder component="form" aria-label="New POS key" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
-            <Select label="POS vendor" data={[...VENDORS]} value={draft.vendor} onChange={(v) => v && setDraft({ ...draft, vendor: v })} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
-            <TextInput label="Environment" value={draft.environment} onChange={(e) => setDraft({ ...draft, environment: e.currentTarget.value })} error={fieldError(create.error, 'environment')} />
+            <Select
+              label="POS vendor"
+              data={[...VENDORS]}
+              value={draft.vendor}
+              onChange={(v) => v && setDraft({ ...draft, vendor: v })}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <TextInput
+              label="Environment"
+              value={draft.environment}
+              onChange={(e) => setDraft({ ...draft, environment: e.currentTarget.value })}
+              error={fieldError(create.error, 'environment')}
+            />
             <Button type="submit" loading={create.isPending}>
               Issue key
             </Button>
@@ -259,7 +369,10 @@ export function UserSettings() {
   const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'support', programIds: [] as string[] });
   const users = useQuery({ queryKey: ['users'], enabled: can('own'), queryFn: () => unwrap(api.GET('/admin/v1/users')) });
   const create = useMutation({
-    mutationFn: () => unwrap(api.POST('/admin/v1/users', { body: { ...draft, role: draft.role as 'support', programIds: draft.programIds.includes('*') ? '*' : draft.programIds } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/admin/v1/users', { body: { ...draft, role: draft.role as 'support', programIds: draft.programIds.includes('*') ? '*' : draft.programIds } }),
+      ),
     onSuccess: async () => {
       close();
       setDraft({ email: '', name: '', password: '', role: 'support', programIds: [] });
@@ -290,12 +403,21 @@ export function UserSettings() {
           { key: 'email', header: 'E-mail', cell: (u) => u.email },
           { key: 'name', header: 'Name', cell: (u) => u.name },
           { key: 'role', header: 'Role', cell: (u) => u.role },
-          { key: 'programs', header: 'Programs', cell: (u) => (u.programIds === '*' ? 'all' : u.programIds.map((id) => programs.find((p) => p.id === id)?.name ?? id).join(', ')) },
+          {
+            key: 'programs',
+            header: 'Programs',
+            cell: (u) => (u.programIds === '*' ? 'all' : u.programIds.map((id) => programs.find((p) => p.id === id)?.name ?? id).join(', ')),
+          },
           { key: 'status', header: 'Status', cell: (u) => (u.disabledAt ? <Badge color="gray">disabled</Badge> : <Badge color="teal">active</Badge>) },
         ]}
         rowActions={(u) =>
           !u.disabledAt && u.id !== me?.userId ? (
-            <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Disable ${u.email}? Their sessions end at once.`) && disable.mutate(u.id)}>
+            <Button
+              size="xs"
+              variant="light"
+              color="red"
+              onClick={() => window.confirm(`Disable ${u.email}? Their sessions end at once.`) && disable.mutate(u.id)}
+            >
               Disable
             </Button>
           ) : null
@@ -304,12 +426,40 @@ export function UserSettings() {
       <Modal opened={opened} onClose={close} title="New user">
         <form onSubmit={(e) => (e.preventDefault(), create.mutate())}>
           <Stack>
-            <TextInput label="E-mail" required value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fieldError(create.error, 'email')} />
+            <TextInput
+              label="E-mail"
+              required
+              value={draft.email}
+              onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })}
+              error={fieldError(create.error, 'email')}
+            />
             <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
-            <PasswordInput label="Password (10+ characters)" required value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })} error={fieldError(create.error, 'password')} />
-            <Select label="Role" data={ROLES} value={draft.role} onChange={(v) => v && setDraft({ ...draft, role: v })} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
-            <MultiSelect label="Programs" data={[{ value: '*', label: 'Every program' }, ...programs.map((p) => ({ value: p.id, label: p.name }))]} value={draft.programIds} onChange={(v) => setDraft({ ...draft, programIds: v })} comboboxProps={{ withinPortal: true }} error={fieldError(create.error, 'programIds')} />
-            {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? <Alert color="red">{(create.error as Error).message}</Alert> : null}
+            <PasswordInput
+              label="Password (10+ characters)"
+              required
+              value={draft.password}
+              onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })}
+              error={fieldError(create.error, 'password')}
+            />
+            <Select
+              label="Role"
+              data={ROLES}
+              value={draft.role}
+              onChange={(v) => v && setDraft({ ...draft, role: v })}
+              allowDeselect={false}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <MultiSelect
+              label="Programs"
+              data={[{ value: '*', label: 'Every program' }, ...programs.map((p) => ({ value: p.id, label: p.name }))]}
+              value={draft.programIds}
+              onChange={(v) => setDraft({ ...draft, programIds: v })}
+              comboboxProps={{ withinPortal: true }}
+              error={fieldError(create.error, 'programIds')}
+            />
+            {create.error && !(create.error instanceof ApiError && create.error.details?.field) ? (
+              <Alert color="red">{(create.error as Error).message}</Alert>
+            ) : null}
             <Button type="submit" loading={create.isPending}>
               Create user
             </Button>
@@ -330,18 +480,29 @@ export function WebhookSettings() {
   const queryClient = useQueryClient();
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ url: '', eventTypes: ['*'], description: '' });
-  const hooks = useQuery({ queryKey: ['webhooks', programId], enabled: !!programId, queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/webhooks', { params: { path: { programId: programId! } } })) });
+  const hooks = useQuery({
+    queryKey: ['webhooks', programId],
+    enabled: !!programId,
+    queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/webhooks', { params: { path: { programId: programId! } } })),
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['webhooks', programId] });
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/admin/v1/programs/{programId}/webhooks', { params: { path: { programId: programId! } }, body: draft })),
     onSuccess: async (r) => (setShown(r.secret), setDraft({ url: '', eventTypes: ['*'], description: '' }), await refresh()),
   });
   const rotate = useMutation({
-    mutationFn: (webhookId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/webhooks/{webhookId}/rotate-secret', { params: { path: { programId: programId!, webhookId } } })),
+    mutationFn: (webhookId: string) =>
+      unwrap(api.POST('/admin/v1/programs/{programId}/webhooks/{webhookId}/rotate-secret', { params: { path: { programId: programId!, webhookId } } })),
     onSuccess: async (r) => (setShown(r.secret), await refresh()),
   });
   const toggle = useMutation({
-    mutationFn: (w: { id: string; active: boolean }) => unwrap(api.PATCH('/admin/v1/programs/{programId}/webhooks/{webhookId}', { params: { path: { programId: programId!, webhookId: w.id } }, body: { active: w.active } })),
+    mutationFn: (w: { id: string; active: boolean }) =>
+      unwrap(
+        api.PATCH('/admin/v1/programs/{programId}/webhooks/{webhookId}', {
+          params: { path: { programId: programId!, webhookId: w.id } },
+          body: { active: w.active },
+        }),
+      ),
     onSuccess: refresh,
   });
   return (
@@ -363,7 +524,14 @@ export function WebhookSettings() {
           {
             key: 'active',
             header: 'Active',
-            cell: (w) => <Switch aria-label={`Webhook ${w.url} active`} checked={w.active} disabled={!canOwn} onChange={(e) => toggle.mutate({ id: w.id, active: e.currentTarget.checked })} />,
+            cell: (w) => (
+              <Switch
+                aria-label={`Webhook ${w.url} active`}
+                checked={w.active}
+                disabled={!canOwn}
+                onChange={(e) => toggle.mutate({ id: w.id, active: e.currentTarget.checked })}
+              />
+            ),
           },
         ]}
         rowActions={
@@ -379,8 +547,23 @@ export function WebhookSettings() {
       <Can capability="own">
         <Card withBorder component="form" aria-label="New webhook" onSubmit={(e: FormEvent) => (e.preventDefault(), create.mutate())}>
           <Group align="flex-end">
-            <TextInput label="URL" required placeholder="https://example.com/tillpoint" value={draft.url} onChange={(e) => setDraft({ ...draft, url: e.currentTarget.value })} error={fieldError(create.error, 'url')} w={320} />
-            <MultiSelect label="Events" data={EVENT_TYPES} value={draft.eventTypes} onChange={(v) => setDraft({ ...draft, eventTypes: v })} w={280} comboboxProps={{ withinPortal: true }} />
+            <TextInput
+              label="URL"
+              required
+              placeholder="https://example.com/tillpoint"
+              value={draft.url}
+              onChange={(e) => setDraft({ ...draft, url: e.currentTarget.value })}
+              error={fieldError(create.error, 'url')}
+              w={320}
+            />
+            <MultiSelect
+              label="Events"
+              data={EVENT_TYPES}
+              value={draft.eventTypes}
+              onChange={(v) => setDraft({ ...draft, eventTypes: v })}
+              w={280}
+              comboboxProps={{ withinPortal: true }}
+            />
             <TextInput label="Description" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} />
             <Button type="submit" loading={create.isPending}>
               Add webhook
@@ -415,14 +598,24 @@ function WebhookDeliveries({ urls }: { urls: Map<string, string> }) {
       ),
   });
   const resend = useMutation({
-    mutationFn: (deliveryId: string) => unwrap(api.POST('/admin/v1/programs/{programId}/webhook-deliveries/{deliveryId}/resend', { params: { path: { programId: programId!, deliveryId } } })),
+    mutationFn: (deliveryId: string) =>
+      unwrap(api.POST('/admin/v1/programs/{programId}/webhook-deliveries/{deliveryId}/resend', { params: { path: { programId: programId!, deliveryId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', programId] }),
   });
   return (
     <Stack gap="xs">
       <Group justify="space-between" align="flex-end">
         <Title order={4}>Deliveries</Title>
-        <Select label="Status" placeholder="Any" clearable data={[...DELIVERY_STATUSES]} value={status} onChange={(v) => setStatus(v as typeof status)} w={160} comboboxProps={{ withinPortal: true }} />
+        <Select
+          label="Status"
+          placeholder="Any"
+          clearable
+          data={[...DELIVERY_STATUSES]}
+          value={status}
+          onChange={(v) => setStatus(v as typeof status)}
+          w={160}
+          comboboxProps={{ withinPortal: true }}
+        />
       </Group>
       <DataTable
         label="Webhook deliveries"
@@ -455,4 +648,3 @@ function WebhookDeliveries({ urls }: { urls: Map<string, string> }) {
     </Stack>
   );
 }
-

@@ -20,7 +20,16 @@ describe('the transaction’s rule results', () => {
               points: 100,
               applied: false,
               rules: [
-                { ruleId: 'service-mode', passed: false, failure: { code: 'invalid-service-mode', currentValue: 'DRIVE_THRU', targetValue: ['EAT_IN'], message: 'Incentive is not available in this service mode' } },
+                {
+                  ruleId: 'service-mode',
+                  passed: false,
+                  failure: {
+                    code: 'invalid-service-mode',
+                    currentValue: 'DRIVE_THRU',
+                    targetValue: ['EAT_IN'],
+                    message: 'Incentive is not available in this service mode',
+                  },
+                },
                 { ruleId: 'date-span', passed: true, failure: null },
               ],
             },

@@ -27,7 +27,12 @@ export default function TransactionsScreen() {
 function TransactionSearch() {
   const { programId } = useProgram();
   const [params, setParams] = useSearchParams();
-  const filters = { store: params.get('store') ?? '', day: params.get('day') ?? '', status: params.get('status') ?? '', receiptCode: params.get('receiptCode') ?? '' };
+  const filters = {
+    store: params.get('store') ?? '',
+    day: params.get('day') ?? '',
+    status: params.get('status') ?? '',
+    receiptCode: params.get('receiptCode') ?? '',
+  };
   const [draft, setDraft] = useState(filters);
   const pages = useCursorPages(`${programId}|${params.toString()}`);
   const stores = useQuery({
@@ -75,7 +80,16 @@ function TransactionSearch() {
             comboboxProps={{ withinPortal: true }}
           />
           <TextInput label="Day (UTC)" type="date" value={draft.day} onChange={(e) => setDraft({ ...draft, day: e.currentTarget.value })} w={170} />
-          <Select label="Status" placeholder="Any status" clearable data={[...STATUSES]} value={draft.status || null} onChange={(v) => setDraft({ ...draft, status: v ?? '' })} w={160} comboboxProps={{ withinPortal: true }} />
+          <Select
+            label="Status"
+            placeholder="Any status"
+            clearable
+            data={[...STATUSES]}
+            value={draft.status || null}
+            onChange={(v) => setDraft({ ...draft, status: v ?? '' })}
+            w={160}
+            comboboxProps={{ withinPortal: true }}
+          />
           <TextInput label="Receipt code" value={draft.receiptCode} onChange={(e) => setDraft({ ...draft, receiptCode: e.currentTarget.value })} w={220} />
           <Button type="submit">Search</Button>
         </Group>
@@ -114,11 +128,17 @@ function TransactionDetail() {
   const detail = useQuery({
     queryKey: ['transaction', programId, transactionId],
     enabled: !!programId,
-    queryFn: () => unwrap(api.GET('/admin/v1/programs/{programId}/transactions/{transactionId}', { params: { path: { programId: programId!, transactionId } } })),
+    queryFn: () =>
+      unwrap(api.GET('/admin/v1/programs/{programId}/transactions/{transactionId}', { params: { path: { programId: programId!, transactionId } } })),
   });
   const voiding = useMutation({
     mutationFn: () =>
-      unwrap(api.POST('/admin/v1/programs/{programId}/transactions/{transactionId}/void', { params: { path: { programId: programId!, transactionId } }, body: reason.trim() ? { reason } : {} })),
+      unwrap(
+        api.POST('/admin/v1/programs/{programId}/transactions/{transactionId}/void', {
+          params: { path: { programId: programId!, transactionId } },
+          body: reason.trim() ? { reason } : {},
+        }),
+      ),
     onSuccess: async (t) => {
       close();
       queryClient.setQueryData(['transaction', programId, transactionId], t);
@@ -128,7 +148,9 @@ function TransactionDetail() {
   if (!programId || detail.isPending) return <Loading what="the transaction" />;
   if (detail.error) return <ErrorState error={detail.error} what="the transaction" retry={() => void detail.refetch()} />;
   const t = detail.data;
-  const cart = t.cart as { lines?: { name?: string; productId?: string; quantity?: number; amountCents?: number; kind?: string; incentiveId?: string | null }[] } | null;
+  const cart = t.cart as {
+    lines?: { name?: string; productId?: string; quantity?: number; amountCents?: number; kind?: string; incentiveId?: string | null }[];
+  } | null;
   return (
     <Stack>
       <Group justify="space-between">
@@ -190,7 +212,9 @@ function TransactionDetail() {
             Rewards and offers redeemed
           </Title>
           {t.redemptions.length === 0 ? (
-            <Text c="dimmed" size="sm">None.</Text>
+            <Text c="dimmed" size="sm">
+              None.
+            </Text>
           ) : (
             t.redemptions.map((r) => (
               <Text key={`${r.incentiveId}-${r.kind}`} size="sm">
@@ -204,7 +228,9 @@ function TransactionDetail() {
             Points moved
           </Title>
           {t.ledger.length === 0 ? (
-            <Text c="dimmed" size="sm">None.</Text>
+            <Text c="dimmed" size="sm">
+              None.
+            </Text>
           ) : (
             t.ledger.map((e) => (
               <Text key={e.id} size="sm">
@@ -220,14 +246,22 @@ function TransactionDetail() {
           <Title order={4} mb="xs">
             What the POS was answered
           </Title>
-          {t.posAnswer ? <Code block>{JSON.stringify(t.posAnswer, null, 2)}</Code> : <Text c="dimmed" size="sm">No CLAIMED answer: the sale was not claimed at the till.</Text>}
+          {t.posAnswer ? (
+            <Code block>{JSON.stringify(t.posAnswer, null, 2)}</Code>
+          ) : (
+            <Text c="dimmed" size="sm">
+              No CLAIMED answer: the sale was not claimed at the till.
+            </Text>
+          )}
         </Card>
         <Card withBorder component="section" aria-label="Events">
           <Title order={4} mb="xs">
             Events
           </Title>
           {t.events.length === 0 ? (
-            <Text c="dimmed" size="sm">None announced.</Text>
+            <Text c="dimmed" size="sm">
+              None announced.
+            </Text>
           ) : (
             t.events.map((e) => (
               <Text key={e.id} size="sm">
@@ -240,7 +274,8 @@ function TransactionDetail() {
       <Modal opened={opened} onClose={close} title="Void this sale?">
         <Stack>
           <Text size="sm">
-            Voiding takes back the {t.pointsEarned} points it earned and gives back the {t.pointsRedeemed} it redeemed, exactly as a void from the POS. It cannot be undone.
+            Voiding takes back the {t.pointsEarned} points it earned and gives back the {t.pointsRedeemed} it redeemed, exactly as a void from the POS. It
+            cannot be undone.
           </Text>
           <Textarea label="Reason (kept in the audit log)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           {voiding.error ? <Alert color="red">{(voiding.error as Error).message}</Alert> : null}
@@ -309,8 +344,25 @@ export function RuleResultsCard({ results }: { results: RuleResults | null }) {
                 empty={{ title: 'No rules: always eligible' }}
                 columns={[
                   { key: 'rule', header: 'Rule', cell: (r) => <Code>{r.ruleId}</Code> },
-                  { key: 'verdict', header: 'Verdict', cell: (r) => (r.passed ? <Badge color="teal" variant="light">passed</Badge> : <Badge color="red" variant="light">{r.failure?.code ?? 'failed'}</Badge>) },
-                  { key: 'why', header: 'Why', cell: (r) => (r.failure ? `${r.failure.message} (was ${shown(r.failure.currentValue)}, needs ${shown(r.failure.targetValue)})` : '') },
+                  {
+                    key: 'verdict',
+                    header: 'Verdict',
+                    cell: (r) =>
+                      r.passed ? (
+                        <Badge color="teal" variant="light">
+                          passed
+                        </Badge>
+                      ) : (
+                        <Badge color="red" variant="light">
+                          {r.failure?.code ?? 'failed'}
+                        </Badge>
+                      ),
+                  },
+                  {
+                    key: 'why',
+                    header: 'Why',
+                    cell: (r) => (r.failure ? `${r.failure.message} (was ${shown(r.failure.currentValue)}, needs ${shown(r.failure.targetValue)})` : ''),
+                  },
                 ]}
               />
             </Stack>

@@ -29,7 +29,9 @@ export async function auditRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
         querystring: Type.Object(
           {
             programId: Type.Optional(Type.String({ maxLength: 100 })),
-            entityType: Type.Optional(Type.String({ maxLength: 60, examples: ['guest', 'incentive', 'program', 'store', 'api_key', 'webhook', 'admin_user', 'transaction'] })),
+            entityType: Type.Optional(
+              Type.String({ maxLength: 60, examples: ['guest', 'incentive', 'program', 'store', 'api_key', 'webhook', 'admin_user', 'transaction'] }),
+            ),
             entityId: Type.Optional(Type.String({ maxLength: 100 })),
             actorId: Type.Optional(Type.String({ maxLength: 100 })),
             action: Type.Optional(Type.String({ maxLength: 60, examples: ['points.adjust'] })),

@@ -29,6 +29,9 @@ export async function dashboardRoutes(fastify: FastifyInstance, opts: AdminPlugi
       },
     },
     async (request) =>
-      dashboard(contextOf(request, opts.db), request.params.programId, { ...request.query, top: request.query.top === undefined ? undefined : Number(request.query.top) }),
+      dashboard(contextOf(request, opts.db), request.params.programId, {
+        ...request.query,
+        top: request.query.top === undefined ? undefined : Number(request.query.top),
+      }),
   );
 }

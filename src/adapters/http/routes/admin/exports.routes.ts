@@ -20,16 +20,19 @@ export function safeCell(value: Cell): Cell {
 /** The export as a CSV byte stream: header row, then rows as they are read. */
 export function csvStream(exp: Export): Readable {
   const csv = stringify({ header: true, columns: [...exp.columns], record_delimiter: 'windows' });
-  const source = Readable.from((async function* () {
-    for await (const row of exp.rows) yield row.map(safeCell);
-  })());
+  const source = Readable.from(
+    (async function* () {
+      for await (const row of exp.rows) yield row.map(safeCell);
+    })(),
+  );
   source.on('error', (e) => csv.destroy(e));
   return source.pipe(csv);
 }
 
 const DESCRIPTIONS: Record<ExportKind, string> = {
   transactions: 'Every sale created in the range, in the order they were written (by id).',
-  ledger: 'Every points ledger entry written in the range, in the order written (by id): the ledger is append-only, so this is the whole story of every balance.',
+  ledger:
+    'Every points ledger entry written in the range, in the order written (by id): the ledger is append-only, so this is the whole story of every balance.',
   balances: 'Every guest with the balance at the time of the export (as_of), by guest id; from / to do not apply.',
 };
 
@@ -44,7 +47,10 @@ export async function exportsRoutes(fastify: FastifyInstance, opts: AdminPluginO
         schema: {
           tags: ['Admin: reports'],
           summary: `CSV of the program’s ${kind}`,
-          description: requires('read', `${DESCRIPTIONS[kind]} Columns: \`${EXPORT_COLUMNS[kind].join(', ')}\` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.`),
+          description: requires(
+            'read',
+            `${DESCRIPTIONS[kind]} Columns: \`${EXPORT_COLUMNS[kind].join(', ')}\` (docs/admin-api.md#exports). from / to: YYYY-MM-DD (UTC day, inclusive) or ISO date-times.`,
+          ),
           security: SECURITY.bearer,
           params: ProgramParams,
           querystring: ExportQuery,

@@ -3,7 +3,18 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { adjustPoints, claimReceiptFor, enrollGuest, getGuest, searchGuests, updateGuest } from '../../../../app/admin/guests.ts';
 import { errors } from '../../schemas/common.ts';
-import { AdjustBody, entityParams, GuestPatchBody, GuestView, LedgerEntryView, limitOf, NewGuestBody, page, PageQuery, ProgramParams } from '../../schemas/admin.ts';
+import {
+  AdjustBody,
+  entityParams,
+  GuestPatchBody,
+  GuestView,
+  LedgerEntryView,
+  limitOf,
+  NewGuestBody,
+  page,
+  PageQuery,
+  ProgramParams,
+} from '../../schemas/admin.ts';
 import { SECURITY } from '../../headers.ts';
 import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
@@ -51,7 +62,10 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         security: SECURITY.bearer,
         params: ProgramParams,
         body: NewGuestBody,
-        response: { 201: GuestView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: e-mail taken' }) },
+        response: {
+          201: GuestView,
+          ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: e-mail taken' }),
+        },
       },
     },
     async (request, reply) => reply.status(201).send(await enrollGuest(contextOf(request, opts.db), request.params.programId, request.body)),
@@ -89,7 +103,8 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         },
       },
     },
-    async (request) => getGuest(contextOf(request, opts.db), request.params.programId, request.params.guestId, { ...request.query, limit: limitOf(request.query) }),
+    async (request) =>
+      getGuest(contextOf(request, opts.db), request.params.programId, request.params.guestId, { ...request.query, limit: limitOf(request.query) }),
   );
 
   app.patch(
@@ -128,7 +143,13 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         body: AdjustBody,
         response: {
           201: Type.Object({ guest: GuestView, entry: LedgerEntryView }),
-          ...errors({ 400: 'ValidationError naming the field, or TransactionInsufficientPoints', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 422: 'PointsLimitExceeded: the balance would pass 999,999,999,999 points' }),
+          ...errors({
+            400: 'ValidationError naming the field, or TransactionInsufficientPoints',
+            401: 'Unauthorized',
+            403: 'Forbidden',
+            404: 'NotFound',
+            422: 'PointsLimitExceeded: the balance would pass 999,999,999,999 points',
+          }),
         },
       },
     },
@@ -159,7 +180,13 @@ export async function guestsRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         response: {
           201: Type.Object({
             guest: GuestView,
-            claim: Type.Object({ transactionId: Type.String(), receiptCode: Type.String(), pointsEarned: Type.Integer(), balance: Type.Integer(), claimedAt: Type.String() }),
+            claim: Type.Object({
+              transactionId: Type.String(),
+              receiptCode: Type.String(),
+              pointsEarned: Type.Integer(),
+              balance: Type.Integer(),
+              claimedAt: Type.String(),
+            }),
           }),
           ...errors({
             400: 'ValidationError naming the field, or TransactionNotClaimable (voided)',

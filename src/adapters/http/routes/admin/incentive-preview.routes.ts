@@ -18,7 +18,9 @@ const PreviewAnswer = Type.Object({
     Type.Object({
       vendor: Type.String(),
       dialect: Type.String({ description: 'the dialect that answers this vendor' }),
-      orderLine: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'the identify answer’s order[] line for the incentive; null when this dialect leaves it out' }),
+      orderLine: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+        description: 'the identify answer’s order[] line for the incentive; null when this dialect leaves it out',
+      }),
       identify: Type.Object({}, { additionalProperties: true, description: 'the whole identify answer of the sample' }),
       receipt: Presentation,
     }),
@@ -47,7 +49,10 @@ export async function incentivePreviewRoutes(fastify: FastifyInstance, opts: Adm
             id: Type.Optional(Type.String({ maxLength: 100, description: 'the incentive’s id when editing a saved one (default: "draft")' })),
             sample: Type.Optional(
               Type.Object(
-                { balance: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })), subtotalCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })) },
+                {
+                  balance: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+                  subtotalCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+                },
                 { additionalProperties: false },
               ),
             ),
@@ -67,7 +72,14 @@ export async function incentivePreviewRoutes(fastify: FastifyInstance, opts: Adm
       const draft = request.body.incentive as unknown as NewIncentive;
       const problems = validateIncentive(draft).map((p) => `incentive.${p}`);
       if (problems.length > 0) throw new AppError('ValidationError', problems.join('; '), { field: problems[0]!.split(':')[0], problems });
-      const incentive = { id: request.body.id ?? 'draft', kind: draft.kind, name: draft.name, pointCost: draft.pointCost ?? 0, rules: draft.rules ?? [], vendorConfigs: draft.vendorConfigs };
+      const incentive = {
+        id: request.body.id ?? 'draft',
+        kind: draft.kind,
+        name: draft.name,
+        pointCost: draft.pointCost ?? 0,
+        rules: draft.rules ?? [],
+        vendorConfigs: draft.vendorConfigs,
+      };
       return { vendors: previewIncentive(program, incentive, request.body.sample) };
     },
   );

@@ -10,7 +10,8 @@ import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
 const TAGS = ['Admin: incentives'];
 const IncentiveParams = entityParams('incentiveId');
-const VALIDATED = 'Rules (ids and arguments, see GET /admin/v1/rules) and vendor configs are validated before anything is written; a 400 lists every problem in details.problems.';
+const VALIDATED =
+  'Rules (ids and arguments, see GET /admin/v1/rules) and vendor configs are validated before anything is written; a 400 lists every problem in details.problems.';
 
 /** Rewards and offers: rules, vendor PLU configs, validity, active switch. */
 export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPluginOptions): Promise<void> {
@@ -26,7 +27,10 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         description: requires('read'),
         security: SECURITY.bearer,
         params: ProgramParams,
-        querystring: Type.Object({ kind: Type.Optional(StringEnum(['REWARD', 'OFFER'] as const)), active: Type.Optional(BoolQuery) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { kind: Type.Optional(StringEnum(['REWARD', 'OFFER'] as const)), active: Type.Optional(BoolQuery) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Array(IncentiveView), ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
       },
     },
@@ -48,12 +52,18 @@ export async function incentivesRoutes(fastify: FastifyInstance, opts: AdminPlug
         security: SECURITY.bearer,
         params: ProgramParams,
         body: NewIncentiveBody,
-        response: { 201: IncentiveView, ...errors({ 400: 'ValidationError naming the field; details.problems lists all', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }) },
+        response: {
+          201: IncentiveView,
+          ...errors({ 400: 'ValidationError naming the field; details.problems lists all', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' }),
+        },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const incentive = await createIncentiveAs(contextOf(request, opts.db), request.params.programId, { ...b, vendorConfigs: b.vendorConfigs as Record<string, PluConfig> });
+      const incentive = await createIncentiveAs(contextOf(request, opts.db), request.params.programId, {
+        ...b,
+        vendorConfigs: b.vendorConfigs as Record<string, PluConfig>,
+      });
       opts.loyalty.invalidate();
       return reply.status(201).send(incentive);
     },

@@ -36,10 +36,16 @@ export async function programsRoutes(fastify: FastifyInstance, opts: AdminPlugin
       schema: {
         tags: TAGS,
         summary: 'Create a program',
-        description: requires('own', 'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH. The loyalty settings `currency` (default USD), `earnRateMilli` (default 0, no earning) and `expiry` (default: never) are optional too: a c-store chain that only takes manufacturer promotions needs only `slug` and `name`.'),
+        description: requires(
+          'own',
+          'An owner limited to some programs gets the new program added to them. `tiers` are optional and validated as on PATCH. The loyalty settings `currency` (default USD), `earnRateMilli` (default 0, no earning) and `expiry` (default: never) are optional too: a c-store chain that only takes manufacturer promotions needs only `slug` and `name`.',
+        ),
         security: SECURITY.bearer,
         body: NewProgramBody,
-        response: { 201: ProgramView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict: slug taken' }) },
+        response: {
+          201: ProgramView,
+          ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict: slug taken' }),
+        },
       },
     },
     async (request, reply) => {

@@ -54,7 +54,13 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
         body: NewPromoCodeBody,
         response: {
           201: PromoCodeView,
-          ...errors({ 400: 'ValidationError naming the field (also: incentiveId names no incentive of this program)', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: the code exists in this program' }),
+          ...errors({
+            400: 'ValidationError naming the field (also: incentiveId names no incentive of this program)',
+            401: 'Unauthorized',
+            403: 'Forbidden',
+            404: 'NotFound',
+            409: 'Conflict: the code exists in this program',
+          }),
         },
       },
     },
@@ -84,7 +90,10 @@ export async function promoCodesRoutes(fastify: FastifyInstance, opts: AdminPlug
       schema: {
         tags: TAGS,
         summary: 'Disable a promo code (by id or code): it is no longer redeemable; its redemptions stay',
-        description: requires('manage', 'Audited with the optional reason. A disabled code answers PromoCodeNotFound to guests and POS. Disabling a disabled code changes nothing.'),
+        description: requires(
+          'manage',
+          'Audited with the optional reason. A disabled code answers PromoCodeNotFound to guests and POS. Disabling a disabled code changes nothing.',
+        ),
         security: SECURITY.bearer,
         params: PromoCodeParams,
         body: DisablePromoCodeBody,

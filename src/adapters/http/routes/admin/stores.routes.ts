@@ -42,7 +42,10 @@ export async function storesRoutes(fastify: FastifyInstance, opts: AdminPluginOp
         security: SECURITY.bearer,
         params: ProgramParams,
         body: NewStoreBody,
-        response: { 201: StoreView, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: store number taken' }) },
+        response: {
+          201: StoreView,
+          ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: store number taken' }),
+        },
       },
     },
     async (request, reply) => {

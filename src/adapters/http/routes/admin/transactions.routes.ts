@@ -3,7 +3,17 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { getTransaction, searchTransactions, voidTransactionAs } from '../../../../app/admin/transactions.ts';
 import { errors } from '../../schemas/common.ts';
-import { entityParams, limitOf, page, PageQuery, ProgramParams, TransactionDetail, TransactionStatus, TransactionSummary, VoidBody } from '../../schemas/admin.ts';
+import {
+  entityParams,
+  limitOf,
+  page,
+  PageQuery,
+  ProgramParams,
+  TransactionDetail,
+  TransactionStatus,
+  TransactionSummary,
+  VoidBody,
+} from '../../schemas/admin.ts';
 import { SECURITY } from '../../headers.ts';
 import { type AdminPluginOptions, contextOf, requires } from './shared.ts';
 
@@ -66,11 +76,17 @@ export async function transactionsRoutes(fastify: FastifyInstance, opts: AdminPl
       schema: {
         tags: TAGS,
         summary: 'Void a transaction: reverses what it earned and redeemed, exactly as a POS void',
-        description: requires('support', 'Audited (with the optional reason) and announced as `transaction.voided`. Voiding a voided transaction changes nothing.'),
+        description: requires(
+          'support',
+          'Audited (with the optional reason) and announced as `transaction.voided`. Voiding a voided transaction changes nothing.',
+        ),
         security: SECURITY.bearer,
         params: TransactionParams,
         body: VoidBody,
-        response: { 200: TransactionDetail, ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: changed meanwhile; retry' }) },
+        response: {
+          200: TransactionDetail,
+          ...errors({ 400: 'ValidationError', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict: changed meanwhile; retry' }),
+        },
       },
     },
     async (request) => {

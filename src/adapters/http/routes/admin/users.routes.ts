@@ -35,12 +35,21 @@ export async function usersRoutes(fastify: FastifyInstance, opts: AdminPluginOpt
       schema: {
         tags: TAGS,
         summary: 'Create a back-office user with a role and programs',
-        description: requires('own', 'Owners can grant only programs they have; "*" only an owner of every program. Passwords: 10+ characters, stored as scrypt.'),
+        description: requires(
+          'own',
+          'Owners can grant only programs they have; "*" only an owner of every program. Passwords: 10+ characters, stored as scrypt.',
+        ),
         security: SECURITY.bearer,
         body: NewAdminUserBody,
         response: {
           201: AdminUserView,
-          ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound: a program in programIds', 409: 'Conflict: e-mail taken' }),
+          ...errors({
+            400: 'ValidationError naming the field',
+            401: 'Unauthorized',
+            403: 'Forbidden',
+            404: 'NotFound: a program in programIds',
+            409: 'Conflict: e-mail taken',
+          }),
         },
       },
     },

@@ -69,7 +69,16 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         security: SECURITY.bearer,
         params: ProgramParams,
         body: NewWebhookBody,
-        response: { 201: WebhookWithSecret, ...errors({ 400: 'ValidationError naming the field', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 503: 'ServiceUnavailable: TILLPOINT_SECRET_KEY missing in production' }) },
+        response: {
+          201: WebhookWithSecret,
+          ...errors({
+            400: 'ValidationError naming the field',
+            401: 'Unauthorized',
+            403: 'Forbidden',
+            404: 'NotFound',
+            503: 'ServiceUnavailable: TILLPOINT_SECRET_KEY missing in production',
+          }),
+        },
       },
     },
     async (request, reply) => reply.status(201).send(await createWebhook(contextOf(request, opts.db), secrets(), request.params.programId, request.body)),
@@ -121,7 +130,8 @@ export async function webhooksRoutes(fastify: FastifyInstance, opts: AdminPlugin
         response: { 201: WebhookWithSecret, ...errors({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 503: 'ServiceUnavailable' }) },
       },
     },
-    async (request, reply) => reply.status(201).send(await rotateWebhookSecret(contextOf(request, opts.db), secrets(), request.params.programId, request.params.webhookId)),
+    async (request, reply) =>
+      reply.status(201).send(await rotateWebhookSecret(contextOf(request, opts.db), secrets(), request.params.programId, request.params.webhookId)),
   );
 
   app.get(

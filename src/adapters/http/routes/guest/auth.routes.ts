@@ -17,7 +17,12 @@ export async function signInRoutes(app: FastifyInstance, { auth, guests }: Guest
         body: AuthStartBody,
         response: {
           202: AuthStartResponse,
-          ...errors({ 400: 'ValidationError naming the field', 404: 'NotFound: no such program', 429: 'RateLimited: too many codes for this e-mail, or it is locked out', 503: 'ServiceUnavailable: the code could not be sent' }),
+          ...errors({
+            400: 'ValidationError naming the field',
+            404: 'NotFound: no such program',
+            429: 'RateLimited: too many codes for this e-mail, or it is locked out',
+            503: 'ServiceUnavailable: the code could not be sent',
+          }),
         },
       },
     },
@@ -40,7 +45,12 @@ export async function signInRoutes(app: FastifyInstance, { auth, guests }: Guest
         body: AuthVerifyBody,
         response: {
           200: AuthVerifyResponse,
-          ...errors({ 400: 'ValidationError naming the field', 401: 'LoginCodeInvalid: wrong, expired or used up', 404: 'NotFound: no such program', 429: 'RateLimited: locked out after repeated misses' }),
+          ...errors({
+            400: 'ValidationError naming the field',
+            401: 'LoginCodeInvalid: wrong, expired or used up',
+            404: 'NotFound: no such program',
+            429: 'RateLimited: locked out after repeated misses',
+          }),
         },
       },
     },
@@ -57,7 +67,15 @@ export async function signInRoutes(app: FastifyInstance, { auth, guests }: Guest
 export async function signOutRoutes(app: FastifyInstance, { auth }: GuestRouteContext): Promise<void> {
   app.post<{ Params: ProgramParamsT }>(
     '/:program/auth/logout',
-    { schema: { tags: TAGS, summary: 'Revoke this Tillpoint token (no-op for external JWTs)', security: SECURITY, params: ProgramParams, response: { ...NO_CONTENT, ...AUTH_ERRORS } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Revoke this Tillpoint token (no-op for external JWTs)',
+        security: SECURITY,
+        params: ProgramParams,
+        response: { ...NO_CONTENT, ...AUTH_ERRORS },
+      },
+    },
     async (request, reply) => {
       await auth.logout(guestOf(request).p);
       return reply.status(204).send();

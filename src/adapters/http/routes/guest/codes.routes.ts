@@ -2,7 +2,16 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { badRequest, errors } from '../../schemas/common.ts';
-import { CodeParams, type CodeParamsT, CodeResponse, CodeStatusResponse, CreateCodeBody, type CreateCodeBodyT, ProgramParams, type ProgramParamsT } from '../../schemas/guest.ts';
+import {
+  CodeParams,
+  type CodeParamsT,
+  CodeResponse,
+  CodeStatusResponse,
+  CreateCodeBody,
+  type CreateCodeBodyT,
+  ProgramParams,
+  type ProgramParamsT,
+} from '../../schemas/guest.ts';
 import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/codes`: one-time codes for the POS, their status and their QR images. */
@@ -33,7 +42,8 @@ export async function codesRoutes(app: FastifyInstance, { guests, clock }: Guest
     async (request, reply) => {
       const { p, program } = guestOf(request);
       const body = request.body;
-      const explicit = body && (body.rewardIds !== undefined || body.offerId !== undefined) ? { rewardIds: body.rewardIds ?? [], offerId: body.offerId ?? null } : null;
+      const explicit =
+        body && (body.rewardIds !== undefined || body.offerId !== undefined) ? { rewardIds: body.rewardIds ?? [], offerId: body.offerId ?? null } : null;
       const { code, expiresAt, selection } = await guests.createCode(p, program, explicit);
       const base = `${request.url.split('?')[0]!.replace(/\/codes\/?$/, '')}/codes/${code}`;
       return reply.status(201).send({

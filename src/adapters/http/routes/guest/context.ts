@@ -40,4 +40,3 @@ export function guestOf(request: FastifyRequest): { p: GuestPrincipal; program: 
   if (!request.guest || !request.guestProgram) throw new AppError('Unauthorized');
   return { p: request.guest, program: request.guestProgram };
 }
-

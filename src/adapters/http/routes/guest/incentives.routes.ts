@@ -15,7 +15,7 @@ export async function incentivesRoutes(app: FastifyInstance, { guests }: GuestRo
         tags: TAGS,
         summary: 'Rewards and offers available now, each with `eligible` and the failing rules',
         description:
-          'Each incentive is evaluated alone, by the rules engine the POS uses, against the guest\'s balance and history (per-guest limits, cool-downs, first order, transaction count, birthday window — loaded as for a POS sale), now (store-local time from `x-user-datetime`, else the store\'s, else the program\'s first store\'s time zone), for the `channel` given (default `App`). Failures use the RulesError vocabulary. Rules about the basket (minimum spend, cart contents, payment) — and store or service-mode rules when `storeId` / `serviceMode` are not given — are left to the POS and listed in `checkedAtOrder`.',
+          "Each incentive is evaluated alone, by the rules engine the POS uses, against the guest's balance and history (per-guest limits, cool-downs, first order, transaction count, birthday window — loaded as for a POS sale), now (store-local time from `x-user-datetime`, else the store's, else the program's first store's time zone), for the `channel` given (default `App`). Failures use the RulesError vocabulary. Rules about the basket (minimum spend, cart contents, payment) — and store or service-mode rules when `storeId` / `serviceMode` are not given — are left to the POS and listed in `checkedAtOrder`.",
         security: SECURITY,
         params: ProgramParams,
         querystring: IncentivesQuery,
@@ -29,7 +29,12 @@ export async function incentivesRoutes(app: FastifyInstance, { guests }: GuestRo
         serviceMode = normalizeServiceMode(request.query.serviceMode);
         if (!serviceMode) throw invalidField('serviceMode', 'must be one of EAT_IN, TAKEOUT, DRIVE_THRU, CURBSIDE, TABLE_SERVICE, DELIVERY');
       }
-      return guests.incentives(p, program, { storeId: request.query.storeId ?? null, serviceMode, localTime: localTime(request), channel: request.query.channel ?? null });
+      return guests.incentives(p, program, {
+        storeId: request.query.storeId ?? null,
+        serviceMode,
+        localTime: localTime(request),
+        channel: request.query.channel ?? null,
+      });
     },
   );
 }

@@ -11,14 +11,20 @@ export async function promoCodeRoutes(app: FastifyInstance, { guests, promoCodes
       schema: {
         tags: TAGS,
         summary: 'Redeem a promo code: unlocks an incentive (an offer is pre-selected)',
-        description: 'Once per guest (unless the code says otherwise) and up to its total uses. 10 wrong codes in 10 minutes lock the guest out for 15 minutes (429).',
+        description:
+          'Once per guest (unless the code says otherwise) and up to its total uses. 10 wrong codes in 10 minutes lock the guest out for 15 minutes (429).',
         security: SECURITY,
         params: ProgramParams,
         body: RedeemPromoBody,
         response: {
           200: RedeemPromoResponse,
           ...AUTH_ERRORS,
-          ...errors({ 404: 'PromoCodeNotFound', 409: 'PromoCodeAlreadyRedeemed', 422: 'PromoCodeNotRedeemable (not yet valid, expired, used up, incentive withdrawn)', 429: 'RateLimited' }),
+          ...errors({
+            404: 'PromoCodeNotFound',
+            409: 'PromoCodeAlreadyRedeemed',
+            422: 'PromoCodeNotRedeemable (not yet valid, expired, used up, incentive withdrawn)',
+            429: 'RateLimited',
+          }),
         },
       },
     },

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { claimReceipt, lookUpReceipt } from '../../../../app/guest/receipt-claim.ts';
 import { errors } from '../../schemas/common.ts';
-import { ClaimReceiptBody, ClaimReceiptResponse, ProgramParams, type ProgramParamsT, ReceiptLookupResponse, ReceiptParams, type ReceiptParamsT } from '../../schemas/guest.ts';
+import {
+  ClaimReceiptBody,
+  ClaimReceiptResponse,
+  ProgramParams,
+  type ProgramParamsT,
+  ReceiptLookupResponse,
+  ReceiptParams,
+  type ReceiptParamsT,
+} from '../../schemas/guest.ts';
 import { AUTH_ERRORS, guestOf, type GuestRouteContext, SECURITY, TAGS } from './context.ts';
 
 /** `/{program}/receipts/claim`: a signed-in guest claims an anonymous sale's points. */
@@ -22,7 +30,7 @@ export async function receiptClaimRoutes(app: FastifyInstance, { db, clock }: Gu
           ...AUTH_ERRORS,
           ...errors({
             400: 'ValidationError (receiptCode), TransactionNotClaimable (voided sale)',
-            404: 'ReceiptNotFound (also for another program\'s receipt)',
+            404: "ReceiptNotFound (also for another program's receipt)",
             409: 'ReceiptAlreadyClaimed',
             422: 'ReceiptClaimWindowClosed',
           }),

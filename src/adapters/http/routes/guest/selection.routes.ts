@@ -7,7 +7,15 @@ import { AUTH_ERRORS, guestOf, type GuestRouteContext, NO_CONTENT, SECURITY, TAG
 export async function selectionRoutes(app: FastifyInstance, { guests }: GuestRouteContext): Promise<void> {
   app.get<{ Params: ProgramParamsT }>(
     '/:program/selection',
-    { schema: { tags: TAGS, summary: 'The pre-selected rewards and offer', security: SECURITY, params: ProgramParams, response: { 200: SelectionResponse, ...AUTH_ERRORS } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The pre-selected rewards and offer',
+        security: SECURITY,
+        params: ProgramParams,
+        response: { 200: SelectionResponse, ...AUTH_ERRORS },
+      },
+    },
     async (request) => guests.selection(guestOf(request).p),
   );
 
