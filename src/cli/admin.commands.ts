@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
-import type { AdminRole } from '../adapters/db/schema.ts';
+import type { AdminRole } from '../domain/admin-role.ts';
 import { ADMIN_ROLES } from '../app/admin-auth.service.ts';
 import { adminContext, cliActor } from '../app/admin/context.ts';
 import { createAdminUser } from '../app/admin/users.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import type { AdminRole } from '../../src/adapters/db/schema.ts';
+import type { AdminRole } from '../../src/domain/admin-role.ts';
 import { CAPABILITIES, type Capability } from '../../src/app/admin-auth.service.ts';
 import { type AdminClient, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';

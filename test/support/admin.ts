@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { AdminRole } from '../../src/adapters/db/schema.ts';
+import type { AdminRole } from '../../src/domain/admin-role.ts';
 import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import type { TestDb } from './engines.ts';

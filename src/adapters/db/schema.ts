@@ -12,24 +12,6 @@ import type { SyncRunStatus } from '../../domain/sync-run-status.ts';
 import type { TransactionStatus } from '../../domain/transaction-status.ts';
 
 /**
- * The domain's enums, re-exported for modules that still import them from here; new code imports
- * them from `src/domain` (one module per concept).
- */
-export type {
-  AdminRole,
-  BatchState,
-  ChangeStatus,
-  DeliveryStatus,
-  EventType,
-  IntegrationStatus,
-  LedgerKind,
-  PosSystem,
-  RegisterIdMode,
-  SyncRunStatus,
-  TransactionStatus,
-};
-
-/**
  * Table types for Kysely. Both engines store the same shapes: ids are UUID text, timestamps are
  * ISO-8601 UTC text (sortable, identical on SQLite and PostgreSQL), money and points are integers,
  * flags are 0/1 integers and structured values are JSON text.

@@ -1,4 +1,9 @@
-import type { BatchState, ChangeStatus, IntegrationStatus, PosSystem, RegisterIdMode, SyncRunStatus } from '../../adapters/db/schema.ts';
+import type { BatchState } from '../../domain/batch-state.ts';
+import type { ChangeStatus } from '../../domain/change-status.ts';
+import type { IntegrationStatus } from '../../domain/integration-status.ts';
+import type { PosSystem } from '../../domain/pos-system.ts';
+import type { RegisterIdMode } from '../../domain/register-id-mode.ts';
+import type { SyncRunStatus } from '../../domain/sync-run-status.ts';
 import type { ChangeKind, Manufacturer, Promotion, RejectedRecord } from '../../domain/promotions/promotion.ts';
 
 /** The c-store side of a program, as the use cases and the admin API speak it. */

@@ -1,4 +1,5 @@
-import type { EventType, LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { LoyaltyTransactionTable } from '../../adapters/db/schema.ts';
+import type { EventType } from '../../domain/event-type.ts';
 import type { AppliedIncentive } from '../../domain/evaluate.ts';
 
 /**

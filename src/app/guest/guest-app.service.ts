@@ -10,7 +10,8 @@ import {
 } from '../../adapters/db/repositories/guest-activity.repository.ts';
 import { clearSelection, findSelection, saveSelection } from '../../adapters/db/repositories/guest-selections.repository.ts';
 import { ledgerEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
-import type { GuestTable, TransactionStatus } from '../../adapters/db/schema.ts';
+import type { GuestTable } from '../../adapters/db/schema.ts';
+import type { TransactionStatus } from '../../domain/transaction-status.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
@@ -28,6 +29,7 @@ import type { Program, Store } from '../model.ts';
 import { loadGuestHistory, needsOf } from '../rule-facts.ts';
 import type { GuestPrincipal } from './guest-auth.service.ts';
 import type { PromoCodes } from './promo-codes.ts';
+import { decodeCursor, encodeCursor } from '../pagination.ts';
 
 /**
  * Which rules the app leaves to the till, from what each rule declares it depends on
@@ -458,17 +460,4 @@ function selectionView(picked: Incentive[], updatedAt: string | null): Selection
     pointsReserved: picked.reduce((sum, i) => sum + (i.kind === 'REWARD' ? i.pointCost : 0), 0),
     updatedAt,
   };
-}
-
-/** Keyset cursor: the (created_at, id) of the last item of the previous page. */
-export function encodeCursor(at: string, id: string): string {
-  return Buffer.from(`${at}|${id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | null): { at: string; id: string } | null {
-  if (cursor === null || cursor === '') return null;
-  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || extra !== undefined || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at))
-    throw new AppError('ValidationError', 'cursor is not a cursor this API returned', { field: 'cursor' });
-  return { at, id };
 }

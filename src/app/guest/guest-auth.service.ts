@@ -1,5 +1,4 @@
-import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes, randomInt } from 'node:crypto';
 import { findProgramBySlug } from '../../adapters/db/repositories/config.repository.ts';
 import {
   consumeLoginCode,
@@ -26,8 +25,7 @@ import { type Limiter, type LimiterFactory, memoryLimiters, type ThrottleLimits 
 import { type ExternalIdpConfig, ExternalIdpVerifier, looksLikeJwt } from './external-idp.ts';
 import type { LoginCodeSender, SenderLogger } from './login-code-sender.ts';
 import { TOKEN_PREFIX } from '../../lib/tokens.ts';
-
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+import { scryptHash, scryptVerify } from '../../lib/scrypt-hash.ts';
 
 /** Who is calling a guest route. */
 export interface GuestPrincipal {
@@ -68,18 +66,9 @@ export const GUEST_LOGIN_LIMITS = {
 // scrypt (16 MiB) for 6-digit codes: a leaked table does not give live codes in microseconds.
 const KDF = { N: 2 ** 14, r: 8, p: 1, keylen: 32 };
 
-async function hashCode(code: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(code, salt, KDF.keylen, KDF);
-  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-async function codeMatches(code: string, stored: string): Promise<boolean> {
-  const [alg, salt, hash] = stored.split('$');
-  if (alg !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  return timingSafeEqual(await scrypt(code, Buffer.from(salt, 'base64'), expected.length, KDF), expected);
-}
+const hashCode = (code: string): Promise<string> => scryptHash(code, KDF);
+// Codes written before the one hash writer carry no parameters: they were always KDF's.
+const codeMatches = (code: string, stored: string): Promise<boolean> => scryptVerify(code, stored, KDF);
 
 export function normalizeEmail(email: string): string {
   const e = email.trim().toLowerCase();

@@ -1,4 +1,5 @@
-import type { GuestTable, OtpCodeTable, TransactionStatus } from '../schema.ts';
+import type { GuestTable, OtpCodeTable } from '../schema.ts';
+import type { TransactionStatus } from '../../../domain/transaction-status.ts';
 import type { Tx } from '../tx.ts';
 
 /** What a signed-in guest reads and edits of their own account in the guest app. */

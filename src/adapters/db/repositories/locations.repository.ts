@@ -1,6 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { Location } from '../../../app/cstore/model.ts';
-import type { IntegrationStatus, LocationTable, PosSystem, RegisterIdMode } from '../schema.ts';
+import type { LocationTable } from '../schema.ts';
+import type { IntegrationStatus } from '../../../domain/integration-status.ts';
+import type { PosSystem } from '../../../domain/pos-system.ts';
+import type { RegisterIdMode } from '../../../domain/register-id-mode.ts';
 import type { Tx } from '../tx.ts';
 import { toLocation } from './cstore.repository.ts';
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../../lib/ids.ts';
 import { prepare } from '../prepared.ts';
-import type { AuditLogTable, Database, EventType } from '../schema.ts';
+import type { AuditLogTable, Database } from '../schema.ts';
+import type { EventType } from '../../../domain/event-type.ts';
 
 /**
  * Writes an event in the caller's database transaction, so it exists exactly when the change it
