@@ -93,7 +93,7 @@ export function buildCli(): Command {
       const config = loadConfig(opts);
       const workers = parseWorkers(opts.workers);
       assertWorkersFit(workers, config.databaseUrl);
-      const slot = workerSlot();
+      const slot = await workerSlot();
       const banner = (baseUrl: string, metricsUrl: string | null, describe: string, demo: DemoInfo | null) => {
         const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
         if (demo) printDemo(demo, baseUrl, metricsLine);

@@ -22,8 +22,6 @@ interface ListeningMessage {
   metricsUrl: string | null;
 }
 
-/** The environment variable that gives a worker its slot (0 … N-1), kept across restarts. */
-const SLOT_VAR = 'TILLPOINT_WORKER_SLOT';
 
 /** `--workers`: a whole number ≥ 1, or `auto` for the machine's available parallelism; default 1. */
 export function parseWorkers(text: string | undefined, cores: () => number = availableParallelism): number {
@@ -44,9 +42,22 @@ export function assertWorkersFit(workers: number, databaseUrl: string): void {
   }
 }
 
-/** Inside a `--workers` child: its slot, or null in a plain single-process `serve`. */
-export function workerSlot(): number | null {
-  return cluster.isWorker ? Number(process.env[SLOT_VAR] ?? 0) : null;
+/**
+ * Inside a `--workers` child: its slot (0 … N-1, kept across restarts), asked of the primary; null
+ * in a plain single-process `serve`.
+ */
+export async function workerSlot(): Promise<number | null> {
+  if (!cluster.isWorker) return null;
+  const answer = new Promise<number>((resolve) => {
+    const onMessage = (m: { tillpoint?: string; slot?: number }) => {
+      if (m?.tillpoint !== 'slot') return;
+      process.off('message', onMessage);
+      resolve(m.slot ?? 0);
+    };
+    process.on('message', onMessage);
+  });
+  process.send?.({ tillpoint: 'slot?' });
+  return answer;
 }
 
 /** A worker reports its address to the primary, which prints the banner. */
@@ -78,9 +89,10 @@ export async function superviseWorkers(opts: ClusterOptions): Promise<void> {
   const ready = new Promise<void>((resolve) => (started = resolve));
 
   const fork = (slot: number) => {
-    const worker = cluster.fork({ [SLOT_VAR]: String(slot) });
+    const worker = cluster.fork();
     slots.set(worker, { slot, startedAt: Date.now() });
-    worker.on('message', (m: Partial<ListeningMessage>) => {
+    worker.on('message', (m: { tillpoint?: string; address?: string; metricsUrl?: string | null }) => {
+      if (m?.tillpoint === 'slot?') return void worker.send({ tillpoint: 'slot', slot });
       if (m?.tillpoint !== 'listening' || announced) return;
       if (++listening < opts.workers) return;
       announced = true;
