@@ -11,6 +11,7 @@ import { registerAdminCommands } from './cli/admin.commands.ts';
 import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreDemo } from './cli/cstore.commands.ts';
 import { registerScandataCommands } from './cli/scandata.commands.ts';
+import { assertWorkersFit, parseWorkers, reportListening, superviseWorkers, workerSlot, WorkersUsageError } from './cli/serve-cluster.ts';
 import { expirePointsJob } from './jobs/expire-points.job.ts';
 import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
@@ -87,24 +88,42 @@ export function buildCli(): Command {
     .option('--host <host>', 'interface (default HOST or 127.0.0.1)')
     .addOption(databaseOption())
     .option('--demo', 'seed the demo program when missing and print URLs and keys')
-    .action(async (opts: { port?: string; host?: string; database?: string; demo?: boolean }) => {
+    .option('--workers <n>', 'server processes sharing the port (node:cluster; PostgreSQL only when > 1): a number or auto (one per core)', '1')
+    .action(async (opts: { port?: string; host?: string; database?: string; demo?: boolean; workers?: string }) => {
       const config = loadConfig(opts);
+      const workers = parseWorkers(opts.workers);
+      assertWorkersFit(workers, config.databaseUrl);
+      const slot = await workerSlot();
+      const banner = (baseUrl: string, metricsUrl: string | null, describe: string, demo: DemoInfo | null) => {
+        const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
+        if (demo) printDemo(demo, baseUrl, metricsLine);
+        else
+          process.stdout.write(
+            `Tillpoint ${VERSION} serving on ${baseUrl} (${describe}${workers > 1 ? `, ${workers} workers` : ''}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`,
+          );
+      };
+      if (workers > 1 && slot === null) {
+        // the primary: migrate and seed once, then fork the workers (each runs this action as a worker)
+        const db = createDb(config.databaseUrl);
+        const demo = await migrateToLatest(db)
+          .then(() => (opts.demo ? seedDemo(db.kysely) : null))
+          .finally(() => db.close());
+        await superviseWorkers({ workers, announce: (address, metricsUrl) => banner(address, metricsUrl, db.describe, demo?.info ?? null) });
+        return;
+      }
       const runtime = await createRuntime(config);
-      const demo = opts.demo ? await seedDemo(runtime.db.kysely) : null;
+      const demo = opts.demo && slot === null ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
       const metricsUrl = (await runtime.listenMetrics())?.replace('[::1]', 'localhost') ?? null;
       await runtime.startWorkers();
       const baseUrl = address.replace('[::1]', 'localhost');
-      if (config.production && config.metricsToken === null && config.metricsPort === null) {
+      if (config.production && config.metricsToken === null && config.metricsPort === null && !slot) {
         runtime.app.log.warn('/metrics is open on the API port (per-program sales figures); set TILLPOINT_METRICS_TOKEN and/or TILLPOINT_METRICS_PORT');
       }
-      const metricsLine = `${metricsUrl ?? `${baseUrl}/metrics`}${config.metricsToken ? ' (bearer token)' : ''}`;
-      if (demo) printDemo(demo.info, baseUrl, metricsLine);
-      else
-        process.stdout.write(
-          `Tillpoint ${VERSION} serving on ${baseUrl} (${runtime.db.describe}); back office at ${baseUrl}/admin/; metrics on ${metricsLine}\n`,
-        );
-      const cstoreDemo = opts.demo ? await startCstoreDemo(runtime, { baseUrl }) : null;
+      if (slot === null) banner(baseUrl, metricsUrl, runtime.db.describe, demo?.info ?? null);
+      // with --workers, the c-store demo (its RJR simulator) lives in the first worker only
+      const cstoreDemo = opts.demo && !slot ? await startCstoreDemo(runtime, { baseUrl }) : null;
+      if (slot !== null) reportListening(baseUrl, metricsUrl);
       const stop = async (signal: string) => {
         runtime.app.log.info({ signal }, 'shutting down');
         await cstoreDemo?.close();
@@ -113,6 +132,8 @@ export function buildCli(): Command {
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
+      // a worker whose primary is gone stops too
+      if (slot !== null) process.once('disconnect', () => void stop('disconnect'));
     });
 
   program
@@ -232,7 +253,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof UsageError || e instanceof KitUsageError || e instanceof AppError) {
+    if (e instanceof UsageError || e instanceof KitUsageError || e instanceof WorkersUsageError || e instanceof AppError) {
       process.stderr.write(`tillpoint: ${e.message}\n`);
       return 2;
     }

@@ -14,14 +14,15 @@ export interface ServerProcess {
   output: () => string;
   /** resolves the first match of `re` in the output, waiting for it to be printed */
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  stop(): Promise<void>;
+  /** SIGTERM, and the exit code once it has exited */
+  stop(): Promise<number | null>;
 }
 
 /** Starts `tillpoint serve --demo` as `npm start` does, on a free port, and waits for its banner. */
-export async function startServer(databaseUrl?: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(databaseUrl?: string, env: Record<string, string> = {}, args: string[] = []): Promise<ServerProcess> {
   const dir = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'tillpoint-e2e-'));
   const db = databaseUrl ?? `sqlite:${join(dir!, 'tillpoint.db')}`;
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--database', db], {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--database', db, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,12 +63,13 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
       });
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
       if (dir) rmSync(dir, { recursive: true, force: true });
+      return child.exitCode;
     },
   };
 }
@@ -76,17 +78,18 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
  * `tillpoint serve --demo` on a database of its own on `engine`: a throwaway PostgreSQL schema
  * (dropped again by `stop`) or a temporary SQLite file.
  */
-export async function startServerOn(engine: Engine, env: Record<string, string> = {}): Promise<ServerProcess> {
-  if (engine === 'sqlite') return startServer(undefined, env);
+export async function startServerOn(engine: Engine, env: Record<string, string> = {}, args: string[] = []): Promise<ServerProcess> {
+  if (engine === 'sqlite') return startServer(undefined, env, args);
   const db = await openTestDb('postgres');
   await db.close();
   try {
-    const server = await startServer(db.url, env);
+    const server = await startServer(db.url, env, args);
     return {
       ...server,
       async stop() {
-        await server.stop();
+        const code = await server.stop();
         await db.drop().catch(() => undefined);
+        return code;
       },
     };
   } catch (e) {
