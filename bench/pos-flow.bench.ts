@@ -18,7 +18,9 @@ import { table, writeResults } from './support.ts';
  * Complete POS sales (identify → validate → PENDING → CLAIMED) at 50 concurrent connections
  * against a real server process, on SQLite and PostgreSQL, in each POS dialect — the generic
  * (Partner) shapes, NCR's and Winrest's, each with its own request shapes and vendor keys — beside
- * a trivial baseline route (GET /healthz) of the same server.
+ * a trivial baseline route (GET /healthz) of the same server and a bare Fastify route
+ * (bench/bare-server.mjs: same Node, same machine, no hooks or plugins), measured in the same run, so
+ * /healthz and the POS calls are also reported as a fraction of the bare route.
  *
  * Every fourth sale redeems a reward the guest pre-selected in the app: it identifies by one-time
  * code (the codes are written to the database beforehand); the others identify by loyalty id. The
@@ -97,6 +99,10 @@ interface EngineFigures {
   errors: number;
   dialects: DialectFigures[];
   baselineLatencyMs: Latency | null;
+  /** a bare Fastify route's req/s (bench/bare-server.mjs), same run */
+  barePerSec: number | null;
+  /** /healthz req/s ÷ bare route req/s (the fixed per-request cost; issue 13 wants ≥ 1 / 1.5) */
+  healthzVsBare: number | null;
 }
 
 interface Prepared {
@@ -236,7 +242,16 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
 
 async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], {
+  return startProcess([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], env);
+}
+
+/** bench/bare-server.mjs, plain JavaScript like the compiled server, with the same Node. */
+async function startBareServer(): Promise<{ base: string; child: ChildProcess }> {
+  return startProcess([new URL('./bare-server.mjs', import.meta.url).pathname]);
+}
+
+async function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -463,8 +478,8 @@ async function runSales(base: string, build: SaleBuilder, seconds: number, hist:
   return { sales, rewardSales, errors, elapsed };
 }
 
-async function baseline(base: string): Promise<{ perSec: number; latency: Latency }> {
-  const result = await autocannon({ url: `${base}/healthz`, connections: CONNECTIONS, duration: BASELINE_SECONDS });
+async function baseline(base: string, path = '/healthz'): Promise<{ perSec: number; latency: Latency }> {
+  const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: BASELINE_SECONDS });
   return { perSec: result.requests.average, latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max } };
 }
 
@@ -514,9 +529,18 @@ async function benchEngine(engineName: 'sqlite' | 'postgres', dialects: readonly
       }
     }
     let b: Awaited<ReturnType<typeof baseline>> | null = null;
+    let bareRun: Awaited<ReturnType<typeof baseline>> | null = null;
     if (BASELINE_SECONDS > 0) {
       process.stdout.write(`[${engine}] baseline GET /healthz for ${BASELINE_SECONDS}s\n`);
       b = await baseline(base);
+      process.stdout.write(`[${engine}] bare Fastify route for ${BASELINE_SECONDS}s\n`);
+      const bare = await startBareServer();
+      try {
+        bareRun = await baseline(bare.base, '/bare');
+      } finally {
+        bare.child.kill('SIGTERM');
+        await new Promise((r) => bare.child.once('exit', r));
+      }
     }
     const figures: DialectFigures[] = dialects.map((d) => {
       const hist = hists.get(d)!;
@@ -546,6 +570,8 @@ async function benchEngine(engineName: 'sqlite' | 'postgres', dialects: readonly
       errors: figures.reduce((n, f) => n + f.errors, 0),
       dialects: figures,
       baselineLatencyMs: b?.latency ?? null,
+      barePerSec: bareRun ? Math.round(bareRun.perSec) : null,
+      healthzVsBare: b && bareRun ? Math.round((b.perSec / bareRun.perSec) * 1000) / 1000 : null,
     };
   } finally {
     child.kill('SIGTERM');
@@ -578,6 +604,9 @@ export async function main(): Promise<EngineFigures[]> {
         'server CPU ms / sale',
         'baseline /healthz req/s',
         'POS calls ÷ baseline',
+        'bare Fastify req/s',
+        '/healthz ÷ bare',
+        'POS calls ÷ bare',
         'reward sales',
         'errors',
       ],
@@ -591,6 +620,9 @@ export async function main(): Promise<EngineFigures[]> {
           dash(d.serverCpuMsPerSale),
           dash(f.baselinePerSec),
           f.baselinePerSec ? Math.round((d.posCallsPerSec / f.baselinePerSec) * 1000) / 1000 : '–',
+          dash(f.barePerSec),
+          dash(f.healthzVsBare),
+          f.barePerSec ? Math.round((d.posCallsPerSec / f.barePerSec) * 1000) / 1000 : '–',
           d.rewardSales,
           d.errors,
         ]),
@@ -613,6 +645,8 @@ export async function main(): Promise<EngineFigures[]> {
       ['engine', 'load average at start (1 / 5 / 15 min)', 'at end'],
       figures.map((f) => [f.engine, f.loadAverage.start.join(' / '), f.loadAverage.end.join(' / ')]),
     ),
+    '',
+    'The bare route is bench/bare-server.mjs (Fastify, no logger, hooks or plugins), run right after /healthz for the same time at the same connections; issue 13 wants /healthz ÷ bare ≥ 0.67 (within 1.5×), POS calls ÷ bare ≥ 0.12 on SQLite and ≥ 0.09 on PostgreSQL.',
     '',
     'Targets: SQLite ≥ 1,000 sales/s with every POS call p99 ≤ 20 ms; PostgreSQL ≥ 500 sales/s with p99 ≤ 40 ms; each dialect within 10 % of the generic sales/s.',
   ].join('\n');

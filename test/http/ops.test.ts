@@ -31,6 +31,15 @@ describe.each(ENGINES)('operations endpoints on %s', (engine) => {
     expect((await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('echoes the request id on refusals and unknown routes too', async () => {
+    const unknown = await app.inject({ url: '/nope', headers: { 'x-request-id': 'req-404' } });
+    expect([unknown.statusCode, unknown.headers['x-request-id']]).toEqual([404, 'req-404']);
+    const refused = await app.inject({ url: '/healthz?x=%00', headers: { 'x-request-id': 'req-400' } });
+    expect([refused.statusCode, refused.headers['x-request-id']]).toEqual([400, 'req-400']);
+    const unauthenticated = await app.inject({ method: 'POST', url: '/loyalty/identify', payload: {}, headers: { 'x-request-id': 'req-401' } });
+    expect([unauthenticated.statusCode, unauthenticated.headers['x-request-id']]).toEqual([401, 'req-401']);
+  });
+
   it('exposes Prometheus metrics with a latency histogram per route', async () => {
     await app.inject('/healthz');
     const text = (await app.inject('/metrics')).body;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import sjson from 'secure-json-parse';
 import type { AdminAuthService } from '../../app/admin-auth.service.ts';
 import type { Cstore } from '../../app/cstore/cstore.ts';
@@ -56,6 +56,9 @@ export interface AppOptions {
   limiters?: LimiterFactory;
 }
 
+/** Fastify's logger is pino when logging is on; its type does not say so. */
+type LevelAware = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
+
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** Builds the HTTP application without listening, so tests can `inject` into it. */
@@ -107,30 +110,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     for (const part of ['body', 'querystring', 'params', 'headers'] as const) hardenRequestSchema(route.schema?.[part]);
   });
-  // Path and query before any authentication hook looks a program or token up by them.
-  app.addHook('onRequest', async (request) => {
-    for (const [where, value] of [
-      ['params', request.params],
-      ['querystring', request.query],
-    ] as const) {
-      const path = controlCharField(value);
-      if (path !== null) throw controlCharError(where, path);
-    }
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
+  // The global per-request work is two synchronous hooks (callback style: no promise per hook, see
+  // docs/architecture.md, "Per-request cost"). onRequest echoes the request id (set this early, every
+  // answer carries it, errors and 404s too) and checks path and query for control characters before
+  // any authentication hook looks a program or token up by them.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    return payload;
+    let where: 'params' | 'querystring' = 'params';
+    let path = controlCharField(request.params);
+    if (path === null) {
+      where = 'querystring';
+      path = controlCharField(request.query);
+    }
+    done(path === null ? undefined : controlCharError(where, path));
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
-      'request completed',
-    );
+  // onResponse: the latency histogram and one log line per request (built only when info is on).
+  const logging = opts.logger !== false;
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    const ms = reply.elapsedTime;
+    opts.metrics.observeRequest(request.method, route, reply.statusCode, ms);
+    if (logging && (request.log as LevelAware).isLevelEnabled('info'))
+      request.log.info({ method: request.method, route, statusCode: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request completed');
+    done();
   });
 
   installErrorHandling(app);
-  opts.metrics.install(app);
 
   app.addSchema(ErrorEnvelope);
   app.addSchema(RulesErrorEnvelope);

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { LoyaltyObserver } from '../../app/loyalty.service.ts';
 import type { JobObserver } from '../../jobs/job.ts';
@@ -87,10 +86,8 @@ export class Metrics {
     };
   }
 
-  install(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      this.requestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, reply.elapsedTime / 1000);
-    });
+  /** One answered request, for the latency histogram (called from the app's onResponse hook). */
+  observeRequest(method: string, route: string | undefined, statusCode: number, elapsedMs: number): void {
+    this.requestDuration.observe({ method, route: route ?? 'unmatched', status_code: statusCode }, elapsedMs / 1000);
   }
 }
