@@ -22,6 +22,7 @@ import { openLimitStore } from './adapters/limits/limit-store.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { loadSecretKey, type SecretKey } from './lib/secret-key.ts';
 import { VERSION } from './version.ts';
+import { renderBatch } from './adapters/pricebook/batch-render.ts';
 
 /**
  * The composition root: the one place that builds Tillpoint's services from the validated
@@ -118,6 +119,7 @@ export function createCstore(db: Db, config: Config = loadConfig({}, {}), overri
     config: overrides.config ?? cstoreConfigOf(config),
     connectorFor: overrides.connectorFor ?? rjrConnectorFactory(config.rjr, log),
     log,
+    renderBatch: overrides.renderBatch ?? renderBatch,
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBatch } from '../../src/app/cstore/batch-render.ts';
+import { renderBatch } from '../../src/adapters/pricebook/batch-render.ts';
 import type { Location } from '../../src/app/cstore/model.ts';
 import { promotionKey } from '../../src/domain/promotions/diff.ts';
 import { aMultipack, aPromotion, add, end } from '../unit/promotions/promotion.builder.ts';

@@ -1,6 +1,7 @@
 import type { Db } from '../../adapters/db/database.ts';
 import { type Logger, silentLogger } from '../ports/logger.ts';
 import type { ManufacturerConnector } from '../ports/manufacturer-connector.ts';
+import type { RenderBatch } from '../ports/pricebook-renderer.ts';
 import type { CstoreConfig } from './cstore.config.ts';
 import type { Actor } from './model.ts';
 
@@ -15,6 +16,8 @@ export interface CstoreDeps {
   /** the connector to use against a manufacturer API base URL (cached by the caller) */
   connectorFor: (baseUrl: string) => ManufacturerConnector;
   log: Logger;
+  /** renders an accepted batch for the location's register (adapters/pricebook) */
+  renderBatch: RenderBatch;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Tillpoint' };

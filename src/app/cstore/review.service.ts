@@ -24,7 +24,7 @@ import { promotionKey } from '../../domain/promotions/diff.ts';
 import type { Manufacturer, Promotion, PromotionChange } from '../../domain/promotions/promotion.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { renderBatch } from './batch-render.ts';
+import type { RenderBatch } from '../ports/pricebook-renderer.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
 import type { Actor, Batch, Change, ChangeStatus, RegisterEntry } from './model.ts';
 
@@ -84,7 +84,7 @@ export class ReviewService {
       }
       const rows = req.all ? await pendingRows(trx, locationId) : await this.selected(trx, locationId, req.changeIds!);
       if (rows.length === 0) throw new AppError('NothingToAccept', 'There are no pending changes at this location');
-      const batch = await acceptRows(trx, loc, rows, actor, now, req.idempotencyKey ?? null);
+      const batch = await acceptRows(trx, loc, rows, actor, now, req.idempotencyKey ?? null, this.deps.renderBatch);
       return { batch: toBatch(batch), replayed: false, row: batch };
     });
     return { batch: out.batch, replayed: out.replayed };
@@ -155,6 +155,7 @@ export async function acceptRows(
   actor: Actor,
   now: string,
   idempotencyKey: string | null,
+  renderBatch: RenderBatch,
 ): Promise<UpdateBatchTable> {
   const seq = loc.batch_seq + 1;
   const batchId = newId();

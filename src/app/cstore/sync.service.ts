@@ -202,7 +202,7 @@ export class SyncService {
     let batchId: string | null = null;
     if (current.auto_accept === 1) {
       const all = await pendingRows(trx, loc.id);
-      if (all.length) batchId = (await acceptRows(trx, current, all, AUTO_ACCEPT_ACTOR, now, null)).id;
+      if (all.length) batchId = (await acceptRows(trx, current, all, AUTO_ACCEPT_ACTOR, now, null, this.deps.renderBatch)).id;
     }
     const count = (k: PromotionChange['kind']) => plan.changes.filter((c) => c.kind === k).length;
     return this.insertRun(trx, base, {

@@ -1,29 +1,10 @@
-import { renderJson } from '../../adapters/pricebook/json.renderer.ts';
-import { renderNaxml } from '../../adapters/pricebook/naxml.renderer.ts';
-import { type PricebookBatch, PricebookRenderError, type RenderOptions } from '../../adapters/pricebook/batch.ts';
+import type { BatchRenderInput, RenderBatch, RenderedBatch } from '../../app/ports/pricebook-renderer.ts';
+import { renderJson } from './json.renderer.ts';
+import { renderNaxml } from './naxml.renderer.ts';
+import { type PricebookBatch, PricebookRenderError, type RenderOptions } from './batch.ts';
 import { promotionKey } from '../../domain/promotions/diff.ts';
-import type { PromotionChange } from '../../domain/promotions/promotion.ts';
 import { VERSION } from '../../version.ts';
-import type { Location, PosSystem } from './model.ts';
-
-export interface BatchRenderInput {
-  batchId: string;
-  seq: number;
-  createdAt: string;
-  location: Location;
-  changes: PromotionChange[];
-  /**
-   * Numeric locations only: the register number of each promotion of the batch, by
-   * `promotionKey`, used as both its mix-match PromotionID and its ItemListID.
-   */
-  registerNumbers?: ReadonlyMap<string, number>;
-}
-
-export interface RenderedBatch {
-  format: 'naxml' | 'json';
-  filename: string;
-  content: string;
-}
+import type { PosSystem } from '../../domain/pos-system.ts';
 
 /** POS systems whose price book takes NAXML-MaintenanceRequest 3.4; every other gets the JSON file. */
 export const NAXML_POS: readonly PosSystem[] = ['passport', 'commander', 'radiant'];
@@ -36,7 +17,7 @@ export const formatFor = (pos: PosSystem): 'naxml' | 'json' => (NAXML_POS.includ
  * promotion under the manufacturer's id or, for `registerIds: numeric`, under its number. Files are
  * named by location and per-location sequence so an outbox folder sorts in the order to apply them.
  */
-export function renderBatch(input: BatchRenderInput): RenderedBatch {
+export const renderBatch: RenderBatch = (input: BatchRenderInput): RenderedBatch => {
   const batch: PricebookBatch = {
     batchId: input.batchId,
     location: { storeLocationId: input.location.registerStoreId ?? input.location.id, name: input.location.name },
@@ -60,4 +41,4 @@ export function renderBatch(input: BatchRenderInput): RenderedBatch {
   return format === 'naxml'
     ? { format, filename: `${stem}.xml`, content: renderNaxml(batch, vendor, opts) }
     : { format, filename: `${stem}.json`, content: renderJson(batch, vendor, opts) };
-}
+};
