@@ -34,7 +34,8 @@ describe.each(ENGINES)('c-store sales in from the POS agent on %s', (engine) => 
     expect(issued.statusCode, issued.body).toBe(201);
     return { authorization: `Bearer ${(issued.json() as { token: string }).token}` };
   };
-  const post = (headers: Record<string, string>, payload: unknown) => h.app.inject({ method: 'POST', url: '/agent/v1/sales', headers, payload: payload as object });
+  const post = (headers: Record<string, string>, payload: unknown) =>
+    h.app.inject({ method: 'POST', url: '/agent/v1/sales', headers, payload: payload as object });
   const week = (locationIds: string[], date = '2026-12-02') => {
     const w = weekContaining(date, 'monday');
     return { locationIds, from: w.start, to: w.end };
@@ -58,10 +59,28 @@ describe.each(ENGINES)('c-store sales in from the POS agent on %s', (engine) => 
     const r = await post(agent, basket('T-100'));
     expect(r.statusCode, r.body).toBe(201);
     expect(r.headers['x-replayed']).toBe('false');
-    expect(r.json()).toMatchObject({ locationId: loc, registerId: '1', transactionId: 'T-100', localDate: '2026-12-02', lineCount: 2, totalCents: 2 * 899 + 859 });
+    expect(r.json()).toMatchObject({
+      locationId: loc,
+      registerId: '1',
+      transactionId: 'T-100',
+      localDate: '2026-12-02',
+      lineCount: 2,
+      totalCents: 2 * 899 + 859,
+    });
     const lines = (await collect(saleLinesOfWeek(h.db.kysely, week([loc])))).filter((l) => l.transactionId === 'T-100');
     expect(lines).toEqual([
-      expect.objectContaining({ lineNumber: 1, upc: MARLBORO, unitOfMeasure: 'PACK', quantity: 2, unitPriceCents: 899, localTime: '10:04:05', loyaltyId: 'L-1001', tender: 'cash', ageVerification: 'scanned-id', category: 'cigarettes' }),
+      expect.objectContaining({
+        lineNumber: 1,
+        upc: MARLBORO,
+        unitOfMeasure: 'PACK',
+        quantity: 2,
+        unitPriceCents: 899,
+        localTime: '10:04:05',
+        loyaltyId: 'L-1001',
+        tender: 'cash',
+        ageVerification: 'scanned-id',
+        category: 'cigarettes',
+      }),
       expect.objectContaining({ lineNumber: 2, upc: CAMEL, unitOfMeasure: 'EACH', quantity: 1, unitPriceCents: 859 }),
     ]);
   });
@@ -109,7 +128,15 @@ describe.each(ENGINES)('c-store sales in from the POS agent on %s', (engine) => 
 
   it('refuses a bad field with 400 naming it, and records nothing of that transaction', async () => {
     const cases: [unknown, string][] = [
-      [basket('T-104', { lines: [{ productId: MARLBORO, quantity: 1, unitPriceCents: 899 }, { productId: '028200003844', quantity: 1, unitPriceCents: 899 }] }), 'lines[1].productId'],
+      [
+        basket('T-104', {
+          lines: [
+            { productId: MARLBORO, quantity: 1, unitPriceCents: 899 },
+            { productId: '028200003844', quantity: 1, unitPriceCents: 899 },
+          ],
+        }),
+        'lines[1].productId',
+      ],
       [basket('T-104', { lines: [{ productId: MARLBORO, quantity: 0, unitPriceCents: 899 }] }), 'lines[0].quantity'],
       [basket('T-104', { lines: [{ productId: MARLBORO, quantity: 1, unitPriceCents: -5 }] }), 'lines[0].unitPriceCents'],
       [basket('T-104', { tender: 'barter' }), 'tender'],

@@ -63,7 +63,7 @@ export async function findCstoreSale(db: Kysely<Database>, locationId: string, r
  * Stores one transaction and its lines (call inside a transaction: all or nothing). A second one
  * with the same location + register + POS transaction id is a unique violation.
  */
-export async function insertCstoreSale(db: Kysely<Database>, sale: CstoreSaleRecord, lines: readonly RecordedLine[]): Promise<void> {
+async function insertCstoreSale(db: Kysely<Database>, sale: CstoreSaleRecord, lines: readonly RecordedLine[]): Promise<void> {
   const first = lines[0]!;
   await db
     .insertInto('cstore_sales')
@@ -119,7 +119,7 @@ export async function insertCstoreSaleOnce(db: Kysely<Database>, sale: CstoreSal
   }
 }
 
-export const SALE_LINES_PAGE = 2_000;
+const SALE_LINES_PAGE = 2_000;
 
 /**
  * The sale lines of some locations (one location, or an account's) whose store-local date is in

@@ -6,11 +6,21 @@ import { Line } from './common.ts';
 /** Schemas of the POS agent's sales intake (POST /agent/v1/sales); they also make its OpenAPI entry. */
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const OneOf = <T extends string>(values: readonly T[], description: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
+const OneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
 
 export const SaleLineBody = Type.Object(
   {
-    productId: Type.String({ minLength: 1, maxLength: 14, pattern: '^[0-9]+$', description: 'UPC-A (or a zero-padded EAN-13/GTIN-14)', examples: ['028200003843'] }),
+    productId: Type.String({
+      minLength: 1,
+      maxLength: 14,
+      pattern: '^[0-9]+$',
+      description: 'UPC-A (or a zero-padded EAN-13/GTIN-14)',
+      examples: ['028200003843'],
+    }),
     description: Type.Optional(Line({ maxLength: 200 })),
     unitOfMeasure: Type.Optional(Line({ maxLength: 20, description: 'PACK, CARTON, CAN … (EACH when absent)' })),
     quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY, description: 'units, positive; a void or refund is told by `kind`' }),
