@@ -5,6 +5,7 @@ import type { TierConfig } from '../domain/tiers.ts';
 
 export type { ExpiryPolicy } from '../domain/expiry.ts';
 import type { ExpiryPolicy } from '../domain/expiry.ts';
+import type { LoginEmailTemplate } from './guest/login-email.ts';
 
 /** Receipt templates: per vendor (or `default`), separately for claimed and unclaimed sales. */
 export type ReceiptTemplates = Record<string, { claimed?: PresentationTemplate; unclaimed?: PresentationTemplate }>;
@@ -30,6 +31,8 @@ export interface Program {
   tiers?: TierConfig | null;
   /** Per POS vendor settings (0008); absent = `{}`. */
   posSettings?: PosSettings;
+  /** The program's wording of the guest login-code e-mail (0014); null/absent = the default. */
+  loginEmail?: LoginEmailTemplate | null;
 }
 
 export interface Store {

@@ -14,6 +14,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import { type ExpiryPolicy, POS_VENDORS, type PosSettings, type ReceiptTemplates } from './model.ts';
 import { normalizePosSettings, validatePosSettings } from './pos-settings.ts';
+import type { LoginEmailTemplate } from './guest/login-email.ts';
 
 /**
  * Creating programs, stores, keys, guests and incentives, with validation. Used by the demo seed,
@@ -35,6 +36,8 @@ export interface NewProgram {
   tiers?: TierConfig | null;
   /** Per POS vendor settings (generic discount PLUs); absent = none. */
   posSettings?: PosSettings;
+  /** The guest login-code e-mail's wording; absent = the default. */
+  loginEmail?: LoginEmailTemplate | null;
 }
 
 export async function createProgram(db: Tx, p: NewProgram, at: Date, id = newId()): Promise<string> {
@@ -61,6 +64,7 @@ export async function createProgram(db: Tx, p: NewProgram, at: Date, id = newId(
     createdAt: at.toISOString(),
     tiers: p.tiers ?? null,
     posSettings: p.posSettings ? normalizePosSettings(p.posSettings) : {},
+    loginEmail: p.loginEmail ?? null,
   });
   return id;
 }

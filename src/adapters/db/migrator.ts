@@ -13,6 +13,7 @@ import * as wideAmounts from './migrations/0010-wide-amounts.ts';
 import * as ruleResults from './migrations/0011-rule-results.ts';
 import * as cstoreSales from './migrations/0012-cstore-sales.ts';
 import * as rateLimits from './migrations/0013-rate-limits.ts';
+import * as loginEmail from './migrations/0014-login-email.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-rule-results': ruleResults,
   '0012-cstore-sales': cstoreSales,
   '0013-rate-limits': rateLimits,
+  '0014-login-email': loginEmail,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

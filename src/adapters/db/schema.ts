@@ -34,6 +34,8 @@ export interface ProgramTable {
   tier_config?: string | null;
   /** JSON PosSettings { [vendor]: { genericDiscountPlus?: string[] } }; null/absent = none (0008) */
   pos_settings?: string | null;
+  /** JSON LoginEmailTemplate { subject?, text? }; null/absent = the default wording (0014) */
+  login_email?: string | null;
 }
 
 export interface StoreTable {

@@ -28,7 +28,7 @@ export function smtpLoginCodeSender(opts: SmtpSenderOptions): LoginCodeSender & 
   return {
     id: 'smtp',
     async send(message, { log }) {
-      const template = (await opts.templateFor?.(message.programSlug)) ?? null;
+      const template = message.emailTemplate ?? (await opts.templateFor?.(message.programSlug)) ?? null;
       const { subject, text } = renderLoginEmail(message, clock(), template);
       try {
         await transport.sendMail({ from: opts.from, to: message.email, subject, text });

@@ -17,6 +17,7 @@ import { normalizePosSettings, validatePosSettings } from '../pos-settings.ts';
 import { createProgram, type NewProgram } from '../provisioning.ts';
 import { type AdminContext, assertProgramInScope, audit, orConflict } from './context.ts';
 import { MAX_EARN_RATE_MILLI } from '../../domain/limits.ts';
+import type { LoginEmailTemplate } from '../guest/login-email.ts';
 
 export type ProgramView = ProgramRecord;
 
@@ -33,6 +34,8 @@ export interface ProgramPatch {
   tiers?: TierConfig | null;
   /** replaces all per vendor POS settings; `{}` removes them */
   posSettings?: PosSettings;
+  /** the guest login-code e-mail's wording; null: back to the default */
+  loginEmail?: LoginEmailTemplate | null;
 }
 
 /** Checks the configurable fields of a program; throws a ValidationError naming the first bad one. */

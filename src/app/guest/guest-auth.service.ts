@@ -134,7 +134,10 @@ export class GuestAuthService {
       consumed_at: null,
     });
     try {
-      await this.opts.sender.send({ programSlug: program.slug, programName: program.name, email, code, expiresAt, signUp: !known }, { log });
+      await this.opts.sender.send(
+        { programSlug: program.slug, programName: program.name, email, code, expiresAt, signUp: !known, emailTemplate: program.loginEmail ?? null },
+        { log },
+      );
     } catch (err) {
       // Nobody received this code: forget it, so the previous one (if any) still works.
       await deleteLoginCode(this.db, id);

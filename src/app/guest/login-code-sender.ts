@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import { signWebhook } from '../events/signing.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { LoginEmailTemplate } from './login-email.ts';
 
 /** What a sender delivers to the guest: the one-time login code, in plain text, once. */
 export interface LoginCodeMessage {
@@ -12,6 +13,8 @@ export interface LoginCodeMessage {
   expiresAt: string;
   /** true when the e-mail belongs to no guest yet (the code signs them up) */
   signUp: boolean;
+  /** the program's wording of the e-mail (an e-mail sender renders it); null: the default */
+  emailTemplate?: LoginEmailTemplate | null;
 }
 
 /** The part of the one {@link Logger} a sender needs (pino / Fastify's request logger fits). */

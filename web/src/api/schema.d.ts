@@ -3577,6 +3577,11 @@ export interface paths {
                                 months?: number;
                             };
                             id: string;
+                            /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                            loginEmail: {
+                                subject?: string;
+                                text?: string;
+                            } | null;
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
@@ -3683,6 +3688,11 @@ export interface paths {
                             /** @description monthly-buckets: months a month’s points live */
                             months?: number;
                         };
+                        /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                        loginEmail?: {
+                            subject?: string;
+                            text?: string;
+                        } | null;
                         /** @description eligible spend below this earns nothing (minor units) */
                         minSpendCents?: number;
                         name: string;
@@ -3763,6 +3773,11 @@ export interface paths {
                                 months?: number;
                             };
                             id: string;
+                            /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                            loginEmail: {
+                                subject?: string;
+                                text?: string;
+                            } | null;
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
@@ -3907,6 +3922,11 @@ export interface paths {
                                 months?: number;
                             };
                             id: string;
+                            /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                            loginEmail: {
+                                subject?: string;
+                                text?: string;
+                            } | null;
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;
@@ -4026,6 +4046,11 @@ export interface paths {
                             /** @description monthly-buckets: months a month’s points live */
                             months?: number;
                         };
+                        /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                        loginEmail?: {
+                            subject?: string;
+                            text?: string;
+                        } | null;
                         /** @description eligible spend below this earns nothing (minor units) */
                         minSpendCents?: number;
                         name?: string;
@@ -4104,6 +4129,11 @@ export interface paths {
                                 months?: number;
                             };
                             id: string;
+                            /** @description the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording */
+                            loginEmail: {
+                                subject?: string;
+                                text?: string;
+                            } | null;
                             /** @description eligible spend below this earns nothing (minor units) */
                             minSpendCents: number;
                             name: string;

@@ -5,6 +5,7 @@ import type { TierConfig } from '../../../domain/tiers.ts';
 import type { ExpiryPolicy, PosPrincipal, PosSettings, Program, ReceiptTemplates, Store } from '../../../app/model.ts';
 import { prepare } from '../prepared.ts';
 import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
+import type { LoginEmailTemplate } from '../../../app/guest/login-email.ts';
 
 /** Programs, stores, API keys and incentives: configuration that POS calls read and rarely change. */
 export function toProgram(row: ProgramTable): Program {
@@ -20,6 +21,7 @@ export function toProgram(row: ProgramTable): Program {
     publicUrl: row.public_url,
     tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
     posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
+    loginEmail: row.login_email ? (JSON.parse(row.login_email) as LoginEmailTemplate) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { LoginEmailTemplate } from '../../../app/guest/login-email.ts';
 import type { ExpiryPolicy, PosSettings, ReceiptTemplates } from '../../../app/model.ts';
 import type { TierConfig } from '../../../domain/tiers.ts';
 import type { ProgramTable } from '../schema.ts';
@@ -20,6 +21,8 @@ export interface ProgramRecord {
   publicUrl: string | null;
   tiers: TierConfig | null;
   posSettings: PosSettings;
+  /** the guest login-code e-mail's wording; null: the default */
+  loginEmail: LoginEmailTemplate | null;
   createdAt: string;
 }
 
@@ -40,6 +43,7 @@ function toRecord(row: ProgramTable): ProgramRecord {
     publicUrl: row.public_url,
     tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
     posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
+    loginEmail: row.login_email ? (JSON.parse(row.login_email) as LoginEmailTemplate) : null,
     createdAt: row.created_at,
   };
 }
@@ -55,6 +59,7 @@ function toColumns(p: Partial<ProgramSettings>): Partial<ProgramTable> {
   if (p.publicUrl !== undefined) set.public_url = p.publicUrl;
   if (p.tiers !== undefined) set.tier_config = p.tiers === null ? null : JSON.stringify(p.tiers);
   if (p.posSettings !== undefined) set.pos_settings = Object.keys(p.posSettings).length > 0 ? JSON.stringify(p.posSettings) : null;
+  if (p.loginEmail !== undefined) set.login_email = p.loginEmail === null ? null : JSON.stringify(p.loginEmail);
   return set;
 }
 
@@ -109,6 +114,7 @@ export async function insertProgram(db: Tx, p: Pick<ProgramRecord, 'id' | 'slug'
       public_url: p.publicUrl,
       tier_config: p.tiers ? JSON.stringify(p.tiers) : null,
       pos_settings: Object.keys(p.posSettings).length > 0 ? JSON.stringify(p.posSettings) : null,
+      login_email: p.loginEmail ? JSON.stringify(p.loginEmail) : null,
     })
     .execute();
 }

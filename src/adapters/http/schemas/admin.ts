@@ -113,6 +113,19 @@ const programFields = {
     ),
     { maxProperties: 20, description: 'per POS vendor settings, keyed by vendor (e.g. winrest); default {} (none). On write: replaces them all.' },
   ),
+  loginEmail: Nullable(
+    Type.Object(
+      {
+        subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        text: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+      },
+      strict,
+    ),
+    {
+      description:
+        'the wording of the e-mail that carries a guest login code (SMTP sender): placeholders {{program}}, {{code}}, {{minutes}}, {{email}}; a part left out keeps the default; null: the default wording',
+    },
+  ),
 };
 
 export const ProgramView = Type.Object({
@@ -139,6 +152,7 @@ export const NewProgramBody = Type.Object(
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
     posSettings: Type.Optional(programFields.posSettings),
+    loginEmail: Type.Optional(programFields.loginEmail),
   },
   strict,
 );
@@ -155,6 +169,7 @@ export const ProgramPatchBody = Type.Object(
     publicUrl: Type.Optional(programFields.publicUrl),
     tiers: Type.Optional(programFields.tiers),
     posSettings: Type.Optional(programFields.posSettings),
+    loginEmail: Type.Optional(programFields.loginEmail),
   },
   strict,
 );
