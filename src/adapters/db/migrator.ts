@@ -11,6 +11,7 @@ import * as posSettings from './migrations/0008-pos-settings.ts';
 import * as cstoreRegister from './migrations/0009-cstore-register.ts';
 import * as wideAmounts from './migrations/0010-wide-amounts.ts';
 import * as ruleResults from './migrations/0011-rule-results.ts';
+import * as cstoreSales from './migrations/0012-cstore-sales.ts';
 import * as rateLimits from './migrations/0013-rate-limits.ts';
 import * as loginEmail from './migrations/0014-login-email.ts';
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-cstore-register': cstoreRegister,
   '0010-wide-amounts': wideAmounts,
   '0011-rule-results': ruleResults,
+  '0012-cstore-sales': cstoreSales,
   '0013-rate-limits': rateLimits,
   '0014-login-email': loginEmail,
 };

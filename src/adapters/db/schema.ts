@@ -308,6 +308,41 @@ export interface LocationRegisterIdTable {
   created_at: string;
 }
 
+/** A c-store POS transaction as reported (migration 0012); unique per location + register + POS transaction id. */
+export interface CstoreSaleTable {
+  id: string;
+  location_id: string;
+  register_id: string;
+  pos_transaction_id: string;
+  /** sha256 of the canonical transaction: a retry with another body is a conflict */
+  body_hash: string;
+  sold_at: string;
+  local_date: string;
+  local_time: string;
+  tender: string;
+  loyalty_id: string | null;
+  age_verification: string;
+  line_count: number;
+  total_cents: number;
+  received_at: string;
+}
+
+/** One line of a c-store sale; voids and refunds have a negative quantity. */
+export interface CstoreSaleLineTable {
+  sale_id: string;
+  line_number: number;
+  kind: string;
+  upc: string;
+  description: string;
+  unit_of_measure: string;
+  quantity: number;
+  unit_price_cents: number;
+  category: string | null;
+  manufacturer_name: string | null;
+  sku: string | null;
+  consumer_units: Generated<number>;
+}
+
 /** A Scan Data subscription: bought unassigned, then bound to one location for its term. */
 export interface ScanDataLicenseTable {
   id: string;
@@ -581,4 +616,6 @@ export interface Database {
   sync_runs: SyncRunTable;
   update_batches: UpdateBatchTable;
   sync_claims: SyncClaimTable;
+  cstore_sales: CstoreSaleTable;
+  cstore_sale_lines: CstoreSaleLineTable;
 }

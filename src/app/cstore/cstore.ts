@@ -3,6 +3,7 @@ import type { CstoreDeps } from './deps.ts';
 import { EnrollmentService } from './enrollment.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
+import { SalesIntakeService } from './sales.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
 import { type SyncOptions, SyncService } from './sync.service.ts';
 
@@ -17,6 +18,7 @@ export class Cstore {
   readonly sync: SyncService;
   readonly review: ReviewService;
   readonly delivery: DeliveryService;
+  readonly sales: SalesIntakeService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -24,6 +26,7 @@ export class Cstore {
     this.sync = new SyncService(deps, this.enrollments);
     this.review = new ReviewService(deps);
     this.delivery = new DeliveryService(deps);
+    this.sales = new SalesIntakeService(deps);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */

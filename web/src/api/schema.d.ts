@@ -8963,6 +8963,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agent/v1/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a c-store POS transaction of the token's location (sales in, for scan data)
+         * @description Idempotent per location + register + transactionId: the same basket again answers the first recording (x-replayed: true); another basket under the same id is 409. Voids and refunds are lines of kind void/refund, recorded with a negative quantity. All or nothing: a bad field refuses the whole transaction with 400 naming it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description how the cashier verified the buyer's age */
+                        ageVerification: "scanned-id" | "manual-entry" | "visual" | "not-required" | "none";
+                        lines: {
+                            category?: ("cigarettes" | "cigars" | "smokeless" | "vapor" | "nicotine-pouch" | "roll-your-own" | "pipe" | "other-tobacco") | (never | null);
+                            /** @description units per selling unit (10 packs in a carton) */
+                            consumerUnits?: number;
+                            description?: string;
+                            /** @description sale (default), void or refund; voids and refunds are recorded as negative quantities */
+                            kind?: "sale" | "void" | "refund";
+                            manufacturerName?: string | null;
+                            /**
+                             * @description UPC-A (or a zero-padded EAN-13/GTIN-14)
+                             * @example 028200003843
+                             */
+                            productId: string;
+                            /** @description units, positive; a void or refund is told by `kind` */
+                            quantity: number;
+                            sku?: string | null;
+                            /** @description PACK, CARTON, CAN … (EACH when absent) */
+                            unitOfMeasure?: string;
+                            /** @description regular unit price before discounts, minor units */
+                            unitPriceCents: number;
+                        }[];
+                        /** @description the buyer's loyalty id when presented */
+                        loyaltyId?: string | null;
+                        /** @example 1 */
+                        registerId: string;
+                        /**
+                         * Format: date-time
+                         * @description the instant of the sale, ISO 8601 with offset
+                         * @example 2026-12-02T15:04:05Z
+                         */
+                        soldAt: string;
+                        /** @description how the sale was paid */
+                        tender: "cash" | "credit" | "debit" | "ebt" | "mobile" | "other";
+                        /** @description the POS's transaction id; with the register it identifies the basket (a retry is idempotent) */
+                        transactionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            lineCount: number;
+                            /** @description the store's date of the sale, YYYY-MM-DD */
+                            localDate: string;
+                            locationId: string;
+                            /** @description ISO-8601 UTC, when Tillpoint first recorded it */
+                            receivedAt: string;
+                            registerId: string;
+                            /** @description ISO-8601 UTC */
+                            soldAt: string;
+                            /** @description signed sum of quantity × unit price (voids and refunds negative), minor units */
+                            totalCents: number;
+                            transactionId: string;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field (lines[2].productId …) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unknown agent token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict: this register already recorded another basket under this transactionId */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/app/v1/{program}": {
         parameters: {
             query?: never;

@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { bearer, SECURITY } from '../headers.ts';
 import { AckBody, BatchFileResponse, BatchParams, BatchSchema } from '../schemas/cstore.ts';
 import { errors } from '../schemas/common.ts';
+import { RecordedSaleSchema, SaleBody } from '../schemas/cstore-sales.ts';
 import { sendContent } from './batch-content.ts';
 
 declare module 'fastify' {
@@ -96,6 +97,34 @@ export async function agentRoutes(root: FastifyInstance, opts: { db: Db; cstore:
         id: `agent:${loc.id}`,
         name: `POS agent of ${loc.name}`,
       });
+    },
+  );
+
+  app.post(
+    '/sales',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Record a c-store POS transaction of the token's location (sales in, for scan data)",
+        description:
+          'Idempotent per location + register + transactionId: the same basket again answers the first recording (x-replayed: true); ' +
+          'another basket under the same id is 409. Voids and refunds are lines of kind void/refund, recorded with a negative quantity. ' +
+          'All or nothing: a bad field refuses the whole transaction with 400 naming it.',
+        security: SECURITY.bearer,
+        body: SaleBody,
+        response: {
+          201: RecordedSaleSchema,
+          ...errors({
+            400: 'ValidationError naming the field (lines[2].productId …)',
+            401: 'Unknown agent token',
+            409: 'Conflict: this register already recorded another basket under this transactionId',
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { sale, replayed } = await cs().sales.record(locationOf(request), request.body);
+      return reply.code(201).header('x-replayed', String(replayed)).send(sale);
     },
   );
 }
