@@ -22,13 +22,13 @@ interface ListeningMessage {
   metricsUrl: string | null;
 }
 
-
 /** `--workers`: a whole number ≥ 1, or `auto` for the machine's available parallelism; default 1. */
 export function parseWorkers(text: string | undefined, cores: () => number = availableParallelism): number {
   if (text === undefined) return 1;
   if (text === 'auto') return Math.max(1, cores());
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 256) throw new WorkersUsageError(`--workers must be a whole number from 1 to 256, or auto (got "${text}")`);
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 256)
+    throw new WorkersUsageError(`--workers must be a whole number from 1 to 256, or auto (got "${text}")`);
   return n;
 }
 
