@@ -13,7 +13,7 @@ import { ledgerRows } from '../../src/adapters/db/repositories/exports.repositor
 import { EXPORT_COLUMNS } from '../../src/app/admin/exports.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { BEN, FARHAN, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
+import { BEN, FARHAN, PARTNER_KEY, posVendor, saleBody, seededRandom, testApp } from '../support/fixtures.ts';
 import { appServices } from '../support/services.ts';
 
 const DAY = 86_400_000;
@@ -33,16 +33,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     db = await openTestDb(engine);
     await seedDemo(db.kysely, new Date(start.getTime() - 100 * DAY));
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
-    loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({
-      ...appServices(db),
-      db,
-      loyalty,
-      adminAuth: new AdminAuthService(db.kysely, clock),
-      metrics: new Metrics(),
-      version: 'test',
-      logger: false,
-    });
+    ({ app, loyalty } = await testApp(db, { clock, seed: 3, publicUrl: 'http://tillpoint.test' }));
     owner = await demoOwner(app);
   });
   afterAll(async () => {

@@ -2,15 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpLoginCodeSender } from '../../src/adapters/email/smtp.sender.ts';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import { buildApp } from '../../src/adapters/http/app.ts';
-import { Metrics } from '../../src/adapters/http/metrics.ts';
-import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { type AdminClient, demoOwner } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { seededRandom } from '../support/fixtures.ts';
-import { appServices } from '../support/services.ts';
+import { testApp } from '../support/fixtures.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
 
 /** Guest login codes by e-mail through a real SMTP conversation, in the wording each program sets. */
@@ -29,16 +24,7 @@ describe.each(ENGINES)('guest login codes by e-mail on %s', (engine) => {
     await seedDemo(db.kysely, now);
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     const sender = smtpLoginCodeSender({ url: sink.url, from: '"Royal Perks" <no-reply@perks.example>', clock });
-    app = await buildApp({
-      db,
-      ...appServices(db),
-      loyalty: new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 }),
-      adminAuth: new AdminAuthService(db.kysely, clock),
-      metrics: new Metrics(),
-      version: 'test',
-      logger: false,
-      guest: { sender, clock, configTtlMs: 0 },
-    });
+    ({ app } = await testApp(db, { clock, seed: 3, guest: { sender, clock, configTtlMs: 0 } }));
     owner = await demoOwner(app);
   });
   afterAll(async () => {

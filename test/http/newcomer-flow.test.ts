@@ -1,14 +1,9 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/adapters/http/app.ts';
-import { Metrics } from '../../src/adapters/http/metrics.ts';
-import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword, seedDemo } from '../../src/demo/seed.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { capturingSender, seededRandom } from '../support/fixtures.ts';
+import { capturingSender, testApp } from '../support/fixtures.ts';
 import { tillpoint } from '../support/server-process.ts';
-import { appServices } from '../support/services.ts';
 
 /**
  * Issue 4's "done when": a newcomer, with only the README and the OpenAPI document, creates a
@@ -28,17 +23,7 @@ describe.each(ENGINES)('from zero to a sale on %s', (engine) => {
   beforeAll(async () => {
     db = await openTestDb(engine);
     await seedDemo(db.kysely, now); // what `npm start` does on an empty database: it prints the owner login
-    const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://127.0.0.1:3000', clock, configTtlMs: 0 });
-    app = await buildApp({
-      ...appServices(db),
-      db,
-      loyalty,
-      adminAuth: new AdminAuthService(db.kysely, clock),
-      metrics: new Metrics(),
-      version: 'test',
-      logger: false,
-      guest: { sender, clock, configTtlMs: 0 },
-    });
+    ({ app } = await testApp(db, { clock, seed: 11, publicUrl: 'http://127.0.0.1:3000', guest: { sender, clock, configTtlMs: 0 } }));
   });
   afterAll(async () => {
     await app.close();

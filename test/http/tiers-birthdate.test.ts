@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import { buildApp } from '../../src/adapters/http/app.ts';
-import { Metrics } from '../../src/adapters/http/metrics.ts';
-import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { createIncentive, createProgram } from '../../src/app/provisioning.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { ANA, BEN, capturingSender, PARTNER_KEY, posVendor, saleBody, seededRandom } from '../support/fixtures.ts';
-import { appServices } from '../support/services.ts';
+import { ANA, BEN, capturingSender, PARTNER_KEY, posVendor, saleBody, testApp } from '../support/fixtures.ts';
 
 /**
  * Tiers and birthdates through the APIs: an admin sets a program's tiers and the guest app shows
@@ -36,17 +31,7 @@ describe.each(ENGINES)('tiers and birthdates through the APIs on %s', (engine) =
     await seedDemo(db.kysely, now);
     programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
     otherProgramId = await createProgram(db.kysely, { slug: 'plk-ca', name: 'Other', currency: 'CAD', earnRateMilli: 10_000, expiry: { kind: 'none' } }, now);
-    const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(11), publicUrl: 'http://tillpoint.test', clock, configTtlMs: 0 });
-    app = await buildApp({
-      ...appServices(db),
-      db,
-      loyalty,
-      adminAuth: new AdminAuthService(db.kysely, clock),
-      metrics: new Metrics(),
-      version: 'test',
-      logger: false,
-      guest: { sender, clock, configTtlMs: 0 },
-    });
+    ({ app } = await testApp(db, { clock, seed: 11, publicUrl: 'http://tillpoint.test', guest: { sender, clock, configTtlMs: 0 } }));
     owner = await demoOwner(app);
     manager = await userWithRole(app, db, 'program_manager', [programId]);
     support = await userWithRole(app, db, 'support', [programId]);

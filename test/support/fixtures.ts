@@ -4,6 +4,7 @@ import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
 import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { seedDemo, demoKey, DEMO_GUESTS } from '../../src/demo/seed.ts';
 import type { LoginCodeMessage, LoginCodeSender } from '../../src/app/guest/login-code-sender.ts';
+import type { GuestOptions } from '../../src/app/guest/guest-options.ts';
 import type { TestDb } from './engines.ts';
 import { appServices } from './services.ts';
 
@@ -24,13 +25,36 @@ export function seededRandom(seed = 42): (n: number) => number {
   };
 }
 
+/**
+ * An app to inject into, as the composition root builds it, on the test's clock, with a seeded
+ * code generator and no configuration cache (a test sees its own admin changes at once).
+ */
+export async function testApp(db: TestDb, opts: { clock?: () => Date; seed?: number; publicUrl?: string; guest?: GuestOptions } = {}) {
+  const loyalty = new LoyaltyService({
+    db,
+    randomIndex: seededRandom(opts.seed),
+    publicUrl: opts.publicUrl ?? 'http://tillpoint.test',
+    clock: opts.clock,
+    configTtlMs: 0,
+  });
+  const adminAuth = new AdminAuthService(db.kysely, opts.clock);
+  const app = await buildApp({
+    ...appServices(db),
+    db,
+    loyalty,
+    adminAuth,
+    metrics: new Metrics(),
+    version: 'test',
+    logger: false,
+    ...(opts.guest ? { guest: opts.guest } : {}),
+  });
+  return { app, loyalty, adminAuth };
+}
+
 /** The demo program on a test database, and an app to inject into. */
 export async function demoApp(db: TestDb, opts: { now?: () => Date } = {}) {
   await seedDemo(db.kysely);
-  const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(), publicUrl: 'http://tillpoint.test', clock: opts.now, configTtlMs: 0 });
-  const adminAuth = new AdminAuthService(db.kysely, opts.now);
-  const app = await buildApp({ ...appServices(db), db, loyalty, adminAuth, metrics: new Metrics(), version: 'test', logger: false });
-  return { app, loyalty, adminAuth };
+  return testApp(db, { clock: opts.now });
 }
 
 export const posVendor = (transactionId: string, over: Record<string, unknown> = {}) => ({

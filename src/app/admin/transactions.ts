@@ -27,24 +27,27 @@ import type { LedgerEntryView } from './guests.ts';
 
 export { TRANSACTION_STATUSES };
 
-export interface TransactionSummary {
-  id: string;
-  storeId: string;
-  storeExternalId: string;
-  guestId: string | null;
-  status: TransactionStatus;
-  posVendor: string;
-  terminal: string;
-  posTransactionId: string;
-  receiptCode: string;
-  subtotalCents: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  createdAt: string;
-  updatedAt: string;
-  claimedAt: string | null;
-  voidedAt: string | null;
-}
+/** What a list of sales shows of each: the record's identity, status, amounts and times. */
+const SUMMARY_FIELDS = [
+  'id',
+  'storeId',
+  'storeExternalId',
+  'guestId',
+  'status',
+  'posVendor',
+  'terminal',
+  'posTransactionId',
+  'receiptCode',
+  'subtotalCents',
+  'pointsEarned',
+  'pointsRedeemed',
+  'createdAt',
+  'updatedAt',
+  'claimedAt',
+  'voidedAt',
+] as const satisfies readonly (keyof TransactionRecord)[];
+
+export type TransactionSummary = Pick<TransactionRecord, (typeof SUMMARY_FIELDS)[number]>;
 
 export interface TransactionDetail extends TransactionSummary {
   operator: string | null;
@@ -64,42 +67,7 @@ export interface TransactionDetail extends TransactionSummary {
 }
 
 function summary(t: TransactionRecord): TransactionSummary {
-  const {
-    id,
-    storeId,
-    storeExternalId,
-    guestId,
-    status,
-    posVendor,
-    terminal,
-    posTransactionId,
-    receiptCode,
-    subtotalCents,
-    pointsEarned,
-    pointsRedeemed,
-    createdAt,
-    updatedAt,
-    claimedAt,
-    voidedAt,
-  } = t;
-  return {
-    id,
-    storeId,
-    storeExternalId,
-    guestId,
-    status,
-    posVendor,
-    terminal,
-    posTransactionId,
-    receiptCode,
-    subtotalCents,
-    pointsEarned,
-    pointsRedeemed,
-    createdAt,
-    updatedAt,
-    claimedAt,
-    voidedAt,
-  };
+  return Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, t[k]])) as TransactionSummary;
 }
 
 export interface TransactionSearch extends PageRequest {

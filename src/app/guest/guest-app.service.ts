@@ -1,6 +1,7 @@
 import { findStoreByExternalId, firstStore, listActiveIncentives } from '../../adapters/db/repositories/config.repository.ts';
 import {
   type GuestLedgerEntry,
+  type GuestTransaction,
   findGuestOfProgram,
   ledgerOfGuest,
   ledgerOfTransactions,
@@ -11,7 +12,6 @@ import {
 import { clearSelection, findSelection, saveSelection } from '../../adapters/db/repositories/guest-selections.repository.ts';
 import { ledgerEntries } from '../../adapters/db/repositories/points-ledger.repository.ts';
 import type { GuestTable } from '../../adapters/db/schema.ts';
-import type { TransactionStatus } from '../../domain/transaction-status.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { birthdateProblem } from '../../domain/birthdate.ts';
 import type { Cart, CartLine } from '../../domain/cart.ts';
@@ -282,7 +282,7 @@ export class GuestAppService {
       page.map((r) => r.id),
     );
     return {
-      items: page.map((r) => ({ ...r, ledger: entries.filter((e) => e.transactionId === r.id).map(toLedgerItem) })),
+      items: page.map((r) => ({ ...r, ledger: entries.filter((e) => e.transactionId === r.id) })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null,
     };
   }
@@ -292,7 +292,7 @@ export class GuestAppService {
     const rows = await ledgerOfGuest(this.db, p.programId, p.guestId, decodeCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
     return {
-      items: page.map(toLedgerItem),
+      items: page,
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null,
     };
   }
@@ -419,33 +419,12 @@ export class GuestAppService {
   }
 }
 
-export interface LedgerItem {
-  id: string;
-  kind: string;
-  points: number;
-  balanceAfter: number;
-  transactionId: string | null;
-  reason: string | null;
-  createdAt: string;
-}
+/** One ledger entry as the guest sees it. */
+export type LedgerItem = GuestLedgerEntry;
 
-export interface TransactionItem {
-  id: string;
-  status: TransactionStatus;
-  store: { id: string; name: string };
-  channel: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  voidedAt: string | null;
-  subtotalCents: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  receiptCode: string;
+/** One of the guest's sales, with the ledger entries it caused. */
+export interface TransactionItem extends GuestTransaction {
   ledger: LedgerItem[];
-}
-
-function toLedgerItem(e: GuestLedgerEntry): LedgerItem {
-  return { id: e.id, kind: e.kind, points: e.points, balanceAfter: e.balanceAfter, transactionId: e.transactionId, reason: e.reason, createdAt: e.createdAt };
 }
 
 function toProfile(row: GuestTable): GuestProfile {

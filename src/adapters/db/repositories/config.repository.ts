@@ -7,6 +7,23 @@ import { prepare } from '../prepared.ts';
 import type { Database, IncentiveTable, ProgramTable, StoreTable } from '../schema.ts';
 import type { LoginEmailTemplate } from '../../../app/guest/login-email.ts';
 
+/** A program row's JSON settings, parsed: the one reading of those columns (POS path and back office). */
+export function programSettingsOf(row: ProgramTable): Pick<Program, 'expiry' | 'receiptTemplates' | 'publicUrl' | 'claimWindowDays'> & {
+  tiers: TierConfig | null;
+  posSettings: PosSettings;
+  loginEmail: LoginEmailTemplate | null;
+} {
+  return {
+    expiry: JSON.parse(row.expiry_policy) as ExpiryPolicy,
+    claimWindowDays: row.claim_window_days,
+    receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
+    publicUrl: row.public_url,
+    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
+    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
+    loginEmail: row.login_email ? (JSON.parse(row.login_email) as LoginEmailTemplate) : null,
+  };
+}
+
 /** Programs, stores, API keys and incentives: configuration that POS calls read and rarely change. */
 export function toProgram(row: ProgramTable): Program {
   return {
@@ -15,13 +32,7 @@ export function toProgram(row: ProgramTable): Program {
     name: row.name,
     currency: row.currency,
     earn: { rateMilli: row.earn_rate_milli, minimumSpendCents: row.min_spend_cents, currencyDigits: minorDigits(row.currency) },
-    expiry: JSON.parse(row.expiry_policy) as ExpiryPolicy,
-    claimWindowDays: row.claim_window_days,
-    receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
-    publicUrl: row.public_url,
-    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
-    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
-    loginEmail: row.login_email ? (JSON.parse(row.login_email) as LoginEmailTemplate) : null,
+    ...programSettingsOf(row),
   };
 }
 

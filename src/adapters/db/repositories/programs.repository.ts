@@ -3,6 +3,7 @@ import type { ExpiryPolicy, PosSettings, ReceiptTemplates } from '../../../app/m
 import type { TierConfig } from '../../../domain/tiers.ts';
 import type { ProgramTable } from '../schema.ts';
 import type { Tx } from '../tx.ts';
+import { programSettingsOf } from './config.repository.ts';
 
 /**
  * Programs as the back office edits them (every setting, when created). The POS path reads them as
@@ -37,13 +38,7 @@ function toRecord(row: ProgramTable): ProgramRecord {
     currency: row.currency,
     earnRateMilli: row.earn_rate_milli,
     minSpendCents: row.min_spend_cents,
-    expiry: JSON.parse(row.expiry_policy) as ExpiryPolicy,
-    claimWindowDays: row.claim_window_days,
-    receiptTemplates: JSON.parse(row.receipt_templates) as ReceiptTemplates,
-    publicUrl: row.public_url,
-    tiers: row.tier_config ? (JSON.parse(row.tier_config) as TierConfig) : null,
-    posSettings: row.pos_settings ? (JSON.parse(row.pos_settings) as PosSettings) : {},
-    loginEmail: row.login_email ? (JSON.parse(row.login_email) as LoginEmailTemplate) : null,
+    ...programSettingsOf(row),
     createdAt: row.created_at,
   };
 }
