@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Two files at a time: on a 2-core machine vitest would run one (cores - 1), and most files
+    // wait on PostgreSQL, a spawned server or Chromium rather than on the CPU.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each database test file gets its own SQLite file and its own PostgreSQL schema.
