@@ -43,7 +43,7 @@ import { decodeCursor, encodeCursor, type Page, pageLimit } from '../pagination.
 import type { Readable } from 'node:stream';
 import { type CstoreDeps, auditActor } from './deps.ts';
 import type { Actor } from './model.ts';
-import { loadPromotionsAt } from './promotion-history.ts';
+import { instantsBounding, loadPromotionsAt } from './promotion-history.ts';
 
 /**
  * Scan-data submissions (issue #12 item 5): a program's accounts at each manufacturer, the weekly
@@ -435,7 +435,8 @@ export class ScanDataService {
     const path = this.deps.scanData.files.pathFor({ accountId: account.id, weekStart: week.start, generation, fileName }, opts.outDir);
 
     // Sales of the week: every store-local date of it; the promotions of the instants around it.
-    const promotionsAt = await loadPromotionsAt(this.db, locationIds, `${addDays(week.start, -1)}T00:00:00.000Z`, `${addDays(week.end, 2)}T00:00:00.000Z`);
+    const bounds = instantsBounding(week.start, week.end);
+    const promotionsAt = await loadPromotionsAt(this.db, locationIds, bounds.from, bounds.to);
     const counted = { rows: 0, baskets: 0, outlets: new Set<string>() };
     const rows = (): AsyncIterable<PricedLine> => {
       counted.rows = 0;
