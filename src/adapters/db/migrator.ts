@@ -15,6 +15,7 @@ import * as cstoreSales from './migrations/0012-cstore-sales.ts';
 import * as rateLimits from './migrations/0013-rate-limits.ts';
 import * as loginEmail from './migrations/0014-login-email.ts';
 import * as promotionHistory from './migrations/0015-promotion-history.ts';
+import * as scandataSubmissions from './migrations/0018-scandata-submissions.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-rate-limits': rateLimits,
   '0014-login-email': loginEmail,
   '0015-promotion-history': promotionHistory,
+  '0018-scandata-submissions': scandataSubmissions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
