@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { download, fieldError } from '../../api/client';
 import { useAuth } from '../../auth/auth';
 import { useCstoreMutation } from '../../cstore/api';
+import { localTimes } from '../../cstore/badges';
 import {
   MANUFACTURERS,
   manufacturerLabel,
@@ -90,22 +91,78 @@ function DueCell({ s }: { s: Submission }) {
         {when(s.dueAt)}
       </Text>
       {s.warning ? (
-        <Badge color={s.status === 'late' || s.late ? 'red' : 'orange'} variant="outline" size="sm">
-          {s.warning}
-        </Badge>
+        <Tooltip label={localTimes(s.warning)} multiline maw={320}>
+          <Badge color={s.late ? 'red' : 'orange'} variant="outline" size="sm" aria-label={localTimes(s.warning)}>
+            {s.late ? 'late' : 'due soon'}
+          </Badge>
+        </Tooltip>
       ) : null}
     </>
   );
 }
 
+const shortLabel = (m: string) => (m === 'rjr' ? 'RJR' : manufacturerLabel(m));
 const count = (n: number | null) => (n === null ? '—' : n.toLocaleString());
 
-type Pending =
-  | { kind: 'generate'; s: Submission }
-  | { kind: 'submit'; s: Submission }
-  | { kind: 'reject'; s: Submission }
-  | { kind: 'release'; s: Submission }
-  | null;
+type ActionKind = 'generate' | 'submit' | 'reject' | 'release';
+
+/**
+ * A week's row actions: what its state allows, and of that only what the role may do — a `read`
+ * role sees Download alone (the API would refuse the rest anyway). Nothing when nothing is allowed.
+ */
+export function SubmissionActions({
+  s,
+  canManage,
+  onAction,
+  onDownload,
+}: {
+  s: Submission;
+  canManage: boolean;
+  onAction: (kind: ActionKind) => void;
+  onDownload: () => void;
+}) {
+  const a = submissionActions(s);
+  const items = [
+    canManage && a.generate ? (
+      <Menu.Item key="generate" onClick={() => onAction('generate')}>
+        {a.generate}
+      </Menu.Item>
+    ) : null,
+    a.download ? (
+      <Menu.Item key="download" onClick={onDownload}>
+        Download
+      </Menu.Item>
+    ) : null,
+    canManage && a.submit ? (
+      <Menu.Item key="submit" onClick={() => onAction('submit')}>
+        Mark submitted
+      </Menu.Item>
+    ) : null,
+    canManage && a.reject ? (
+      <Menu.Item key="reject" color="red" onClick={() => onAction('reject')}>
+        Record rejection
+      </Menu.Item>
+    ) : null,
+    canManage && a.release ? (
+      <Menu.Item key="release" onClick={() => onAction('release')}>
+        Release
+      </Menu.Item>
+    ) : null,
+  ].filter(Boolean);
+  if (!items.length) return null;
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button size="xs" variant="light" aria-label={`Actions for ${s.manufacturer} ${s.accountNumber} week ${s.weekStart}`}>
+          Actions
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>{items}</Menu.Dropdown>
+    </Menu>
+  );
+}
+
+type Pending = { kind: ActionKind; s: Submission } | null;
 
 /**
  * Scan data (issue 12): the week's files per manufacturer account — generate, check, download,
@@ -234,7 +291,7 @@ function SubmissionsCard({ programId }: { programId: string | null }) {
             : 'Add a scan-data account below (an owner does): its ended weeks appear here, one row per week.',
         }}
         cursor={{ pages, nextCursor: list.data?.nextCursor }}
-        minWidth={1100}
+        minWidth={960}
         highlightOnHover
         columns={[
           {
@@ -242,7 +299,7 @@ function SubmissionsCard({ programId }: { programId: string | null }) {
             header: 'Week',
             cell: (r) => <TwoLines main={weekLabel(r.weekStart, r.weekEnd)} sub={r.generation ? `generation ${r.generation}` : 'not generated'} />,
           },
-          { key: 'manufacturer', header: 'Manufacturer', cell: (r) => manufacturerLabel(r.manufacturer) },
+          { key: 'manufacturer', header: 'Manufacturer', cell: (r) => shortLabel(r.manufacturer) },
           {
             key: 'account',
             header: 'Account',
@@ -284,55 +341,18 @@ function SubmissionsCard({ programId }: { programId: string | null }) {
           { key: 'due', header: 'Due', cell: (r) => <DueCell s={r} /> },
           { key: 'validation', header: 'Validation', cell: (r) => <ValidationCell s={r} /> },
         ]}
-        rowActions={(r) => {
-          const a = submissionActions(r);
-          const manage = can('manage');
-          const items = [
-            manage && a.generate ? (
-              <Menu.Item key="generate" onClick={() => open({ kind: 'generate', s: r })}>
-                {a.generate}
-              </Menu.Item>
-            ) : null,
-            a.download ? (
-              <Menu.Item
-                key="download"
-                onClick={() =>
-                  void download(submissionFilePath(r.id!), r.fileName ?? 'scandata.txt').catch((e: Error) =>
-                    notifications.show({ color: 'red', title: 'Download failed', message: e.message }),
-                  )
-                }
-              >
-                Download
-              </Menu.Item>
-            ) : null,
-            manage && a.submit ? (
-              <Menu.Item key="submit" onClick={() => open({ kind: 'submit', s: r })}>
-                Mark submitted
-              </Menu.Item>
-            ) : null,
-            manage && a.reject ? (
-              <Menu.Item key="reject" color="red" onClick={() => open({ kind: 'reject', s: r })}>
-                Record rejection
-              </Menu.Item>
-            ) : null,
-            manage && a.release ? (
-              <Menu.Item key="release" onClick={() => open({ kind: 'release', s: r })}>
-                Release
-              </Menu.Item>
-            ) : null,
-          ].filter(Boolean);
-          if (!items.length) return null;
-          return (
-            <Menu position="bottom-end" withinPortal>
-              <Menu.Target>
-                <Button size="xs" variant="light" aria-label={`Actions for ${r.manufacturer} ${r.accountNumber} week ${r.weekStart}`}>
-                  Actions
-                </Button>
-              </Menu.Target>
-              <Menu.Dropdown>{items}</Menu.Dropdown>
-            </Menu>
-          );
-        }}
+        rowActions={(r) => (
+          <SubmissionActions
+            s={r}
+            canManage={can('manage')}
+            onAction={(kind) => open({ kind, s: r })}
+            onDownload={() =>
+              void download(submissionFilePath(r.id!), r.fileName ?? 'scandata.txt').catch((e: Error) =>
+                notifications.show({ color: 'red', title: 'Download failed', message: e.message }),
+              )
+            }
+          />
+        )}
       />
 
       <ConfirmModal
@@ -342,7 +362,13 @@ function SubmissionsCard({ programId }: { programId: string | null }) {
         busy={generate.isPending}
         error={generate.error}
         onClose={close}
-        onConfirm={() => s && generate.mutate(s, { onSuccess: (r) => done(`${r.fileName ?? 'The file'}: ${r.status}`) })}
+        onConfirm={() =>
+          s &&
+          generate.mutate(s, {
+            onSuccess: (r) =>
+              done(`${r.fileName ?? 'The file'}: ${r.state}${r.validation && !r.validation.ok ? `, ${r.validation.violationCount} violations` : ''}`),
+          })
+        }
       >
         <Text size="sm">
           {what}: the week’s sales, priced with the promotions accepted at each sale’s moment, are written and validated.

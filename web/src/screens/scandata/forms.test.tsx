@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client';
 import { type ScanDataAccount, type Submission, submissionActions } from '../../cstore/scandata';
 import { renderUi } from '../../test/render';
 import { AccountForm, type AccountSubmit } from './AccountForm';
+import { SubmissionActions } from './ScanDataScreen';
 import { RejectionForm, ReleaseForm } from './SubmissionForms';
 
 const STORED: ScanDataAccount = {
@@ -143,5 +144,77 @@ describe('submissionActions', () => {
     expect(of('invalid')).toEqual({ generate: 'Regenerate', download: true, submit: false, reject: false, release: false });
     expect(of('submitted')).toEqual({ generate: null, download: true, submit: false, reject: true, release: false });
     expect(of('rejected')).toEqual({ generate: 'Regenerate', download: true, submit: false, reject: false, release: false });
+  });
+});
+
+const WEEK: Submission = {
+  id: 's1',
+  accountId: 'acc1',
+  programId: 'p1',
+  manufacturer: 'rjr',
+  accountNumber: '••••',
+  weekStart: '2026-11-23',
+  weekEnd: '2026-11-29',
+  dueAt: '2026-12-02T22:00:00.000Z',
+  state: 'generated',
+  status: 'generated',
+  late: false,
+  warning: null,
+  generation: 1,
+  fileName: '700100_20261130_0900_QuickStop.txt',
+  sizeBytes: 1000,
+  sha256: 'ab',
+  rows: 591,
+  quantity: 600,
+  finalSalesCents: 100_000,
+  transactions: 290,
+  outlets: 2,
+  validation: { ok: true, violationCount: 0, byCode: {} },
+  holdReason: null,
+  generatedAt: '2026-11-30T14:00:00.000Z',
+  generatedBy: 'Demo owner',
+  releasedAt: null,
+  releasedBy: null,
+  submittedAt: null,
+  submittedBy: null,
+  rejectedAt: null,
+  rejectionCode: null,
+  rejectionMessage: null,
+};
+
+describe('SubmissionActions', () => {
+  const menu = async () => {
+    fireEvent.click(screen.getByRole('button', { name: /^Actions for rjr/ }));
+    return (await screen.findAllByRole('menuitem')).map((i) => i.textContent);
+  };
+
+  it('offers a manager what the state allows, and asks the screen to act', async () => {
+    const onAction = vi.fn();
+    renderUi(<SubmissionActions s={WEEK} canManage onAction={onAction} onDownload={() => {}} />);
+    expect(await menu()).toEqual(['Regenerate', 'Download', 'Mark submitted']);
+    fireEvent.click(screen.getByText('Mark submitted'));
+    expect(onAction).toHaveBeenCalledWith('submit');
+  });
+
+  it('hides every action a read-only role may not take', async () => {
+    const onDownload = vi.fn();
+    renderUi(<SubmissionActions s={{ ...WEEK, state: 'submitted', status: 'submitted' }} canManage={false} onAction={() => {}} onDownload={onDownload} />);
+    expect(await menu()).toEqual(['Download']);
+    fireEvent.click(screen.getByText('Download'));
+    expect(onDownload).toHaveBeenCalled();
+  });
+
+  it('shows no menu where a read-only role can do nothing (a pending or held week)', () => {
+    const pending = { ...WEEK, id: null, state: 'pending', status: 'late', late: true } as const;
+    const { unmount } = renderUi(<SubmissionActions s={pending} canManage={false} onAction={() => {}} onDownload={() => {}} />);
+    expect(screen.queryByRole('button', { name: /^Actions/ })).toBeNull();
+    unmount();
+    renderUi(<SubmissionActions s={{ ...WEEK, state: 'held', status: 'held' }} canManage={false} onAction={() => {}} onDownload={() => {}} />);
+    expect(screen.queryByRole('button', { name: /^Actions/ })).toBeNull();
+  });
+
+  it('lets a manager release a held week or generate it again, not download it', async () => {
+    renderUi(<SubmissionActions s={{ ...WEEK, state: 'held', status: 'held', holdReason: 'thin week' }} canManage onAction={() => {}} onDownload={() => {}} />);
+    expect(await menu()).toEqual(['Regenerate', 'Release']);
   });
 });
