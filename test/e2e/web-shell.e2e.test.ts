@@ -21,6 +21,7 @@ describe('the back office shell in Chromium', () => {
     for (const label of [
       'Cash Register Updates',
       'Locations & licenses',
+      'Scan data',
       'Rewards & offers',
       'Guests',
       'Transactions',

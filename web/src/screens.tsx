@@ -32,6 +32,13 @@ export const SCREENS: ScreenDef[] = [
     Component: lazy(() => import('./screens/locations/LocationsScreen')),
   },
   {
+    path: 'scandata',
+    label: 'Scan data',
+    description: 'weekly manufacturer files',
+    capability: 'read',
+    Component: lazy(() => import('./screens/scandata/ScanDataScreen')),
+  },
+  {
     path: 'rewards',
     label: 'Rewards & offers',
     description: 'rules, PLUs, preview',
