@@ -593,8 +593,9 @@ export class ScanDataService {
 
   /**
    * The program's submissions, one per account and week, newest week first: the last ended weeks
-   * (8 by default), or the one week asked for; a week with nothing generated is `pending` (listed from the
-   * week before the account was created on). Cursor pages like every admin list.
+   * (8 by default), or the one week asked for; a week with nothing generated is `pending`, listed from
+   * the two weeks before the account was created on (a newly onboarded account can still file the
+   * weeks it just missed). Cursor pages like every admin list.
    */
   async listSubmissions(programId: string, filter: SubmissionFilter, page: { limit?: number; cursor?: string } = {}): Promise<Page<SubmissionView>> {
     const limit = pageLimit(page.limit);
@@ -610,7 +611,7 @@ export class ScanDataService {
       if (filter.week) weeks = [this.weekOf(account, filter.week)];
       else {
         const last = this.lastEndedWeek(account, now);
-        const createdWeek = this.weekOf(account, addDays(account.created_at.slice(0, 10), -7)).start;
+        const createdWeek = this.weekOf(account, addDays(account.created_at.slice(0, 10), -14)).start;
         weeks = [];
         for (let k = 0; k < weeksBack; k++) {
           const w = this.weekOf(account, addDays(last.start, -7 * k));
