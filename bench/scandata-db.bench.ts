@@ -1,23 +1,17 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { createDb, type Engine } from '../src/adapters/db/database.ts';
 import { migrateToLatest } from '../src/adapters/db/migrator.ts';
-import { saleLinesOfWeek } from '../src/adapters/db/repositories/cstore-sales.repository.ts';
-import { registerState } from '../src/adapters/db/repositories/cstore.repository.ts';
-import { rjrFormat } from '../src/adapters/scandata/rjr.format.ts';
-import { fileLines } from '../src/adapters/scandata/validation.ts';
-import { formatOptions, type ScanDataFormat } from '../src/adapters/scandata/writer.ts';
+import { loadConfig } from '../src/config.ts';
+import { createCstore } from '../src/server.ts';
 import { addDays } from '../src/domain/calendar.ts';
 import type { Promotion } from '../src/domain/promotions/promotion.ts';
-import { type PricingPromotion, pricingPromotion } from '../src/domain/scandata/sale-line.ts';
-import { priceSales } from '../src/domain/scandata/stream.ts';
 import { weekContaining } from '../src/domain/scandata/week.ts';
 import { newId } from '../src/lib/ids.ts';
 import { makeOutlet, PROMOTIONS, UPCS } from './scandata.bench.ts';
@@ -27,8 +21,9 @@ import { rng, table, writeResults } from './support.ts';
  * The scan-data week read back from the database (issue #12 targets): ROWS tobacco sale lines
  * across LOCATIONS locations, seeded into SQLite (a temp file) and PostgreSQL (a fresh schema) with
  * the RJR promotions accepted at every location, then the real pipeline in a child process of its
- * own (so its peak RSS is the pipeline's, not the seeding's): read the week (`saleLinesOfWeek`,
- * all locations of the account) → `priceSales` → RJR writer → file on disk → validator.
+ * own (so its peak RSS is the pipeline's, not the seeding's): the product's `ScanDataService.generate`
+ * for the chain's RJR account — the week read back (`saleLinesOfWeek`) → `priceSales` with the
+ * promotions accepted at each sale's moment → RJR writer → file on disk → validator.
  *
  * `npm run bench -- scandata-db` (both engines; BENCH_SCANDATA_ENGINES=sqlite or postgres for one).
  */
@@ -145,6 +140,10 @@ export function seedSqlite(path: string): void {
   const promo = db.prepare(
     'insert into location_promotions (location_id, manufacturer, external_id, promotion, batch_id, accepted_at) values (?, ?, ?, ?, ?, ?)',
   );
+  const change = db.prepare(
+    `insert into promotion_changes (id, program_id, location_id, manufacturer, external_id, kind, before, after, status, reason, sync_run_id, batch_id, created_at, decided_at, decided_by)
+     values (?, ?, ?, ?, ?, 'add', null, ?, 'accepted', null, 'bench-sync', 'bench-batch', ?, ?, 'bench')`,
+  );
   const sale = db.prepare(
     `insert into cstore_sales (id, location_id, register_id, pos_transaction_id, body_hash, sold_at, local_date, local_time, tender, loyalty_id, age_verification, line_count, total_cents, received_at)
      values (?, ?, ?, ?, '${HASH}', ?, ?, ?, 'cash', ?, 'scanned-id', ?, ?, ?)`,
@@ -157,7 +156,10 @@ export function seedSqlite(path: string): void {
     for (let i = 0; i < LOCATIONS; i++) {
       const id = locationId(i);
       loc.run(id, PROGRAM, `Store ${i}`, `${i} Main St, Winston-Salem, NC 27101`, JSON.stringify({ rjr: `S${i}` }), NOW, NOW);
-      for (const p of ACCEPTED) promo.run(id, p.manufacturer, p.externalId, JSON.stringify(p), 'bench-batch', NOW);
+      for (const p of ACCEPTED) {
+        promo.run(id, p.manufacturer, p.externalId, JSON.stringify(p), 'bench-batch', NOW);
+        change.run(newId(), PROGRAM, id, p.manufacturer, p.externalId, JSON.stringify(p), NOW, NOW);
+      }
     }
   })();
   const batch = db.transaction((b: { sales: SaleRow[]; lines: LineRow[] }) => {
@@ -197,12 +199,18 @@ export async function seedPostgres(url: string): Promise<void> {
        select id, $2, 'Store ' || id, id || ' Main St', 'UTC', 'ncr', '{}', 1, 'active', 0, $3, $3 from unnest($1::text[]) as id`,
       [ids, PROGRAM, NOW],
     );
-    for (const p of ACCEPTED)
+    for (const p of ACCEPTED) {
       await c.query(
         `insert into location_promotions (location_id, manufacturer, external_id, promotion, batch_id, accepted_at)
          select id, $2, $3, $4, 'bench-batch', $5 from unnest($1::text[]) as id`,
         [ids, p.manufacturer, p.externalId, JSON.stringify(p), NOW],
       );
+      await c.query(
+        `insert into promotion_changes (id, program_id, location_id, manufacturer, external_id, kind, before, after, status, reason, sync_run_id, batch_id, created_at, decided_at, decided_by)
+         select gen_random_uuid()::text, $2, id, $3, $4, 'add', null, $5, 'accepted', null, 'bench-sync', 'bench-batch', $6, $6, 'bench' from unnest($1::text[]) as id`,
+        [ids, PROGRAM, p.manufacturer, p.externalId, JSON.stringify(p), NOW],
+      );
+    }
     for (const b of salesBatches(50_000)) {
       const col = <T, K extends keyof T>(rows: T[], k: K) => rows.map((r) => r[k]);
       await c.query('begin');
@@ -240,7 +248,7 @@ export async function seedPostgres(url: string): Promise<void> {
       await c.query('commit');
     }
     // what autovacuum does within a minute of a bulk load; the bench does not wait for it
-    await c.query('analyze cstore_sales; analyze cstore_sale_lines; analyze location_promotions; analyze locations');
+    await c.query('analyze cstore_sales; analyze cstore_sale_lines; analyze location_promotions; analyze promotion_changes; analyze locations');
   } finally {
     await c.end();
   }
@@ -255,59 +263,69 @@ interface PipelineFigures {
   rows: number;
   fileMiB: number;
   violations: number;
-  phases: { phase: string; seconds: number; cpuSeconds: number }[];
+  /** the submission's state (generated, or held for review) */
+  state: string;
 }
 
-/** Reads the account's week from the database, prices it, writes the RJR file, validates it. */
+/** The clock the use case runs at: the Monday after the week, before RJR's Wednesday deadline. */
+const CLOCK = () => new Date('2026-12-07T14:00:00.000Z');
+const ACTOR = { type: 'cli' as const, id: 'bench', name: 'scandata-db bench' };
+
+/** The RJR account of the bench chain, every location an outlet (as an admin would add it). */
+async function addAccount(url: string): Promise<void> {
+  const db = createDb(url);
+  try {
+    const cstore = createCstore(db, loadConfig({ database: url }, {}), { clock: CLOCK });
+    await cstore.scanData.createAccount(
+      PROGRAM,
+      {
+        manufacturer: 'rjr',
+        ...ACCOUNT,
+        outlets: Array.from({ length: LOCATIONS }, (_, i) => {
+          const o = makeOutlet(locationId(i));
+          return {
+            locationId: o.locationId,
+            outletNumber: o.outletNumber,
+            name: o.name,
+            address1: o.address1,
+            city: o.city,
+            state: o.state,
+            zip: o.zip,
+            phone: o.phone,
+          };
+        }),
+      },
+      ACTOR,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The product's own path: `ScanDataService.generate` (what `tillpoint scandata generate` and the
+ * admin API run) — the week's sale lines (`saleLinesOfWeek`) priced with the promotions accepted
+ * at each sale's moment (`loadPromotionsAt`), the RJR writer, the file, its validation, the
+ * submission recorded.
+ */
 async function pipeline(url: string, dir: string): Promise<PipelineFigures> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const db = createDb(url, { poolSize: 2 });
-  const phases: PipelineFigures['phases'] = [];
-  const lap = (phase: string, t: number, c: NodeJS.CpuUsage) => {
-    const used = process.cpuUsage(c);
-    phases.push({ phase, seconds: +((performance.now() - t) / 1000).toFixed(2), cpuSeconds: +((used.user + used.system) / 1e6).toFixed(2) });
-  };
   try {
-    const locationIds = (await db.kysely.selectFrom('locations').select('id').where('program_id', '=', PROGRAM).orderBy('id').execute()).map((r) => r.id);
-    // accepted now = accepted all week in this bench (the history store answers it per moment)
-    const accepted = new Map<string, readonly PricingPromotion[]>();
-    for (const id of locationIds)
-      accepted.set(
-        id,
-        (await registerState(db.kysely, id, 'rjr')).map((p) => pricingPromotion(p)),
-      );
-    const file = join(dir, rjrFormat.fileName(ACCOUNT, { date: '2026-12-07', time: '09:00' }));
-    let t = performance.now();
-    let c = process.cpuUsage();
-    const out = createWriteStream(file);
-    const format = rjrFormat as unknown as ScanDataFormat;
-    const summary = await format.write(
-      {
-        account: ACCOUNT,
-        week: WEEK,
-        outlet: makeOutlet,
-        rows: () => priceSales(saleLinesOfWeek(db.kysely, { locationIds, from: WEEK.start, to: WEEK.end }), (loc) => accepted.get(loc) ?? []),
-        options: formatOptions(format),
-      },
-      out,
-    );
-    out.end();
-    await finished(out);
-    lap('read the week, price, write the RJR file', t, c);
-    t = performance.now();
-    c = process.cpuUsage();
-    const report = await rjrFormat.validate(fileLines(file), { accountNumber: ACCOUNT.accountNumber });
-    lap('validate the file', t, c);
+    const cstore = createCstore(db, loadConfig({ database: url }, {}), { clock: CLOCK });
+    const [account] = await cstore.scanData.accountsFor({ manufacturer: 'rjr' });
+    const r = await cstore.scanData.generate(account!.id, WEEK.start, ACTOR, { outDir: dir });
     const used = process.cpuUsage(cpu0);
+    const seconds = +((performance.now() - t0) / 1000).toFixed(2);
     return {
-      seconds: +((performance.now() - t0) / 1000).toFixed(2),
+      seconds,
       cpuSeconds: +((used.user + used.system) / 1e6).toFixed(2),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      rows: summary.rows,
-      fileMiB: +(statSync(file).size / 2 ** 20).toFixed(1),
-      violations: report.violationCount,
-      phases,
+      rows: r.submission.rows ?? 0,
+      fileMiB: +(statSync(r.path).size / 2 ** 20).toFixed(1),
+      violations: r.report?.violationCount ?? -1,
+      state: r.submission.state,
     };
   } finally {
     await db.close();
@@ -368,6 +386,7 @@ async function onEngine(engine: Engine, dir: string): Promise<EngineFigures> {
     await db.close();
     if (engine === 'sqlite') seedSqlite(url.slice('sqlite:'.length));
     else await seedPostgres(url);
+    await addAccount(url);
     const seedSeconds = +((performance.now() - t0) / 1000).toFixed(1);
     process.stdout.write(`${engine}: seeded ${ROWS} lines in ${seedSeconds} s\n`);
     const loadStart = loadavg()[0]!;
@@ -391,33 +410,31 @@ export async function main(): Promise<void> {
   const verdict = (r: EngineFigures) =>
     `${r.engine}: ${r.seconds < TARGETS.seconds ? 'met' : 'NOT met'} (${r.seconds.toFixed(1)} s), peak RSS ${r.peakRssMiB < TARGETS.peakRssMiB ? 'met' : 'NOT met'} (${r.peakRssMiB} MiB)`;
   const md = [
-    `${ROWS.toLocaleString('en-US')} tobacco sale lines across ${LOCATIONS} locations for one Monday–Sunday week, seeded into the database with ${ACCEPTED.length} accepted RJR promotions per location; then, in a child process of its own, the account's week read back (\`saleLinesOfWeek\`, all ${LOCATIONS} locations) → \`priceSales\` → RJR writer → file on disk → validator. Wall time, CPU and peak RSS are the child's (Node start and module loading included); seeding is reported apart and is not in the target.`,
+    `${ROWS.toLocaleString('en-US')} tobacco sale lines across ${LOCATIONS} locations for one Monday–Sunday week, seeded into the database with ${ACCEPTED.length} accepted RJR promotions per location (and their accepted history); then, in a child process of its own, the product's \`ScanDataService.generate\` for the RJR account of all ${LOCATIONS} locations: the week read back (\`saleLinesOfWeek\`) → \`priceSales\` with \`loadPromotionsAt\` → RJR writer → file on disk → validator → submission recorded. Wall time, CPU and peak RSS are the child's (Node start and module loading included); seeding is reported apart and is not in the target.`,
     '',
     table(
       [
         'engine',
         'seed s',
-        'read+price+write s (CPU s)',
-        'validate s (CPU s)',
-        'total wall s',
-        'total CPU s',
+        'generate + validate: wall s',
+        'CPU s',
         'peak RSS MiB',
         'rows',
         'file MiB',
         'violations',
+        'submission',
         'load avg 1 min start → end',
       ],
       results.map((r) => [
         r.engine,
         r.seedSeconds,
-        `${r.phases[0]!.seconds} (${r.phases[0]!.cpuSeconds})`,
-        `${r.phases[1]!.seconds} (${r.phases[1]!.cpuSeconds})`,
         r.seconds,
         r.cpuSeconds,
         r.peakRssMiB,
         r.rows,
         r.fileMiB,
         r.violations,
+        r.state,
         `${r.loadStart.toFixed(2)} → ${r.loadEnd.toFixed(2)}`,
       ]),
     ),
