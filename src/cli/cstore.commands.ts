@@ -250,9 +250,16 @@ export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string 
   const now = new Date();
   const info = (await seedCstoreDemo(runtime.cstore, sim.url, now)).info;
   // The demo week of sales: the feed of a past day comes from a second simulator on that day.
-  const week = await seedDemoSalesWeek(runtime.cstore, { now, simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }) });
+  // A failure here leaves the demo without its week of sales, not without a server.
+  const week = await seedDemoSalesWeek(runtime.cstore, {
+    now,
+    simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }),
+  }).catch((e: unknown) => {
+    process.stderr.write(`demo week of c-store sales not seeded: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  });
   printCstoreDemo(info, opts.baseUrl);
-  if (week.seeded || week.transactions > 0)
+  if (week && (week.seeded || week.transactions > 0))
     process.stdout.write(
       `  demo week of c-store sales at #102 and #103: ${week.transactions} transactions, RJR week ${week.week.rjr.start}…${week.week.rjr.end}, Altria week ${week.week.altria.start}…${week.week.altria.end}\n\n`,
     );

@@ -60,8 +60,6 @@ export interface DemoWeekResult {
 /** The simulator whose feed is the given day's (the demo's own, moved to that day). */
 export type SimulatorAt = (at: Date) => Promise<{ url: string; close(): Promise<void> }>;
 
-const HOUR = 3_600_000;
-
 /** The weeks and moments the demo week uses, for `now`. */
 export function demoWeekOf(now: Date): DemoWeek {
   let rjr = weekContaining(addDays(now.toISOString().slice(0, 10), -7), 'monday');
@@ -146,7 +144,9 @@ export async function seedDemoSalesWeek(cstore: Cstore, opts: { now: Date; simul
   for (const id of DEMO_WEEK_LOCATIONS) await past.locations.setStatus(id, 'pilot', SYSTEM_ACTOR);
   const held = new Map<string, Promotion>();
   const first = await syncAt(week.firstAcceptedAt, (id, changes) => {
-    const adds = changes.filter((c) => c.kind === 'add' && c.after && c.after.status === 'active' && c.after.startDate <= week.rjr.start);
+    const adds = changes.filter(
+      (c) => c.kind === 'add' && c.after && c.after.status === 'active' && c.after.startDate <= week.altria.start && c.after.endDate >= week.rjr.end,
+    );
     const hold = adds.find((c) => c.after!.type === 'buydown' && /per pack/i.test(c.after!.description)) ?? adds[0];
     if (hold) held.set(id, hold.after!);
     return changes.filter((c) => c !== hold).map((c) => c.id);

@@ -18,8 +18,7 @@ import {
   transactionsPerLocation,
   updateScanDataAccount,
 } from '../../adapters/db/repositories/scan-data-submissions.repository.ts';
-import { isUniqueViolation } from '../../adapters/db/db-errors.ts';
-import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
+import { type Tx, inTransaction, orConflict } from '../../adapters/db/tx.ts';
 import type { ScanDataFormat, ScanDataOutlet } from '../../adapters/scandata/writer.ts';
 import type { ValidationReport } from '../../adapters/scandata/validation.ts';
 import { addDays, isDate } from '../../domain/calendar.ts';
@@ -278,16 +277,14 @@ export class ScanDataService {
       created_at: now,
       updated_at: now,
     };
-    try {
-      await inTransaction(this.db, async (trx) => {
+    await orConflict(
+      inTransaction(this.db, async (trx) => {
         await insertScanDataAccount(trx, row);
         await this.audit(trx, programId, actor, 'scandata.account.created', `scandata-account:${row.id}`, undefined, this.view(row), now);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e))
-        throw new AppError('Conflict', `the program has ${input.manufacturer} account ${maskSecret(number)} already`, { field: 'accountNumber' });
-      throw e;
-    }
+      }),
+      `the program has ${input.manufacturer} account ${maskSecret(number)} already`,
+      'accountNumber',
+    );
     return this.view(row);
   }
 
@@ -306,8 +303,8 @@ export class ScanDataService {
       updated_at: this.now(),
     };
     const after = { ...before, ...values };
-    try {
-      await inTransaction(this.db, async (trx) => {
+    await orConflict(
+      inTransaction(this.db, async (trx) => {
         await updateScanDataAccount(trx, accountId, values);
         await this.audit(
           trx,
@@ -319,11 +316,10 @@ export class ScanDataService {
           this.view(after),
           values.updated_at,
         );
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('Conflict', `the program has this ${before.manufacturer} account already`, { field: 'accountNumber' });
-      throw e;
-    }
+      }),
+      `the program has this ${before.manufacturer} account already`,
+      'accountNumber',
+    );
     return this.view(after);
   }
 
@@ -523,8 +519,8 @@ export class ScanDataService {
       rejection_code: null,
       rejection_message: null,
     };
-    try {
-      await inTransaction(this.db, async (trx) => {
+    await orConflict(
+      inTransaction(this.db, async (trx) => {
         await insertSubmission(trx, row);
         await this.audit(
           trx,
@@ -536,11 +532,10 @@ export class ScanDataService {
           { accountId: account.id, week: week.start, generation, state, fileName, rows: written.rows, sha256: stored.sha256, holdReason: hold },
           row.generated_at,
         );
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('Conflict', `the ${week.start} file of this account was generated meanwhile`, { field: 'week' });
-      throw e;
-    }
+      }),
+      `the ${week.start} file of this account was generated meanwhile`,
+      'week',
+    );
     return { submission: this.submissionView(account, week, row), path, generated: true, report };
   }
 
