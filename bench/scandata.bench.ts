@@ -26,8 +26,8 @@ const WITH_ALTRIA = process.env.BENCH_SCANDATA_ALTRIA !== '0';
 const WEEK = weekContaining('2026-11-30', 'monday');
 const TARGETS = { seconds: 60, peakRssMiB: 300 };
 
-const UPCS = Array.from({ length: 60 }, (_, i) => upcA(`0123000${String(1000 + i).padStart(4, '0')}`));
-const PROMOTIONS: PricingPromotion[] = [
+export const UPCS = Array.from({ length: 60 }, (_, i) => upcA(`0123000${String(1000 + i).padStart(4, '0')}`));
+export const PROMOTIONS: PricingPromotion[] = [
   ...UPCS.slice(0, 20).map(
     (upc, i): PricingPromotion => ({
       manufacturer: 'rjr',
@@ -92,7 +92,7 @@ const PROMOTIONS: PricingPromotion[] = [
   },
 ];
 
-const makeOutlet = (locationId: string): ScanDataOutlet => ({
+export const makeOutlet = (locationId: string): ScanDataOutlet => ({
   locationId,
   outletNumber: `S${locationId.slice(4)}`,
   name: `Store ${locationId.slice(4)}`,

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { addDays } from '../../../domain/calendar.ts';
 import type { AgeVerification, SaleLine, Tender, TobaccoCategory } from '../../../domain/scandata/sale-line.ts';
 import type { RecordedLine } from '../../../domain/scandata/pos-sale.ts';
 import { isUniqueViolation } from '../db-errors.ts';
@@ -119,13 +120,20 @@ export async function insertCstoreSaleOnce(db: Kysely<Database>, sale: CstoreSal
   }
 }
 
-const SALE_LINES_PAGE = 2_000;
+const SALE_LINES_PAGE = 5_000;
+const HOUR_MS = 3_600_000;
+const localDate = sql<string>`${sql.ref('s.local_date')} || ''`;
 
 /**
  * The sale lines of some locations (one location, or an account's) whose store-local date is in
  * [from, to], in time order (sold at, then transaction, then line number — so each basket's lines
- * are adjacent, as `priceSales` wants), as {@link SaleLine}s. Keyset pages of `pageSize` lines:
- * memory stays flat in the week's size.
+ * are adjacent, as `priceSales` wants), as {@link SaleLine}s. Memory stays flat in the week's size.
+ *
+ * The week is walked in one-hour windows of `sold_at` (stored as UTC ISO text, so text order is time
+ * order; every store-local date of [from, to] lies in [from − 1 day, to + 2 days) whatever the time
+ * zone), each read in keyset pages of `pageSize` lines. A page costs a seek per location into the
+ * (location, sold_at) index and a sort of what is left of its hour only: one query over the whole
+ * week would sort every line of every location again for each page (minutes for a chain's week).
  */
 export async function* saleLinesOfWeek(
   db: Kysely<Database>,
@@ -133,8 +141,8 @@ export async function* saleLinesOfWeek(
   pageSize = SALE_LINES_PAGE,
 ): AsyncGenerator<SaleLine> {
   if (q.locationIds.length === 0) return;
-  let after: { soldAt: string; saleId: string; line: number } | null = null;
-  for (;;) {
+  type After = { soldAt: string; saleId: string; line: number };
+  const page = (from: string, until: string, after: After | null) => {
     let query = db
       .selectFrom('cstore_sales as s')
       .innerJoin('cstore_sale_lines as l', 'l.sale_id', 's.id')
@@ -161,44 +169,59 @@ export async function* saleLinesOfWeek(
         'l.consumer_units',
       ])
       .where('s.location_id', 'in', q.locationIds)
-      .where('s.local_date', '>=', q.from)
-      .where('s.local_date', '<=', q.to);
+      .where('s.sold_at', '>=', after ? after.soldAt : from)
+      .where('s.sold_at', '<', until)
+      // `|| ''` on purpose: no index may serve the date test, so that (location, sold_at) drives
+      // the read; SQLite, without ANALYZE statistics, otherwise picks cstore_sales_week as often.
+      .where(localDate, '>=', q.from)
+      .where(localDate, '<=', q.to);
     if (after) {
-      const a: { soldAt: string; saleId: string; line: number } = after;
+      // after (sold_at, id, line), given sold_at >= after.soldAt above (the bound the index seeks by)
       query = query.where((eb) =>
         eb.or([
-          eb('s.sold_at', '>', a.soldAt),
-          eb.and([eb('s.sold_at', '=', a.soldAt), eb.or([eb('s.id', '>', a.saleId), eb.and([eb('s.id', '=', a.saleId), eb('l.line_number', '>', a.line)])])]),
+          eb('s.sold_at', '>', after.soldAt),
+          eb('s.id', '>', after.saleId),
+          eb.and([eb('s.id', '=', after.saleId), eb('l.line_number', '>', after.line)]),
         ]),
       );
     }
-    const rows = await query.orderBy('s.sold_at').orderBy('s.id').orderBy('l.line_number').limit(pageSize).execute();
-    for (const r of rows) {
-      yield {
-        locationId: r.location_id,
-        registerId: r.register_id,
-        transactionId: r.pos_transaction_id,
-        lineNumber: r.line_number,
-        soldAt: r.sold_at,
-        localDate: r.local_date,
-        localTime: r.local_time,
-        upc: r.upc,
-        description: r.description,
-        unitOfMeasure: r.unit_of_measure,
-        quantity: r.quantity,
-        unitPriceCents: Number(r.unit_price_cents),
-        tender: r.tender as Tender,
-        loyaltyId: r.loyalty_id,
-        ageVerification: r.age_verification as AgeVerification,
-        category: r.category as TobaccoCategory | null,
-        manufacturerName: r.manufacturer_name,
-        sku: r.sku,
-        consumerUnits: r.consumer_units,
-      };
+    return query.orderBy('s.sold_at').orderBy('s.id').orderBy('l.line_number').limit(pageSize).execute();
+  };
+  const first = Date.parse(`${addDays(q.from, -1)}T00:00:00.000Z`);
+  const last = Date.parse(`${addDays(q.to, 2)}T00:00:00.000Z`);
+  for (let w = first; w < last; w += HOUR_MS) {
+    const windowStart = new Date(w).toISOString();
+    const windowEnd = new Date(w + HOUR_MS).toISOString();
+    let after: After | null = null;
+    for (;;) {
+      const rows = await page(windowStart, windowEnd, after);
+      for (const r of rows) {
+        yield {
+          locationId: r.location_id,
+          registerId: r.register_id,
+          transactionId: r.pos_transaction_id,
+          lineNumber: r.line_number,
+          soldAt: r.sold_at,
+          localDate: r.local_date,
+          localTime: r.local_time,
+          upc: r.upc,
+          description: r.description,
+          unitOfMeasure: r.unit_of_measure,
+          quantity: r.quantity,
+          unitPriceCents: Number(r.unit_price_cents),
+          tender: r.tender as Tender,
+          loyaltyId: r.loyalty_id,
+          ageVerification: r.age_verification as AgeVerification,
+          category: r.category as TobaccoCategory | null,
+          manufacturerName: r.manufacturer_name,
+          sku: r.sku,
+          consumerUnits: r.consumer_units,
+        };
+      }
+      if (rows.length < pageSize) break;
+      const end = rows[rows.length - 1]!;
+      after = { soldAt: end.sold_at, saleId: end.id, line: end.line_number };
     }
-    if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1]!;
-    after = { soldAt: last.sold_at, saleId: last.id, line: last.line_number };
   }
 }
 
