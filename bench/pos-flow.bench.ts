@@ -64,7 +64,7 @@ const PG_URL = process.env.TILLPOINT_TEST_PG_URL ?? 'postgres://postgres@127.0.0
 const CALLS = ['identify', 'validate', 'pending', 'claimed'] as const;
 type Call = (typeof CALLS)[number];
 const DIALECTS = ['generic', 'ncr', 'winrest'] as const;
-type Dialect = (typeof DIALECTS)[number];
+export type Dialect = (typeof DIALECTS)[number];
 const VENDOR: Record<Dialect, string> = { generic: 'partner', ncr: 'ncr', winrest: 'winrest' };
 
 type Latency = { p50: number; p99: number; max: number };
@@ -118,7 +118,7 @@ interface Prepared {
   cleanup: () => Promise<void>;
 }
 
-async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<Prepared> {
+export async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<Prepared> {
   let url: string;
   let cleanup: () => Promise<void>;
   let schema: string | undefined;
@@ -240,7 +240,7 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
   return { url, guests, codes, stores, keys, cleanup };
 }
 
-async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
+export async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
   return startProcess([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], env);
 }
@@ -251,7 +251,10 @@ async function startBareServer(): Promise<{ base: string; child: ChildProcess }>
 }
 
 async function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, {
+  // BENCH_SERVER_PREFIX runs the server under another program, e.g. `valgrind --tool=callgrind`.
+  const prefix = process.env.BENCH_SERVER_PREFIX?.split(' ').filter(Boolean) ?? [];
+  const [command, ...rest] = [...prefix, process.execPath, ...args];
+  const child = spawn(command!, rest, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -287,9 +290,9 @@ interface Sale {
 }
 
 /** Builds sale `n` of worker `w` in a dialect's request shapes. */
-type SaleBuilder = (n: number, w: number, tag: string) => Sale;
+export type SaleBuilder = (n: number, w: number, tag: string) => Sale;
 
-function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
+export function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
   const next: Record<Dialect, number> = { generic: 0, ncr: 0, winrest: 0 };
   /** The code for sale n when it redeems a reward (one in four, while codes last), else null. */
   const codeFor = (d: Dialect, n: number) => (n % 4 === 0 && next[d] < prep.codes[d].length ? prep.codes[d][next[d]++]! : null);
@@ -428,7 +431,7 @@ interface SalesRun {
   elapsed: number;
 }
 
-async function runSales(base: string, build: SaleBuilder, seconds: number, hist: Record<Call, RecordableHistogram> | null): Promise<SalesRun> {
+export async function runSales(base: string, build: SaleBuilder, seconds: number, hist: Record<Call, RecordableHistogram> | null): Promise<SalesRun> {
   const pool = new Pool(base, { connections: CONNECTIONS, pipelining: 1 });
   let sales = 0;
   let rewardSales = 0;
@@ -484,7 +487,7 @@ async function baseline(base: string, path = '/healthz'): Promise<{ perSec: numb
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid: number | undefined): number | null {
+export function cpuSeconds(pid: number | undefined): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
