@@ -52,7 +52,7 @@ function callgrindDir(pid: number): string {
 
 function callgrindDumps(pid: number): string[] {
   return readdirSync(callgrindDir(pid))
-    .filter((f) => f.includes(String(pid)) && /\.\d+$/.test(f))
+    .filter((f) => new RegExp(`\\.${pid}\\.\\d+$`).test(f))
     .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()));
 }
 
