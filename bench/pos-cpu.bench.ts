@@ -40,7 +40,7 @@ function dumpedInstructions(pid: number, dumpsBefore: number): number {
       const m = /^totals: (\d+)/m.exec(readFileSync(`${dir}/${dumps.at(-1)}`, 'utf8'));
       if (m) return Number(m[1]);
     }
-    execFileSync('sleep', ['0.1']);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   return Number.NaN;
 }

@@ -431,7 +431,7 @@ interface SalesRun {
   elapsed: number;
 }
 
-export async function runSales(base: string, build: SaleBuilder, seconds: number, hist: Record<Call, RecordableHistogram> | null): Promise<SalesRun> {
+async function runSales(base: string, build: SaleBuilder, seconds: number, hist: Record<Call, RecordableHistogram> | null): Promise<SalesRun> {
   const pool = new Pool(base, { connections: CONNECTIONS, pipelining: 1 });
   let sales = 0;
   let rewardSales = 0;
