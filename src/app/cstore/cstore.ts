@@ -4,6 +4,7 @@ import { EnrollmentService } from './enrollment.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
 import { SalesIntakeService } from './sales.service.ts';
+import { ScanDataService } from './scandata.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
 import { type SyncOptions, SyncService } from './sync.service.ts';
 
@@ -19,6 +20,7 @@ export class Cstore {
   readonly review: ReviewService;
   readonly delivery: DeliveryService;
   readonly sales: SalesIntakeService;
+  readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -27,6 +29,7 @@ export class Cstore {
     this.review = new ReviewService(deps);
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
+    this.scanData = new ScanDataService(deps);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */
