@@ -168,7 +168,8 @@ export async function updateSale(
 
 /** Stored rule results without the moment they were taken, to tell whether a new verdict differs. */
 function verdictOf(ruleResultsJson: string): string {
-  const { at: _at, ...verdict } = JSON.parse(ruleResultsJson) as RuleResults;
+  const verdict: Partial<RuleResults> = JSON.parse(ruleResultsJson) as RuleResults;
+  delete verdict.at;
   return JSON.stringify(verdict);
 }
 
