@@ -73,7 +73,7 @@ const PG_URL = process.env.TILLPOINT_TEST_PG_URL ?? 'postgres://postgres@127.0.0
 const CALLS = ['identify', 'validate', 'pending', 'claimed'] as const;
 type Call = (typeof CALLS)[number];
 const DIALECTS = ['generic', 'ncr', 'winrest'] as const;
-type Dialect = (typeof DIALECTS)[number];
+export type Dialect = (typeof DIALECTS)[number];
 const VENDOR: Record<Dialect, string> = { generic: 'partner', ncr: 'ncr', winrest: 'winrest' };
 
 type Latency = { p50: number; p99: number; max: number };
@@ -129,7 +129,7 @@ interface Prepared {
   cleanup: () => Promise<void>;
 }
 
-async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<Prepared> {
+export async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly Dialect[]): Promise<Prepared> {
   let url: string;
   let cleanup: () => Promise<void>;
   let schema: string | undefined;
@@ -251,7 +251,11 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
   return { url, guests, codes, stores, keys, cleanup };
 }
 
-async function startServer(url: string, env: Record<string, string> = {}, workers: number | null = null): Promise<{ base: string; child: ChildProcess }> {
+export async function startServer(
+  url: string,
+  env: Record<string, string> = {},
+  workers: number | null = null,
+): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
   const args = [bin, 'serve', '--port', '0', '--database', url, ...(workers === null ? [] : ['--workers', String(workers)])];
   return startProcess([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...args], env);
@@ -263,7 +267,10 @@ async function startBareServer(): Promise<{ base: string; child: ChildProcess }>
 }
 
 async function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, {
+  // BENCH_SERVER_PREFIX runs the server under another program, e.g. `valgrind --tool=callgrind`.
+  const prefix = process.env.BENCH_SERVER_PREFIX?.split(' ').filter(Boolean) ?? [];
+  const [command, ...rest] = [...prefix, process.execPath, ...args];
+  const child = spawn(command!, rest, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -299,9 +306,9 @@ interface Sale {
 }
 
 /** Builds sale `n` of worker `w` in a dialect's request shapes. */
-type SaleBuilder = (n: number, w: number, tag: string) => Sale;
+export type SaleBuilder = (n: number, w: number, tag: string) => Sale;
 
-function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
+export function builders(prep: Prepared): Record<Dialect, SaleBuilder> {
   const next: Record<Dialect, number> = { generic: 0, ncr: 0, winrest: 0 };
   /** The code for sale n when it redeems a reward (one in four, while codes last), else null. */
   const codeFor = (d: Dialect, n: number) => (n % 4 === 0 && next[d] < prep.codes[d].length ? prep.codes[d][next[d]++]! : null);
@@ -506,7 +513,7 @@ function statFields(pid: number | string): string[] {
  * `--workers` the server is the cluster's primary and its forked workers: their sum (a worker the
  * primary restarted between two readings would spoil it; the bench reports errors then anyway).
  */
-function cpuSeconds(pid: number | undefined): number | null {
+export function cpuSeconds(pid: number | undefined): number | null {
   try {
     const pids = [String(pid)];
     for (const entry of readdirSync('/proc')) {

@@ -1,5 +1,6 @@
 import type { Cart, CartLine } from '../domain/cart.ts';
 import { allPlus, type Incentive } from '../domain/incentive.ts';
+import { incentiveIndex } from '../domain/incentive-index.ts';
 import { invalidField } from '../errors.ts';
 
 /**
@@ -27,13 +28,9 @@ export interface ItemLineRedemption {
   refused?: ReadonlySet<string>;
 }
 
-/** The incentive whose upsize PLU (for this vendor) the line carries, if any. */
+/** The incentive whose upsize PLU (for this vendor) the line carries, if any: looked up, not scanned. */
 function upsizeOf(line: CartLine, incentives: ReadonlyMap<string, Incentive>, vendor: string): string | undefined {
-  for (const incentive of incentives.values()) {
-    const config = incentive.vendorConfigs[vendor];
-    if (config?.pluType === 'sizeBasedPlu' && config.sizeBasedPlu.slice(1).some((s) => s.plu === line.productId)) return incentive.id;
-  }
-  return undefined;
+  return incentiveIndex(incentives).upsize(vendor, line.productId)?.id;
 }
 
 export interface IncentiveLine {

@@ -24,6 +24,11 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
     return value;
   }
 
+  /** The cached value, boxed (so that a cached null is told from a miss), without loading. */
+  peek(key: K): { value: V } | undefined {
+    return this.entries?.get(key);
+  }
+
   /** Stores a value loaded some other way (e.g. the same row under a second key). */
   set(key: K, value: V): void {
     this.entries?.set(key, { value });

@@ -193,6 +193,24 @@ describe.each(ENGINES)('Loyalty API v1 sale on %s', (engine) => {
     expect(driveThru.statusCode).toBe(200);
   });
 
+  it('validate records rule results on a refusal and when the verdict changes, not for a passing dry run', async () => {
+    const txn = (await identify(ANA, 'S-10')).json().transactionId;
+    const lines = [{ price: '3.00' }, { price: 0, productType: 'offer', incentiveId: 'ofr-drive-thru-nuggets' }];
+    const recorded = async () => {
+      const row = await db.kysely.selectFrom('loyalty_transactions').select('rule_results').where('id', '=', txn).executeTakeFirstOrThrow();
+      return row.rule_results === null ? null : (JSON.parse(row.rule_results) as { stage: string; incentives: { applied: boolean }[] });
+    };
+    // A passing dry run of a sale with nothing recorded writes nothing: PENDING and CLAIMED record theirs.
+    expect((await call('POST', `/loyalty/transaction/pos/validate/${txn}`, saleBody('S-10', lines, { serviceMode: 'DRIVE_THRU' }))).statusCode).toBe(200);
+    expect(await recorded()).toBeNull();
+    // A refusal is recorded, for the back office.
+    expect((await call('POST', `/loyalty/transaction/pos/validate/${txn}`, saleBody('S-10', lines, { serviceMode: 'Eatin' }))).statusCode).toBe(400);
+    expect(await recorded()).toMatchObject({ stage: 'validate', incentives: [{ applied: false }] });
+    // A passing dry run after it replaces the stale verdict.
+    expect((await call('POST', `/loyalty/transaction/pos/validate/${txn}`, saleBody('S-10', lines, { serviceMode: 'DRIVE_THRU' }))).statusCode).toBe(200);
+    expect(await recorded()).toMatchObject({ stage: 'validate', incentives: [{ applied: true }] });
+  });
+
   it('records an anonymous sale once, with a receipt code and a claim URL', async () => {
     const body = saleBody('U-1', [{ price: '8.25' }], { loyaltyId: undefined });
     const first = await call('POST', '/loyalty/transaction/pos', body);

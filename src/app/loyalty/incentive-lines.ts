@@ -1,5 +1,6 @@
 import type { Cart } from '../../domain/cart.ts';
 import { allPlus, type Incentive, primaryPlu } from '../../domain/incentive.ts';
+import { incentiveIndex } from '../../domain/incentive-index.ts';
 import { AppError } from '../../errors.ts';
 import type { SaleResult } from '../commands.ts';
 import { type ItemLineRedemption, redeemItemLines } from '../item-line-redemption.ts';
@@ -34,7 +35,12 @@ export function resolveIncentiveLines(
 ): { cart: Cart; incentiveLines: SaleResult['incentiveLines']; offered: string[] } {
   const incentiveLines: SaleResult['incentiveLines'] = [];
   const named = new Set<string>();
-  const ordered = [...selections.map((id) => incentives.get(id)).filter((i): i is Incentive => !!i), ...incentives.values()];
+  // Looked up by PLU, not scanned: the cost follows the cart, not the size of the catalogue.
+  const index = incentiveIndex(incentives);
+  const hasPlu = (c: Incentive, plu: string) => {
+    const config = c.vendorConfigs[vendor];
+    return config !== undefined && allPlus(config).includes(plu);
+  };
   const lines = cart.lines.map((line, i) => {
     let incentive: Incentive | undefined;
     if (line.incentiveId) {
@@ -45,12 +51,17 @@ export function resolveIncentiveLines(
         });
       }
     } else if (line.kind === 'reward' || line.kind === 'offer') {
-      incentive = ordered.find((c) => {
-        const config = c.vendorConfigs[vendor];
-        return config !== undefined && allPlus(config).includes(line.productId);
-      });
+      // Pre-selected incentives first, then the program's in order.
+      for (const id of selections) {
+        const selected = incentives.get(id);
+        if (selected && hasPlu(selected, line.productId)) {
+          incentive = selected;
+          break;
+        }
+      }
+      incentive ??= index.byVendorPlu(vendor, line.productId)[0];
       if (!incentive) {
-        const anyVendor = [...incentives.values()].filter((c) => Object.values(c.vendorConfigs).some((config) => allPlus(config).includes(line.productId)));
+        const anyVendor = index.byAnyPlu(line.productId);
         if (anyVendor.length === 1) incentive = anyVendor[0];
         else {
           const why = anyVendor.length > 1 ? `; ${anyVendor.length} incentives have it for other vendors (${anyVendor.map((c) => c.id).join(', ')})` : '';
