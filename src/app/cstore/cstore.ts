@@ -3,6 +3,7 @@ import type { CstoreDeps } from './deps.ts';
 import { EnrollmentService } from './enrollment.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
+import { PosSalesService } from './pos-sales.service.ts';
 import { SalesIntakeService } from './sales.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
 import { type SyncOptions, SyncService } from './sync.service.ts';
@@ -19,6 +20,8 @@ export class Cstore {
   readonly review: ReviewService;
   readonly delivery: DeliveryService;
   readonly sales: SalesIntakeService;
+  /** the c-store POS on the Loyalty API: sales in by POS key, validate for a c-store basket */
+  readonly posSales: PosSalesService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -27,6 +30,7 @@ export class Cstore {
     this.review = new ReviewService(deps);
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
+    this.posSales = new PosSalesService(deps, this.sales);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */
