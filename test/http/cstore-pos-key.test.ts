@@ -264,6 +264,17 @@ describe.each(ENGINES)('the c-store POS on the Loyalty API (%s)', (engine) => {
     expect(voided.lines.map((l) => [l.upc, Number(l.quantity), l.kind])).toEqual([[CAMEL_BLUE, -2, 'void']]);
   });
 
+  it('records a back-office void of a claimed sale as the POS void would', async () => {
+    const txn = await identify(FARHAN, 'C-3');
+    const claim = { ...body('C-3', [{ productId: MARLBORO, price: '9.49', name: 'Marlboro' }], { loyaltyId: FARHAN }), status: 'CLAIMED' };
+    expect((await pos('PUT', `/loyalty/transaction/pos/${txn}`, claim)).statusCode).toBe(200);
+    const voided = await admin('POST', `/admin/v1/programs/${programId}/transactions/${txn}/void`, { reason: 'customer returned it' });
+    expect(voided.statusCode, voided.body).toBe(200);
+    const { sales, lines } = await salesOf('C-3-void');
+    expect(sales).toHaveLength(1);
+    expect(lines.map((l) => [l.upc, Number(l.quantity)])).toEqual([[MARLBORO, -1]]);
+  });
+
   it('records nothing for a transaction voided before its claim (a second code scanned)', async () => {
     const txn = await identify(BEN, 'C-2');
     expect((await pos('PUT', `/loyalty/transaction/pos/${txn}/void`, {})).statusCode).toBe(200);

@@ -64,11 +64,12 @@ export class PosSalesService {
    * After a void: a sale the location recorded (CLAIMED or unclaimed before the void) is recorded
    * again with negative quantities under `{transactionId}-void`, at the time of the void. An open
    * transaction voided before its claim (a second code scanned) recorded nothing and records nothing.
+   * Called after a POS void and after a back-office void alike.
    */
-  async recordVoid(principal: PosPrincipal, loyaltyTransactionId: string): Promise<PosSaleOutcome> {
-    const txn = await loyaltySaleSource(this.db, principal.programId, loyaltyTransactionId.toLowerCase());
+  async recordVoid(programId: string, loyaltyTransactionId: string): Promise<PosSaleOutcome> {
+    const txn = await loyaltySaleSource(this.db, programId, loyaltyTransactionId.toLowerCase());
     if (!txn || txn.status !== 'VOIDED' || !txn.voided_at || (!txn.claimed_at && !txn.dedupe_key)) return { status: 'no-cstore-lines' };
-    const location = await locationOfStore(this.db, principal.programId, txn.store_id);
+    const location = await locationOfStore(this.db, programId, txn.store_id);
     if (!location) return { status: 'not-linked' };
     if (!(await findCstoreSale(this.db, location.id, txn.terminal, txn.pos_transaction_id))) return { status: 'no-cstore-lines' };
     const loyaltyId = txn.claimed_at ? txn.guest_id : null;

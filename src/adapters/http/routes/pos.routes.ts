@@ -220,7 +220,7 @@ export async function posRoutes(
   const voidHandler = async (request: FastifyRequest<{ Params: { loyaltyTransactionId: string } }>) => {
     const principal = principalOf(request);
     const answer = await loyalty.void(principal, request.params.loyaltyTransactionId);
-    await posSales?.recordVoid(principal, answer.transactionId);
+    await posSales?.recordVoid(principal.programId, answer.transactionId);
     return answer;
   };
   app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
