@@ -13,8 +13,8 @@ import { TOKEN_PREFIX } from '../lib/tokens.ts';
 
 /**
  * The demo c-store chain `quickstop`: three locations on Passport, Commander and an "other" POS,
- * three one-year Scan Data licenses of which two are assigned (to #102 and #103) and one waits
- * for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
+ * three one-year Scan Data licenses of which two are assigned (to #102 and #103, four weeks before
+ * the first start) and one waits for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
  * demo server runs in-process. Every location starts `off`. Ids and agent tokens are fixed or
  * derived, so docs/cstore.md can name them and every start prints the same (never do this for a
  * real chain). Seeding is idempotent.
@@ -54,6 +54,9 @@ const ASSIGNED_LICENSES = [
   { id: '0c570e00-0000-4000-8000-00000000f102', locationId: CSTORE_DEMO_LOCATIONS[1]!.id },
   { id: '0c570e00-0000-4000-8000-00000000f103', locationId: CSTORE_DEMO_LOCATIONS[2]!.id },
 ];
+
+/** How long before the first start the two assigned licenses were bought and assigned. */
+const LICENSED_DAYS_AGO = 28;
 
 export const demoAgentToken = (locationId: string): string => `${TOKEN_PREFIX.agent}demo_${sha256(`tillpoint-demo-agent|${locationId}`).slice(0, 32)}`;
 
@@ -100,10 +103,12 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
         };
         await insertLocation(trx, location, sha256(demoAgentToken(l.id)));
       }
-      const expires = addTerm(at, '1y');
+      // #102 and #103 were licensed four weeks ago, so the demo week (demo/cstore-sales-week.ts) ran under a license.
+      const licensedAt = new Date(now.getTime() - LICENSED_DAYS_AGO * 86_400_000).toISOString();
+      const expires = addTerm(licensedAt, '1y');
       await insertLicenses(trx, programId, '1y', [CSTORE_DEMO_FREE_LICENSE], at);
       for (const l of ASSIGNED_LICENSES) {
-        await insertAssignedLicense(trx, { id: l.id, programId, term: '1y', locationId: l.locationId, at, by: 'demo-seed', expiresAt: expires });
+        await insertAssignedLicense(trx, { id: l.id, programId, term: '1y', locationId: l.locationId, at: licensedAt, by: 'demo-seed', expiresAt: expires });
       }
     });
     await cstore.enrollments.put(

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSTORE_DEMO_FREE_LICENSE, CSTORE_DEMO_LOCATIONS, demoAgentToken, seedCstoreDemo } from '../../src/demo/cstore-seed.ts';
 import { summaryTable, syncMany, syncTargets } from '../../src/cli/cstore.commands.ts';
 import { ENGINES } from '../support/engines.ts';
-import { type CstoreHarness, cstoreHarness } from '../support/cstore.ts';
+import { BASE_DATE, type CstoreHarness, cstoreHarness } from '../support/cstore.ts';
+import { seedDemoSalesWeek } from '../../src/demo/cstore-sales-week.ts';
+import { startRjrSimulator } from '../../src/simulators/rjr/simulator.ts';
+
+// The harness's simulator (test/support/cstore.ts), moved to a past day for the demo week.
+const SIM = { seed: 'cstore-tests', outlets: 8, promotionsPerOutlet: 30, baseDate: BASE_DATE, changeRate: 0.2 };
 
 /** docs/cstore.md, step by step, against the seeded `quickstop` chain. */
 describe.each(ENGINES)('the c-store newcomer walkthrough on %s', (engine) => {
@@ -16,6 +21,12 @@ describe.each(ENGINES)('the c-store newcomer walkthrough on %s', (engine) => {
 
   it('seeds once, idempotently, and follows the simulator to another port', async () => {
     const first = await seedCstoreDemo(h.cstore, h.sim.url, h.clock.now);
+    // The demo week of sales at #102 and #103 leaves every location off, for the walkthrough below.
+    const week = await seedDemoSalesWeek(h.cstore, {
+      now: h.clock.now,
+      simulatorAt: (at) => startRjrSimulator({ ...SIM, day: Math.max(0, Math.floor((at.getTime() - Date.parse(`${BASE_DATE}T00:00:00Z`)) / 86_400_000)) }),
+    });
+    expect(week).toMatchObject({ seeded: true, week: { rjr: { start: '2026-11-23', end: '2026-11-29' } } });
     const again = await seedCstoreDemo(h.cstore, 'http://127.0.0.1:4999', h.clock.now);
     expect([first.created, again.created]).toEqual([true, false]);
     expect(again.info.locations.map((l) => [l.id, l.status])).toEqual(CSTORE_DEMO_LOCATIONS.map((l) => [l.id, 'off']));

@@ -6,12 +6,12 @@ import type { Cart } from '../../domain/cart.ts';
 import { cstoreBasket, type LineDiscount, lineDiscounts, tenderOf } from '../../domain/scandata/loyalty-basket.ts';
 import { type PosLineKind, type PosSaleInput, posSaleLines } from '../../domain/scandata/pos-sale.ts';
 import { PricingInputError, priceTransaction } from '../../domain/scandata/pricing.ts';
-import { pricingPromotion } from '../../domain/scandata/sale-line.ts';
 import type { LocalTime } from '../../domain/time.ts';
 import { AppError, invalidField } from '../../errors.ts';
 import type { PosPrincipal } from '../model.ts';
 import type { CstoreDeps } from './deps.ts';
 import type { Location } from './model.ts';
+import { pricingOfAccepted } from './promotion-history.ts';
 import type { RecordedSale, SalesIntakeService } from './sales.service.ts';
 
 /** What happened to a Loyalty-API sale on the c-store side. */
@@ -78,7 +78,8 @@ export class PosSalesService {
 
   /**
    * Validate for a c-store basket: null when the POS's store is not linked; else what to apply to
-   * each c-store line — the promotions accepted at the location now (its register's state), priced
+   * each c-store line — the promotions accepted at the location now (its register's state, which
+   * is the accepted history's latest step: promotion-history.ts), priced
    * by `priceTransaction` for the store-local date of `localTime` (x-user-datetime) or of now.
    */
   async discounts(
@@ -106,7 +107,7 @@ export class PosSalesService {
     );
     if (!mapped.ok) throw new AppError('ValidationError', mapped.message, { field: 'transactionDetails.order' });
     const lines = localTime ? mapped.lines.map((l) => ({ ...l, localDate: localTime.date })) : mapped.lines;
-    const promotions = (await registerEntries(this.db, location.id)).map((e) => pricingPromotion(e.promotion));
+    const promotions = (await registerEntries(this.db, location.id)).map((e) => pricingOfAccepted(e.promotion));
     try {
       return lineDiscounts(priceTransaction(lines, promotions).rows, basket.refs);
     } catch (e) {
