@@ -17,7 +17,7 @@ import { TOKEN_PREFIX } from '../lib/tokens.ts';
  * the first start) and one waits for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
  * demo server runs in-process. Every location starts `off`. Ids and agent tokens are fixed or
  * derived, so docs/cstore.md can name them and every start prints the same (never do this for a
- * real chain). Seeding is idempotent.
+ * real chain). Scan-data accounts: RJR (the enrollment's account number) and Altria. Seeding is idempotent.
  */
 export const CSTORE_DEMO_SLUG = 'quickstop';
 
@@ -65,6 +65,22 @@ export interface CstoreDemoInfo {
   simulatorUrl: string;
   freeLicenseId: string;
   locations: { id: string; name: string; posSystem: PosSystem; outletId: string; status: string; license: string; agentToken: string }[];
+}
+
+/** The demo's Altria account number (made up; the RJR one is the simulator chain's). */
+export const CSTORE_DEMO_ALTRIA_ACCOUNT = '9100042';
+
+/**
+ * The demo's scan-data accounts: RJR under the enrollment's account number and Altria, both
+ * with the licensed locations as outlets (added when missing, so an older demo database gets them).
+ */
+async function seedScanDataAccounts(cstore: Cstore, programId: string): Promise<void> {
+  const existing = new Set((await cstore.scanData.listAccounts(programId)).map((a) => a.manufacturer));
+  const common = { retailerName: 'QuickStop', submitterName: 'QuickStop Demo LLC' };
+  if (!existing.has('rjr'))
+    await cstore.scanData.createAccount(programId, { manufacturer: 'rjr', accountNumber: SIM_CHAIN_CLIENT.accountNumber, ...common }, SYSTEM_ACTOR);
+  if (!existing.has('altria'))
+    await cstore.scanData.createAccount(programId, { manufacturer: 'altria', accountNumber: CSTORE_DEMO_ALTRIA_ACCOUNT, ...common }, SYSTEM_ACTOR);
 }
 
 export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now = new Date()): Promise<{ created: boolean; info: CstoreDemoInfo }> {
@@ -129,6 +145,7 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
     if (current?.mode === 'chain' && current.baseUrl !== simulatorUrl)
       await cstore.enrollments.put(program.id, { mode: 'chain', baseUrl: simulatorUrl }, SYSTEM_ACTOR);
   }
+  await seedScanDataAccounts(cstore, program.id);
   const locations = await cstore.locations.list(program.id);
   return {
     created,

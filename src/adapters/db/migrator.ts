@@ -16,6 +16,7 @@ import * as rateLimits from './migrations/0013-rate-limits.ts';
 import * as loginEmail from './migrations/0014-login-email.ts';
 import * as promotionHistory from './migrations/0015-promotion-history.ts';
 import * as locationStore from './migrations/0016-location-store.ts';
+import * as scandataSubmissions from './migrations/0018-scandata-submissions.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-login-email': loginEmail,
   '0015-promotion-history': promotionHistory,
   '0016-location-store': locationStore,
+  '0018-scandata-submissions': scandataSubmissions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

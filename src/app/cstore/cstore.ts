@@ -5,6 +5,7 @@ import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
 import { PosSalesService } from './pos-sales.service.ts';
 import { SalesIntakeService } from './sales.service.ts';
+import { ScanDataService } from './scandata.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
 import { type SyncOptions, SyncService } from './sync.service.ts';
 
@@ -22,6 +23,7 @@ export class Cstore {
   readonly sales: SalesIntakeService;
   /** the c-store POS on the Loyalty API: sales in by POS key, validate for a c-store basket */
   readonly posSales: PosSalesService;
+  readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -31,6 +33,7 @@ export class Cstore {
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
     this.posSales = new PosSalesService(deps, this.sales);
+    this.scanData = new ScanDataService(deps);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */

@@ -6,6 +6,7 @@ import { cstoreEnrollmentsRoutes } from './enrollments.routes.ts';
 import { cstoreLicensesRoutes } from './licenses.routes.ts';
 import { cstoreLocationsRoutes } from './locations.routes.ts';
 import { cstoreRolloutRoutes } from './rollout.routes.ts';
+import { cstoreScanDataRoutes } from './scandata.routes.ts';
 import { cstoreSyncRoutes } from './sync.routes.ts';
 
 /**
@@ -13,7 +14,8 @@ import { cstoreSyncRoutes } from './sync.routes.ts';
  * Scan Data licenses, the RJR enrollment, sync, the Cash Register Updates Manager (pending
  * changes, Accept / Reject, register state) and update batches. Each route declares its
  * capability: reads need `read`; sync and re-send `support`; locations, licenses, review and
- * roll-out `manage`; credentials, agent tokens and outbox folders `own`.
+ * roll-out `manage`; credentials, agent tokens and outbox folders `own`. Scan-data accounts and
+ * weekly submissions: see `scandata.routes.ts`.
  */
 export const CSTORE_ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   cstoreLocationsRoutes,
@@ -23,4 +25,5 @@ export const CSTORE_ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   cstoreSyncRoutes,
   cstoreChangesRoutes,
   cstoreBatchesRoutes,
+  cstoreScanDataRoutes,
 ];
