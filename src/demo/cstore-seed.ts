@@ -113,6 +113,7 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
           registerStoreId: l.name.match(/#(\d+)/)?.[1] ?? null,
           registerIds: 'manufacturer',
           registerIdStart: 1,
+          storeId: null,
           createdAt: at,
           updatedAt: at,
         };

@@ -21,6 +21,7 @@ const location = (over: Partial<Location> = {}): Location => ({
   registerStoreId: null,
   registerIds: 'manufacturer',
   registerIdStart: 1,
+  storeId: null,
   createdAt: '2026-12-01T00:00:00.000Z',
   updatedAt: '2026-12-01T00:00:00.000Z',
   ...over,

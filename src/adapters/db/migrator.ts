@@ -15,6 +15,7 @@ import * as cstoreSales from './migrations/0012-cstore-sales.ts';
 import * as rateLimits from './migrations/0013-rate-limits.ts';
 import * as loginEmail from './migrations/0014-login-email.ts';
 import * as promotionHistory from './migrations/0015-promotion-history.ts';
+import * as locationStore from './migrations/0016-location-store.ts';
 import * as scandataSubmissions from './migrations/0018-scandata-submissions.ts';
 import * as saleLinesTime from './migrations/0019-sale-lines-time.ts';
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-rate-limits': rateLimits,
   '0014-login-email': loginEmail,
   '0015-promotion-history': promotionHistory,
+  '0016-location-store': locationStore,
   '0018-scandata-submissions': scandataSubmissions,
   '0019-sale-lines-time': saleLinesTime,
 };

@@ -297,6 +297,8 @@ export interface LocationTable {
   register_ids: RegisterIdMode;
   /** first number handed out in numeric mode */
   register_id_start: number;
+  /** the Loyalty-API store (stores.id) whose POS is this location's register; null = none (0016) */
+  store_id: string | null;
 }
 
 /** The number a register files one promotion (its mix-match and its item list) under, per location. */

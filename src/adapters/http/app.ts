@@ -176,7 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     version: opts.version,
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
   });
-  await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely, ...(opts.limiters ? { limiters: opts.limiters } : {}) });
+  await app.register(posRoutes, { loyalty: opts.loyalty, db: opts.db.kysely, cstore: opts.cstore, ...(opts.limiters ? { limiters: opts.limiters } : {}) });
   await app.register(guestRoutes, { ...opts, prefix: '/app/v1' });
   const guestRoot = opts.webRoot ? join(opts.webRoot, 'guest') : undefined;
   await app.register(receiptPageRoutes, { db: opts.db, ...(opts.guest?.clock ? { clock: opts.guest.clock } : {}), ...(guestRoot ? { guestRoot } : {}) });

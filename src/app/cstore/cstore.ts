@@ -3,6 +3,7 @@ import type { CstoreDeps } from './deps.ts';
 import { EnrollmentService } from './enrollment.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
+import { PosSalesService } from './pos-sales.service.ts';
 import { SalesIntakeService } from './sales.service.ts';
 import { ScanDataService } from './scandata.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
@@ -20,6 +21,8 @@ export class Cstore {
   readonly review: ReviewService;
   readonly delivery: DeliveryService;
   readonly sales: SalesIntakeService;
+  /** the c-store POS on the Loyalty API: sales in by POS key, validate for a c-store basket */
+  readonly posSales: PosSalesService;
   readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
@@ -29,6 +32,7 @@ export class Cstore {
     this.review = new ReviewService(deps);
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
+    this.posSales = new PosSalesService(deps, this.sales);
     this.scanData = new ScanDataService(deps);
   }
 

@@ -7,8 +7,10 @@ import {
   insertLocation,
   locationByAgentTokenHash,
   locationsOfProgram,
+  locationOfStore,
   updateLocations,
 } from '../../adapters/db/repositories/locations.repository.ts';
+import { findStoreRecord } from '../../adapters/db/repositories/stores.repository.ts';
 import { findEnrollment, setEnrollmentStatus } from '../../adapters/db/repositories/manufacturer-enrollments.repository.ts';
 import { writeAudit } from '../../adapters/db/repositories/outbox.repository.ts';
 import { pendingCount, pendingCountsOfProgram } from '../../adapters/db/repositories/promotion-changes.repository.ts';
@@ -21,11 +23,11 @@ import {
 } from '../../adapters/db/repositories/scan-data-licenses.repository.ts';
 import { hasSucceededRun, lastSyncs } from '../../adapters/db/repositories/sync-runs.repository.ts';
 import { batchTallies, hasBatches } from '../../adapters/db/repositories/update-batches.repository.ts';
-import { type Tx, inTransaction } from '../../adapters/db/tx.ts';
+import { type Tx, inTransaction, orConflict } from '../../adapters/db/tx.ts';
 import type { Manufacturer } from '../../domain/promotions/promotion.ts';
 import { isValidTimeZone } from '../../domain/time.ts';
 import { AppError } from '../../errors.ts';
-import { newId, sha256 } from '../../lib/ids.ts';
+import { newId, sha256, UUID as UUID_TEXT } from '../../lib/ids.ts';
 import { HH_MM } from './cstore.config.ts';
 import { type CstoreDeps, auditActor } from './deps.ts';
 import {
@@ -85,6 +87,8 @@ export interface LocationInput {
   registerStoreId?: string | null;
   registerIds?: RegisterIdMode;
   registerIdStart?: number;
+  /** the Loyalty-API store (its id) whose POS keys report this location's sales; null unlinks */
+  storeId?: string | null;
 }
 
 export type LocationPatch = Partial<LocationInput>;
@@ -175,6 +179,17 @@ export class LocationsService {
     if (!(await findProgram(this.db, programId))) throw new AppError('NotFound', 'No such program');
   }
 
+  /**
+   * A store the location may be linked to: one of the program's (else 400 naming storeId) and not
+   * linked to another location (else 409; the unique index catches a concurrent link too).
+   */
+  private async requireLinkableStore(programId: string, storeId: string, locationId: string | null): Promise<void> {
+    if (!(await findStoreRecord(this.db, programId, storeId)))
+      throw new AppError('ValidationError', `storeId ${storeId} is not a store of this program`, { field: 'storeId' });
+    const linked = await locationOfStore(this.db, programId, storeId);
+    if (linked && linked.id !== locationId) throw new AppError('Conflict', STORE_LINKED, { field: 'storeId', locationId: linked.id });
+  }
+
   /** The location row, or 404. */
   async row(locationId: string) {
     const row = await findLocationRow(this.db, locationId);
@@ -250,11 +265,13 @@ export class LocationsService {
       registerStoreId: v.registerStoreId ?? null,
       registerIds: v.registerIds ?? 'manufacturer',
       registerIdStart: v.registerIdStart ?? 1,
+      storeId: v.storeId ?? null,
       createdAt: now,
       updatedAt: now,
     };
+    if (location.storeId) await this.requireLinkableStore(programId, location.storeId, null);
     await inTransaction(this.db, async (trx) => {
-      await insertLocation(trx, location);
+      await orConflict(insertLocation(trx, location), STORE_LINKED, 'storeId');
       await writeAudit(
         trx,
         { program_id: programId, ...auditActor(actor), action: 'location.created', entity_type: 'location', entity_id: id, after: location, reason: null },
@@ -277,6 +294,10 @@ export class LocationsService {
     if (v.syncTime !== undefined) set.syncTime = v.syncTime;
     if (v.outboxDir !== undefined) set.outboxDir = v.outboxDir;
     if (v.registerStoreId !== undefined) set.registerStoreId = v.registerStoreId;
+    if (v.storeId !== undefined && v.storeId !== before.store_id) {
+      if (v.storeId !== null) await this.requireLinkableStore(before.program_id, v.storeId, locationId);
+      set.storeId = v.storeId;
+    }
     if (
       (v.registerIds !== undefined && v.registerIds !== before.register_ids) ||
       (v.registerIdStart !== undefined && v.registerIdStart !== before.register_id_start)
@@ -297,7 +318,7 @@ export class LocationsService {
       set.enrollmentError = null;
     }
     await inTransaction(this.db, async (trx) => {
-      await updateLocations(trx, locationId, set);
+      await orConflict(updateLocations(trx, locationId, set), STORE_LINKED, 'storeId');
       await writeAudit(
         trx,
         {
@@ -623,6 +644,8 @@ export class LocationsService {
   }
 }
 
+const STORE_LINKED = 'storeId is already linked to another location of this program';
+
 function validateLocation(input: LocationPatch, creating: boolean): LocationPatch {
   const bad = (field: string, message: string) => new AppError('ValidationError', `${field} ${message}`, { field });
   const text = (field: 'name' | 'address', v: unknown, max: number) => {
@@ -661,6 +684,11 @@ function validateLocation(input: LocationPatch, creating: boolean): LocationPatc
     if (input.registerStoreId !== null && (typeof input.registerStoreId !== 'string' || !REGISTER_STORE_ID.test(input.registerStoreId)))
       throw bad('registerStoreId', 'must be 1-20 letters, digits, dots, dashes or underscores (the store number the register knows)');
     out.registerStoreId = input.registerStoreId;
+  }
+  if (input.storeId !== undefined) {
+    if (input.storeId !== null && (typeof input.storeId !== 'string' || !UUID_TEXT.test(input.storeId)))
+      throw bad('storeId', "must be the id of one of the program's stores (GET /admin/v1/programs/{programId}/stores), or null to unlink");
+    out.storeId = input.storeId === null ? null : input.storeId.toLowerCase();
   }
   if (input.registerIds !== undefined) {
     if (!REGISTER_ID_MODES.includes(input.registerIds)) throw bad('registerIds', `must be one of ${REGISTER_ID_MODES.join(', ')}`);

@@ -38,6 +38,8 @@ export interface Location {
   /** how the register files promotions: the manufacturer's ids, or numbers from `registerIdStart` up */
   registerIds: RegisterIdMode;
   registerIdStart: number;
+  /** the Loyalty-API store (its id) whose POS keys report this location's sales; null = not linked */
+  storeId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -884,6 +884,11 @@ export interface paths {
                              * @example 101
                              */
                             registerStoreId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                             */
+                            storeId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -969,6 +974,11 @@ export interface paths {
                          * @example 101
                          */
                         registerStoreId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                         */
+                        storeId?: string | null;
                         /**
                          * @description store-local HH:MM
                          * @example 03:00
@@ -1084,6 +1094,11 @@ export interface paths {
                              * @example 101
                              */
                             registerStoreId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                             */
+                            storeId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -2190,6 +2205,11 @@ export interface paths {
                              * @example 101
                              */
                             registerStoreId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                             */
+                            storeId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -2977,6 +2997,11 @@ export interface paths {
                              * @example 101
                              */
                             registerStoreId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                             */
+                            storeId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -3056,6 +3081,11 @@ export interface paths {
                          * @example 101
                          */
                         registerStoreId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                         */
+                        storeId?: string | null;
                         /**
                          * @description store-local HH:MM
                          * @example 03:00
@@ -3171,6 +3201,11 @@ export interface paths {
                              * @example 101
                              */
                             registerStoreId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked
+                             */
+                            storeId: string | null;
                             /** @description null: the deployment default (TILLPOINT_SYNC_TIME, 03:00) */
                             syncTime: string | null;
                             timeZone: string;
@@ -12465,8 +12500,18 @@ export interface paths {
                             /** @description NCR only: one per pre-selected reward or offer (productId = benefit PLU), without orderReferenceId */
                             eligibleDiscounts?: {
                                 details: {
+                                    /** @description c-store validate only: quantity × unitAmount, minor units */
+                                    amount?: number;
+                                    /** @description c-store validate only: buydown | multipack | loyalty | coupon (a manufacturer promotion accepted at the location) */
+                                    discountType?: string;
                                     displayName: string;
+                                    /** @description c-store validate only: manufacturer | outlet — who pays the discount back */
+                                    funding?: string;
+                                    /** @description c-store validate only: units of the order line the discount applies to */
+                                    quantity?: number;
                                     type: string;
+                                    /** @description c-store validate only: discount per unit, minor units (50 = $0.50) */
+                                    unitAmount?: number;
                                 };
                                 orderReferenceId?: string;
                                 productId: string | null;
@@ -12828,11 +12873,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU) */
+                            /** @description NCR: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU). Validate of a store linked to a c-store location (any key vendor): also one per manufacturer or outlet discount to apply to a tobacco line (productId = its UPC, referenceId = manufacturer:promotion id, details.discountType/funding/quantity/unitAmount/amount). */
                             eligibleDiscounts?: {
                                 details: {
+                                    /** @description c-store validate only: quantity × unitAmount, minor units */
+                                    amount?: number;
+                                    /** @description c-store validate only: buydown | multipack | loyalty | coupon (a manufacturer promotion accepted at the location) */
+                                    discountType?: string;
                                     displayName: string;
+                                    /** @description c-store validate only: manufacturer | outlet — who pays the discount back */
+                                    funding?: string;
+                                    /** @description c-store validate only: units of the order line the discount applies to */
+                                    quantity?: number;
                                     type: string;
+                                    /** @description c-store validate only: discount per unit, minor units (50 = $0.50) */
+                                    unitAmount?: number;
                                 };
                                 orderReferenceId?: string;
                                 productId: string | null;
@@ -13256,11 +13311,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU) */
+                            /** @description NCR: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU). Validate of a store linked to a c-store location (any key vendor): also one per manufacturer or outlet discount to apply to a tobacco line (productId = its UPC, referenceId = manufacturer:promotion id, details.discountType/funding/quantity/unitAmount/amount). */
                             eligibleDiscounts?: {
                                 details: {
+                                    /** @description c-store validate only: quantity × unitAmount, minor units */
+                                    amount?: number;
+                                    /** @description c-store validate only: buydown | multipack | loyalty | coupon (a manufacturer promotion accepted at the location) */
+                                    discountType?: string;
                                     displayName: string;
+                                    /** @description c-store validate only: manufacturer | outlet — who pays the discount back */
+                                    funding?: string;
+                                    /** @description c-store validate only: units of the order line the discount applies to */
+                                    quantity?: number;
                                     type: string;
+                                    /** @description c-store validate only: discount per unit, minor units (50 = $0.50) */
+                                    unitAmount?: number;
                                 };
                                 orderReferenceId?: string;
                                 productId: string | null;

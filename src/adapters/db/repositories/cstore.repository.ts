@@ -32,6 +32,7 @@ export function toLocation(row: Selectable<LocationTable>): Location {
     registerStoreId: row.register_store_id,
     registerIds: row.register_ids,
     registerIdStart: row.register_id_start,
+    storeId: row.store_id ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

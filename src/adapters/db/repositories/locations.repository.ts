@@ -44,6 +44,7 @@ export async function insertLocation(db: Tx, loc: Location, agentTokenHash: stri
       register_store_id: loc.registerStoreId,
       register_ids: loc.registerIds,
       register_id_start: loc.registerIdStart,
+      store_id: loc.storeId,
     })
     .execute();
 }
@@ -62,6 +63,7 @@ export interface LocationChanges {
   registerStoreId?: string | null;
   registerIds?: RegisterIdMode;
   registerIdStart?: number;
+  storeId?: string | null;
   /** the manufacturer's refusal of the outlet and when; null clears it */
   enrollmentError?: { reason: string; at: string } | null;
   agentToken?: { hash: string; prefix: string };
@@ -83,6 +85,7 @@ export async function updateLocations(db: Tx, ids: string | readonly string[], c
   if (c.registerStoreId !== undefined) set.register_store_id = c.registerStoreId;
   if (c.registerIds !== undefined) set.register_ids = c.registerIds;
   if (c.registerIdStart !== undefined) set.register_id_start = c.registerIdStart;
+  if (c.storeId !== undefined) set.store_id = c.storeId;
   if (c.outletIds !== undefined) set.outlet_ids = JSON.stringify(c.outletIds);
   if (c.enrollmentError !== undefined) {
     set.enrollment_error = c.enrollmentError?.reason ?? null;
@@ -139,4 +142,21 @@ export async function syncingLocations(db: Tx, programId: string | null = null):
 export async function locationsByIds(db: Tx, ids: readonly string[]): Promise<SyncingLocation[]> {
   if (!ids.length) return [];
   return (await db.selectFrom('locations').select(['id', 'name', 'program_id', 'time_zone', 'sync_time']).where('id', 'in', ids).execute()).map(syncing);
+}
+
+/** The location a Loyalty-API store of the program is linked to (its POS is the location's register), if any. */
+export async function locationOfStore(db: Tx, programId: string, storeId: string): Promise<Location | undefined> {
+  const row = await db.selectFrom('locations').selectAll().where('program_id', '=', programId).where('store_id', '=', storeId).executeTakeFirst();
+  return row && toLocation(row);
+}
+
+/** The location linked to the store a POS names by its store number (`posVendor.storeId`), if any: one query. */
+export async function locationOfStoreNumber(db: Tx, programId: string, externalId: string): Promise<Location | undefined> {
+  const row = await db
+    .selectFrom('locations')
+    .selectAll()
+    .where('program_id', '=', programId)
+    .where('store_id', 'in', (q) => q.selectFrom('stores').select('id').where('program_id', '=', programId).where('external_id', '=', externalId))
+    .executeTakeFirst();
+  return row && toLocation(row);
 }

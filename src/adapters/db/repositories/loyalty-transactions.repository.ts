@@ -819,3 +819,18 @@ export async function identifiedByCode(db: Kysely<Database>, programId: string, 
     .executeTakeFirst();
   return otp !== undefined;
 }
+
+/** What a c-store location records of a loyalty transaction (cstore/pos-sales.service.ts): its store, POS ids, state and cart. */
+export type LoyaltySaleSource = Pick<
+  LoyaltyTransactionTable,
+  'id' | 'store_id' | 'status' | 'guest_id' | 'terminal' | 'pos_transaction_id' | 'cart' | 'dedupe_key' | 'created_at' | 'claimed_at' | 'voided_at'
+>;
+
+export async function loyaltySaleSource(db: Kysely<Database>, programId: string, id: string): Promise<LoyaltySaleSource | undefined> {
+  return db
+    .selectFrom('loyalty_transactions')
+    .select(['id', 'store_id', 'status', 'guest_id', 'terminal', 'pos_transaction_id', 'cart', 'dedupe_key', 'created_at', 'claimed_at', 'voided_at'])
+    .where('program_id', '=', programId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

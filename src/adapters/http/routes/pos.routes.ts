@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SaleCommand } from '../../../app/commands.ts';
+import type { Cstore } from '../../../app/cstore/cstore.ts';
 import type { LoyaltyService } from '../../../app/loyalty.service.ts';
 import type { PosPrincipal } from '../../../app/model.ts';
 import { buildCart, CartError } from '../../../domain/cart.ts';
@@ -7,6 +8,7 @@ import { minorDigits } from '../../../domain/money.ts';
 import { normalizeServiceMode } from '../../../domain/service-mode.ts';
 import { AppError, invalidField } from '../../../errors.ts';
 import { canonicalJson, sha256 } from '../../../lib/ids.ts';
+import { withCstoreDiscounts } from '../../pos/cstore-discounts.ts';
 import { selectDialect } from '../../pos/index.ts';
 import { apiKeyAuthenticator } from '../auth.ts';
 import { localTime, SECURITY } from '../headers.ts';
@@ -84,8 +86,13 @@ export function toSaleCommand(
 }
 
 /** Loyalty API v1: the routes POS and kiosk vendors call. */
-export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService; db: Kysely<Database>; limiters?: LimiterFactory }): Promise<void> {
+export async function posRoutes(
+  app: FastifyInstance,
+  opts: { loyalty: LoyaltyService; db: Kysely<Database>; limiters?: LimiterFactory; cstore?: Cstore },
+): Promise<void> {
   const { loyalty } = opts;
+  // A store linked to a c-store location is that location's register too (docs/scan-data.md).
+  const posSales = opts.cstore?.posSales;
   app.addHook('onRequest', apiKeyAuthenticator(opts.db));
 
   app.post<{ Body: IdentifyBodyT }>(
@@ -139,7 +146,10 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
       const principal = principalOf(request);
       const cmd = toSaleCommand(request, request.body, principal, 'VALIDATE');
       const dialect = selectDialect(principal);
-      return dialect.renderSale(await loyalty.validate(principal, request.params.loyaltyTransactionId, cmd), 'VALIDATE');
+      const result = await loyalty.validate(principal, request.params.loyaltyTransactionId, cmd);
+      const answer = dialect.renderSale(result, 'VALIDATE');
+      const discounts = await posSales?.discounts(principal, cmd.pos.storeId, cmd.cart, result.loyaltyId, cmd.localTime);
+      return discounts ? withCstoreDiscounts(answer, discounts) : answer;
     },
   );
 
@@ -170,7 +180,10 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
       const status = request.body.status;
       const cmd = toSaleCommand(request, request.body, principal, status);
       const dialect = selectDialect(principal);
-      return loyalty.update(principal, request.params.loyaltyTransactionId, cmd, (r) => dialect.renderSale(r, status));
+      const answer = await loyalty.update(principal, request.params.loyaltyTransactionId, cmd, (r) => dialect.renderSale(r, status));
+      // After the claim (a retry too: recording is idempotent), so no retry leaves it half done.
+      if (status === 'CLAIMED') await posSales?.recordSale(principal, request.params.loyaltyTransactionId, cmd.pos.storeId, request.body.created);
+      return answer;
     },
   );
 
@@ -190,7 +203,9 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
       const principal = principalOf(request);
       const cmd = toSaleCommand(request, request.body, principal, 'CLAIMED');
       const dialect = selectDialect(principal);
-      return dialect.renderUnclaimed(await loyalty.unclaimed(principal, cmd));
+      const result = await loyalty.unclaimed(principal, cmd);
+      await posSales?.recordSale(principal, result.transactionId, cmd.pos.storeId, request.body.created);
+      return dialect.renderUnclaimed(result);
     },
   );
 
@@ -202,8 +217,12 @@ export async function posRoutes(app: FastifyInstance, opts: { loyalty: LoyaltySe
     params: TransactionIdParams,
     response: { 200: VoidResponse, ...COMMON_ERRORS, ...errors({ 404: 'TransactionNotFoundError' }) },
   };
-  const voidHandler = async (request: FastifyRequest<{ Params: { loyaltyTransactionId: string } }>) =>
-    loyalty.void(principalOf(request), request.params.loyaltyTransactionId);
+  const voidHandler = async (request: FastifyRequest<{ Params: { loyaltyTransactionId: string } }>) => {
+    const principal = principalOf(request);
+    const answer = await loyalty.void(principal, request.params.loyaltyTransactionId);
+    await posSales?.recordVoid(principal.programId, answer.transactionId);
+    return answer;
+  };
   app.put('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: voidSchema }, voidHandler);
   app.post('/loyalty/transaction/pos/:loyaltyTransactionId/void', { schema: { ...voidSchema, summary: `${voidSchema.summary} (POST alias)` } }, voidHandler);
   posPromoCodeRoute(app, opts.db, principalOf, opts.limiters);

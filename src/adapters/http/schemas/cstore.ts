@@ -73,6 +73,12 @@ export const LastSyncSchema = Type.Object(
   { description: 'the newest sync run of the location' },
 );
 
+const LinkedStoreId = Type.String({
+  format: 'uuid',
+  description:
+    "the Loyalty-API store (its id, GET /admin/v1/programs/{programId}/stores) whose POS is this location's register: its POS keys' sales are recorded as c-store sales here and its validate calls price tobacco lines with this location's accepted promotions (docs/scan-data.md); one location per store; null = not linked",
+});
+
 export const LocationSchema = Type.Object({
   id: Type.String(),
   programId: Type.String(),
@@ -90,6 +96,7 @@ export const LocationSchema = Type.Object({
   registerStoreId: Nullable(RegisterStoreId),
   registerIds: RegisterIdMode,
   registerIdStart: RegisterIdStart,
+  storeId: Nullable(LinkedStoreId),
   createdAt: IsoTime,
   updatedAt: IsoTime,
   license: Nullable(LicenseSchema),
@@ -113,6 +120,7 @@ export const LocationBody = Type.Object(
     registerStoreId: Type.Optional(Nullable(RegisterStoreId)),
     registerIds: Type.Optional(RegisterIdMode),
     registerIdStart: Type.Optional(RegisterIdStart),
+    storeId: Type.Optional(Nullable(LinkedStoreId)),
   },
   { additionalProperties: false },
 );

@@ -154,7 +154,18 @@ const Presentation = Type.Object(
 );
 
 const EligibleDiscount = Type.Object({
-  details: Type.Object({ displayName: Type.String(), type: Type.String() }),
+  details: Type.Object({
+    displayName: Type.String(),
+    type: Type.String(),
+    // A store linked to a c-store location: what its validate answers for each tobacco line (docs/loyalty-api.md).
+    discountType: Type.Optional(
+      Type.String({ description: 'c-store validate only: buydown | multipack | loyalty | coupon (a manufacturer promotion accepted at the location)' }),
+    ),
+    funding: Type.Optional(Type.String({ description: 'c-store validate only: manufacturer | outlet — who pays the discount back' })),
+    quantity: Type.Optional(Type.Integer({ description: 'c-store validate only: units of the order line the discount applies to' })),
+    unitAmount: Type.Optional(Type.Integer({ description: 'c-store validate only: discount per unit, minor units (50 = $0.50)' })),
+    amount: Type.Optional(Type.Integer({ description: 'c-store validate only: quantity × unitAmount, minor units' })),
+  }),
   orderReferenceId: Type.Optional(Type.String()),
   productId: Type.Union([Type.String(), Type.Null()]),
   referenceId: Type.String({ description: 'loyalty incentive id' }),
@@ -196,7 +207,8 @@ export const SaleResponse = Type.Object({
   presentation: Type.Optional(Type.Ref(Presentation)),
   eligibleDiscounts: Type.Optional(
     Type.Array(EligibleDiscount, {
-      description: 'NCR only: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU)',
+      description:
+        'NCR: one per applied incentive; orderReferenceId is the referenceId of the order line to discount (benefit or upsize PLU). Validate of a store linked to a c-store location (any key vendor): also one per manufacturer or outlet discount to apply to a tobacco line (productId = its UPC, referenceId = manufacturer:promotion id, details.discountType/funding/quantity/unitAmount/amount).',
     }),
   ),
 });

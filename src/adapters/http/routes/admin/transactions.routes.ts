@@ -91,7 +91,10 @@ export async function transactionsRoutes(fastify: FastifyInstance, opts: AdminPl
     },
     async (request) => {
       const body = request.body as { reason?: string } | undefined;
-      return voidTransactionAs(contextOf(request, opts.db), opts.loyalty, request.params.programId, request.params.transactionId, body?.reason);
+      const voided = await voidTransactionAs(contextOf(request, opts.db), opts.loyalty, request.params.programId, request.params.transactionId, body?.reason);
+      // A sale of a store linked to a c-store location leaves the weekly scan data too (docs/scan-data.md).
+      await opts.cstore.posSales.recordVoid(request.params.programId, voided.id);
+      return voided;
     },
   );
 }
