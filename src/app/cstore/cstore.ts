@@ -1,6 +1,7 @@
 import { DeliveryService } from './delivery.service.ts';
 import type { CstoreDeps } from './deps.ts';
 import { EnrollmentService } from './enrollment.service.ts';
+import { JournalImportService } from './journal-import.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
 import { SalesIntakeService } from './sales.service.ts';
@@ -19,6 +20,7 @@ export class Cstore {
   readonly review: ReviewService;
   readonly delivery: DeliveryService;
   readonly sales: SalesIntakeService;
+  readonly journal: JournalImportService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -27,6 +29,7 @@ export class Cstore {
     this.review = new ReviewService(deps);
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
+    this.journal = new JournalImportService(deps);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */
