@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'rules-eval': async () => (await import('./rules-eval.bench.ts')).main(),
   expiry: async () => (await import('./expiry.bench.ts')).main(),
   scandata: async () => (await import('./scandata.bench.ts')).main(),
+  'scandata-import': async () => (await import('./scandata-import.bench.ts')).main(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
