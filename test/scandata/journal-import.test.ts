@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saleLinesOfWeek } from '../../src/adapters/db/repositories/cstore-sales.repository.ts';
+import { limited } from '../../src/adapters/http/routes/admin/cstore/sales-journal.routes.ts';
 import { JOURNAL_FORMATS } from '../../src/adapters/scandata/journal/formats.ts';
 import type { JournalImportOptions } from '../../src/app/cstore/journal-import.service.ts';
 import type { JournalSource } from '../../src/app/ports/journal-reader.ts';
@@ -158,6 +159,23 @@ describe.each(ENGINES)('POS journal import on %s', (engine) => {
     expect(s.baskets).toEqual({ imported: baskets, replayed: 0, rejected: 0 });
     expect(s.lines.imported).toBe(20_000);
     expect(storedWhileReading).toBeGreaterThan(1_000);
+  });
+});
+
+describe('an uploaded journal over the limit', () => {
+  it('fails with 413 PayloadTooLarge while streaming, for CSV and NAXML alike (not a reject of the file)', async () => {
+    for (const [format, text] of [
+      ['csv', CSV],
+      ['naxml', XML],
+    ] as const) {
+      const items = JOURNAL_FORMATS.get(format)!.read(limited(chunks(text) as AsyncIterable<Buffer>, 1_000));
+      const read = async () => {
+        let n = 0;
+        for await (const item of items) n += item.kind === 'basket' ? 1 : 0;
+        return n;
+      };
+      await expect(read()).rejects.toMatchObject({ code: 'PayloadTooLarge' });
+    }
   });
 });
 

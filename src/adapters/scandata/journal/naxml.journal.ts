@@ -245,20 +245,31 @@ export async function* readNaxmlJournal(source: JournalSource): AsyncGenerator<J
   });
 
   const decoder = new TextDecoder('utf-8');
-  try {
-    for await (const chunk of source) {
-      parser.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-      yield* out.splice(0);
+  // Only the parser's errors are the file's fault; the source's (a body over its limit) go to the caller.
+  const feed = (text: string, end = false): JournalItem | null => {
+    try {
+      parser.write(text);
+      if (end) parser.close();
+      return null;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        kind: 'reject',
+        row: parser.line,
+        transactionId: null,
+        reason: `XML is not well-formed, the rest of the file is not read: ${message}`,
+        lines: 0,
+      };
     }
-    parser.write(decoder.decode());
-    parser.close();
-  } catch (e) {
+  };
+  for await (const chunk of source) {
+    const broken = feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     yield* out.splice(0);
-    const message = e instanceof Error ? e.message : String(e);
-    yield { kind: 'reject', row: parser.line, transactionId: null, reason: `XML is not well-formed, the rest of the file is not read: ${message}`, lines: 0 };
-    return;
+    if (broken) return yield broken;
   }
+  const broken = feed(decoder.decode(), true);
   yield* out.splice(0);
+  if (broken) yield broken;
 }
 
 export const naxmlJournal: JournalFormat = {

@@ -12,7 +12,7 @@ export const JOURNAL_UPLOAD_MAX_BYTES = 32 * 1024 * 1024;
 const JOURNAL_MEDIA_TYPES = ['text/csv', 'application/xml', 'text/xml', 'application/octet-stream'];
 
 /** The request body, counted: past `limit` bytes it fails with 413 (a chunked body has no length up front). */
-async function* limited(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
+export async function* limited(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
   let bytes = 0;
   for await (const chunk of body) {
     bytes += chunk.length;
