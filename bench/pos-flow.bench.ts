@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
@@ -39,19 +39,28 @@ import { table, writeResults } from './support.ts';
  * total after its warm-up. The server's CPU time per sale is read from /proc: steadier than
  * sales/s when the machine is busy.
  *
+ * BENCH_WORKERS (e.g. `1,2`) runs PostgreSQL once per figure with `tillpoint serve --workers N`
+ * (node:cluster, issue 13 item 2): sales/s, p99 and the CPU per sale summed over the primary and all
+ * its worker processes (found through /proc as the primary's children). Unset, PostgreSQL runs one
+ * plain `serve` as before; SQLite is always one process (it refuses more).
+ *
  * Environment: BENCH_ENGINES (sqlite,postgres), BENCH_DIALECTS (generic,ncr,winrest),
  * BENCH_SECONDS per dialect (10), BENCH_ROUNDS (2), BENCH_WARMUP_SECONDS per dialect (2),
  * BENCH_BASELINE_SECONDS (10; 0 skips the baseline), BENCH_CONNECTIONS (50), BENCH_SQLITE_SYNCHRONOUS
  * (the server's TILLPOINT_SQLITE_SYNCHRONOUS; a list such as `full,normal` runs SQLite once per
  * mode; default full, the server's default), BENCH_NODE_ARGS
- * (for the server, e.g. --cpu-prof), BENCH_CODES per dialect (12000), BENCH_NO_RESULTS (print only,
- * write no results file).
+ * (for the server, e.g. --cpu-prof), BENCH_CODES per dialect (12000), BENCH_WORKERS (PostgreSQL:
+ * a list of worker counts, see above), BENCH_NO_RESULTS (print only, write no results file).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 10);
+/** PostgreSQL's `--workers` axis; null: one plain `serve` */
+const WORKERS: number[] | null = process.env.BENCH_WORKERS?.split(',').map((w) => Number(w.trim())) ?? null;
+if (WORKERS?.some((w) => !Number.isInteger(w) || w < 1))
+  throw new Error(`BENCH_WORKERS: whole numbers ≥ 1, comma-separated (got "${process.env.BENCH_WORKERS}")`);
 const GUESTS = 5_000;
 /** One-time codes per dialect for the reward sales (one in four); a sale finding none left is an ordinary sale. */
 const CODES = Number(process.env.BENCH_CODES ?? 12_000);
@@ -79,7 +88,7 @@ interface DialectFigures {
   sales: number;
   /** sales that redeemed a reward */
   rewardSales: number;
-  /** server process CPU time (user + system) per sale, ms: steadier than sales/s on a busy machine (Linux only) */
+  /** server CPU time (user + system; with --workers, the primary's and every worker's) per sale, ms: steadier than sales/s on a busy machine (Linux only) */
   serverCpuMsPerSale: number | null;
   latencyMs: Record<Call, Latency>;
 }
@@ -88,6 +97,8 @@ interface EngineFigures {
   engine: string;
   /** SQLite's synchronous mode of the server (null on PostgreSQL) */
   sqliteSynchronous: string | null;
+  /** `serve --workers N` (BENCH_WORKERS); null: one plain `serve` */
+  workers: number | null;
   /** the machine's load average (1, 5, 15 min) when this engine's run started and ended */
   loadAverage: { start: number[]; end: number[] };
   /** The generic dialect's figures at the top level, as before dialects were measured. */
@@ -240,9 +251,10 @@ async function prepareDatabase(engine: 'sqlite' | 'postgres', dialects: readonly
   return { url, guests, codes, stores, keys, cleanup };
 }
 
-async function startServer(url: string, env: Record<string, string> = {}): Promise<{ base: string; child: ChildProcess }> {
+async function startServer(url: string, env: Record<string, string> = {}, workers: number | null = null): Promise<{ base: string; child: ChildProcess }> {
   const bin = new URL('../bin/tillpoint.mjs', import.meta.url).pathname;
-  return startProcess([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), bin, 'serve', '--port', '0', '--database', url], env);
+  const args = [bin, 'serve', '--port', '0', '--database', url, ...(workers === null ? [] : ['--workers', String(workers)])];
+  return startProcess([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...args], env);
 }
 
 /** bench/bare-server.mjs, plain JavaScript like the compiled server, with the same Node. */
@@ -483,13 +495,34 @@ async function baseline(base: string, path = '/healthz'): Promise<{ perSec: numb
   return { perSec: result.requests.average, latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max } };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+/** The fields of /proc/<pid>/stat after the command name (stat(5) from field 3, `state`). */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU seconds (user + system) the server has used so far, from /proc (Linux); null elsewhere. With
+ * `--workers` the server is the cluster's primary and its forked workers: their sum (a worker the
+ * primary restarted between two readings would spoil it; the bench reports errors then anyway).
+ */
 function cpuSeconds(pid: number | undefined): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pids = [String(pid)];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // ppid is field 4 of stat(5)
+        if (statFields(entry)[1] === String(pid)) pids.push(entry);
+      } catch {
+        // a process that ended while /proc was read
+      }
+    }
     // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return pids.reduce((sum, p) => {
+      const fields = statFields(p);
+      return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+    }, 0);
   } catch {
     return null;
   }
@@ -499,12 +532,17 @@ const ms = (h: RecordableHistogram, p: number) => Math.round((p === 100 ? h.max 
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-async function benchEngine(engineName: 'sqlite' | 'postgres', dialects: readonly Dialect[], synchronous: string | null): Promise<EngineFigures> {
-  const engine = synchronous ? `${engineName} (synchronous=${synchronous})` : engineName;
+async function benchEngine(
+  engineName: 'sqlite' | 'postgres',
+  dialects: readonly Dialect[],
+  synchronous: string | null,
+  workers: number | null = null,
+): Promise<EngineFigures> {
+  const engine = synchronous ? `${engineName} (synchronous=${synchronous})` : workers === null ? engineName : `${engineName} (workers=${workers})`;
   const loadAtStart = load();
   process.stdout.write(`[${engine}] preparing ${GUESTS} guests… (load average ${loadAtStart.join(' ')})\n`);
   const prep = await prepareDatabase(engineName, dialects);
-  const { base, child } = await startServer(prep.url, synchronous ? { TILLPOINT_SQLITE_SYNCHRONOUS: synchronous } : {});
+  const { base, child } = await startServer(prep.url, synchronous ? { TILLPOINT_SQLITE_SYNCHRONOUS: synchronous } : {}, workers);
   const build = builders(prep);
   try {
     const hists = new Map(dialects.map((d) => [d, Object.fromEntries(CALLS.map((c) => [c, createHistogram()])) as Record<Call, RecordableHistogram>]));
@@ -562,6 +600,7 @@ async function benchEngine(engineName: 'sqlite' | 'postgres', dialects: readonly
     return {
       engine,
       sqliteSynchronous: synchronous,
+      workers,
       loadAverage: { start: loadAtStart, end: load() },
       salesPerSec: generic?.salesPerSec ?? null,
       posCallsPerSec: generic?.posCallsPerSec ?? null,
@@ -588,11 +627,17 @@ export async function main(): Promise<EngineFigures[]> {
   const figures: EngineFigures[] = [];
   for (const e of engines) {
     if (e === 'sqlite') for (const m of modes) figures.push(await benchEngine(e, dialects, m));
-    else figures.push(await benchEngine(e, dialects, null));
+    else for (const w of WORKERS ?? [null]) figures.push(await benchEngine(e, dialects, null, w));
   }
   const dash = (v: number | null) => (v === null ? '–' : v);
   const md = [
     `Complete sales (identify → validate → PENDING → CLAIMED; every 4th redeems a reward) at ${CONNECTIONS} connections, per POS dialect: ${SECONDS} s each after a ${WARMUP_SECONDS} s warm-up, in ${ROUNDS} alternating round(s); load generator and server on the same machine. Server log level warn. Reward sales identify by one-time code (the reward pre-selected), the others by loyalty id; 1,000 stores.`,
+    ...(WORKERS
+      ? [
+          '',
+          `PostgreSQL with \`serve --workers N\` for N = ${WORKERS.join(', ')} (engine column): server CPU per sale is the sum over the cluster's primary and its workers.`,
+        ]
+      : []),
     '',
     table(
       [

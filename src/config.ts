@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from './adapters/db/database.ts';
@@ -112,6 +113,19 @@ export const ENV_SCHEMA = Type.Object({
     description: 'store-local time of the daily promotion sync',
   }),
   TILLPOINT_SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'locations synced at once per process' }),
+  TILLPOINT_SCANDATA_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      defaultText: '`scandata/` beside the SQLite file, else `./data/scandata`',
+      description: 'where generated scan-data files are kept; several processes (PostgreSQL) need one shared volume, mounted at the same path',
+    }),
+  ),
+  TILLPOINT_SCANDATA_HOLD_PERCENT: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 50,
+    description: 'a scan-data week with fewer transactions than this % of the trailing 4-week median is held for review (0: off)',
+  }),
   TILLPOINT_SCHEDULER: oneOf(['on', 'off'] as const, '`off`: this process runs no scheduled job (daily sync, points expiry)', {
     default: 'on',
     caseless: true,
@@ -185,6 +199,8 @@ export interface Config {
     simulatorPort: number;
   };
   sync: { defaultTime: string; concurrency: number };
+  /** scan-data submissions: the files' directory and the hold rule's threshold */
+  scanData: { dir: string; holdPercent: number };
   scheduler: { enabled: boolean; pgBossSchema: string | null };
   /** OpenTelemetry: off (null endpoint) unless a collector is configured */
   tracing: { endpoint: string | null; serviceName: string };
@@ -320,11 +336,18 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
       simulatorPort: e.TILLPOINT_RJR_SIMULATOR_PORT,
     },
     sync: { defaultTime: e.TILLPOINT_SYNC_TIME, concurrency: e.TILLPOINT_SYNC_CONCURRENCY },
+    scanData: { dir: e.TILLPOINT_SCANDATA_DIR ?? defaultScanDataDir(e.TILLPOINT_DATABASE_URL), holdPercent: e.TILLPOINT_SCANDATA_HOLD_PERCENT },
     scheduler: { enabled: e.TILLPOINT_SCHEDULER === 'on', pgBossSchema: e.TILLPOINT_PGBOSS_SCHEMA ?? null },
     tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: e.OTEL_SERVICE_NAME },
     limitsStore: e.TILLPOINT_LIMITS_STORE,
     redisUrl: e.TILLPOINT_REDIS_URL ?? null,
   };
+}
+
+/** `scandata/` beside an SQLite file; `./data/scandata` for PostgreSQL (or `:memory:`). */
+export function defaultScanDataDir(databaseUrl: string): string {
+  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : '';
+  return file && file !== ':memory:' ? join(dirname(file), 'scandata') : join('data', 'scandata');
 }
 
 /** `TILLPOINT_SQLITE_SYNCHRONOUS`: `full` (default) or `normal`, any case; anything else stops the start. */

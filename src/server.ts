@@ -23,6 +23,7 @@ import { cryptoRandomIndex } from './lib/ids.ts';
 import { loadSecretKey, type SecretKey } from './lib/secret-key.ts';
 import { VERSION } from './version.ts';
 import { renderBatch } from './adapters/pricebook/batch-render.ts';
+import { scanDataPlugins } from './adapters/scandata/file-store.ts';
 
 /**
  * The composition root: the one place that builds Tillpoint's services from the validated
@@ -100,6 +101,8 @@ export function cstoreConfigOf(config: Config, key: SecretKey = loadSecretKey({ 
     rjrBaseUrl: config.rjr.baseUrl,
     defaultSyncTime: config.sync.defaultTime,
     syncConcurrency: config.sync.concurrency,
+    scanDataDir: config.scanData.dir,
+    scanDataHoldPercent: config.scanData.holdPercent,
   };
 }
 
@@ -120,6 +123,7 @@ export function createCstore(db: Db, config: Config = loadConfig({}, {}), overri
     connectorFor: overrides.connectorFor ?? rjrConnectorFactory(config.rjr, log),
     log,
     renderBatch: overrides.renderBatch ?? renderBatch,
+    scanData: overrides.scanData ?? scanDataPlugins(overrides.config?.scanDataDir ?? config.scanData.dir),
   });
 }
 

@@ -12,6 +12,7 @@ import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { loadConfig } from '../config.ts';
 import { type CstoreDemoInfo, seedCstoreDemo } from '../demo/cstore-seed.ts';
+import { seedDemoSalesWeek } from '../demo/cstore-sales-week.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../demo/seed.ts';
 import { AppError } from '../errors.ts';
 import { createCstore, type Runtime } from '../server.ts';
@@ -221,8 +222,10 @@ export function registerCstoreCommands(program: Command): void {
 const DEMO_SIM_EPOCH = '2026-01-01';
 const daysSinceEpoch = (now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(`${DEMO_SIM_EPOCH}T00:00:00Z`)) / 86_400_000));
 
+const DEMO_SIM = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH };
+
 async function startDemoSimulator(port: number): Promise<RjrSimulator> {
-  const opts = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH, day: daysSinceEpoch(new Date()) };
+  const opts = { ...DEMO_SIM, day: daysSinceEpoch(new Date()) };
   try {
     return await startRjrSimulator({ ...opts, port });
   } catch (e) {
@@ -244,8 +247,22 @@ export interface CstoreDemo {
 export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo> {
   const sim = await startDemoSimulator(runtime.config.rjr.simulatorPort);
   const timer = setInterval(() => sim.setDay(daysSinceEpoch(new Date())), 60_000).unref();
-  const info = (await seedCstoreDemo(runtime.cstore, sim.url)).info;
+  const now = new Date();
+  const info = (await seedCstoreDemo(runtime.cstore, sim.url, now)).info;
+  // The demo week of sales: the feed of a past day comes from a second simulator on that day.
+  // A failure here leaves the demo without its week of sales, not without a server.
+  const week = await seedDemoSalesWeek(runtime.cstore, {
+    now,
+    simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }),
+  }).catch((e: unknown) => {
+    process.stderr.write(`demo week of c-store sales not seeded: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  });
   printCstoreDemo(info, opts.baseUrl);
+  if (week && (week.seeded || week.transactions > 0))
+    process.stdout.write(
+      `  demo week of c-store sales at #102 and #103: ${week.transactions} transactions, RJR week ${week.week.rjr.start}…${week.week.rjr.end}, Altria week ${week.week.altria.start}…${week.week.altria.end}\n\n`,
+    );
   return {
     info,
     async close() {

@@ -10,10 +10,11 @@ import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { locationsByIds } from '../adapters/db/repositories/locations.repository.ts';
 import { JOURNAL_FORMATS } from '../adapters/scandata/journal/formats.ts';
 import type { ImportReject, JournalImportSummary } from '../app/cstore/journal-import.service.ts';
+import { SCAN_DATA_MANUFACTURERS } from '../app/cstore/scandata.service.ts';
 import { silentLogger } from '../app/ports/logger.ts';
 import { loadConfig } from '../config.ts';
-import { createCstore } from '../server.ts';
 import { isDate } from '../domain/calendar.ts';
+import { createCstore } from '../server.ts';
 import { SCAN_DATA_FORMATS } from '../adapters/scandata/formats.ts';
 import { fileLines, type ValidationReport } from '../adapters/scandata/validation.ts';
 import { AppError } from '../errors.ts';
@@ -25,6 +26,7 @@ import { AppError } from '../errors.ts';
  * @example
  * npx tillpoint scandata validate 700123_20261207_0930_Main_St.txt --format rjr --week 2026-11-30
  * npx tillpoint scandata validate altria.txt --format altria --json
+ * npx tillpoint scandata generate --manufacturer rjr --week 2026-11-30 --out ./out
  * npx tillpoint scandata import journal.csv --format csv --rejects rejects.csv
  */
 
@@ -159,5 +161,65 @@ export function registerScandataCommands(program: Command): void {
       });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : violationTable(report));
       if (!report.ok) process.exitCode = 1;
+    });
+
+  scandata
+    .command('generate')
+    .description(
+      "generate the week's file of every account of a manufacturer (or one): sales priced with the promotions accepted at sale time, validated; prints each file's path, exit code 1 when one fails validation",
+    )
+    .addOption(new Option('--manufacturer <m>', 'whose files').choices([...SCAN_DATA_MANUFACTURERS]).makeOptionMandatory())
+    .requiredOption('--week <date>', 'any date of the week, YYYY-MM-DD (RJR Monday–Sunday, Altria Sunday–Saturday)')
+    .option('--account <number>', 'only the account with this number')
+    .option('--out <dir>', 'write the files here (default: TILLPOINT_SCANDATA_DIR, where the admin API downloads them from)')
+    .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)'))
+    .action(async (opts: { manufacturer: string; week: string; account?: string; out?: string; database?: string }) => {
+      if (!isDate(opts.week)) throw new AppError('ValidationError', `--week "${opts.week}" is not a date YYYY-MM-DD`);
+      const config = loadConfig(opts);
+      const db = createDb(config.databaseUrl);
+      try {
+        await migrateToLatest(db);
+        const cstore = createCstore(db, config);
+        const accounts = await cstore.scanData.accountsFor({ manufacturer: opts.manufacturer, ...(opts.account ? { accountNumber: opts.account } : {}) });
+        if (!accounts.length)
+          throw new AppError(
+            'NotFound',
+            `no ${opts.manufacturer} scan-data account${opts.account ? ` ${opts.account}` : ''} (add one: POST /admin/v1/cstore/programs/{programId}/scandata/accounts)`,
+          );
+        const actor = { type: 'cli' as const, id: 'cli', name: 'tillpoint scandata generate' };
+        for (const account of accounts) {
+          const bar = new cliProgress.SingleBar(
+            {
+              format: `${account.manufacturer} ${account.account_number_mask} |{bar}| {value} rows`,
+              hideCursor: true,
+              stream: process.stderr,
+              clearOnComplete: true,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(0, 0);
+          try {
+            const r = await cstore.scanData.generate(account.id, opts.week, actor, {
+              ...(opts.out ? { outDir: opts.out } : {}),
+              onProgress: (rows) => bar.update(rows),
+            });
+            bar.stop();
+            const s = r.submission;
+            process.stdout.write(`${r.path}\n`);
+            process.stderr.write(
+              `  ${s.manufacturer} week ${s.weekStart} – ${s.weekEnd}: ${s.rows} rows, ${s.transactions} transactions, ${s.outlets} outlets, ${s.state}${s.holdReason ? ` (${s.holdReason})` : ''}, due ${s.dueAt}\n`,
+            );
+            if (r.report && !r.report.ok) {
+              process.stderr.write(violationTable(r.report));
+              process.exitCode = 1;
+            }
+          } catch (e) {
+            bar.stop();
+            throw e;
+          }
+        }
+      } finally {
+        await db.close();
+      }
     });
 }

@@ -13,11 +13,11 @@ import { TOKEN_PREFIX } from '../lib/tokens.ts';
 
 /**
  * The demo c-store chain `quickstop`: three locations on Passport, Commander and an "other" POS,
- * three one-year Scan Data licenses of which two are assigned (to #102 and #103) and one waits
- * for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
+ * three one-year Scan Data licenses of which two are assigned (to #102 and #103, four weeks before
+ * the first start) and one waits for the newcomer to assign it to #101, and an RJR chain enrollment pointing at the simulator the
  * demo server runs in-process. Every location starts `off`. Ids and agent tokens are fixed or
  * derived, so docs/cstore.md can name them and every start prints the same (never do this for a
- * real chain). Seeding is idempotent.
+ * real chain). Scan-data accounts: RJR (the enrollment's account number) and Altria. Seeding is idempotent.
  */
 export const CSTORE_DEMO_SLUG = 'quickstop';
 
@@ -55,6 +55,9 @@ const ASSIGNED_LICENSES = [
   { id: '0c570e00-0000-4000-8000-00000000f103', locationId: CSTORE_DEMO_LOCATIONS[2]!.id },
 ];
 
+/** How long before the first start the two assigned licenses were bought and assigned. */
+const LICENSED_DAYS_AGO = 28;
+
 export const demoAgentToken = (locationId: string): string => `${TOKEN_PREFIX.agent}demo_${sha256(`tillpoint-demo-agent|${locationId}`).slice(0, 32)}`;
 
 export interface CstoreDemoInfo {
@@ -62,6 +65,22 @@ export interface CstoreDemoInfo {
   simulatorUrl: string;
   freeLicenseId: string;
   locations: { id: string; name: string; posSystem: PosSystem; outletId: string; status: string; license: string; agentToken: string }[];
+}
+
+/** The demo's Altria account number (made up; the RJR one is the simulator chain's). */
+export const CSTORE_DEMO_ALTRIA_ACCOUNT = '9100042';
+
+/**
+ * The demo's scan-data accounts: RJR under the enrollment's account number and Altria, both
+ * with the licensed locations as outlets (added when missing, so an older demo database gets them).
+ */
+async function seedScanDataAccounts(cstore: Cstore, programId: string): Promise<void> {
+  const existing = new Set((await cstore.scanData.listAccounts(programId)).map((a) => a.manufacturer));
+  const common = { retailerName: 'QuickStop', submitterName: 'QuickStop Demo LLC' };
+  if (!existing.has('rjr'))
+    await cstore.scanData.createAccount(programId, { manufacturer: 'rjr', accountNumber: SIM_CHAIN_CLIENT.accountNumber, ...common }, SYSTEM_ACTOR);
+  if (!existing.has('altria'))
+    await cstore.scanData.createAccount(programId, { manufacturer: 'altria', accountNumber: CSTORE_DEMO_ALTRIA_ACCOUNT, ...common }, SYSTEM_ACTOR);
 }
 
 export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now = new Date()): Promise<{ created: boolean; info: CstoreDemoInfo }> {
@@ -99,10 +118,12 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
         };
         await insertLocation(trx, location, sha256(demoAgentToken(l.id)));
       }
-      const expires = addTerm(at, '1y');
+      // #102 and #103 were licensed four weeks ago, so the demo week (demo/cstore-sales-week.ts) ran under a license.
+      const licensedAt = new Date(now.getTime() - LICENSED_DAYS_AGO * 86_400_000).toISOString();
+      const expires = addTerm(licensedAt, '1y');
       await insertLicenses(trx, programId, '1y', [CSTORE_DEMO_FREE_LICENSE], at);
       for (const l of ASSIGNED_LICENSES) {
-        await insertAssignedLicense(trx, { id: l.id, programId, term: '1y', locationId: l.locationId, at, by: 'demo-seed', expiresAt: expires });
+        await insertAssignedLicense(trx, { id: l.id, programId, term: '1y', locationId: l.locationId, at: licensedAt, by: 'demo-seed', expiresAt: expires });
       }
     });
     await cstore.enrollments.put(
@@ -123,6 +144,7 @@ export async function seedCstoreDemo(cstore: Cstore, simulatorUrl: string, now =
     if (current?.mode === 'chain' && current.baseUrl !== simulatorUrl)
       await cstore.enrollments.put(program.id, { mode: 'chain', baseUrl: simulatorUrl }, SYSTEM_ACTOR);
   }
+  await seedScanDataAccounts(cstore, program.id);
   const locations = await cstore.locations.list(program.id);
   return {
     created,

@@ -79,3 +79,22 @@ export function parseLocalDateTime(text: string): LocalTime | null {
   if (day.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59) return null;
   return { date: `${y}-${mo}-${d}`, time: `${h}:${mi}`, dayOfWeek: day.getUTCDay() };
 }
+
+/**
+ * The instant a wall clock in `timeZone` shows `date` `time` (HH:MM). A time skipped by a
+ * daylight-saving jump resolves to the instant after the jump; a repeated one to its first occurrence.
+ * @example instantAt('2026-12-09', '17:00', 'America/New_York').toISOString() // '2026-12-09T22:00:00.000Z'
+ */
+export function instantAt(date: string, time: string, timeZone: string): Date {
+  const wall = (d: string, t: string) =>
+    Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)), Number(t.slice(0, 2)), Number(t.slice(3, 5)));
+  const target = wall(date, time);
+  let at = target;
+  for (let i = 0; i < 3; i++) {
+    const local = localTimeAt(new Date(at), timeZone);
+    const diff = target - wall(local.date, local.time);
+    if (diff === 0) break;
+    at += diff;
+  }
+  return new Date(at);
+}

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTracing } from '../../src/adapters/telemetry/tracing.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
-import { EXPIRE_POINTS_JOB_ID, JOBS, RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
+import { EXPIRE_POINTS_JOB_ID, JOBS, RJR_SYNC_JOB_ID, SCANDATA_WEEKLY_JOB_ID } from '../../src/jobs/index.ts';
 import { createRuntime, type Runtime } from '../../src/server.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 import { PARTNER_KEY } from '../support/fixtures.ts';
 
 describe('the job registry', () => {
   it('lists every scheduled job once, by its exported id, each with a schedule', () => {
-    expect(JOBS.map((j) => j.id)).toEqual([RJR_SYNC_JOB_ID, EXPIRE_POINTS_JOB_ID]);
+    expect(JOBS.map((j) => j.id)).toEqual([RJR_SYNC_JOB_ID, EXPIRE_POINTS_JOB_ID, SCANDATA_WEEKLY_JOB_ID]);
     for (const job of JOBS) expect(job.schedule.split(' ')).toHaveLength(5);
   });
 });

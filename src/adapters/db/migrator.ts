@@ -14,6 +14,8 @@ import * as ruleResults from './migrations/0011-rule-results.ts';
 import * as cstoreSales from './migrations/0012-cstore-sales.ts';
 import * as rateLimits from './migrations/0013-rate-limits.ts';
 import * as loginEmail from './migrations/0014-login-email.ts';
+import * as promotionHistory from './migrations/0015-promotion-history.ts';
+import * as scandataSubmissions from './migrations/0018-scandata-submissions.ts';
 
 /** Migrations are plain modules imported here, so they ship inside any bundle and run on both engines. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-cstore-sales': cstoreSales,
   '0013-rate-limits': rateLimits,
   '0014-login-email': loginEmail,
+  '0015-promotion-history': promotionHistory,
+  '0018-scandata-submissions': scandataSubmissions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -344,6 +344,60 @@ export interface CstoreSaleLineTable {
 }
 
 /** A Scan Data subscription: bought unassigned, then bound to one location for its term. */
+/** A program's scan-data account at a manufacturer; the number sealed (AES-256-GCM), found by its sha256. */
+export interface ScanDataAccountTable {
+  id: string;
+  program_id: string;
+  manufacturer: string;
+  /** the scan-data format id (rjr, altria) */
+  format: string;
+  account_number_enc: string;
+  account_number_hash: string;
+  account_number_mask: string;
+  retailer_name: string;
+  submitter_name: string;
+  /** JSON: the format's options */
+  options: string;
+  /** JSON: the account's outlets ({ locationId, outletNumber, address… }[]); null = the licensed locations */
+  outlets: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One generated scan-data file; the newest generation of an account and week is its submission. */
+export interface ScanDataSubmissionTable {
+  id: string;
+  account_id: string;
+  program_id: string;
+  manufacturer: string;
+  week_start: string;
+  week_end: string;
+  generation: number;
+  /** generated | invalid | held | submitted | rejected */
+  state: string;
+  file_name: string;
+  file_path: string;
+  size_bytes: number;
+  sha256: string;
+  row_count: number;
+  quantity: number;
+  final_sales_cents: number;
+  transactions: number;
+  outlets: number;
+  /** JSON: { ok, violationCount, byCode } */
+  validation: string;
+  hold_reason: string | null;
+  generated_at: string;
+  generated_by: string;
+  released_at: string | null;
+  released_by: string | null;
+  submitted_at: string | null;
+  submitted_by: string | null;
+  rejected_at: string | null;
+  rejection_code: string | null;
+  rejection_message: string | null;
+}
+
 export interface ScanDataLicenseTable {
   id: string;
   program_id: string;
@@ -618,4 +672,6 @@ export interface Database {
   sync_claims: SyncClaimTable;
   cstore_sales: CstoreSaleTable;
   cstore_sale_lines: CstoreSaleLineTable;
+  scan_data_accounts: ScanDataAccountTable;
+  scan_data_submissions: ScanDataSubmissionTable;
 }

@@ -11,6 +11,10 @@ export interface CstoreConfig {
   defaultSyncTime: string;
   /** locations synced at the same time by one process */
   syncConcurrency: number;
+  /** where generated scan-data files go (one shared volume for several processes) */
+  scanDataDir: string;
+  /** hold a week with fewer transactions than this % of the trailing 4-week median (0: off) */
+  scanDataHoldPercent: number;
 }
 
 export const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;

@@ -5,6 +5,7 @@ import { JournalImportService } from './journal-import.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
 import { SalesIntakeService } from './sales.service.ts';
+import { ScanDataService } from './scandata.service.ts';
 import { type AcceptRequest, type AcceptResult, ReviewService } from './review.service.ts';
 import { type SyncOptions, SyncService } from './sync.service.ts';
 
@@ -21,6 +22,7 @@ export class Cstore {
   readonly delivery: DeliveryService;
   readonly sales: SalesIntakeService;
   readonly journal: JournalImportService;
+  readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
     this.locations = new LocationsService(deps);
@@ -30,6 +32,7 @@ export class Cstore {
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
     this.journal = new JournalImportService(deps);
+    this.scanData = new ScanDataService(deps);
   }
 
   /** Sync one location, then put an auto-accepted batch into its outbox folder. */

@@ -2,6 +2,7 @@ import type { Db } from '../../adapters/db/database.ts';
 import { type Logger, silentLogger } from '../ports/logger.ts';
 import type { ManufacturerConnector } from '../ports/manufacturer-connector.ts';
 import type { RenderBatch } from '../ports/pricebook-renderer.ts';
+import type { ScanDataPlugins } from '../ports/scandata-files.ts';
 import type { CstoreConfig } from './cstore.config.ts';
 import type { Actor } from './model.ts';
 
@@ -18,6 +19,8 @@ export interface CstoreDeps {
   log: Logger;
   /** renders an accepted batch for the location's register (adapters/pricebook) */
   renderBatch: RenderBatch;
+  /** scan-data formats and where their files go (adapters/scandata) */
+  scanData: ScanDataPlugins;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Tillpoint' };

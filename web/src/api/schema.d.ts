@@ -3378,6 +3378,1449 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/cstore/programs/{programId}/scandata/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scan-data accounts of a program
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     One per manufacturer account; account numbers masked.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            format: string;
+                            id: string;
+                            manufacturer: string;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            outlets: {
+                                /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                                address1?: string;
+                                address2?: string | null;
+                                city?: string;
+                                contactEmail?: string | null;
+                                contactName?: string | null;
+                                locationId: string;
+                                name?: string;
+                                /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                                outletNumber?: string;
+                                phone?: string | null;
+                                state?: string;
+                                zip?: string;
+                            }[] | null;
+                            programId: string;
+                            retailerName: string;
+                            submitterName: string;
+                            /** @description ISO-8601 UTC */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a scan-data account
+         * @description Requires `own` (roles: owner).
+         *
+         *     The account number is sealed at rest and answered masked. `outlets` null (default): the program’s locations licensed during each week, with their outlet ids and parsed addresses. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the retailer account number at the manufacturer (write-only: sealed at rest, answered masked) */
+                        accountNumber: string;
+                        /** @enum {string} */
+                        manufacturer: "rjr" | "altria";
+                        /** @description the format's options, e.g. RJR `{ "dateSeparator": " " }` (default `-`) */
+                        options?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the account's outlets; null: the program's locations holding a Scan Data license during the week */
+                        outlets?: {
+                            /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                            address1?: string;
+                            address2?: string | null;
+                            city?: string;
+                            contactEmail?: string | null;
+                            contactName?: string | null;
+                            locationId: string;
+                            name?: string;
+                            /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                            outletNumber?: string;
+                            phone?: string | null;
+                            state?: string;
+                            zip?: string;
+                        }[] | null;
+                        /** @description in the file name */
+                        retailerName: string;
+                        /** @description Altria's summary line: who submits */
+                        submitterName: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            format: string;
+                            id: string;
+                            manufacturer: string;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            outlets: {
+                                /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                                address1?: string;
+                                address2?: string | null;
+                                city?: string;
+                                contactEmail?: string | null;
+                                contactName?: string | null;
+                                locationId: string;
+                                name?: string;
+                                /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                                outletNumber?: string;
+                                phone?: string | null;
+                                state?: string;
+                                zip?: string;
+                            }[] | null;
+                            programId: string;
+                            retailerName: string;
+                            submitterName: string;
+                            /** @description ISO-8601 UTC */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict: the account exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/programs/{programId}/scandata/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scan-data submissions per account and week
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Newest week first: the last ended weeks (`weeks`, default 8) or the `week` asked for, one entry per account — `pending` when nothing was generated. `status` is the state, or `late` once the deadline (RJR Wednesday 17:00 US Eastern) passed unsubmitted; `warning` when due within 24 h or late.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description 1–200, default 50 */
+                    limit?: string;
+                    manufacturer?: "rjr" | "altria";
+                    status?: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                    /** @description any date of the week, YYYY-MM-DD */
+                    week?: string;
+                    /** @description ended weeks back, 1–52, default 8 */
+                    weeks?: string;
+                };
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                /** @description masked */
+                                accountNumber: string;
+                                /** @description ISO-8601 UTC */
+                                dueAt: string;
+                                fileName: string | null;
+                                finalSalesCents: number | null;
+                                /** @description ISO-8601 UTC */
+                                generatedAt: string | null;
+                                generatedBy: string | null;
+                                generation: number | null;
+                                holdReason: string | null;
+                                /** @description null: nothing generated for the week yet */
+                                id: string | null;
+                                late: boolean;
+                                manufacturer: string;
+                                outlets: number | null;
+                                programId: string;
+                                quantity: number | null;
+                                /** @description ISO-8601 UTC */
+                                rejectedAt: string | null;
+                                rejectionCode: string | null;
+                                rejectionMessage: string | null;
+                                /** @description ISO-8601 UTC */
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                rows: number | null;
+                                sha256: string | null;
+                                sizeBytes: number | null;
+                                /** @enum {string} */
+                                state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                                /**
+                                 * @description the state, or `late` when the deadline passed and nothing was submitted
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                                /** @description ISO-8601 UTC */
+                                submittedAt: string | null;
+                                submittedBy: string | null;
+                                transactions: number | null;
+                                validation: {
+                                    byCode: {
+                                        [key: string]: number;
+                                    };
+                                    ok: boolean;
+                                    violationCount: number;
+                                } | null;
+                                /** @description due within 24 h, or late */
+                                warning: string | null;
+                                /** @description YYYY-MM-DD */
+                                weekEnd: string;
+                                /** @description YYYY-MM-DD */
+                                weekStart: string;
+                            }[];
+                            /** @description pass as cursor for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Generate the week’s file of an account
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Streams the week’s sales, priced with the promotions accepted at each sale’s moment, through the manufacturer’s writer, then validates the file. A new generation supersedes the last (409 once the week was submitted, until a rejection is recorded). A thin week is `held` for review; a file failing validation is `invalid`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    programId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        /** @description any date of the week, YYYY-MM-DD */
+                        week: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            dueAt: string;
+                            fileName: string | null;
+                            finalSalesCents: number | null;
+                            /** @description ISO-8601 UTC */
+                            generatedAt: string | null;
+                            generatedBy: string | null;
+                            generation: number | null;
+                            holdReason: string | null;
+                            /** @description null: nothing generated for the week yet */
+                            id: string | null;
+                            late: boolean;
+                            manufacturer: string;
+                            outlets: number | null;
+                            programId: string;
+                            quantity: number | null;
+                            /** @description ISO-8601 UTC */
+                            rejectedAt: string | null;
+                            rejectionCode: string | null;
+                            rejectionMessage: string | null;
+                            /** @description ISO-8601 UTC */
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            rows: number | null;
+                            sha256: string | null;
+                            sizeBytes: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                            /**
+                             * @description the state, or `late` when the deadline passed and nothing was submitted
+                             * @enum {string}
+                             */
+                            status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                            /** @description ISO-8601 UTC */
+                            submittedAt: string | null;
+                            submittedBy: string | null;
+                            transactions: number | null;
+                            validation: {
+                                byCode: {
+                                    [key: string]: number;
+                                };
+                                ok: boolean;
+                                violationCount: number;
+                            } | null;
+                            /** @description due within 24 h, or late */
+                            warning: string | null;
+                            /** @description YYYY-MM-DD */
+                            weekEnd: string;
+                            /** @description YYYY-MM-DD */
+                            weekStart: string;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition or Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/accounts/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A scan-data account
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            format: string;
+                            id: string;
+                            manufacturer: string;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            outlets: {
+                                /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                                address1?: string;
+                                address2?: string | null;
+                                city?: string;
+                                contactEmail?: string | null;
+                                contactName?: string | null;
+                                locationId: string;
+                                name?: string;
+                                /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                                outletNumber?: string;
+                                phone?: string | null;
+                                state?: string;
+                                zip?: string;
+                            }[] | null;
+                            programId: string;
+                            retailerName: string;
+                            submitterName: string;
+                            /** @description ISO-8601 UTC */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove a scan-data account
+         * @description Requires `own` (roles: owner).
+         *
+         *     Only one without generated files (409 InvalidTransition otherwise). Audited.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a scan-data account
+         * @description Requires `own` (roles: owner).
+         *
+         *     Fields left out keep their value; `outlets: null` goes back to the licensed locations. Audited.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountNumber?: string;
+                        /** @description the format's options, e.g. RJR `{ "dateSeparator": " " }` (default `-`) */
+                        options?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the account's outlets; null: the program's locations holding a Scan Data license during the week */
+                        outlets?: {
+                            /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                            address1?: string;
+                            address2?: string | null;
+                            city?: string;
+                            contactEmail?: string | null;
+                            contactName?: string | null;
+                            locationId: string;
+                            name?: string;
+                            /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                            outletNumber?: string;
+                            phone?: string | null;
+                            state?: string;
+                            zip?: string;
+                        }[] | null;
+                        retailerName?: string;
+                        submitterName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            createdAt: string;
+                            format: string;
+                            id: string;
+                            manufacturer: string;
+                            options: {
+                                [key: string]: unknown;
+                            };
+                            outlets: {
+                                /** @description a street address, not a PO box (default: the location's address before the first comma) */
+                                address1?: string;
+                                address2?: string | null;
+                                city?: string;
+                                contactEmail?: string | null;
+                                contactName?: string | null;
+                                locationId: string;
+                                name?: string;
+                                /** @description the store's number at this manufacturer (default: the location's outlet id, else its register store number) — never the account number */
+                                outletNumber?: string;
+                                phone?: string | null;
+                                state?: string;
+                                zip?: string;
+                            }[] | null;
+                            programId: string;
+                            retailerName: string;
+                            submitterName: string;
+                            /** @description ISO-8601 UTC */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description ValidationError naming the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/submissions/{submissionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A scan-data submission
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submissionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            dueAt: string;
+                            fileName: string | null;
+                            finalSalesCents: number | null;
+                            /** @description ISO-8601 UTC */
+                            generatedAt: string | null;
+                            generatedBy: string | null;
+                            generation: number | null;
+                            holdReason: string | null;
+                            /** @description null: nothing generated for the week yet */
+                            id: string | null;
+                            late: boolean;
+                            manufacturer: string;
+                            outlets: number | null;
+                            programId: string;
+                            quantity: number | null;
+                            /** @description ISO-8601 UTC */
+                            rejectedAt: string | null;
+                            rejectionCode: string | null;
+                            rejectionMessage: string | null;
+                            /** @description ISO-8601 UTC */
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            rows: number | null;
+                            sha256: string | null;
+                            sizeBytes: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                            /**
+                             * @description the state, or `late` when the deadline passed and nothing was submitted
+                             * @enum {string}
+                             */
+                            status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                            /** @description ISO-8601 UTC */
+                            submittedAt: string | null;
+                            submittedBy: string | null;
+                            transactions: number | null;
+                            validation: {
+                                byCode: {
+                                    [key: string]: number;
+                                };
+                                ok: boolean;
+                                violationCount: number;
+                            } | null;
+                            /** @description due within 24 h, or late */
+                            warning: string | null;
+                            /** @description YYYY-MM-DD */
+                            weekEnd: string;
+                            /** @description YYYY-MM-DD */
+                            weekStart: string;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/submissions/{submissionId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the file
+         * @description Requires `read` (roles: owner, program_manager, support, read_only).
+         *
+         *     Streamed, with its name in `content-disposition`. A held week is not offered (409) until released.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submissionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, streamed; `content-disposition` names it; `x-sha256` its digest */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition: held for review */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/submissions/{submissionId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the collector’s rejection
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Of a submitted file: the code (e.g. Altria `ID-4-4-1`) and message. Generate the week again to supersede it. 409 unless submitted. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submissionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the collector's rejection code, e.g. Altria `ID-4-4-1` */
+                        code: string;
+                        message?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            dueAt: string;
+                            fileName: string | null;
+                            finalSalesCents: number | null;
+                            /** @description ISO-8601 UTC */
+                            generatedAt: string | null;
+                            generatedBy: string | null;
+                            generation: number | null;
+                            holdReason: string | null;
+                            /** @description null: nothing generated for the week yet */
+                            id: string | null;
+                            late: boolean;
+                            manufacturer: string;
+                            outlets: number | null;
+                            programId: string;
+                            quantity: number | null;
+                            /** @description ISO-8601 UTC */
+                            rejectedAt: string | null;
+                            rejectionCode: string | null;
+                            rejectionMessage: string | null;
+                            /** @description ISO-8601 UTC */
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            rows: number | null;
+                            sha256: string | null;
+                            sizeBytes: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                            /**
+                             * @description the state, or `late` when the deadline passed and nothing was submitted
+                             * @enum {string}
+                             */
+                            status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                            /** @description ISO-8601 UTC */
+                            submittedAt: string | null;
+                            submittedBy: string | null;
+                            transactions: number | null;
+                            validation: {
+                                byCode: {
+                                    [key: string]: number;
+                                };
+                                ok: boolean;
+                                violationCount: number;
+                            } | null;
+                            /** @description due within 24 h, or late */
+                            warning: string | null;
+                            /** @description YYYY-MM-DD */
+                            weekEnd: string;
+                            /** @description YYYY-MM-DD */
+                            weekStart: string;
+                        };
+                    };
+                };
+                /** @description ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/submissions/{submissionId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a week held for review
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     The file becomes `generated` and is offered; a later generation of the week is not held again. 409 unless held. Audited with the reason.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submissionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            dueAt: string;
+                            fileName: string | null;
+                            finalSalesCents: number | null;
+                            /** @description ISO-8601 UTC */
+                            generatedAt: string | null;
+                            generatedBy: string | null;
+                            generation: number | null;
+                            holdReason: string | null;
+                            /** @description null: nothing generated for the week yet */
+                            id: string | null;
+                            late: boolean;
+                            manufacturer: string;
+                            outlets: number | null;
+                            programId: string;
+                            quantity: number | null;
+                            /** @description ISO-8601 UTC */
+                            rejectedAt: string | null;
+                            rejectionCode: string | null;
+                            rejectionMessage: string | null;
+                            /** @description ISO-8601 UTC */
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            rows: number | null;
+                            sha256: string | null;
+                            sizeBytes: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                            /**
+                             * @description the state, or `late` when the deadline passed and nothing was submitted
+                             * @enum {string}
+                             */
+                            status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                            /** @description ISO-8601 UTC */
+                            submittedAt: string | null;
+                            submittedBy: string | null;
+                            transactions: number | null;
+                            validation: {
+                                byCode: {
+                                    [key: string]: number;
+                                };
+                                ok: boolean;
+                                violationCount: number;
+                            } | null;
+                            /** @description due within 24 h, or late */
+                            warning: string | null;
+                            /** @description YYYY-MM-DD */
+                            weekEnd: string;
+                            /** @description YYYY-MM-DD */
+                            weekStart: string;
+                        };
+                    };
+                };
+                /** @description ValidationError */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/cstore/scandata/submissions/{submissionId}/submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the file submitted to the collector
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     Records who and when. Only the newest generation, when `generated` (valid, not held); 409 otherwise. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submissionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** @description masked */
+                            accountNumber: string;
+                            /** @description ISO-8601 UTC */
+                            dueAt: string;
+                            fileName: string | null;
+                            finalSalesCents: number | null;
+                            /** @description ISO-8601 UTC */
+                            generatedAt: string | null;
+                            generatedBy: string | null;
+                            generation: number | null;
+                            holdReason: string | null;
+                            /** @description null: nothing generated for the week yet */
+                            id: string | null;
+                            late: boolean;
+                            manufacturer: string;
+                            outlets: number | null;
+                            programId: string;
+                            quantity: number | null;
+                            /** @description ISO-8601 UTC */
+                            rejectedAt: string | null;
+                            rejectionCode: string | null;
+                            rejectionMessage: string | null;
+                            /** @description ISO-8601 UTC */
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            rows: number | null;
+                            sha256: string | null;
+                            sizeBytes: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected";
+                            /**
+                             * @description the state, or `late` when the deadline passed and nothing was submitted
+                             * @enum {string}
+                             */
+                            status: "pending" | "held" | "invalid" | "generated" | "submitted" | "rejected" | "late";
+                            /** @description ISO-8601 UTC */
+                            submittedAt: string | null;
+                            submittedBy: string | null;
+                            transactions: number | null;
+                            validation: {
+                                byCode: {
+                                    [key: string]: number;
+                                };
+                                ok: boolean;
+                                violationCount: number;
+                            } | null;
+                            /** @description due within 24 h, or late */
+                            warning: string | null;
+                            /** @description YYYY-MM-DD */
+                            weekEnd: string;
+                            /** @description YYYY-MM-DD */
+                            weekStart: string;
+                        };
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description NotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description InvalidTransition */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/cstore/sync-runs/{runId}": {
         parameters: {
             query?: never;

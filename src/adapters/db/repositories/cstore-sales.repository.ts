@@ -273,3 +273,16 @@ export async function* saleLinesOfWeek(
     after = { soldAt: last.sold_at, saleId: last.id, line: last.line_number };
   }
 }
+
+/** How many transactions these locations recorded with a store-local date in [from, to]. */
+export async function countCstoreSales(db: Kysely<Database>, q: { locationIds: readonly string[]; from: string; to: string }): Promise<number> {
+  if (q.locationIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('cstore_sales')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('location_id', 'in', q.locationIds)
+    .where('local_date', '>=', q.from)
+    .where('local_date', '<=', q.to)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -7,6 +7,7 @@ import { cstoreLicensesRoutes } from './licenses.routes.ts';
 import { cstoreLocationsRoutes } from './locations.routes.ts';
 import { cstoreRolloutRoutes } from './rollout.routes.ts';
 import { cstoreSalesJournalRoutes } from './sales-journal.routes.ts';
+import { cstoreScanDataRoutes } from './scandata.routes.ts';
 import { cstoreSyncRoutes } from './sync.routes.ts';
 
 /**
@@ -14,7 +15,8 @@ import { cstoreSyncRoutes } from './sync.routes.ts';
  * Scan Data licenses, the RJR enrollment, sync, the Cash Register Updates Manager (pending
  * changes, Accept / Reject, register state), update batches and POS journal uploads. Each route declares its
  * capability: reads need `read`; sync and re-send `support`; locations, licenses, review and
- * roll-out `manage`; credentials, agent tokens and outbox folders `own`.
+ * roll-out `manage`; credentials, agent tokens and outbox folders `own`. Scan-data accounts and
+ * weekly submissions: see `scandata.routes.ts`.
  */
 export const CSTORE_ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   cstoreLocationsRoutes,
@@ -25,4 +27,5 @@ export const CSTORE_ADMIN_PLUGINS: FastifyPluginAsync<AdminPluginOptions>[] = [
   cstoreChangesRoutes,
   cstoreBatchesRoutes,
   cstoreSalesJournalRoutes,
+  cstoreScanDataRoutes,
 ];
