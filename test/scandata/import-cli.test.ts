@@ -10,6 +10,8 @@ import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
 const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const AT = new Date('2026-11-01T00:00:00Z');
+/** each test spawns the CLI (a Node start, a migration check) once or twice: generous on a shared 2-core machine */
+const SPAWNS = 120_000;
 
 /** `tillpoint scandata import …` in its own process (async: the test's database stays responsive). */
 function run(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -58,38 +60,54 @@ describe.each(ENGINES)('tillpoint scandata import on %s', (engine) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('imports a CSV journal, prints the summary and the rejects with their rows, writes them all to --rejects, exit code 1', async () => {
-    const rejects = join(dir, 'rejects.csv');
-    const r = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--rejects', rejects);
-    expect(r.stdout).toContain('baskets: 4 imported, 0 already recorded, 2 rejected');
-    expect(r.stdout).toContain('lines:   7 imported, 0 already recorded, 3 rejected');
-    expect(r.stdout).toMatch(/row 7 \(transaction T-102\): upc .*check digit/);
-    expect(r.status, r.stderr).toBe(1);
-    expect(readFileSync(rejects, 'utf8').split('\n')).toEqual([
-      'row,transaction,reason',
-      expect.stringMatching(/^7,T-102,/),
-      '8,T-103,"quantity ""two"" must be a whole number of units, at least 1 (the sign comes from kind)"',
-      '',
-    ]);
-  });
+  it(
+    'imports a CSV journal, prints the summary and the rejects with their rows, writes them all to --rejects, exit code 1',
+    async () => {
+      const rejects = join(dir, 'rejects.csv');
+      const r = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--rejects', rejects);
+      expect(r.stdout).toContain('baskets: 4 imported, 0 already recorded, 2 rejected');
+      expect(r.stdout).toContain('lines:   7 imported, 0 already recorded, 3 rejected');
+      expect(r.stdout).toMatch(/row 7 \(transaction T-102\): upc .*check digit/);
+      expect(r.status, r.stderr).toBe(1);
+      expect(readFileSync(rejects, 'utf8').split('\n')).toEqual([
+        'row,transaction,reason',
+        expect.stringMatching(/^7,T-102,/),
+        '8,T-103,"quantity ""two"" must be a whole number of units, at least 1 (the sign comes from kind)"',
+        '',
+      ]);
+    },
+    SPAWNS,
+  );
 
-  it('a second import of the same file changes nothing and says so', async () => {
-    const r = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--json');
-    expect(JSON.parse(r.stdout)).toMatchObject({ baskets: { imported: 0, replayed: 4, rejected: 2 } });
-  });
+  it(
+    'a second import of the same file changes nothing and says so',
+    async () => {
+      const r = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--json');
+      expect(JSON.parse(r.stdout)).toMatchObject({ baskets: { imported: 0, replayed: 4, rejected: 2 } });
+    },
+    SPAWNS,
+  );
 
-  it('imports a NAXML POSJournal', async () => {
-    const r = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--location', location, '--database', db.url);
-    expect(r.stdout).toContain('baskets: 2 imported, 0 already recorded, 1 rejected');
-    expect(r.stdout).toContain('skipped: 3');
-  });
+  it(
+    'imports a NAXML POSJournal',
+    async () => {
+      const r = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--location', location, '--database', db.url);
+      expect(r.stdout).toContain('baskets: 2 imported, 0 already recorded, 1 rejected');
+      expect(r.stdout).toContain('skipped: 3');
+    },
+    SPAWNS,
+  );
 
-  it('exits 2 on a usage error: NAXML without --location, an unknown location', async () => {
-    const naxml = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--database', db.url);
-    expect(naxml.status).toBe(2);
-    expect(naxml.stderr).toContain('--location is required for a NAXML journal');
-    const unknown = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', 'nowhere', '--database', db.url);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('no location nowhere');
-  });
+  it(
+    'exits 2 on a usage error: NAXML without --location, an unknown location',
+    async () => {
+      const naxml = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--database', db.url);
+      expect(naxml.status).toBe(2);
+      expect(naxml.stderr).toContain('--location is required for a NAXML journal');
+      const unknown = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', 'nowhere', '--database', db.url);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('no location nowhere');
+    },
+    SPAWNS,
+  );
 });
