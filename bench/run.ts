@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   expiry: async () => (await import('./expiry.bench.ts')).main(),
   scandata: async () => (await import('./scandata.bench.ts')).main(),
   'scandata-db': async () => (await import('./scandata-db.bench.ts')).main(),
+  'scandata-import': async () => (await import('./scandata-import.bench.ts')).main(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

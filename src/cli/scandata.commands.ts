@@ -1,11 +1,17 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
+import { stringify } from 'csv-stringify/sync';
 import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
+import { locationsByIds } from '../adapters/db/repositories/locations.repository.ts';
+import { JOURNAL_FORMATS } from '../adapters/scandata/journal/formats.ts';
+import type { ImportReject, JournalImportSummary } from '../app/cstore/journal-import.service.ts';
 import { SCAN_DATA_MANUFACTURERS } from '../app/cstore/scandata.service.ts';
+import { silentLogger } from '../app/ports/logger.ts';
 import { loadConfig } from '../config.ts';
 import { isDate } from '../domain/calendar.ts';
 import { createCstore } from '../server.ts';
@@ -21,7 +27,20 @@ import { AppError } from '../errors.ts';
  * npx tillpoint scandata validate 700123_20261207_0930_Main_St.txt --format rjr --week 2026-11-30
  * npx tillpoint scandata validate altria.txt --format altria --json
  * npx tillpoint scandata generate --manufacturer rjr --week 2026-11-30 --out ./out
+ * npx tillpoint scandata import journal.csv --format csv --rejects rejects.csv
  */
+
+/** The summary `scandata import` prints: counts, then the first rejects with their rows. */
+export function importSummaryText(s: JournalImportSummary, shown = 20): string {
+  const lines = [
+    `baskets: ${s.baskets.imported} imported, ${s.baskets.replayed} already recorded, ${s.baskets.rejected} rejected`,
+    `lines:   ${s.lines.imported} imported, ${s.lines.replayed} already recorded, ${s.lines.rejected} rejected`,
+  ];
+  if (s.skipped) lines.push(`skipped: ${s.skipped} (no sale: training mode, voided transactions, fuel only …)`);
+  for (const r of s.rejects.slice(0, shown)) lines.push(`  row ${r.row}${r.transactionId ? ` (transaction ${r.transactionId})` : ''}: ${r.reason}`);
+  if (s.rejectCount > shown) lines.push(`  … and ${s.rejectCount - shown} more rejects (--rejects FILE.csv writes them all)`);
+  return lines.join('\n') + '\n';
+}
 
 /** The violations as a table, then a summary line. */
 export function violationTable(report: ValidationReport, shown = 50): string {
@@ -57,7 +76,69 @@ export function accountFromFileName(file: string): string | undefined {
 }
 
 export function registerScandataCommands(program: Command): void {
-  const scandata = program.command('scandata').description('weekly manufacturer scan-data files (RJR, Altria)');
+  const scandata = program.command('scandata').description('weekly manufacturer scan-data files (RJR, Altria) and the POS journals they are made from');
+  scandata
+    .command('import')
+    .description(
+      'import a POS journal (CSV or NAXML POSJournal) into c-store sales, streamed; bad rows are rejected with their row and reason while the rest import; ' +
+        're-importing a file changes nothing. Exit code 0 when nothing was rejected, 1 when something was, 2 on a usage error',
+    )
+    .argument('<file>', 'the journal file')
+    .addOption(new Option('--format <format>', 'the journal format').choices([...JOURNAL_FORMATS.keys()]).makeOptionMandatory())
+    .option('--location <id>', 'the location of every basket (NAXML: required; CSV: for a file without a location column)')
+    .option('--rejects <file.csv>', 'write every reject (row, transaction, reason) to this CSV file')
+    .option('--json', 'print the summary as JSON')
+    .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)'))
+    .action(async (file: string, opts: { format: string; location?: string; rejects?: string; json?: boolean; database?: string }) => {
+      if (!existsSync(file)) throw new AppError('ValidationError', `no file ${file}`);
+      const format = JOURNAL_FORMATS.get(opts.format)!;
+      if (format.id === 'naxml' && !opts.location)
+        throw new AppError('ValidationError', '--location is required for a NAXML journal (it names no Tillpoint location)');
+      const config = loadConfig(opts);
+      const db = createDb(config.databaseUrl);
+      try {
+        await migrateToLatest(db);
+        if (opts.location && !(await locationsByIds(db.kysely, [opts.location])).length) throw new AppError('LocationNotFound', `no location ${opts.location}`);
+        const cstore = createCstore(db, config, { log: silentLogger });
+        const size = statSync(file).size;
+        const bar = new cliProgress.SingleBar(
+          {
+            format: 'import |{bar}| {percentage}% | {read} of {size} MiB | {eta_formatted} left',
+            hideCursor: true,
+            stream: process.stderr,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
+        bar.start(size, 0, { read: mib(0), size: mib(size) });
+        let read = 0;
+        async function* counted(): AsyncGenerator<Buffer> {
+          for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+            read += chunk.length;
+            bar.update(read, { read: mib(read) });
+            yield chunk;
+          }
+        }
+        const rejectsOut = opts.rejects ? createWriteStream(opts.rejects) : null;
+        rejectsOut?.write(stringify([['row', 'transaction', 'reason']]));
+        const onReject = (r: ImportReject) => rejectsOut?.write(stringify([[r.row, r.transactionId ?? '', r.reason]]));
+        let summary: JournalImportSummary;
+        try {
+          summary = await cstore.journal.import(format.read(counted()), { locationId: opts.location, fieldNames: format.fieldNames, onReject });
+        } finally {
+          bar.stop();
+          if (rejectsOut) {
+            rejectsOut.end();
+            await finished(rejectsOut);
+          }
+        }
+        process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + '\n' : importSummaryText(summary));
+        if (summary.rejectCount > 0) process.exitCode = 1;
+      } finally {
+        await db.close();
+      }
+    });
   scandata
     .command('validate')
     .description('check a scan-data file against every rule of its format; prints each violation with its row and field, exit code 1 when there is any')

@@ -57,3 +57,40 @@ export function localDays(from: string, to: string, timeZone: string): LocalDay[
   }
   return days;
 }
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * The instant a store's wall clock names: `YYYY-MM-DDTHH:MM[:SS]` (no offset) read in `timeZone`.
+ * Null when the text is not such a date-time. In the hour repeated when clocks go back it is the
+ * first one; a time skipped when they go forward is read with the offset before the change.
+ *
+ * @example instantOfLocal('2026-12-02T09:04:05', 'America/Chicago') // → 2026-12-02T15:04:05.000Z
+ */
+export function instantOfLocal(text: string, timeZone: string): Date | null {
+  const m = LOCAL_DATE_TIME.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = '0'] = m;
+  const target = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const check = new Date(target);
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  const wallAt = (t: number) => {
+    const local = localTimeAt(new Date(t), timeZone);
+    const wall = Date.UTC(
+      Number(local.date.slice(0, 4)),
+      Number(local.date.slice(5, 7)) - 1,
+      Number(local.date.slice(8, 10)),
+      Number(local.time.slice(0, 2)),
+      Number(local.time.slice(3, 5)),
+    );
+    return wall + (t - Math.floor(t / MINUTE_MS) * MINUTE_MS);
+  };
+  // offset at the wall time read as UTC, then once more at the corrected guess (a change between them)
+  let guess = target - (wallAt(target) - target);
+  const again = target - (wallAt(guess) - guess);
+  if (wallAt(again) === target) guess = again;
+  // the earlier of two readings in a repeated hour
+  const earlier = guess - 60 * MINUTE_MS;
+  if (wallAt(earlier) === target) guess = earlier;
+  return new Date(guess);
+}

@@ -1,6 +1,7 @@
 import { DeliveryService } from './delivery.service.ts';
 import type { CstoreDeps } from './deps.ts';
 import { EnrollmentService } from './enrollment.service.ts';
+import { JournalImportService } from './journal-import.service.ts';
 import { LocationsService } from './locations.service.ts';
 import type { Actor, SyncRun } from './model.ts';
 import { PosSalesService } from './pos-sales.service.ts';
@@ -23,6 +24,7 @@ export class Cstore {
   readonly sales: SalesIntakeService;
   /** the c-store POS on the Loyalty API: sales in by POS key, validate for a c-store basket */
   readonly posSales: PosSalesService;
+  readonly journal: JournalImportService;
   readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
@@ -33,6 +35,7 @@ export class Cstore {
     this.delivery = new DeliveryService(deps);
     this.sales = new SalesIntakeService(deps);
     this.posSales = new PosSalesService(deps, this.sales);
+    this.journal = new JournalImportService(deps);
     this.scanData = new ScanDataService(deps);
   }
 

@@ -65,46 +65,44 @@ export async function findCstoreSale(db: Kysely<Database>, locationId: string, r
  * with the same location + register + POS transaction id is a unique violation.
  */
 async function insertCstoreSale(db: Kysely<Database>, sale: CstoreSaleRecord, lines: readonly RecordedLine[]): Promise<void> {
-  const first = lines[0]!;
-  await db
-    .insertInto('cstore_sales')
-    .values({
-      id: sale.id,
-      location_id: sale.locationId,
-      register_id: sale.registerId,
-      pos_transaction_id: sale.transactionId,
-      body_hash: sale.bodyHash,
-      sold_at: sale.soldAt,
-      local_date: sale.localDate,
-      local_time: first.localTime,
-      tender: first.tender,
-      loyalty_id: first.loyaltyId,
-      age_verification: first.ageVerification,
-      line_count: sale.lineCount,
-      total_cents: sale.totalCents,
-      received_at: sale.receivedAt,
-    })
-    .execute();
+  await db.insertInto('cstore_sales').values(headerRow(sale, lines[0]!)).execute();
   await db
     .insertInto('cstore_sale_lines')
-    .values(
-      lines.map((l) => ({
-        sale_id: sale.id,
-        line_number: l.lineNumber,
-        kind: l.kind,
-        upc: l.upc,
-        description: l.description,
-        unit_of_measure: l.unitOfMeasure,
-        quantity: l.quantity,
-        unit_price_cents: l.unitPriceCents,
-        category: l.category,
-        manufacturer_name: l.manufacturerName ?? null,
-        sku: l.sku ?? null,
-        consumer_units: l.consumerUnits ?? 1,
-      })),
-    )
+    .values(lines.map((l) => lineRow(sale.id, l)))
     .execute();
 }
+
+const headerRow = (sale: CstoreSaleRecord, first: RecordedLine) => ({
+  id: sale.id,
+  location_id: sale.locationId,
+  register_id: sale.registerId,
+  pos_transaction_id: sale.transactionId,
+  body_hash: sale.bodyHash,
+  sold_at: sale.soldAt,
+  local_date: sale.localDate,
+  local_time: first.localTime,
+  tender: first.tender,
+  loyalty_id: first.loyaltyId,
+  age_verification: first.ageVerification,
+  line_count: sale.lineCount,
+  total_cents: sale.totalCents,
+  received_at: sale.receivedAt,
+});
+
+const lineRow = (saleId: string, l: RecordedLine) => ({
+  sale_id: saleId,
+  line_number: l.lineNumber,
+  kind: l.kind,
+  upc: l.upc,
+  description: l.description,
+  unit_of_measure: l.unitOfMeasure,
+  quantity: l.quantity,
+  unit_price_cents: l.unitPriceCents,
+  category: l.category,
+  manufacturer_name: l.manufacturerName ?? null,
+  sku: l.sku ?? null,
+  consumer_units: l.consumerUnits ?? 1,
+});
 
 /**
  * Stores one transaction and its lines in one database transaction; false, with nothing written,
@@ -123,6 +121,80 @@ export async function insertCstoreSaleOnce(db: Kysely<Database>, sale: CstoreSal
 const SALE_LINES_PAGE = 5_000;
 const HOUR_MS = 3_600_000;
 const localDate = sql<string>`${sql.ref('s.local_date')} || ''`;
+
+/** What happened to one transaction of a batch: stored now, stored before with the same contents, or stored before with other contents. */
+export type BatchInsertOutcome = 'inserted' | 'replayed' | 'conflict';
+
+const keyOf = (s: Pick<CstoreSaleRecord, 'locationId' | 'registerId' | 'transactionId'>) => `${s.locationId}\u0000${s.registerId}\u0000${s.transactionId}`;
+// rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
+const HEADERS_PER_INSERT = 1_000;
+const LINES_PER_INSERT = 2_000;
+const KEYS_PER_SELECT = 1_000;
+
+/**
+ * Stores many transactions in one database transaction (a journal import's batch): each one whose
+ * location + register + POS transaction id is new, or earlier in the batch, is inserted; one
+ * recorded before is `replayed` when its body hash is the same and `conflict` otherwise — nothing is
+ * written for those. Outcomes in the order of `sales`. When another writer inserts one of the keys
+ * meanwhile, the batch is rolled back and stored one transaction at a time instead.
+ */
+export async function insertCstoreSalesBatch(
+  db: Kysely<Database>,
+  sales: readonly { sale: CstoreSaleRecord; lines: readonly RecordedLine[] }[],
+): Promise<BatchInsertOutcome[]> {
+  if (sales.length === 0) return [];
+  try {
+    return await inTransaction(db, async (trx) => {
+      const known = new Map<string, string>();
+      // exact keys as a row-value IN over VALUES: both engines answer it from the unique index
+      for (let i = 0; i < sales.length; i += KEYS_PER_SELECT) {
+        const keys = sales.slice(i, i + KEYS_PER_SELECT).map(({ sale: s }) => sql`(${s.locationId}, ${s.registerId}, ${s.transactionId})`);
+        const rows = await trx
+          .selectFrom('cstore_sales')
+          .select(['location_id', 'register_id', 'pos_transaction_id', 'body_hash'])
+          .where(sql<boolean>`(location_id, register_id, pos_transaction_id) in (values ${sql.join(keys)})`)
+          .execute();
+        for (const r of rows) known.set(keyOf({ locationId: r.location_id, registerId: r.register_id, transactionId: r.pos_transaction_id }), r.body_hash);
+      }
+      const outcomes: BatchInsertOutcome[] = [];
+      const fresh: { sale: CstoreSaleRecord; lines: readonly RecordedLine[] }[] = [];
+      for (const s of sales) {
+        const key = keyOf(s.sale);
+        const hash = known.get(key);
+        if (hash === undefined) {
+          known.set(key, s.sale.bodyHash);
+          fresh.push(s);
+          outcomes.push('inserted');
+        } else outcomes.push(hash === s.sale.bodyHash ? 'replayed' : 'conflict');
+      }
+      for (let i = 0; i < fresh.length; i += HEADERS_PER_INSERT) {
+        await trx
+          .insertInto('cstore_sales')
+          .values(fresh.slice(i, i + HEADERS_PER_INSERT).map(({ sale, lines }) => headerRow(sale, lines[0]!)))
+          .execute();
+      }
+      const lineRows = fresh.flatMap(({ sale, lines }) => lines.map((l) => lineRow(sale.id, l)));
+      for (let i = 0; i < lineRows.length; i += LINES_PER_INSERT) {
+        await trx
+          .insertInto('cstore_sale_lines')
+          .values(lineRows.slice(i, i + LINES_PER_INSERT))
+          .execute();
+      }
+      return outcomes;
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const outcomes: BatchInsertOutcome[] = [];
+    for (const s of sales) {
+      if (await insertCstoreSaleOnce(db, s.sale, s.lines)) outcomes.push('inserted');
+      else {
+        const before = await findCstoreSale(db, s.sale.locationId, s.sale.registerId, s.sale.transactionId);
+        outcomes.push(before?.bodyHash === s.sale.bodyHash ? 'replayed' : 'conflict');
+      }
+    }
+    return outcomes;
+  }
+}
 
 /**
  * The sale lines of some locations (one location, or an account's) whose store-local date is in

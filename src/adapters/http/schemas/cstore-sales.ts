@@ -63,3 +63,29 @@ export const RecordedSaleSchema = Type.Object({
   totalCents: Type.Integer({ description: 'signed sum of quantity × unit price (voids and refunds negative), minor units' }),
   receivedAt: Type.String({ description: 'ISO-8601 UTC, when Tillpoint first recorded it' }),
 });
+
+/** The journal formats an upload may name (`?format=`). */
+export const JournalUploadQuery = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('naxml')], { description: 'csv (the layout in docs/scan-data.md) or naxml (NAXML POSJournal)' }),
+});
+
+const Counts = Type.Object({ imported: Type.Integer(), replayed: Type.Integer(), rejected: Type.Integer() });
+
+export const JournalImportSummarySchema = Type.Object(
+  {
+    baskets: Type.Object(Counts.properties, {
+      description: 'POS transactions: stored now, already recorded with the same contents (nothing changed), rejected',
+    }),
+    lines: Type.Object(Counts.properties, { description: 'their line items' }),
+    skipped: Type.Integer({ description: 'parts of the file that are no sale (training mode, a VoidEvent, fuel only …)' }),
+    rejectCount: Type.Integer({ description: 'all rejects; `rejects` holds the first 100' }),
+    rejects: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: 'CSV line or XML line of the bad row or basket, from 1' }),
+        transactionId: Type.Union([Type.String(), Type.Null()]),
+        reason: Type.String(),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
