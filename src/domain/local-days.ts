@@ -13,6 +13,18 @@ export interface LocalDay {
 
 const MINUTE_MS = 60_000;
 
+/** The zone's wall clock at instant `t` (to the minute), as milliseconds of the same reading in UTC. */
+function wallMinuteAt(t: number, timeZone: string): number {
+  const local = localTimeAt(new Date(t), timeZone);
+  return Date.UTC(
+    Number(local.date.slice(0, 4)),
+    Number(local.date.slice(5, 7)) - 1,
+    Number(local.date.slice(8, 10)),
+    Number(local.time.slice(0, 2)),
+    Number(local.time.slice(3, 5)),
+  );
+}
+
 /**
  * The first instant of a local date in `timeZone`, daylight saving included (a day that starts at
  * 01:00 because midnight was skipped starts then). Pure: the date and zone are passed in.
@@ -25,14 +37,7 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   // The wall clock at `guess`, as if it were UTC, minus the wanted wall clock = the zone's offset;
   // two corrections settle any offset, a third covers a transition between guesses.
   for (let i = 0; i < 3; i++) {
-    const local = localTimeAt(new Date(guess), timeZone);
-    const wall = Date.UTC(
-      Number(local.date.slice(0, 4)),
-      Number(local.date.slice(5, 7)) - 1,
-      Number(local.date.slice(8, 10)),
-      Number(local.time.slice(0, 2)),
-      Number(local.time.slice(3, 5)),
-    );
+    const wall = wallMinuteAt(guess, timeZone);
     if (wall === target) break;
     guess -= wall - target;
   }
@@ -74,17 +79,7 @@ export function instantOfLocal(text: string, timeZone: string): Date | null {
   const target = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   const check = new Date(target);
   if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  const wallAt = (t: number) => {
-    const local = localTimeAt(new Date(t), timeZone);
-    const wall = Date.UTC(
-      Number(local.date.slice(0, 4)),
-      Number(local.date.slice(5, 7)) - 1,
-      Number(local.date.slice(8, 10)),
-      Number(local.time.slice(0, 2)),
-      Number(local.time.slice(3, 5)),
-    );
-    return wall + (t - Math.floor(t / MINUTE_MS) * MINUTE_MS);
-  };
+  const wallAt = (t: number) => wallMinuteAt(t, timeZone) + (t - Math.floor(t / MINUTE_MS) * MINUTE_MS);
   // offset at the wall time read as UTC, then once more at the corrected guess (a change between them)
   let guess = target - (wallAt(target) - target);
   const again = target - (wallAt(guess) - guess);
