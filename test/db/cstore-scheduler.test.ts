@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/adapters/db/database.ts';
 import { createCstore } from '../../src/server.ts';
 import { claimDay, dueLocations, rjrSyncJob } from '../../src/jobs/rjr-sync.job.ts';
-import { EXPIRE_POINTS_JOB_ID, RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
+import { EXPIRE_POINTS_JOB_ID, JOBS, RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
 import { startScheduler } from '../../src/jobs/scheduler.ts';
 import { ENGINES } from '../support/engines.ts';
 import { type CstoreHarness, TEST_SECRET_KEY, cstoreHarness } from '../support/cstore.ts';
@@ -177,10 +177,9 @@ describe.each(ENGINES)('RJR sync scheduling on %s', (engine) => {
         const schedules = await sql<{ name: string; cron: string }>`select name, cron from ${sql.table(`${schema}.schedule`)} order by name`.execute(
           h.db.kysely,
         );
-        expect(schedules.rows).toEqual([
-          { name: 'expire-points', cron: '15 * * * *' },
-          { name: 'rjr-sync', cron: '* * * * *' },
-        ]);
+        // every job of the registry, once across the processes, on its own schedule
+        expect(schedules.rows).toEqual(JOBS.map((j) => ({ name: j.id, cron: j.schedule })).sort((a, b) => a.name.localeCompare(b.name)));
+        expect(schedules.rows.map((r) => r.name)).toEqual(['expire-points', 'rjr-sync', 'scandata-weekly']);
       }
     } finally {
       expect(await Promise.all(procs.map((p) => p.stop()))).toEqual([0, 0]);
