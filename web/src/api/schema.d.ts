@@ -2069,6 +2069,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/cstore/locations/{locationId}/sales-journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a POS journal (CSV or NAXML POSJournal) of the location
+         * @description Requires `manage` (roles: owner, program_manager).
+         *
+         *     The body is the file (content type text/csv, application/xml, text/xml or application/octet-stream), at most 32 MiB, read as it arrives. Every basket is recorded for this location (a CSV row naming another location is rejected). Bad rows are rejected with their row (CSV line, XML line) and reason while the rest import; a basket with a bad line is rejected whole. Idempotent: uploading the same file again imports nothing and counts its baskets as replayed. Answers the counts and the first 100 rejects. A file that cannot be read at all (a CSV header without a required column) is 400 with nothing imported; a body over the limit is 413 — baskets read before the limit stay recorded, and uploading the file again in parts is safe.
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description csv (the layout in docs/scan-data.md) or naxml (NAXML POSJournal) */
+                    format: "csv" | "naxml";
+                };
+                header?: never;
+                path: {
+                    locationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description POS transactions: stored now, already recorded with the same contents (nothing changed), rejected */
+                            baskets: {
+                                imported: number;
+                                rejected: number;
+                                replayed: number;
+                            };
+                            /** @description their line items */
+                            lines: {
+                                imported: number;
+                                rejected: number;
+                                replayed: number;
+                            };
+                            /** @description all rejects; `rejects` holds the first 100 */
+                            rejectCount: number;
+                            rejects: {
+                                reason: string;
+                                /** @description CSV line or XML line of the bad row or basket, from 1 */
+                                row: number;
+                                transactionId: string | null;
+                            }[];
+                            /** @description parts of the file that are no sale (training mode, a VoidEvent, fuel only …) */
+                            skipped: number;
+                        };
+                    };
+                };
+                /** @description ValidationError: format (field `format`), an unreadable file (field `body`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description Forbidden: the role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description LocationNotFound */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description PayloadTooLarge: the journal is over the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description UnsupportedMediaType: not a journal content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/cstore/locations/{locationId}/status": {
         parameters: {
             query?: never;
