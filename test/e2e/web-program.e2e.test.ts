@@ -2,26 +2,27 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_EMAIL, DEMO_GUESTS, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
+import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
 
-// One Chromium for both engines' servers; each page has its own context.
+// One Chromium for both engines' servers (each page has its own context). The servers run the
+// loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`): these screens use no c-store data. The second
+// engine's server boots while the first one's tests run.
 let browser: TestBrowser;
+const servers = serversInTurn(ENGINES, (engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' }));
 beforeAll(async () => {
+  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
   browser = await launchBrowser();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
+  await servers.stopAll();
 });
 
-/**
- * The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database
- * (the loyalty demo only: `TILLPOINT_DEMO_CSTORE=off`, these screens use no c-store data).
- */
+/** The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database. */
 describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
   let token: string;
   /** the demo owner's page, signed in through the form once and the demo program chosen: the tests go on from where the last one left it */
   let owner: Page;
@@ -39,9 +40,8 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    // PostgreSQL: a throwaway schema, migrated here, that the server process opens by URL.
-    if (engine === 'postgres') db = await openTestDb('postgres', { poolSize: 1 });
-    server = await startServer(db?.url, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' });
+    // PostgreSQL: a throwaway schema (dropped again by stop) that the server process opens by URL.
+    server = await servers.get(engine);
     token = (await api('POST', '/admin/v1/auth/login', { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword() }, {})).body.token;
     const program = (await api('GET', '/admin/v1/programs')).body.find((p: { slug: string }) => p.slug === DEMO_SLUG);
     programId = program.id;
@@ -50,7 +50,6 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-    await db?.drop();
   });
 
   /** a new page signed in through the form, the demo program chosen */
