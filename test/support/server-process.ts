@@ -30,7 +30,12 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    // A server that does not start is killed, not left running without anyone to stop it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`server did not start:\n${out}`));
+    }, 30_000);
     const check = () => {
       const m = /serving on (http:\/\/[\d.:]+)/.exec(out);
       if (m) {
