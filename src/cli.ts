@@ -180,7 +180,10 @@ export function buildCli(): Command {
     .action(async (opts: { database?: string; at?: string; force?: boolean }) => {
       const now = opts.at ? new Date(opts.at) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error(`--at "${opts.at}" is not an ISO date-time`);
-      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { expirePointsJob }] = await Promise.all([dbModules(), import('./jobs/expire-points.job.ts')]);
+      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { expirePointsJob }] = await Promise.all([
+        dbModules(),
+        import('./jobs/expire-points.job.ts'),
+      ]);
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         await migrateToLatest(db);

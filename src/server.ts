@@ -136,7 +136,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const tracing =
     options.tracing ??
     (config.tracing.endpoint
-      ? (await import('./adapters/telemetry/tracing.ts')).startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName, version: VERSION })
+      ? (await import('./adapters/telemetry/tracing.ts')).startTracing({
+          endpoint: config.tracing.endpoint,
+          serviceName: config.tracing.serviceName,
+          version: VERSION,
+        })
       : TRACING_OFF);
   const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous, ...(tracing.onQuery ? { log: tracing.onQuery } : {}) });
   await migrateToLatest(db);

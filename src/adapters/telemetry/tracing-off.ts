@@ -20,4 +20,3 @@ export interface Tracing {
 
 /** Tracing off: what the server runs with unless a collector is configured, without loading OpenTelemetry (tracing.ts). */
 export const TRACING_OFF: Tracing = { enabled: false, fastifyPlugin: null, onQuery: null, logMixin: null, shutdown: async () => {} };
-
