@@ -16,12 +16,13 @@ if (Number(probe.stdout) <= thisYear && OFFSET.startsWith('+')) {
   console.error(`faketime did not move the clock (it reads ${probe.stdout}); refusing to pass silently`);
   process.exit(1);
 }
-// Database suites run on SQLite only here. faketime moves the clocks of the processes it starts: the
-// test workers, the servers they spawn, the browser, and SQLite, which runs inside them. PostgreSQL is
-// a server started outside, whose clock stays today, so its half would only re-run the same JavaScript
-// against a database a year behind, a mix production never sees. Every clock the code reads is in
-// JavaScript and moves here; `src/adapters/db` and `src/domain` are linted to read none, so the
-// PostgreSQL-only paths take the time they are given. The first pass runs both engines today.
+// Database suites run on SQLite only here, and on PostgreSQL only in the first pass (`test:today`):
+// every database test runs on both engines, one per pass. faketime moves the clocks of the processes
+// it starts: the test workers, the servers they spawn, the browser, and SQLite, which runs inside them.
+// PostgreSQL is a server started outside, whose clock stays today, so its half would only re-run the
+// same JavaScript against a database a year behind, a mix production never sees. Every clock the code
+// reads is in JavaScript and moves here; `src/adapters/db` and `src/domain` are linted to read none, so
+// the PostgreSQL-only paths take the time they are given.
 // TILLPOINT_TEST_NEXT_YEAR_ENGINES=sqlite,postgres runs both here too.
 const engines = process.env.TILLPOINT_TEST_NEXT_YEAR_ENGINES ?? 'sqlite';
 console.log(`\n# the whole suite again with the clock at ${OFFSET} (faketime): it reads the year ${probe.stdout}; database suites on ${engines}\n`);

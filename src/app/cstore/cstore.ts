@@ -28,7 +28,7 @@ export class Cstore {
   readonly scanData: ScanDataService;
 
   constructor(readonly deps: CstoreDeps) {
-    this.locations = new LocationsService(deps);
+    this.locations = new LocationsService(deps, () => this.posSales.forgetUnlinked());
     this.enrollments = new EnrollmentService(deps);
     this.sync = new SyncService(deps, this.enrollments);
     this.review = new ReviewService(deps);

@@ -21,6 +21,8 @@ export interface CstoreDeps {
   renderBatch: RenderBatch;
   /** scan-data formats and where their files go (adapters/scandata) */
   scanData: ScanDataPlugins;
+  /** how long configuration read on the POS path may be cached (default 5 s; 0: not at all) */
+  configTtlMs?: number;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Tillpoint' };

@@ -165,7 +165,11 @@ export function addTerm(fromIso: string, term: LicenseTerm): string {
 
 /** Locations, Scan Data licenses, integration status, roll-out and POS agent tokens. */
 export class LocationsService {
-  constructor(private readonly deps: CstoreDeps) {}
+  constructor(
+    private readonly deps: CstoreDeps,
+    /** called after a location's store link was set or changed (the POS path caches "not linked") */
+    private readonly storeLinksChanged: () => void = () => undefined,
+  ) {}
 
   private get db(): Tx {
     return this.deps.db.kysely;
@@ -278,6 +282,7 @@ export class LocationsService {
         now,
       );
     });
+    if (location.storeId) this.storeLinksChanged();
     return this.get(id);
   }
 
@@ -334,6 +339,7 @@ export class LocationsService {
         now,
       );
     });
+    if (set.storeId !== undefined) this.storeLinksChanged();
     return this.get(locationId);
   }
 

@@ -8,6 +8,7 @@ import { type PosLineKind, type PosSaleInput, posSaleLines } from '../../domain/
 import { PricingInputError, priceTransaction } from '../../domain/scandata/pricing.ts';
 import type { LocalTime } from '../../domain/time.ts';
 import { AppError, invalidField } from '../../errors.ts';
+import { TtlCache } from '../../lib/ttl-cache.ts';
 import type { PosPrincipal } from '../model.ts';
 import type { CstoreDeps } from './deps.ts';
 import type { Location } from './model.ts';
@@ -34,13 +35,43 @@ export const VOID_SUFFIX = '-void';
  *   every retry of the POS call completes it;
  * - `recordVoid` after a void records the sale's lines again, negative, as its own basket;
  * - `discounts` prices a validate call's basket with the promotions accepted at the location now.
- * An unlinked store costs one indexed read and changes nothing.
+ * An unlinked store (every restaurant's) changes nothing and, once looked up, costs no read for
+ * `configTtlMs` (5 s): "not linked" is remembered per store, forgotten at once when this process
+ * links a store ({@link forgetUnlinked}, called by the locations use case) and within that bound
+ * when another process does (docs/architecture.md, "Several processes").
  */
 export class PosSalesService {
+  private readonly unlinked: TtlCache<string, true>;
+
   constructor(
     private readonly deps: CstoreDeps,
     private readonly sales: SalesIntakeService,
-  ) {}
+  ) {
+    this.unlinked = new TtlCache(deps.configTtlMs ?? 5_000);
+  }
+
+  /** A location now links a store (or no longer does): look every store up again. */
+  forgetUnlinked(): void {
+    this.unlinked.clear();
+  }
+
+  /** The location linked to the store the POS names by number, or null (remembered while the TTL lasts). */
+  private async locationOfStoreNumber(programId: string, storeNumber: string): Promise<Location | null> {
+    return this.linkedOrNull(`${programId}|n|${storeNumber}`, () => locationOfStoreNumber(this.db, programId, storeNumber));
+  }
+
+  /** The location linked to a store by its id, or null (remembered while the TTL lasts). */
+  private async locationOfStore(programId: string, storeId: string): Promise<Location | null> {
+    return this.linkedOrNull(`${programId}|i|${storeId}`, () => locationOfStore(this.db, programId, storeId));
+  }
+
+  private async linkedOrNull(key: string, load: () => Promise<Location | null | undefined>): Promise<Location | null> {
+    if (this.unlinked.peek(key)) return null;
+    const location = (await load()) ?? null;
+    // Only "not linked" is remembered: a linked location is read fresh (its status, outlets, time zone).
+    if (!location) this.unlinked.set(key, true);
+    return location;
+  }
 
   /**
    * Records the c-store lines of a CLAIMED or unclaimed loyalty transaction. `created` is the
@@ -49,12 +80,12 @@ export class PosSalesService {
    */
   async recordSale(principal: PosPrincipal, loyaltyTransactionId: string, storeNumber: string, created?: string | null): Promise<PosSaleOutcome> {
     // An unlinked store (every restaurant) costs this one indexed read.
-    let location = await locationOfStoreNumber(this.db, principal.programId, storeNumber);
+    let location = await this.locationOfStoreNumber(principal.programId, storeNumber);
     if (!location) return { status: 'not-linked' };
     const txn = await loyaltySaleSource(this.db, principal.programId, loyaltyTransactionId.toLowerCase());
     if (!txn || (txn.status !== 'CLAIMED' && txn.status !== 'UNCLAIMED')) return { status: 'no-cstore-lines' };
     // The transaction's own store decides (the body's storeId is the POS's word for it).
-    if (location.storeId !== txn.store_id) location = await locationOfStore(this.db, principal.programId, txn.store_id);
+    if (location.storeId !== txn.store_id) location = await this.locationOfStore(principal.programId, txn.store_id);
     if (!location) return { status: 'not-linked' };
     const soldAt = instant(created) ?? (txn.status === 'CLAIMED' ? txn.claimed_at : null) ?? txn.created_at;
     return this.record(location, txn, txn.pos_transaction_id, soldAt, 'sale', txn.status === 'CLAIMED' ? txn.guest_id : null);
@@ -69,7 +100,7 @@ export class PosSalesService {
   async recordVoid(programId: string, loyaltyTransactionId: string): Promise<PosSaleOutcome> {
     const txn = await loyaltySaleSource(this.db, programId, loyaltyTransactionId.toLowerCase());
     if (!txn || txn.status !== 'VOIDED' || !txn.voided_at || (!txn.claimed_at && !txn.dedupe_key)) return { status: 'no-cstore-lines' };
-    const location = await locationOfStore(this.db, programId, txn.store_id);
+    const location = await this.locationOfStore(programId, txn.store_id);
     if (!location) return { status: 'not-linked' };
     if (!(await findCstoreSale(this.db, location.id, txn.terminal, txn.pos_transaction_id))) return { status: 'no-cstore-lines' };
     const loyaltyId = txn.claimed_at ? txn.guest_id : null;
@@ -89,7 +120,7 @@ export class PosSalesService {
     loyaltyId: string | null,
     localTime: LocalTime | null,
   ): Promise<LineDiscount[] | null> {
-    const location = await locationOfStoreNumber(this.db, principal.programId, storeNumber);
+    const location = await this.locationOfStoreNumber(principal.programId, storeNumber);
     if (!location) return null;
     const basket = cstoreBasket(cart);
     if (basket.lines.length === 0) return [];
