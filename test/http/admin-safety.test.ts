@@ -38,13 +38,11 @@ describe.each(ENGINES)('Admin API bad input and abuse on %s', (engine) => {
     await db.drop();
   });
 
+  /** every table's row count, in one round trip */
   const counts = async () => {
-    const out: Record<string, number> = {};
-    for (const t of TABLES) {
-      const row = await db.kysely.selectFrom(t).select(sql<string | number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-      out[t] = Number(row.n);
-    }
-    return out;
+    const columns = sql.join(TABLES.map((t) => sql`(select count(*) from ${sql.table(t)}) as ${sql.id(t)}`));
+    const { rows } = await sql<Record<string, string | number>>`select ${columns}`.execute(db.kysely);
+    return Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])]));
   };
 
   const cases: [string, 'POST' | 'PATCH' | 'GET', string, unknown, string][] = [
