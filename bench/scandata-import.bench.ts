@@ -15,6 +15,7 @@ import { upcA } from '../src/domain/promotions/upc.ts';
 import { weekContaining } from '../src/domain/scandata/week.ts';
 import { createCstore } from '../src/server.ts';
 import { rng, table, writeResults } from './support.ts';
+import { locationRow } from '../test/support/locations.ts';
 
 /**
  * Sales in by file at a chain's scale (issue #12): a CSV journal of LINES tobacco lines across
@@ -69,27 +70,10 @@ async function seedLocations(db: Db): Promise<void> {
   const at = new Date('2026-11-01T00:00:00Z');
   const programId = await createProgram(db.kysely, { slug: 'bench-chain', name: 'Bench chain' }, at);
   for (let i = 0; i < LOCATIONS; i++) {
-    await insertLocation(db.kysely, {
-      id: locationId(i),
-      programId,
-      storeId: null,
-      name: `Store ${i}`,
-      address: `${i} Main St`,
-      timeZone: ZONES[i % ZONES.length]!,
-      posSystem: 'passport',
-      outletIds: {},
-      autoAccept: false,
-      integrationStatus: 'off',
-      syncTime: null,
-      outboxDir: null,
-      enrollmentError: null,
-      agentTokenPrefix: null,
-      registerStoreId: null,
-      registerIds: 'manufacturer',
-      registerIdStart: 1,
-      createdAt: at.toISOString(),
-      updatedAt: at.toISOString(),
-    });
+    await insertLocation(
+      db.kysely,
+      locationRow({ id: locationId(i), programId, name: `Store ${i}`, address: `${i} Main St`, timeZone: ZONES[i % ZONES.length]! }),
+    );
   }
 }
 

@@ -1,20 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createDb } from './adapters/db/database.ts';
-import { migrateToLatest } from './adapters/db/migrator.ts';
-import { findProgramBySlug } from './adapters/db/repositories/config.repository.ts';
-import { LoyaltyService } from './app/loyalty.service.ts';
-import { configMarkdownTable, describeConfig, loadConfig } from './config.ts';
-import { DEMO_SLUG, type DemoInfo, seedDemo } from './demo/seed.ts';
+import { DEMO_SLUG, type DemoInfo } from './demo/seed.ts';
 import { AppError } from './errors.ts';
-import { cryptoRandomIndex } from './lib/ids.ts';
 import { registerAdminCommands } from './cli/admin.commands.ts';
 import { KitUsageError, registerConformanceCommands } from './cli/conformance.commands.ts';
 import { registerCstoreCommands, startCstoreDemo } from './cli/cstore.commands.ts';
 import { registerScandataCommands } from './cli/scandata.commands.ts';
 import { assertWorkersFit, parseWorkers, reportListening, superviseWorkers, workerSlot, WorkersUsageError } from './cli/serve-cluster.ts';
-import { expirePointsJob } from './jobs/expire-points.job.ts';
-import { createRuntime } from './server.ts';
 import { VERSION } from './version.ts';
+
+/*
+ * Start-up cost: every process pays for what it imports before the first line runs, so the
+ * commands import their implementation when they run (`--version` and `--help` load none of it)
+ * and the composition root loads what only some configurations use (server.ts).
+ */
+const dbModules = () => Promise.all([import('./adapters/db/database.ts'), import('./adapters/db/migrator.ts'), import('./config.ts')]);
 
 const databaseOption = () => new Option('--database <url>', 'sqlite:PATH or postgres://… (default: TILLPOINT_DATABASE_URL or sqlite:./data/tillpoint.db)');
 
@@ -90,6 +89,7 @@ export function buildCli(): Command {
     .option('--demo', 'seed the demo program when missing and print URLs and keys')
     .option('--workers <n>', 'server processes sharing the port (node:cluster; PostgreSQL only when > 1): a number or auto (one per core)', '1')
     .action(async (opts: { port?: string; host?: string; database?: string; demo?: boolean; workers?: string }) => {
+      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { seedDemo }] = await Promise.all([dbModules(), import('./demo/seed.ts')]);
       const config = loadConfig(opts);
       const workers = parseWorkers(opts.workers);
       assertWorkersFit(workers, config.databaseUrl);
@@ -104,13 +104,14 @@ export function buildCli(): Command {
       };
       if (workers > 1 && slot === null) {
         // the primary: migrate and seed once, then fork the workers (each runs this action as a worker)
-        const db = createDb(config.databaseUrl);
-        const demo = await migrateToLatest(db)
-          .then(() => (opts.demo ? seedDemo(db.kysely) : null))
-          .finally(() => db.close());
-        await superviseWorkers({ workers, announce: (address, metricsUrl) => banner(address, metricsUrl, db.describe, demo?.info ?? null) });
+        const primaryDb = createDb(config.databaseUrl);
+        const demo = await migrateToLatest(primaryDb)
+          .then(() => (opts.demo ? seedDemo(primaryDb.kysely) : null))
+          .finally(() => primaryDb.close());
+        await superviseWorkers({ workers, announce: (address, metricsUrl) => banner(address, metricsUrl, primaryDb.describe, demo?.info ?? null) });
         return;
       }
+      const { createRuntime } = await import('./server.ts');
       const runtime = await createRuntime(config);
       const demo = opts.demo && slot === null ? await seedDemo(runtime.db.kysely) : null;
       const address = await runtime.app.listen({ port: config.port, host: config.host });
@@ -144,7 +145,8 @@ export function buildCli(): Command {
     .addOption(databaseOption())
     .option('--json', 'print one JSON object: variable → value')
     .option('--markdown', "print the README's table of every variable, default and meaning")
-    .action((opts: { port?: string; host?: string; database?: string; json?: boolean; markdown?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; database?: string; json?: boolean; markdown?: boolean }) => {
+      const { configMarkdownTable, describeConfig } = await import('./config.ts');
       if (opts.markdown) return void process.stdout.write(configMarkdownTable());
       const entries = describeConfig(opts);
       if (opts.json) return void process.stdout.write(JSON.stringify(Object.fromEntries(entries.map((e) => [e.name, e.value])), null, 2) + '\n');
@@ -158,6 +160,7 @@ export function buildCli(): Command {
     .description('apply database migrations')
     .addOption(databaseOption())
     .action(async (opts: { database?: string }) => {
+      const [{ createDb }, { migrateToLatest }, { loadConfig }] = await dbModules();
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         const result = await migrateToLatest(db);
@@ -177,6 +180,10 @@ export function buildCli(): Command {
     .action(async (opts: { database?: string; at?: string; force?: boolean }) => {
       const now = opts.at ? new Date(opts.at) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error(`--at "${opts.at}" is not an ISO date-time`);
+      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { expirePointsJob }] = await Promise.all([
+        dbModules(),
+        import('./jobs/expire-points.job.ts'),
+      ]);
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         await migrateToLatest(db);
@@ -200,6 +207,7 @@ export function buildCli(): Command {
     .addOption(databaseOption())
     .option('--json', 'print one JSON document')
     .action(async (opts: { database?: string; json?: boolean }) => {
+      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { seedDemo }] = await Promise.all([dbModules(), import('./demo/seed.ts')]);
       const db = createDb(loadConfig(opts).databaseUrl);
       try {
         await migrateToLatest(db);
@@ -224,6 +232,12 @@ export function buildCli(): Command {
     .action(async (loyaltyId: string, opts: { select?: string[]; program: string; ttl: string; json?: boolean; database?: string }) => {
       const ttl = Number(opts.ttl);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new UsageError('--ttl must be whole seconds between 1 and 86400');
+      const [[{ createDb }, { migrateToLatest }, { loadConfig }], { findProgramBySlug }, { LoyaltyService }, { cryptoRandomIndex }] = await Promise.all([
+        dbModules(),
+        import('./adapters/db/repositories/config.repository.ts'),
+        import('./app/loyalty.service.ts'),
+        import('./lib/ids.ts'),
+      ]);
       const config = loadConfig(opts);
       const db = createDb(config.databaseUrl);
       try {

@@ -6,7 +6,7 @@ import { type MetricsServer, startMetricsServer } from './adapters/http/metrics-
 import { Metrics } from './adapters/http/metrics.ts';
 import { createRjrConnector, type RjrConnector } from './adapters/manufacturers/rjr/rjr.connector.ts';
 import { smtpLoginCodeSender } from './adapters/email/smtp.sender.ts';
-import { startTracing, type Tracing } from './adapters/telemetry/tracing.ts';
+import { type Tracing, TRACING_OFF } from './adapters/telemetry/tracing-off.ts';
 import { AdminAuthService } from './app/admin-auth.service.ts';
 import type { CstoreConfig } from './app/cstore/cstore.config.ts';
 import { Cstore } from './app/cstore/cstore.ts';
@@ -17,7 +17,7 @@ import { type LoginCodeSender, logLoginCodeSender, webhookLoginCodeSender } from
 import { LoyaltyService } from './app/loyalty.service.ts';
 import type { ManufacturerConnector } from './app/ports/manufacturer-connector.ts';
 import { type Config, loadConfig } from './config.ts';
-import { type JobScheduler, pgBossSchema, startScheduler } from './jobs/scheduler.ts';
+import type { JobScheduler } from './jobs/scheduler.ts';
 import { openLimitStore } from './adapters/limits/limit-store.ts';
 import { cryptoRandomIndex } from './lib/ids.ts';
 import { loadSecretKey, type SecretKey } from './lib/secret-key.ts';
@@ -127,15 +127,27 @@ export function createCstore(db: Db, config: Config = loadConfig({}, {}), overri
   });
 }
 
-/** Wires database, use cases, jobs and HTTP together; migrates first. Does not listen. */
+/**
+ * Wires database, use cases, jobs and HTTP together; migrates first. Does not listen. What only some
+ * configurations use is imported when configured (OpenTelemetry with a collector, the shared limit
+ * stores, pg-boss on PostgreSQL; pg and nodemailer load on first use), so a plain start stays cheap.
+ */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const tracing = options.tracing ?? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName, version: VERSION });
+  const tracing =
+    options.tracing ??
+    (config.tracing.endpoint
+      ? (await import('./adapters/telemetry/tracing.ts')).startTracing({
+          endpoint: config.tracing.endpoint,
+          serviceName: config.tracing.serviceName,
+          version: VERSION,
+        })
+      : TRACING_OFF);
   const db = options.db ?? createDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous, ...(tracing.onQuery ? { log: tracing.onQuery } : {}) });
   await migrateToLatest(db);
   const metrics = new Metrics();
   const warnings: string[] = [];
   const secretKey = loadSecretKey({ keyText: config.secretKey, production: config.production, warn: (m) => warnings.push(m) });
-  const limits = openLimitStore({ store: config.limitsStore, redisUrl: config.redisUrl }, db);
+  const limits = await openLimitStore({ store: config.limitsStore, redisUrl: config.redisUrl }, db);
   const loyalty = new LoyaltyService({
     db,
     randomIndex: cryptoRandomIndex,
@@ -187,6 +199,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       const deliverer = new WebhookDeliverer({ ...options.webhooks, db: db.kysely, secrets: secretKey.box });
       workers.push(startDeliveryLoop(deliverer, { onError: (e) => app.log.error({ err: e }, 'webhook delivery round failed') }));
       if (!config.scheduler.enabled) return { scheduler: null };
+      const { pgBossSchema, startScheduler } = await import('./jobs/scheduler.ts');
       const scheduler = await startScheduler({
         db,
         databaseUrl: config.databaseUrl,

@@ -6,16 +6,15 @@ import { createDb } from '../adapters/db/database.ts';
 import { migrateToLatest } from '../adapters/db/migrator.ts';
 import { findProgramBySlug } from '../adapters/db/repositories/config.repository.ts';
 import { locationsByIds, syncingLocations } from '../adapters/db/repositories/locations.repository.ts';
-import { type RjrSimulator, runSimulatorCli, startRjrSimulator } from '../simulators/rjr/simulator.ts';
+import type { RjrSimulator } from '../simulators/rjr/simulator.ts';
 import type { Cstore } from '../app/cstore/cstore.ts';
 import type { Logger } from '../app/ports/logger.ts';
 import type { SyncRun } from '../app/cstore/model.ts';
 import { loadConfig } from '../config.ts';
-import { type CstoreDemoInfo, seedCstoreDemo } from '../demo/cstore-seed.ts';
-import { seedDemoSalesWeek } from '../demo/cstore-sales-week.ts';
+import type { CstoreDemoInfo } from '../demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../demo/seed.ts';
 import { AppError } from '../errors.ts';
-import { createCstore, type Runtime } from '../server.ts';
+import type { Runtime } from '../server.ts';
 
 /**
  * The c-store commands: `tillpoint sync rjr` (on demand, with a progress bar and a summary
@@ -154,6 +153,7 @@ export function registerCstoreCommands(program: Command): void {
           warn: () => {},
           error: (o, m) => process.stderr.write(`tillpoint: ${m} ${JSON.stringify(o)}\n`),
         };
+        const { createCstore } = await import('../server.ts'); // the composition root (and Fastify) only when the command runs
         const cstore = createCstore(db, config, { log });
         const targets = await syncTargets(cstore, opts);
         if (!targets.length) {
@@ -197,6 +197,7 @@ export function registerCstoreCommands(program: Command): void {
     .option('--change-rate <x>', 'share of promotions changing per day', '0.05')
     .action(
       async (opts: { port: string; host: string; seed: string; outlets: string; promotions: string; day: string; baseDate?: string; changeRate: string }) => {
+        const { runSimulatorCli } = await import('../simulators/rjr/simulator.ts');
         const sim = await runSimulatorCli({
           port: opts.port,
           host: opts.host,
@@ -225,6 +226,7 @@ const daysSinceEpoch = (now: Date) => Math.max(0, Math.floor((now.getTime() - Da
 const DEMO_SIM = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH };
 
 async function startDemoSimulator(port: number): Promise<RjrSimulator> {
+  const { startRjrSimulator } = await import('../simulators/rjr/simulator.ts');
   const opts = { ...DEMO_SIM, day: daysSinceEpoch(new Date()) };
   try {
     return await startRjrSimulator({ ...opts, port });
@@ -247,6 +249,11 @@ export interface CstoreDemo {
  */
 export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo | null> {
   if (runtime.config.demoCstore === 'off') return null;
+  const [{ seedCstoreDemo }, { seedDemoSalesWeek }, { startRjrSimulator }] = await Promise.all([
+    import('../demo/cstore-seed.ts'),
+    import('../demo/cstore-sales-week.ts'),
+    import('../simulators/rjr/simulator.ts'),
+  ]);
   const sim = await startDemoSimulator(runtime.config.rjr.simulatorPort);
   const timer = setInterval(() => sim.setDay(daysSinceEpoch(new Date())), 60_000).unref();
   const now = new Date();

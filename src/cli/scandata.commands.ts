@@ -14,7 +14,6 @@ import { SCAN_DATA_MANUFACTURERS } from '../app/cstore/scandata.service.ts';
 import { silentLogger } from '../app/ports/logger.ts';
 import { loadConfig } from '../config.ts';
 import { isDate } from '../domain/calendar.ts';
-import { createCstore } from '../server.ts';
 import { SCAN_DATA_FORMATS } from '../adapters/scandata/formats.ts';
 import { fileLines, type ValidationReport } from '../adapters/scandata/validation.ts';
 import { AppError } from '../errors.ts';
@@ -99,6 +98,7 @@ export function registerScandataCommands(program: Command): void {
       try {
         await migrateToLatest(db);
         if (opts.location && !(await locationsByIds(db.kysely, [opts.location])).length) throw new AppError('LocationNotFound', `no location ${opts.location}`);
+        const { createCstore } = await import('../server.ts'); // the composition root only when the command runs
         const cstore = createCstore(db, config, { log: silentLogger });
         const size = statSync(file).size;
         const bar = new cliProgress.SingleBar(
@@ -179,6 +179,7 @@ export function registerScandataCommands(program: Command): void {
       const db = createDb(config.databaseUrl);
       try {
         await migrateToLatest(db);
+        const { createCstore } = await import('../server.ts');
         const cstore = createCstore(db, config);
         const accounts = await cstore.scanData.accountsFor({ manufacturer: opts.manufacturer, ...(opts.account ? { accountNumber: opts.account } : {}) });
         if (!accounts.length)

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Db } from '../adapters/db/database.ts';
 import { JOBS, type JobId } from './index.ts';
 import type { JobContext, ScheduledJob } from './job.ts';
@@ -99,7 +99,9 @@ function startCronerScheduler(deps: SchedulerDeps): JobScheduler {
 async function startPgBossScheduler(deps: SchedulerDeps): Promise<JobScheduler> {
   const ctx = contextOf(deps);
   const jobs: readonly ScheduledJob[] = deps.jobs ?? JOBS;
-  const boss = new PgBoss({
+  // pg-boss is loaded only here: a process on SQLite never pays for it.
+  const { default: PgBossClass } = await import('pg-boss');
+  const boss = new PgBossClass({
     connectionString: deps.databaseUrl,
     schema: deps.pgBoss?.schema ?? pgBossSchema(deps.db),
     max: 4,

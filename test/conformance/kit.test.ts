@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../src/adapters/db/database.ts';
+import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
+import { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { type RunReport, runConformance } from '../../src/conformance/client.ts';
 import { formatSummary } from '../../src/conformance/report.ts';
 import type { Vendor } from '../../src/conformance/scenario.ts';
-import { demoKey } from '../../src/demo/seed.ts';
+import { DEMO_SLUG, demoKey } from '../../src/demo/seed.ts';
+import { cryptoRandomIndex } from '../../src/lib/ids.ts';
 import { ENGINES } from '../support/engines.ts';
 import { BEN, FARHAN } from '../support/fixtures.ts';
 import { type ServerProcess, startServerOn, tillpoint } from '../support/server-process.ts';
@@ -82,18 +86,37 @@ function failuresOf(report: RunReport): Record<string, string[]> {
 describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on %s', (engine) => {
   let server: ServerProcess;
   let dir = '';
+  // the server's database, opened here as `tillpoint guest code` opens it
+  let db: Db | null = null;
+  let codes: { service: LoyaltyService; programId: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tillpoint-kit-'));
     server = await startServerOn(engine);
+    db = createDb(server.databaseUrl);
+    const program = await findProgramBySlug(db.kysely, DEMO_SLUG);
+    codes = { service: new LoyaltyService({ db, randomIndex: cryptoRandomIndex, publicUrl: '' }), programId: program!.id };
   }, 60_000);
   afterAll(async () => {
+    await db?.close();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const guestCode = async (guest: string, incentive: string): Promise<string> =>
-    (await tillpoint(['guest', 'code', guest, '--select', incentive, '--database', server.databaseUrl])).stdout.trim();
+  /**
+   * A one-time code with `incentive` pre-selected. `via: 'cli'` runs `tillpoint guest code` as a
+   * vendor would (once per engine: the NCR run's identifier, so that run is the CLI end to end);
+   * the other codes come from the same use case in-process (LoyaltyService.createCode, as the
+   * command calls it), without a process start each.
+   */
+  const guestCode = async (guest: string, incentive: string, via: 'cli' | 'use case' = 'use case'): Promise<string> => {
+    if (via === 'cli') {
+      const code = (await tillpoint(['guest', 'code', guest, '--select', incentive, '--database', server.databaseUrl])).stdout.trim();
+      expect(code).toMatch(/^\d{6}$/);
+      return code;
+    }
+    return (await codes.service.createCode(codes.programId, guest.toLowerCase(), [incentive], 300)).code;
+  };
 
   it.each(Object.keys(DEMO) as Vendor[])(
     '%s: every seed example, each failure a known one',
@@ -109,7 +132,7 @@ describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on
         '--store',
         '9999',
         '--identifier',
-        await guestCode(FARHAN, demo.select),
+        await guestCode(FARHAN, demo.select, vendor === 'ncr' ? 'cli' : 'use case'),
         '--plu',
         '3001',
         '--short-identifier',

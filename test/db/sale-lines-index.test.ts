@@ -2,8 +2,10 @@ import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SALE_LINES_TIME_INDEX } from '../../src/adapters/db/migrations/0019-sale-lines-time.ts';
 import { insertCstoreSaleOnce, saleLinesOfWeek } from '../../src/adapters/db/repositories/cstore-sales.repository.ts';
+import { insertLocation } from '../../src/adapters/db/repositories/locations.repository.ts';
 import { aLine } from '../scandata/builders.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { locationRow } from '../support/locations.ts';
 
 /**
  * Reading a week back (`saleLinesOfWeek`) seeks each location's hour through (location, sold_at)
@@ -33,25 +35,7 @@ describe.each(ENGINES)('reading a week of sale lines on %s', (engine) => {
       })
       .execute();
     for (const id of ['loc-a', 'loc-b'])
-      await db.kysely
-        .insertInto('locations')
-        .values({
-          id,
-          program_id: 'p',
-          name: id,
-          address: '1 Main St',
-          time_zone: 'UTC',
-          pos_system: 'passport',
-          outlet_ids: '{}',
-          auto_accept: 0,
-          integration_status: 'pilot',
-          batch_seq: 0,
-          register_ids: 'manufacturer',
-          register_id_start: 1,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      await insertLocation(db.kysely, locationRow({ id, programId: 'p', name: id, timeZone: 'UTC', integrationStatus: 'pilot', createdAt: at }));
     for (const [i, locationId] of ['loc-a', 'loc-b', 'loc-a'].entries()) {
       const sale = {
         id: `s-${i}`,

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Metrics } from '../../src/adapters/http/metrics.ts';
-import { buildApp } from '../../src/adapters/http/app.ts';
 import { findProgramBySlug } from '../../src/adapters/db/repositories/config.repository.ts';
-import { AdminAuthService } from '../../src/app/admin-auth.service.ts';
-import { LoyaltyService } from '../../src/app/loyalty.service.ts';
+import { insertLocation } from '../../src/adapters/db/repositories/locations.repository.ts';
+import type { LoyaltyService } from '../../src/app/loyalty.service.ts';
 import { createApiKey, createProgram, createStore } from '../../src/app/provisioning.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { newId } from '../../src/lib/ids.ts';
@@ -13,12 +11,12 @@ import { ledgerRows } from '../../src/adapters/db/repositories/exports.repositor
 import { EXPORT_COLUMNS } from '../../src/app/admin/exports.ts';
 import { type AdminClient, demoOwner, userWithRole } from '../support/admin.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { BEN, FARHAN, PARTNER_KEY, posVendor, saleBody, seededRandom, testApp } from '../support/fixtures.ts';
-import { appServices } from '../support/services.ts';
+import { locationRow } from '../support/locations.ts';
+import { BEN, FARHAN, PARTNER_KEY, posVendor, saleBody, testApp } from '../support/fixtures.ts';
 
 const DAY = 86_400_000;
 
-describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (engine) => {
+describe.each(ENGINES)('Admin dashboard, exports, support claims and incentive preview on %s', (engine) => {
   let db: TestDb;
   let app: FastifyInstance;
   let loyalty: LoyaltyService;
@@ -44,6 +42,13 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
   const pos = (method: 'POST' | 'PUT', url: string, body: unknown, key = PARTNER_KEY) =>
     app.inject({ method, url, headers: { 'x-api-key': key }, payload: body as object });
   const P = () => `/programs/${programId}`;
+  // One user per role for the whole file (each costs two scrypt hashes): created on first use,
+  // while the clock is at the sales' day, so their sessions outlive the tests that move it back.
+  const users = new Map<string, Promise<AdminClient & { id: string }>>();
+  const as = (role: 'support' | 'read_only' | 'program_manager') => {
+    if (!users.has(role)) users.set(role, userWithRole(app, db, role, [programId]));
+    return users.get(role)!;
+  };
   let claimedTxn: string;
   let unclaimed: { transactionId: string; receiptCode: string };
 
@@ -122,8 +127,8 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
   });
 
   it('lets support claim a missed sale for a guest, audited, once', async () => {
-    const support = await userWithRole(app, db, 'support', [programId]);
-    const readOnly = await userWithRole(app, db, 'read_only', [programId]);
+    const support = await as('support');
+    const readOnly = await as('read_only');
     expect((await readOnly.call('POST', `${P()}/guests/${BEN}/claims`, { receiptCode: unclaimed.receiptCode })).status).toBe(403);
     const before = (await support.call('GET', `${P()}/guests/${BEN}`)).body.guest.balance as number;
     const res = await support.call('POST', `${P()}/guests/${BEN}/claims`, {
@@ -183,7 +188,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
 
   it('shows the points the expiry job will take in the next 30 days, by local day', async () => {
     // Inactivity, 180 days: a credit 170 days ago expires in 10 days; one 181 days ago is due now.
-    const support = await userWithRole(app, db, 'support', [programId]);
+    const support = await as('support');
     const at = now;
     const guest = async (name: string, daysAgo: number, points: number) => {
       now = new Date(at.getTime() - daysAgo * DAY);
@@ -205,31 +210,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const iso = (ms: number) => new Date(now.getTime() - ms).toISOString();
     const location = async (name: string) => {
       const id = newId();
-      await db.kysely
-        .insertInto('locations')
-        .values({
-          id,
-          program_id: programId,
-          name,
-          address: '1 Main St',
-          time_zone: 'America/New_York',
-          pos_system: 'passport',
-          outlet_ids: '{}',
-          auto_accept: 0,
-          integration_status: 'pilot',
-          sync_time: null,
-          outbox_dir: null,
-          enrollment_error: null,
-          enrollment_error_at: null,
-          agent_token_hash: null,
-          agent_token_prefix: null,
-          batch_seq: 0,
-          register_ids: 'manufacturer',
-          register_id_start: 1,
-          created_at: iso(DAY),
-          updated_at: iso(DAY),
-        })
-        .execute();
+      await insertLocation(db.kysely, locationRow({ id, programId, name, integrationStatus: 'pilot', createdAt: iso(DAY) }));
       return id;
     };
     const north = await location('North');
@@ -302,7 +283,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
   });
 
   it('streams the transactions, ledger and balances as CSV with the documented columns', async () => {
-    const readOnly = await userWithRole(app, db, 'read_only', [programId]);
+    const readOnly = await as('read_only');
     const tx = await readOnly.call('GET', `${P()}/exports/transactions.csv?from=2026-11-25&to=2026-11-26`);
     expect(tx.status).toBe(200);
     expect(tx.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -316,7 +297,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     ]);
 
     // A name a spreadsheet would run as a formula is written as text.
-    const support = await userWithRole(app, db, 'support', [programId]);
+    const support = await as('support');
     const evil = await support.call('POST', `${P()}/guests`, { name: '=HYPERLINK("http://evil.test","x")', email: 'evil@example.com' });
     await support.call('POST', `${P()}/guests/${evil.body.id}/adjustments`, { points: 1, reason: '+1 for the trouble' });
     const balances = parse((await readOnly.call('GET', `${P()}/exports/balances.csv`)).text, { columns: true }) as Record<string, string>[];
@@ -361,7 +342,7 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const otherKey = (await createApiKey(db.kysely, otherId, 'partner', 'test', now)).key;
     const sale = await pos('POST', '/loyalty/transaction/pos', saleBody('O-1', [{ price: '99.00' }]), otherKey);
     expect(sale.statusCode).toBe(200);
-    const local = await userWithRole(app, db, 'read_only', [programId]);
+    const local = await as('read_only');
     for (const url of [`/programs/${otherId}/dashboard`, `/programs/${otherId}/exports/transactions.csv`, `/programs/${otherId}/exports/balances.csv`]) {
       expect((await local.call('GET', url)).status, url).toBe(404);
     }
@@ -372,37 +353,10 @@ describe.each(ENGINES)('Admin dashboard, exports and support claims on %s', (eng
     const theirs = await owner.call('GET', `/programs/${otherId}/dashboard`);
     expect(theirs.body).toMatchObject({ timeZone: 'America/Toronto', totals: { unclaimedSales: 1, claimedSales: 0 } });
   });
-});
-
-describe.each(ENGINES)('Incentive preview on %s', (engine) => {
-  let db: TestDb;
-  let app: FastifyInstance;
-  let programId: string;
-
-  beforeAll(async () => {
-    db = await openTestDb(engine);
-    const at = new Date('2026-11-25T17:00:00Z');
-    await seedDemo(db.kysely, at);
-    programId = (await findProgramBySlug(db.kysely, 'bk-us'))!.id;
-    const loyalty = new LoyaltyService({ db, randomIndex: seededRandom(3), publicUrl: 'http://tillpoint.test', clock: () => at, configTtlMs: 0 });
-    app = await buildApp({
-      ...appServices(db),
-      db,
-      loyalty,
-      adminAuth: new AdminAuthService(db.kysely, () => at),
-      metrics: new Metrics(),
-      version: 'test',
-      logger: false,
-    });
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
-  });
 
   it('shows a draft reward as each vendor’s identify line and receipt, and what identify really answers matches it', async () => {
-    const manager = await userWithRole(app, db, 'program_manager', [programId]);
-    const readOnly = await userWithRole(app, db, 'read_only', [programId]);
+    const manager = await as('program_manager');
+    const readOnly = await as('read_only');
     expect(
       (await readOnly.call('POST', `/programs/${programId}/incentives/preview`, { incentive: { kind: 'OFFER', name: 'x', vendorConfigs: {} } })).status,
     ).toBe(403);

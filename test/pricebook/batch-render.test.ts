@@ -3,29 +3,19 @@ import { renderBatch } from '../../src/adapters/pricebook/batch-render.ts';
 import type { Location } from '../../src/app/cstore/model.ts';
 import { promotionKey } from '../../src/domain/promotions/diff.ts';
 import { aMultipack, aPromotion, add, end } from '../unit/promotions/promotion.builder.ts';
+import { locationRow } from '../support/locations.ts';
 
-const location = (over: Partial<Location> = {}): Location => ({
-  id: '0c570e00-0000-4000-8000-000000000101',
-  programId: 'p',
-  name: 'QuickStop #101 Main St',
-  address: '1 Main St',
-  timeZone: 'America/New_York',
-  posSystem: 'other',
-  outletIds: { rjr: '7000001' },
-  autoAccept: false,
-  integrationStatus: 'pilot',
-  syncTime: null,
-  outboxDir: null,
-  enrollmentError: null,
-  agentTokenPrefix: null,
-  registerStoreId: null,
-  registerIds: 'manufacturer',
-  registerIdStart: 1,
-  storeId: null,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  ...over,
-});
+const location = (over: Partial<Location> = {}): Location =>
+  locationRow({
+    id: '0c570e00-0000-4000-8000-000000000101',
+    programId: 'p',
+    name: 'QuickStop #101 Main St',
+    posSystem: 'other',
+    outletIds: { rjr: '7000001' },
+    integrationStatus: 'pilot',
+    createdAt: '2026-12-01T00:00:00.000Z',
+    ...over,
+  });
 
 const changes = [add(aPromotion()), end(aMultipack())];
 const render = (loc: Location, numbers?: Map<string, number>) =>

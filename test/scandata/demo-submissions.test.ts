@@ -8,25 +8,13 @@ import { scanDataPlugins } from '../../src/adapters/scandata/file-store.ts';
 import { RJR_FIELDS } from '../../src/adapters/scandata/rjr.format.ts';
 import type { Cstore } from '../../src/app/cstore/cstore.ts';
 import { instantsBounding, loadPromotionsAt } from '../../src/app/cstore/promotion-history.ts';
-import { DEMO_WEEK_LOCATIONS, type DemoWeekResult, seedDemoSalesWeek, type SimulatorAt } from '../../src/demo/cstore-sales-week.ts';
-import { seedCstoreDemo } from '../../src/demo/cstore-seed.ts';
+import { DEMO_WEEK_LOCATIONS, type DemoWeekResult } from '../../src/demo/cstore-sales-week.ts';
 import { priceSales } from '../../src/domain/scandata/stream.ts';
-import { startRjrSimulator } from '../../src/simulators/rjr/simulator.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { appServices } from '../support/services.ts';
+import { seedDemoWeekOn } from '../support/demo-week.ts';
+import { ENGINES, type TestDb } from '../support/engines.ts';
 
-// The demo on a fixed "now" (Wednesday 9 Dec 2026): its week is Mon 30 Nov – Sun 6 Dec (RJR),
+// The demo week on its fixed "now" (test/support/demo-week.ts): Mon 30 Nov – Sun 6 Dec (RJR),
 // Sun 29 Nov – Sat 5 Dec (Altria), with one promotion accepted mid-week (h31's demo week).
-const NOW = new Date('2026-12-09T15:00:00.000Z');
-const EPOCH = Date.parse('2026-01-01T00:00:00Z');
-const simulatorAt: SimulatorAt = (at) =>
-  startRjrSimulator({
-    seed: 'tillpoint-demo',
-    outlets: 50,
-    promotionsPerOutlet: 40,
-    baseDate: '2026-01-01',
-    day: Math.floor((at.getTime() - EPOCH) / 86_400_000),
-  });
 const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
 const CLI = { type: 'cli' as const, id: 'cli', name: 'test' };
 
@@ -51,10 +39,7 @@ describe.each(ENGINES)('scan-data files of the demo week on %s', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'tillpoint-demo-submissions-'));
 
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    cstore = appServices(db, {}, { clock: () => NOW, scanData: scanDataPlugins(join(dir, 'store')) }).cstore;
-    await seedCstoreDemo(cstore, 'http://127.0.0.1:9', NOW);
-    seeded = await seedDemoSalesWeek(cstore, { now: NOW, simulatorAt });
+    ({ db, cstore, seeded } = await seedDemoWeekOn(engine, { scanData: scanDataPlugins(join(dir, 'store')) }));
   }, 120_000);
   afterAll(async () => {
     await db.drop();

@@ -5,26 +5,15 @@ import { rjrFormat } from '../../src/adapters/scandata/rjr.format.ts';
 import { formatOptions, type ScanDataOutlet } from '../../src/adapters/scandata/writer.ts';
 import type { Cstore } from '../../src/app/cstore/cstore.ts';
 import { instantsBounding, loadPromotionsAt } from '../../src/app/cstore/promotion-history.ts';
-import { DEMO_WEEK_LOCATIONS, type DemoWeekResult, seedDemoSalesWeek, type SimulatorAt } from '../../src/demo/cstore-sales-week.ts';
-import { CSTORE_DEMO_LOCATIONS, seedCstoreDemo } from '../../src/demo/cstore-seed.ts';
+import { DEMO_WEEK_LOCATIONS, type DemoWeekResult, seedDemoSalesWeek } from '../../src/demo/cstore-sales-week.ts';
+import { CSTORE_DEMO_LOCATIONS } from '../../src/demo/cstore-seed.ts';
 import type { PricedLine } from '../../src/domain/scandata/pricing.ts';
 import { priceSales } from '../../src/domain/scandata/stream.ts';
-import { startRjrSimulator } from '../../src/simulators/rjr/simulator.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { appServices } from '../support/services.ts';
+import { DEMO_WEEK_NOW, demoSimulatorAt, seedDemoWeekOn } from '../support/demo-week.ts';
+import { ENGINES, type TestDb } from '../support/engines.ts';
 
-// The demo's own simulator settings (cli/cstore.commands.ts), on a fixed "now": Wednesday 9 Dec
-// 2026, so the week is Mon 30 Nov – Sun 6 Dec (RJR) and Sun 29 Nov – Sat 5 Dec (Altria).
-const NOW = new Date('2026-12-09T15:00:00.000Z');
-const EPOCH = Date.parse('2026-01-01T00:00:00Z');
-const simulatorAt: SimulatorAt = (at) =>
-  startRjrSimulator({
-    seed: 'tillpoint-demo',
-    outlets: 50,
-    promotionsPerOutlet: 40,
-    baseDate: '2026-01-01',
-    day: Math.floor((at.getTime() - EPOCH) / 86_400_000),
-  });
+// The demo week on its fixed "now" (test/support/demo-week.ts): Mon 30 Nov – Sun 6 Dec (RJR),
+// Sun 29 Nov – Sat 5 Dec (Altria).
 
 const outletOf = (locationId: string): ScanDataOutlet => {
   const l = CSTORE_DEMO_LOCATIONS.find((d) => d.id === locationId)!;
@@ -52,10 +41,7 @@ describe.each(ENGINES)('the demo week of c-store sales on %s', (engine) => {
   let rows: PricedLine[];
 
   beforeAll(async () => {
-    db = await openTestDb(engine);
-    cstore = appServices(db, {}, { clock: () => NOW }).cstore;
-    await seedCstoreDemo(cstore, 'http://127.0.0.1:9', NOW);
-    seeded = await seedDemoSalesWeek(cstore, { now: NOW, simulatorAt });
+    ({ db, cstore, seeded } = await seedDemoWeekOn(engine));
     const { week } = seeded;
     const { from, to } = instantsBounding(week.altria.start, week.rjr.end);
     const at = await loadPromotionsAt(db.kysely, DEMO_WEEK_LOCATIONS, from, to);
@@ -86,7 +72,7 @@ describe.each(ENGINES)('the demo week of c-store sales on %s', (engine) => {
 
   it('is idempotent: seeding again writes nothing', async () => {
     const before = await countCstoreSales(db.kysely, { locationIds: DEMO_WEEK_LOCATIONS, from: '2026-11-29', to: '2026-12-06' });
-    const again = await seedDemoSalesWeek(cstore, { now: NOW, simulatorAt });
+    const again = await seedDemoSalesWeek(cstore, { now: DEMO_WEEK_NOW, simulatorAt: demoSimulatorAt });
     expect(again).toMatchObject({ seeded: false, transactions: before });
     expect(await countCstoreSales(db.kysely, { locationIds: DEMO_WEEK_LOCATIONS, from: '2026-11-29', to: '2026-12-06' })).toBe(before);
   });

@@ -2,15 +2,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertLocation } from '../../src/adapters/db/repositories/locations.repository.ts';
 import { createProgram } from '../../src/app/provisioning.ts';
+import { registerScandataCommands } from '../../src/cli/scandata.commands.ts';
 import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { locationRow } from '../support/locations.ts';
 
 const BIN = new URL('../../bin/tillpoint.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const AT = new Date('2026-11-01T00:00:00Z');
-/** each test spawns the CLI (a Node start, a migration check) once or twice: generous on a shared 2-core machine */
+/** a test that spawns the CLI (a Node start, a migration check): generous on a shared 2-core machine */
 const SPAWNS = 120_000;
 
 /** `tillpoint scandata import …` in its own process (async: the test's database stays responsive). */
@@ -26,6 +29,27 @@ function run(...args: string[]): Promise<{ status: number | null; stdout: string
   });
 }
 
+/**
+ * The same command's action in this process, for what is about the import rather than the process
+ * (its exit code and what reaches the terminal are the spawned runs' subject): what it prints to
+ * stdout, and the exit code it sets.
+ */
+async function runHere(...args: string[]): Promise<{ exitCode: number | undefined; stdout: string }> {
+  const program = new Command('tillpoint').exitOverride();
+  registerScandataCommands(program);
+  let stdout = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const exitCodeBefore = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['scandata', 'import', ...args], { from: 'user' });
+    return { exitCode: process.exitCode as number | undefined, stdout };
+  } finally {
+    write.mockRestore();
+    process.exitCode = exitCodeBefore;
+  }
+}
+
 describe.each(ENGINES)('tillpoint scandata import on %s', (engine) => {
   let db: TestDb;
   const dir = mkdtempSync(join(tmpdir(), 'tillpoint-import-cli-'));
@@ -34,27 +58,7 @@ describe.each(ENGINES)('tillpoint scandata import on %s', (engine) => {
   beforeAll(async () => {
     db = await openTestDb(engine);
     const programId = await createProgram(db.kysely, { slug: 'cli-chain', name: 'CLI chain' }, AT);
-    await insertLocation(db.kysely, {
-      id: location,
-      programId,
-      storeId: null,
-      name: 'CLI store',
-      address: '1 Main St',
-      timeZone: 'America/New_York',
-      posSystem: 'passport',
-      outletIds: {},
-      autoAccept: false,
-      integrationStatus: 'off',
-      syncTime: null,
-      outboxDir: null,
-      enrollmentError: null,
-      agentTokenPrefix: null,
-      registerStoreId: null,
-      registerIds: 'manufacturer',
-      registerIdStart: 1,
-      createdAt: AT.toISOString(),
-      updatedAt: AT.toISOString(),
-    });
+    await insertLocation(db.kysely, locationRow({ id: location, programId, name: 'CLI store' }));
   });
   afterAll(async () => {
     await db.drop();
@@ -80,31 +84,28 @@ describe.each(ENGINES)('tillpoint scandata import on %s', (engine) => {
     SPAWNS,
   );
 
-  it(
-    'a second import of the same file changes nothing and says so',
-    async () => {
-      const r = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--json');
-      expect(JSON.parse(r.stdout)).toMatchObject({ baskets: { imported: 0, replayed: 4, rejected: 2 } });
-    },
-    SPAWNS,
-  );
+  it('a second import of the same file changes nothing and says so', async () => {
+    const r = await runHere(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', location, '--database', db.url, '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ baskets: { imported: 0, replayed: 4, rejected: 2 } });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('imports a NAXML POSJournal', async () => {
+    const r = await runHere(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--location', location, '--database', db.url);
+    expect(r.stdout).toContain('baskets: 2 imported, 0 already recorded, 1 rejected');
+    expect(r.stdout).toContain('skipped: 3');
+  });
+
+  it('refuses NAXML without --location before opening the database (a usage error)', async () => {
+    await expect(runHere(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--database', db.url)).rejects.toMatchObject({
+      code: 'ValidationError',
+      message: expect.stringContaining('--location is required for a NAXML journal'),
+    });
+  });
 
   it(
-    'imports a NAXML POSJournal',
+    'exits 2 on a usage error, saying why: an unknown location',
     async () => {
-      const r = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--location', location, '--database', db.url);
-      expect(r.stdout).toContain('baskets: 2 imported, 0 already recorded, 1 rejected');
-      expect(r.stdout).toContain('skipped: 3');
-    },
-    SPAWNS,
-  );
-
-  it(
-    'exits 2 on a usage error: NAXML without --location, an unknown location',
-    async () => {
-      const naxml = await run(join(FIXTURES, 'pos-journal.xml'), '--format', 'naxml', '--database', db.url);
-      expect(naxml.status).toBe(2);
-      expect(naxml.stderr).toContain('--location is required for a NAXML journal');
       const unknown = await run(join(FIXTURES, 'journal.csv'), '--format', 'csv', '--location', 'nowhere', '--database', db.url);
       expect(unknown.status).toBe(2);
       expect(unknown.stderr).toContain('no location nowhere');

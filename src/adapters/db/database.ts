@@ -13,7 +13,7 @@ import {
   sql,
   type TableMetadata,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { PREPARED_STATEMENTS } from './prepared.ts';
 import type { Database } from './schema.ts';
 
@@ -85,9 +85,11 @@ export function createDb(url: string, options: DbOptions = {}): Db {
       },
     };
   }
-  const pool = new pg.Pool({
+  // pg is loaded here, on the first PostgreSQL connection: a process on SQLite never pays for it.
+  const pgLib = require('pg') as typeof pg;
+  const pool = new pgLib.Pool({
     connectionString: target,
-    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+    types: { getTypeParser: typeParserOf(pgLib) as typeof pg.types.getTypeParser },
     max: options.poolSize ?? 16,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
@@ -195,9 +197,11 @@ const INT8_OID = 20;
  * int8 is read as a number; one past 2^53 is an error, never a silently rounded balance. (SUM of
  * bigint is numeric and stays text, converted where read.)
  */
-function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  if (oid === INT8_OID && format !== 'binary') return parseInt8;
-  return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format as 'text');
+function typeParserOf(pgLib: typeof pg) {
+  return (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
+    if (oid === INT8_OID && format !== 'binary') return parseInt8;
+    return format === undefined ? pgLib.types.getTypeParser(oid) : pgLib.types.getTypeParser(oid, format as 'text');
+  };
 }
 
 export function parseInt8(value: string): number {

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { LoginCodeSender } from '../../app/guest/login-code-sender.ts';
 import { type LoginEmailTemplate, renderLoginEmail } from '../../app/guest/login-email.ts';
 import { AppError } from '../../errors.ts';
@@ -22,7 +22,15 @@ export interface SmtpSenderOptions {
  */
 export function smtpLoginCodeSender(opts: SmtpSenderOptions): LoginCodeSender & { close(): void } {
   const timeout = opts.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport(opts.url, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+  // nodemailer is loaded with the first e-mail: a server configured for SMTP starts without it.
+  let transport: Transporter | null = null;
+  const transporter = async (): Promise<Transporter> => {
+    if (!transport) {
+      const { default: nodemailer } = await import('nodemailer');
+      transport ??= nodemailer.createTransport(opts.url, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+    }
+    return transport;
+  };
   const clock = opts.clock ?? (() => new Date());
   const host = safeHost(opts.url);
   return {
@@ -31,14 +39,14 @@ export function smtpLoginCodeSender(opts: SmtpSenderOptions): LoginCodeSender & 
       const template = message.emailTemplate ?? (await opts.templateFor?.(message.programSlug)) ?? null;
       const { subject, text } = renderLoginEmail(message, clock(), template);
       try {
-        await transport.sendMail({ from: opts.from, to: message.email, subject, text });
+        await (await transporter()).sendMail({ from: opts.from, to: message.email, subject, text });
       } catch (err) {
         const e = err as { code?: string; responseCode?: number; command?: string };
         log.warn({ smtp: host, code: e.code, responseCode: e.responseCode, command: e.command }, 'login code e-mail was not accepted');
         throw new AppError('ServiceUnavailable', 'The login code could not be sent; try again shortly');
       }
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 

@@ -6,8 +6,10 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { FastifyPluginCallback } from 'fastify';
 import type { LogEvent } from 'kysely';
+import { type Tracing, TRACING_OFF } from './tracing-off.ts';
+
+export { type Tracing, TRACING_OFF };
 
 export interface TracingOptions {
   /** `OTEL_EXPORTER_OTLP_ENDPOINT`: the collector's base URL (spans go to `{endpoint}/v1/traces`); unset: tracing off */
@@ -19,26 +21,7 @@ export interface TracingOptions {
   exporter?: SpanExporter;
 }
 
-/**
- * OpenTelemetry for the server: a span per HTTP request (with Fastify's hooks and handler), per
- * database query on either engine, and per outbound call made with fetch (RJR, webhooks, mailer
- * webhooks). Off unless a collector is configured: then nothing is registered and nothing is paid
- * per request. Trace and span ids go into every log line written inside a span.
- */
-export interface Tracing {
-  readonly enabled: boolean;
-  /** registers the request instrumentation; must come before any route (see buildApp) */
-  fastifyPlugin: FastifyPluginCallback | null;
-  /** Kysely's `log` option: a span per query, ended with the query's measured duration */
-  onQuery: ((event: LogEvent) => void) | null;
-  /** pino `mixin`: the active trace and span ids */
-  logMixin: (() => Record<string, string>) | null;
-  shutdown(): Promise<void>;
-}
-
 const NO_IDS: Record<string, string> = {};
-
-export const TRACING_OFF: Tracing = { enabled: false, fastifyPlugin: null, onQuery: null, logMixin: null, shutdown: async () => {} };
 
 export function startTracing(opts: TracingOptions): Tracing {
   if (!opts.exporter && !opts.endpoint) return TRACING_OFF;

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import type { JournalBasket, JournalFormat, JournalItem, JournalSource } from '../../../app/ports/journal-reader.ts';
 import { MoneyFormatError, parseMajor } from '../../../domain/money.ts';
 import type { PosLineKind, PosSaleLineInput } from '../../../domain/scandata/pos-sale.ts';
@@ -135,6 +134,8 @@ function headerOf(names: string[]): Column[] {
  * @example for await (const item of readCsvJournal(createReadStream('journal.csv'))) …
  */
 export async function* readCsvJournal(source: JournalSource): AsyncGenerator<JournalItem> {
+  // csv-parse is loaded by the first import, not by every process that knows the journal formats
+  const { parse } = await import('csv-parse');
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
   const feeding = pipeline(Readable.from(source, { objectMode: false }), parser);
   // A parse error surfaces through the iteration below; keep the pipeline's own promise from being unhandled.

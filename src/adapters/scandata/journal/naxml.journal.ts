@@ -1,4 +1,3 @@
-import { SaxesParser } from 'saxes';
 import type { JournalFormat, JournalItem, JournalSource } from '../../../app/ports/journal-reader.ts';
 import { MoneyFormatError, parseMajor } from '../../../domain/money.ts';
 import { expandUpcE } from '../../../domain/scandata/gtin.ts';
@@ -165,6 +164,8 @@ function finish(e: Event): JournalItem {
  * @example for await (const item of readNaxmlJournal(createReadStream('POSJournal.xml'))) …
  */
 export async function* readNaxmlJournal(source: JournalSource): AsyncGenerator<JournalItem> {
+  // saxes is loaded by the first import, not by every process that knows the journal formats
+  const { SaxesParser } = await import('saxes');
   const parser = new SaxesParser({ position: true, xmlns: false });
   const out: JournalItem[] = [];
   const stack: string[] = [];

@@ -3,17 +3,20 @@
  * scheduler `serve` would start (croner on SQLite, pg-boss on PostgreSQL) with the clock at
  * argv[4], and then obeys stdin: `tick` fires the RJR sync tick as its cron would, `stop` stops.
  * Prints `ready`, `ticked`, one JSON line per location it synced, and `stopped`.
- * Usage: node --import tsx test/support/job-scheduler-worker.ts <dbUrl> <simulatorUrl> <nowIso>
+ * It runs the compiled product (dist/, which the tests' global setup builds from src) like the
+ * spawned servers, without starting tsx's loader.
+ * Usage: node test/support/job-scheduler-worker.mjs <dbUrl> <simulatorUrl> <nowIso>
  */
+import process from 'node:process';
 import { createInterface } from 'node:readline';
-import { createDb } from '../../src/adapters/db/database.ts';
-import { createRjrConnector } from '../../src/adapters/manufacturers/rjr/rjr.connector.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createCstore, cstoreConfigOf } from '../../src/server.ts';
-import { startScheduler } from '../../src/jobs/scheduler.ts';
-import { RJR_SYNC_JOB_ID } from '../../src/jobs/index.ts';
+import { createDb } from '../../dist/adapters/db/database.js';
+import { createRjrConnector } from '../../dist/adapters/manufacturers/rjr/rjr.connector.js';
+import { loadConfig } from '../../dist/config.js';
+import { createCstore, cstoreConfigOf } from '../../dist/server.js';
+import { startScheduler } from '../../dist/jobs/scheduler.js';
+import { RJR_SYNC_JOB_ID } from '../../dist/jobs/index.js';
 
-const [url, simUrl, nowIso] = process.argv.slice(2) as [string, string, string];
+const [url, simUrl, nowIso] = process.argv.slice(2);
 const db = createDb(url);
 const connector = createRjrConnector({ baseUrl: simUrl, sleep: async () => {}, timeoutMs: 2000, maxRetries: 2 });
 const config = loadConfig({}, { TILLPOINT_SECRET_KEY: process.env.TILLPOINT_SECRET_KEY });
@@ -22,13 +25,13 @@ const cstore = createCstore(db, config, {
   config: { ...cstoreConfigOf(config), rjrBaseUrl: simUrl, syncConcurrency: 2 },
   connectorFor: () => connector,
 });
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const say = (line) => process.stdout.write(`${line}\n`);
 const log = {
-  info: (obj: object, msg: string) => {
+  info: (obj, msg) => {
     if (msg === 'scheduled promotion sync') say(JSON.stringify({ pid: process.pid, ...obj }));
   },
   warn: () => {},
-  error: (obj: object, msg: string) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
+  error: (obj, msg) => process.stderr.write(`${msg} ${JSON.stringify(obj)}\n`),
 };
 const scheduler = await startScheduler({ db, databaseUrl: url, cstore, log, workerId: `proc-${process.pid}`, pgBoss: { pollingIntervalSeconds: 0.5 } });
 say(`ready ${scheduler.kind}`);
