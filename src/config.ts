@@ -106,6 +106,11 @@ export const ENV_SCHEMA = Type.Object({
   TILLPOINT_RJR_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'per RJR request' }),
   TILLPOINT_RJR_MAX_RETRIES: Type.Integer({ minimum: 0, default: 3, description: 'retries of a failed RJR request' }),
   TILLPOINT_RJR_SIMULATOR_PORT: port("the `--demo` server's in-process RJR simulator (a free one when taken)", { default: 4010 }),
+  TILLPOINT_DEMO_CSTORE: oneOf(
+    ['all', 'chain', 'off'] as const,
+    'what `--demo` seeds for the c-store side: `all` the `quickstop` chain, its in-process RJR simulator and a week of c-store sales; `chain` without the week of sales; `off` neither (the loyalty demo only; faster starts, e.g. in tests)',
+    { default: 'all', caseless: true },
+  ),
   TILLPOINT_SYNC_TIME: Type.String({
     pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
     expected: 'HH:MM',
@@ -198,6 +203,8 @@ export interface Config {
     maxRetries: number;
     simulatorPort: number;
   };
+  /** `TILLPOINT_DEMO_CSTORE`: what `serve --demo` seeds for the c-store side */
+  demoCstore: 'all' | 'chain' | 'off';
   sync: { defaultTime: string; concurrency: number };
   /** scan-data submissions: the files' directory and the hold rule's threshold */
   scanData: { dir: string; holdPercent: number };
@@ -335,6 +342,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Source = process.env): 
       maxRetries: e.TILLPOINT_RJR_MAX_RETRIES,
       simulatorPort: e.TILLPOINT_RJR_SIMULATOR_PORT,
     },
+    demoCstore: e.TILLPOINT_DEMO_CSTORE,
     sync: { defaultTime: e.TILLPOINT_SYNC_TIME, concurrency: e.TILLPOINT_SYNC_CONCURRENCY },
     scanData: { dir: e.TILLPOINT_SCANDATA_DIR ?? defaultScanDataDir(e.TILLPOINT_DATABASE_URL), holdPercent: e.TILLPOINT_SCANDATA_HOLD_PERCENT },
     scheduler: { enabled: e.TILLPOINT_SCHEDULER === 'on', pgBossSchema: e.TILLPOINT_PGBOSS_SCHEMA ?? null },

@@ -244,9 +244,11 @@ export interface CstoreDemo {
 /**
  * What `serve --demo` adds for the c-store side, through the runtime's own use cases: the RJR
  * simulator in-process (`TILLPOINT_RJR_SIMULATOR_PORT`, a free port when taken) and the
- * `quickstop` chain. The scheduled jobs are the runtime's (`startWorkers`).
+ * `quickstop` chain. The scheduled jobs are the runtime's (`startWorkers`). `TILLPOINT_DEMO_CSTORE`
+ * leaves out the week of sales (`chain`) or all of it (`off`: null).
  */
-export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo> {
+export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo | null> {
+  if (runtime.config.demoCstore === 'off') return null;
   const [{ seedCstoreDemo }, { seedDemoSalesWeek }, { startRjrSimulator }] = await Promise.all([
     import('../demo/cstore-seed.ts'),
     import('../demo/cstore-sales-week.ts'),
@@ -258,13 +260,16 @@ export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string 
   const info = (await seedCstoreDemo(runtime.cstore, sim.url, now)).info;
   // The demo week of sales: the feed of a past day comes from a second simulator on that day.
   // A failure here leaves the demo without its week of sales, not without a server.
-  const week = await seedDemoSalesWeek(runtime.cstore, {
-    now,
-    simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }),
-  }).catch((e: unknown) => {
-    process.stderr.write(`demo week of c-store sales not seeded: ${e instanceof Error ? e.message : String(e)}\n`);
-    return null;
-  });
+  const week =
+    runtime.config.demoCstore === 'chain'
+      ? null
+      : await seedDemoSalesWeek(runtime.cstore, {
+          now,
+          simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }),
+        }).catch((e: unknown) => {
+          process.stderr.write(`demo week of c-store sales not seeded: ${e instanceof Error ? e.message : String(e)}\n`);
+          return null;
+        });
   printCstoreDemo(info, opts.baseUrl);
   if (week && (week.seeded || week.transactions > 0))
     process.stdout.write(

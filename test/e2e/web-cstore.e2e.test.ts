@@ -5,18 +5,26 @@ import { SIM_CHAIN_CLIENT } from '../../src/simulators/rjr/simulator.ts';
 import { CSTORE_DEMO_LOCATIONS, demoAgentToken } from '../../src/demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
+import { ENGINES } from '../support/engines.ts';
+import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
 
 const PILOT = CSTORE_DEMO_LOCATIONS[0]!; // QuickStop #101 Main St, Passport: NAXML
 const QUICKSTOP = 'QuickStop (demo c-store chain)';
 
+// One Chromium for both engines' servers. The servers run the c-store chain and its simulator
+// without the demo week of sales at #102/#103 (`TILLPOINT_DEMO_CSTORE=chain`; web-scandata uses it):
+// this workflow starts at #101. The second engine's server boots while the first one's tests run.
 let browser: TestBrowser;
+const servers = serversInTurn(ENGINES, (engine) =>
+  startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0', TILLPOINT_DEMO_CSTORE: 'chain' }),
+);
 beforeAll(async () => {
+  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
   browser = await launchBrowser();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
+  await servers.stopAll();
 });
 
 /**
@@ -26,23 +34,17 @@ afterAll(async () => {
  */
 describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
   let simUrl: string;
   let page: Page;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      db = await openTestDb('postgres');
-      await db.close();
-    }
-    server = await startServer(db?.url, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0' });
+    server = await servers.get(engine);
     simUrl = (await server.waitForOutput(/RJR simulator on (http:\/\/[\d.:]+)/))[1]!;
     page = await browser.page();
     page.setDefaultTimeout(15_000);
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-    if (db) await db.drop().catch(() => undefined);
   });
 
   const api = async (token: string, method: string, path: string, body?: unknown) =>
@@ -61,6 +63,9 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
         })
       ).json()) as { token: string }
     ).token;
+  /** the demo owner's API token, signed in once (each sign-in is a deliberately slow password check) */
+  let ownerLogin: Promise<string> | undefined;
+  const ownerToken = () => (ownerLogin ??= login(DEMO_ADMIN_EMAIL, demoAdminPassword()));
 
   it('licenses, enrolls, pilots and syncs a location against the simulator', async () => {
     await signIn(page, server.url, DEMO_ADMIN_EMAIL, demoAdminPassword());
@@ -162,7 +167,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await settings.getByRole('textbox', { name: 'First number' }).fill('500');
     await settings.getByRole('button', { name: 'Save register settings' }).click();
     await page.getByText('Register settings saved').waitFor();
-    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    const owner = await ownerToken();
     expect(await (await api(owner, 'GET', `/cstore/locations/${PILOT.id}`)).json()).toMatchObject({
       registerStoreId: 'QS-101',
       registerIds: 'numeric',
@@ -241,7 +246,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
   });
 
   it('shows a read-only user the changes without Accept, and the API refuses them', async () => {
-    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    const owner = await ownerToken();
     const email = `reader-${engine}@example.test`;
     expect(
       (await api(owner, 'POST', '/users', { email, name: 'Rita Reader', password: 'read-only-password', role: 'read_only', programIds: '*' })).status,
@@ -327,7 +332,7 @@ describe.each(ENGINES)('the Cash Register Updates Manager in Chromium on %s', (e
     await page.getByRole('switch', { name: /Auto-accept/ }).click(); // controlled: it flips when the server has saved it
     await page.getByText('Synced changes now go straight to the register.').waitFor();
     await expect(page.getByRole('switch', { name: /Auto-accept/ }).isChecked()).resolves.toBe(true);
-    const owner = await login(DEMO_ADMIN_EMAIL, demoAdminPassword());
+    const owner = await ownerToken();
     expect(((await (await api(owner, 'GET', `/cstore/locations/${second.id}`)).json()) as { autoAccept: boolean }).autoAccept).toBe(true);
     await browser.screenshot(page, `cstore-auto-accept-${engine}`);
   });

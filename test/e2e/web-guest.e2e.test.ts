@@ -4,7 +4,32 @@ import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
 import { webhookReceiver } from '../support/receiver.ts';
-import { type ServerProcess, startServerOn } from '../support/server-process.ts';
+import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+
+// One Chromium for both engines' servers (each page has its own context), and one receiver of the
+// login-code e-mails: the login-code sender is the webhook one, pointed at it; the test reads the
+// e-mails (per engine, by address). The servers run the loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`):
+// the guest pages use no c-store data. The second engine's server boots while the first one's test runs.
+let browser: TestBrowser;
+let mailer: Awaited<ReturnType<typeof webhookReceiver>>;
+const servers = serversInTurn(ENGINES, (engine) =>
+  startServerOn(engine, {
+    TILLPOINT_SCHEDULER: 'off',
+    TILLPOINT_DEMO_CSTORE: 'off',
+    TILLPOINT_GUEST_LOGIN_SENDER: 'webhook',
+    TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes`,
+  }),
+);
+beforeAll(async () => {
+  mailer = await webhookReceiver();
+  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await servers.stopAll();
+  await mailer?.close();
+});
 
 /**
  * The guest pages in a phone-sized Chromium against `tillpoint serve --demo` on a temporary
@@ -12,9 +37,6 @@ import { type ServerProcess, startServerOn } from '../support/server-process.ts'
  */
 describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let browser: TestBrowser;
-  // The login-code sender is the webhook one, pointed at this receiver: the test reads the e-mails.
-  let mailer: Awaited<ReturnType<typeof webhookReceiver>>;
 
   const pos = async (path: string, body: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
@@ -34,20 +56,10 @@ describe.each(ENGINES)('the guest pages in Chromium on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    mailer = await webhookReceiver();
-    [server, browser] = await Promise.all([
-      startServerOn(engine, {
-        TILLPOINT_SCHEDULER: 'off',
-        TILLPOINT_GUEST_LOGIN_SENDER: 'webhook',
-        TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes`,
-      }),
-      launchBrowser(),
-    ]);
+    server = await servers.get(engine);
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
-    await mailer?.close();
   });
 
   it('a guest scans a receipt, signs in with the e-mailed code, claims the points, selects a reward and shows a code the POS identifies', async () => {

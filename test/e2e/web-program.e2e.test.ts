@@ -2,16 +2,30 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_EMAIL, DEMO_GUESTS, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
+import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
+import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+
+// One Chromium for both engines' servers (each page has its own context). The servers run the
+// loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`): these screens use no c-store data. The second
+// engine's server boots while the first one's tests run.
+let browser: TestBrowser;
+const servers = serversInTurn(ENGINES, (engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' }));
+beforeAll(async () => {
+  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await servers.stopAll();
+});
 
 /** The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database. */
 describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
-  let browser: TestBrowser;
   let token: string;
+  /** the demo owner's page, signed in through the form once and the demo program chosen: the tests go on from where the last one left it */
+  let owner: Page;
   let programId: string;
   let programName: string;
 
@@ -26,31 +40,34 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    // PostgreSQL: a throwaway schema, migrated here, that the server process opens by URL.
-    if (engine === 'postgres') db = await openTestDb('postgres', { poolSize: 1 });
-    [server, browser] = await Promise.all([startServer(db?.url, { TILLPOINT_SCHEDULER: 'off' }), launchBrowser()]);
+    // PostgreSQL: a throwaway schema (dropped again by stop) that the server process opens by URL.
+    server = await servers.get(engine);
     token = (await api('POST', '/admin/v1/auth/login', { email: DEMO_ADMIN_EMAIL, password: demoAdminPassword() }, {})).body.token;
     const program = (await api('GET', '/admin/v1/programs')).body.find((p: { slug: string }) => p.slug === DEMO_SLUG);
     programId = program.id;
     programName = program.name;
+    owner = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword());
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
     await server?.stop();
-    await db?.drop();
   });
 
-  async function signedIn(email: string, password: string, path: string): Promise<Page> {
+  /** a new page signed in through the form, the demo program chosen */
+  async function signedIn(email: string, password: string): Promise<Page> {
     const page = await browser.page();
     page.setDefaultTimeout(8_000);
     await signIn(page, server.url, email, password, '/admin/');
     await chooseProgram(page, programName);
-    await page.goto(`${server.url}/admin${path}`);
     return page;
+  }
+  /** the owner's page, opened at `path` of the back office (the session and the chosen program stay: same tab) */
+  async function ownerAt(path: string): Promise<Page> {
+    await owner.goto(`${server.url}/admin${path}`);
+    return owner;
   }
 
   it('creates a reward with two rules through the forms generated from the rule registry', async () => {
-    const page = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword(), '/rewards/new');
+    const page = await ownerAt('/rewards/new');
     await page.getByRole('textbox', { name: 'Name' }).fill('Free Shake');
     await page.getByRole('textbox', { name: 'Point cost' }).fill('300');
     const addRule = async (id: string) => {
@@ -97,7 +114,8 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
       programIds: [programId],
     });
     expect(created.status).toBe(201);
-    const page = await signedIn('sam@support.test', 'support-pass-123', '/guests');
+    const page = await signedIn('sam@support.test', 'support-pass-123');
+    await page.goto(`${server.url}/admin/guests`);
     await page.getByRole('textbox', { name: 'Search for' }).fill('ana@');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('table', { name: 'Guests' }).getByRole('link', { name: 'Ana' }).click();
@@ -133,7 +151,7 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
       partner,
     );
     expect(refused.status).toBe(400);
-    const page = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword(), `/transactions/${txn}`);
+    const page = await ownerAt(`/transactions/${txn}`);
     const results = page.getByRole('region', { name: 'Rule results' });
     await results.getByText('not applied').waitFor();
     const row = results.getByRole('table', { name: 'Rules of ofr-2-off-10' }).getByRole('row').filter({ hasText: 'subtotal-spend' });
@@ -145,7 +163,7 @@ describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {
     const before = (await api('GET', `/admin/v1/programs/${programId}/dashboard`)).body.totals;
     const sale = await api('POST', '/loyalty/transaction/pos', saleBody('E2E-1', [{ price: '12.34' }]), { 'x-api-key': demoKey('partner') });
     expect(sale.status).toBe(200);
-    const page = await signedIn(DEMO_ADMIN_EMAIL, demoAdminPassword(), '/dashboard');
+    const page = await ownerAt('/dashboard');
     const kpi = page.getByText('Unclaimed sales', { exact: true }).locator('xpath=..');
     await expect.poll(() => kpi.textContent()).toContain(String(before.unclaimedSales + 1));
     const sales = page.getByRole('region', { name: 'Claimed and unclaimed sales per day' });

@@ -3,15 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RJR_FIELDS } from '../../src/adapters/scandata/rjr.format.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
-import { ENGINES, openTestDb, type TestDb } from '../support/engines.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
+import { ENGINES } from '../support/engines.ts';
+import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
 
+// One Chromium for both engines' servers; the second engine's server boots while the first one's test runs.
 let browser: TestBrowser;
+const servers = serversInTurn(ENGINES, (engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0' }));
 beforeAll(async () => {
+  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
   browser = await launchBrowser();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
+  await servers.stopAll();
 });
 
 /**
@@ -21,20 +25,14 @@ afterAll(async () => {
  */
 describe.each(ENGINES)('the Scan data screen in Chromium on %s', (engine) => {
   let server: ServerProcess;
-  let db: TestDb | null = null;
   let week: string;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      db = await openTestDb('postgres');
-      await db.close();
-    }
-    server = await startServer(db?.url, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0' });
+    server = await servers.get(engine);
     week = (await server.waitForOutput(/RJR week (\d{4}-\d{2}-\d{2})…/))[1]!;
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-    if (db) await db.drop().catch(() => undefined);
   });
 
   it('generates the demo week’s RJR file, shows it valid, downloads it and marks it submitted', async () => {

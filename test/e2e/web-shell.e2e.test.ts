@@ -3,11 +3,12 @@ import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
 import { launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 
+/** The shell against the loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`): its screen list does not depend on c-store data. */
 describe('the back office shell in Chromium', () => {
   let server: ServerProcess;
   let browser: TestBrowser;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(undefined, { TILLPOINT_SCHEDULER: 'off' }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(undefined, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -30,7 +30,12 @@ export async function startServer(databaseUrl?: string, env: Record<string, stri
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    // A server that does not start is killed, not left running without anyone to stop it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`server did not start:\n${out}`));
+    }, 30_000);
     const check = () => {
       const m = /serving on (http:\/\/[\d.:]+)/.exec(out);
       if (m) {
@@ -101,4 +106,50 @@ export async function startServerOn(engine: Engine, env: Record<string, string> 
 /** Runs the CLI as a user would; resolves stdout, rejects with stderr on a non-zero exit. */
 export async function tillpoint(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+}
+
+export interface ServersInTurn {
+  /** the engine's server: started now if it is not yet (the first call starts the first engine's) */
+  get(engine: Engine): Promise<ServerProcess>;
+  /** stops (once) every server started; for the file's afterAll, whatever the tests did */
+  stopAll(): Promise<void>;
+}
+
+/**
+ * One server per engine for a file's `describe.each(engines)` blocks, booted one after the other:
+ * the next engine's server starts as soon as the previous one is up, so its boot (the CLI loading,
+ * migrating, seeding the demo) overlaps the previous block's browser steps instead of following
+ * them. Each block awaits `get(engine)` in its beforeAll; `stop()` of a server is idempotent.
+ */
+export function serversInTurn(engines: readonly Engine[], start: (engine: Engine) => Promise<ServerProcess>): ServersInTurn {
+  const started = new Map<Engine, Promise<ServerProcess>>();
+  let closing = false;
+  const launch = (i: number): Promise<ServerProcess> => {
+    const engine = engines[i]!;
+    const existing = started.get(engine);
+    if (existing) return existing;
+    if (closing) return Promise.reject(new Error('the servers are being stopped'));
+    const server = start(engine).then((s) => {
+      let stopped: Promise<number | null> | null = null;
+      return { ...s, stop: () => (stopped ??= s.stop()) };
+    });
+    started.set(engine, server);
+    const next = () => {
+      if (i + 1 < engines.length && !closing) void launch(i + 1).catch(() => undefined);
+    };
+    server.then(next, next);
+    return server;
+  };
+  return {
+    get(engine) {
+      const i = engines.indexOf(engine);
+      if (i < 0) throw new Error(`${engine} is not one of ${engines.join(', ')}`);
+      if (!started.has(engines[0]!)) void launch(0).catch(() => undefined);
+      return launch(i);
+    },
+    async stopAll() {
+      closing = true;
+      for (const server of started.values()) await server.then((s) => s.stop()).catch(() => undefined);
+    },
+  };
 }
