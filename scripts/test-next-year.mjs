@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+/* global process, console, URL */
 // The suite again, with the system clock a year ahead (libfaketime), so that no test can depend on
 // today's date: a time bomb fails here the day it lands, not a year later. The monotonic clock is
 // left alone, so timers and timeouts behave. Needs Debian's `faketime` (.ci/run installs it).
@@ -26,7 +26,7 @@ if (Number(probe.stdout) <= thisYear && OFFSET.startsWith('+')) {
 // TILLPOINT_TEST_NEXT_YEAR_ENGINES=sqlite,postgres runs both here too.
 const engines = process.env.TILLPOINT_TEST_NEXT_YEAR_ENGINES ?? 'sqlite';
 console.log(`\n# the whole suite again with the clock at ${OFFSET} (faketime): it reads the year ${probe.stdout}; database suites on ${engines}\n`);
-const run = spawnSync('faketime', ['-f', OFFSET, 'npx', 'vitest', 'run', ...process.argv.slice(2)], {
+const run = spawnSync('faketime', ['-f', OFFSET, process.execPath, new URL('./vitest-pass.mjs', import.meta.url).pathname, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: '1', TILLPOINT_TEST_ENGINES: engines },
 });

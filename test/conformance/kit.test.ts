@@ -92,7 +92,7 @@ describe.each(ENGINES)('tillpoint conformance against tillpoint serve --demo, on
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tillpoint-kit-'));
-    server = await startServerOn(engine);
+    server = await startServerOn(engine, { TILLPOINT_DEMO_CSTORE: 'off' }); // the kit is the restaurant POS's
     db = createDb(server.databaseUrl);
     const program = await findProgramBySlug(db.kysely, DEMO_SLUG);
     codes = { service: new LoyaltyService({ db, randomIndex: cryptoRandomIndex, publicUrl: '' }), programId: program!.id };

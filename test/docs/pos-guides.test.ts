@@ -49,7 +49,8 @@ describe.each(GUIDES)('$file', ({ file, calls, statuses }) => {
 
   beforeAll(async () => {
     // Claim URLs on receipts read as they do under `npm start`.
-    server = await startServer(undefined, { TILLPOINT_PUBLIC_URL: 'http://127.0.0.1:3000' });
+    // the POS guides use the restaurant demo only: no c-store chain, simulator or week of sales
+    server = await startServer(undefined, { TILLPOINT_PUBLIC_URL: 'http://127.0.0.1:3000', TILLPOINT_DEMO_CSTORE: 'off' });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

@@ -4,6 +4,7 @@ import { parseWorkers } from '../../src/cli/serve-cluster.ts';
 import { demoKey } from '../../src/demo/seed.ts';
 import { FARHAN, saleBody } from '../support/fixtures.ts';
 import { type ServerProcess, startServerOn, tillpoint } from '../support/server-process.ts';
+import { runsOn } from '../support/engines.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field below
 type Answer = { status: number; body: Record<string, any> };
@@ -32,7 +33,7 @@ function requestPids(output: string): Set<number> {
   return pids;
 }
 
-describe('serve --workers 2 on postgres', () => {
+describe.runIf(runsOn('postgres'))('serve --workers 2 on postgres', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
@@ -74,7 +75,7 @@ describe('serve --workers 2 on postgres', () => {
   });
 });
 
-describe('serve --workers on SQLite', () => {
+describe.runIf(runsOn('sqlite'))('serve --workers on SQLite', () => {
   it('refuses more than one worker, naming the flag and PostgreSQL', async () => {
     const failure = await tillpoint(['serve', '--workers', '2', '--port', '0', '--database', 'sqlite::memory:']).then(
       () => null,

@@ -12,6 +12,12 @@ import { migrateToLatest } from '../../src/adapters/db/migrator.ts';
  * There is no silent skip: if PostgreSQL is down, the PostgreSQL half fails.
  */
 export const ENGINES: Engine[] = (process.env.TILLPOINT_TEST_ENGINES?.split(',') as Engine[] | undefined) ?? ['sqlite', 'postgres'];
+/**
+ * Whether this run includes `engine`: suites that only exist on one engine (several processes on one
+ * PostgreSQL, SQLite's refusal of --workers) run in the pass that tests that engine — `npm test` runs
+ * PostgreSQL today and SQLite a year ahead — and are reported as skipped in the other.
+ */
+export const runsOn = (engine: Engine): boolean => ENGINES.includes(engine);
 export const PG_URL = process.env.TILLPOINT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDb extends Db {
