@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_CHAIN_CLIENT } from '../../src/simulators/rjr/simulator.ts';
 import { CSTORE_DEMO_LOCATIONS, demoAgentToken } from '../../src/demo/cstore-seed.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
-import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
+import { chooseProgram, browserAndServers, signIn } from '../support/browser.ts';
 import { ENGINES } from '../support/engines.ts';
-import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn } from '../support/server-process.ts';
 
 const PILOT = CSTORE_DEMO_LOCATIONS[0]!; // QuickStop #101 Main St, Passport: NAXML
 const QUICKSTOP = 'QuickStop (demo c-store chain)';
@@ -14,18 +14,9 @@ const QUICKSTOP = 'QuickStop (demo c-store chain)';
 // One Chromium for both engines' servers. The servers run the c-store chain and its simulator
 // without the demo week of sales at #102/#103 (`TILLPOINT_DEMO_CSTORE=chain`; web-scandata uses it):
 // this workflow starts at #101. The second engine's server boots while the first one's tests run.
-let browser: TestBrowser;
-const servers = serversInTurn(ENGINES, (engine) =>
+const { browser, servers } = browserAndServers((engine) =>
   startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0', TILLPOINT_DEMO_CSTORE: 'chain' }),
 );
-beforeAll(async () => {
-  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await servers.stopAll();
-});
 
 /**
  * The c-store workflow in Chromium against a real server (the demo, with its in-process RJR

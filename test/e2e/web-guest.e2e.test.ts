@@ -1,18 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SLUG, demoKey } from '../../src/demo/seed.ts';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { browserAndServers } from '../support/browser.ts';
 import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
 import { webhookReceiver } from '../support/receiver.ts';
-import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn } from '../support/server-process.ts';
 
 // One Chromium for both engines' servers (each page has its own context), and one receiver of the
 // login-code e-mails: the login-code sender is the webhook one, pointed at it; the test reads the
 // e-mails (per engine, by address). The servers run the loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`):
 // the guest pages use no c-store data. The second engine's server boots while the first one's test runs.
-let browser: TestBrowser;
 let mailer: Awaited<ReturnType<typeof webhookReceiver>>;
-const servers = serversInTurn(ENGINES, (engine) =>
+beforeAll(async () => {
+  mailer = await webhookReceiver();
+});
+afterAll(async () => {
+  await mailer?.close();
+});
+const { browser, servers } = browserAndServers((engine) =>
   startServerOn(engine, {
     TILLPOINT_SCHEDULER: 'off',
     TILLPOINT_DEMO_CSTORE: 'off',
@@ -20,16 +25,6 @@ const servers = serversInTurn(ENGINES, (engine) =>
     TILLPOINT_GUEST_LOGIN_WEBHOOK_URL: `${mailer.url}/login-codes`,
   }),
 );
-beforeAll(async () => {
-  mailer = await webhookReceiver();
-  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await servers.stopAll();
-  await mailer?.close();
-});
 
 /**
  * The guest pages in a phone-sized Chromium against `tillpoint serve --demo` on a temporary

@@ -1,24 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_EMAIL, DEMO_GUESTS, DEMO_SLUG, demoAdminPassword, demoKey } from '../../src/demo/seed.ts';
-import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
+import { chooseProgram, browserAndServers, signIn } from '../support/browser.ts';
 import { ENGINES } from '../support/engines.ts';
 import { posVendor, saleBody } from '../support/fixtures.ts';
-import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn } from '../support/server-process.ts';
 
 // One Chromium for both engines' servers (each page has its own context). The servers run the
 // loyalty demo only (`TILLPOINT_DEMO_CSTORE=off`): these screens use no c-store data. The second
 // engine's server boots while the first one's tests run.
-let browser: TestBrowser;
-const servers = serversInTurn(ENGINES, (engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' }));
-beforeAll(async () => {
-  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await servers.stopAll();
-});
+const { browser, servers } = browserAndServers((engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_DEMO_CSTORE: 'off' }));
 
 /** The loyalty team's screens in Chromium against `tillpoint serve --demo` on a temporary database. */
 describe.each(ENGINES)('the program screens in Chromium on %s', (engine) => {

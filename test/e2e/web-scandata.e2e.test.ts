@@ -2,21 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RJR_FIELDS } from '../../src/adapters/scandata/rjr.format.ts';
 import { DEMO_ADMIN_EMAIL, demoAdminPassword } from '../../src/demo/seed.ts';
-import { chooseProgram, launchBrowser, signIn, type TestBrowser } from '../support/browser.ts';
+import { chooseProgram, browserAndServers, signIn } from '../support/browser.ts';
 import { ENGINES } from '../support/engines.ts';
-import { type ServerProcess, serversInTurn, startServerOn } from '../support/server-process.ts';
+import { type ServerProcess, startServerOn } from '../support/server-process.ts';
 
 // One Chromium for both engines' servers; the second engine's server boots while the first one's test runs.
-let browser: TestBrowser;
-const servers = serversInTurn(ENGINES, (engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0' }));
-beforeAll(async () => {
-  void servers.get(ENGINES[0]!).catch(() => undefined); // booting while Chromium launches
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await servers.stopAll();
-});
+const { browser, servers } = browserAndServers((engine) => startServerOn(engine, { TILLPOINT_SCHEDULER: 'off', TILLPOINT_RJR_SIMULATOR_PORT: '0' }));
 
 /**
  * The week's RJR file from the Scan data screen, in Chromium against `serve --demo` (which seeds

@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { Engine } from '../../src/adapters/db/database.ts';
+import { ENGINES } from './engines.ts';
+import { type ServerProcess, type ServersInTurn, serversInTurn } from './server-process.ts';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,4 +72,36 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 export async function chooseProgram(page: Page, name: string): Promise<void> {
   await page.getByRole('combobox', { name: 'Program' }).click();
   await page.getByRole('option', { name }).click();
+}
+
+/**
+ * A browser test file's fixtures: one Chromium for every engine (each page has its own context) and
+ * one `serve --demo` per engine, started in turn (`serversInTurn`: the first boots while Chromium
+ * launches, the next while the previous engine's tests run). Registers the file's beforeAll and
+ * afterAll; call it at the top level, after any hook whose result `start` needs.
+ */
+export function browserAndServers(start: (engine: Engine) => Promise<ServerProcess>): { browser: TestBrowser; servers: ServersInTurn } {
+  let launched: TestBrowser | null = null;
+  const servers = serversInTurn(ENGINES, start);
+  beforeAll(async () => {
+    void servers.get(ENGINES[0]!).catch(() => undefined);
+    launched = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await launched?.close();
+    await servers.stopAll();
+  });
+  const ready = (): TestBrowser => {
+    if (!launched) throw new Error('Chromium is not launched yet: use the browser inside a test or hook');
+    return launched;
+  };
+  const browser: TestBrowser = {
+    get browser() {
+      return ready().browser;
+    },
+    page: (viewport) => ready().page(viewport),
+    screenshot: (page, name) => ready().screenshot(page, name),
+    close: () => ready().close(),
+  };
+  return { browser, servers };
 }
