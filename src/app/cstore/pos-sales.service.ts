@@ -1,5 +1,5 @@
 import { findCstoreSale } from '../../adapters/db/repositories/cstore-sales.repository.ts';
-import { locationOfStore, locationOfStoreNumber } from '../../adapters/db/repositories/locations.repository.ts';
+import { linkedStoresOf, locationOfStore, locationOfStoreNumber } from '../../adapters/db/repositories/locations.repository.ts';
 import { type LoyaltySaleSource, loyaltySaleSource } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import { registerEntries } from '../../adapters/db/repositories/update-batches.repository.ts';
 import type { Cart } from '../../domain/cart.ts';
@@ -35,42 +35,42 @@ export const VOID_SUFFIX = '-void';
  *   every retry of the POS call completes it;
  * - `recordVoid` after a void records the sale's lines again, negative, as its own basket;
  * - `discounts` prices a validate call's basket with the promotions accepted at the location now.
- * An unlinked store (every restaurant's) changes nothing and, once looked up, costs no read for
- * `configTtlMs` (5 s): "not linked" is remembered per store, forgotten at once when this process
- * links a store ({@link forgetUnlinked}, called by the locations use case) and within that bound
- * when another process does (docs/architecture.md, "Several processes").
+ * An unlinked store (every restaurant's) changes nothing and costs no read: the program's linked
+ * stores (by id and store number; usually none) are one query per program per `configTtlMs` (5 s),
+ * forgotten at once when this process links a store ({@link forgetUnlinked}, called by the
+ * locations use case) and within that bound when another process does (docs/architecture.md,
+ * "Several processes"). Remembering "not linked" per store instead cost a query per store per 5 s:
+ * at a thousand stores, most sales (bench/results/2026-12-06-pos-flow-bisect.md).
  */
 export class PosSalesService {
-  private readonly unlinked: TtlCache<string, true>;
+  private readonly linked: TtlCache<string, { ids: Set<string>; numbers: Set<string> }>;
 
   constructor(
     private readonly deps: CstoreDeps,
     private readonly sales: SalesIntakeService,
   ) {
-    this.unlinked = new TtlCache(deps.configTtlMs ?? 5_000);
+    this.linked = new TtlCache(deps.configTtlMs ?? 5_000);
   }
 
-  /** A location now links a store (or no longer does): look every store up again. */
+  /** A location now links a store (or no longer does): look the program's links up again. */
   forgetUnlinked(): void {
-    this.unlinked.clear();
+    this.linked.clear();
   }
 
-  /** The location linked to the store the POS names by number, or null (remembered while the TTL lasts). */
+  private linkedStores(programId: string): Promise<{ ids: Set<string>; numbers: Set<string> }> {
+    return this.linked.getOrLoad(programId, () => linkedStoresOf(this.db, programId));
+  }
+
+  /** The location linked to the store the POS names by number, or null (read only for a linked store). */
   private async locationOfStoreNumber(programId: string, storeNumber: string): Promise<Location | null> {
-    return this.linkedOrNull(`${programId}|n|${storeNumber}`, () => locationOfStoreNumber(this.db, programId, storeNumber));
+    if (!(await this.linkedStores(programId)).numbers.has(storeNumber)) return null;
+    return (await locationOfStoreNumber(this.db, programId, storeNumber)) ?? null;
   }
 
-  /** The location linked to a store by its id, or null (remembered while the TTL lasts). */
+  /** The location linked to a store by its id, or null (read only for a linked store). */
   private async locationOfStore(programId: string, storeId: string): Promise<Location | null> {
-    return this.linkedOrNull(`${programId}|i|${storeId}`, () => locationOfStore(this.db, programId, storeId));
-  }
-
-  private async linkedOrNull(key: string, load: () => Promise<Location | null | undefined>): Promise<Location | null> {
-    if (this.unlinked.peek(key)) return null;
-    const location = (await load()) ?? null;
-    // Only "not linked" is remembered: a linked location is read fresh (its status, outlets, time zone).
-    if (!location) this.unlinked.set(key, true);
-    return location;
+    if (!(await this.linkedStores(programId)).ids.has(storeId)) return null;
+    return (await locationOfStore(this.db, programId, storeId)) ?? null;
   }
 
   /**
@@ -79,7 +79,7 @@ export class PosSalesService {
    * claim (or of the unclaimed sale) is the time of sale — stored, so a retry reads the same.
    */
   async recordSale(principal: PosPrincipal, loyaltyTransactionId: string, storeNumber: string, created?: string | null): Promise<PosSaleOutcome> {
-    // An unlinked store (every restaurant) costs this one indexed read.
+    // An unlinked store (every restaurant) costs no read: the program's linked stores are cached.
     let location = await this.locationOfStoreNumber(principal.programId, storeNumber);
     if (!location) return { status: 'not-linked' };
     const txn = await loyaltySaleSource(this.db, principal.programId, loyaltyTransactionId.toLowerCase());

@@ -144,6 +144,18 @@ export async function locationsByIds(db: Tx, ids: readonly string[]): Promise<Sy
   return (await db.selectFrom('locations').select(['id', 'name', 'program_id', 'time_zone', 'sync_time']).where('id', 'in', ids).execute()).map(syncing);
 }
 
+/** The program's Loyalty-API stores that a location links (usually none: restaurants), by id and store number: one query. */
+export async function linkedStoresOf(db: Tx, programId: string): Promise<{ ids: Set<string>; numbers: Set<string> }> {
+  const rows = await db
+    .selectFrom('locations')
+    .innerJoin('stores', 'stores.id', 'locations.store_id')
+    .select(['stores.id', 'stores.external_id'])
+    .where('locations.program_id', '=', programId)
+    .where('stores.program_id', '=', programId)
+    .execute();
+  return { ids: new Set(rows.map((r) => r.id)), numbers: new Set(rows.map((r) => r.external_id)) };
+}
+
 /** The location a Loyalty-API store of the program is linked to (its POS is the location's register), if any. */
 export async function locationOfStore(db: Tx, programId: string, storeId: string): Promise<Location | undefined> {
   const row = await db.selectFrom('locations').selectAll().where('program_id', '=', programId).where('store_id', '=', storeId).executeTakeFirst();
