@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'pos-flow': async () => (await import('./pos-flow.bench.ts')).main(),
   'pos-cpu': async () => (await import('./pos-cpu.bench.ts')).main(),
+  'sale-sql': async () => (await import('./sale-sql.bench.ts')).main(),
   sync: async () => (await import('./sync.bench.ts')).main(),
   'rules-eval': async () => (await import('./rules-eval.bench.ts')).main(),
   expiry: async () => (await import('./expiry.bench.ts')).main(),
