@@ -1,5 +1,5 @@
 import type { Db } from '../../adapters/db/database.ts';
-import { guestById, type GuestRow, transactionWithGuest } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
+import { guestById, type GuestRow, transactionColumnsOf, transactionWithGuest } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { LoyaltyTransactionRow } from '../../adapters/db/repositories/loyalty-transactions.repository.ts';
 import type { Tx } from '../../adapters/db/tx.ts';
 import { AppError } from '../../errors.ts';
@@ -60,7 +60,8 @@ export class TransactionReader {
   async row(principal: PosPrincipal, id: string): Promise<LoyaltyTransactionRow> {
     const row = UUID.test(id) ? await transactionWithGuest.first(this.db, { id: id.toLowerCase(), programId: principal.programId }) : undefined;
     if (!row) throw new AppError('TransactionNotFoundError', `No loyalty transaction ${id}`);
-    const { g_name, g_email, g_balance, g_created_at, ...txn } = row;
+    const { g_name, g_email, g_balance, g_created_at } = row;
+    const txn = transactionColumnsOf(row);
     if (txn.guest_id && g_name !== null && g_balance !== null && g_created_at !== null) {
       this.joinedGuests.set(txn, { id: txn.guest_id, programId: txn.program_id, name: g_name, email: g_email, balance: g_balance, createdAt: g_created_at });
     }

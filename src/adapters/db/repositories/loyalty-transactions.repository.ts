@@ -203,6 +203,18 @@ const TRANSACTION_COLUMN_NAMES = [
 const TRANSACTION_COLUMNS = TRANSACTION_COLUMN_NAMES.map((c) => `t.${c}` as const);
 
 /**
+ * A transaction's own columns out of a row that holds more (a join), as a new object. Object rest
+ * (`const { g_name, ...txn } = row`) copies through V8's generic path: ≈ 6 µs for these thirty
+ * columns in a micro benchmark against ≈ 1 µs for this loop, and the POS path reads a transaction
+ * three times per sale (bench/results/2026-12-06-pos-flow-bisect.md).
+ */
+export function transactionColumnsOf(row: LoyaltyTransactionTable): LoyaltyTransactionTable {
+  const txn: Record<string, unknown> = {};
+  for (const c of TRANSACTION_COLUMN_NAMES) txn[c] = row[c];
+  return txn as unknown as LoyaltyTransactionTable;
+}
+
+/**
  * With writable CTEs (PostgreSQL): marks the code used and inserts the transaction it opens in one statement — atomic
  * on its own, one round trip instead of four (BEGIN, the code, the insert, COMMIT).
  */
