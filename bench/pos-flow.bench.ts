@@ -287,7 +287,7 @@ async function startProcess(args: string[], env: Record<string, string> = {}): P
 }
 
 /** The goods of every sale: a combo with two children, and two soft drinks. */
-const GOODS = [
+export const GOODS = [
   { name: 'Whopper Meal', price: '8.49', productId: '2001', productType: 'combo', quantity: 1, referenceId: '1', tax: '0.68' },
   { name: 'Whopper', price: 0, productId: '1001', productType: 'item', quantity: 1, referenceId: '2', parentReferenceId: '1', tax: 0 },
   { name: 'Medium Fries', price: 0, productId: '1202', productType: 'item', quantity: 1, referenceId: '3', parentReferenceId: '1', tax: 0 },

@@ -6,11 +6,12 @@ import SQLite from 'better-sqlite3';
 import { createDb } from '../src/adapters/db/database.ts';
 import { migrateToLatest } from '../src/adapters/db/migrator.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { GOODS } from './pos-flow.bench.ts';
 import { table, writeResults } from './support.ts';
 
 /**
- * The SQL floor of one complete sale on SQLite: the statements the POS path issues per sale
- * (counted in the server, bench/results/2026-12-06-pos-flow-bisect.md), run directly with
+ * The SQL floor of one complete sale on SQLite: the statements the POS path issues for a sale by
+ * loyalty id (a code sale's five more are left out; counted in the server, bench/results/2026-12-06-pos-flow-bisect.md), run directly with
  * better-sqlite3 on Tillpoint's schema — no HTTP, no Kysely, no Tillpoint code — as a lower bound
  * for pos-flow's "server CPU per sale". Three commits per sale, as in the server: identify's
  * INSERT, PENDING's UPDATE, CLAIMED's transaction (guest balance, ledger, transaction, outbox).
@@ -65,15 +66,8 @@ function runSales(file: string, programId: string, synchronous: string): Run {
       addGuest.run(id, programId, `Guest ${i}`, now());
     }
   })();
-  const cart = JSON.stringify({
-    order: [
-      { name: 'Whopper Meal', price: '8.49', productId: '2001', productType: 'combo', quantity: 1, referenceId: '1', tax: '0.68' },
-      { name: 'Whopper', price: 0, productId: '1001', productType: 'item', quantity: 1, referenceId: '2', parentReferenceId: '1', tax: 0 },
-      { name: 'Medium Fries', price: 0, productId: '1202', productType: 'item', quantity: 1, referenceId: '3', parentReferenceId: '1', tax: 0 },
-      { name: 'Soft drink', price: '1.99', productId: '3001', productType: 'item', quantity: 2, referenceId: '4', tax: '0.32' },
-    ],
-    payments: [{ amount: 1248, type: 'card' }],
-  });
+  // The goods pos-flow sells, stored as the sale's cart by PENDING and CLAIMED.
+  const cart = JSON.stringify({ order: GOODS, payments: [{ amount: 1248, type: 'card' }] });
   const sql = {
     store: db.prepare(
       'select id, program_id, external_id, name, time_zone, loyalty_enabled, created_at, store_groups from stores where program_id = ? and external_id = ?',
@@ -154,7 +148,7 @@ export async function main(): Promise<unknown> {
     process.stdout.write(`synchronous=${synchronous}: CPU ms / sale ${last.cpuMsPerSale.join(' / ')}, wall ms / sale ${last.wallMsPerSale.join(' / ')}\n`);
   }
   const md = [
-    `The SQL of one complete sale (identify → validate → PENDING → CLAIMED: 12 statements, 3 commits) run directly with better-sqlite3 on Tillpoint's schema, ${SALES.toLocaleString('en-US')} sales per run after 2,000 warm-up, ${RUNS} runs; ${STORES.toLocaleString('en-US')} stores, ${GUESTS.toLocaleString('en-US')} guests. No HTTP, Kysely or Tillpoint code: the floor under pos-flow's server CPU per sale. Load average at start ${load.join(' / ')}.`,
+    `The SQL of one complete sale (identify → validate → PENDING → CLAIMED: 11 statements and 3 commits) run directly with better-sqlite3 on Tillpoint's schema, ${SALES.toLocaleString('en-US')} sales per run after 2,000 warm-up, ${RUNS} runs; ${STORES.toLocaleString('en-US')} stores, ${GUESTS.toLocaleString('en-US')} guests. No HTTP, Kysely or Tillpoint code: the floor under pos-flow's server CPU per sale. Load average at start ${load.join(' / ')}.`,
     '',
     table(
       ['synchronous', 'CPU ms / sale', 'wall ms / sale'],

@@ -219,15 +219,12 @@ export function registerCstoreCommands(program: Command): void {
 
 // ---- serve ----
 
-/** The demo simulator's day 0; its day then follows the calendar, so restarts see day-to-day changes. */
-const DEMO_SIM_EPOCH = '2026-01-01';
-const daysSinceEpoch = (now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(`${DEMO_SIM_EPOCH}T00:00:00Z`)) / 86_400_000));
-
-const DEMO_SIM = { seed: 'tillpoint-demo', outlets: 50, promotionsPerOutlet: 40, baseDate: DEMO_SIM_EPOCH };
-
 async function startDemoSimulator(port: number): Promise<RjrSimulator> {
-  const { startRjrSimulator } = await import('../simulators/rjr/simulator.ts');
-  const opts = { ...DEMO_SIM, day: daysSinceEpoch(new Date()) };
+  const [{ startRjrSimulator }, { demoSimulatorOptions }] = await Promise.all([
+    import('../simulators/rjr/simulator.ts'),
+    import('../demo/cstore-simulator.ts'),
+  ]);
+  const opts = demoSimulatorOptions(new Date());
   try {
     return await startRjrSimulator({ ...opts, port });
   } catch (e) {
@@ -249,13 +246,13 @@ export interface CstoreDemo {
  */
 export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string }): Promise<CstoreDemo | null> {
   if (runtime.config.demoCstore === 'off') return null;
-  const [{ seedCstoreDemo }, { seedDemoSalesWeek }, { startRjrSimulator }] = await Promise.all([
+  const [{ seedCstoreDemo }, { seedDemoSalesWeek }, { demoSimulatorAt, demoSimulatorDay }] = await Promise.all([
     import('../demo/cstore-seed.ts'),
     import('../demo/cstore-sales-week.ts'),
-    import('../simulators/rjr/simulator.ts'),
+    import('../demo/cstore-simulator.ts'),
   ]);
   const sim = await startDemoSimulator(runtime.config.rjr.simulatorPort);
-  const timer = setInterval(() => sim.setDay(daysSinceEpoch(new Date())), 60_000).unref();
+  const timer = setInterval(() => sim.setDay(demoSimulatorDay(new Date())), 60_000).unref();
   const now = new Date();
   const info = (await seedCstoreDemo(runtime.cstore, sim.url, now)).info;
   // The demo week of sales: the feed of a past day comes from a second simulator on that day.
@@ -265,7 +262,7 @@ export async function startCstoreDemo(runtime: Runtime, opts: { baseUrl: string 
       ? null
       : await seedDemoSalesWeek(runtime.cstore, {
           now,
-          simulatorAt: (at) => startRjrSimulator({ ...DEMO_SIM, day: daysSinceEpoch(at), port: 0 }),
+          simulatorAt: demoSimulatorAt,
         }).catch((e: unknown) => {
           process.stderr.write(`demo week of c-store sales not seeded: ${e instanceof Error ? e.message : String(e)}\n`);
           return null;

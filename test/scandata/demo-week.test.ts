@@ -9,7 +9,8 @@ import { DEMO_WEEK_LOCATIONS, type DemoWeekResult, seedDemoSalesWeek } from '../
 import { CSTORE_DEMO_LOCATIONS } from '../../src/demo/cstore-seed.ts';
 import type { PricedLine } from '../../src/domain/scandata/pricing.ts';
 import { priceSales } from '../../src/domain/scandata/stream.ts';
-import { DEMO_WEEK_NOW, demoSimulatorAt, seedDemoWeekOn } from '../support/demo-week.ts';
+import { demoSimulatorAt } from '../../src/demo/cstore-simulator.ts';
+import { DEMO_WEEK_NOW, seedDemoWeekOn } from '../support/demo-week.ts';
 import { ENGINES, type TestDb } from '../support/engines.ts';
 
 // The demo week on its fixed "now" (test/support/demo-week.ts): Mon 30 Nov – Sun 6 Dec (RJR),

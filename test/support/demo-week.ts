@@ -1,8 +1,8 @@
 import type { Cstore } from '../../src/app/cstore/cstore.ts';
 import type { CstoreDeps } from '../../src/app/cstore/deps.ts';
-import { type DemoWeekResult, seedDemoSalesWeek, type SimulatorAt } from '../../src/demo/cstore-sales-week.ts';
+import { type DemoWeekResult, seedDemoSalesWeek } from '../../src/demo/cstore-sales-week.ts';
 import { seedCstoreDemo } from '../../src/demo/cstore-seed.ts';
-import { startRjrSimulator } from '../../src/simulators/rjr/simulator.ts';
+import { demoSimulatorAt } from '../../src/demo/cstore-simulator.ts';
 import type { Engine } from '../../src/adapters/db/database.ts';
 import { openTestDb, type TestDb } from './engines.ts';
 import { appServices } from './services.ts';
@@ -13,18 +13,6 @@ import { appServices } from './services.ts';
  * promotion accepted mid-week. The scan-data tests that read that week share this setup.
  */
 export const DEMO_WEEK_NOW = new Date('2026-12-09T15:00:00.000Z');
-
-const EPOCH = Date.parse('2026-01-01T00:00:00Z');
-
-/** The demo's own simulator settings (cli/cstore.commands.ts) on the day of `at`. */
-export const demoSimulatorAt: SimulatorAt = (at) =>
-  startRjrSimulator({
-    seed: 'tillpoint-demo',
-    outlets: 50,
-    promotionsPerOutlet: 40,
-    baseDate: '2026-01-01',
-    day: Math.floor((at.getTime() - EPOCH) / 86_400_000),
-  });
 
 export interface DemoWeek {
   db: TestDb;
